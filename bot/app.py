@@ -1,0 +1,58 @@
+"""The composition root: builds the database, translator, clock, engine and dispatcher from
+explicit arguments. Nothing is built at import time; tests call this with their own parts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine as DbEngine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.engine.dispatcher import Dispatcher
+from bot.engine.engine import Engine
+from bot.engine.port import Transport
+from community import db
+from community.clock import Clock, SystemClock
+from community.i18n import SHIPPED_LOCALES, Translator
+from community.services.communities import sync_communities
+from config import Settings
+
+
+@dataclass
+class App:
+    settings: Settings
+    db_engine: DbEngine
+    session_factory: sessionmaker[Session]
+    translator: Translator
+    clock: Clock
+    engine: Engine
+    dispatcher: Dispatcher
+
+    def close(self) -> None:
+        self.db_engine.dispose()
+
+
+def build_app(
+    settings: Settings,
+    transports: Iterable[Transport] = (),
+    *,
+    clock: Clock | None = None,
+    db_engine: DbEngine | None = None,
+    translator: Translator | None = None,
+    migrate: bool = False,
+) -> App:
+    """Wire everything. With `migrate`, bring the schema up to date first (the demo does);
+    otherwise refuse an outdated schema with the command that fixes it."""
+    clock = clock or SystemClock()
+    db_engine = db_engine or db.make_engine(settings.database_url)
+    if migrate:
+        db.upgrade(db_engine)
+    db.check_schema(db_engine)
+    session_factory = db.make_session_factory(db_engine)
+    with session_factory.begin() as session:
+        sync_communities(session, settings.communities, clock)
+    translator = translator or Translator(SHIPPED_LOCALES)
+    engine = Engine(session_factory, settings, translator, clock)
+    dispatcher = Dispatcher(session_factory, transports, clock, settings.outbox_max_attempts)
+    return App(settings, db_engine, session_factory, translator, clock, engine, dispatcher)

@@ -1,0 +1,49 @@
+"""The command table: which command runs which handler, and which roles may use it.
+
+`/help` is built from this table, so a role only ever sees the commands it may use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.engine.context import Context
+from community.models import Role
+
+Handler = Callable[[Context], None]
+
+REGISTERED = frozenset({Role.PARENT, Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN})
+STAFF = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: Handler
+    roles: frozenset[Role] | None  # None: everyone, also people who have not joined yet
+    private_only: bool
+
+    def allowed(self, role: Role) -> bool:
+        return self.roles is None or role in self.roles
+
+    @property
+    def help_id(self) -> str:
+        return f"help.cmd.{self.name}"
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(
+    name: str, roles: frozenset[Role] | None = REGISTERED, private_only: bool = True
+) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        COMMANDS[name] = Command(name, handler, roles, private_only)
+        return handler
+
+    return register
+
+
+def visible_to(role: Role) -> list[Command]:
+    return [cmd for cmd in COMMANDS.values() if cmd.allowed(role)]

@@ -1,0 +1,193 @@
+"""The dialogue machinery: a flow is a list of questions; the person's place in it is stored in
+the database (community.services.conversations), so a restart resumes at the same step.
+
+A question asks (with buttons where it can), and takes either a button or typed text. Typed text
+that matches a button's number or label counts as that button, so platforms without buttons
+(the console, Matrix) work the same way.
+"""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.engine.context import Context
+from bot.engine.types import Choice
+
+CHECK = "✓ "
+
+
+class Outcome(enum.Enum):
+    NEXT = "next"  # answered: go to the next question of the flow
+    STAY = "stay"  # not answered yet: the question already said why
+    DONE = "done"  # the question changed or ended the flow itself
+
+
+class Question:
+    name: str = ""
+
+    def enter(self, ctx: Context) -> None:
+        """First time this question is reached: may say more than a re-ask does."""
+        self.prompt(ctx)
+
+    def prompt(self, ctx: Context) -> None:
+        raise NotImplementedError
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return ()
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        return Outcome.STAY
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        ctx.say("input.use_buttons")
+        self.prompt(ctx)
+        return Outcome.STAY
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    steps: tuple[str, ...]
+    finish: Callable[[Context], None]
+    single: bool = False  # one question out of `steps`, then finish (changing one answer)
+
+
+QUESTIONS: dict[str, Question] = {}
+FLOWS: dict[str, Flow] = {}
+
+
+def question(cls: type[Question]) -> type[Question]:
+    QUESTIONS[cls.name] = cls()
+    return cls
+
+
+def flow(
+    name: str, steps: tuple[str, ...], single: bool = False
+) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
+    def register(finish: Callable[[Context], None]) -> Callable[[Context], None]:
+        FLOWS[name] = Flow(name, steps, finish, single)
+        return finish
+
+    return register
+
+
+def start_flow(ctx: Context, flow_name: str, step: str | None = None, **data: object) -> None:
+    first = step or FLOWS[flow_name].steps[0]
+    ctx.enter(flow_name, first, **data)
+    QUESTIONS[first].enter(ctx)
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace(CHECK.strip(), "")
+    return " ".join(text.split()).casefold()
+
+
+def match_choice(text: str, choices: tuple[Choice, ...]) -> str | None:
+    """A typed reply that picks a button: its number ("2") or its label ("English")."""
+    typed = _normalise(text)
+    if typed.isdigit() and typed.isascii() and 1 <= int(typed) <= len(choices):
+        return choices[int(typed) - 1].key
+    for choice in choices:
+        if _normalise(choice.label) == typed:
+            return choice.key
+    return None
+
+
+def continue_flow(ctx: Context, choice: str | None, text: str) -> None:
+    """Hand the person's message to the question they are at, then move on if it was answered."""
+    state = ctx.state
+    assert state is not None
+    current = QUESTIONS.get(state.step)
+    active_flow = FLOWS.get(state.flow)
+    if current is None or active_flow is None:  # a flow from an older version: start clean
+        ctx.leave()
+        ctx.say("input.not_understood")
+        return
+    choices = current.choices(ctx)
+    if choice is None and choices:
+        choice = match_choice(text, choices)
+    if choice is not None:
+        if choice not in {c.key for c in choices}:
+            ctx.say("input.old_button")
+            current.prompt(ctx)
+            return
+        outcome = current.on_choice(ctx, choice)
+    else:
+        outcome = current.on_text(ctx, text)
+    if outcome is Outcome.NEXT:
+        advance(ctx, active_flow, state.step)
+
+
+def advance(ctx: Context, active_flow: Flow, step: str) -> None:
+    index = active_flow.steps.index(step) if step in active_flow.steps else len(active_flow.steps)
+    if not active_flow.single and index + 1 < len(active_flow.steps):
+        following = active_flow.steps[index + 1]
+        ctx.enter(active_flow.name, following, **(ctx.state.data if ctx.state else {}))
+        QUESTIONS[following].enter(ctx)
+    else:
+        active_flow.finish(ctx)
+
+
+def reprompt(ctx: Context) -> None:
+    state = ctx.state
+    if state is not None and state.step in QUESTIONS:
+        QUESTIONS[state.step].prompt(ctx)
+
+
+class MultiSelect(Question):
+    """Pick several buttons, then "Done". The picks so far live in the dialogue state."""
+
+    state_key = ""
+    ask_id = ""
+    none_id = ""
+
+    def options(self, ctx: Context) -> list[tuple[str, str]]:  # (value, label)
+        raise NotImplementedError
+
+    def saved(self, ctx: Context) -> list[str]:
+        raise NotImplementedError
+
+    def save(self, ctx: Context, values: list[str]) -> None:
+        raise NotImplementedError
+
+    def picked(self, ctx: Context) -> list[str]:
+        state = ctx.state
+        if state is None or self.state_key not in state.data:
+            return self.saved(ctx)
+        return list(state.data[self.state_key])
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        picked = set(self.picked(ctx))
+        buttons = [
+            Choice(f"{self.state_key}:{value}", (CHECK if value in picked else "") + label)
+            for value, label in self.options(ctx)
+        ]
+        return (*buttons, Choice("done", ctx.t("button.done")))
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say(self.ask_id, choices=self.choices(ctx), multi=True)
+
+    def enter(self, ctx: Context) -> None:
+        ctx.remember(**{self.state_key: self.saved(ctx)})
+        self.prompt(ctx)
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        picked = self.picked(ctx)
+        if key == "done":
+            if not picked:
+                ctx.say(self.none_id)
+                self.prompt(ctx)
+                return Outcome.STAY
+            order = [value for value, _ in self.options(ctx)]
+            self.save(ctx, sorted(picked, key=order.index))
+            return Outcome.NEXT
+        value = key.split(":", 1)[1]
+        picked = [v for v in picked if v != value] if value in picked else [*picked, value]
+        ctx.remember(**{self.state_key: picked})
+        labels = dict(self.options(ctx))
+        chosen = ", ".join(labels[v] for v in labels if v in picked) or "-"
+        ctx.say("select.chosen", chosen=chosen, choices=self.choices(ctx), multi=True)
+        return Outcome.STAY

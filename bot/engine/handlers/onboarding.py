@@ -1,0 +1,129 @@
+"""First contact: /start with a community's invite code (or a role code), then the questions.
+
+Warm and without thresholds (seeds 002 and 004): the only thing typed is a postcode, everything
+else is a button, and a parent who says no to storing data leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from bot.engine.commands import command
+from bot.engine.context import Context
+from bot.engine.dialogue import flow, reprompt, start_flow
+from community.models import Community, Person, Role
+from community.services import communities, conversations, people, role_codes
+
+# Importing the questions registers them for the flows below.
+from bot.engine.handlers import questions  # noqa: F401  # isort: skip
+
+ONBOARDING = ("language", "consent", "postcode", "ages", "home_languages", "buddy")
+
+
+@flow("onboarding", ONBOARDING)
+def onboarding_done(ctx: Context) -> None:
+    person = ctx.require_person()
+    assert person.profile is not None
+    person.profile.completed_at = ctx.clock.now()
+    ctx.leave()
+    ctx.say("done.joined", community=person.community.name if person.community else "")
+    ctx.say("done.next")
+    if person.profile.buddy_opt_in:
+        ctx.say("done.buddy")
+    ctx.say("done.help")
+
+
+@flow("staff", ("language",))
+def staff_done(ctx: Context) -> None:
+    person = ctx.require_person()
+    ctx.leave()
+    if ctx.role is Role.ADMIN:
+        ctx.say("staff.admin")
+    else:
+        ctx.say(
+            "staff.joined",
+            role=ctx.t(f"role.{person.role.value}"),
+            community=person.community.name if person.community else "",
+        )
+    ctx.say("done.help")
+
+
+def _is_settled(person: Person) -> bool:
+    if person.role is Role.PARENT:
+        return person.profile is not None and person.profile.completed_at is not None
+    return person.role is not Role.GUEST and person.locale is not None
+
+
+def _single_community(ctx: Context) -> Community | None:
+    every = communities.all_communities(ctx.session)
+    return every[0] if len(every) == 1 else None
+
+
+@command("start", roles=None, private_only=True)
+def start(ctx: Context) -> None:
+    code = ctx.incoming.args[0] if ctx.incoming.args else None
+    person = ctx.person
+    if ctx.role is Role.ADMIN and code is None:
+        if person is None:
+            ctx.person = people.create(
+                ctx.session,
+                ctx.incoming.platform,
+                ctx.incoming.user_id,
+                ctx.incoming.chat_id,
+                ctx.clock,
+                role=Role.ADMIN,
+            )
+        start_flow(ctx, "staff")
+        return
+    if person is not None and code is None:
+        if not person.active:
+            person.active = True
+            ctx.say("start.welcome_back")
+        if _is_settled(person):
+            ctx.say("start.already")
+            return
+        if ctx.state is not None:
+            reprompt(ctx)
+            return
+        if person.role is Role.PARENT:
+            start_flow(ctx, "onboarding")
+            return
+    community = communities.by_invite_code(ctx.session, code) if code else _single_community(ctx)
+    if community is not None:
+        _join_community(ctx, community)
+        return
+    record = role_codes.find_valid(ctx.session, code, ctx.clock) if code else None
+    if record is None:
+        ctx.say("start.bad_code" if code else "start.need_code")
+        return
+    if ctx.person is None:
+        ctx.person = people.create(
+            ctx.session,
+            ctx.incoming.platform,
+            ctx.incoming.user_id,
+            ctx.incoming.chat_id,
+            ctx.clock,
+        )
+    role_codes.use(record, ctx.person, ctx.clock)
+    conversations.leave(ctx.session, ctx.person)
+    start_flow(ctx, "staff")
+
+
+def _join_community(ctx: Context, community: Community) -> None:
+    person = ctx.person
+    if person is not None and _is_settled(person):
+        if person.community_id == community.id:
+            ctx.say("start.already")
+        else:
+            ctx.say("start.other_community")
+        return
+    if person is None:
+        person = ctx.person = people.create(
+            ctx.session,
+            ctx.incoming.platform,
+            ctx.incoming.user_id,
+            ctx.incoming.chat_id,
+            ctx.clock,
+        )
+    people.join_as_parent(ctx.session, person, community)
+    if ctx.locale not in ctx.translator.locales or person.locale is None:
+        ctx.locale = community.default_locale if ctx.locale is None else ctx.locale
+    start_flow(ctx, "onboarding")

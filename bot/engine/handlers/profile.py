@@ -1,0 +1,93 @@
+"""A parent's own data: /profile to change an answer, /mydata to see everything stored."""
+
+from __future__ import annotations
+
+from babel.dates import format_date
+
+from bot.engine.commands import REGISTERED, command
+from bot.engine.context import Context
+from bot.engine.dialogue import QUESTIONS, Outcome, Question, flow, question, start_flow
+from bot.engine.types import Choice
+from community.i18n import language_name, native_name
+from community.models import Role
+from community.services import people
+
+EDITABLE = ("language", "postcode", "ages", "home_languages", "buddy")
+
+
+@flow("edit", EDITABLE, single=True)
+def edit_done(ctx: Context) -> None:
+    ctx.leave()
+    ctx.say("profile.saved")
+
+
+@flow("profile", ("profile_menu",))
+def profile_closed(ctx: Context) -> None:
+    ctx.leave()
+
+
+def _summary(ctx: Context) -> list[str]:
+    """The person's stored data as short lines in their language."""
+    data = people.describe(ctx.require_person())
+    no_answer = ctx.t("profile.no_answer")
+    lines = [ctx.t("profile.line.language", value=native_name(ctx.locale))]
+    if "age_bands" in data:
+        ages = [ctx.t(f"age.{band.replace('-', '_')}") for band in data["age_bands"]]  # type: ignore[attr-defined]
+        home = [language_name(code, ctx.locale) for code in data["home_languages"]]  # type: ignore[attr-defined]
+        buddy = data["buddy_opt_in"]
+        lines += [
+            ctx.t("profile.line.postcode", value=data["postcode_area"] or no_answer),
+            ctx.t("profile.line.neighbourhood", value=data["neighbourhood"] or no_answer),
+            ctx.t("profile.line.ages", value=", ".join(ages) or no_answer),
+            ctx.t("profile.line.home_languages", value=", ".join(home) or no_answer),
+            ctx.t(
+                "profile.line.buddy",
+                value=no_answer if buddy is None else ctx.t("button.yes" if buddy else "button.no"),
+            ),
+        ]
+    return lines
+
+
+@question
+class ProfileMenu(Question):
+    name = "profile_menu"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return (
+            *(Choice(f"edit:{step}", ctx.t(f"profile.edit.{step}")) for step in EDITABLE),
+            Choice("close", ctx.t("button.close")),
+        )
+
+    def enter(self, ctx: Context) -> None:
+        ctx.say_text("\n".join([ctx.t("profile.intro"), *_summary(ctx)]))
+        self.prompt(ctx)
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("profile.ask", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        if key == "close":
+            ctx.leave()
+            ctx.say("profile.closed")
+        else:
+            step = key.split(":", 1)[1]
+            start_flow(ctx, "edit", step)
+        return Outcome.DONE
+
+
+@command("profile", roles=frozenset({Role.PARENT}))
+def profile(ctx: Context) -> None:
+    start_flow(ctx, "profile")
+
+
+@command("mydata", roles=REGISTERED)
+def mydata(ctx: Context) -> None:
+    person = ctx.require_person()
+    since = format_date(person.created_at.date(), format="long", locale=ctx.locale)
+    ctx.say_text(
+        "\n".join([ctx.t("mydata.intro"), *_summary(ctx), ctx.t("mydata.since", date=since)])
+    )
+    ctx.say("mydata.erase_hint")
+
+
+assert set(EDITABLE) <= set(QUESTIONS)

@@ -1,0 +1,172 @@
+"""The questions that make up a parent's profile. Each is used in onboarding and again, alone,
+when the parent changes that answer with /profile."""
+
+from __future__ import annotations
+
+from bot.engine.context import Context
+from bot.engine.dialogue import MultiSelect, Outcome, Question, question
+from bot.engine.types import Choice
+from community.i18n import language_name, native_name
+from community.models import ParentProfile
+from community.postcode import postcode_area
+from community.services import communities, people
+from community.services.people import AGE_BANDS
+
+POSTCODE_TRIES = 3
+
+
+def _profile(ctx: Context) -> ParentProfile:
+    profile = ctx.require_person().profile
+    if profile is None:
+        raise LookupError("parent profile missing")
+    return profile
+
+
+def yes_no(
+    ctx: Context, yes_id: str = "button.yes", no_id: str = "button.no"
+) -> tuple[Choice, ...]:
+    return (Choice("yes", ctx.t(yes_id)), Choice("no", ctx.t(no_id)))
+
+
+@question
+class LanguageQuestion(Question):
+    name = "language"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(Choice(f"lang:{loc}", native_name(loc)) for loc in ctx.translator.locales)
+
+    def prompt(self, ctx: Context) -> None:
+        # Before a language is chosen, nobody knows which one the reader reads: ask in all of them.
+        lines = [ctx.translator.t(loc, "language.choose") for loc in ctx.translator.locales]
+        ctx.say_text("\n".join(dict.fromkeys(lines)), choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        ctx.set_locale(key.split(":", 1)[1])
+        return Outcome.NEXT
+
+
+@question
+class ConsentQuestion(Question):
+    name = "consent"
+
+    def enter(self, ctx: Context) -> None:
+        person = ctx.require_person()
+        ctx.say("welcome.hello", community=person.community.name if person.community else "")
+        ctx.say("welcome.what")
+        ctx.say("welcome.privacy")
+        self.prompt(ctx)
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return yes_no(ctx, "consent.yes", "consent.no")
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("consent.ask", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        if key == "yes":
+            _profile(ctx).consent_at = ctx.clock.now()
+            return Outcome.NEXT
+        # Without consent nothing is kept: the person is erased, the goodbye still goes out.
+        ctx.say("consent.declined")
+        people.erase(ctx.session, ctx.require_person())
+        ctx.person, ctx.erased = None, True
+        return Outcome.DONE
+
+
+@question
+class PostcodeQuestion(Question):
+    name = "postcode"
+
+    def tries(self, ctx: Context) -> int:
+        state = ctx.state
+        return int(state.data.get("postcode_tries", 0)) if state else 0
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        if self.tries(ctx) >= POSTCODE_TRIES:
+            return (Choice("skip", ctx.t("button.skip")),)
+        return ()
+
+    def prompt(self, ctx: Context) -> None:
+        if self.tries(ctx) >= POSTCODE_TRIES:
+            ctx.say("postcode.skip_offer", choices=self.choices(ctx))
+        else:
+            ctx.say("postcode.ask")
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        ctx.say("postcode.skipped")
+        return Outcome.NEXT
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        person = ctx.require_person()
+        area = postcode_area(text)
+        hood = None
+        if area is not None and person.community is not None:
+            hood = communities.neighbourhood_for(person.community, area)
+        if area is not None and hood is not None:
+            profile = _profile(ctx)
+            profile.postcode_area, profile.neighbourhood = area, hood
+            ctx.remember(postcode_tries=0)
+            ctx.say("postcode.saved", neighbourhood=hood.name)
+            return Outcome.NEXT
+        ctx.remember(postcode_tries=self.tries(ctx) + 1)
+        if area is None:
+            ctx.say("postcode.invalid")
+        else:
+            ctx.say("postcode.elsewhere", city=person.community.city if person.community else "")
+        self.prompt(ctx)
+        return Outcome.STAY
+
+
+@question
+class AgesQuestion(MultiSelect):
+    name = "ages"
+    state_key = "age"
+    ask_id = "ages.ask"
+    none_id = "ages.none"
+
+    def options(self, ctx: Context) -> list[tuple[str, str]]:
+        return [(band, ctx.t(f"age.{band.replace('-', '_')}")) for band in AGE_BANDS]
+
+    def saved(self, ctx: Context) -> list[str]:
+        return list(_profile(ctx).age_bands)
+
+    def save(self, ctx: Context, values: list[str]) -> None:
+        _profile(ctx).age_bands = values
+
+
+@question
+class HomeLanguagesQuestion(MultiSelect):
+    name = "home_languages"
+    state_key = "hl"
+    ask_id = "home_languages.ask"
+    none_id = "home_languages.none"
+
+    def options(self, ctx: Context) -> list[tuple[str, str]]:
+        community = ctx.require_person().community
+        codes = community.home_languages if community else []
+        return [(code, language_name(code, ctx.locale)) for code in codes]
+
+    def saved(self, ctx: Context) -> list[str]:
+        return list(_profile(ctx).home_languages)
+
+    def save(self, ctx: Context, values: list[str]) -> None:
+        _profile(ctx).home_languages = values
+
+
+@question
+class BuddyQuestion(Question):
+    name = "buddy"
+
+    def enter(self, ctx: Context) -> None:
+        ctx.say("buddy.explain")
+        self.prompt(ctx)
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return yes_no(ctx, "buddy.yes", "buddy.no")
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("buddy.ask", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        _profile(ctx).buddy_opt_in = key == "yes"
+        return Outcome.NEXT

@@ -1,0 +1,103 @@
+"""Commands for coordinators and admins: one-time role codes and the community overview."""
+
+from __future__ import annotations
+
+from bot.engine.commands import STAFF, command
+from bot.engine.context import Context
+from bot.engine.dialogue import Outcome, Question, flow, question, start_flow
+from bot.engine.types import Choice
+from community.models import Community, Role
+from community.services import communities, role_codes
+
+
+def _communities_of(ctx: Context) -> list[Community]:
+    if ctx.role is Role.ADMIN:
+        return communities.all_communities(ctx.session)
+    person = ctx.require_person()
+    return [person.community] if person.community else []
+
+
+def _make_code(ctx: Context, role: Role, community: Community) -> None:
+    code = role_codes.create(
+        ctx.session, community, role, ctx.clock, ctx.settings.role_code_days, created_by=ctx.person
+    )
+    ctx.leave()
+    ctx.say("code.created", role=ctx.t(f"role.{role.value}"), community=community.name)
+    ctx.say_text(f"/start {code}")
+    days = ctx.settings.role_code_days
+    ctx.say_text(ctx.tn("code.howto", "code.howto.plural", days))
+
+
+@flow("code", ("code_role", "code_community"))
+def code_done(ctx: Context) -> None:
+    ctx.leave()
+
+
+@question
+class CodeRole(Question):
+    name = "code_role"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(
+            Choice(f"role:{role.value}", ctx.t(f"role.{role.value}"))
+            for role in (Role.COORDINATOR, Role.PROFESSIONAL)
+            if role_codes.may_create(ctx.role, role)
+        )
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("code.ask_role", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        role = Role(key.split(":", 1)[1])
+        options = _communities_of(ctx)
+        if len(options) == 1:
+            _make_code(ctx, role, options[0])
+            return Outcome.DONE
+        if not options:
+            ctx.leave()
+            ctx.say("code.no_community")
+            return Outcome.DONE
+        ctx.remember(role=role.value)
+        return Outcome.NEXT
+
+
+@question
+class CodeCommunity(Question):
+    name = "code_community"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(Choice(f"community:{c.slug}", c.name) for c in _communities_of(ctx))
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("code.ask_community", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        community = communities.by_slug(ctx.session, key.split(":", 1)[1])
+        state = ctx.state
+        if community is None or state is None:
+            ctx.leave()
+            ctx.say("code.no_community")
+            return Outcome.DONE
+        _make_code(ctx, Role(state.data["role"]), community)
+        return Outcome.DONE
+
+
+@command("code", roles=STAFF)
+def code(ctx: Context) -> None:
+    start_flow(ctx, "code")
+
+
+@command("community", roles=STAFF)
+def community_overview(ctx: Context) -> None:
+    options = _communities_of(ctx)
+    if not options:
+        ctx.say("code.no_community")
+    for community in options:
+        counts = communities.parent_counts(ctx.session, community)
+        total = sum(count for _, count in counts)
+        lines = [
+            ctx.tn("community.parents", "community.parents.plural", total, community=community.name)
+        ]
+        lines += [f"{name or ctx.t('profile.no_answer')}: {count}" for name, count in counts]
+        lines.append(ctx.t("community.invite", code=community.invite_code))
+        ctx.say_text("\n".join(lines))

@@ -1,0 +1,104 @@
+"""Platform-neutral messages: what an adapter hands the engine and what the engine hands back.
+
+An adapter turns a platform event into an `Incoming`; the engine answers with `Outgoing` values,
+already in the recipient's language. Adapters render `Outgoing` the way their platform does best
+(inline keyboards, numbered choices, reactions). Nothing here knows a platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Media:
+    kind: str  # "photo", "video", "voice", "document"
+    ref: str  # the platform's own reference (a Telegram file id, a Matrix mxc:// URI)
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    platform: str
+    user_id: str
+    chat_id: str
+    is_private: bool
+    text: str = ""
+    command: str | None = None  # without the slash, lower case
+    args: tuple[str, ...] = ()
+    choice: str | None = None  # the key of a button the user pressed
+    media: tuple[Media, ...] = ()
+    language_hint: str | None = None  # the platform's guess, never taken as the parent's choice
+    event_id: str | None = None  # for deduplication of replayed platform updates
+
+    @classmethod
+    def from_text(
+        cls, platform: str, user_id: str, chat_id: str, is_private: bool, text: str, **extra: Any
+    ) -> Incoming:
+        """Split a typed line into a command with arguments, or keep it as free text."""
+        command, args = parse_command(text)
+        return cls(
+            platform, user_id, chat_id, is_private, text=text, command=command, args=args, **extra
+        )
+
+
+def parse_command(text: str) -> tuple[str | None, tuple[str, ...]]:
+    stripped = text.strip()
+    if not stripped.startswith("/") or len(stripped) < 2:
+        return None, ()
+    head, *args = stripped[1:].split()
+    # "/start@OuderkringBot" in Telegram groups names the bot after the command.
+    name = head.split("@", 1)[0].lower()
+    if not name.isascii() or not name.replace("_", "").isalnum():
+        return None, ()
+    return name, tuple(args)
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for one chat. `choices` are buttons; `multi` means several may be picked."""
+
+    chat_id: str
+    text: str
+    choices: tuple[Choice, ...] = ()
+    multi: bool = False
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "choices": [[c.key, c.label] for c in self.choices],
+            "multi": self.multi,
+        }
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """An outbox row handed to a transport: what to send, where, with its outbox id."""
+
+    outbox_id: int
+    platform: str
+    chat_id: str
+    text: str
+    choices: tuple[Choice, ...] = field(default=())
+    multi: bool = False
+
+    @classmethod
+    def from_payload(
+        cls, outbox_id: int, platform: str, chat_id: str, payload: dict[str, Any]
+    ) -> OutboundMessage:
+        choices = tuple(Choice(str(k), str(label)) for k, label in payload.get("choices", []))
+        return cls(
+            outbox_id,
+            platform,
+            chat_id,
+            str(payload.get("text", "")),
+            choices,
+            bool(payload.get("multi", False)),
+        )

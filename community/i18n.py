@@ -1,0 +1,97 @@
+"""Message catalogs: every text a user sees comes from here.
+
+Catalogs are gettext `.po` files managed with Babel, keyed by stable message ids such as
+``onboarding.welcome``. They are compiled in memory when the translator is built, so the app
+needs no build step and no compiled `.mo` file is committed. One process serves many languages,
+so the locale is always passed explicitly (never ``gettext.install``).
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+DOMAIN = "messages"
+
+# The languages this release ships, in the order the language buttons show them. A language is
+# only listed here once its catalog is complete (a test checks this).
+SHIPPED_LOCALES: tuple[str, ...] = ("nl", "en")
+FALLBACK_LOCALE = "en"
+
+FSI, PDI = "\u2068", "\u2069"
+
+
+def catalog_path(locale: str, locales_dir: Path = LOCALES_DIR) -> Path:
+    return locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def native_name(locale: str) -> str:
+    """The language's name in itself, as a parent looks for it: "Nederlands", "Polski"."""
+    return _capitalised(Locale.parse(locale).get_display_name(locale) or locale)
+
+
+def language_name(code: str, in_locale: str) -> str:
+    """The name of a home language (any ISO code CLDR knows) in the reader's language."""
+    name = Locale.parse(in_locale).languages.get(code)
+    return _capitalised(name) if name else code
+
+
+def is_rtl(locale: str) -> bool:
+    return Locale.parse(locale).text_direction == "rtl"
+
+
+class Translator:
+    """Looks up messages by id in the recipient's language, falling back to English."""
+
+    def __init__(self, locales: Iterable[str] = SHIPPED_LOCALES, locales_dir: Path = LOCALES_DIR):
+        self.locales = tuple(locales)
+        self._rtl = {locale: is_rtl(locale) for locale in self.locales}
+        fallback = self._load(FALLBACK_LOCALE, locales_dir)
+        self._catalogs: dict[str, gettext.GNUTranslations] = {FALLBACK_LOCALE: fallback}
+        for locale in self.locales:
+            if locale != FALLBACK_LOCALE:
+                catalog = self._load(locale, locales_dir)
+                catalog.add_fallback(fallback)
+                self._catalogs[locale] = catalog
+
+    @staticmethod
+    def _load(locale: str, locales_dir: Path) -> gettext.GNUTranslations:
+        with catalog_path(locale, locales_dir).open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return gettext.GNUTranslations(buffer)
+
+    def resolve(self, locale: str | None) -> str:
+        return locale if locale in self._catalogs else FALLBACK_LOCALE
+
+    def _format(self, locale: str, text: str, values: Mapping[str, Any]) -> str:
+        if not values:
+            return text
+        if self._rtl.get(locale):
+            # Isolate each inserted value so a Latin name or number keeps its direction.
+            values = {key: f"{FSI}{value}{PDI}" for key, value in values.items()}
+        return text.format(**values)
+
+    def t(self, locale: str | None, msgid: str, **values: Any) -> str:
+        locale = self.resolve(locale)
+        return self._format(locale, self._catalogs[locale].gettext(msgid), values)
+
+    def tn(self, locale: str | None, msgid: str, plural_id: str, count: int, **values: Any) -> str:
+        """A message whose form depends on a number (Babel's plural rules per language)."""
+        locale = self.resolve(locale)
+        text = self._catalogs[locale].ngettext(msgid, plural_id, count)
+        return self._format(locale, text, {"count": count, **values})

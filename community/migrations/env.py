@@ -1,0 +1,28 @@
+"""Alembic environment: runs migrations on the engine the app hands over (never a logged URL)."""
+
+from alembic import context
+from sqlalchemy import Engine
+
+from community.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine: Engine | None = config.attributes.get("engine")
+    if engine is None:
+        raise RuntimeError("run migrations through `ouderkring db upgrade`")
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+run_migrations_online()

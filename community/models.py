@@ -1,0 +1,243 @@
+"""The database: SQLAlchemy 2 typed models for communities, people, profiles, rooms, dialogue
+state and the outbox.
+
+Privacy by design: no names, no addresses, no birth dates. A parent is a platform id, a language,
+a postcode *area* (4 digits) and neighbourhood, age *bands* and home languages. One-time role codes
+are stored only as hashes.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite stores no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+
+
+class Role(enum.StrEnum):
+    GUEST = "guest"
+    PARENT = "parent"
+    PROFESSIONAL = "professional"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+def _enum(kind: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings (no native enum type), so adding a value needs no ALTER TYPE.
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Community(Base):
+    __tablename__ = "community"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    city: Mapped[str] = mapped_column(String(120))
+    invite_code: Mapped[str] = mapped_column(String(32), unique=True)
+    default_locale: Mapped[str] = mapped_column(String(10))
+    home_languages: Mapped[list[str]]
+    created_at: Mapped[datetime]
+
+    neighbourhoods: Mapped[list[Neighbourhood]] = relationship(
+        back_populates="community", cascade="all, delete-orphan", order_by="Neighbourhood.name"
+    )
+
+
+class Neighbourhood(Base):
+    __tablename__ = "neighbourhood"
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    postcode_areas: Mapped[list[str]]
+    centre_lat: Mapped[float]
+    centre_lon: Mapped[float]
+
+    community: Mapped[Community] = relationship(back_populates="neighbourhoods")
+
+
+class Person(Base):
+    """Someone on one chat platform. Nothing but what the bot needs to talk to them."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("platform", "platform_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    platform_user_id: Mapped[str] = mapped_column(String(255))
+    # The private chat to reach this person in (on some platforms it differs from the user id).
+    private_chat_id: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.GUEST)
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community.id", ondelete="SET NULL")
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+    community: Mapped[Community | None] = relationship()
+    profile: Mapped[ParentProfile | None] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ParentProfile(Base):
+    __tablename__ = "parent_profile"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    postcode_area: Mapped[str | None] = mapped_column(String(4))
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhood.id", ondelete="SET NULL")
+    )
+    home_languages: Mapped[list[str]] = mapped_column(default=list)
+    age_bands: Mapped[list[str]] = mapped_column(default=list)
+    buddy_opt_in: Mapped[bool | None]
+    consent_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship(back_populates="profile")
+    neighbourhood: Mapped[Neighbourhood | None] = relationship()
+
+
+class Room(Base):
+    """A group chat of a community, where parents swap tips."""
+
+    __tablename__ = "room"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class Conversation(Base):
+    """Where a person is in a dialogue, so that a restart resumes at the same step."""
+
+    __tablename__ = "conversation"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    flow: Mapped[str] = mapped_column(String(40))
+    step: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A message waiting to be sent, or sent. Marked sent only after the platform confirms."""
+
+    __tablename__ = "outbox_message"
+    # The sender asks "what is due, and is an earlier message to this chat still open?"
+    __table_args__ = (Index("ix_outbox_message_chat", "platform", "chat_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Set for messages to a person, so that erasing the person erases what was queued for them.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(255))
+    payload: Mapped[dict[str, Any]]
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    status: Mapped[OutboxStatus] = mapped_column(
+        _enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    available_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    remote_id: Mapped[str | None] = mapped_column(String(255))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class RoleCode(Base):
+    """A one-time code that makes its user a coordinator or professional. Only the hash is kept."""
+
+    __tablename__ = "role_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime | None]
+
+    community: Mapped[Community] = relationship()
+
+
+class ProcessedEvent(Base):
+    """Platform events already handled, so that a replayed update is not handled twice."""
+
+    __tablename__ = "processed_event"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    processed_at: Mapped[datetime]

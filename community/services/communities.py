@@ -1,0 +1,69 @@
+"""Communities and their neighbourhoods: loaded from configuration, found by code and postcode."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from community.clock import Clock
+from community.models import Community, Neighbourhood, ParentProfile, Person, Role
+from config import CommunitySpec
+
+
+def sync_communities(session: Session, specs: tuple[CommunitySpec, ...], clock: Clock) -> None:
+    """Create or update the configured communities. Neighbourhoods removed from the file are kept
+    when parents still point at them, so that editing the config never breaks a profile."""
+    for spec in specs:
+        community = session.scalar(select(Community).where(Community.slug == spec.slug))
+        if community is None:
+            community = Community(slug=spec.slug, created_at=clock.now())
+            session.add(community)
+        community.name = spec.name
+        community.city = spec.city
+        community.invite_code = spec.invite_code
+        community.default_locale = spec.default_locale
+        community.home_languages = list(spec.home_languages)
+        existing = {hood.name: hood for hood in community.neighbourhoods}
+        for hood_spec in spec.neighbourhoods:
+            hood = existing.pop(hood_spec.name, None)
+            if hood is None:
+                hood = Neighbourhood(name=hood_spec.name)
+                community.neighbourhoods.append(hood)
+            hood.postcode_areas = list(hood_spec.postcode_areas)
+            hood.centre_lat, hood.centre_lon = hood_spec.centre
+        for stale in existing.values():
+            stale.postcode_areas = []  # no postcode leads here any more
+    session.flush()
+
+
+def by_invite_code(session: Session, code: str) -> Community | None:
+    return session.scalar(select(Community).where(Community.invite_code == code.strip().upper()))
+
+
+def by_slug(session: Session, slug: str) -> Community | None:
+    return session.scalar(select(Community).where(Community.slug == slug.strip().lower()))
+
+
+def all_communities(session: Session) -> list[Community]:
+    return list(session.scalars(select(Community).order_by(Community.slug)))
+
+
+def neighbourhood_for(community: Community, area: str) -> Neighbourhood | None:
+    for hood in community.neighbourhoods:
+        if area in hood.postcode_areas:
+            return hood
+    return None
+
+
+def parent_counts(session: Session, community: Community) -> list[tuple[str | None, int]]:
+    """Active parents per neighbourhood (None: postcode skipped), for the coordinator's overview."""
+    rows = session.execute(
+        select(Neighbourhood.name, func.count(Person.id))
+        .select_from(Person)
+        .join(ParentProfile, ParentProfile.person_id == Person.id)
+        .outerjoin(Neighbourhood, Neighbourhood.id == ParentProfile.neighbourhood_id)
+        .where(Person.community_id == community.id, Person.role == Role.PARENT, Person.active)
+        .group_by(Neighbourhood.name)
+        .order_by(Neighbourhood.name)
+    )
+    return [(name, count) for name, count in rows]

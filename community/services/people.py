@@ -1,0 +1,79 @@
+"""People and parent profiles: find, join a community, change answers, see and erase data."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from community.clock import Clock
+from community.models import Community, ParentProfile, Person, Role
+
+AGE_BANDS: tuple[str, ...] = ("0-2", "2-4", "4-6", "6-12")
+
+
+def find(session: Session, platform: str, user_id: str) -> Person | None:
+    return session.scalar(
+        select(Person).where(Person.platform == platform, Person.platform_user_id == user_id)
+    )
+
+
+def create(
+    session: Session,
+    platform: str,
+    user_id: str,
+    chat_id: str,
+    clock: Clock,
+    role: Role = Role.GUEST,
+    locale: str | None = None,
+) -> Person:
+    person = Person(
+        platform=platform,
+        platform_user_id=user_id,
+        private_chat_id=chat_id,
+        role=role,
+        locale=locale,
+        active=True,
+        created_at=clock.now(),
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def join_as_parent(session: Session, person: Person, community: Community) -> ParentProfile:
+    person.community = community
+    person.role = Role.PARENT
+    person.active = True
+    if person.profile is None:
+        person.profile = ParentProfile(home_languages=[], age_bands=[])
+    session.flush()
+    return person.profile
+
+
+def erase(session: Session, person: Person) -> None:
+    """Delete everything stored about a person. Profile, dialogue state and queued messages go
+    with it through ON DELETE CASCADE."""
+    session.execute(delete(Person).where(Person.id == person.id))
+    session.expunge(person)
+
+
+def describe(person: Person) -> dict[str, object]:
+    """All stored data of a person, as plain values (for /mydata)."""
+    data: dict[str, object] = {
+        "platform": person.platform,
+        "locale": person.locale,
+        "role": person.role.value,
+        "community": person.community.name if person.community else None,
+        "since": person.created_at,
+    }
+    profile = person.profile
+    if profile is not None:
+        data.update(
+            postcode_area=profile.postcode_area,
+            neighbourhood=profile.neighbourhood.name if profile.neighbourhood else None,
+            age_bands=list(profile.age_bands),
+            home_languages=list(profile.home_languages),
+            buddy_opt_in=profile.buddy_opt_in,
+            consent_at=profile.consent_at,
+        )
+    return data

@@ -1,0 +1,73 @@
+"""One-time codes that make someone a coordinator or professional of a community.
+
+Who may make which code: an admin makes coordinator (and professional) codes, a coordinator
+makes professional codes. Only a hash of the code is stored; the code is shown once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from community.clock import Clock
+from community.models import Community, Person, Role, RoleCode
+
+# No 0/O, 1/I/L: codes are read aloud and typed from paper.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+
+MAY_CREATE: dict[Role, frozenset[Role]] = {
+    Role.ADMIN: frozenset({Role.COORDINATOR, Role.PROFESSIONAL}),
+    Role.COORDINATOR: frozenset({Role.PROFESSIONAL}),
+}
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def may_create(creator_role: Role, role: Role) -> bool:
+    return role in MAY_CREATE.get(creator_role, frozenset())
+
+
+def create(
+    session: Session,
+    community: Community,
+    role: Role,
+    clock: Clock,
+    days: int,
+    created_by: Person | None = None,
+) -> str:
+    code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    session.add(
+        RoleCode(
+            code_hash=_hash(code),
+            role=role,
+            community_id=community.id,
+            created_by_id=created_by.id if created_by else None,
+            created_at=clock.now(),
+            expires_at=clock.now() + timedelta(days=days),
+        )
+    )
+    session.flush()
+    return code
+
+
+def find_valid(session: Session, code: str, clock: Clock) -> RoleCode | None:
+    """The unused, unexpired code record for `code`, or None."""
+    if not code or len(code) > 64:
+        return None
+    record = session.scalar(select(RoleCode).where(RoleCode.code_hash == _hash(code)))
+    if record is None or record.used_at is not None or record.expires_at <= clock.now():
+        return None
+    return record
+
+
+def use(record: RoleCode, person: Person, clock: Clock) -> None:
+    """Spend a code: it works once, and gives `person` its role in its community."""
+    record.used_at, record.used_by_id = clock.now(), person.id
+    person.role, person.community, person.active = record.role, record.community, True
