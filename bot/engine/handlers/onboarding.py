@@ -46,6 +46,30 @@ def staff_done(ctx: Context) -> None:
     ctx.say("done.help")
 
 
+def first_unanswered(person: Person) -> str | None:
+    """Where an unfinished onboarding picks up again (after /cancel, /language, a new /start)."""
+    profile = person.profile
+    if person.role is not Role.PARENT or profile is None or profile.completed_at is not None:
+        return None
+    if person.locale is None:
+        return "language"
+    if profile.consent_at is None:
+        return "consent"
+    if not profile.age_bands:
+        return "ages" if profile.postcode_area else "postcode"
+    if not profile.home_languages:
+        return "home_languages"
+    return "buddy"
+
+
+def resume_onboarding(ctx: Context) -> bool:
+    step = first_unanswered(ctx.require_person())
+    if step is None:
+        return False
+    start_flow(ctx, "onboarding", step)
+    return True
+
+
 def _is_settled(person: Person) -> bool:
     if person.role is Role.PARENT:
         return person.profile is not None and person.profile.completed_at is not None
@@ -83,8 +107,7 @@ def start(ctx: Context) -> None:
         if ctx.state is not None:
             reprompt(ctx)
             return
-        if person.role is Role.PARENT:
-            start_flow(ctx, "onboarding")
+        if resume_onboarding(ctx):
             return
     community = communities.by_invite_code(ctx.session, code) if code else _single_community(ctx)
     if community is not None:

@@ -7,6 +7,7 @@ from babel.dates import format_date
 from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
 from bot.engine.dialogue import QUESTIONS, Outcome, Question, flow, question, start_flow
+from bot.engine.handlers.onboarding import resume_onboarding
 from bot.engine.types import Choice
 from community.i18n import language_name, native_name
 from community.models import Role
@@ -19,6 +20,7 @@ EDITABLE = ("language", "postcode", "ages", "home_languages", "buddy")
 def edit_done(ctx: Context) -> None:
     ctx.leave()
     ctx.say("profile.saved")
+    resume_onboarding(ctx)
 
 
 @flow("profile", ("profile_menu",))
