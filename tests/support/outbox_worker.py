@@ -1,0 +1,59 @@
+"""A separate process for the crash tests: queue a message and die, or resume and send.
+
+    python -m tests.support.outbox_worker queue-and-die DB_URL NOW
+    python -m tests.support.outbox_worker claim-and-die DB_URL NOW
+    python -m tests.support.outbox_worker resume DB_URL NOW LOG_FILE
+
+`NOW` is an ISO time for the app's clock; `resume` appends one JSON line per sent message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import os
+import signal
+import sys
+from datetime import datetime
+
+from bot.app import build_app
+from bot.console import parse_line
+from bot.engine.types import OutboundMessage
+from community.clock import FakeClock
+from community.services import outbox
+from config import load_settings
+
+
+class FileTransport:
+    platform = "console"
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    async def send(self, message: OutboundMessage) -> str | None:
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"id": message.outbox_id, "text": message.text}) + "\n")
+        return None
+
+
+def main(action: str, url: str, now: str, log_file: str = "/dev/null") -> None:
+    settings = dataclasses.replace(load_settings(environ={}), database_url=url)
+    clock = FakeClock(datetime.fromisoformat(now))
+    app = build_app(settings, [FileTransport(log_file)], clock=clock, migrate=True)
+    if action == "queue-and-die":
+        incoming = parse_line("anna: /start ARNHEM")
+        assert incoming is not None
+        app.engine.handle(incoming)  # committed to the outbox, not yet sent
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif action == "claim-and-die":
+        with app.session_factory() as session:
+            outbox.claim_due(session, ["console"], clock)  # claimed, never sent
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif action == "resume":
+        asyncio.run(app.dispatcher.dispatch_due())
+    app.close()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
