@@ -1,0 +1,30 @@
+"""Schema from the migrations, checked against the models; the app refuses an outdated schema."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from bot.app import build_app
+from community import db
+from community.models import Base
+from config import Settings
+
+
+def test_migrations_match_the_models(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    engine.dispose()
+
+
+def test_app_refuses_an_empty_or_outdated_schema(settings: Settings) -> None:
+    with pytest.raises(db.SchemaOutdated, match="Run: ouderkring db upgrade"):
+        build_app(settings)
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    db.check_schema(engine)  # now it is fine
+    engine.dispose()
