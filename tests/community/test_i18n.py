@@ -48,13 +48,10 @@ def _ids_used_in_code() -> set[str]:
     # Handlers are where texts are chosen; models hold dotted foreign keys, not message ids.
     for path in ROOT.glob("bot/engine/**/*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and ID.match(node.value)
-            ):
-                if node.value.split(".")[0] != "bot":  # module paths
-                    ids.add(node.value)
+            is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+            # A dotted string starting with "bot." is a module path, not a message id.
+            if is_text and ID.match(node.value) and not node.value.startswith("bot."):
+                ids.add(node.value)
     ids |= {command.help_id for command in COMMANDS.values()}
     ids |= {f"role.{role.value}" for role in Role}
     ids |= {f"age.{band.replace('-', '_')}" for band in AGE_BANDS}
