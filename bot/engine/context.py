@@ -12,7 +12,7 @@ from bot.engine.types import Choice, Incoming, Outgoing
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import Conversation, Person, Role
-from community.services import conversations
+from community.services import conversations, people
 from config import Settings
 
 
@@ -34,6 +34,20 @@ class Context:
         if self.settings.is_admin(self.incoming.platform, self.incoming.user_id):
             return Role.ADMIN
         return self.person.role if self.person is not None else Role.GUEST
+
+    def ensure_person(self, role: Role = Role.GUEST) -> Person:
+        """The person talking, stored now if this is their first message that needs it."""
+        if self.person is None:
+            incoming = self.incoming
+            self.person = people.create(
+                self.session,
+                incoming.platform,
+                incoming.user_id,
+                incoming.chat_id,
+                self.clock,
+                role=role,
+            )
+        return self.person
 
     def require_person(self) -> Person:
         if self.person is None:

@@ -86,16 +86,11 @@ def start(ctx: Context) -> None:
     code = ctx.incoming.args[0] if ctx.incoming.args else None
     person = ctx.person
     if ctx.role is Role.ADMIN and code is None:
-        if person is None:
-            ctx.person = people.create(
-                ctx.session,
-                ctx.incoming.platform,
-                ctx.incoming.user_id,
-                ctx.incoming.chat_id,
-                ctx.clock,
-                role=Role.ADMIN,
-            )
-        start_flow(ctx, "staff")
+        admin = ctx.ensure_person(Role.ADMIN)
+        if admin.locale is None:
+            start_flow(ctx, "staff")
+        else:
+            ctx.say("start.already")
         return
     if person is not None and code is None:
         if not person.active:
@@ -117,16 +112,9 @@ def start(ctx: Context) -> None:
     if record is None:
         ctx.say("start.bad_code" if code else "start.need_code")
         return
-    if ctx.person is None:
-        ctx.person = people.create(
-            ctx.session,
-            ctx.incoming.platform,
-            ctx.incoming.user_id,
-            ctx.incoming.chat_id,
-            ctx.clock,
-        )
-    role_codes.use(record, ctx.person, ctx.clock)
-    conversations.leave(ctx.session, ctx.person)
+    staff = ctx.ensure_person()
+    role_codes.use(record, staff, ctx.clock)
+    conversations.leave(ctx.session, staff)
     start_flow(ctx, "staff")
 
 
@@ -138,15 +126,5 @@ def _join_community(ctx: Context, community: Community) -> None:
         else:
             ctx.say("start.other_community")
         return
-    if person is None:
-        person = ctx.person = people.create(
-            ctx.session,
-            ctx.incoming.platform,
-            ctx.incoming.user_id,
-            ctx.incoming.chat_id,
-            ctx.clock,
-        )
-    people.join_as_parent(ctx.session, person, community)
-    if ctx.locale not in ctx.translator.locales or person.locale is None:
-        ctx.locale = community.default_locale if ctx.locale is None else ctx.locale
+    people.join_as_parent(ctx.session, ctx.ensure_person(), community)
     start_flow(ctx, "onboarding")

@@ -101,3 +101,9 @@ def test_community_overview_counts_parents_per_neighbourhood(chat: Chat) -> None
     assert lines[0] == "Ouderkring Arnhem: 3 parents take part."
     assert "Presikhaaf-Oost: 2" in lines and "Centrum: 1" in lines
     assert lines[-1] == "Invite code for parents: ARNHEM"
+
+
+def test_admin_start_twice_does_not_ask_again(chat: Chat) -> None:
+    chat.say("admin: /start")
+    chat.say("admin: English")
+    assert chat.say("admin: /start") == ["You are already in. Send /help to see what I can do."]
