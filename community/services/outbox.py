@@ -9,10 +9,10 @@ claimed-with-expiry, so it is sent after restart; messages to one chat go out in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import ColumnElement, and_, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -69,23 +69,32 @@ def enqueue(
         return None
 
 
+def _due(row: Any, now: datetime) -> ColumnElement[bool]:
+    """Pending and available, or claimed by a sender whose claim has run out (it died)."""
+    return ((row.status == OutboxStatus.PENDING) & (row.available_at <= now)) | (
+        (row.status == OutboxStatus.SENDING) & (row.locked_until <= now)
+    )
+
+
 def claim_due(
     session: Session, platforms: list[str], clock: Clock, limit: int = 50
 ) -> list[Claimed]:
-    """Claim up to `limit` due rows, the oldest first, at most one chat's next message each time
-    its earlier ones are done. Commits each claim, so a claim is visible to other senders."""
+    """Claim up to `limit` due rows, the oldest first, never past an earlier open message to the
+    same chat. Commits the claims, so that other senders see them."""
     now = clock.now()
+    due = _due(OutboxMessage, now)
+    # An earlier message to the same chat that is not due itself (held by another sender, or
+    # waiting for a retry) holds the later ones back; due ones are claimed together, in order.
     earlier = aliased(OutboxMessage)
+    earlier_due = _due(earlier, now)
     blocked_by_earlier = exists().where(
         and_(
             earlier.platform == OutboxMessage.platform,
             earlier.chat_id == OutboxMessage.chat_id,
             earlier.id < OutboxMessage.id,
             earlier.status.in_(_OPEN),
+            ~earlier_due,
         )
-    )
-    due = ((OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.available_at <= now)) | (
-        (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.locked_until <= now)
     )
     candidates = session.scalars(
         select(OutboxMessage)

@@ -152,3 +152,19 @@ def test_killed_after_claiming_resends_once_the_claim_expires(
     _worker("resume", database_url, "2026-09-01T09:02:00+00:00", str(log))
     _worker("resume", database_url, "2026-09-01T09:03:00+00:00", str(log))
     assert len(_sent_lines(log)) == 1
+
+
+def test_a_message_held_by_another_sender_holds_back_later_ones_to_that_chat(
+    app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    _queue(app, clock, "anna", "a1")
+    with app.session_factory() as session:
+        (held,) = outbox.claim_due(session, ["console"], clock, limit=1)  # another sender
+    _queue(app, clock, "anna", "a2")
+    _queue(app, clock, "bo", "b1")
+    assert _dispatch(app) == 1
+    assert [m.text for m in transport.sent] == ["b1"]
+    clock.advance(seconds=outbox.CLAIM_SECONDS + 1)  # that sender died; its claim runs out
+    assert _dispatch(app) == 2
+    assert [m.text for m in transport.sent] == ["b1", "a1", "a2"]
+    assert held.payload["text"] == "a1"
