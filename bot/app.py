@@ -55,4 +55,5 @@ def build_app(
     translator = translator or Translator(SHIPPED_LOCALES)
     engine = Engine(session_factory, settings, translator, clock)
     dispatcher = Dispatcher(session_factory, transports, clock, settings.outbox_max_attempts)
+    dispatcher.prune(settings.sent_retention_days)
     return App(settings, db_engine, session_factory, translator, clock, engine, dispatcher)

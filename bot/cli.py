@@ -16,6 +16,8 @@ app = typer.Typer(
     help="Ouderkring: a chat bot that connects parents to each other and to school.",
     no_args_is_help=True,
     add_completion=False,
+    # Tracebacks with local variables could show a token or database password.
+    pretty_exceptions_show_locals=False,
 )
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -72,7 +74,7 @@ def _logging(
 def demo(config: ConfigOption = None) -> None:
     """Try the bot now: set up the database and chat in the console with the demo community."""
     typer.echo(
-        "Ouderkring demo. Try:  anna: /start ARNHEM   (admin: /help for the admin)", err=True
+        "Ouderkring demo. Try:  anna: /start ARNHEM   The user 'admin' is the admin.", err=True
     )
     _console(config, migrate=True)
 

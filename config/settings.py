@@ -66,6 +66,7 @@ class Settings:
     communities: tuple[CommunitySpec, ...]
     role_code_days: int = 14
     outbox_max_attempts: int = 8
+    sent_retention_days: int = 30
     telegram_token: str | None = field(default=None, repr=False)
     matrix_access_token: str | None = field(default=None, repr=False)
 
@@ -203,7 +204,9 @@ def load_settings(
     reader.check_unknown({"bot", "database", "communities"})
 
     bot = reader.table("bot")
-    bot.check_unknown({"default_locale", "admins", "role_code_days", "outbox_max_attempts"})
+    bot.check_unknown(
+        {"default_locale", "admins", "role_code_days", "outbox_max_attempts", "sent_retention_days"}
+    )
     default_locale = bot.get("default_locale", str, "nl")
     if default_locale not in known_locales:
         raise bot.fail(
@@ -216,6 +219,10 @@ def load_settings(
     max_attempts = bot.get("outbox_max_attempts", int, 8)
     if not 1 <= max_attempts <= 100:
         raise bot.fail("outbox_max_attempts", "must be between 1 and 100")
+
+    retention = bot.get("sent_retention_days", int, 30)
+    if not 1 <= retention <= 3650:
+        raise bot.fail("sent_retention_days", "must be between 1 and 3650")
 
     database = reader.table("database")
     database.check_unknown({"url"})
@@ -242,6 +249,7 @@ def load_settings(
         communities=tuple(specs),
         role_code_days=role_code_days,
         outbox_max_attempts=max_attempts,
+        sent_retention_days=retention,
         telegram_token=env.get(ENV_TELEGRAM_TOKEN) or None,
         matrix_access_token=env.get(ENV_MATRIX_TOKEN) or None,
     )

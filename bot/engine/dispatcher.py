@@ -84,6 +84,10 @@ class Dispatcher:
             if failed_chats and len(claimed) < self.batch:
                 return sent
 
+    def prune(self, retention_days: int) -> int:
+        """Forget delivered messages older than the retention period."""
+        return int(self._db(outbox.prune_sent, self.clock, retention_days))
+
     async def run(self, interval: float = 1.0, stop: asyncio.Event | None = None) -> None:
         """Keep sending until `stop` is set; picks up retries when they fall due."""
         stop = stop or asyncio.Event()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -173,3 +173,17 @@ def release(session: Session, outbox_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     session.commit()
+
+
+def prune_sent(session: Session, clock: Clock, days: int) -> int:
+    """Delete sent messages older than `days`: their text is not needed once delivered."""
+    result = session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENT,
+            OutboxMessage.sent_at < clock.now() - timedelta(days=days),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -168,3 +168,20 @@ def test_a_message_held_by_another_sender_holds_back_later_ones_to_that_chat(
     assert _dispatch(app) == 2
     assert [m.text for m in transport.sent] == ["b1", "a1", "a2"]
     assert held.payload["text"] == "a1"
+
+
+def test_sent_messages_are_forgotten_after_the_retention_period(
+    app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    _queue(app, clock, "anna", "old")
+    _dispatch(app)
+    clock.advance(days=app.settings.sent_retention_days - 1)
+    _queue(app, clock, "anna", "new")
+    _queue(app, clock, "bo", "recent")
+    transport.fail_next.append(SendError("down"))
+    _dispatch(app)  # "new" fails and waits; "recent" is sent
+    clock.advance(days=2)
+    assert app.dispatcher.prune(app.settings.sent_retention_days) == 1
+    with app.session_factory() as session:
+        texts = sorted(row.payload["text"] for row in session.scalars(select(OutboxMessage)))
+    assert texts == ["new", "recent"]
