@@ -97,6 +97,7 @@ def start(ctx: Context) -> None:
             person.active = True
             ctx.say("start.welcome_back")
         if _is_settled(person):
+            ctx.leave()  # /start is a fresh start: any open question is dropped
             ctx.say("start.already")
             return
         if ctx.state is not None:

@@ -168,3 +168,14 @@ def test_a_command_in_the_middle_of_onboarding_comes_back_to_it(chat: Chat) -> N
     chat.say("anna: /language")
     said = chat.say("anna: Nederlands")
     assert said == ["Opgeslagen. Dank je!", "Wat is je postcode? Bijvoorbeeld: 6825 AB"]
+
+
+def test_start_after_stopping_drops_the_open_erase_question(chat: Chat, app: App) -> None:
+    chat.onboard("anna")
+    chat.say("anna: /stop")
+    chat.say("anna: Yes, stop")  # now asked whether to erase
+    assert chat.say("anna: /start")[0] == "Welcome back!"
+    assert chat.say("anna: 1") == [
+        "Sorry, I did not understand that. Send /help to see what I can do."
+    ]
+    assert _person(app, "anna") is not None
