@@ -49,6 +49,11 @@ class Context:
             )
         return self.person
 
+    def erase_person(self) -> None:
+        """Delete the person and all their data; replies still go out, linked to no one."""
+        people.erase(self.session, self.require_person())
+        self.person, self.erased = None, True
+
     def require_person(self) -> Person:
         if self.person is None:
             raise LookupError("this handler needs a registered person")

@@ -137,6 +137,20 @@ def reprompt(ctx: Context) -> None:
         QUESTIONS[state.step].prompt(ctx)
 
 
+class YesNoQuestion(Question):
+    """Two buttons whose labels say the answer in words ("Yes, stop"), keyed "yes" and "no"."""
+
+    ask_id = ""
+    yes_id = "button.yes"
+    no_id = "button.no"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return (Choice("yes", ctx.t(self.yes_id)), Choice("no", ctx.t(self.no_id)))
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say(self.ask_id, choices=self.choices(ctx))
+
+
 class MultiSelect(Question):
     """Pick several buttons, then "Done". The picks so far live in the dialogue state."""
 

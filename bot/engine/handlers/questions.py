@@ -4,12 +4,12 @@ when the parent changes that answer with /profile."""
 from __future__ import annotations
 
 from bot.engine.context import Context
-from bot.engine.dialogue import MultiSelect, Outcome, Question, question
+from bot.engine.dialogue import MultiSelect, Outcome, Question, YesNoQuestion, question
 from bot.engine.types import Choice
 from community.i18n import language_name, native_name
 from community.models import ParentProfile
 from community.postcode import postcode_area
-from community.services import communities, people
+from community.services import communities
 from community.services.people import AGE_BANDS
 
 POSTCODE_TRIES = 3
@@ -20,12 +20,6 @@ def _profile(ctx: Context) -> ParentProfile:
     if profile is None:
         raise LookupError("parent profile missing")
     return profile
-
-
-def yes_no(
-    ctx: Context, yes_id: str = "button.yes", no_id: str = "button.no"
-) -> tuple[Choice, ...]:
-    return (Choice("yes", ctx.t(yes_id)), Choice("no", ctx.t(no_id)))
 
 
 @question
@@ -46,8 +40,9 @@ class LanguageQuestion(Question):
 
 
 @question
-class ConsentQuestion(Question):
+class ConsentQuestion(YesNoQuestion):
     name = "consent"
+    ask_id, yes_id, no_id = "consent.ask", "consent.yes", "consent.no"
 
     def enter(self, ctx: Context) -> None:
         person = ctx.require_person()
@@ -56,20 +51,13 @@ class ConsentQuestion(Question):
         ctx.say("welcome.privacy")
         self.prompt(ctx)
 
-    def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return yes_no(ctx, "consent.yes", "consent.no")
-
-    def prompt(self, ctx: Context) -> None:
-        ctx.say("consent.ask", choices=self.choices(ctx))
-
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == "yes":
             _profile(ctx).consent_at = ctx.clock.now()
             return Outcome.NEXT
         # Without consent nothing is kept: the person is erased, the goodbye still goes out.
         ctx.say("consent.declined")
-        people.erase(ctx.session, ctx.require_person())
-        ctx.person, ctx.erased = None, True
+        ctx.erase_person()
         return Outcome.DONE
 
 
@@ -154,18 +142,13 @@ class HomeLanguagesQuestion(MultiSelect):
 
 
 @question
-class BuddyQuestion(Question):
+class BuddyQuestion(YesNoQuestion):
     name = "buddy"
+    ask_id, yes_id, no_id = "buddy.ask", "buddy.yes", "buddy.no"
 
     def enter(self, ctx: Context) -> None:
         ctx.say("buddy.explain")
         self.prompt(ctx)
-
-    def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return yes_no(ctx, "buddy.yes", "buddy.no")
-
-    def prompt(self, ctx: Context) -> None:
-        ctx.say("buddy.ask", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         _profile(ctx).buddy_opt_in = key == "yes"

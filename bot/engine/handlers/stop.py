@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
-from bot.engine.dialogue import Outcome, Question, flow, question, start_flow
-from bot.engine.handlers.questions import yes_no
-from bot.engine.types import Choice
-from community.services import people
+from bot.engine.dialogue import Outcome, YesNoQuestion, flow, question, start_flow
 
 
 @flow("stop", ("stop_confirm", "erase_confirm"))
@@ -16,14 +13,9 @@ def stop_done(ctx: Context) -> None:
 
 
 @question
-class StopConfirm(Question):
+class StopConfirm(YesNoQuestion):
     name = "stop_confirm"
-
-    def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return yes_no(ctx, "stop.yes", "stop.no")
-
-    def prompt(self, ctx: Context) -> None:
-        ctx.say("stop.ask", choices=self.choices(ctx))
+    ask_id, yes_id, no_id = "stop.ask", "stop.yes", "stop.no"
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == "no":
@@ -36,19 +28,13 @@ class StopConfirm(Question):
 
 
 @question
-class EraseConfirm(Question):
+class EraseConfirm(YesNoQuestion):
     name = "erase_confirm"
-
-    def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return yes_no(ctx, "erase.yes", "erase.no")
-
-    def prompt(self, ctx: Context) -> None:
-        ctx.say("erase.ask", choices=self.choices(ctx))
+    ask_id, yes_id, no_id = "erase.ask", "erase.yes", "erase.no"
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == "yes":
-            people.erase(ctx.session, ctx.require_person())
-            ctx.person, ctx.erased = None, True
+            ctx.erase_person()
             ctx.say("erase.done")
             return Outcome.DONE
         ctx.say("erase.kept")
