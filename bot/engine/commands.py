@@ -22,7 +22,6 @@ class Command:
     name: str
     handler: Handler
     roles: frozenset[Role] | None  # None: everyone, also people who have not joined yet
-    private_only: bool
 
     def allowed(self, role: Role) -> bool:
         return self.roles is None or role in self.roles
@@ -35,11 +34,9 @@ class Command:
 COMMANDS: dict[str, Command] = {}
 
 
-def command(
-    name: str, roles: frozenset[Role] | None = REGISTERED, private_only: bool = True
-) -> Callable[[Handler], Handler]:
+def command(name: str, roles: frozenset[Role] | None = REGISTERED) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
-        COMMANDS[name] = Command(name, handler, roles, private_only)
+        COMMANDS[name] = Command(name, handler, roles)
         return handler
 
     return register

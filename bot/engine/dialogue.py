@@ -74,6 +74,16 @@ def flow(
     return register
 
 
+def _leave(ctx: Context) -> None:
+    ctx.leave()
+
+
+def menu_flow(name: str, steps: tuple[str, ...]) -> None:
+    """A flow whose questions end it themselves (a menu, a choice that acts at once): if one
+    still answers NEXT at the last step, the flow simply ends."""
+    FLOWS[name] = Flow(name, steps, _leave)
+
+
 def start_flow(ctx: Context, flow_name: str, step: str | None = None, **data: object) -> None:
     first = step or FLOWS[flow_name].steps[0]
     ctx.enter(flow_name, first, **data)

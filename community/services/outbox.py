@@ -29,7 +29,6 @@ class Claimed:
     platform: str
     chat_id: str
     payload: dict[str, Any]
-    attempts: int
 
 
 def enqueue(
@@ -113,9 +112,7 @@ def claim_due(
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(
-                Claimed(row.id, row.platform, row.chat_id, dict(row.payload), row.attempts)
-            )
+            claimed.append(Claimed(row.id, row.platform, row.chat_id, dict(row.payload)))
     session.commit()
     return claimed
 

@@ -81,7 +81,7 @@ def _single_community(ctx: Context) -> Community | None:
     return every[0] if len(every) == 1 else None
 
 
-@command("start", roles=None, private_only=True)
+@command("start", roles=None)
 def start(ctx: Context) -> None:
     code = ctx.incoming.args[0] if ctx.incoming.args else None
     person = ctx.person

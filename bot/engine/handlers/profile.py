@@ -6,7 +6,7 @@ from babel.dates import format_date
 
 from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
-from bot.engine.dialogue import QUESTIONS, Outcome, Question, flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, flow, menu_flow, question, start_flow
 from bot.engine.handlers.onboarding import resume_onboarding
 from bot.engine.types import Choice
 from community.i18n import language_name, native_name
@@ -23,9 +23,7 @@ def edit_done(ctx: Context) -> None:
     resume_onboarding(ctx)
 
 
-@flow("profile", ("profile_menu",))
-def profile_closed(ctx: Context) -> None:
-    ctx.leave()
+menu_flow("profile", ("profile_menu",))
 
 
 def _summary(ctx: Context) -> list[str]:
@@ -90,6 +88,3 @@ def mydata(ctx: Context) -> None:
         "\n".join([ctx.t("mydata.intro"), *_summary(ctx), ctx.t("mydata.since", date=since)])
     )
     ctx.say("mydata.erase_hint")
-
-
-assert set(EDITABLE) <= set(QUESTIONS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.engine.commands import STAFF, command
 from bot.engine.context import Context
-from bot.engine.dialogue import Outcome, Question, flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
 from bot.engine.types import Choice
 from community.models import Community, Role
 from community.services import communities, role_codes
@@ -28,9 +28,7 @@ def _make_code(ctx: Context, role: Role, community: Community) -> None:
     ctx.say_text(ctx.tn("code.howto", "code.howto.plural", days))
 
 
-@flow("code", ("code_role", "code_community"))
-def code_done(ctx: Context) -> None:
-    ctx.leave()
+menu_flow("code", ("code_role", "code_community"))
 
 
 @question

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -179,3 +180,34 @@ def test_start_after_stopping_drops_the_open_erase_question(chat: Chat, app: App
         "Sorry, I did not understand that. Send /help to see what I can do."
     ]
     assert _person(app, "anna") is not None
+
+
+@pytest.mark.parametrize(
+    ("button", "answers", "field", "value"),
+    [
+        ("Language", ["Nederlands"], "locale", "nl"),
+        ("Postcode", ["6811 AA"], "postcode_area", "6811"),
+        ("Ages", ["2", "Done"], "age_bands", ["0-2", "2-4"]),
+        ("Languages at home", ["1", "Done"], "home_languages", ["nl", "ar"]),
+        ("Buddy", ["2"], "buddy_opt_in", False),
+    ],
+)
+def test_profile_changes_each_answer_alone(
+    chat: Chat, app: App, button: str, answers: list[str], field: str, value: object
+) -> None:
+    chat.onboard("anna")  # English, 6825, ages 0-2, Arabic, buddy yes
+    chat.say("anna: /profile")
+    chat.say(f"anna: {button}")
+    said = []
+    for answer in answers:
+        said = chat.say(f"anna: {answer}")
+    assert said[-1] in ("Saved. Thank you!", "Opgeslagen. Dank je!")
+    person = _person(app, "anna")
+    assert person is not None and person.profile is not None
+    holder = person if field == "locale" else person.profile
+    assert getattr(holder, field) == value
+    assert chat.say("anna: 1") == [  # the dialogue is over: "1" is no answer now
+        "Sorry, I did not understand that. Send /help to see what I can do."
+        if field != "locale"
+        else "Sorry, dat begrijp ik niet. Stuur /help om te zien wat ik kan."
+    ]
