@@ -3,6 +3,7 @@ Each sees only its own commands."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -107,3 +108,9 @@ def test_admin_start_twice_does_not_ask_again(chat: Chat) -> None:
     chat.say("admin: /start")
     chat.say("admin: English")
     assert chat.say("admin: /start") == ["You are already in. Send /help to see what I can do."]
+
+
+@pytest.mark.parametrize("command", ["/language", "/mydata", "/stop", "/cancel", "/code"])
+def test_admin_from_config_can_use_commands_before_start(chat: Chat, command: str) -> None:
+    said = chat.say(f"admin: {command}")
+    assert said and "Sorry, er ging iets mis" not in said[0]
