@@ -27,9 +27,7 @@ from tests.support.transport import RecordingTransport
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _queue(
-    app: App, clock: FakeClock, chat_id: str, text: str, key: str | None = None
-) -> None:
+def _queue(app: App, clock: FakeClock, chat_id: str, text: str, key: str | None = None) -> None:
     with app.session_factory.begin() as session:
         outbox.enqueue(session, [Outgoing("console", chat_id, SendMessage(text), key=key)], clock)
 
