@@ -185,9 +185,13 @@ class YesNoQuestion(Question):
     ask_id = ""
     yes_id = "button.yes"
     no_id = "button.no"
+    # For a "yes" that cannot be undone the safe answer comes first, so that a double tap or
+    # a "1" typed twice never destroys anything.
+    no_first = False
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return (Choice("yes", ctx.t(self.yes_id)), Choice("no", ctx.t(self.no_id)))
+        yes, no = Choice("yes", ctx.t(self.yes_id)), Choice("no", ctx.t(self.no_id))
+        return (no, yes) if self.no_first else (yes, no)
 
     def prompt(self, ctx: Context) -> None:
         ctx.say(self.ask_id, choices=self.choices(ctx))

@@ -143,7 +143,7 @@ def test_erasure_removes_what_was_queued_for_the_person(
         outbox.enqueue(session, [later], clock, available_at=clock.now().replace(year=2030))
     chat.say("anna: /stop")
     chat.say("anna: 1")
-    chat.say("anna: 1")
+    chat.say("anna: 2")  # [1] No, keep it  [2] Yes, erase all
     with app.session_factory() as session:
         rows = session.scalars(select(OutboxMessage)).all()
         assert [row.payload["text"] for row in rows] == ["Done. I erased all your data. Goodbye!"]
