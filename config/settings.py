@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from config.locales import LOCALES
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 EXAMPLE_CONFIG = PACKAGE_DIR / "ouderkring.example.toml"
 
@@ -195,7 +197,7 @@ def load_community(path: Path, known_locales: tuple[str, ...]) -> CommunitySpec:
 def load_settings(
     path: Path | str | None = None,
     environ: dict[str, str] | None = None,
-    known_locales: tuple[str, ...] = ("nl", "en"),
+    known_locales: tuple[str, ...] = LOCALES,
 ) -> Settings:
     """Read the config file (argument, else $OUDERKRING_CONFIG, else the shipped example)."""
     env = dict(os.environ if environ is None else environ)
