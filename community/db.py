@@ -20,6 +20,8 @@ class SchemaOutdated(Exception):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # SQL parameters are user ids and texts: keep them out of error messages and echo logs.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)

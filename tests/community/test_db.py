@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from bot.app import build_app
 from community import db
@@ -28,3 +30,12 @@ def test_app_refuses_an_empty_or_outdated_schema(settings: Settings) -> None:
     db.upgrade(engine)
     db.check_schema(engine)  # now it is fine
     engine.dispose()
+
+
+def test_sql_parameters_never_show_in_errors(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    with pytest.raises(DBAPIError) as caught, engine.connect() as connection:
+        connection.execute(text("SELECT * FROM no_such_table WHERE x = :x"), {"x": "anna-secret"})
+    engine.dispose()
+    assert "anna-secret" not in str(caught.value)
+    assert "hidden" in str(caught.value)
