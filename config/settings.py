@@ -38,6 +38,8 @@ _MAX_NAME = 120  # the length of the name columns in the database
 _DRIVERS = {"sqlite": "sqlite", "sqlite+pysqlite": "sqlite", "postgresql+psycopg": "postgresql"}
 # Where a ConfigError about an environment variable points instead of a file.
 ENVIRONMENT = "(environment)"
+# The field of a ConfigError about the file as a whole.
+FILE = "(file)"
 
 
 class ConfigError(Exception):
@@ -53,6 +55,8 @@ class ConfigError(Exception):
         """One line for the person installing the bot."""
         if self.path == ENVIRONMENT:
             return f"Configuration error in environment variable {self.field}: {self.problem}"
+        if self.field == FILE:
+            return f"Configuration error in {self.path}: {self.problem}"
         return f"Configuration error in {self.path}, field {self.field}: {self.problem}"
 
 
@@ -132,7 +136,7 @@ class _Reader:
                 raise self.fail(key, f"unknown setting (allowed: {', '.join(sorted(allowed))})")
 
 
-def _read_toml(path: Path, field_name: str = "(file)") -> dict[str, Any]:
+def _read_toml(path: Path, field_name: str = FILE) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
@@ -330,7 +334,11 @@ def load_settings(
     for index, item in enumerate(communities):
         if not isinstance(item, str):
             raise reader.fail(f"communities[{index}]", "must be a file path (string)")
-        specs.append(load_community(config_path.parent / item, known_locales))
+        community_path = config_path.parent / item
+        if not community_path.exists():
+            # Blamed on the entry in this file: that is where a wrong name is corrected.
+            raise reader.fail(f"communities[{index}]", f"file {community_path} not found")
+        specs.append(load_community(community_path, known_locales))
     slugs = [spec.slug for spec in specs]
     codes = [spec.invite_code for spec in specs]
     if len(set(slugs)) != len(slugs) or len(set(codes)) != len(codes):

@@ -62,7 +62,7 @@ centre = [52.0, 5.0]
         ("[bot]\ncolour = 'red'\n", None, "bot.colour", "unknown setting"),
         ("[bot]\nrole_code_days = 0\n", None, "bot.role_code_days", "between"),
         ("[database]\nurl = 'nonsense'\n", None, "database.url", "database URL"),
-        ("communities = ['missing.toml']\n", None, "(file)", "file not found"),
+        ("communities = ['missing.toml']\n", None, "communities[0]", "missing.toml not found"),
         ("[bot\n", None, "(file)", "not valid TOML"),
         (
             "communities = ['c.toml']\n",
