@@ -39,3 +39,18 @@ def test_sql_parameters_never_show_in_errors(database_url: str) -> None:
     engine.dispose()
     assert "anna-secret" not in str(caught.value)
     assert "hidden" in str(caught.value)
+
+
+def test_row_values_never_show_in_errors(database_url: str) -> None:
+    """PostgreSQL repeats the failing row in its DETAIL line; that line is dropped."""
+    engine = db.make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (u VARCHAR(20) UNIQUE, n INTEGER CHECK (n > 0))"))
+        connection.execute(text("INSERT INTO t VALUES ('zwaantje7', 1)"))
+    for values in ({"u": "zwaantje7", "n": 2}, {"u": "merel3", "n": -5}):
+        with pytest.raises(DBAPIError) as caught, engine.begin() as connection:
+            connection.execute(text("INSERT INTO t VALUES (:u, :n)"), values)
+        shown = str(caught.value) + str(caught.value.orig)
+        assert "zwaantje7" not in shown and "merel3" not in shown and "-5" not in shown
+        assert "violates" in shown or "constraint failed" in shown.lower()  # the reason stays
+    engine.dispose()
