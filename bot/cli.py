@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from community.db import SchemaOutdated
 
@@ -75,6 +75,8 @@ def _logging(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # At INFO SQLAlchemy echoes every SQL statement: noise for an installer.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 
 @app.command()
@@ -215,14 +217,21 @@ def _sqlite_problem(url: URL, where: str) -> str:
     )
 
 
-def _database_problem(exc: OperationalError) -> str:
+def _database_problem(exc: DBAPIError) -> str | None:
+    """What is wrong with the database or the way to it; None for what looks like a bug."""
     url, where = _url_and_where()
     driver_message = str(exc.orig).strip()
     first_line = driver_message.splitlines()[0] if driver_message else type(exc.orig).__name__
     if url is not None and url.get_backend_name() == "sqlite":
         if "unable to open" in driver_message or "readonly" in driver_message:
             return _sqlite_problem(url, where)
-        return f"The SQLite database cannot be used: {first_line}.\nCheck {where}."
+        if "not a database" in driver_message:
+            return f"{url.database} is not an SQLite database file.\nChange {where}."
+        if "locked" in driver_message or "disk" in driver_message:
+            return f"The SQLite database cannot be used: {first_line}.\nCheck {where}."
+        return None  # e.g. an SQL syntax error: a bug, worth its traceback
+    if not isinstance(exc, OperationalError):
+        return None  # PostgreSQL's other errors come from a statement: a bug
     shown = url.render_as_string(hide_password=True) if url is not None else "the database"
     server = f"{url.host or 'localhost'}:{url.port or 5432}" if url is not None else "the server"
     if "password authentication failed" in driver_message or "no password supplied" in (
@@ -259,11 +268,11 @@ def _explain(exc: Exception) -> tuple[str, int] | None:
         return exc.describe(), 2
     if isinstance(exc, SchemaOutdated):
         return str(exc), 1
-    if isinstance(exc, OperationalError):
-        return _database_problem(exc), 1
+    if isinstance(exc, DBAPIError):
+        problem = _database_problem(exc)
+        return None if problem is None else (problem, 1)
     if isinstance(exc, ArgumentError):
-        _url, where = _url_and_where()
-        return f"The database URL is not valid.\nCorrect {where}.", 2
+        return f"The database URL is not valid.\nCorrect {_url_and_where()[1]}.", 2
     if isinstance(exc, ModuleNotFoundError) and exc.name in ("psycopg", "psycopg2"):
         return (
             "The PostgreSQL driver (psycopg) is not installed.\n"

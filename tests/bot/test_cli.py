@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -108,6 +109,12 @@ def test_sqlite_database_is_a_folder(tmp_path: Path) -> None:
     _refused(result, "is a folder", "OUDERKRING_DATABASE_URL")
 
 
+def test_sqlite_file_is_not_a_database(tmp_path: Path) -> None:
+    (tmp_path / "notes.db").write_text("not a database\n" * 100)
+    result = _run(["db", "upgrade"], tmp_path, OUDERKRING_DATABASE_URL="sqlite:///notes.db")
+    _refused(result, "notes.db is not an SQLite database file", "OUDERKRING_DATABASE_URL")
+
+
 def test_sqlite_database_read_only(tmp_path: Path) -> None:
     assert _run(["db", "upgrade"], tmp_path).returncode == 0
     # SQLite's own read-only mode: it works for root too, who ignores file modes.
@@ -140,7 +147,7 @@ def test_postgresql_down(tmp_path: Path) -> None:
     [({"database": "nowhere"}, 'database "nowhere"'), ({"username": "nobody"}, 'role "nobody"')],
 )
 def test_postgresql_unknown_database_or_role(
-    tmp_path: Path, postgres: PostgresServer, change: dict[str, str], needle: str
+    tmp_path: Path, postgres: PostgresServer, change: dict[str, Any], needle: str
 ) -> None:
     url = make_url(postgres.url).set(**change).render_as_string(hide_password=False)
     result = _run(["db", "upgrade"], tmp_path, OUDERKRING_DATABASE_URL=url)
