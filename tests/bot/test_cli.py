@@ -248,3 +248,10 @@ def test_config_not_utf8(tmp_path: Path) -> None:
 def test_config_in_the_environment_is_a_folder(tmp_path: Path) -> None:
     result = _run(["console"], tmp_path, OUDERKRING_CONFIG=str(tmp_path))
     _refused(result, "is a folder")
+
+
+def test_check_config_refuses_an_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "empty.toml").write_text("")
+    result = _run(["check-config", "-c", "empty.toml"], tmp_path)
+    _refused(result, "empty.toml: is empty", "ouderkring.example.toml")
+    assert result.returncode == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -235,4 +236,12 @@ def test_a_folder_or_non_utf8_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "latin1.toml"
     path.write_bytes("[bot]\n# Café\n".encode("latin-1"))
     with pytest.raises(ConfigError, match="not UTF-8"):
+        load_settings(path, environ={})
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, USES_C, COMMUNITY)
+    path.chmod(0)
+    with pytest.raises(ConfigError, match="permission denied"):
         load_settings(path, environ={})
