@@ -20,7 +20,7 @@ from .solver import Mate, Point, has_rustworkx, solve
 class Effort:
     """How hard to try. Rounds with at most `exact_up_to` available parents are solved exactly
     (networkx) on the full graph. Larger ones on a graph of each parent's `per_parent` best
-    pairs, cut into parts of at most `part_size` parents (default: 800 with rustworkx, 80
+    pairs, cut into parts of at most `part_size` parents (default: 600 with rustworkx, 80
     without) that are solved exactly, `passes` times along different lines."""
 
     exact_up_to: int = 150
@@ -66,7 +66,7 @@ def match(
     else:
         graph = candidate_graph(pool, effort.per_parent)
         fast = effort.use_rustworkx and has_rustworkx()
-        part_size = effort.part_size or (800 if fast else 80)
+        part_size = effort.part_size or (600 if fast else 80)
         mate = solve(
             graph,
             _positions(pool),

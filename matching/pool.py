@@ -43,8 +43,8 @@ class Pool:
         self.n = len(people)
         index = {c.parent_id: i for i, c in enumerate(people)}
         self.ids = [c.parent_id for c in people]
-        self.langs = [c.home_languages for c in people]
-        self.bands = [c.age_bands for c in people]
+        self.langs = [frozenset(c.home_languages) for c in people]
+        self.bands = [frozenset(c.age_bands) for c in people]
         self.rank = [_rank(c.parent_id) for c in people]
         self.wait_days = []
         for c in people:

@@ -5,6 +5,7 @@ database."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -48,11 +49,11 @@ class Candidate:
 
     `place` is None when the parent skipped the postcode; such a parent can only be matched when
     `Rules.allow_unknown_place` is set. `waiting_since` is when they asked for a buddy (None: just
-    now). Collections may be given as any iterable of strings; they are stored as frozensets."""
+    now). The sets may be given as any sets of strings; they are stored as frozensets."""
 
     parent_id: int
-    home_languages: frozenset[str]
-    age_bands: frozenset[str] = field(default_factory=frozenset)
+    home_languages: AbstractSet[str]
+    age_bands: AbstractSet[str] = field(default_factory=frozenset)
     place: Place | None = None
     waiting_since: datetime | None = None
     availability: Availability = Availability.AVAILABLE

@@ -90,15 +90,19 @@ def _turned(points: Mapping[int, Point], angle: float) -> dict[int, Point]:
 
 
 def _cut(nodes: Sequence[int], points: Mapping[int, Point], size: int) -> list[list[int]]:
-    """Recursive bisection at the median of the wider axis until parts hold <= size nodes."""
+    """Recursive bisection across the wider axis until parts hold <= size nodes. The cut goes
+    between two places, as near the middle as possible, so that the parents of one place (who
+    are each other's best partners) stay together unless a place alone is too big."""
     if len(nodes) <= size:
         return [list(nodes)]
     xs = [points[u][0] for u in nodes]
     ys = [points[u][1] for u in nodes]
     axis = 0 if max(xs) - min(xs) >= max(ys) - min(ys) else 1
-    ordered = sorted(nodes, key=lambda u: (points[u][axis], u))
+    ordered = sorted(nodes, key=lambda u: (points[u][axis], points[u][1 - axis], u))
     half = len(ordered) // 2
-    return _cut(ordered[:half], points, size) + _cut(ordered[half:], points, size)
+    cuts = [i for i in range(1, len(ordered)) if points[ordered[i]] != points[ordered[i - 1]]]
+    at = min(cuts, key=lambda i: (abs(i - half), i)) if cuts else half
+    return _cut(ordered[:at], points, size) + _cut(ordered[at:], points, size)
 
 
 def _resolve(adj: Adjacency, mate: Mate, part: list[int], use_rustworkx: bool) -> None:
