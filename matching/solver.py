@@ -67,7 +67,7 @@ def solve(
     points: Mapping[int, Point],
     *,
     part_size: int,
-    passes: int = 3,
+    passes: int = 2,
     use_rustworkx: bool = True,
 ) -> Mate:
     """A matching of `graph` (positive integer "weight"s) as a symmetric mate map. `points`
