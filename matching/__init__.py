@@ -1,5 +1,6 @@
 """The buddy matcher: parents in, scored and explained pair proposals out. Pure: it imports only
-the standard library and networkx, never the database, the bot or the configuration.
+the standard library and networkx (and rustworkx, if installed, as a faster exact solver), never
+the database, the bot or the configuration.
 
 One entry point::
 

@@ -4,7 +4,7 @@ The exact solver is Edmonds' blossom algorithm: rustworkx's `max_weight_matching
 is installed (the same algorithm as networkx's, compiled), else networkx's own. Its running time
 grows faster than the square of the number of parents, so a large graph is cut into parts of
 nearby parents (recursive bisection of their map positions), each part is solved exactly, and
-then the parts are cut again along other lines (the map turned by 45 and 22.5 degrees) and each
+then the parts are cut again along other lines (the map turned by 45, then 22.5 degrees) and each
 new part is re-solved exactly with the pairs that cross its border held fixed. Re-solving never
 lowers the weight, and pairs that the first cut kept apart meet in the second. A last local
 repair (augmenting paths and swaps of two pairs) picks up what is left at the borders."""
