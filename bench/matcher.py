@@ -130,6 +130,7 @@ def community(parents: int, seed: int) -> Instance:
 
     candidates = []
     by_hood_lang: dict[tuple[int, str], list[int]] = {}
+    hood_of: list[int] = []
     for pid in range(1, parents + 1):
         h = rng.choices(range(count), weights=size)[0]
         first = rng.choices(langs, weights=mixes[h])[0]
@@ -162,12 +163,14 @@ def community(parents: int, seed: int) -> Instance:
             )
         )
         by_hood_lang.setdefault((h, first), []).append(pid)
-    # Some pairs were tried before or blocked: mostly people who live close and share a language.
+        hood_of.append(h)
+    # Some pairs were tried before or blocked: people who live close and share a language.
     avoid = set()
     for c in candidates:
         if rng.random() < 0.03:
+            h = hood_of[c.parent_id - 1]
             group = [
-                p for (h, lang), ps in by_hood_lang.items() if lang in c.home_languages for p in ps
+                p for lang in sorted(c.home_languages) for p in by_hood_lang.get((h, lang), [])
             ]
             other = rng.choice(group)
             if other != c.parent_id:

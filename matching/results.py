@@ -31,6 +31,9 @@ class Reason:
     band: str | None = None
     days: int | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ReasonKind(self.kind))
+
     def params(self) -> dict[str, Any]:
         """The fields this reason sets, for a catalog message (`buddy.reason.<kind>`)."""
         names = ("language", "name", "other_name", "metres", "band", "days")
@@ -68,6 +71,9 @@ class LeftOver:
 
     parent_id: int
     reason: LeftOverReason
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", LeftOverReason(self.reason))
 
 
 @dataclass(frozen=True, slots=True)

@@ -226,3 +226,12 @@ def test_bad_input_is_refused() -> None:
     with pytest.raises(ValueError):
         Weights(shared_language=0)
     assert match([], rules()) == MatchResult([], [])
+
+
+def test_reasons_are_plain_data_for_the_catalogs() -> None:
+    reason = Reason("shared_language", language="ti")  # type: ignore[arg-type]
+    assert reason == Reason(ReasonKind.SHARED_LANGUAGE, language="ti")
+    assert reason.kind is ReasonKind.SHARED_LANGUAGE and reason.params() == {"language": "ti"}
+    assert Reason(ReasonKind.WAITED, days=30).params() == {"days": 30}
+    with pytest.raises(ValueError):
+        Reason("charm")  # type: ignore[arg-type]
