@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from collections.abc import Mapping
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -70,8 +71,14 @@ class Engine:
                 ctx = self._context(session, incoming)
                 self._route(ctx)
                 return outbox.enqueue(session, ctx.outgoing(), self.clock, claim_for=token)
-        except Exception:
-            log.exception("handler failed on %s (message text not logged)", incoming.platform)
+        except Exception as exc:
+            # The type and the stack only: an exception's message may quote what a person typed.
+            log.error(
+                "handler failed on %s: %s\n%s",
+                incoming.platform,
+                type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
             return self._apologise(incoming, token)
 
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:
