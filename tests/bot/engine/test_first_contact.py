@@ -181,3 +181,24 @@ def test_help_offers_only_what_the_role_may_do(chat: Chat) -> None:
     chat.say("bram: English")
     assert "/code – make a code for a new professional" in chat.say("bram: /help")[0]
     assert chat.last_choices("bram: /code") == ["professional"]
+
+
+def test_mydata_shows_everything_that_is_stored(chat: Chat, app: App) -> None:
+    chat.onboard("anna", language="English")
+    text = chat.say("anna: /mydata")[0]
+    person = _person(app, "anna")
+    assert person is not None and person.profile is not None
+    for expected in (
+        "Language: English",
+        "Postcode area: 6825",
+        "Neighbourhood: ",
+        "Ages of your children: 0-2 years",
+        "Languages at home: ",
+        "Buddy: Yes",
+        "Your console account: anna",
+        "You are: parent",
+        "Group: Ouderkring Arnhem",
+        "You said yes to this on: September 1, 2026",
+        "Since: September 1, 2026",
+    ):
+        assert expected in text, expected
