@@ -150,7 +150,7 @@ class Engine:
             return
         state = ctx.state
         if incoming.media and not text:
-            current = QUESTIONS.get(state.step) if state is not None else None
+            current = QUESTIONS.get(state.step or "") if state is not None else None
             if current is not None:
                 current.on_media(ctx, incoming.media[0])
             else:
