@@ -30,6 +30,7 @@ from community.models import (
     Role,
 )
 from community.services import outbox
+from community.services.broadcast import queue_to_people
 from community.services.outbox import Outgoing
 from matching import Candidate, MatchResult, Place, Proposal, Reason, ReasonKind, Rules, match
 
@@ -385,6 +386,47 @@ def send_due_follow_ups(
         for pair in pairs:
             pair.follow_up_at = clock.now()
         return queued
+
+
+# -- the weekly round (a scheduled job) -----------------------------------------------------------
+ROUND_READY_ID = "buddy.round.ready"
+
+
+def start_scheduled_rounds(
+    session_factory: sessionmaker[Session],
+    translator: Translator,
+    clock: Clock,
+    default_locale: str = "nl",
+) -> int:
+    """For every community without proposals waiting: run the matcher, store a round, and tell
+    its coordinators to check it with /match. Parents hear nothing until a coordinator approves.
+    One key per round and coordinator: a second run in the same week changes nothing (the
+    proposals of the first still wait). Returns how many messages were queued."""
+    queued = 0
+    with session_factory.begin() as session:
+        for community in session.scalars(select(Community).order_by(Community.id)):
+            waiting = open_proposals(session, community)
+            new = start_round(session, community, clock) if not waiting else None
+            round_id = new.id if new is not None else (waiting[0].round_id if waiting else None)
+            if round_id is None:
+                continue
+            coordinators = session.scalars(
+                select(Person).where(
+                    Person.community_id == community.id,
+                    Person.role == Role.COORDINATOR,
+                    Person.active,
+                )
+            )
+            queued += queue_to_people(
+                session,
+                coordinators,
+                translator,
+                clock,
+                ROUND_READY_ID,
+                key=f"buddy:round:{round_id}:coordinator",
+                default_locale=default_locale,
+            )
+    return queued
 
 
 class Buddies:

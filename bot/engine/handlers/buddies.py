@@ -51,6 +51,10 @@ FOLLOW_UP_REPLY_IDS = {
     "not_yet": "buddy.follow_up.thanks_not_yet",
     "another": "buddy.ended.done",
 }
+# Sent by the weekly round job (community/services/buddies.py, below the bot layer): named here
+# so that the catalog checks see every id in use.
+SCHEDULED_IDS = ("buddy.round.ready",)
+assert buddies.ROUND_READY_ID in SCHEDULED_IDS
 
 
 # -- the coordinator's round ----------------------------------------------------------------------
