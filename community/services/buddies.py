@@ -475,6 +475,19 @@ class Buddies:
         found = self.profile(person)
         found.paused, found.updated_at = paused, self.clock.now()
 
+    def available(self, pair: BuddyPair) -> bool:
+        """Both parents still want a buddy now: active, opted in, not paused, no other buddy."""
+        for person in (pair.a, pair.b):
+            profile = person.profile
+            if not person.active or profile is None or not profile.buddy_opt_in:
+                return False
+            if self.is_paused(person):
+                return False
+            current = self.active_pair(person)
+            if current is not None and current.id != pair.id:
+                return False
+        return True
+
     def decide(self, pair: BuddyPair, status: PairStatus) -> bool:
         return decide(pair, status, self.clock)
 

@@ -26,7 +26,7 @@ from bot.engine.dialogue import (
 )
 from community.actions import Button, SendMessage
 from community.i18n import language_name
-from community.models import BuddyPair, Community, MatchRound, PairStatus, Person, Role
+from community.models import BuddyPair, Community, PairStatus, Person, Role
 from community.services import buddies
 
 PARENTS = frozenset({Role.PARENT})
@@ -85,20 +85,34 @@ def _reason_lines(ctx: Context, pair: BuddyPair) -> list[str]:
     return lines
 
 
+DECISIONS = {
+    "ok": "buddy.proposal.approve",
+    "no": "buddy.proposal.reject",
+    "skip": "buddy.proposal.skip",
+    "all": "buddy.proposal.approve_all",
+}
+DECISION_ACTIONS = {"ok": "buddy_ok", "no": "buddy_no", "skip": "buddy_skip", "all": "buddy_all"}
+
+
 def _show_next(ctx: Context, community: Community) -> None:
     """The next proposal waiting for a decision, or the end of the round."""
     waiting = ctx.domain.buddies.open_proposals(community)
+    state = ctx.state
     if not waiting:
+        if state is not None and state.flow == "match_review":
+            ctx.leave()
         ctx.say("buddy.round.done")
         return
     pair = waiting[0]
+    if ctx.person is not None:
+        # A typed "1" or "Approve" (console, platforms without buttons) answers this proposal;
+        # the buttons themselves are stateless and work whenever they are pressed.
+        ctx.enter("match_review", "match_review", pair=pair.id)
     lines = [ctx.t("buddy.proposal.head", count=len(waiting))]
     lines += _reason_lines(ctx, pair)
-    choices = (
-        action_button(ctx.t("buddy.proposal.approve"), "buddy_ok", pair.id),
-        action_button(ctx.t("buddy.proposal.reject"), "buddy_no", pair.id),
-        action_button(ctx.t("buddy.proposal.skip"), "buddy_skip", pair.id),
-        action_button(ctx.t("buddy.proposal.approve_all"), "buddy_all", pair.round_id),
+    choices = tuple(
+        action_button(ctx.t(label), DECISION_ACTIONS[key], pair.id)
+        for key, label in DECISIONS.items()
     )
     ctx.say_text("\n".join(lines), buttons=choices)
 
@@ -119,63 +133,100 @@ def match_round(ctx: Context) -> None:
     _show_next(ctx, community)
 
 
-def _judged_pair(ctx: Context, args: tuple[str, ...]) -> BuddyPair | None:
+def _decide(ctx: Context, decision: str, pair: BuddyPair) -> None:
+    """Approve, reject or skip one proposal, or approve every proposal left in its round."""
+    community = buddies.community_of(pair)
+    if decision == "all":
+        approved = 0
+        for each in pair.round.pairs:
+            if each.status is PairStatus.PROPOSED and ctx.domain.buddies.available(each):
+                _approve(ctx, each)
+                approved += 1
+            elif each.status is PairStatus.PROPOSED:
+                ctx.domain.buddies.decide(each, PairStatus.SKIPPED)
+        ctx.say("buddy.proposal.approved_all", count=approved)
+    elif pair.status is not PairStatus.PROPOSED:
+        ctx.say("buddy.proposal.decided")
+    elif decision == "no":
+        ctx.domain.buddies.decide(pair, PairStatus.REJECTED)
+        ctx.say("buddy.proposal.rejected")
+    elif decision == "skip":
+        ctx.domain.buddies.decide(pair, PairStatus.SKIPPED)
+        ctx.say("buddy.proposal.skipped")
+    elif not ctx.domain.buddies.available(pair):
+        # Since the round began, one of them stopped, paused or got another buddy.
+        ctx.domain.buddies.decide(pair, PairStatus.SKIPPED)
+        ctx.say("buddy.proposal.gone")
+    else:
+        _approve(ctx, pair)
+        ctx.say("buddy.proposal.approved")
+    _show_next(ctx, community)
+
+
+def _pressed(ctx: Context, decision: str, args: tuple[str, ...]) -> None:
     pair = ctx.domain.buddies.pair(args[0]) if args else None
     ctx.clear_pressed()
     if pair is None or not _may_judge(ctx, buddies.community_of(pair)):
         ctx.say("input.old_button")
-        return None
-    if pair.status is not PairStatus.PROPOSED:
-        ctx.say("buddy.proposal.decided")
-        _show_next(ctx, buddies.community_of(pair))
-        return None
-    return pair
+        return
+    _decide(ctx, decision, pair)
 
 
 @button_action("buddy_ok", roles=STAFF)
 def approve(ctx: Context, args: tuple[str, ...]) -> None:
-    pair = _judged_pair(ctx, args)
-    if pair is None:
-        return
-    _approve(ctx, pair)
-    ctx.say("buddy.proposal.approved")
-    _show_next(ctx, buddies.community_of(pair))
+    _pressed(ctx, "ok", args)
 
 
 @button_action("buddy_no", roles=STAFF)
 def reject(ctx: Context, args: tuple[str, ...]) -> None:
-    pair = _judged_pair(ctx, args)
-    if pair is None:
-        return
-    ctx.domain.buddies.decide(pair, PairStatus.REJECTED)
-    ctx.say("buddy.proposal.rejected")
-    _show_next(ctx, buddies.community_of(pair))
+    _pressed(ctx, "no", args)
 
 
 @button_action("buddy_skip", roles=STAFF)
 def skip(ctx: Context, args: tuple[str, ...]) -> None:
-    pair = _judged_pair(ctx, args)
-    if pair is None:
-        return
-    ctx.domain.buddies.decide(pair, PairStatus.SKIPPED)
-    ctx.say("buddy.proposal.skipped")
-    _show_next(ctx, buddies.community_of(pair))
+    _pressed(ctx, "skip", args)
 
 
 @button_action("buddy_all", roles=STAFF)
 def approve_all(ctx: Context, args: tuple[str, ...]) -> None:
-    found: MatchRound | None = ctx.domain.buddies.round(args[0]) if args else None
-    ctx.clear_pressed()
-    if found is None or not _may_judge(ctx, found.community):
-        ctx.say("input.old_button")
-        return
-    approved = 0
-    for pair in found.pairs:
-        if pair.status is PairStatus.PROPOSED:
-            _approve(ctx, pair)
-            approved += 1
-    ctx.say("buddy.proposal.approved_all", count=approved)
-    _show_next(ctx, found.community)
+    _pressed(ctx, "all", args)
+
+
+menu_flow("match_review", ("match_review",))
+
+
+@question
+class MatchReview(Question):
+    """The proposal on screen, for typed answers: "1" or "Approve" on the console."""
+
+    name = "match_review"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(Choice(key, ctx.t(label)) for key, label in DECISIONS.items())
+
+    def _pair(self, ctx: Context) -> BuddyPair | None:
+        state = ctx.state
+        pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
+        if pair is None or not _may_judge(ctx, buddies.community_of(pair)):
+            return None
+        return pair
+
+    def prompt(self, ctx: Context) -> None:
+        pair = self._pair(ctx)
+        if pair is None:
+            ctx.leave()
+            ctx.say("buddy.round.done")
+        else:
+            _show_next(ctx, buddies.community_of(pair))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        pair = self._pair(ctx)
+        if pair is None:
+            ctx.leave()
+            ctx.say("buddy.round.done")
+        else:
+            _decide(ctx, key, pair)
+        return Outcome.DONE
 
 
 @command("rounds", roles=STAFF)

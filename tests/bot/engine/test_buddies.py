@@ -292,3 +292,40 @@ def test_first_names_are_only_names() -> None:
     assert buddies.clean_first_name("محمد") == "محمد"
     for bad in ("06-12345678", "anna@example.org", "https://x.nl", "", "a" * 31, "Kerkstraat 12"):
         assert buddies.clean_first_name(bad) is None
+
+
+def test_a_coordinator_on_the_console_answers_by_typing(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    for user in ("anna", "bilal", "carim", "dina"):
+        chat.onboard(user)
+    assert chat.last_choices("bram: /match") == ["Approve", "Reject", "Skip", "Approve all"]
+    said = chat.say("bram: 2")
+    assert said[0] == "Rejected. I will not propose this pair again."
+    assert said[1].startswith("Buddy proposals to check: 1.")
+    assert chat.say("bram: Approve")[:2] == [
+        "Approved. I will introduce them to each other.",
+        "No more proposals to check. /rounds shows how the pairs are doing.",
+    ]
+    # The round is done: a typed "1" answers nothing any more.
+    assert chat.say("bram: 1") == [
+        "Sorry, I did not understand that. Send /help to see what I can do."
+    ]
+    assert sorted(status.value for _, _, status in _pairs(app)) == ["approved", "rejected"]
+
+
+def test_a_proposal_whose_parent_paused_meanwhile_is_skipped(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    proposal = chat.messages("bram: /match")[-1]
+    chat.say("bilal: /buddy")
+    chat.say("bilal: Pause looking for a buddy")
+    after = chat.press("bram", proposal, "Approve")
+    assert _to(after, "bram")[0] == "One of them no longer wants a buddy now. I skip this proposal."
+    assert not _to(after, "anna") and not _to(after, "bilal")
+    assert _pairs(app)[0][2] is PairStatus.SKIPPED
+
+
+def test_mydata_shows_the_first_name_kept_for_the_buddy(chat: Chat) -> None:
+    _introduce(chat)
+    assert "Name for your buddy: Anna" in chat.say("anna: /mydata")[0].splitlines()
