@@ -429,6 +429,14 @@ def _end(ctx: Context, pair: BuddyPair, person: Person) -> None:
         ctx.tell(buddies.other(pair, person), "buddy.ended.other")
 
 
+def end_on_stop(ctx: Context) -> None:
+    """A parent who stops contact leaves their buddy pair; the buddy hears it ended, no more."""
+    person = ctx.require_person()
+    pair = ctx.domain.buddies.active_pair(person)
+    if pair is not None:
+        _end(ctx, pair, person)
+
+
 @question
 class BuddyEnd(YesNoQuestion):
     name = "buddy_end"

@@ -5,17 +5,20 @@ rejection and a new round that avoids the rejected pair, erasure."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.app import App
+from bot.app import App, build_app
 from bot.engine.handlers.buddies import follow_up_button
 from community.clock import FakeClock
-from community.i18n import Translator
+from community.i18n import FSI, LOCALES_DIR, PDI, Translator
 from community.models import BuddyPair, BuddyProfile, PairStatus, ParentProfile, Person
 from community.services import buddies
+from config import Settings
 from tests.support.chat import Chat, Sent
+from tests.support.transport import RecordingTransport
 
 
 def _coordinator(chat: Chat, user: str = "bram") -> None:
@@ -253,7 +256,10 @@ def test_erasing_a_parent_erases_their_pairs_and_first_name(chat: Chat, app: App
     _introduce(chat)
     anna = _person_id(app, "anna")
     chat.say("anna: /stop")
-    chat.say("anna: Yes, stop")
+    stopped = chat.messages("anna: Yes, stop")
+    assert _to(stopped, "bilal") == [
+        "Your buddy pair has ended. That happens. We will look for a new buddy for you."
+    ]
     chat.say("anna: Yes, erase all")
     with app.session_factory() as session:
         assert session.get(Person, anna) is None
@@ -329,3 +335,45 @@ def test_a_proposal_whose_parent_paused_meanwhile_is_skipped(chat: Chat, app: Ap
 def test_mydata_shows_the_first_name_kept_for_the_buddy(chat: Chat) -> None:
     _introduce(chat)
     assert "Name for your buddy: Anna" in chat.say("anna: /mydata")[0].splitlines()
+
+
+ARABIC_INTRO = {
+    "buddy.intro.hello": "هذا هو رفيقك: {name}!",
+    "buddy.intro.about": "{name} يسكن في {neighbourhood}. عمر الأطفال: {ages}.",
+    "buddy.intro.step_library": "خطوة أولى: التقيا في المكتبة. الأطفال مرحب بهم هناك.",
+    "buddy.intro.step_coffee": "خطوة أولى: اذهبا معًا إلى صباح القهوة القادم.",
+    "buddy.intro.step_walk": "خطوة أولى: تمشّيا معًا مع الأطفال.",
+    "buddy.intro.relay": "اكتب إلى {name} عن طريقي: اكتب /buddy ورسالتك.",
+    "buddy.intro.private": "أنا أنقل رسائلكما. رقم هاتفك يبقى خاصًا.",
+}
+
+
+def test_two_arabic_speaking_parents_are_introduced_in_arabic_once_it_ships(
+    settings: Settings, clock: FakeClock, tmp_path: Path
+) -> None:
+    # This release ships nl and en; an Arabic catalog made on the spot (the rest falls back to
+    # English) stands for the one to come. Both parents use the bot in English.
+    for code in ("en", "nl"):
+        shutil.copytree(LOCALES_DIR / code, tmp_path / code)
+    (tmp_path / "ar/LC_MESSAGES").mkdir(parents=True)
+    entries = "".join(f'msgid "{k}"\nmsgstr "{v}"\n\n' for k, v in ARABIC_INTRO.items())
+    (tmp_path / "ar/LC_MESSAGES/messages.po").write_text(entries, encoding="utf-8")
+    translator = Translator(("nl", "en", "ar"), tmp_path)
+    transport = RecordingTransport()
+    app = build_app(settings, [transport], clock=clock, translator=translator, migrate=True)
+    try:
+        chat = Chat(app, transport)
+        _coordinator(chat)
+        chat.onboard("anna", home=("2",))  # Arabic at home
+        chat.onboard("bilal", home=("2",))
+        chat.press("bram", chat.messages("bram: /match")[-1], "Approve")
+        chat.say("anna: Anna")
+        intro = chat.messages("bilal: Bilal")
+        to_anna = _to(intro, "anna")
+        assert to_anna[0] == f"هذا هو رفيقك: {FSI}Bilal{PDI}!"
+        assert to_anna[1].startswith(f"{FSI}Bilal{PDI} يسكن في {FSI}Presikhaaf-Oost{PDI}.")
+        assert _to(intro, "bilal")[1] == f"هذا هو رفيقك: {FSI}Anna{PDI}!"
+        # Everything else stays in the language each chose for the bot.
+        assert _to(intro, "bilal")[0] == "Thank you, Bilal!"
+    finally:
+        app.close()
