@@ -394,6 +394,10 @@ class BuddyMenu(Question):
         if pair is not None and pair.introduced_at is not None:
             name = ctx.domain.buddies.first_name(buddies.other(pair, person)) or "?"
             ctx.say("buddy.status.paired", name=name)
+        elif pair is not None and ctx.domain.buddies.first_name(person) is None:
+            # They left the first-name question (/cancel): the introduction waits for it.
+            start_flow(ctx, "buddy_name", pair=pair.id)
+            return
         elif pair is not None:
             ctx.say("buddy.status.introducing")
         elif person.profile is None or not person.profile.buddy_opt_in:

@@ -377,3 +377,20 @@ def test_two_arabic_speaking_parents_are_introduced_in_arabic_once_it_ships(
         assert _to(intro, "bilal")[0] == "Thank you, Bilal!"
     finally:
         app.close()
+
+
+def test_a_parent_who_left_the_name_question_gets_it_again_with_buddy(chat: Chat) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    chat.press("bram", chat.messages("bram: /match")[-1], "Approve")
+    chat.say("anna: Anna")
+    chat.say("bilal: /cancel")
+    assert chat.say("bilal: /buddy") == [
+        "Which first name may I give your buddy? Just type it. A nickname is fine too."
+    ]
+    intro = chat.messages("bilal: Bilal")
+    assert _to(intro, "anna")[0] == "Meet your buddy: Bilal!"
+    assert chat.say("anna: /buddy")[0] == (
+        "Your buddy is Bilal. To write, send /buddy and your message."
+    )
