@@ -268,8 +268,9 @@ def _approve(ctx: Context, pair: BuddyPair) -> None:
 def _ask_first_name(ctx: Context, person: Person, pair: BuddyPair) -> None:
     """Another person's question: their dialogue moves to it, so their typed answer lands here."""
     ctx.domain.enter(person, "buddy_name", "buddy_name", {"pair": pair.id}, f"n{pair.id}")
-    ctx.tell(person, "buddy.found")
-    ctx.tell(person, "buddy.name.ask")
+    # Keyed: two coordinators approving the same pair at once still ask only once.
+    ctx.tell(person, "buddy.found", key=f"buddy:{pair.id}:found:{person.id}")
+    ctx.tell(person, "buddy.name.ask", key=f"buddy:{pair.id}:name:{person.id}")
 
 
 def _introduce_when_ready(ctx: Context, pair: BuddyPair) -> None:
@@ -295,14 +296,16 @@ def _introduce(
     bands = list(profile.age_bands) if profile else []
     ages = ", ".join(t(locale, AGE_IDS[band]) for band in bands if band in AGE_IDS) or "?"
     step = FIRST_STEP_IDS[pair.id % len(FIRST_STEP_IDS)]
-    for text in (
+    texts = (
         t(locale, "buddy.intro.hello", name=name),
         t(locale, "buddy.intro.about", name=name, neighbourhood=hood, ages=ages),
         t(locale, step, neighbourhood=hood),
         t(locale, "buddy.intro.relay", name=name),
         t(locale, "buddy.intro.private"),
-    ):
-        ctx.act_for(person, SendMessage(text), key=None)
+    )
+    for number, text in enumerate(texts):
+        # Keyed: an introduction goes out once, whoever's answer completed it.
+        ctx.act_for(person, SendMessage(text), key=f"buddy:{pair.id}:intro:{person.id}:{number}")
 
 
 AGE_IDS = {"0-2": "age.0_2", "2-4": "age.2_4", "4-6": "age.4_6", "6-12": "age.6_12"}

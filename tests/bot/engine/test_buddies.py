@@ -394,3 +394,16 @@ def test_a_parent_who_left_the_name_question_gets_it_again_with_buddy(chat: Chat
     assert chat.say("anna: /buddy")[0] == (
         "Your buddy is Bilal. To write, send /buddy and your message."
     )
+
+
+def test_an_admin_runs_a_round_of_the_only_community(chat: Chat) -> None:
+    chat.say("admin: /start")
+    chat.say("admin: English")
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    assert chat.say("admin: /rounds") == ["No buddy rounds yet. Start one with /match."]
+    said = chat.say("admin: /match arnhem")
+    assert said[0] == "New buddy round. Parents get nothing before you approve."
+    assert chat.say("admin: /match utrecht") == [
+        "Which community? Put one after the command: arnhem"
+    ]
