@@ -9,6 +9,7 @@ with idempotency keys, so running it twice changes nothing.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -44,7 +45,7 @@ ENDING_ANSWER = "another"
 # Statuses that keep two parents from ever being proposed again.
 NEVER_AGAIN = (PairStatus.REJECTED, PairStatus.ENDED, PairStatus.APPROVED)
 NAME_MAX = 30
-_NAME = re.compile(r"^[^\W\d_][^\W\d_'’ .-]*(?:[ '’.-]+[^\W\d_]+){0,2}\.?$")
+NAME_JOINERS = frozenset(" '’.-")
 
 
 def follow_up_data(pair_id: int, answer: str) -> str:
@@ -53,9 +54,17 @@ def follow_up_data(pair_id: int, answer: str) -> str:
 
 def clean_first_name(text: str) -> str | None:
     """A first name as a parent types it ("fatima" -> "Fatima"), or None when it looks like more
-    than a name (digits, an address, a link, a phone number): the bot shares nothing else."""
+    than a name (digits, an address, a link, a phone number): the bot shares nothing else.
+    Letters of any script with their combining marks (Arabic vowel signs, Devanagari), and up
+    to 3 parts joined by a space, hyphen, apostrophe or dot."""
     name = " ".join(text.split())
-    if not name or len(name) > NAME_MAX or not _NAME.match(name):
+    if not name or len(name) > NAME_MAX or not unicodedata.category(name[0]).startswith("L"):
+        return None
+    for char in name:
+        if char not in NAME_JOINERS and unicodedata.category(char)[0] not in "LM":
+            return None
+    parts = [part for part in re.split(r"[ '’.-]+", name) if part]
+    if len(parts) > 3:
         return None
     return name[:1].upper() + name[1:]
 
@@ -429,6 +438,14 @@ def start_scheduled_rounds(
     return queued
 
 
+def _row_id(value: int | str) -> int | None:
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if 0 < number < 2**31 else None
+
+
 class Buddies:
     """The buddy services as one handled event sees them (through `Domain.buddies`): bound to its
     transaction, so handlers never see a Session."""
@@ -438,16 +455,9 @@ class Buddies:
         self.clock = clock
 
     def pair(self, pair_id: int | str) -> BuddyPair | None:
-        try:
-            return self._session.get(BuddyPair, int(pair_id))
-        except ValueError:
-            return None
-
-    def round(self, round_id: int | str) -> MatchRound | None:
-        try:
-            return self._session.get(MatchRound, int(round_id))
-        except ValueError:
-            return None
+        """The pair a button names, or None for anything else (also forged button data)."""
+        number = _row_id(pair_id)
+        return self._session.get(BuddyPair, number) if number is not None else None
 
     def open_proposals(self, community: Community) -> list[BuddyPair]:
         return open_proposals(self._session, community)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.app import App, build_app
 from bot.engine.handlers.buddies import follow_up_button
+from bot.engine.types import Incoming
 from community.clock import FakeClock
 from community.i18n import FSI, LOCALES_DIR, PDI, Translator
 from community.models import BuddyPair, BuddyProfile, PairStatus, ParentProfile, Person
@@ -296,6 +297,10 @@ def test_first_names_are_only_names() -> None:
     assert buddies.clean_first_name("  fatima ") == "Fatima"
     assert buddies.clean_first_name("Anne-Marie") == "Anne-Marie"
     assert buddies.clean_first_name("محمد") == "محمد"
+    assert buddies.clean_first_name("مُحَمَّد") == "مُحَمَّد"  # with vowel signs
+    assert buddies.clean_first_name("ሰላም") == "ሰላም"  # Ge'ez script (Tigrinya)
+    assert buddies.clean_first_name("o'brien") == "O'brien"
+    assert buddies.clean_first_name("Anna Maria Sofia Lotte") is None
     for bad in ("06-12345678", "anna@example.org", "https://x.nl", "", "a" * 31, "Kerkstraat 12"):
         assert buddies.clean_first_name(bad) is None
 
@@ -407,3 +412,13 @@ def test_an_admin_runs_a_round_of_the_only_community(chat: Chat) -> None:
     assert chat.say("admin: /match utrecht") == [
         "Which community? Put one after the command: arnhem"
     ]
+
+
+def test_forged_button_data_is_an_old_button(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    for data in ("a:buddy_ok:99999999999999", "a:buddy_ok:x", "a:buddy_ok", "a:buddy_met:1:met"):
+        said = [m.text for m in chat.send(Incoming.button("console", "bram", "bram", data))]
+        assert said in (
+            ["That button no longer works."],
+            ["That command is not for you. Send /help for your commands."],
+        )
