@@ -1,0 +1,275 @@
+"""The Telegram adapter: receives updates (long polling or a webhook), hands each to the engine
+as an `Incoming`, and answers button taps. Sending is the transport's job (`transport.py`).
+
+Updates are handled one at a time, in order. A batch from `getUpdates` is confirmed (by the
+next `getUpdates` with a higher offset) only after every update in it was handled, so a crash
+loses nothing: Telegram sends the unconfirmed updates again after a restart, and the engine,
+which stores each handled `update_id` in the same transaction as the handler's writes, skips
+the ones it already handled. A webhook update is answered `200` only after it was handled;
+on an error Telegram delivers it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import CallbackQuery, Update
+from telegram.error import (
+    Conflict,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
+
+from bot.engine.types import Incoming
+from bot.telegram.limiter import FloodLimiter, FloodLimits, retry_after_seconds
+from bot.telegram.menu import CommandMenus
+from bot.telegram.transport import TelegramTransport
+from bot.telegram.updates import ALLOWED_UPDATES, to_incoming
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+Handle = Callable[[Incoming], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class TelegramOptions:
+    token: str = field(repr=False)
+    mode: str = "polling"  # or "webhook"
+    webhook_url: str | None = None  # the public https URL Telegram posts updates to
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+    username: str | None = None  # the bot's @name without @; asked from Telegram if not set
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    poll_timeout: int = 30
+    limits: FloodLimits = FloodLimits()
+    handle_attempts: int = 3  # an update that fails this often is logged and skipped
+
+
+def make_bot(options: TelegramOptions) -> ExtBot[None]:
+    """A Bot with our flood limiter; the long poll gets its own connection."""
+    request = HTTPXRequest(connection_pool_size=32, read_timeout=15.0, write_timeout=15.0)
+    updates = HTTPXRequest(connection_pool_size=2, read_timeout=options.poll_timeout + 15.0)
+    return ExtBot(
+        options.token,
+        base_url=options.base_url,
+        base_file_url=options.base_file_url,
+        request=request,
+        get_updates_request=updates,
+        rate_limiter=FloodLimiter(options.limits),
+    )
+
+
+class TelegramAdapter:
+    def __init__(
+        self,
+        bot: ExtBot[Any],
+        handle: Handle,
+        options: TelegramOptions,
+        menus: CommandMenus | None = None,
+    ) -> None:
+        self.bot = bot
+        self.handle = handle
+        self.options = options
+        self.menus = menus
+        self.transport = TelegramTransport(bot)
+        self.username: str | None = options.username
+        self.handled = 0  # updates handled (for tests and logs)
+        self._order = asyncio.Lock()
+
+    # -- one update -----------------------------------------------------------------------------
+    async def handle_update(self, update: Update) -> None:
+        """Translate and hand to the engine; acknowledge a button tap either way. Raises when
+        the engine failed, so that the update is not confirmed."""
+        incoming = to_incoming(update, self.username)
+        try:
+            if incoming is not None:
+                await self.handle(incoming)
+                self.handled += 1
+                if incoming.is_private and self.menus is not None:
+                    await self._refresh_menu(incoming.user_id)
+        finally:
+            if update.callback_query is not None:
+                await self._answer(update.callback_query)
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        # Stops the spinner on the button. The reply itself comes as a message (and the
+        # keyboard is removed or updated by the engine's ClearButtons/EditMessage actions).
+        try:
+            await self.bot.answer_callback_query(query.id)
+        except TelegramError as exc:  # too old (a replay after a restart): harmless
+            log.info("answerCallbackQuery failed (%s)", exc.message)
+
+    async def _refresh_menu(self, user_id: str) -> None:
+        assert self.menus is not None
+        try:
+            role, locale = await asyncio.to_thread(self.menus.lookup, user_id)
+            await self.menus.refresh(self.bot, user_id, role, locale)
+        except Exception:  # a menu is a convenience: never stop handling for it
+            log.exception("could not update the command menu")
+
+    async def _handle_with_retries(self, update: Update) -> None:
+        for attempt in range(1, self.options.handle_attempts + 1):
+            try:
+                await self.handle_update(update)
+                return
+            except Exception:
+                log.exception(
+                    "update %s failed (attempt %s of %s)",
+                    update.update_id,
+                    attempt,
+                    self.options.handle_attempts,
+                )
+                if attempt < self.options.handle_attempts:
+                    await asyncio.sleep(min(2**attempt, 30))
+        log.error("update %s skipped after %s attempts", update.update_id, attempt)
+
+    # -- life cycle -----------------------------------------------------------------------------
+    async def start(self) -> None:
+        await self.bot.initialize()  # getMe
+        self.username = self.options.username or self.bot.username
+        if self.menus is not None:
+            await self.menus.install(self.bot)
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.bot.shutdown()
+
+    async def run(
+        self, stop: asyncio.Event, background: Callable[[asyncio.Event], Awaitable[Any]] | None = None
+    ) -> None:
+        """Receive updates until `stop` is set; `background` (the outbox sender) runs alongside."""
+        await self.start()
+        tasks = []
+        if background is not None:
+            tasks.append(asyncio.create_task(background(stop), name="telegram-outbox"))
+        try:
+            if self.options.mode == "webhook":
+                await self.serve_webhook(stop)
+            else:
+                await self.poll(stop)
+        finally:
+            stop.set()
+            for task in tasks:
+                with contextlib.suppress(Exception):
+                    await task
+            await self.stop()
+
+    # -- long polling ---------------------------------------------------------------------------
+    async def poll(self, stop: asyncio.Event) -> None:
+        # A webhook left from an earlier run would make getUpdates fail; keep pending updates.
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        offset: int | None = None
+        confirmed: int | None = None
+        failures = 0
+        while not stop.is_set():
+            try:
+                updates = await self._get_updates(offset, stop)
+            except (InvalidToken, Conflict):
+                raise
+            except RetryAfter as exc:
+                await _sleep(stop, retry_after_seconds(exc))
+                continue
+            except (NetworkError, TelegramError) as exc:
+                failures += 1
+                log.warning("getUpdates failed (%s); trying again", exc.message)
+                await _sleep(stop, min(2**failures, 60))
+                continue
+            failures = 0
+            if updates is None:  # stopped while waiting
+                break
+            confirmed = offset
+            async with self._order:
+                for update in updates:
+                    await self._handle_with_retries(update)
+                    offset = update.update_id + 1
+        if offset is not None and offset != confirmed:
+            # Confirm what was handled, so the next start does not fetch it again.
+            with contextlib.suppress(TelegramError):
+                await self.bot.get_updates(offset=offset, timeout=0, allowed_updates=ALLOWED_UPDATES)
+
+    async def _get_updates(self, offset: int | None, stop: asyncio.Event) -> tuple[Update, ...] | None:
+        fetch = asyncio.ensure_future(
+            self.bot.get_updates(
+                offset=offset,
+                timeout=self.options.poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        )
+        stopped = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({fetch, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        if not fetch.done():
+            fetch.cancel()  # what it would have returned stays unconfirmed: fetched next time
+            with contextlib.suppress(BaseException):
+                await fetch
+            return None
+        return fetch.result()
+
+    # -- webhook --------------------------------------------------------------------------------
+    async def serve_webhook(self, stop: asyncio.Event) -> None:
+        from aiohttp import web
+
+        url = self.options.webhook_url
+        if not url:
+            raise ValueError("webhook mode needs a webhook URL")
+        path = urlsplit(url).path or "/"
+        app = web.Application()
+        app.router.add_post(path, self._on_webhook)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.options.webhook_listen, self.options.webhook_port)
+        await site.start()
+        try:
+            await self.bot.set_webhook(
+                url,
+                secret_token=self.options.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+                max_connections=4,
+            )
+            await stop.wait()
+        finally:
+            # The webhook stays set: Telegram keeps the updates until we are back.
+            await runner.cleanup()
+
+    async def _on_webhook(self, request: Any) -> Any:
+        from aiohttp import web
+
+        secret = self.options.webhook_secret
+        if secret and not hmac.compare_digest(
+            request.headers.get(SECRET_HEADER, "").encode(), secret.encode()
+        ):
+            return web.Response(status=403)
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.bot)
+        except Exception:
+            return web.Response(status=400)
+        async with self._order:
+            try:
+                await self.handle_update(update)
+            except Exception:
+                log.exception("webhook update %s failed; Telegram will resend it", update.update_id)
+                return web.Response(status=500)
+        return web.Response(status=200)
+
+
+async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
