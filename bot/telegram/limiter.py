@@ -49,6 +49,14 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def _retry_after(seconds: float) -> RetryAfter:
+    import warnings
+
+    with warnings.catch_warnings():  # PTB 22 warns about its own int/timedelta migration
+        warnings.simplefilter("ignore")
+        return RetryAfter(max(1, int(seconds + 0.999)))
+
+
 class FloodLimiter(BaseRateLimiter[None]):
     def __init__(
         self, limits: FloodLimits | None = None, clock: Callable[[], float] = time.monotonic
@@ -106,7 +114,7 @@ class FloodLimiter(BaseRateLimiter[None]):
                         self._groups[chat_id].append(now)
                     return
                 if wait > self.limits.max_wait:
-                    raise RetryAfter(max(1, int(wait + 0.999)))
+                    raise _retry_after(wait)
                 await asyncio.sleep(wait)
 
     async def process_request(

@@ -56,6 +56,22 @@ DEFAULT_UPDATE_TYPES = frozenset(
     {"message", "edited_message", "callback_query", "chat_join_request", "my_chat_member"}
 )
 
+ADMIN_RIGHTS = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": False,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": False,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
+}
+
 
 def counted(method: str) -> bool:
     return method.startswith(COUNTED_PREFIXES) and method != "sendChatAction"
@@ -391,14 +407,23 @@ class FakeTelegram:
 
     def member_update(self, chat: int, user: int, old: str, new: str) -> int:
         """A chat_member update (Telegram sends these only to admins that asked for them)."""
+
+        def member(status: str) -> dict[str, Any]:
+            data: dict[str, Any] = {"status": status, "user": self.user(user)}
+            if status == "kicked":
+                data["until_date"] = 0
+            if status == "administrator":
+                data.update(ADMIN_RIGHTS)
+            return data
+
         return self.feed(
             "chat_member",
             {
                 "chat": self.chat(chat),
                 "from": self.user(user),
                 "date": int(time.time()),
-                "old_chat_member": {"status": old, "user": self.user(user)},
-                "new_chat_member": {"status": new, "user": self.user(user)},
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
             },
         )
 
@@ -683,23 +708,7 @@ class FakeTelegram:
     def _api_getChatMember(self, p: dict[str, Any]) -> dict[str, Any]:
         chat, user = self._chat_id(p), int(p["user_id"])
         if user == self.bot_id:
-            return {
-                "status": "administrator",
-                "user": self._bot_user(),
-                "can_be_edited": False,
-                "is_anonymous": False,
-                "can_manage_chat": True,
-                "can_delete_messages": True,
-                "can_manage_video_chats": False,
-                "can_restrict_members": True,
-                "can_promote_members": False,
-                "can_change_info": False,
-                "can_invite_users": True,
-                "can_post_stories": False,
-                "can_edit_stories": False,
-                "can_delete_stories": False,
-                "can_pin_messages": True,
-            }
+            return {"status": "administrator", "user": self._bot_user(), **ADMIN_RIGHTS}
         status = "member" if user in self.members[chat] else "left"
         return {"status": status, "user": self.user(user)}
 
