@@ -85,17 +85,68 @@ def console(config: ConfigOption = None) -> None:
     _console(config, migrate=False)
 
 
+# The adapter module of each chat platform; each has `run_forever(settings)`.
+PLATFORM_RUNNERS = {"telegram": "bot.telegram.run"}
+
+
 @app.command()
 def run(config: ConfigOption = None) -> None:
     """Run the bot on the chat platforms that are configured (Telegram, Matrix)."""
+    import importlib
+
     settings = _settings(config)
-    typer.echo(
-        "No chat platform adapter is in this version yet (Telegram and Matrix come next). "
-        "Use `ouderkring console` to run the bot in the terminal.",
-        err=True,
-    )
-    del settings
-    raise typer.Exit(1)
+    runnable = [name for name in settings.platforms if name in PLATFORM_RUNNERS]
+    if not runnable:
+        typer.echo(
+            'No chat platform to run: set platforms = ["telegram"] in the config file '
+            "(and OUDERKRING_TELEGRAM_TOKEN). Use `ouderkring console` to run the bot in the "
+            "terminal.",
+            err=True,
+        )
+        raise typer.Exit(1)
+    if len(runnable) > 1:
+        typer.echo(f"Run one platform a process for now ({', '.join(runnable)}).", err=True)
+        raise typer.Exit(2)
+    module = importlib.import_module(PLATFORM_RUNNERS[runnable[0]])
+    try:
+        module.run_forever(settings)
+    except SchemaOutdated as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def link(
+    community: Annotated[
+        str | None, typer.Option(help="Community slug (default: every community).")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option(help="Folder for the QR codes (PNG and SVG).")
+    ] = Path("."),
+    config: ConfigOption = None,
+) -> None:
+    """Print each community's Telegram deep link and write it as a QR code for a poster."""
+    from bot.telegram.links import deep_link, write_qr
+    from bot.telegram.run import bot_username
+
+    settings = _settings(config)
+    chosen = [c for c in settings.communities if community in (None, c.slug)]
+    if not chosen:
+        slugs = ", ".join(c.slug for c in settings.communities) or "none configured"
+        typer.echo(f"No community {community!r} ({slugs}).", err=True)
+        raise typer.Exit(2)
+    if not (settings.telegram and settings.telegram.username) and not settings.telegram_token:
+        typer.echo(
+            "Set [telegram] username in the config, or OUDERKRING_TELEGRAM_TOKEN to ask Telegram.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    username = asyncio.run(bot_username(settings))
+    for spec in chosen:
+        url = deep_link(username, spec.invite_code)
+        png, svg = write_qr(url, out, f"{spec.slug}-telegram")
+        typer.echo(f"{spec.name}: {url}")
+        typer.echo(f"  QR code: {png}  {svg}")
 
 
 @app.command("check-config")

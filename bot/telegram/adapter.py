@@ -149,7 +149,9 @@ class TelegramAdapter:
             await self.bot.shutdown()
 
     async def run(
-        self, stop: asyncio.Event, background: Callable[[asyncio.Event], Awaitable[Any]] | None = None
+        self,
+        stop: asyncio.Event,
+        background: Callable[[asyncio.Event], Awaitable[Any]] | None = None,
     ) -> None:
         """Receive updates until `stop` is set; `background` (the outbox sender) runs alongside."""
         await self.start()
@@ -199,9 +201,13 @@ class TelegramAdapter:
         if offset is not None and offset != confirmed:
             # Confirm what was handled, so the next start does not fetch it again.
             with contextlib.suppress(TelegramError):
-                await self.bot.get_updates(offset=offset, timeout=0, allowed_updates=ALLOWED_UPDATES)
+                await self.bot.get_updates(
+                    offset=offset, timeout=0, allowed_updates=ALLOWED_UPDATES
+                )
 
-    async def _get_updates(self, offset: int | None, stop: asyncio.Event) -> tuple[Update, ...] | None:
+    async def _get_updates(
+        self, offset: int | None, stop: asyncio.Event
+    ) -> tuple[Update, ...] | None:
         fetch = asyncio.ensure_future(
             self.bot.get_updates(
                 offset=offset,

@@ -53,7 +53,9 @@ class CommandMenus:
         ]
 
     def group_commands(self, locale: str) -> list[BotCommand]:
-        return [BotCommand(name, self._describe(locale, f"help.cmd.{name}")) for name in GROUP_COMMANDS]
+        return [
+            BotCommand(name, self._describe(locale, f"help.cmd.{name}")) for name in GROUP_COMMANDS
+        ]
 
     def _describe(self, locale: str, msgid: str) -> str:
         text = self.translator.t(locale, msgid).strip() or msgid

@@ -325,8 +325,13 @@ class FakeTelegram:
         message = self._user_message(user, None, "nl")
         message["photo"] = [
             {"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 90},
-            {"file_id": file_id, "file_unique_id": "b", "width": 1280, "height": 960,
-             "file_size": 123456},
+            {
+                "file_id": file_id,
+                "file_unique_id": "b",
+                "width": 1280,
+                "height": 960,
+                "file_size": 123456,
+            },
         ]
         if caption:
             message["caption"] = caption
@@ -389,8 +394,9 @@ class FakeTelegram:
             for button in sent.buttons():
                 if button["text"] == label:
                     return self.press(user, sent.message_id, button["callback_data"], chat)
-        labels = [b["text"] for m in self.messages.values() if m.chat_id == chat_id
-                  for b in m.buttons()]
+        labels = [
+            b["text"] for m in self.messages.values() if m.chat_id == chat_id for b in m.buttons()
+        ]
         raise AssertionError(f"no button {label!r} in chat {chat_id}; buttons: {labels}")
 
     def join_request(self, chat: int, user: int, language: str | None = "nl") -> int:
@@ -501,7 +507,8 @@ class FakeTelegram:
         deadline = time.monotonic() + float(p.get("timeout", 0))
         while True:
             ready = [
-                u for u in self._updates
+                u
+                for u in self._updates
                 if (not isinstance(offset, int) or u["update_id"] >= offset)
                 and next(k for k in u if k != "update_id") in self._allowed
             ]

@@ -64,7 +64,11 @@ async def test_button_tap_is_acknowledged(fake: FakeTelegram) -> None:
     recorder = Recorder()
     adapter = TelegramAdapter(make_bot(options_for(fake)), recorder, options_for(fake))
     fake.messages[(7, 1)] = SentMessage(
-        7, 1, "sendMessage", text="Kies", reply_markup={"inline_keyboard": [[{"text": "NL", "callback_data": "lang:nl"}]]}
+        7,
+        1,
+        "sendMessage",
+        text="Kies",
+        reply_markup={"inline_keyboard": [[{"text": "NL", "callback_data": "lang:nl"}]]},
     )
     stop = asyncio.Event()
     task = await running(adapter, stop)
@@ -133,7 +137,16 @@ async def test_webhook_checks_the_secret_token(fake: FakeTelegram) -> None:
 
     # A request without the right secret is refused and not handled.
     async with ClientSession() as client:
-        body = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 9, "type": "private"}, "from": {"id": 9, "is_bot": False, "first_name": "X"}, "text": "hoi"}}
+        body = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 9, "type": "private"},
+                "from": {"id": 9, "is_bot": False, "first_name": "X"},
+                "text": "hoi",
+            },
+        }
         for headers in ({}, {SECRET_HEADER: "wrong"}):
             async with client.post(url, json=body, headers=headers) as response:
                 assert response.status == 403

@@ -40,7 +40,10 @@ async def test_send_with_buttons_edit_and_clear(fake: FakeTelegram, bot) -> None
     assert fake.last(42).text == "Taal: Nederlands" and fake.last(42).buttons() == []
 
     # The same edit again: Telegram says "not modified"; that is done, not an error.
-    assert await transport.perform(delivery(EditMessage(None, "Taal: Nederlands"), target=remote)) == remote  # type: ignore[arg-type]
+    assert (
+        await transport.perform(delivery(EditMessage(None, "Taal: Nederlands"), target=remote))
+        == remote
+    )  # type: ignore[arg-type]
     assert await transport.perform(delivery(ClearButtons(None), target=remote)) == remote  # type: ignore[arg-type]
 
 
@@ -84,7 +87,9 @@ async def test_group_actions(fake: FakeTelegram, bot) -> None:  # type: ignore[n
     await transport.perform(delivery(AdmitMember("8", True), chat=GROUP))
 
     link = await transport.perform(delivery(InviteMember("9"), chat=GROUP))
-    assert link and link.startswith("https://t.me/+") and fake.invite_links[-1]["creates_join_request"]
+    assert (
+        link and link.startswith("https://t.me/+") and fake.invite_links[-1]["creates_join_request"]
+    )
 
     rules = await transport.perform(delivery(SendMessage("Regels: respect"), chat=GROUP))
     await transport.perform(delivery(PinMessage(None), chat=GROUP, target=rules))  # type: ignore[arg-type]
@@ -104,7 +109,11 @@ async def test_group_actions(fake: FakeTelegram, bot) -> None:  # type: ignore[n
 
 async def test_media_by_file_id(fake: FakeTelegram, bot) -> None:  # type: ignore[no-untyped-def]
     transport = TelegramTransport(bot)
-    for kind, method in (("photo", "sendPhoto"), ("voice", "sendVoice"), ("document", "sendDocument")):
+    for kind, method in (
+        ("photo", "sendPhoto"),
+        ("voice", "sendVoice"),
+        ("document", "sendDocument"),
+    ):
         await transport.perform(delivery(SendMessage("kijk", media=Media(kind, f"FILE-{kind}"))))
         call = fake.calls[-1]
         assert call.method == method and call.params[kind] == f"FILE-{kind}"

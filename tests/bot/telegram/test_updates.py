@@ -45,7 +45,11 @@ def test_group_command_with_bot_name() -> None:
 def test_button_press_names_the_message() -> None:
     fake = FakeTelegram()
     fake.messages[(7, 5)] = __import__("tests.support.fake_telegram", fromlist=["x"]).SentMessage(
-        7, 5, "sendMessage", text="Kies", reply_markup={"inline_keyboard": [[{"text": "NL", "callback_data": "lang:nl"}]]}
+        7,
+        5,
+        "sendMessage",
+        text="Kies",
+        reply_markup={"inline_keyboard": [[{"text": "NL", "callback_data": "lang:nl"}]]},
     )
     incoming = to_incoming(update_of(fake, lambda: fake.press(7, 5, "lang:nl")))
     assert incoming is not None and incoming.kind is EventKind.BUTTON
