@@ -120,9 +120,7 @@ def link(
     community: Annotated[
         str | None, typer.Option(help="Community slug (default: every community).")
     ] = None,
-    out: Annotated[
-        Path, typer.Option(help="Folder for the QR codes (PNG and SVG).")
-    ] = Path("."),
+    out: Annotated[Path, typer.Option(help="Folder for the QR codes (PNG and SVG).")] = Path("."),
     config: ConfigOption = None,
 ) -> None:
     """Print each community's Telegram deep link and write it as a QR code for a poster."""

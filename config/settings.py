@@ -293,7 +293,7 @@ def _platform_settings(reader: _Reader, env: dict[str, str]) -> dict[str, Any]:
     )
     mode = table.get("mode", str, "polling")
     if mode not in ("polling", "webhook"):
-        raise table.fail("mode", "must be \"polling\" or \"webhook\"")
+        raise table.fail("mode", 'must be "polling" or "webhook"')
     username = table.get("username", str, None)
     if username is not None and not re.match(r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$", username):
         raise table.fail("username", "is not a Telegram bot username")
@@ -327,9 +327,8 @@ def _platform_settings(reader: _Reader, env: dict[str, str]) -> dict[str, Any]:
             )
         if mode == "webhook":
             if not url or not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-                raise table.fail(
-                    "webhook_url", f"webhook mode needs an https URL (or {ENV_TELEGRAM_WEBHOOK_URL})"
-                )
+                problem = f"webhook mode needs an https URL (or {ENV_TELEGRAM_WEBHOOK_URL})"
+                raise table.fail("webhook_url", problem)
             if secret is None or not _WEBHOOK_SECRET.match(secret):
                 raise ConfigError(
                     "(environment)",
