@@ -151,6 +151,7 @@ class FakeTelegram:
         self._callback_messages: dict[str, tuple[int, int]] = {}
         self.confirmed_offset = 0
         self.hold_confirmations = False  # a crash before the next getUpdates reached Telegram
+        self._closing = False
         self._runner: web.AppRunner | None = None
         self._client: ClientSession | None = None
         self.port = 0
@@ -170,6 +171,7 @@ class FakeTelegram:
         return self
 
     async def stop(self) -> None:
+        self._closing = True
         self._new_update.set()
         if self._client is not None:
             await self._client.close()
@@ -517,7 +519,7 @@ class FakeTelegram:
                 u for u in self._updates if next(k for k in u if k != "update_id") in self._allowed
             ]
             remaining = deadline - time.monotonic()
-            if ready or remaining <= 0:
+            if ready or remaining <= 0 or self._closing:
                 return ready[:limit]
             self._new_update.clear()
             with contextlib.suppress(TimeoutError):
