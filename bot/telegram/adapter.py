@@ -87,27 +87,26 @@ class TelegramAdapter:
         self.menus = menus
         self.transport = TelegramTransport(bot)
         self.username: str | None = options.username
-        self.handled = 0  # updates handled (for tests and logs)
+        self.handled = 0  # updates handed to the engine (for tests and logs)
+        self.last_update_id = 0  # the newest update done with (handled or skipped)
         self._order = asyncio.Lock()
 
     # -- one update -----------------------------------------------------------------------------
     async def handle_update(self, update: Update) -> None:
-        """Translate and hand to the engine; acknowledge a button tap either way. Raises when
-        the engine failed, so that the update is not confirmed."""
+        """Translate and hand to the engine; acknowledge a button tap. Raises when the engine
+        failed, so that the update is not confirmed."""
         incoming = to_incoming(update, self.username)
-        try:
-            if incoming is not None:
-                await self.handle(incoming)
-                self.handled += 1
-                if incoming.is_private and self.menus is not None:
-                    await self._refresh_menu(incoming.user_id)
-        finally:
-            if update.callback_query is not None:
-                await self._answer(update.callback_query)
+        if update.callback_query is not None:
+            # First stop the spinner on the tapped button; the answer comes as a message, and
+            # the engine removes or updates the keyboard (ClearButtons / EditMessage).
+            await self._answer(update.callback_query)
+        if incoming is not None:
+            await self.handle(incoming)
+            self.handled += 1
+            if incoming.is_private and self.menus is not None:
+                await self._refresh_menu(incoming.user_id)
 
     async def _answer(self, query: CallbackQuery) -> None:
-        # Stops the spinner on the button. The reply itself comes as a message (and the
-        # keyboard is removed or updated by the engine's ClearButtons/EditMessage actions).
         try:
             await self.bot.answer_callback_query(query.id)
         except TelegramError as exc:  # too old (a replay after a restart): harmless
@@ -125,6 +124,7 @@ class TelegramAdapter:
         for attempt in range(1, self.options.handle_attempts + 1):
             try:
                 await self.handle_update(update)
+                self.last_update_id = max(self.last_update_id, update.update_id)
                 return
             except Exception:
                 log.exception(
@@ -136,6 +136,7 @@ class TelegramAdapter:
                 if attempt < self.options.handle_attempts:
                     await asyncio.sleep(min(2**attempt, 30))
         log.error("update %s skipped after %s attempts", update.update_id, attempt)
+        self.last_update_id = max(self.last_update_id, update.update_id)
 
     # -- life cycle -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -273,6 +274,7 @@ class TelegramAdapter:
             except Exception:
                 log.exception("webhook update %s failed; Telegram will resend it", update.update_id)
                 return web.Response(status=500)
+            self.last_update_id = max(self.last_update_id, update.update_id)
         return web.Response(status=200)
 
 

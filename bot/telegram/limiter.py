@@ -1,12 +1,21 @@
 """Keep within Telegram's flood limits: about 30 messages a second overall and about 20 a
 minute in one group (PTB wiki "Avoiding flood limits"; Telegram does not publish exact values).
 
-A python-telegram-bot `BaseRateLimiter` with sliding windows, so that in no window of one
-second (one minute for a group) more messages leave than the limit allows. A short wait (the
-overall window) is waited out here; a long one (a group that used its 20 a minute) is not:
-the request fails at once with `RetryAfter`, so the outbox sends that group's message later
-and goes on with other chats. A `RetryAfter` from Telegram itself pauses every request for the
-time Telegram asked and is passed on (no retries here: the outbox reschedules).
+A python-telegram-bot `BaseRateLimiter` with two rules:
+
+- **Sliding windows**, never more than the limit in any one second (any one minute for a
+  group). A message counts in the window from the moment Telegram *answered* it, which is
+  after it arrived there: however slow the network, Telegram never sees more than the limit
+  in its own window.
+- **Even pacing** a little under the limit (one message each 1/30 s plus `margin`), with a
+  small catch-up allowance. Sending in even steps instead of bursts leaves room between two
+  messages, so a short pause on our side (a database write between sends) costs nothing.
+
+A short wait is waited out here; a long one (a group that used its 20 a minute, or a pause
+Telegram asked for) is not: the request fails at once with `RetryAfter`, so the outbox sends
+that message later and goes on with other chats. A `RetryAfter` from Telegram itself pauses
+every request for the time Telegram asked and is passed on (no retries here: the outbox
+reschedules).
 """
 
 from __future__ import annotations
@@ -33,8 +42,10 @@ class FloodLimits:
     overall_period: float = 1.0
     group: int = 20
     group_period: float = 60.0
-    # A little slack: the windows are kept on our clock, Telegram measures on arrival.
-    margin: float = 0.03
+    # Pace this much under the limit (0.01: 1% slower than 30 a second).
+    margin: float = 0.01
+    # After a pause on our side, up to this many seconds of messages may go at once.
+    catch_up: float = 0.2
     # A wait longer than this is not waited out: the request fails with RetryAfter instead.
     max_wait: float = 2.0
 
@@ -57,16 +68,27 @@ def _retry_after(seconds: float) -> RetryAfter:
         return RetryAfter(max(1, int(seconds + 0.999)))
 
 
+class _Sent:
+    """One counted request: when it started, and when Telegram answered it (None: in flight)."""
+
+    __slots__ = ("answered", "started")
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+        self.answered: float | None = None
+
+
 class FloodLimiter(BaseRateLimiter[None]):
     def __init__(
         self, limits: FloodLimits | None = None, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.limits = limits or FloodLimits()
         self._clock = clock
-        self._overall: deque[float] = deque()
-        self._groups: dict[int | str, deque[float]] = defaultdict(deque)
+        self._overall: deque[_Sent] = deque()
+        self._groups: dict[int | str, deque[_Sent]] = defaultdict(deque)
         self._lock = asyncio.Lock()
         self._paused_until = 0.0
+        self._next_slot = 0.0
 
     async def initialize(self) -> None:
         return None
@@ -84,35 +106,44 @@ class FloodLimiter(BaseRateLimiter[None]):
             return chat_id.startswith("@") or chat_id.lstrip().startswith("-")
         return isinstance(chat_id, int) and chat_id < 0
 
-    def _wait_for(self, now: float, chat_id: Any) -> float:
-        """Seconds until this request fits both windows (0: now)."""
-        lim = self.limits
-        period = lim.overall_period * (1 + lim.margin)
-        window = self._overall
-        while window and window[0] <= now - period:
+    @staticmethod
+    def _window_wait(window: deque[_Sent], limit: int, period: float, now: float) -> float:
+        """Seconds until one more request fits in `window` (in-flight requests count as now)."""
+        while window and window[0].answered is not None and window[0].answered <= now - period:
             window.popleft()
+        times = sorted(now if s.answered is None else s.answered for s in window)
+        times = [t for t in times if t > now - period]
+        if len(times) < limit:
+            return 0.0
+        return times[len(times) - limit] + period - now
+
+    def _wait_for(self, now: float, chat_id: Any) -> float:
+        """Seconds until this request may go (0: now)."""
+        lim = self.limits
         wait = max(0.0, self._paused_until - now)
-        if len(window) >= lim.overall:
-            wait = max(wait, window[0] + period - now)
+        wait = max(wait, self._window_wait(self._overall, lim.overall, lim.overall_period, now))
         if self._is_group(chat_id):
-            group_period = lim.group_period * (1 + lim.margin)
             group = self._groups[chat_id]
-            while group and group[0] <= now - group_period:
-                group.popleft()
-            if len(group) >= lim.group:
-                wait = max(wait, group[0] + group_period - now)
+            wait = max(wait, self._window_wait(group, lim.group, lim.group_period, now))
         return wait
 
-    async def _reserve(self, chat_id: Any) -> None:
+    def _spacing(self) -> float:
+        lim = self.limits
+        return lim.overall_period * (1 + lim.margin) / lim.overall
+
+    async def _reserve(self, chat_id: Any) -> _Sent:
         async with self._lock:
             while True:
                 now = self._clock()
-                wait = self._wait_for(now, chat_id)
+                slot = max(self._next_slot, now - self.limits.catch_up)
+                wait = max(self._wait_for(now, chat_id), slot - now)
                 if wait <= 0:
-                    self._overall.append(now)
+                    self._next_slot = slot + self._spacing()
+                    sent = _Sent(now)
+                    self._overall.append(sent)
                     if self._is_group(chat_id):
-                        self._groups[chat_id].append(now)
-                    return
+                        self._groups[chat_id].append(sent)
+                    return sent
                 if wait > self.limits.max_wait:
                     raise _retry_after(wait)
                 await asyncio.sleep(wait)
@@ -126,11 +157,13 @@ class FloodLimiter(BaseRateLimiter[None]):
         data: dict[str, Any],
         rate_limit_args: None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        if self.counted(endpoint):
-            await self._reserve(data.get("chat_id"))
+        sent = await self._reserve(data.get("chat_id")) if self.counted(endpoint) else None
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as exc:
             # Telegram asked for a pause: hold every request that long, and pass the error on.
             self._paused_until = max(self._paused_until, self._clock() + retry_after_seconds(exc))
             raise
+        finally:
+            if sent is not None:
+                sent.answered = self._clock()

@@ -1,0 +1,265 @@
+"""The whole bot on Telegram: the real engine, database and outbox, the real adapter and
+python-telegram-bot, and the fake Bot API on loopback. Onboarding runs on SQLite and
+PostgreSQL; the other scenarios on SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import pytest
+from sqlalchemy import select
+
+from bot.telegram.adapter import TelegramAdapter, make_bot
+from bot.telegram.menu import CommandMenus
+from community.actions import SendMessage
+from community.models import OutboxMessage, OutboxStatus, Person, Role
+from community.services import communities, outbox, rooms
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.telegram_harness import TelegramBot
+
+SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+GROUP = -1001234
+PARENT = 7
+
+
+@pytest.fixture
+async def tg(fake: FakeTelegram, settings, clock):  # type: ignore[no-untyped-def]
+    bot = TelegramBot(fake, settings, clock)
+    await bot.start()
+    yield bot
+    await bot.close()
+
+
+def person(tg: TelegramBot, user: int) -> Person | None:
+    with tg.app.session_factory() as session:
+        found = session.scalar(select(Person).where(Person.platform_user_id == str(user)))
+        if found is not None:
+            _ = found.profile
+        return found
+
+
+async def onboard(tg: TelegramBot, user: int) -> None:
+    """A parent through onboarding with buttons (English, consent, postcode, ages, ...)."""
+    await tg.say(user, "/start ARNHEM")
+    await tg.press(user, "English")
+    await tg.press(user, "Yes, that is OK")
+    await tg.say(user, "6825 AB")
+    await tg.press(user, "0-2 years")
+    await tg.press(user, "Done")
+    await tg.press(user, tg.labels(user)[0])  # a home language
+    await tg.press(user, "Done")
+    await tg.press(user, tg.labels(user)[0])  # buddy: yes
+
+
+async def test_onboarding_with_inline_keyboards(tg: TelegramBot, fake: FakeTelegram) -> None:
+    assert await tg.say(PARENT, "/start ARNHEM") == ["Kies je taal.\nChoose your language."]
+    assert tg.labels(PARENT) == ["Nederlands", "English"]
+    language_question = fake.last(PARENT)
+
+    said = await tg.press(PARENT, "English")
+    assert said[0] == "Welcome to Ouderkring Arnhem!"
+    # The tap was acknowledged, and the keyboard it was on cannot be pressed again.
+    assert len(fake.answered) == 1
+    assert fake.messages[(PARENT, language_question.message_id)].buttons() == []
+
+    assert await tg.press(PARENT, "Yes, that is OK") == [
+        "What is your postcode? For example: 6825 AB"
+    ]
+    said = await tg.say(PARENT, "6825 AB")
+    assert said[0] == "Thank you. You live in Presikhaaf-Oost."
+    ages = fake.last(PARENT)
+    assert await tg.press(PARENT, "0-2 years") == []  # ticked in place: the message is edited
+    assert fake.messages[(PARENT, ages.message_id)].buttons()[0]["text"].startswith("\u2713")
+    await tg.press(PARENT, "4-6 years")
+    await tg.press(PARENT, "Done")
+    await tg.press(PARENT, tg.labels(PARENT)[0])
+    await tg.press(PARENT, "Done")
+    said = await tg.press(PARENT, tg.labels(PARENT)[0])
+    assert said[0].startswith("Done!") and "Ouderkring Arnhem" in said[0]
+
+    stored = person(tg, PARENT)
+    assert stored is not None and stored.role is Role.PARENT and stored.locale == "en"
+    assert stored.profile is not None and stored.profile.age_bands == ["0-2", "4-6"]
+    assert stored.profile.completed_at is not None
+    # Every tap answered exactly once; no buttons left to press on earlier questions.
+    assert len(fake.answered) == len(fake.calls_of("answerCallbackQuery"))
+    assert all(not m.buttons() for m in fake.sent_to(PARENT))
+    # The parent's command menu, in the language they chose.
+    menu = fake.menu({"type": "chat", "chat_id": PARENT}, "")
+    assert "profile" in menu and "code" not in menu
+
+
+@SQLITE
+async def test_a_double_tapped_button_counts_once(tg: TelegramBot, fake: FakeTelegram) -> None:
+    await tg.say(PARENT, "/start ARNHEM")
+    first = fake.press_label(PARENT, "English")
+    second = fake.press_label(PARENT, "English")  # before the bot took the keyboard away
+    await tg.settle(max(first, second))
+    texts = fake.sent_texts(PARENT)
+    assert texts.count("Welcome to Ouderkring Arnhem!") == 1
+    assert len(fake.answered) == 2  # both taps acknowledged
+    assert "Is that OK?" in tg.labels(PARENT)[0] or tg.labels(PARENT) == ["Yes, that is OK", "No"]
+
+
+@SQLITE
+async def test_a_press_on_a_button_of_an_old_message(tg: TelegramBot, fake: FakeTelegram) -> None:
+    await tg.say(PARENT, "/start ARNHEM")
+    await tg.press(PARENT, "English")
+    consent = fake.last(PARENT)
+    no_data = next(b["callback_data"] for b in consent.buttons() if b["text"] == "No")
+    await tg.press(PARENT, "Yes, that is OK")
+    # An old keyboard still on the phone (e.g. a second device): press "No" on it now.
+    before = len(fake.sent_to(PARENT))
+    await tg.settle(fake.press(PARENT, consent.message_id, no_data))
+    said = [m.text for m in fake.sent_to(PARENT)[before:]]
+    assert len(said) == 1 and "button" in (said[0] or "")  # "That button no longer works."
+    stored = person(tg, PARENT)
+    assert stored is not None and stored.profile is not None and stored.profile.consent_at
+
+
+@SQLITE
+async def test_photo_and_voice_note_are_kept_as_file_ids(
+    tg: TelegramBot, fake: FakeTelegram
+) -> None:
+    seen = []
+    handle = tg.adapter.handle
+
+    async def spy(incoming):  # type: ignore[no-untyped-def]
+        seen.append(incoming)
+        return await handle(incoming)
+
+    tg.adapter.handle = spy
+    await onboard(tg, PARENT)
+    photo = await tg.feed(fake.photo(PARENT, "AgACAgQAAxkBAAIBOWZ", caption=None), PARENT)
+    voice = await tg.feed(fake.voice(PARENT, "AwACAgQAAxkBAAIBQGZ"), PARENT)
+    assert len(photo) == 1 and len(voice) == 1  # a short answer each, no error
+    media = [m for i in seen for m in i.media]
+    assert [(m.kind, m.ref) for m in media] == [
+        ("photo", "AgACAgQAAxkBAAIBOWZ"),
+        ("voice", "AwACAgQAAxkBAAIBQGZ"),
+    ]
+    assert not fake.calls_of("getFile")  # nothing downloaded
+
+
+@SQLITE
+async def test_join_requests_approved_for_onboarded_parents_only(
+    tg: TelegramBot, fake: FakeTelegram
+) -> None:
+    await onboard(tg, PARENT)
+    with tg.app.session_factory.begin() as session:
+        community = communities.all_communities(session)[0]
+        rooms.link(session, community, "telegram", str(GROUP), tg.clock, purpose="tips")
+
+    await tg.settle(fake.join_request(GROUP, PARENT, language="en"))
+    assert [c.params["user_id"] for c in fake.calls_of("approveChatJoinRequest")] == [PARENT]
+    assert PARENT in fake.members[GROUP]
+
+    stranger = 99
+    await tg.settle(fake.join_request(GROUP, stranger, language="en"))
+    assert [c.params["user_id"] for c in fake.calls_of("declineChatJoinRequest")] == [stranger]
+    assert fake.sent_texts(stranger), "the stranger is told how to start"
+
+    before_private = len(fake.sent_to(PARENT))
+    await tg.settle(fake.member_update(GROUP, PARENT, "left", "member"))
+    assert len(fake.sent_to(PARENT)) == before_private + 1  # a welcome in private
+    assert len(fake.sent_to(GROUP)) == 1  # one line in the group
+
+
+@SQLITE
+async def test_429_then_success(tg: TelegramBot, fake: FakeTelegram, clock) -> None:  # type: ignore[no-untyped-def]
+    fake.fail_with_429(1, retry_after=1)
+    assert await tg.say(PARENT, "/start ARNHEM") == []  # Telegram said: wait
+    with tg.app.session_factory() as session:
+        row = session.scalar(select(OutboxMessage))
+        assert row is not None and row.status is OutboxStatus.PENDING and row.sent_at is None
+    clock.advance(seconds=2)
+    await tg.app.dispatcher.dispatch_due()
+    assert fake.sent_texts(PARENT) == ["Kies je taal.\nChoose your language."]
+    assert fake.rate_limited == 1
+
+
+@SQLITE
+async def test_403_marks_the_parent_unreachable(tg: TelegramBot, fake: FakeTelegram, clock) -> None:  # type: ignore[no-untyped-def]
+    await onboard(tg, PARENT)
+    fake.block(PARENT)
+    stored = person(tg, PARENT)
+    assert stored is not None
+    with tg.app.session_factory.begin() as session:
+        outbox.enqueue(
+            session,
+            [outbox.Outgoing("telegram", str(PARENT), SendMessage("Tip"), person_id=stored.id)],
+            clock,
+        )
+    await tg.app.dispatcher.dispatch_due()
+    attempts = len(fake.calls_of("sendMessage"))
+    clock.advance(hours=1)
+    await tg.app.dispatcher.dispatch_due()
+    assert len(fake.calls_of("sendMessage")) == attempts  # not tried again
+    blocked = person(tg, PARENT)
+    assert blocked is not None and blocked.unreachable_at is not None
+    with tg.app.session_factory() as session:
+        row = session.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
+        assert row is not None and row.status is OutboxStatus.DEAD
+
+
+class Crash(BaseException):
+    pass
+
+
+@SQLITE
+async def test_restart_in_the_middle_of_a_batch_handles_no_update_twice(
+    tg: TelegramBot, fake: FakeTelegram
+) -> None:
+    await tg.stop_polling()  # queue a batch while the bot is down
+    users = [101, 102, 103, 104, 105, 106]
+    for user in users:
+        fake.message(user, "/start ARNHEM", language="en")
+    handled = 0
+    process = tg.app.process
+
+    async def dies_after_three(incoming):  # type: ignore[no-untyped-def]
+        nonlocal handled
+        result = await process(incoming)
+        handled += 1
+        if handled == 3:
+            raise Crash  # the process dies right after the third update's commit
+        return result
+
+    crashing = TelegramAdapter(make_bot(tg.options), dies_after_three, tg.options)
+    await crashing.start()
+    with contextlib.suppress(Crash):
+        await crashing.poll(asyncio.Event())
+    await crashing.stop()
+    assert fake.pending_updates == 6  # nothing confirmed
+
+    fresh = TelegramAdapter(make_bot(tg.options), process, tg.options)
+    await tg.start(fresh)
+    await fake.wait_confirmed()
+    await tg.settle(fake.confirmed_offset - 1)
+    for user in users:
+        assert fake.sent_texts(user) == ["Kies je taal.\nChoose your language."], user
+
+
+@SQLITE
+async def test_group_command_with_the_bot_name(tg: TelegramBot, fake: FakeTelegram) -> None:
+    said = await tg.say(PARENT, "/help@ouderkring_test_bot", chat=GROUP)
+    assert len(said) == 1  # "write to me in private"
+    assert await tg.say(PARENT, "/help@SomeOtherBot", chat=GROUP) == []
+    assert await tg.say(PARENT, "hallo allemaal", chat=GROUP) == []  # the bot stays quiet
+
+
+@SQLITE
+async def test_command_menus_per_language_and_role(tg: TelegramBot, fake: FakeTelegram) -> None:
+    for language in ("", "nl", "en"):
+        private = fake.menu({"type": "all_private_chats"}, language)
+        assert "profile" in private and "code" not in private
+        assert fake.menu({"type": "all_group_chats"}, language) == ["start", "help"]
+    dutch = fake.commands[('{"type": "all_private_chats"}', "nl")]
+    english = fake.commands[('{"type": "all_private_chats"}', "en")]
+    assert dutch != english  # descriptions in each language
+    # A coordinator's private chat gets the coordinator's commands.
+    menus = tg.adapter.menus
+    assert isinstance(menus, CommandMenus)
+    await menus.refresh(tg.adapter.bot, "555", Role.COORDINATOR, "nl")
+    coordinator = fake.menu({"type": "chat", "chat_id": 555}, "")
+    assert "code" in coordinator and "community" in coordinator
