@@ -6,11 +6,11 @@ Telegram's limits: it answers `429` with `retry_after` past 30 messages a second
     python -m bench.broadcast_telegram                  # 2,000 parents, Telegram's limits
     python -m bench.broadcast_telegram --parents 500 --rate 100 --blocked 5
 
-Prints messages per second as a share of the limit (n messages over the time from the first to
-the last plus one window: a sliding-window limit allows at most the limit by that measure), the 429s the fake answered, duplicates
-(a parent who got the message twice), lost messages (queued, never delivered nor marked
-unreachable), and the most messages the fake saw in any one second. Prints figures, no pass
-or fail (the test suite runs a smaller broadcast and asserts).
+Prints messages per second as a share of the limit (n messages over the time from the first
+to the last plus one window: by that measure a sliding-window limit allows at most the limit),
+the 429s the fake answered, duplicates (a parent who got the message twice), lost messages
+(queued, never delivered nor marked unreachable), and the most messages the fake saw in any
+one second. Prints figures, no pass or fail (the test suite runs a smaller broadcast and asserts).
 """
 
 from __future__ import annotations

@@ -67,9 +67,7 @@ class TelegramBot:
         before = {m.message_id for m in self.fake.sent_to(chat)}
         await self.settle(update_id)
         return [
-            m.text or m.caption or ""
-            for m in self.fake.sent_to(chat)
-            if m.message_id not in before
+            m.text or m.caption or "" for m in self.fake.sent_to(chat) if m.message_id not in before
         ]
 
     async def say(self, user: int, text: str, chat: int | None = None, language: str = "en"):  # type: ignore[no-untyped-def]
