@@ -56,9 +56,7 @@ class Incoming:
         )
 
     @classmethod
-    def button(
-        cls, platform: str, user_id: str, chat_id: str, data: str, **extra: Any
-    ) -> Incoming:
+    def button(cls, platform: str, user_id: str, chat_id: str, data: str, **extra: Any) -> Incoming:
         return cls(platform, user_id, chat_id, True, kind=EventKind.BUTTON, choice=data, **extra)
 
 
