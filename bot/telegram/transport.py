@@ -114,7 +114,7 @@ class TelegramTransport:
         except RetryAfter as exc:
             raise SendError("telegram 429", retry_after=retry_after_seconds(exc)) from None
         except Forbidden as exc:
-            private = not str(delivery.chat_id).startswith("-")
+            private = not str(delivery.chat_id).startswith("-") or isinstance(action, InviteMember)
             reason = f"telegram 403: {exc.message}"
             raise SendError(reason, unreachable=private, permanent=True) from None
         except ChatMigrated as exc:
@@ -215,12 +215,13 @@ class TelegramTransport:
                 await self.bot.decline_chat_join_request(chat, user_id)
             return None
         if isinstance(action, InviteMember):
-            # A bot cannot add someone to a group; it can make a personal link that asks to
-            # join (an admin-free approval by this bot on the join request). The link comes
-            # back as the row's remote id for whoever sends it to the person.
+            # A bot cannot add someone to a group. It makes a personal link that asks to join
+            # (the bot approves the request) and sends it to the person in private, where
+            # Telegram shows it as a "join group" card. The link is the row's remote id.
             link = await self.bot.create_chat_invite_link(
                 chat, name=f"ouderkring {user_id}"[:32], creates_join_request=True
             )
+            await self.bot.send_message(user_id, link.invite_link)
             return link.invite_link
         # Remove without a lasting ban: ban, then lift the ban (they may ask to join again).
         await self.bot.ban_chat_member(chat, user_id)

@@ -90,6 +90,7 @@ async def test_group_actions(fake: FakeTelegram, bot) -> None:  # type: ignore[n
     assert (
         link and link.startswith("https://t.me/+") and fake.invite_links[-1]["creates_join_request"]
     )
+    assert fake.sent_texts(9) == [link]  # the personal link, sent in private
 
     rules = await transport.perform(delivery(SendMessage("Regels: respect"), chat=GROUP))
     await transport.perform(delivery(PinMessage(None), chat=GROUP, target=rules))  # type: ignore[arg-type]
