@@ -264,3 +264,34 @@ async def test_command_menus_per_language_and_role(tg: TelegramBot, fake: FakeTe
     await menus.refresh(tg.adapter.bot, "555", Role.COORDINATOR, "nl")
     coordinator = fake.menu({"type": "chat", "chat_id": 555}, "")
     assert "code" in coordinator and "community" in coordinator
+
+
+@SQLITE
+async def test_room_rules_are_sent_and_pinned_through_the_outbox(
+    tg: TelegramBot, fake: FakeTelegram, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """What linking a group queues (rules, then a pin of the rules by outbox id, then a
+    personal invite link for the coordinator) carried out in order on Telegram."""
+    from community.actions import InviteMember, PinMessage, Target
+
+    rules = "Regels: respect voor elkaar, geen reclame, deel niets over andermans kind."
+    with tg.app.session_factory.begin() as session:
+        outbox.enqueue(
+            session, [outbox.Outgoing("telegram", str(GROUP), SendMessage(rules))], clock
+        )
+    with tg.app.session_factory.begin() as session:
+        rules_row = session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()))
+        assert rules_row is not None
+        outbox.enqueue(
+            session,
+            [
+                outbox.Outgoing("telegram", str(GROUP), PinMessage(Target(outbox_id=rules_row))),
+                outbox.Outgoing("telegram", str(GROUP), InviteMember("555")),
+            ],
+            clock,
+        )
+    await tg.app.dispatcher.dispatch_due()
+    pinned = fake.last(GROUP)
+    assert pinned.text == rules and pinned.pinned
+    link = fake.invite_links[-1]
+    assert link["creates_join_request"] and fake.sent_texts(555) == [link["invite_link"]]
