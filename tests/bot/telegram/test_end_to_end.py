@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.telegram.adapter import TelegramAdapter, make_bot
-from bot.telegram.menu import CommandMenus
 from community.actions import SendMessage
 from community.models import OutboxMessage, OutboxStatus, Person, Role
 from community.services import communities, outbox, rooms
@@ -258,12 +257,57 @@ async def test_command_menus_per_language_and_role(tg: TelegramBot, fake: FakeTe
     dutch = fake.commands[('{"type": "all_private_chats"}', "nl")]
     english = fake.commands[('{"type": "all_private_chats"}', "en")]
     assert dutch != english  # descriptions in each language
-    # A coordinator's private chat gets the coordinator's commands.
-    menus = tg.adapter.menus
-    assert isinstance(menus, CommandMenus)
-    await menus.refresh(tg.adapter.bot, "555", Role.COORDINATOR, "nl")
+    # Someone who becomes coordinator (a one-time code with /start) gets the coordinator's
+    # commands in their own private chat.
+    from community.services import role_codes
+
+    with tg.app.session_factory.begin() as session:
+        community = communities.all_communities(session)[0]
+        code = role_codes.create(session, community, Role.COORDINATOR, tg.clock, 14)
+    await tg.say(555, f"/start {code}")
+    await tg.press(555, "Nederlands")
+    stored = person(tg, 555)
+    assert stored is not None and stored.role is Role.COORDINATOR
     coordinator = fake.menu({"type": "chat", "chat_id": 555}, "")
     assert "code" in coordinator and "community" in coordinator
+    dutch_help = dict((c["command"], c["description"]) for c in dutch)["help"]
+    chat_help = {
+        c["command"]: c["description"]
+        for c in fake.commands[('{"chat_id": 555, "type": "chat"}', "")]
+    }["help"]
+    assert chat_help == dutch_help  # in the language they chose
+
+
+@SQLITE
+async def test_webhook_mode_end_to_end(fake: FakeTelegram, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.bot.telegram.test_adapter import free_port
+
+    port = free_port()
+    bot = TelegramBot(
+        fake,
+        settings,
+        clock,
+        mode="webhook",
+        webhook_url=f"http://127.0.0.1:{port}/tg",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_secret="geheim_123",
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        bot.adapter.run(stop, background=lambda s: bot.app.dispatcher.run(interval=0.05, stop=s))
+    )
+    try:
+        await fake.wait_until(lambda: fake.webhook is not None, what="setWebhook")
+        fake.message(PARENT, "/start ARNHEM", language="en")
+        await fake.wait_until(lambda: fake.sent_texts(PARENT), what="the answer")
+        assert fake.sent_texts(PARENT) == ["Kies je taal.\nChoose your language."]
+        await fake.wait_until(lambda: fake.webhook_responses == [200], what="200 to Telegram")
+        assert fake.pending_updates == 0
+    finally:
+        stop.set()
+        await task
+        bot.app.close()
 
 
 @SQLITE
