@@ -113,6 +113,9 @@ def run(config: ConfigOption = None) -> None:
     except SchemaOutdated as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
+    except module.FATAL as exc:  # a wrong token, another instance running
+        typer.echo(f"{runnable[0]}: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()

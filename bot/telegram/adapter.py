@@ -87,6 +87,7 @@ class TelegramAdapter:
         self.menus = menus
         self.transport = TelegramTransport(bot)
         self.username: str | None = options.username
+        self.bot_id = options.token.split(":", 1)[0]
         self.handled = 0  # updates handed to the engine (for tests and logs)
         self.last_update_id = 0  # the newest update done with (handled or skipped)
         self._order = asyncio.Lock()
@@ -95,7 +96,7 @@ class TelegramAdapter:
     async def handle_update(self, update: Update) -> None:
         """Translate and hand to the engine; acknowledge a button tap. Raises when the engine
         failed, so that the update is not confirmed."""
-        incoming = to_incoming(update, self.username)
+        incoming = to_incoming(update, self.username, self.bot_id)
         if update.callback_query is not None:
             # First stop the spinner on the tapped button; the answer comes as a message, and
             # the engine removes or updates the keyboard (ClearButtons / EditMessage).
@@ -139,8 +140,22 @@ class TelegramAdapter:
         self.last_update_id = max(self.last_update_id, update.update_id)
 
     # -- life cycle -----------------------------------------------------------------------------
-    async def start(self) -> None:
-        await self.bot.initialize()  # getMe
+    async def start(self, stop: asyncio.Event | None = None) -> None:
+        delay = 1.0
+        while True:
+            try:
+                await self.bot.initialize()  # getMe
+                break
+            except InvalidToken:
+                raise
+            except NetworkError as exc:  # Telegram not reachable yet: keep trying
+                if stop is not None and stop.is_set():
+                    raise
+                log.warning(
+                    "Telegram not reachable (%s); trying again in %.0f s", exc.message, delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
         self.username = self.options.username or self.bot.username
         if self.menus is not None:
             await self.menus.install(self.bot)
@@ -155,7 +170,7 @@ class TelegramAdapter:
         background: Callable[[asyncio.Event], Awaitable[Any]] | None = None,
     ) -> None:
         """Receive updates until `stop` is set; `background` (the outbox sender) runs alongside."""
-        await self.start()
+        await self.start(stop)
         tasks = []
         if background is not None:
             tasks.append(asyncio.create_task(background(stop), name="telegram-outbox"))

@@ -8,8 +8,13 @@ import contextlib
 import signal
 from typing import Any
 
+from telegram.error import Conflict, InvalidToken
+
 from bot.telegram.adapter import TelegramAdapter, TelegramOptions, make_bot
 from bot.telegram.menu import CommandMenus
+
+# Errors `ouderkring run` reports in one line instead of a traceback.
+FATAL = (InvalidToken, Conflict)
 
 
 def options_from(settings: Any) -> TelegramOptions:

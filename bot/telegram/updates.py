@@ -1,7 +1,8 @@
 """Telegram update -> platform-neutral `Incoming`. Pure translation: no I/O, no decisions.
 
-Every update keeps its `update_id` as the event id, so the engine (which stores handled event
-ids in the same transaction as the handler's writes) handles a replayed update only once.
+Every update keeps its `update_id` as the event id (prefixed with the bot's id, as each bot
+counts its own updates), so the engine, which stores handled event ids in the same transaction
+as the handler's writes, handles a replayed update only once.
 Media stay on Telegram: only the file id is kept, nothing is downloaded.
 """
 
@@ -35,10 +36,12 @@ ALLOWED_UPDATES = (
 _PRESENT = {"member", "administrator", "creator", "restricted"}
 
 
-def to_incoming(update: Update, bot_username: str | None = None) -> Incoming | None:
+def to_incoming(
+    update: Update, bot_username: str | None = None, bot_id: int | str | None = None
+) -> Incoming | None:
     """The `Incoming` for one update, or None for what the bot does not handle (a message of
     another bot, a command addressed to another bot, a channel post, ...)."""
-    event_id = str(update.update_id)
+    event_id = event_id_of(update, bot_id)
     if update.callback_query is not None:
         return _button(update.callback_query, event_id)
     if update.chat_join_request is not None:
@@ -52,6 +55,11 @@ def to_incoming(update: Update, bot_username: str | None = None) -> Incoming | N
     if update.edited_message is not None:
         return _message(update.edited_message, event_id, bot_username, EventKind.EDIT)
     return None
+
+
+def event_id_of(update: Update, bot_id: int | str | None = None) -> str:
+    """`<bot id>:<update id>`: another bot on the same database counts from 1 again."""
+    return f"{bot_id}:{update.update_id}" if bot_id is not None else str(update.update_id)
 
 
 def _language(user: User | None) -> str | None:

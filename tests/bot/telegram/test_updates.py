@@ -26,6 +26,9 @@ def test_private_command_and_text() -> None:
     assert (incoming.platform, incoming.user_id, incoming.chat_id) == ("telegram", "7", "7")
     assert incoming.is_private and incoming.command == "start" and incoming.args == ("ARNHEM",)
     assert incoming.language_hint == "ar" and incoming.event_id == "1001"
+    # Each bot counts its own updates: the bot's id keeps two bots on one database apart.
+    again = to_incoming(Update.de_json(fake._updates[-1], BOT), None, 123456)
+    assert again is not None and again.event_id == "123456:1001"
     text = to_incoming(update_of(fake, lambda: fake.message(7, "6825 AB")))
     assert text is not None and text.command is None and text.text == "6825 AB"
 
