@@ -56,7 +56,7 @@ class TelegramOptions:
     base_file_url: str = "https://api.telegram.org/file/bot"
     poll_timeout: int = 30
     limits: FloodLimits = FloodLimits()
-    handle_attempts: int = 3  # an update that fails this often is logged and skipped
+    retry_delay: float = 1.0  # first wait after a failed update (doubling, at most 60 s)
 
 
 def make_bot(options: TelegramOptions) -> ExtBot[None]:
@@ -96,7 +96,11 @@ class TelegramAdapter:
     async def handle_update(self, update: Update) -> None:
         """Translate and hand to the engine; acknowledge a button tap. Raises when the engine
         failed, so that the update is not confirmed."""
-        incoming = to_incoming(update, self.username, self.bot_id)
+        try:
+            incoming = to_incoming(update, self.username, self.bot_id)
+        except Exception:  # an update we cannot read must not block the ones after it
+            log.exception("update %s not understood; skipped", update.update_id)
+            incoming = None
         if update.callback_query is not None:
             # First stop the spinner on the tapped button; the answer comes as a message, and
             # the engine removes or updates the keyboard (ClearButtons / EditMessage).
@@ -121,23 +125,22 @@ class TelegramAdapter:
         except Exception:  # a menu is a convenience: never stop handling for it
             log.exception("could not update the command menu")
 
-    async def _handle_with_retries(self, update: Update) -> None:
-        for attempt in range(1, self.options.handle_attempts + 1):
+    async def _handle_until_done(self, update: Update, stop: asyncio.Event) -> None:
+        """An update fails only when the database (or the engine's delivery) is away: the
+        engine turns a handler's error into an apology. So try again until it goes through;
+        when stopped meanwhile, leave it unconfirmed for the next start."""
+        delay = self.options.retry_delay
+        while True:
             try:
                 await self.handle_update(update)
                 self.last_update_id = max(self.last_update_id, update.update_id)
                 return
             except Exception:
-                log.exception(
-                    "update %s failed (attempt %s of %s)",
-                    update.update_id,
-                    attempt,
-                    self.options.handle_attempts,
-                )
-                if attempt < self.options.handle_attempts:
-                    await asyncio.sleep(min(2**attempt, 30))
-        log.error("update %s skipped after %s attempts", update.update_id, attempt)
-        self.last_update_id = max(self.last_update_id, update.update_id)
+                log.exception("update %s failed; trying again in %.0f s", update.update_id, delay)
+                if stop.is_set():
+                    raise
+                await _sleep(stop, delay)
+                delay = min(delay * 2, 60.0)
 
     # -- life cycle -----------------------------------------------------------------------------
     async def start(self, stop: asyncio.Event | None = None) -> None:
@@ -212,7 +215,7 @@ class TelegramAdapter:
             confirmed = offset
             async with self._order:
                 for update in updates:
-                    await self._handle_with_retries(update)
+                    await self._handle_until_done(update, stop)
                     offset = update.update_id + 1
         if offset is not None and offset != confirmed:
             # Confirm what was handled, so the next start does not fetch it again.

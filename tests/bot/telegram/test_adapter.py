@@ -108,6 +108,31 @@ async def test_a_crash_in_the_middle_of_a_batch_handles_nothing_twice(fake: Fake
     assert handled == [f"bericht {n}" for n in range(6)]
 
 
+async def test_an_update_that_fails_is_tried_again_not_lost(fake: FakeTelegram) -> None:
+    recorder = Recorder()
+    failures = 2
+
+    async def database_away_twice(incoming: Incoming) -> None:
+        nonlocal failures
+        if failures:
+            failures -= 1
+            raise ConnectionError("database is restarting")
+        await recorder(incoming)
+
+    options = options_for(fake, retry_delay=0.01)
+    adapter = TelegramAdapter(make_bot(options), database_away_twice, options)
+    stop = asyncio.Event()
+    task = await running(adapter, stop)
+    fake.message(7, "eerste")
+    fake.message(7, "tweede")
+    await fake.wait_until(lambda: len(recorder.seen) == 2, what="both handled")
+    stop.set()
+    await task
+    await adapter.stop()
+    assert [i.text for i in recorder.seen] == ["eerste", "tweede"]
+    assert fake.pending_updates == 0
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
