@@ -86,8 +86,14 @@ class CommandMenus:
             return
         self._set_for[user_id] = key
         scope = BotCommandScopeChat(int(user_id))
-        if role in (Role.GUEST,) and not locale:
-            return  # the all-private-chats menu fits
+        if role is Role.GUEST and not locale:
+            # Not (or no longer) known: the all-private-chats menu fits; drop a personal one
+            # (someone who erased their data keeps no coordinator menu).
+            try:
+                await bot.delete_my_commands(scope=scope)
+            except TelegramError as exc:
+                log.warning("deleteMyCommands failed (%s)", exc.message)
+            return
         await self._set(bot, self.commands(role, locale or self.settings.default_locale), scope)
 
     def lookup(self, user_id: str) -> tuple[Any, str | None]:
