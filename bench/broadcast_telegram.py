@@ -30,18 +30,14 @@ from bot.app import build_app
 from bot.telegram.adapter import TelegramOptions, make_bot
 from bot.telegram.limiter import FloodLimits
 from bot.telegram.transport import TelegramTransport
-from community.actions import SendMessage
 from community.clock import SystemClock
 from community.models import OutboxMessage, OutboxStatus, Person, Role
-from community.services import communities, outbox, people
+from community.services import broadcast as broadcast_service
+from community.services import communities, people
 from config import load_settings
 from tests.support.fake_telegram import FakeTelegram, Limits
 
 FIRST_USER_ID = 500_000_000
-TEXT = (
-    "Deze week: lees samen een prentenboek en laat je kind de plaatjes benoemen. "
-    "Tien minuten per dag is genoeg."
-)
 
 
 @dataclass
@@ -120,23 +116,19 @@ async def _broadcast(
     try:
         with app.session_factory.begin() as session:
             community = communities.all_communities(session)[0]
-            items = []
-            for user_id in user_ids:
+            parents_made = []
+            for index, user_id in enumerate(user_ids):
                 person = people.create(
                     session, "telegram", str(user_id), str(user_id), clock, role=Role.PARENT
                 )
-                person.community_id, person.locale = community.id, "nl"
-                session.flush()
-                items.append(
-                    outbox.Outgoing(
-                        "telegram",
-                        str(user_id),
-                        SendMessage(TEXT),
-                        person_id=person.id,
-                        key=f"bench:broadcast:{person.id}",
-                    )
-                )
-            outbox.enqueue(session, items, clock)
+                person.community_id = community.id
+                person.locale = ("nl", "en")[index % 2]
+                parents_made.append(person)
+            session.flush()
+            # The domain's own broadcast: one row per parent, in their language, keyed.
+            broadcast_service.queue_to_people(
+                session, parents_made, app.translator, clock, "room.welcome_group", key="bench:1"
+            )
         await bot.initialize()
         if inject_429:
             fake.fail_with_429(inject_429, retry_after=1)
