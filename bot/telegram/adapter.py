@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,7 +60,7 @@ class TelegramOptions:
     retry_delay: float = 1.0  # first wait after a failed update (doubling, at most 60 s)
 
 
-def make_bot(options: TelegramOptions) -> ExtBot[None]:
+def make_bot(options: TelegramOptions, clock: Callable[[], float] = time.monotonic) -> ExtBot[None]:
     """A Bot with our flood limiter; the long poll gets its own connection."""
     request = HTTPXRequest(connection_pool_size=32, read_timeout=15.0, write_timeout=15.0)
     updates = HTTPXRequest(connection_pool_size=2, read_timeout=options.poll_timeout + 15.0)
@@ -69,7 +70,7 @@ def make_bot(options: TelegramOptions) -> ExtBot[None]:
         base_file_url=options.base_file_url,
         request=request,
         get_updates_request=updates,
-        rate_limiter=FloodLimiter(options.limits),
+        rate_limiter=FloodLimiter(options.limits, clock),
     )
 
 

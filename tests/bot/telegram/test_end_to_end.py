@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 
 import pytest
 from sqlalchemy import select
@@ -339,3 +340,39 @@ async def test_room_rules_are_sent_and_pinned_through_the_outbox(
     assert pinned.text == rules and pinned.pinned
     link = fake.invite_links[-1]
     assert link["creates_join_request"] and fake.sent_texts(555) == [link["invite_link"]]
+
+
+@SQLITE
+async def test_a_full_group_waits_without_holding_up_private_chats(
+    fake: FakeTelegram, settings, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """20 a minute per group: the 21st message to a group is sent a minute later, not lost,
+    and messages to parents go on meanwhile. (Small limits: 3 a minute.)"""
+    from bot.telegram.limiter import FloodLimits
+    from bot.telegram.run import build
+    from tests.bot.telegram.conftest import options_for
+
+    later = [0.0]  # the limiter's clock runs this much ahead of the real one
+    options = options_for(fake, limits=FloodLimits(overall=1000, group=3))
+    app, adapter = build(settings, options, clock=clock, migrate=True)
+    adapter.bot = adapter.transport.bot = make_bot(options, lambda: time.monotonic() + later[0])
+    await adapter.bot.initialize()
+    try:
+        with app.session_factory.begin() as session:
+            items = [
+                outbox.Outgoing("telegram", str(GROUP), SendMessage(f"bericht {n}"))
+                for n in range(5)
+            ]
+            items.append(outbox.Outgoing("telegram", str(PARENT), SendMessage("Tip")))
+            outbox.enqueue_all(session, items, clock)
+        await app.dispatcher.dispatch_due()
+        assert fake.sent_texts(GROUP) == ["bericht 0", "bericht 1", "bericht 2"]
+        assert fake.sent_texts(PARENT) == ["Tip"]  # not held up by the group
+        later[0] += 61
+        clock.advance(seconds=61)
+        await app.dispatcher.dispatch_due()
+        assert fake.sent_texts(GROUP) == [f"bericht {n}" for n in range(5)]
+        assert fake.rate_limited == 0  # the limiter waited; Telegram never had to say 429
+    finally:
+        await adapter.bot.shutdown()
+        app.close()
