@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from collections.abc import Mapping
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -70,8 +71,14 @@ class Engine:
                 ctx = self._context(session, incoming)
                 self._route(ctx)
                 return outbox.enqueue(session, ctx.outgoing(), self.clock, claim_for=token)
-        except Exception:
-            log.exception("handler failed on %s (message text not logged)", incoming.platform)
+        except Exception as exc:
+            # The type and the stack only: an exception's message may quote what a person typed.
+            log.error(
+                "handler failed on %s: %s\n%s",
+                incoming.platform,
+                type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
             return self._apologise(incoming, token)
 
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:
@@ -98,11 +105,13 @@ class Engine:
         person = domain.find_person(incoming.platform, incoming.user_id)
         if person is not None and person.unreachable_at is not None and incoming.is_private:
             person.unreachable_at = None  # they wrote to us: reachable again
-        locale = self._initial_locale(incoming, person.locale if person else None)
+        row = domain.conversation(incoming.platform, incoming.user_id)
+        chosen = person.locale if person is not None else row.locale if row is not None else None
+        locale = self._initial_locale(incoming, chosen)
         capabilities = self.capabilities.get(incoming.platform, Capabilities())
         return Context(
             incoming, domain, self.settings, self.translator, self.clock, person, locale,
-            capabilities,
+            capabilities, _row=row,
         )  # fmt: skip
 
     def _route(self, ctx: Context) -> None:

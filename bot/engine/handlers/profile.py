@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from babel.dates import format_date
 
-from bot.engine.commands import REGISTERED, command
+from bot.engine.commands import command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, flow, menu_flow, question, start_flow
 from bot.engine.handlers.onboarding import resume_onboarding
@@ -79,11 +81,25 @@ def profile(ctx: Context) -> None:
     start_flow(ctx, "profile")
 
 
-@command("mydata", roles=REGISTERED)
+@command("mydata", roles=None)
 def mydata(ctx: Context) -> None:
-    person = ctx.require_person()
-    since = format_date(person.created_at.date(), format="long", locale=ctx.locale)
-    ctx.say_text(
-        "\n".join([ctx.t("mydata.intro"), *_summary(ctx), ctx.t("mydata.since", date=since)])
-    )
+    person = ctx.person
+    if person is None:
+        ctx.say("mydata.nothing")
+        return
+    data = people.describe(person)
+    lines = [ctx.t("mydata.intro"), *_summary(ctx)]
+    # Everything else that is stored, so that this list is all of it.
+    lines.append(ctx.t("mydata.account", platform=person.platform, id=person.platform_user_id))
+    lines.append(ctx.t("mydata.role", role=ctx.t(f"role.{person.role.value}")))
+    if data["community"]:
+        lines.append(ctx.t("mydata.community", community=data["community"]))
+    if data.get("consent_at"):
+        lines.append(ctx.t("mydata.consent", date=_date(ctx, data["consent_at"])))  # type: ignore[arg-type]
+    lines.append(ctx.t("mydata.since", date=_date(ctx, person.created_at)))
+    ctx.say_text("\n".join(lines))
     ctx.say("mydata.erase_hint")
+
+
+def _date(ctx: Context, moment: datetime) -> str:
+    return format_date(moment.date(), format="long", locale=ctx.locale)
