@@ -407,7 +407,7 @@ def _platform_settings(reader: _Reader, env: dict[str, str]) -> dict[str, Any]:
     port_text = env.get(ENV_TELEGRAM_WEBHOOK_PORT)
     if port_text is not None:
         if not port_text.isdigit():
-            raise ConfigError("(environment)", ENV_TELEGRAM_WEBHOOK_PORT, "must be a port number")
+            raise ConfigError(ENVIRONMENT, ENV_TELEGRAM_WEBHOOK_PORT, "must be a port number")
         port = int(port_text)
     else:
         port = table.get("webhook_port", int, 8443)
@@ -426,7 +426,7 @@ def _platform_settings(reader: _Reader, env: dict[str, str]) -> dict[str, Any]:
     if "telegram" in platforms:
         if not env.get(ENV_TELEGRAM_TOKEN):
             raise ConfigError(
-                "(environment)", ENV_TELEGRAM_TOKEN, "platforms has telegram: set the bot token"
+                ENVIRONMENT, ENV_TELEGRAM_TOKEN, "platforms has telegram: set the bot token"
             )
         if mode == "webhook":
             if not url or not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
@@ -434,7 +434,7 @@ def _platform_settings(reader: _Reader, env: dict[str, str]) -> dict[str, Any]:
                 raise table.fail("webhook_url", problem)
             if secret is None or not _WEBHOOK_SECRET.match(secret):
                 raise ConfigError(
-                    "(environment)",
+                    ENVIRONMENT,
                     ENV_TELEGRAM_WEBHOOK_SECRET,
                     "webhook mode needs a secret of 1 to 256 letters, digits, _ or -",
                 )

@@ -76,7 +76,7 @@ def test_telegram_settings(tmp_path: Path) -> None:
     assert "abc_DEF" not in repr(settings)
 
     bad = tmp_path / "bad.toml"
-    bad.write_text('[telegram]\ntoken = "123:abc"\n')
+    bad.write_text(f'communities = ["{DEMO}"]\n[telegram]\ntoken = "123:abc"\n')
     with pytest.raises(ConfigError) as secret_in_file:
         load_settings(bad, environ={})
     assert secret_in_file.value.field == "telegram.token"
