@@ -62,6 +62,8 @@ class TelegramOptions:
 
 def make_bot(options: TelegramOptions, clock: Callable[[], float] = time.monotonic) -> ExtBot[None]:
     """A Bot with our flood limiter; the long poll gets its own connection."""
+    # httpx logs each request's URL at INFO, and a Bot API URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     request = HTTPXRequest(connection_pool_size=32, read_timeout=15.0, write_timeout=15.0)
     updates = HTTPXRequest(connection_pool_size=2, read_timeout=options.poll_timeout + 15.0)
     return ExtBot(
@@ -175,6 +177,7 @@ class TelegramAdapter:
     ) -> None:
         """Receive updates until `stop` is set; `background` (the outbox sender) runs alongside."""
         await self.start(stop)
+        log.warning("Telegram: running as @%s (%s)", self.username, self.options.mode)
         tasks = []
         if background is not None:
             tasks.append(asyncio.create_task(background(stop), name="telegram-outbox"))
