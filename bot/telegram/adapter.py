@@ -177,7 +177,7 @@ class TelegramAdapter:
     ) -> None:
         """Receive updates until `stop` is set; `background` (the outbox sender) runs alongside."""
         await self.start(stop)
-        log.warning("Telegram: running as @%s (%s)", self.username, self.options.mode)
+        log.info("Telegram: running as @%s (%s)", self.username, self.options.mode)
         tasks = []
         if background is not None:
             tasks.append(asyncio.create_task(background(stop), name="telegram-outbox"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 from typing import Any
 
 from telegram.error import Conflict, InvalidToken
@@ -66,6 +67,10 @@ async def serve(app: Any, adapter: TelegramAdapter, stop: asyncio.Event) -> None
 def run_forever(settings: Any) -> None:
     """`ouderkring run` for Telegram: until SIGINT or SIGTERM."""
     app, adapter = build(settings)
+    print(
+        f"Ouderkring runs on Telegram ({adapter.options.mode}). Ctrl-C or SIGTERM stops it.",
+        file=sys.stderr,
+    )
 
     async def main() -> None:
         stop = asyncio.Event()
