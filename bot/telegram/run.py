@@ -14,8 +14,13 @@ from telegram.error import Conflict, InvalidToken
 from bot.telegram.adapter import TelegramAdapter, TelegramOptions, make_bot
 from bot.telegram.menu import CommandMenus
 
+
+class TelegramFatal(Exception):
+    """A problem only the operator can fix, told in one line (and never with the token)."""
+
+
 # Errors `ouderkring run` reports in one line instead of a traceback.
-FATAL = (InvalidToken, Conflict)
+FATAL = (TelegramFatal,)
 
 
 def options_from(settings: Any) -> TelegramOptions:
@@ -82,6 +87,14 @@ def run_forever(settings: Any) -> None:
 
     try:
         asyncio.run(main())
+    except InvalidToken:  # PTB's own message would print the token
+        raise TelegramFatal(
+            "Telegram refused the bot token in OUDERKRING_TELEGRAM_TOKEN (check it with @BotFather)"
+        ) from None
+    except Conflict:
+        raise TelegramFatal(
+            "another process gets this bot's updates (a second `ouderkring run`?): stop it first"
+        ) from None
     finally:
         app.close()
 

@@ -56,3 +56,24 @@ async def test_run_on_telegram_by_long_polling(
         _, stderr = await asyncio.wait_for(bot.communicate(), timeout=20)
     assert bot.returncode == 0, stderr.decode()
     assert fake.pending_updates == 0  # confirmed before it stopped
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_wrong_token_is_one_line_without_the_token(
+    fake: FakeTelegram, database_url: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "ouderkring.toml"
+    config.write_text(
+        f'platforms = ["telegram"]\ncommunities = ["{DEMO}"]\n'
+        f'[database]\nurl = "{database_url}"\n'
+        f'[telegram]\napi_url = "http://127.0.0.1:{fake.port}"\n'
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
+    env["OUDERKRING_TELEGRAM_TOKEN"] = "999:not-the-token"
+    upgrade = await ouderkring("db", "upgrade", "--config", str(config), env=env)
+    assert await upgrade.wait() == 0
+    bot = await ouderkring("run", "--config", str(config), env=env)
+    _, stderr = await asyncio.wait_for(bot.communicate(), timeout=20)
+    assert bot.returncode == 1
+    assert "refused the bot token" in stderr.decode()
+    assert "not-the-token" not in stderr.decode() and "Traceback" not in stderr.decode()
