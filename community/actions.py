@@ -56,21 +56,29 @@ class Button:
 
 @dataclass(frozen=True)
 class Target:
-    """An earlier message: the outbox row that sent it, or the platform's own id for it."""
+    """An earlier message: the outbox row that sent it, or the platform's own id for it, or
+    (`earlier`) the message queued that many places before this action in the same event
+    (send the rules, then pin them); the outbox turns that into the row's id."""
 
     outbox_id: int | None = None
     remote_id: str | None = None
+    earlier: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"outbox_id": self.outbox_id, "remote_id": self.remote_id}
+        data: dict[str, Any] = {"outbox_id": self.outbox_id, "remote_id": self.remote_id}
+        if self.earlier is not None:
+            data["earlier"] = self.earlier
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Target:
         outbox_id = data.get("outbox_id")
         remote_id = data.get("remote_id")
+        earlier = data.get("earlier")
         return cls(
             int(outbox_id) if outbox_id is not None else None,
             str(remote_id) if remote_id is not None else None,
+            int(earlier) if earlier is not None else None,
         )
 
 

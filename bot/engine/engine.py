@@ -209,10 +209,17 @@ class Engine:
     def _route_group(self, ctx: Context) -> None:
         # Group rooms are for parents talking to each other: the bot speaks only when addressed;
         # everything else goes to the room service (admissions, welcomes, relaying).
-        if ctx.incoming.kind is EventKind.MESSAGE and ctx.incoming.command in GROUP_COMMANDS:
+        name = ctx.incoming.command if ctx.incoming.kind is EventKind.MESSAGE else None
+        command = COMMANDS.get(name) if name is not None else None
+        if command is not None and command.in_groups:
+            if command.allowed(ctx.role):
+                command.handler(ctx)
+            else:
+                ctx.say("input.not_allowed")
+        elif name in GROUP_COMMANDS or command is not None:
             ctx.say("group.private_only")
-            return
-        rooms.on_group_event(ctx)
+        else:
+            rooms.on_group_event(ctx)
 
     def _apologise(self, incoming: Incoming, token: str) -> list[Claimed]:
         if not incoming.is_private:
