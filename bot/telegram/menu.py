@@ -5,7 +5,8 @@ lists what `/help` lists:
 
 - all private chats: a parent's commands, once per shipped language (Telegram shows the one
   that matches the app's language) and once without a language (the default locale);
-- all group chats: only the commands the bot answers in a group;
+- all group chats: only the commands the bot answers in a group; group admins (coordinators
+  made the group) also see the commands typed in a group (`/linkgroup`);
 - one person's private chat: the commands of their role in the language they chose, set when
   the adapter first sees them after a start and again when their role or language changes
   (a coordinator sees /code and /community, a parent does not).
@@ -21,6 +22,7 @@ from telegram import (
     Bot,
     BotCommand,
     BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
@@ -49,13 +51,16 @@ class CommandMenus:
         return [
             BotCommand(cmd.name, self._describe(locale, cmd.help_id))
             for cmd in visible_to(role)
-            if cmd.name.isascii() and len(cmd.name) <= 32
+            if cmd.name.isascii() and len(cmd.name) <= 32 and not getattr(cmd, "in_groups", False)
         ]
 
-    def group_commands(self, locale: str) -> list[BotCommand]:
-        return [
-            BotCommand(name, self._describe(locale, f"help.cmd.{name}")) for name in GROUP_COMMANDS
-        ]
+    def group_commands(self, locale: str, admins: bool = False) -> list[BotCommand]:
+        from bot.engine.commands import COMMANDS
+
+        names = list(GROUP_COMMANDS)
+        if admins:
+            names += [c.name for c in COMMANDS.values() if getattr(c, "in_groups", False)]
+        return [BotCommand(name, self._describe(locale, f"help.cmd.{name}")) for name in names]
 
     def _describe(self, locale: str, msgid: str) -> str:
         text = self.translator.t(locale, msgid).strip() or msgid
@@ -71,11 +76,12 @@ class CommandMenus:
         default = self.settings.default_locale
         private = BotCommandScopeAllPrivateChats()
         groups = BotCommandScopeAllGroupChats()
-        await self._set(bot, self.commands(Role.PARENT, default), private, None)
-        await self._set(bot, self.group_commands(default), groups, None)
-        for locale in self._locales():
-            await self._set(bot, self.commands(Role.PARENT, locale), private, locale)
-            await self._set(bot, self.group_commands(locale), groups, locale)
+        admins = BotCommandScopeAllChatAdministrators()
+        for locale in (None, *self._locales()):
+            words = locale or default
+            await self._set(bot, self.commands(Role.PARENT, words), private, locale)
+            await self._set(bot, self.group_commands(words), groups, locale)
+            await self._set(bot, self.group_commands(words, admins=True), admins, locale)
 
     async def refresh(self, bot: Bot, user_id: str, role: Any, locale: str | None) -> None:
         """Give one person the menu of their role in their language (once per change)."""

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.telegram.adapter import TelegramAdapter, make_bot
 from community.actions import SendMessage
 from community.models import OutboxMessage, OutboxStatus, Person, Role
-from community.services import communities, outbox, rooms
+from community.services import communities, outbox
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.telegram_harness import TelegramBot
 
@@ -142,28 +142,54 @@ async def test_photo_and_voice_note_are_kept_as_file_ids(
     assert not fake.calls_of("getFile")  # nothing downloaded
 
 
-@SQLITE
-async def test_join_requests_approved_for_onboarded_parents_only(
-    tg: TelegramBot, fake: FakeTelegram
-) -> None:
-    await onboard(tg, PARENT)
+async def make_coordinator(tg: TelegramBot, user: int) -> None:
+    from community.services import role_codes
+
     with tg.app.session_factory.begin() as session:
         community = communities.all_communities(session)[0]
-        rooms.link(session, community, "telegram", str(GROUP), tg.clock, purpose="tips")
+        code = role_codes.create(session, community, Role.COORDINATOR, tg.clock, 14)
+    await tg.say(user, f"/start {code}")
+    await tg.press(user, "English")
+    stored = person(tg, user)
+    assert stored is not None and stored.role is Role.COORDINATOR
 
+
+@SQLITE
+async def test_a_coordinator_links_a_group_and_join_requests_are_decided(
+    tg: TelegramBot, fake: FakeTelegram
+) -> None:
+    coordinator = 555
+    await make_coordinator(tg, coordinator)
+    # The coordinator made the group and the bot its admin; now, in the group:
+    said = await tg.say(coordinator, "/linkgroup@ouderkring_test_bot", chat=GROUP)
+    rules = next(m for m in fake.sent_to(GROUP) if m.pinned)
+    assert rules.text and rules.text.startswith("Welkom!")  # in the community's language
+    assert any(t.startswith("This group now belongs to Ouderkring Arnhem.") for t in said)
+    assert fake.calls_of("pinChatMessage")[0].params["disable_notification"] is True
+
+    await onboard(tg, PARENT)
     await tg.settle(fake.join_request(GROUP, PARENT, language="en"))
     assert [c.params["user_id"] for c in fake.calls_of("approveChatJoinRequest")] == [PARENT]
     assert PARENT in fake.members[GROUP]
 
-    stranger = 99
+    stranger = 99  # never started the bot
     await tg.settle(fake.join_request(GROUP, stranger, language="en"))
     assert [c.params["user_id"] for c in fake.calls_of("declineChatJoinRequest")] == [stranger]
-    assert fake.sent_texts(stranger), "the stranger is told how to start"
+    assert fake.sent_texts(stranger), "the stranger is told in private how to start"
 
+    halfway = 98  # started, but did not finish onboarding
+    await tg.say(halfway, "/start ARNHEM")
+    await tg.settle(fake.join_request(GROUP, halfway, language="en"))
+    assert [c.params["user_id"] for c in fake.calls_of("declineChatJoinRequest")] == [
+        stranger,
+        halfway,
+    ]
+
+    in_group = len(fake.sent_to(GROUP))
     before_private = len(fake.sent_to(PARENT))
     await tg.settle(fake.member_update(GROUP, PARENT, "left", "member"))
     assert len(fake.sent_to(PARENT)) == before_private + 1  # a welcome in private
-    assert len(fake.sent_to(GROUP)) == 1  # one line in the group
+    assert len(fake.sent_to(GROUP)) == in_group + 1  # one line in the group
 
 
 @SQLITE
@@ -255,6 +281,8 @@ async def test_command_menus_per_language_and_role(tg: TelegramBot, fake: FakeTe
         private = fake.menu({"type": "all_private_chats"}, language)
         assert "profile" in private and "code" not in private
         assert fake.menu({"type": "all_group_chats"}, language) == ["start", "help"]
+        admins = fake.menu({"type": "all_chat_administrators"}, language)
+        assert admins == ["start", "help", "linkgroup"]
     dutch = fake.commands[('{"type": "all_private_chats"}', "nl")]
     english = fake.commands[('{"type": "all_private_chats"}', "en")]
     assert dutch != english  # descriptions in each language
@@ -271,6 +299,7 @@ async def test_command_menus_per_language_and_role(tg: TelegramBot, fake: FakeTe
     assert stored is not None and stored.role is Role.COORDINATOR
     coordinator = fake.menu({"type": "chat", "chat_id": 555}, "")
     assert "code" in coordinator and "community" in coordinator
+    assert "linkgroup" not in coordinator  # typed in a group: in the group admins' menu
     dutch_help = dict((c["command"], c["description"]) for c in dutch)["help"]
     chat_help = {
         c["command"]: c["description"]
