@@ -94,37 +94,61 @@ def console(config: ConfigOption = None) -> None:
     _console(config, migrate=False)
 
 
-# The adapter module of each chat platform; each has `run_forever(settings)`.
-PLATFORM_RUNNERS = {"telegram": "bot.telegram.run"}
-
-
 @app.command()
 def run(config: ConfigOption = None) -> None:
-    """Run the bot on the chat platforms that are configured (Telegram, Matrix)."""
-    import importlib
+    """Run the bot on the chat platforms that are configured (`platforms`)."""
+    from bot.app import build_app
 
     settings = _settings(config)
-    runnable = [name for name in settings.platforms if name in PLATFORM_RUNNERS]
-    if not runnable:
+    transports, runners = [], []
+    if "telegram" in settings.platforms:
+        from bot.telegram.run import run_telegram, telegram_adapter
+
+        telegram = telegram_adapter(settings)
+        transports.append(telegram.transport)
+        runners.append(lambda built, stop: run_telegram(built, telegram, stop))
+    if not runners:
         typer.echo(
-            'No chat platform to run: set platforms = ["telegram"] in the config file '
-            "(and OUDERKRING_TELEGRAM_TOKEN). Use `ouderkring console` to run the bot in the "
-            "terminal.",
+            'No chat platform is configured: set platforms = ["telegram"] in the config '
+            '(see README, "Run on Telegram"), or use `ouderkring console`.',
             err=True,
         )
         raise typer.Exit(1)
-    if len(runnable) > 1:
-        typer.echo(f"Run one platform a process for now ({', '.join(runnable)}).", err=True)
-        raise typer.Exit(2)
-    module = importlib.import_module(PLATFORM_RUNNERS[runnable[0]])
     try:
-        module.run_forever(settings)
+        built = build_app(settings, transports)
     except SchemaOutdated as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-    except module.FATAL as exc:  # a wrong token, another instance running
-        typer.echo(f"{runnable[0]}: {exc}", err=True)
+    from bot.telegram.run import TelegramFatal
+
+    try:
+        asyncio.run(_serve(built, runners))
+    except TelegramFatal as exc:  # a wrong token, a second instance: one line, no token
+        typer.echo(f"Telegram: {exc}", err=True)
         raise typer.Exit(1) from None
+    finally:
+        built.close()
+
+
+async def _serve(built, runners) -> None:  # type: ignore[no-untyped-def]
+    """Every platform's listener and one outbox sender, until SIGINT or SIGTERM."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.ensure_future(r(built, stop)) for r in runners]
+    tasks.append(asyncio.ensure_future(built.dispatcher.run(stop=stop)))
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            if task.exception() is not None:
+                stop.set()
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 @app.command()

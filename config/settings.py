@@ -82,6 +82,23 @@ class CommunitySpec:
 
 
 @dataclass(frozen=True)
+class TelegramSettings:
+    """The `[telegram]` table; the token and the webhook secret come from the environment."""
+
+    mode: str = "polling"  # or "webhook"
+    username: str | None = None  # the bot's @name (for deep links); else asked from Telegram
+    api_url: str = "https://api.telegram.org"  # a local Bot API server, or a test's fake
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+
+
+PLATFORMS = ("telegram", "matrix")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+@dataclass(frozen=True)
 class Settings:
     source: Path
     database_url: str
@@ -93,7 +110,7 @@ class Settings:
     sent_retention_days: int = 30
     telegram_token: str | None = field(default=None, repr=False)
     matrix_access_token: str | None = field(default=None, repr=False)
-    platforms: tuple[str, ...] = ()  # the chat platforms `ouderkring run` connects to
+    platforms: tuple[str, ...] = ()  # what `ouderkring run` runs on
     telegram: TelegramSettings | None = None
 
     def is_admin(self, platform: str, user_id: str) -> bool:
@@ -349,6 +366,14 @@ def load_settings(
     if len(set(slugs)) != len(slugs) or len(set(codes)) != len(codes):
         raise reader.fail("communities", "two communities share a slug or an invite code")
 
+    platforms = _str_list(reader, "platforms") if "platforms" in reader.data else ()
+    for index, name in enumerate(platforms):
+        if name not in PLATFORMS:
+            raise reader.fail(
+                f"platforms[{index}]", f"{name!r} is not one of {', '.join(PLATFORMS)}"
+            )
+    telegram = _load_telegram(reader, "telegram" in platforms, env)
+
     return Settings(
         source=config_path,
         database_url=url,
@@ -360,36 +385,14 @@ def load_settings(
         sent_retention_days=retention,
         telegram_token=env.get(ENV_TELEGRAM_TOKEN) or None,
         matrix_access_token=env.get(ENV_MATRIX_TOKEN) or None,
-        **_platform_settings(reader, env),
+        platforms=platforms,
+        telegram=telegram,
     )
 
 
-# -- chat platforms ---------------------------------------------------------------------------
-PLATFORMS = ("telegram", "matrix")
-_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-
-
-@dataclass(frozen=True)
-class TelegramSettings:
-    """The `[telegram]` table; the token and the webhook secret come from the environment."""
-
-    mode: str = "polling"  # or "webhook"
-    username: str | None = None  # the bot's @name (for deep links); else asked from Telegram
-    api_url: str = "https://api.telegram.org"  # a local Bot API server, or a test's fake
-    webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8443
-    webhook_secret: str | None = field(default=None, repr=False)
-
-
-def _platform_settings(reader: _Reader, env: dict[str, str]) -> dict[str, Any]:
-    """`platforms = ["telegram"]` and the `[telegram]` table."""
-    platforms = _str_list(reader, "platforms") if "platforms" in reader.data else ()
-    for index, name in enumerate(platforms):
-        if name not in PLATFORMS:
-            raise ConfigError(
-                reader.path, f"platforms[{index}]", f"{name!r} is not one of {', '.join(PLATFORMS)}"
-            )
+def _load_telegram(reader: _Reader, required: bool, env: dict[str, str]) -> TelegramSettings:
+    """The `[telegram]` table (all optional); with `required` (platforms has "telegram") the
+    token, and in webhook mode the URL and the secret, must be there."""
     table = reader.table("telegram")
     table.check_unknown(
         {"mode", "username", "api_url", "webhook_url", "webhook_listen", "webhook_port"}
@@ -423,7 +426,7 @@ def _platform_settings(reader: _Reader, env: dict[str, str]) -> dict[str, Any]:
         webhook_port=port,
         webhook_secret=secret,
     )
-    if "telegram" in platforms:
+    if required:
         if not env.get(ENV_TELEGRAM_TOKEN):
             raise ConfigError(
                 ENVIRONMENT, ENV_TELEGRAM_TOKEN, "platforms has telegram: set the bot token"
@@ -438,4 +441,4 @@ def _platform_settings(reader: _Reader, env: dict[str, str]) -> dict[str, Any]:
                     ENV_TELEGRAM_WEBHOOK_SECRET,
                     "webhook mode needs a secret of 1 to 256 letters, digits, _ or -",
                 )
-    return {"platforms": tuple(platforms), "telegram": telegram}
+    return telegram

@@ -1,11 +1,10 @@
-"""Wiring for `ouderkring run` and `ouderkring link` on Telegram: settings -> options, the app
-with the Telegram transport, and the adapter with the outbox sender running alongside."""
+"""Wiring for `ouderkring run` and `ouderkring link` on Telegram: settings -> options, the
+adapter whose transport the app is built with, and the adapter connected to the app. The CLI
+runs `run_telegram` next to the app's one outbox sender."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
 import sys
 from typing import Any
 
@@ -17,10 +16,6 @@ from bot.telegram.menu import CommandMenus
 
 class TelegramFatal(Exception):
     """A problem only the operator can fix, told in one line (and never with the token)."""
-
-
-# Errors `ouderkring run` reports in one line instead of a traceback.
-FATAL = (TelegramFatal,)
 
 
 def options_from(settings: Any) -> TelegramOptions:
@@ -44,59 +39,50 @@ def options_from(settings: Any) -> TelegramOptions:
     )
 
 
-def build(settings: Any, options: TelegramOptions | None = None, **build_kwargs: Any):  # type: ignore[no-untyped-def]
-    """The app with the Telegram transport, and the adapter that feeds it."""
-    from bot.app import build_app
-
+def telegram_adapter(settings: Any, options: TelegramOptions | None = None) -> TelegramAdapter:
+    """The adapter (and with it the transport, `adapter.transport`) before the app exists:
+    the app is built with the transport, then `run_telegram` connects the two."""
     options = options or options_from(settings)
 
-    async def not_ready(incoming: Any) -> Any:  # replaced below, before any update arrives
-        raise RuntimeError("adapter not wired")
+    async def not_wired(incoming: Any) -> Any:  # replaced by run_telegram before any update
+        raise RuntimeError("the Telegram adapter is not connected to the app")
 
-    adapter = TelegramAdapter(make_bot(options), not_ready, options)
-    app = build_app(settings, [adapter.transport], **build_kwargs)
+    return TelegramAdapter(make_bot(options), not_wired, options)
+
+
+def connect(app: Any, adapter: TelegramAdapter) -> None:
+    """Updates go to the app; the command menus read the app's database and catalogs."""
     adapter.handle = app.process
-    adapter.menus = CommandMenus(app.session_factory, app.translator, settings)
-    return app, adapter
+    adapter.menus = CommandMenus(app.session_factory, app.translator, app.settings)
 
 
-async def serve(app: Any, adapter: TelegramAdapter, stop: asyncio.Event) -> None:
-    """Receive updates and send the outbox until `stop` is set."""
-
-    async def sender(stopped: asyncio.Event) -> None:
-        await app.dispatcher.run(stop=stopped)
-
-    await adapter.run(stop, background=sender)
-
-
-def run_forever(settings: Any) -> None:
-    """`ouderkring run` for Telegram: until SIGINT or SIGTERM."""
-    app, adapter = build(settings)
+async def run_telegram(app: Any, adapter: TelegramAdapter, stop: asyncio.Event) -> None:
+    """Receive Telegram updates until `stop` is set (the outbox sender runs beside it)."""
+    connect(app, adapter)
     print(
         f"Ouderkring runs on Telegram ({adapter.options.mode}). Ctrl-C or SIGTERM stops it.",
         file=sys.stderr,
     )
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
-        await serve(app, adapter, stop)
-
     try:
-        asyncio.run(main())
+        await adapter.run(stop)
     except InvalidToken:  # PTB's own message would print the token
         raise TelegramFatal(
-            "Telegram refused the bot token in OUDERKRING_TELEGRAM_TOKEN (check it with @BotFather)"
+            "the bot token in OUDERKRING_TELEGRAM_TOKEN was refused (check it with @BotFather)"
         ) from None
     except Conflict:
         raise TelegramFatal(
             "another process gets this bot's updates (a second `ouderkring run`?): stop it first"
         ) from None
-    finally:
-        app.close()
+
+
+def build(settings: Any, options: TelegramOptions | None = None, **build_kwargs: Any):  # type: ignore[no-untyped-def]
+    """The app with the Telegram transport, and the adapter connected to it (for tests)."""
+    from bot.app import build_app
+
+    adapter = telegram_adapter(settings, options)
+    app = build_app(settings, [adapter.transport], **build_kwargs)
+    connect(app, adapter)
+    return app, adapter
 
 
 async def bot_username(settings: Any) -> str:

@@ -75,5 +75,5 @@ async def test_a_wrong_token_is_one_line_without_the_token(
     bot = await ouderkring("run", "--config", str(config), env=env)
     _, stderr = await asyncio.wait_for(bot.communicate(), timeout=20)
     assert bot.returncode == 1
-    assert "refused the bot token" in stderr.decode()
+    assert "Telegram: the bot token in OUDERKRING_TELEGRAM_TOKEN was refused" in stderr.decode()
     assert "not-the-token" not in stderr.decode() and "Traceback" not in stderr.decode()
