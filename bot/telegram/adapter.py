@@ -16,7 +16,7 @@ import contextlib
 import hmac
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -173,12 +173,12 @@ class TelegramAdapter:
     async def run(
         self,
         stop: asyncio.Event,
-        background: Callable[[asyncio.Event], Awaitable[Any]] | None = None,
+        background: Callable[[asyncio.Event], Coroutine[Any, Any, Any]] | None = None,
     ) -> None:
         """Receive updates until `stop` is set; `background` (the outbox sender) runs alongside."""
         await self.start(stop)
         log.info("Telegram: running as @%s (%s)", self.username, self.options.mode)
-        tasks = []
+        tasks: list[asyncio.Task[Any]] = []
         if background is not None:
             tasks.append(asyncio.create_task(background(stop), name="telegram-outbox"))
         try:

@@ -29,6 +29,6 @@ def write_qr(link: str, folder: Path, stem: str) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     qr = segno.make(link, error="q", micro=False)
     png, svg = folder / f"{stem}.png", folder / f"{stem}.svg"
-    qr.save(png, scale=10, border=4)
-    qr.save(svg, scale=10, border=4, title=link)
+    qr.save(str(png), scale=10, border=4)
+    qr.save(str(svg), scale=10, border=4, title=link)
     return png, svg

@@ -8,6 +8,8 @@ Media stay on Telegram: only the file id is kept, nothing is downloaded.
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import (
     CallbackQuery,
     ChatJoinRequest,
@@ -101,7 +103,7 @@ def _message(
         # Service messages (members joining, pins, title changes) come as chat_member updates
         # or not at all; nothing to handle.
         return None
-    common = {
+    common: dict[str, Any] = {
         "kind": kind,
         "media": media,
         "language_hint": _language(user),
@@ -116,7 +118,7 @@ def _message(
         return None
     if message.text:
         return Incoming.from_text("telegram", user_id, chat_id, private, text, **common)
-    return Incoming("telegram", user_id, chat_id, private, text=text, **common)  # type: ignore[arg-type]
+    return Incoming("telegram", user_id, chat_id, private, text=text, **common)
 
 
 def _addressed_elsewhere(text: str, bot_username: str | None) -> bool:

@@ -17,6 +17,11 @@ from bot.telegram.run import build
 from tests.support.fake_telegram import FakeTelegram
 
 
+def is_language_question(texts: list[str]) -> bool:
+    """Exactly one message: the first question, "choose your language" in every language."""
+    return len(texts) == 1 and texts[0].startswith("Kies je taal.\nChoose your language.")
+
+
 class TelegramBot:
     def __init__(self, fake: FakeTelegram, settings: Any, clock: Any, **options: Any) -> None:
         from tests.bot.telegram.conftest import options_for

@@ -4,6 +4,7 @@ pointed at it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ FAST = FloodLimits(overall=1000, group=1000)
 
 
 def options_for(fake: FakeTelegram, **extra) -> TelegramOptions:  # type: ignore[no-untyped-def]
-    values = {
+    values: dict[str, Any] = {
         "token": fake.token,
         "base_url": fake.base_url,
         "base_file_url": fake.base_file_url,

@@ -18,13 +18,16 @@ from community.actions import (
     PinMessage,
     RemoveMember,
     SendMessage,
+    Target,
 )
 from tests.support.fake_telegram import FakeTelegram
 
 GROUP = -100123
 
 
-def delivery(action, chat: int = 42, target: str | None = None, outbox_id: int = 1) -> Delivery:  # type: ignore[no-untyped-def]
+def delivery(
+    action, chat: int | str = 42, target: str | None = None, outbox_id: int = 1
+) -> Delivery:  # type: ignore[no-untyped-def]
     return Delivery(outbox_id, "telegram", str(chat), action, target)
 
 
@@ -36,24 +39,24 @@ async def test_send_with_buttons_edit_and_clear(fake: FakeTelegram, bot) -> None
     assert remote == str(sent.message_id)
     assert [b["callback_data"] for b in sent.buttons()] == ["lang:nl", "lang:en"]
 
-    await transport.perform(delivery(EditMessage(None, "Taal: Nederlands"), target=remote))  # type: ignore[arg-type]
+    await transport.perform(delivery(EditMessage(Target(), "Taal: Nederlands"), target=remote))
     assert fake.last(42).text == "Taal: Nederlands" and fake.last(42).buttons() == []
 
     # The same edit again: Telegram says "not modified"; that is done, not an error.
     assert (
-        await transport.perform(delivery(EditMessage(None, "Taal: Nederlands"), target=remote))
+        await transport.perform(delivery(EditMessage(Target(), "Taal: Nederlands"), target=remote))
         == remote
-    )  # type: ignore[arg-type]
-    assert await transport.perform(delivery(ClearButtons(None), target=remote)) == remote  # type: ignore[arg-type]
+    )
+    assert await transport.perform(delivery(ClearButtons(Target()), target=remote)) == remote
 
 
 async def test_edit_of_a_missing_message_is_permanent(fake: FakeTelegram, bot) -> None:  # type: ignore[no-untyped-def]
     transport = TelegramTransport(bot)
     with pytest.raises(SendError) as caught:
-        await transport.perform(delivery(EditMessage(None, "x"), target="999"))  # type: ignore[arg-type]
+        await transport.perform(delivery(EditMessage(Target(), "x"), target="999"))
     assert caught.value.permanent and not caught.value.unreachable
     with pytest.raises(SendError):
-        await transport.perform(delivery(ClearButtons(None)))  # type: ignore[arg-type]
+        await transport.perform(delivery(ClearButtons(Target())))
 
 
 async def test_429_gives_retry_after_and_pauses_sending(fake: FakeTelegram, bot) -> None:  # type: ignore[no-untyped-def]
@@ -93,12 +96,12 @@ async def test_group_actions(fake: FakeTelegram, bot) -> None:  # type: ignore[n
     assert fake.sent_texts(9) == [link]  # the personal link, sent in private
 
     rules = await transport.perform(delivery(SendMessage("Regels: respect"), chat=GROUP))
-    await transport.perform(delivery(PinMessage(None), chat=GROUP, target=rules))  # type: ignore[arg-type]
+    await transport.perform(delivery(PinMessage(Target()), chat=GROUP, target=rules))
     assert fake.last(GROUP).pinned
-    await transport.perform(delivery(DeleteMessage(None), chat=GROUP, target=rules))  # type: ignore[arg-type]
+    await transport.perform(delivery(DeleteMessage(Target()), chat=GROUP, target=rules))
     assert fake.last(GROUP).deleted
     # Deleting twice is done too.
-    await transport.perform(delivery(DeleteMessage(None), chat=GROUP, target=rules))  # type: ignore[arg-type]
+    await transport.perform(delivery(DeleteMessage(Target()), chat=GROUP, target=rules))
 
     await transport.perform(delivery(RemoveMember("7"), chat=GROUP))
     assert [c.method for c in fake.calls[-2:]] == ["banChatMember", "unbanChatMember"]
