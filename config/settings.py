@@ -27,6 +27,9 @@ ENV_CONFIG = "OUDERKRING_CONFIG"
 ENV_DATABASE_URL = "OUDERKRING_DATABASE_URL"
 ENV_TELEGRAM_TOKEN = "OUDERKRING_TELEGRAM_TOKEN"
 ENV_MATRIX_TOKEN = "OUDERKRING_MATRIX_ACCESS_TOKEN"
+ENV_TELEGRAM_WEBHOOK_URL = "OUDERKRING_TELEGRAM_WEBHOOK_URL"
+ENV_TELEGRAM_WEBHOOK_PORT = "OUDERKRING_TELEGRAM_WEBHOOK_PORT"
+ENV_TELEGRAM_WEBHOOK_SECRET = "OUDERKRING_TELEGRAM_WEBHOOK_SECRET"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _CODE = re.compile(r"^[A-Za-z0-9]{4,32}$")
@@ -79,6 +82,23 @@ class CommunitySpec:
 
 
 @dataclass(frozen=True)
+class TelegramSettings:
+    """The `[telegram]` table; the token and the webhook secret come from the environment."""
+
+    mode: str = "polling"  # or "webhook"
+    username: str | None = None  # the bot's @name (for deep links); else asked from Telegram
+    api_url: str = "https://api.telegram.org"  # a local Bot API server, or a test's fake
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+
+
+PLATFORMS = ("telegram", "matrix")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+@dataclass(frozen=True)
 class Settings:
     source: Path
     database_url: str
@@ -94,6 +114,8 @@ class Settings:
     buddy_weekly_round: str | None = None
     telegram_token: str | None = field(default=None, repr=False)
     matrix_access_token: str | None = field(default=None, repr=False)
+    platforms: tuple[str, ...] = ()  # what `ouderkring run` runs on
+    telegram: TelegramSettings | None = None
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
@@ -295,7 +317,7 @@ def load_settings(
     env = dict(os.environ if environ is None else environ)
     config_path = Path(path or env.get(ENV_CONFIG) or EXAMPLE_CONFIG).resolve()
     reader = _Reader(config_path, _read_toml(config_path))
-    reader.check_unknown({"bot", "database", "communities", "buddies"})
+    reader.check_unknown({"bot", "database", "communities", "buddies", "platforms", "telegram"})
 
     bot = reader.table("bot")
     bot.check_unknown(
@@ -362,6 +384,14 @@ def load_settings(
     if len(set(slugs)) != len(slugs) or len(set(codes)) != len(codes):
         raise reader.fail("communities", "two communities share a slug or an invite code")
 
+    platforms = _str_list(reader, "platforms") if "platforms" in reader.data else ()
+    for index, name in enumerate(platforms):
+        if name not in PLATFORMS:
+            raise reader.fail(
+                f"platforms[{index}]", f"{name!r} is not one of {', '.join(PLATFORMS)}"
+            )
+    telegram = _load_telegram(reader, "telegram" in platforms, env)
+
     return Settings(
         source=config_path,
         database_url=url,
@@ -375,4 +405,60 @@ def load_settings(
         buddy_weekly_round=weekly_round.strip().lower() if weekly_round else None,
         telegram_token=env.get(ENV_TELEGRAM_TOKEN) or None,
         matrix_access_token=env.get(ENV_MATRIX_TOKEN) or None,
+        platforms=platforms,
+        telegram=telegram,
     )
+
+
+def _load_telegram(reader: _Reader, required: bool, env: dict[str, str]) -> TelegramSettings:
+    """The `[telegram]` table (all optional); with `required` (platforms has "telegram") the
+    token, and in webhook mode the URL and the secret, must be there."""
+    table = reader.table("telegram")
+    table.check_unknown(
+        {"mode", "username", "api_url", "webhook_url", "webhook_listen", "webhook_port"}
+    )
+    mode = table.get("mode", str, "polling")
+    if mode not in ("polling", "webhook"):
+        raise table.fail("mode", 'must be "polling" or "webhook"')
+    username = table.get("username", str, None)
+    if username is not None and not re.match(r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$", username):
+        raise table.fail("username", "is not a Telegram bot username")
+    api_url = table.get("api_url", str, "https://api.telegram.org").rstrip("/")
+    if not api_url.startswith(("https://", "http://")):
+        raise table.fail("api_url", "must be an http(s) URL")
+    url = env.get(ENV_TELEGRAM_WEBHOOK_URL) or table.get("webhook_url", str, None)
+    port_text = env.get(ENV_TELEGRAM_WEBHOOK_PORT)
+    if port_text is not None:
+        if not port_text.isdigit():
+            raise ConfigError(ENVIRONMENT, ENV_TELEGRAM_WEBHOOK_PORT, "must be a port number")
+        port = int(port_text)
+    else:
+        port = table.get("webhook_port", int, 8443)
+    if not 1 <= port <= 65535:
+        raise table.fail("webhook_port", "must be between 1 and 65535")
+    secret = env.get(ENV_TELEGRAM_WEBHOOK_SECRET) or None
+    telegram = TelegramSettings(
+        mode=mode,
+        username=username.lstrip("@") if username else None,
+        api_url=api_url,
+        webhook_url=url,
+        webhook_listen=table.get("webhook_listen", str, "0.0.0.0"),
+        webhook_port=port,
+        webhook_secret=secret,
+    )
+    if required:
+        if not env.get(ENV_TELEGRAM_TOKEN):
+            raise ConfigError(
+                ENVIRONMENT, ENV_TELEGRAM_TOKEN, "platforms has telegram: set the bot token"
+            )
+        if mode == "webhook":
+            if not url or not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+                problem = f"webhook mode needs an https URL (or {ENV_TELEGRAM_WEBHOOK_URL})"
+                raise table.fail("webhook_url", problem)
+            if secret is None or not _WEBHOOK_SECRET.match(secret):
+                raise ConfigError(
+                    ENVIRONMENT,
+                    ENV_TELEGRAM_WEBHOOK_SECRET,
+                    "webhook mode needs a secret of 1 to 256 letters, digits, _ or -",
+                )
+    return telegram
