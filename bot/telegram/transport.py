@@ -102,7 +102,7 @@ class TelegramTransport:
     """Carries out actions with a python-telegram-bot `Bot` (an `ExtBot` with a rate limiter)."""
 
     platform = PLATFORM
-    capabilities = Capabilities(buttons=True, edit=True)
+    capabilities = Capabilities(buttons=True, edit=True, join_links=True)
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
