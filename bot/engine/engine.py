@@ -13,7 +13,7 @@ import logging
 import traceback
 from collections.abc import Mapping
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 # Importing the handlers registers every command, question, flow and button action.
@@ -66,12 +66,13 @@ class Engine:
         (replies to chats with nothing older pending): deliver them right away."""
         token = outbox.new_token()
         try:
-            with self.session_factory.begin() as session:
-                if incoming.event_id is not None and self._seen(session, incoming):
-                    return []
-                ctx = self._context(session, incoming)
-                self._route(ctx)
-                return outbox.enqueue(session, ctx.outgoing(), self.clock, claim_for=token)
+            try:
+                return self._handle_once(incoming, token)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                # The server went away and came back (a restart): the pool is fresh now.
+                return self._handle_once(incoming, token)
         except IntegrityError:
             if incoming.event_id is not None and self._handled_elsewhere(incoming):
                 return []  # another process handled the same update at the same moment
@@ -86,6 +87,14 @@ class Engine:
                 "".join(traceback.format_tb(exc.__traceback__)),
             )
             return self._apologise(incoming, token)
+
+    def _handle_once(self, incoming: Incoming, token: str) -> list[Claimed]:
+        with self.session_factory.begin() as session:
+            if incoming.event_id is not None and self._seen(session, incoming):
+                return []
+            ctx = self._context(session, incoming)
+            self._route(ctx)
+            return outbox.enqueue(session, ctx.outgoing(), self.clock, claim_for=token)
 
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:
         """`handle` in a worker thread, so the adapter's event loop never waits on the
