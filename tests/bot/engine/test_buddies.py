@@ -121,10 +121,18 @@ def test_a_whole_round_approval_introduction_relay_and_follow_up(
     intro = chat.messages("bilal: Bilal")
     to_anna, to_bilal = _to(intro, "anna"), _to(intro, "bilal")
     assert to_bilal[0] == "Thank you, Bilal!"
-    assert to_anna[0] == "Meet your buddy: Bilal!"
-    assert to_anna[1] == "Bilal lives in Presikhaaf-Oost. Age of the children: 0-2 years."
-    assert to_anna[2].startswith("A first step: ")
-    assert to_bilal[1] == "Meet your buddy: Anna!"
+    # Both speak Arabic at home, and Arabic is shipped: the introduction is in Arabic.
+    t = app.translator.t
+    assert to_anna[0] == t("ar", "buddy.intro.hello", name="Bilal")
+    assert to_anna[0] == "تعرّف على رفيقك: \u2068Bilal\u2069!"
+    assert to_anna[1] == t(
+        "ar",
+        "buddy.intro.about",
+        name="Bilal",
+        neighbourhood="Presikhaaf-Oost",
+        ages=t("ar", "age.0_2"),
+    )
+    assert to_bilal[1] == t("ar", "buddy.intro.hello", name="Anna")
     assert "06-12345678" not in " ".join(to_anna + to_bilal)
 
     relayed = chat.messages("anna: /buddy Hello Bilal! Coffee on Tuesday?")
@@ -395,7 +403,7 @@ def test_a_parent_who_left_the_name_question_gets_it_again_with_buddy(chat: Chat
         "Which first name may I give your buddy? Just type it. A nickname is fine too."
     ]
     intro = chat.messages("bilal: Bilal")
-    assert _to(intro, "anna")[0] == "Meet your buddy: Bilal!"
+    assert _to(intro, "anna")[0] == chat.app.translator.t("ar", "buddy.intro.hello", name="Bilal")
     assert chat.say("anna: /buddy")[0] == (
         "Your buddy is Bilal. To write, send /buddy and your message."
     )
