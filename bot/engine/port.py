@@ -1,30 +1,70 @@
-"""The port every chat platform implements. The console implements it now; Telegram and Matrix
-implement the same verbs, so handlers never change when a platform is added."""
+"""The port every chat platform implements: one `perform` that carries out a typed action.
+
+The console implements it now; Telegram and Matrix implement the same port, so handlers never
+change when a platform is added. The engine and the sender hand a transport only `Delivery`
+values: the action (see `community.actions`), the chat it goes to, the outbox row id (unique, a
+platform with idempotent sends uses it as its transaction id) and, for an action on an earlier
+message, that message's platform id already looked up.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
-from bot.engine.types import OutboundMessage
+from community.actions import Action
 
 
 class SendError(Exception):
-    """A send that failed. `retry_after` (seconds) is set when the platform asked us to wait."""
+    """A delivery that failed.
 
-    def __init__(self, reason: str, retry_after: float | None = None, permanent: bool = False):
+    `retry_after` (seconds): the platform asked us to wait, try again then. `permanent`: trying
+    again cannot help (message too old to edit, chat gone). `unreachable`: the person blocked the
+    bot or left the platform; the coordinator sees them as not reached."""
+
+    def __init__(
+        self,
+        reason: str,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        unreachable: bool = False,
+    ):
         super().__init__(reason)
         self.retry_after = retry_after
-        self.permanent = permanent
+        self.permanent = permanent or unreachable
+        self.unreachable = unreachable
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a platform can do, so that the engine picks the best way to say a thing.
+
+    `buttons`: real buttons that send data back (else numbered choices the person types or
+    reacts to). `edit`: an earlier message can be changed (a ticked choice updates the question
+    in place instead of sending a new line)."""
+
+    buttons: bool = False
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One outbox row handed to a transport."""
+
+    outbox_id: int
+    platform: str
+    chat_id: str
+    action: Action
+    target_remote_id: str | None = None  # the platform id of the message the action is about
 
 
 class Transport(Protocol):
     """A chat platform as the engine sees it."""
 
     platform: str
+    capabilities: Capabilities
 
-    async def send(self, message: OutboundMessage) -> str | None:
-        """Deliver one message; return the platform's id for it. Raise SendError on failure.
-
-        `message.outbox_id` is unique per message: platforms with idempotent sends (Matrix
-        transaction ids) use it so that a resend after a crash does not post twice."""
+    async def perform(self, delivery: Delivery) -> str | None:
+        """Carry out one action; return the platform's id for what it made (a message id, a
+        room id), or None. Raise SendError on failure."""
         ...

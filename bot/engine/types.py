@@ -1,21 +1,30 @@
-"""Platform-neutral messages: what an adapter hands the engine and what the engine hands back.
+"""Platform-neutral events: what an adapter hands the engine.
 
-An adapter turns a platform event into an `Incoming`; the engine answers with `Outgoing` values,
-already in the recipient's language. Adapters render `Outgoing` the way their platform does best
-(inline keyboards, numbered choices, reactions). Nothing here knows a platform.
+An adapter turns a platform event into an `Incoming`; the engine answers with actions
+(`community.actions`) queued in the outbox, already in each recipient's language. Nothing here
+knows a platform.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from community.actions import Button, Media, Target
 
-@dataclass(frozen=True)
-class Media:
-    kind: str  # "photo", "video", "voice", "document"
-    ref: str  # the platform's own reference (a Telegram file id, a Matrix mxc:// URI)
-    caption: str | None = None
+__all__ = ["Button", "EventKind", "Incoming", "Media", "Target", "parse_command"]
+
+
+class EventKind(enum.StrEnum):
+    MESSAGE = "message"  # text, a command, or media
+    BUTTON = "button"  # a button press; `choice` holds the button's data
+    REACTION = "reaction"  # an emoji on an earlier message; `reaction` holds it
+    JOIN_REQUEST = "join_request"  # someone asks to join a group room
+    MEMBER_JOINED = "member_joined"
+    MEMBER_LEFT = "member_left"
+    EDIT = "edit"  # an earlier message of the user was changed; `text` is the new text
+    DELETION = "deletion"  # an earlier message of the user was deleted
 
 
 @dataclass(frozen=True)
@@ -27,10 +36,14 @@ class Incoming:
     text: str = ""
     command: str | None = None  # without the slash, lower case
     args: tuple[str, ...] = ()
-    choice: str | None = None  # the key of a button the user pressed
+    kind: EventKind = EventKind.MESSAGE
+    choice: str | None = None  # the data of a pressed button
+    reaction: str | None = None  # the emoji of a reaction
+    ref: Target | None = None  # the earlier message this event acts on
     media: tuple[Media, ...] = ()
     language_hint: str | None = None  # the platform's guess, never taken as the parent's choice
     event_id: str | None = None  # for deduplication of replayed platform updates
+    sender_name: str | None = None  # a display name for relaying; never stored
 
     @classmethod
     def from_text(
@@ -41,6 +54,10 @@ class Incoming:
         return cls(
             platform, user_id, chat_id, is_private, text=text, command=command, args=args, **extra
         )
+
+    @classmethod
+    def button(cls, platform: str, user_id: str, chat_id: str, data: str, **extra: Any) -> Incoming:
+        return cls(platform, user_id, chat_id, True, kind=EventKind.BUTTON, choice=data, **extra)
 
 
 def parse_command(text: str) -> tuple[str | None, tuple[str, ...]]:
@@ -53,6 +70,9 @@ def parse_command(text: str) -> tuple[str | None, tuple[str, ...]]:
     if not name.isascii() or not name.replace("_", "").isalnum():
         return None, ()
     return name, tuple(args)
+
+
+# -- kept until the engine seam (issue 6) lands from main --
 
 
 @dataclass(frozen=True)
