@@ -80,6 +80,7 @@ def _patch_config(config: dict[str, Any], base: pathlib.Path, port: int) -> dict
     config["url_preview_enabled"] = False
     config["presence"] = {"enabled": False}
     config["media_store_path"] = str(base / "media_store")
+    config["bcrypt_rounds"] = 4  # registering a user takes milliseconds, not a quarter second
     for key in (
         "rc_message",
         "rc_registration",
@@ -129,8 +130,12 @@ class SynapseServer:
         req.add_header("Content-Type", "application/json")
         if token:
             req.add_header("Authorization", f"Bearer {token}")
-        with urllib.request.urlopen(req, timeout=30) as response:
-            text = response.read()
+        try:
+            with urllib.request.urlopen(req, timeout=30) as response:
+                text = response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode(errors="replace")
+            raise RuntimeError(f"{method} {path}: HTTP {exc.code} {detail}") from None
         result: dict[str, Any] = json.loads(text) if text else {}
         return result
 
@@ -180,7 +185,7 @@ class SynapseServer:
             self._admin = self.register(self.unique("admin"), admin=True)
         return self._admin
 
-    def set_ratelimit(self, user_id: str, per_second: float, burst_count: int) -> None:
+    def set_ratelimit(self, user_id: str, per_second: int, burst_count: int) -> None:
         """Give one user a message rate limit (0, 0 = none), through the admin API."""
         quoted = urllib.parse.quote(user_id)
         self.request(
