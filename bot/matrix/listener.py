@@ -124,7 +124,12 @@ class MatrixListener:
     # -- invites ----------------------------------------------------------------
 
     async def _invite(self, room_id: str, invite: nio.InviteInfo) -> None:
-        states = [getattr(e, "source", {}) for e in invite.invite_state]
+        # nio keeps the content of stripped invite state on the parsed event, not in `source`;
+        # it drops m.room.encryption here, so an encrypted room is also caught after joining
+        states = [
+            {**getattr(e, "source", {}), "content": getattr(e, "content", None) or {}}
+            for e in invite.invite_state
+        ]
         encrypted = any(s.get("type") == "m.room.encryption" for s in states)
         direct = any(
             s.get("type") == "m.room.member"

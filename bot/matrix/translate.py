@@ -153,7 +153,7 @@ def _membership(
     prev = unsigned.get("prev_content") if isinstance(unsigned.get("prev_content"), dict) else {}
     previous = prev.get("membership")
     kind = None
-    if membership == "join" and previous != "join":
+    if membership == "join" and previous != "join" and not room.is_private:
         kind = EventKind.MEMBER_JOINED
     elif membership in ("leave", "ban") and previous in ("join", "invite", "knock"):
         kind = EventKind.MEMBER_LEFT
