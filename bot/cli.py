@@ -87,15 +87,59 @@ def console(config: ConfigOption = None) -> None:
 
 @app.command()
 def run(config: ConfigOption = None) -> None:
-    """Run the bot on the chat platforms that are configured (Telegram, Matrix)."""
+    """Run the bot on the chat platforms that are configured (`platforms` in [bot])."""
+    from bot.app import build_app
+
     settings = _settings(config)
-    typer.echo(
-        "No chat platform adapter is in this version yet (Telegram and Matrix come next). "
-        "Use `ouderkring console` to run the bot in the terminal.",
-        err=True,
-    )
-    del settings
-    raise typer.Exit(1)
+    transports, runners = [], []
+    if "matrix" in settings.platforms:
+        from bot.matrix.runner import matrix_transport, run_matrix
+
+        matrix = matrix_transport(settings)
+        transports.append(matrix)
+        runners.append(lambda built, stop: run_matrix(built, matrix, stop))
+    if not runners:
+        typer.echo(
+            'No chat platform is configured: set platforms = ["matrix"] in [bot] '
+            '(see README, "Run on Matrix"), or use `ouderkring console`.',
+            err=True,
+        )
+        raise typer.Exit(1)
+    try:
+        built = build_app(settings, transports)
+    except SchemaOutdated as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    from bot.matrix.client import MatrixLoginError
+
+    try:
+        asyncio.run(_serve(built, runners))
+    except MatrixLoginError as exc:
+        typer.echo(f"Matrix login refused: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        built.close()
+
+
+async def _serve(built, runners) -> None:  # type: ignore[no-untyped-def]
+    """Every platform's listener and one outbox sender, until SIGINT or SIGTERM."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.ensure_future(r(built, stop)) for r in runners]
+    tasks.append(asyncio.ensure_future(built.dispatcher.run(stop=stop)))
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            if task.exception() is not None:
+                stop.set()
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 @app.command("check-config")

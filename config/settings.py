@@ -58,6 +58,19 @@ class CommunitySpec:
 
 
 @dataclass(frozen=True)
+class MatrixSpec:
+    """The bot's Matrix account; the access token comes from the environment."""
+
+    homeserver: str  # e.g. "https://matrix.example.org"
+    user_id: str  # e.g. "@ouderkring:example.org"
+    device_id: str | None = None  # the device of the access token (checked at start)
+
+
+PLATFORMS = ("telegram", "matrix")
+_MATRIX_USER = re.compile(r"^@[^:\s]+:[^\s]+$")
+
+
+@dataclass(frozen=True)
 class Settings:
     source: Path
     database_url: str
@@ -69,6 +82,8 @@ class Settings:
     sent_retention_days: int = 30
     telegram_token: str | None = field(default=None, repr=False)
     matrix_access_token: str | None = field(default=None, repr=False)
+    platforms: tuple[str, ...] = ()  # what `ouderkring run` runs on
+    matrix: MatrixSpec | None = None
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
@@ -201,11 +216,18 @@ def load_settings(
     env = dict(os.environ if environ is None else environ)
     config_path = Path(path or env.get(ENV_CONFIG) or EXAMPLE_CONFIG).resolve()
     reader = _Reader(config_path, _read_toml(config_path))
-    reader.check_unknown({"bot", "database", "communities"})
+    reader.check_unknown({"bot", "database", "communities", "matrix"})
 
     bot = reader.table("bot")
     bot.check_unknown(
-        {"default_locale", "admins", "role_code_days", "outbox_max_attempts", "sent_retention_days"}
+        {
+            "default_locale",
+            "admins",
+            "role_code_days",
+            "outbox_max_attempts",
+            "sent_retention_days",
+            "platforms",
+        }
     )
     default_locale = bot.get("default_locale", str, "nl")
     if default_locale not in known_locales:
@@ -241,6 +263,12 @@ def load_settings(
     if len(set(slugs)) != len(slugs) or len(set(codes)) != len(codes):
         raise reader.fail("communities", "two communities share a slug or an invite code")
 
+    platforms = _str_list(bot, "platforms") if "platforms" in bot.data else ()
+    for index, name in enumerate(platforms):
+        if name not in PLATFORMS:
+            raise bot.fail(f"platforms[{index}]", f"{name!r} is not one of {', '.join(PLATFORMS)}")
+    matrix = _load_matrix(reader, "matrix" in platforms, env)
+
     return Settings(
         source=config_path,
         database_url=url,
@@ -252,4 +280,25 @@ def load_settings(
         sent_retention_days=retention,
         telegram_token=env.get(ENV_TELEGRAM_TOKEN) or None,
         matrix_access_token=env.get(ENV_MATRIX_TOKEN) or None,
+        platforms=platforms,
+        matrix=matrix,
     )
+
+
+def _load_matrix(reader: _Reader, required: bool, env: dict[str, str]) -> MatrixSpec | None:
+    if "matrix" not in reader.data:
+        if required:
+            raise reader.fail("matrix", 'is missing (platforms has "matrix")')
+        return None
+    table = reader.table("matrix")
+    table.check_unknown({"homeserver", "user_id", "device_id"})
+    homeserver = table.get("homeserver", str, required=True).rstrip("/")
+    if not homeserver.startswith(("https://", "http://")):
+        raise table.fail("homeserver", "must be a URL such as https://matrix.example.org")
+    user_id = table.get("user_id", str, required=True)
+    if not _MATRIX_USER.match(user_id):
+        raise table.fail("user_id", "must be a Matrix user id such as @ouderkring:example.org")
+    device_id = table.get("device_id", str, None)
+    if required and not env.get(ENV_MATRIX_TOKEN):
+        raise table.fail("access_token", f"set the environment variable {ENV_MATRIX_TOKEN}")
+    return MatrixSpec(homeserver, user_id, device_id or None)
