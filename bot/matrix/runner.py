@@ -10,6 +10,7 @@ import nio
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import App
+from bot.engine.types import Incoming
 from bot.matrix import PLATFORM
 from bot.matrix.client import CLIENT_CONFIG, restore_client
 from bot.matrix.listener import MatrixListener
@@ -64,19 +65,21 @@ def matrix_transport(settings: Settings) -> MatrixTransport:
     return MatrixTransport(client, DbState())
 
 
-async def run_matrix(
-    app: App, transport: MatrixTransport, stop: asyncio.Event, sync_timeout_ms: int = 30000
-) -> None:
-    """Check the login, then sync until `stop` is set, handing each event to `app.process`."""
-    client = transport.client
+async def check_login(app: App, transport: MatrixTransport) -> None:
+    """The token must belong to the configured user (and device): a new login would break
+    idempotent resends, so the bot never makes one."""
     spec = app.settings.matrix
     assert spec is not None
-    # checks token, user and device; a new login would break idempotent resends
+    client = transport.client
     checked = await restore_client(
         spec.homeserver, spec.user_id, str(client.access_token), spec.device_id
     )
     client.device_id = checked.device_id
     await checked.close()
+
+
+def make_listener(app: App, transport: MatrixTransport) -> MatrixListener:
+    """The sync loop for `app`: state in its database, events to `app.process`."""
     state = transport.state
     if isinstance(state, DbState):
         state.bind(app.session_factory, app.clock)
@@ -88,12 +91,20 @@ async def run_matrix(
 
         return await asyncio.to_thread(look)
 
-    async def handle(incoming):  # type: ignore[no-untyped-def]
+    async def handle(incoming: Incoming) -> None:
         await app.process(incoming)
 
-    listener = MatrixListener(client, state, handle, known_room)
-    log.info("Matrix: syncing as %s", spec.user_id)
+    return MatrixListener(transport.client, state, handle, known_room)
+
+
+async def run_matrix(
+    app: App, transport: MatrixTransport, stop: asyncio.Event, sync_timeout_ms: int = 30000
+) -> None:
+    """Check the login, then sync until `stop` is set, handing each event to `app.process`."""
+    await check_login(app, transport)
+    listener = make_listener(app, transport)
+    log.info("Matrix: syncing as %s", transport.client.user_id)
     try:
         await listener.run(stop, timeout_ms=sync_timeout_ms)
     finally:
-        await client.close()
+        await transport.client.close()
