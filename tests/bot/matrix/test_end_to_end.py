@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import nio
 import pytest
 from sqlalchemy import select
 
@@ -19,6 +22,7 @@ from bot.app import App, build_app
 from bot.matrix.listener import MatrixListener
 from bot.matrix.runner import check_login, make_listener, matrix_transport
 from bot.matrix.transport import MatrixTransport
+from community import db
 from community.clock import FakeClock
 from community.models import OutboxMessage, Person
 from config import load_settings
@@ -43,7 +47,9 @@ class Bot:
         await self.app.dispatcher.dispatch_due()
 
 
-def bot_settings(synapse: SynapseServer, user: MatrixUser, db: Path, admins: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
+def bot_settings(
+    synapse: SynapseServer, user: MatrixUser, db: Path, admins: frozenset[str] = frozenset()
+):  # type: ignore[no-untyped-def]
     base = load_settings(environ={})
     return dataclasses.replace(
         base,
@@ -92,7 +98,11 @@ async def bot_says(parent: Parent, room_id: str, bot_id: str) -> list[str]:
 
 
 async def last_event_of(parent: Parent, room_id: str, bot_id: str) -> str:
-    events = [e for e in await parent.messages(room_id, limit=200) if e["sender"] == bot_id and e["type"] == "m.room.message"]
+    events = [
+        e
+        for e in await parent.messages(room_id, limit=200)
+        if e["sender"] == bot_id and e["type"] == "m.room.message"
+    ]
     return str(events[-1]["event_id"])
 
 
@@ -107,20 +117,28 @@ async def onboard(bot: Bot, parent: Parent, room_id: str) -> list[str]:
     await parent.say(room_id, "/start ARNHEM")
     await bot.turn()
     question = await last_event_of(parent, room_id, bot.user_id)
-    await parent.send(room_id, "m.reaction", {"m.relates_to": {"rel_type": "m.annotation", "event_id": question, "key": TWO}})
+    await parent.send(
+        room_id,
+        "m.reaction",
+        {"m.relates_to": {"rel_type": "m.annotation", "event_id": question, "key": TWO}},
+    )
     await bot.turn()  # English
     # consent, postcode, ages (0-2, 2-4, done), languages (Dutch, Arabic, done), buddy
     for answer in ["1", "6825 AB", "1", "2", "5", "1", "2", "15", "1"]:
         before = len(await bot_says(parent, room_id, bot.user_id))
         await parent.say(room_id, answer)
         await bot.turn()
-        assert len(await bot_says(parent, room_id, bot.user_id)) > before, f"no answer to {answer!r}"
+        assert len(await bot_says(parent, room_id, bot.user_id)) > before, (
+            f"no answer to {answer!r}"
+        )
     return await bot_says(parent, room_id, bot.user_id)
 
 
 def person(bot: Bot, user_id: str) -> dict | None:
     with bot.app.session_factory() as session:
-        found = session.scalar(select(Person).where(Person.platform == "matrix", Person.platform_user_id == user_id))
+        found = session.scalar(
+            select(Person).where(Person.platform == "matrix", Person.platform_user_id == user_id)
+        )
         if found is None:
             return None
         return {
@@ -143,7 +161,9 @@ async def test_onboarding_in_a_direct_chat(bot: Bot, make_parent) -> None:  # ty
     print("\n".join(said[-4:]))
 
 
-async def test_restart_with_events_waiting(synapse: SynapseServer, bot_user: MatrixUser, tmp_path: Path, make_parent) -> None:  # type: ignore[no-untyped-def]
+async def test_restart_with_events_waiting(
+    synapse: SynapseServer, bot_user: MatrixUser, tmp_path: Path, make_parent
+) -> None:  # type: ignore[no-untyped-def]
     settings = bot_settings(synapse, bot_user, tmp_path / "bot.db")
     clock = FakeClock()
     bot = await start_bot(settings, clock)
@@ -195,3 +215,90 @@ async def test_resend_after_a_crash_posts_once(bot: Bot, make_parent) -> None:  
         assert row is not None and row.status.value == "sent" and row.remote_id
     said = await bot_says(parent, room_id, bot.user_id)
     assert sum(text.startswith("Kies je taal.") for text in said) == 1
+
+
+async def _wait_for(
+    parent: Parent, room_id: str, bot_id: str, predicate, seconds: float = 30
+) -> list[str]:  # type: ignore[no-untyped-def]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        said = await bot_says(parent, room_id, bot_id)
+        if predicate(said):
+            return said
+        if loop.time() > deadline:
+            raise AssertionError(f"the bot did not answer in time: {said}")
+        await asyncio.sleep(0.2)
+
+
+async def test_ouderkring_run_on_matrix_survives_a_restart(
+    synapse: SynapseServer, bot_user: MatrixUser, tmp_path: Path, make_parent
+) -> None:  # type: ignore[no-untyped-def]
+    repo = Path(__file__).resolve().parents[3]
+    database_url = f"sqlite:///{tmp_path / 'run.db'}"
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    engine.dispose()
+    config = tmp_path / "ouderkring.toml"
+    config.write_text(
+        f'communities = ["{repo / "config" / "demo" / "arnhem.toml"}"]\n'
+        '[bot]\nplatforms = ["matrix"]\n'
+        f'[matrix]\nhomeserver = "{synapse.url}"\nuser_id = "{bot_user.user_id}"\n'
+        f'device_id = "{bot_user.device_id}"\n'
+    )
+    env = {
+        **os.environ,
+        "OUDERKRING_DATABASE_URL": database_url,
+        "OUDERKRING_MATRIX_ACCESS_TOKEN": bot_user.access_token,
+    }
+    command = [
+        sys.executable,
+        "-c",
+        "from bot.cli import main; main()",
+        "run",
+        "--config",
+        str(config),
+    ]
+
+    def start() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(command, cwd=repo, env=env, stderr=subprocess.PIPE)
+
+    def stop(process: subprocess.Popen[bytes]) -> None:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+        assert process.returncode == 0, err.decode()
+
+    parent = await make_parent("dirk")
+    process = start()
+    try:
+        room_id = await parent.dm(bot_user.user_id)
+        for _ in range(100):  # the bot joins the direct chat
+            members = await parent.client.joined_members(room_id)
+            if bot_user.user_id in {m.user_id for m in members.members}:
+                break
+            await asyncio.sleep(0.2)
+        await parent.say(room_id, "/start ARNHEM")
+        await _wait_for(
+            parent,
+            room_id,
+            bot_user.user_id,
+            lambda said: any(t.startswith("Kies je taal.") for t in said),
+        )
+    finally:
+        stop(process)
+
+    await parent.say(room_id, "2")  # while the bot is down
+    process = start()
+    try:
+        said = await _wait_for(
+            parent,
+            room_id,
+            bot_user.user_id,
+            lambda said: any(t.startswith("I keep only a few answers") for t in said),
+        )
+        await asyncio.sleep(1.5)  # anything said twice would show up now
+        assert await bot_says(parent, room_id, bot_user.user_id) == said
+        assert sum(t.startswith("Kies je taal.") for t in said) == 1
+        assert sum(t.startswith("Welcome to Ouderkring Arnhem") for t in said) == 1
+    finally:
+        stop(process)
