@@ -195,7 +195,7 @@ async def test_resend_after_a_crash_posts_once(bot: Bot, make_parent) -> None:  
     crashed: list[int] = []
 
     async def perform_then_die(delivery):  # type: ignore[no-untyped-def]
-        remote = await real_perform(delivery)  # the homeserver has the message...
+        await real_perform(delivery)  # the homeserver has the message...
         crashed.append(delivery.outbox_id)
         raise asyncio.CancelledError  # ...and the process dies before the row is marked sent
 
