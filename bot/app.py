@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.engine.dispatcher import Dispatcher
 from bot.engine.engine import Engine
 from bot.engine.port import Transport
+from bot.engine.types import Incoming
 from community import db
 from community.clock import Clock, SystemClock
 from community.i18n import SHIPPED_LOCALES, Translator
@@ -28,6 +29,13 @@ class App:
     clock: Clock
     engine: Engine
     dispatcher: Dispatcher
+
+    async def process(self, incoming: Incoming) -> int:
+        """Handle one event (in a worker thread) and deliver the replies it queued right away;
+        returns how many were delivered. What cannot go now waits in the outbox for the
+        dispatcher."""
+        claimed = await self.engine.handle_async(incoming)
+        return await self.dispatcher.deliver(claimed) if claimed else 0
 
     def close(self) -> None:
         self.db_engine.dispose()
@@ -53,7 +61,9 @@ def build_app(
     with session_factory.begin() as session:
         sync_communities(session, settings.communities, clock)
     translator = translator or Translator(SHIPPED_LOCALES)
-    engine = Engine(session_factory, settings, translator, clock)
+    transports = list(transports)
+    capabilities = {t.platform: t.capabilities for t in transports}
+    engine = Engine(session_factory, settings, translator, clock, capabilities)
     dispatcher = Dispatcher(session_factory, transports, clock, settings.outbox_max_attempts)
     dispatcher.prune(settings.sent_retention_days)
     return App(settings, db_engine, session_factory, translator, clock, engine, dispatcher)

@@ -3,7 +3,9 @@
 Input, one message a line:  ``NAME: TEXT`` (private message from NAME) or ``NAME@ROOM: TEXT``
 (a message in group room ROOM). Output: ``to NAME: TEXT`` or ``to @ROOM: TEXT``; more lines of
 the same message are indented, and buttons follow as ``[1] Nederlands  [2] English``. Answer a
-button with its number or its label. Lines starting with ``#`` and empty lines are skipped.
+button with its number or its label. Other actions show what a platform would do, for example
+``to @tips: [pinned] #12`` or ``to @tips: [admitted] anna``. Lines starting with ``#`` and empty
+lines are skipped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,19 @@ import sys
 from typing import TextIO
 
 from bot.app import App
-from bot.engine.types import Incoming, OutboundMessage
+from bot.engine.port import Capabilities, Delivery
+from bot.engine.types import Incoming
+from community.actions import (
+    AdmitMember,
+    ClearButtons,
+    CreateRoom,
+    DeleteMessage,
+    EditMessage,
+    InviteMember,
+    PinMessage,
+    RemoveMember,
+    SendMessage,
+)
 
 PLATFORM = "console"
 _LINE = re.compile(r"^\s*(?P<user>[^\s:@]+)(?:@(?P<room>[^\s:@]+))?\s*:\s?(?P<text>.*)$")
@@ -30,25 +44,59 @@ def parse_line(line: str) -> Incoming | None:
     return Incoming.from_text(PLATFORM, user, chat_id, room is None, text)
 
 
-def render(message: OutboundMessage) -> str:
-    first, *rest = message.text.split("\n") or [""]
-    lines = [f"to {message.chat_id}: {first}", *(f"    {line}" for line in rest)]
-    if message.choices:
-        lines.append(
-            "    " + "  ".join(f"[{i}] {c.label}" for i, c in enumerate(message.choices, 1))
-        )
-    return "\n".join(lines)
+def _message(text: str, buttons: tuple[str, ...]) -> list[str]:
+    first, *rest = text.split("\n") or [""]
+    lines = [first, *(f"    {line}" for line in rest)]
+    if buttons:
+        lines.append("    " + "  ".join(f"[{i}] {label}" for i, label in enumerate(buttons, 1)))
+    return lines
+
+
+def render(delivery: Delivery) -> str:
+    """What a platform would show or do, as text."""
+    action, ref = delivery.action, f"#{delivery.target_remote_id}"
+    match action:
+        case SendMessage():
+            lines = _message(action.text, tuple(b.label for b in action.buttons))
+            if action.media is not None:
+                lines[0] = f"[{action.media.kind}] {lines[0]}".rstrip()
+        case EditMessage():
+            lines = _message(
+                f"[edited {ref}] {action.text}", tuple(b.label for b in action.buttons)
+            )
+        case ClearButtons():
+            lines = [f"[buttons removed from {ref}]"]
+        case PinMessage():
+            lines = [f"[pinned] {ref}"]
+        case DeleteMessage():
+            lines = [f"[deleted] {ref}"]
+        case AdmitMember():
+            lines = [f"[{'admitted' if action.approve else 'refused'}] {action.user_id}"]
+        case InviteMember():
+            lines = [f"[invited] {action.user_id}"]
+        case RemoveMember():
+            lines = [f"[removed] {action.user_id}"]
+        case CreateRoom():
+            lines = [f"[created {'space' if action.space else 'room'}] {action.name}"]
+        case _:
+            lines = [f"[{action.kind}]"]
+    return f"to {delivery.chat_id}: {lines[0]}" + "".join(f"\n{line}" for line in lines[1:])
 
 
 class ConsoleTransport:
+    """Prints; a message's number is its outbox id, so an edit or pin can name it."""
+
     platform = PLATFORM
+    capabilities = Capabilities(buttons=False, edit=False)
 
     def __init__(self, output: TextIO) -> None:
         self.output = output
 
-    async def send(self, message: OutboundMessage) -> str | None:
-        print(render(message), file=self.output, flush=True)
-        return None
+    async def perform(self, delivery: Delivery) -> str | None:
+        print(render(delivery), file=self.output, flush=True)
+        if isinstance(delivery.action, CreateRoom):
+            return f"@room{delivery.outbox_id}"
+        return str(delivery.outbox_id)
 
 
 async def run_console(app: App, source: TextIO, errors: TextIO = sys.stderr) -> None:
@@ -67,5 +115,5 @@ async def run_console(app: App, source: TextIO, errors: TextIO = sys.stderr) -> 
         if incoming is None:
             print("(not understood: write NAME: TEXT, for example  anna: hello)", file=errors)
             continue
-        app.engine.handle(incoming)
+        await app.process(incoming)
         await app.dispatcher.dispatch_due()

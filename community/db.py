@@ -26,11 +26,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # Transactions are begun below, not by the driver's own deferred BEGIN.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")  # cascades on erasure depend on it
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            # FULL: a message marked sent stays marked after a power cut (no resend).
+            cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection: Any) -> None:
+            # Take the write lock at the start: a transaction that read first and writes later
+            # would otherwise fail at once ("database is locked") when another thread or
+            # process wrote in between. SQLite has one writer at a time anyway.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -132,6 +133,9 @@ class Person(Base):
         ForeignKey("community.id", ondelete="SET NULL")
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # Set when the platform said the person cannot be reached (blocked the bot, left): the
+    # coordinator sees them as someone to phone. Cleared when they write again.
+    unreachable_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
     community: Mapped[Community | None] = relationship()
@@ -170,6 +174,10 @@ class Room(Base):
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(255))
+    # What the room is for within its community ("tips", a neighbourhood's name, "space").
+    purpose: Mapped[str | None] = mapped_column(String(120))
+    # Whether messages here are relayed to the community's rooms on other platforms.
+    relay: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
 
 
@@ -183,16 +191,35 @@ class Conversation(Base):
     )
     flow: Mapped[str] = mapped_column(String(40))
     step: Mapped[str] = mapped_column(String(40))
+    # Changes each time a question is asked anew; its buttons carry it, so a press on a button
+    # of an earlier question is recognised as old instead of answering the current one.
+    token: Mapped[str] = mapped_column(String(12), default="")
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime]
 
 
+# Partial indexes hold only the open rows, so that the sender's idle poll stays cheap however
+# many sent rows are kept. Queries repeat this exact predicate so both databases use them.
+OPEN_ROWS = text("status IN ('pending', 'sending')")
+
+
 class OutboxMessage(Base):
-    """A message waiting to be sent, or sent. Marked sent only after the platform confirms."""
+    """One action for one chat (a message, an edit, a pin, an admission...), queued in the same
+    transaction as the change that caused it and marked sent only after the platform confirms."""
 
     __tablename__ = "outbox_message"
-    # The sender asks "what is due, and is an earlier message to this chat still open?"
-    __table_args__ = (Index("ix_outbox_message_chat", "platform", "chat_id", "status"),)
+    __table_args__ = (
+        Index("ix_outbox_message_open", "id", sqlite_where=OPEN_ROWS, postgresql_where=OPEN_ROWS),
+        Index(
+            "ix_outbox_message_open_chat",
+            "platform",
+            "chat_id",
+            "id",
+            sqlite_where=OPEN_ROWS,
+            postgresql_where=OPEN_ROWS,
+        ),
+        Index("ix_outbox_message_remote", "platform", "remote_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Set for messages to a person, so that erasing the person erases what was queued for them.
@@ -201,18 +228,44 @@ class OutboxMessage(Base):
     )
     platform: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(20), default="send")
     payload: Mapped[dict[str, Any]]
-    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(
         _enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     available_at: Mapped[datetime]
+    # The sender holding the row and until when; only that sender may mark it sent or failed.
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
     locked_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     remote_id: Mapped[str | None] = mapped_column(String(255))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class OutboxKey(Base):
+    """Idempotency keys of queued actions ("prompt:12:parent:45"). Kept after the sent rows are
+    pruned, so that a job that runs again never queues the same message twice."""
+
+    __tablename__ = "outbox_key"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+
+
+class PlatformState(Base):
+    """Small values an adapter must keep across restarts (a Matrix sync token, a device id)."""
+
+    __tablename__ = "platform_state"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
 
 
 class RoleCode(Base):

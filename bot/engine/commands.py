@@ -36,6 +36,8 @@ COMMANDS: dict[str, Command] = {}
 
 def command(name: str, roles: frozenset[Role] | None = REGISTERED) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
+        if name in COMMANDS:
+            raise ValueError(f"two commands named /{name}")
         COMMANDS[name] = Command(name, handler, roles)
         return handler
 

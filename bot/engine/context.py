@@ -1,32 +1,56 @@
-"""What a handler gets: the incoming message, the person, the services bound to this one
-transaction, and a way to answer. Handlers never touch a session or a platform."""
+"""What a handler gets: the incoming event, the person, the domain services bound to this one
+transaction, and ways to answer: the speaker, another person or a room, each in their own
+language. Handlers never touch a session or a platform."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from bot.engine.types import Choice, Incoming, Outgoing
+from bot.engine.port import Capabilities
+from bot.engine.types import EventKind, Incoming
+from community.actions import (
+    Action,
+    Button,
+    ClearButtons,
+    EditMessage,
+    Media,
+    SendMessage,
+)
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import Conversation, Person, Role
-from community.services import conversations, people
+from community.services.domain import Domain
+from community.services.outbox import Outgoing
 from config import Settings
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button as a question sees it: a key that means something to the question, a label.
+    The engine turns it into a `Button` whose data also names the question it belongs to."""
+
+    key: str
+    label: str
 
 
 @dataclass
 class Context:
     incoming: Incoming
-    session: Session
+    domain: Domain
     settings: Settings
     translator: Translator
     clock: Clock
     person: Person | None
     locale: str
-    replies: list[Outgoing] = field(default_factory=list)
+    capabilities: Capabilities = field(default_factory=Capabilities)
+    replies: list[Action] = field(default_factory=list)  # to the speaker, in order
+    others: list[Outgoing] = field(default_factory=list)  # to other people and rooms
     erased: bool = False
+    handled_press: bool = False  # the handler already updated the pressed message
+    _state: Conversation | None = None
+    _state_loaded: bool = False
 
     # -- who is talking -------------------------------------------------------------------------
     @property
@@ -39,61 +63,139 @@ class Context:
         """The person talking, stored now if this is their first message that needs it."""
         if self.person is None:
             incoming = self.incoming
-            self.person = people.create(
-                self.session,
-                incoming.platform,
-                incoming.user_id,
-                incoming.chat_id,
-                self.clock,
-                role=role,
+            self.person = self.domain.create_person(
+                incoming.platform, incoming.user_id, incoming.chat_id, role
             )
         return self.person
 
     def erase_person(self) -> None:
         """Delete the person and all their data; replies still go out, linked to no one."""
-        people.erase(self.session, self.require_person())
+        self.domain.erase(self.require_person())
         self.person, self.erased = None, True
+        self._state, self._state_loaded = None, True
 
     def require_person(self) -> Person:
         if self.person is None:
             raise LookupError("this handler needs a registered person")
         return self.person
 
-    # -- answering ------------------------------------------------------------------------------
+    # -- words ----------------------------------------------------------------------------------
     def t(self, msgid: str, **values: Any) -> str:
         return self.translator.t(self.locale, msgid, **values)
 
     def tn(self, msgid: str, plural_id: str, count: int, **values: Any) -> str:
         return self.translator.tn(self.locale, msgid, plural_id, count, **values)
 
+    # -- answering the speaker ------------------------------------------------------------------
     def say(
-        self, msgid: str, *, choices: tuple[Choice, ...] = (), multi: bool = False, **values: Any
+        self,
+        msgid: str,
+        *,
+        choices: tuple[Choice, ...] = (),
+        multi: bool = False,
+        media: Media | None = None,
+        **values: Any,
     ) -> None:
-        self.say_text(self.t(msgid, **values), choices=choices, multi=multi)
+        self.say_text(self.t(msgid, **values), choices=choices, multi=multi, media=media)
 
-    def say_text(self, text: str, *, choices: tuple[Choice, ...] = (), multi: bool = False) -> None:
-        self.replies.append(Outgoing(self.incoming.chat_id, text, choices, multi))
+    def say_text(
+        self,
+        text: str,
+        *,
+        choices: tuple[Choice, ...] = (),
+        multi: bool = False,
+        media: Media | None = None,
+        buttons: tuple[Button, ...] = (),
+    ) -> None:
+        self.replies.append(SendMessage(text, buttons or self.buttons(choices), multi, media))
+
+    def buttons(self, choices: tuple[Choice, ...]) -> tuple[Button, ...]:
+        """Buttons for the current question: their data names the question (its token)."""
+        state = self.state
+        token = state.token if state is not None else "-"
+        return tuple(Button(c.label, f"q:{token}:{c.key}") for c in choices)
+
+    def update_pressed(
+        self, text: str, *, choices: tuple[Choice, ...] = (), multi: bool = False
+    ) -> bool:
+        """Change the message whose button was just pressed, where the platform can edit.
+        Returns False when it cannot (the caller then says something short instead)."""
+        ref = self.incoming.ref
+        if self.incoming.kind is not EventKind.BUTTON or ref is None or not self.capabilities.edit:
+            return False
+        self.replies.append(EditMessage(ref, text, self.buttons(choices), multi))
+        self.handled_press = True
+        return True
+
+    def clear_pressed(self) -> None:
+        """Take the buttons off the pressed message, so it cannot be pressed twice."""
+        ref = self.incoming.ref
+        if ref is not None and self.capabilities.edit and not self.handled_press:
+            self.replies.append(ClearButtons(ref))
+            self.handled_press = True
 
     def set_locale(self, locale: str) -> None:
         self.locale = locale
         if self.person is not None:
             self.person.locale = locale
 
+    # -- telling others -------------------------------------------------------------------------
+    def tell(
+        self,
+        person: Person,
+        msgid: str,
+        *,
+        buttons: tuple[Button, ...] = (),
+        media: Media | None = None,
+        key: str | None = None,
+        **values: Any,
+    ) -> None:
+        """A message to another person (or the speaker as a person), in their own language."""
+        text = self.translator.t(person.locale or self.settings.default_locale, msgid, **values)
+        self.act_for(person, SendMessage(text, buttons, False, media), key=key)
+
+    def act_for(self, person: Person, action: Action, key: str | None = None) -> None:
+        chat_id = person.private_chat_id or person.platform_user_id
+        self.others.append(Outgoing(person.platform, chat_id, action, person.id, key))
+
+    def post(self, platform: str, chat_id: str, locale: str, msgid: str, **values: Any) -> None:
+        """A message to a group room, in the language given (the room's community's)."""
+        self.act(platform, chat_id, SendMessage(self.translator.t(locale, msgid, **values)))
+
+    def act(self, platform: str, chat_id: str, action: Action, key: str | None = None) -> None:
+        """Any action on a chat: admit a member, pin, delete..."""
+        self.others.append(Outgoing(platform, chat_id, action, None, key))
+
     # -- dialogue state -------------------------------------------------------------------------
     @property
     def state(self) -> Conversation | None:
-        return None if self.person is None else conversations.current(self.session, self.person)
+        if not self._state_loaded:
+            self._state = None if self.person is None else self.domain.conversation(self.person)
+            self._state_loaded = True
+        return self._state
 
     def enter(self, flow: str, step: str, **data: Any) -> Conversation:
-        return conversations.enter(
-            self.session, self.require_person(), flow, step, self.clock, data
-        )
+        """Go to a question: a new token makes the buttons of every earlier question old."""
+        state = self.domain.enter(self.require_person(), flow, step, data, secrets.token_hex(3))
+        self._state, self._state_loaded = state, True
+        return state
 
     def remember(self, **changes: Any) -> None:
         state = self.state
         if state is not None:
-            conversations.update(state, self.clock, **changes)
+            self.domain.remember(state, **changes)
 
     def leave(self) -> None:
-        if self.person is not None:
-            conversations.leave(self.session, self.person)
+        if self.person is not None and self.state is not None:
+            self.domain.leave(self.person)
+        self._state, self._state_loaded = None, True
+
+    # -- what this event queues -----------------------------------------------------------------
+    def outgoing(self) -> list[Outgoing]:
+        """Everything to queue, in order: the replies to the speaker, then the rest."""
+        incoming, person = self.incoming, self.person
+        owner = person.id if person is not None and incoming.is_private else None
+        speaker = [
+            Outgoing(incoming.platform, incoming.chat_id, action, owner) for action in self.replies
+        ]
+        return speaker + self.others

@@ -2,8 +2,10 @@
 the database (community.services.conversations), so a restart resumes at the same step.
 
 A question asks (with buttons where it can), and takes either a button or typed text. Typed text
-that matches a button's number or label counts as that button, so platforms without buttons
-(the console, Matrix) work the same way.
+that matches a button's number or label, or a plain yes / no word in any shipped language for a
+yes-no question, counts as that button, so platforms without buttons (the console, Matrix) work
+the same way. Each time a question is asked anew its buttons carry a new token, so a press on a
+button of an earlier question is recognised as old (see `Context.enter`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.engine.context import Context
-from bot.engine.types import Choice
+from bot.engine.context import Choice, Context
+from community.actions import Media
 
 CHECK = "✓ "
 
@@ -46,6 +48,11 @@ class Question:
         self.prompt(ctx)
         return Outcome.STAY
 
+    def on_media(self, ctx: Context, media: Media) -> None:
+        """A photo or voice note where this question wants a button or a typed answer."""
+        ctx.say("input.media_not_needed")
+        self.prompt(ctx)
+
 
 @dataclass(frozen=True)
 class Flow:
@@ -60,15 +67,23 @@ FLOWS: dict[str, Flow] = {}
 
 
 def question(cls: type[Question]) -> type[Question]:
+    if cls.name in QUESTIONS:
+        raise ValueError(f"two questions named {cls.name!r}")
     QUESTIONS[cls.name] = cls()
     return cls
+
+
+def _add_flow(new: Flow) -> None:
+    if new.name in FLOWS:
+        raise ValueError(f"two flows named {new.name!r}")
+    FLOWS[new.name] = new
 
 
 def flow(
     name: str, steps: tuple[str, ...], single: bool = False
 ) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
     def register(finish: Callable[[Context], None]) -> Callable[[Context], None]:
-        FLOWS[name] = Flow(name, steps, finish, single)
+        _add_flow(Flow(name, steps, finish, single))
         return finish
 
     return register
@@ -81,7 +96,7 @@ def _leave(ctx: Context) -> None:
 def menu_flow(name: str, steps: tuple[str, ...]) -> None:
     """A flow whose questions end it themselves (a menu, a choice that acts at once): if one
     still answers NEXT at the last step, the flow simply ends."""
-    FLOWS[name] = Flow(name, steps, _leave)
+    _add_flow(Flow(name, steps, _leave))
 
 
 def start_flow(ctx: Context, flow_name: str, step: str | None = None, **data: object) -> None:
@@ -95,14 +110,31 @@ def _normalise(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def match_choice(text: str, choices: tuple[Choice, ...]) -> str | None:
-    """A typed reply that picks a button: its number ("2") or its label ("English")."""
+WORD_IDS = {"yes": "words.yes", "no": "words.no"}
+
+
+def yes_no_words(ctx: Context, answer: str) -> set[str]:
+    """Plain words for yes (or no) in every shipped language: "ja", "yes", "evet"..."""
+    words: set[str] = set()
+    for locale in ctx.translator.locales:
+        words.update(_normalise(w) for w in ctx.translator.t(locale, WORD_IDS[answer]).split(","))
+    return words - {""}
+
+
+def match_choice(ctx: Context, text: str, choices: tuple[Choice, ...]) -> str | None:
+    """A typed reply that picks a button: its number ("2"), its label ("English"), or for a
+    yes / no question a plain word ("ja", "nee")."""
     typed = _normalise(text)
     if typed.isdigit() and typed.isascii() and 1 <= int(typed) <= len(choices):
         return choices[int(typed) - 1].key
     for choice in choices:
         if _normalise(choice.label) == typed:
             return choice.key
+    keys = {choice.key for choice in choices}
+    if {"yes", "no"} <= keys:
+        for answer in ("yes", "no"):
+            if typed.rstrip(".!") in yes_no_words(ctx, answer):
+                return answer
     return None
 
 
@@ -118,7 +150,7 @@ def continue_flow(ctx: Context, choice: str | None, text: str) -> None:
         return
     choices = current.choices(ctx)
     if choice is None and choices:
-        choice = match_choice(text, choices)
+        choice = match_choice(ctx, text, choices)
     if choice is not None:
         if choice not in {c.key for c in choices}:
             ctx.say("input.old_button")
@@ -153,9 +185,13 @@ class YesNoQuestion(Question):
     ask_id = ""
     yes_id = "button.yes"
     no_id = "button.no"
+    # For a "yes" that cannot be undone the safe answer comes first, so that a double tap or
+    # a "1" typed twice never destroys anything.
+    no_first = False
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return (Choice("yes", ctx.t(self.yes_id)), Choice("no", ctx.t(self.no_id)))
+        yes, no = Choice("yes", ctx.t(self.yes_id)), Choice("no", ctx.t(self.no_id))
+        return (no, yes) if self.no_first else (yes, no)
 
     def prompt(self, ctx: Context) -> None:
         ctx.say(self.ask_id, choices=self.choices(ctx))
@@ -211,7 +247,12 @@ class MultiSelect(Question):
         value = key.split(":", 1)[1]
         picked = [v for v in picked if v != value] if value in picked else [*picked, value]
         ctx.remember(**{self.state_key: picked})
-        labels = dict(self.options(ctx))
-        chosen = ", ".join(labels[v] for v in labels if v in picked) or "-"
-        ctx.say("select.chosen", chosen=chosen, choices=self.choices(ctx), multi=True)
+        # Where the platform can edit, the question itself shows the ticks; elsewhere one short
+        # line says what is chosen, instead of the whole list of buttons again.
+        if not ctx.update_pressed(ctx.t(self.ask_id), choices=self.choices(ctx), multi=True):
+            if picked:
+                labels = dict(self.options(ctx))
+                ctx.say("select.chosen", chosen=", ".join(labels[v] for v in labels if v in picked))
+            else:
+                ctx.say(self.none_id)
         return Outcome.STAY

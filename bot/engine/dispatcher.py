@@ -1,21 +1,30 @@
-"""Sends what the outbox holds through the transports, marking each row sent only after the
-platform confirmed it. Safe to run again at any time: a restart simply resumes."""
+"""Delivers what the outbox holds through the transports, marking each row sent only after the
+platform confirmed it. Safe to run again at any time, and in several processes at once: a
+restart simply resumes, and claims keep two senders off the same chat.
+
+Database work runs in worker threads, so the event loop that the adapters share never waits.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.engine.port import SendError, Transport
-from bot.engine.types import OutboundMessage
+from bot.engine.port import Delivery, SendError, Transport
+from community.actions import action_from_row
 from community.clock import Clock
 from community.services import outbox
+from community.services.outbox import Claimed
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+MARK_EVERY = 20  # deliveries between two "sent" updates in a long batch: bounds a resend
 
 
 class Dispatcher:
@@ -32,66 +41,112 @@ class Dispatcher:
         self.clock = clock
         self.max_attempts = max_attempts
         self.batch = batch
+        self.token = outbox.new_token()  # this sender's claims
 
-    def _db(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def _db_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self.session_factory() as session:
             return fn(session, *args, **kwargs)
 
+    async def _db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.to_thread(self._db_sync, fn, *args, **kwargs)
+
+    async def deliver(self, claimed: Sequence[Claimed]) -> int:
+        """Carry out claimed rows in order. A failure in a chat holds back that chat's later
+        rows (given back untouched); the others go on. Returns how many were confirmed."""
+        done: list[tuple[Claimed, str | None]] = []
+        remote: dict[int, str | None] = {}
+        failed: set[tuple[str, str]] = set()
+        held: list[Claimed] = []
+        confirmed = 0
+        renew_at = self.clock.now() + timedelta(seconds=outbox.CLAIM_SECONDS / 2)
+        targets = await self._targets(claimed)
+        for index, row in enumerate(claimed):
+            chat = (row.platform, row.chat_id)
+            if chat in failed:
+                held.append(row)
+                continue
+            if self.clock.now() >= renew_at:  # a long batch: keep holding what is left
+                await self._db(
+                    outbox.extend_claims, [c.id for c in claimed[index:]], row.token, self.clock
+                )
+                renew_at = self.clock.now() + timedelta(seconds=outbox.CLAIM_SECONDS / 2)
+            try:
+                result = await self._perform(row, targets, remote)
+            except SendError as exc:
+                failed.add(chat)
+                status = await self._db(
+                    outbox.mark_failed, row, str(exc), self.clock, self.max_attempts,
+                    exc.retry_after, exc.permanent, exc.unreachable,
+                )  # fmt: skip
+                log.warning("outbox row %s failed (%s): now %s", row.id, exc, status)
+                continue
+            except Exception as exc:  # a bug in a transport must not stop the others
+                failed.add(chat)
+                await self._db(
+                    outbox.mark_failed, row, type(exc).__name__, self.clock, self.max_attempts
+                )
+                log.exception("transport error on outbox row %s", row.id)
+                continue
+            remote[row.id] = result
+            done.append((row, result))
+            if len(done) >= MARK_EVERY:
+                await self._db(outbox.mark_sent, done, self.clock)
+                confirmed, done = confirmed + len(done), []
+        await self._db(outbox.mark_sent, done, self.clock)
+        if held:
+            await self._db(outbox.release, held)
+        return confirmed + len(done)
+
+    async def _targets(self, claimed: Sequence[Claimed]) -> dict[int, str]:
+        """Platform ids of the earlier messages that edits and pins act on."""
+        wanted = {
+            int(target["outbox_id"])
+            for row in claimed
+            if (target := row.payload.get("target")) and target.get("outbox_id") is not None
+        }
+        return await self._db(outbox.remote_ids, wanted) if wanted else {}
+
+    async def _perform(
+        self, row: Claimed, targets: dict[int, str], remote: dict[int, str | None]
+    ) -> str | None:
+        transport = self.transports.get(row.platform)
+        if transport is None:
+            raise SendError(f"no transport for {row.platform}", retry_after=60)
+        action = action_from_row(row.kind, row.payload)
+        target = action.target
+        target_remote = None
+        if target is not None:
+            target_remote = target.remote_id
+            if target.outbox_id is not None:
+                target_remote = remote.get(target.outbox_id) or targets.get(target.outbox_id)
+            if target_remote is None:
+                raise SendError("the message it acts on was never sent", permanent=True)
+        delivery = Delivery(row.id, row.platform, row.chat_id, action, target_remote)
+        return await transport.perform(delivery)
+
     async def dispatch_due(self) -> int:
-        """Send every message that is due now; return how many were confirmed."""
+        """Send everything that is due now; return how many were confirmed."""
         sent = 0
+        platforms = list(self.transports)
         while True:
-            claimed = self._db(outbox.claim_due, list(self.transports), self.clock, self.batch)
+            claimed = await self._db(
+                outbox.claim_due, platforms, self.clock, self.token, self.batch
+            )
             if not claimed:
                 return sent
-            failed_chats: set[tuple[str, str]] = set()
-            for row in claimed:
-                chat = (row.platform, row.chat_id)
-                if chat in failed_chats:  # keep a chat's messages in order
-                    self._db(outbox.release, row.id)
-                    continue
-                message = OutboundMessage.from_payload(
-                    row.id, row.platform, row.chat_id, row.payload
-                )
-                try:
-                    remote_id = await self.transports[row.platform].send(message)
-                except SendError as exc:
-                    failed_chats.add(chat)
-                    status = self._db(
-                        outbox.mark_failed,
-                        row.id,
-                        str(exc),
-                        self.clock,
-                        self.max_attempts,
-                        exc.retry_after,
-                        exc.permanent,
-                    )
-                    log.warning("send of outbox row %s failed (%s): now %s", row.id, exc, status)
-                    continue
-                except Exception as exc:  # a bug in a transport must not stop the others
-                    failed_chats.add(chat)
-                    self._db(
-                        outbox.mark_failed,
-                        row.id,
-                        type(exc).__name__,
-                        self.clock,
-                        self.max_attempts,
-                    )
-                    log.exception("transport error on outbox row %s", row.id)
-                    continue
-                self._db(outbox.mark_sent, row.id, remote_id, self.clock)
-                sent += 1
-            if failed_chats and len(claimed) < self.batch:
-                return sent
+            sent += await self.deliver(claimed)
 
     def prune(self, retention_days: int) -> int:
         """Forget delivered messages older than the retention period."""
-        return int(self._db(outbox.prune_sent, self.clock, retention_days))
+        return int(self._db_sync(outbox.prune_sent, self.clock, retention_days))
 
     async def run(self, interval: float = 1.0, stop: asyncio.Event | None = None) -> None:
         """Keep sending until `stop` is set; picks up retries when they fall due."""
         stop = stop or asyncio.Event()
         while not stop.is_set():
-            await self.dispatch_due()
+            try:
+                await self.dispatch_due()
+            except Exception:  # the database may be away for a moment: try again later
+                log.exception("outbox round failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)

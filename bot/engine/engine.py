@@ -1,5 +1,6 @@
-"""The conversation engine: one incoming message in, replies queued in the outbox, all in one
-transaction. Platform-neutral: adapters call `handle` and later send what the outbox holds.
+"""The conversation engine: one incoming event in, actions queued in the outbox, all in one
+transaction. Platform-neutral: adapters call `handle` (or `handle_async` from the event loop)
+and then deliver what it returns; the dispatcher sends whatever else the outbox holds.
 
 Whatever goes wrong inside a handler, the person gets a short apology in their language and the
 transaction is rolled back, so nothing stored is half-changed. Logs carry no message text.
@@ -7,26 +8,40 @@ transaction is rolled back, so nothing stored is half-changed. Logs carry no mes
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Mapping
 
 from sqlalchemy.orm import Session, sessionmaker
 
-# Importing the handlers registers every command, question and flow.
+# Importing the handlers registers every command, question, flow and button action.
 import bot.engine.handlers  # noqa: F401
+from bot.engine import buttons
 from bot.engine.commands import COMMANDS
 from bot.engine.context import Context
-from bot.engine.dialogue import continue_flow, reprompt
-from bot.engine.types import Incoming, Outgoing
+from bot.engine.dialogue import QUESTIONS, continue_flow, reprompt
+from bot.engine.handlers import rooms
+from bot.engine.port import Capabilities
+from bot.engine.types import EventKind, Incoming
+from community.actions import SendMessage
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import ProcessedEvent, Role
 from community.services import outbox, people
+from community.services.domain import Domain
+from community.services.outbox import Claimed, Outgoing
 from config import Settings
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000  # longer than any answer the bot asks for; a paste is refused politely
 GROUP_COMMANDS = {"start", "help"}
+KEYCAPS = {f"{n}\u20e3": n for n in range(1, 10)} | {"\U0001f51f": 10}
+
+
+def keycap_number(emoji: str) -> int | None:
+    """1️⃣ .. 🔟 as the number of the choice they stand for (Matrix numbered options)."""
+    return KEYCAPS.get(emoji.replace("\ufe0f", "").strip())
 
 
 class Engine:
@@ -36,24 +51,33 @@ class Engine:
         settings: Settings,
         translator: Translator,
         clock: Clock,
+        capabilities: Mapping[str, Capabilities] | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.settings = settings
         self.translator = translator
         self.clock = clock
+        self.capabilities = dict(capabilities or {})
 
-    def handle(self, incoming: Incoming) -> list[int]:
-        """Handle one message; return the ids of the outbox rows it queued."""
+    def handle(self, incoming: Incoming) -> list[Claimed]:
+        """Handle one event in one transaction. Returns the rows it queued already claimed
+        (replies to chats with nothing older pending): deliver them right away."""
+        token = outbox.new_token()
         try:
             with self.session_factory.begin() as session:
                 if incoming.event_id is not None and self._seen(session, incoming):
                     return []
                 ctx = self._context(session, incoming)
                 self._route(ctx)
-                return self._queue(session, ctx)
+                return outbox.enqueue(session, ctx.outgoing(), self.clock, claim_for=token)
         except Exception:
             log.exception("handler failed on %s (message text not logged)", incoming.platform)
-            return self._apologise(incoming)
+            return self._apologise(incoming, token)
+
+    async def handle_async(self, incoming: Incoming) -> list[Claimed]:
+        """`handle` in a worker thread, so the adapter's event loop never waits on the
+        database; the database is the only state the threads share."""
+        return await asyncio.to_thread(self.handle, incoming)
 
     # -- steps of handle ------------------------------------------------------------------------
     def _seen(self, session: Session, incoming: Incoming) -> bool:
@@ -70,17 +94,32 @@ class Engine:
         return hint if hint in self.translator.locales else self.settings.default_locale
 
     def _context(self, session: Session, incoming: Incoming) -> Context:
-        person = people.find(session, incoming.platform, incoming.user_id)
+        domain = Domain(session, self.clock)
+        person = domain.find_person(incoming.platform, incoming.user_id)
+        if person is not None and person.unreachable_at is not None and incoming.is_private:
+            person.unreachable_at = None  # they wrote to us: reachable again
         locale = self._initial_locale(incoming, person.locale if person else None)
+        capabilities = self.capabilities.get(incoming.platform, Capabilities())
         return Context(
-            incoming, session, self.settings, self.translator, self.clock, person, locale
-        )
+            incoming, domain, self.settings, self.translator, self.clock, person, locale,
+            capabilities,
+        )  # fmt: skip
 
     def _route(self, ctx: Context) -> None:
         incoming = ctx.incoming
         if not incoming.is_private:
             self._route_group(ctx)
             return
+        if incoming.kind is EventKind.BUTTON:
+            self._press(ctx, incoming.choice or "")
+        elif incoming.kind is EventKind.REACTION:
+            self._react(ctx)
+        elif incoming.kind is EventKind.MESSAGE:
+            self._message(ctx)
+        # Edits and deletions in a private chat change nothing: answers were taken as sent.
+
+    def _message(self, ctx: Context) -> None:
+        incoming = ctx.incoming
         text = incoming.text.strip()
         if len(text) > MAX_TEXT:
             ctx.say("input.too_long", limit=MAX_TEXT)
@@ -89,19 +128,62 @@ class Engine:
         if incoming.command is not None:
             self._run_command(ctx, incoming.command)
             return
-        if ctx.state is not None:
-            if not text and incoming.choice is None:
+        state = ctx.state
+        if incoming.media and not text:
+            current = QUESTIONS.get(state.step) if state is not None else None
+            if current is not None:
+                current.on_media(ctx, incoming.media[0])
+            else:
+                ctx.say("media.not_asked")
+            return
+        if state is not None:
+            if not text:
                 ctx.say("input.empty")
                 reprompt(ctx)
                 return
-            continue_flow(ctx, incoming.choice, text)
+            continue_flow(ctx, None, text)
             return
-        if incoming.choice is not None:
-            ctx.say("input.old_button")
-        elif ctx.role is Role.GUEST:
+        if ctx.role is Role.GUEST:
             ctx.say("start.need_code")
         else:
             ctx.say("input.not_understood")
+
+    def _press(self, ctx: Context, data: str) -> None:
+        """A button press: a question's button (checked against the question asked now), or a
+        stateless button action (checked against the presser's role)."""
+        parsed = buttons.parse(data)
+        if parsed is not None:
+            action, args = parsed
+            if not action.allowed(ctx.role):
+                ctx.say("input.not_allowed")
+                ctx.clear_pressed()
+                return
+            action.handler(ctx, args)
+            return
+        prefix, _, rest = data.partition(":")
+        token, _, key = rest.partition(":")
+        state = ctx.state
+        if prefix != "q" or state is None or not token or state.token != token:
+            ctx.say("input.old_button")
+            ctx.clear_pressed()
+            return
+        continue_flow(ctx, key, "")
+        after = ctx.state
+        if after is None or after.token != token:
+            ctx.clear_pressed()  # answered: the question's buttons cannot be pressed again
+
+    def _react(self, ctx: Context) -> None:
+        """An emoji on one of our messages: a keycap digit on a message with choices counts as
+        pressing that choice (platforms without buttons show choices as numbered options)."""
+        incoming = ctx.incoming
+        number = keycap_number(incoming.reaction or "")
+        if number is None or incoming.ref is None:
+            return  # a reaction that is not an answer: nothing to do
+        sent = ctx.domain.sent_buttons(incoming.platform, incoming.ref)
+        if not sent or number > len(sent):
+            ctx.say("input.old_button")
+            return
+        self._press(ctx, sent[number - 1].data)
 
     def _run_command(self, ctx: Context, name: str) -> None:
         command = COMMANDS.get(name)
@@ -116,33 +198,14 @@ class Engine:
             command.handler(ctx)
 
     def _route_group(self, ctx: Context) -> None:
-        # Group rooms are for parents talking to each other: the bot speaks only when addressed.
-        if ctx.incoming.command in GROUP_COMMANDS:
+        # Group rooms are for parents talking to each other: the bot speaks only when addressed;
+        # everything else goes to the room service (admissions, welcomes, relaying).
+        if ctx.incoming.kind is EventKind.MESSAGE and ctx.incoming.command in GROUP_COMMANDS:
             ctx.say("group.private_only")
+            return
+        rooms.on_group_event(ctx)
 
-    def _queue(self, session: Session, ctx: Context) -> list[int]:
-        person = ctx.person
-        ids: list[int] = []
-        for reply in ctx.replies:
-            # Linked to the person, so erasing them also erases what is still queued for them.
-            owner = (
-                person.id
-                if person is not None and not ctx.erased and ctx.incoming.is_private
-                else None
-            )
-            row_id = outbox.enqueue(
-                session,
-                platform=ctx.incoming.platform,
-                chat_id=reply.chat_id,
-                payload=reply.to_payload(),
-                clock=self.clock,
-                person_id=owner,
-            )
-            if row_id is not None:
-                ids.append(row_id)
-        return ids
-
-    def _apologise(self, incoming: Incoming) -> list[int]:
+    def _apologise(self, incoming: Incoming, token: str) -> list[Claimed]:
         if not incoming.is_private:
             return []
         try:
@@ -150,15 +213,13 @@ class Engine:
                 person = people.find(session, incoming.platform, incoming.user_id)
                 locale = self._initial_locale(incoming, person.locale if person else None)
                 text = self.translator.t(locale, "error.generic")
-                row_id = outbox.enqueue(
-                    session,
-                    platform=incoming.platform,
-                    chat_id=incoming.chat_id,
-                    payload=Outgoing(incoming.chat_id, text).to_payload(),
-                    clock=self.clock,
-                    person_id=person.id if person else None,
+                item = Outgoing(
+                    incoming.platform,
+                    incoming.chat_id,
+                    SendMessage(text),
+                    person.id if person else None,
                 )
-                return [row_id] if row_id is not None else []
+                return outbox.enqueue(session, [item], self.clock, claim_for=token)
         except Exception:
             log.exception("could not queue the apology on %s", incoming.platform)
             return []

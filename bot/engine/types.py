@@ -8,7 +8,7 @@ knows a platform.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from community.actions import Button, Media, Target
@@ -70,55 +70,3 @@ def parse_command(text: str) -> tuple[str | None, tuple[str, ...]]:
     if not name.isascii() or not name.replace("_", "").isalnum():
         return None, ()
     return name, tuple(args)
-
-
-# -- kept until the engine seam (issue 6) lands from main --
-
-
-@dataclass(frozen=True)
-class Choice:
-    key: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One message for one chat. `choices` are buttons; `multi` means several may be picked."""
-
-    chat_id: str
-    text: str
-    choices: tuple[Choice, ...] = ()
-    multi: bool = False
-
-    def to_payload(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "choices": [[c.key, c.label] for c in self.choices],
-            "multi": self.multi,
-        }
-
-
-@dataclass(frozen=True)
-class OutboundMessage:
-    """An outbox row handed to a transport: what to send, where, with its outbox id."""
-
-    outbox_id: int
-    platform: str
-    chat_id: str
-    text: str
-    choices: tuple[Choice, ...] = field(default=())
-    multi: bool = False
-
-    @classmethod
-    def from_payload(
-        cls, outbox_id: int, platform: str, chat_id: str, payload: dict[str, Any]
-    ) -> OutboundMessage:
-        choices = tuple(Choice(str(k), str(label)) for k, label in payload.get("choices", []))
-        return cls(
-            outbox_id,
-            platform,
-            chat_id,
-            str(payload.get("text", "")),
-            choices,
-            bool(payload.get("multi", False)),
-        )

@@ -21,14 +21,15 @@ def enter(
     step: str,
     clock: Clock,
     data: dict[str, Any] | None = None,
+    token: str = "",
 ) -> Conversation:
+    """Go to a step; `token` changes with every question asked (its buttons carry it)."""
     state = session.get(Conversation, person.id)
     if state is None:
         state = Conversation(person_id=person.id)
         session.add(state)
     state.flow, state.step, state.data = flow, step, dict(data or {})
-    state.updated_at = clock.now()
-    session.flush()
+    state.token, state.updated_at = token, clock.now()
     return state
 
 

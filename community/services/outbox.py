@@ -1,185 +1,360 @@
-"""The outbox: every message the bot sends is a row here first.
+"""The outbox: every action the bot asks a platform to do is a row here first.
 
-A row is queued in the same transaction as the change that caused it, claimed by a sender with
-an atomic conditional UPDATE (safe on SQLite and PostgreSQL, and with several senders), and
-marked sent only after the platform confirmed it. A crash at any point leaves the row pending or
-claimed-with-expiry, so it is sent after restart; messages to one chat go out in order.
+A row is queued in the same transaction as the change that caused it and marked sent only after
+the platform confirmed it, by the sender that holds its claim (an owner token checked on every
+update). A crash at any point leaves the row pending, or claimed until its claim runs out, so it
+is sent after a restart. Several senders may drain the outbox at once: a sender only ever claims
+the first open row of each chat (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises the
+single claiming statement), so one chat's rows go out one after the other, in order.
+
+The engine takes a faster road for replies: it queues them already claimed in the handling
+transaction (when nothing older is open for that chat), delivers them right after the commit and
+marks them all sent in one statement.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import bindparam, delete, insert, select, text, tuple_, update
+from sqlalchemy.orm import Session
 
+from community.actions import Action
 from community.clock import Clock
-from community.models import OutboxMessage, OutboxStatus
+from community.models import OPEN_ROWS, OutboxKey, OutboxMessage, OutboxStatus, Person
 
-CLAIM_SECONDS = 60
-_OPEN = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+CLAIM_SECONDS = 120
+KEY_RETENTION_DAYS = 400  # longer than any schedule that could queue the same key again
+
+_T = OutboxMessage.__table__
+# Written out literally, as in the partial indexes, so that both databases can use them.
+_OPEN = OPEN_ROWS
+
+
+def new_token() -> str:
+    """A claim owner token: one per sender (or per handled event on the fast road)."""
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One action for one chat, before it is queued. `person_id` links it to the person it is
+    for (erasing them erases it); `key` makes queueing it idempotent."""
+
+    platform: str
+    chat_id: str
+    action: Action
+    person_id: int | None = None
+    key: str | None = None
 
 
 @dataclass(frozen=True)
 class Claimed:
+    """A row a sender holds: what to do, where, and who holds it."""
+
     id: int
     platform: str
     chat_id: str
+    kind: str
     payload: dict[str, Any]
+    person_id: int | None
+    token: str
+
+
+def _claim_until(clock: Clock) -> datetime:
+    return clock.now() + timedelta(seconds=CLAIM_SECONDS)
+
+
+def _new_keys(session: Session, items: Sequence[Outgoing], clock: Clock) -> set[str]:
+    """Record the idempotency keys of `items`; return those that were not recorded before."""
+    keys = {item.key: item.person_id for item in items if item.key is not None}
+    if not keys:
+        return set()
+    seen: set[str] = set()
+    names = list(keys)
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        seen.update(session.scalars(select(OutboxKey.key).where(OutboxKey.key.in_(chunk))))
+    fresh = [k for k in names if k not in seen]
+    if fresh:
+        # A unique violation here (another process queued the same key in between) rolls the
+        # whole event back; the caller's retry then finds the key and skips it.
+        session.execute(
+            insert(OutboxKey),
+            [{"key": k, "person_id": keys[k], "created_at": clock.now()} for k in fresh],
+        )
+    return set(fresh)
+
+
+def _open_chats(session: Session, chats: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    if not chats:
+        return set()
+    rows = session.execute(
+        select(_T.c.platform, _T.c.chat_id)
+        .where(_OPEN, tuple_(_T.c.platform, _T.c.chat_id).in_(list(chats)))
+        .distinct()
+    )
+    return {(platform, chat_id) for platform, chat_id in rows}
 
 
 def enqueue(
     session: Session,
-    *,
-    platform: str,
-    chat_id: str,
-    payload: dict[str, Any],
+    items: Sequence[Outgoing],
     clock: Clock,
-    person_id: int | None = None,
-    key: str | None = None,
-) -> int | None:
-    """Queue a message. With an idempotency `key`, queueing the same key twice queues it once
-    (returns None the second time)."""
-    row = OutboxMessage(
-        platform=platform,
-        chat_id=chat_id,
-        payload=payload,
-        person_id=person_id,
-        idempotency_key=key,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        available_at=clock.now(),
-        created_at=clock.now(),
-    )
-    if key is None:
-        session.add(row)
-        session.flush()
-        return row.id
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
-        return None
-    try:
-        with session.begin_nested():
-            session.add(row)
-        return row.id
-    except IntegrityError:  # another process queued the same key in between
-        return None
+    *,
+    claim_for: str | None = None,
+    available_at: datetime | None = None,
+) -> list[Claimed]:
+    """Queue `items` in order, in the caller's transaction (items whose key was queued before
+    are skipped). With `claim_for`, rows for chats with nothing older still open are queued
+    already claimed by that token and returned, to be delivered right after the commit."""
+    if not items:
+        return []
+    fresh = _new_keys(session, items, clock)
+    items = [item for item in items if item.key is None or item.key in fresh]
+    if not items:
+        return []
+    now = clock.now()
+    busy: set[tuple[str, str]] = set()
+    if claim_for is not None:
+        busy = _open_chats(session, {(item.platform, item.chat_id) for item in items})
+    until = _claim_until(clock)
+    rows = []
+    for item in items:
+        claimed = claim_for is not None and (item.platform, item.chat_id) not in busy
+        rows.append(
+            {
+                "person_id": item.person_id,
+                "platform": item.platform,
+                "chat_id": item.chat_id,
+                "kind": item.action.kind,
+                "payload": item.action.to_json(),
+                "status": OutboxStatus.SENDING if claimed else OutboxStatus.PENDING,
+                "attempts": 0,
+                "available_at": available_at or now,
+                "claimed_by": claim_for if claimed else None,
+                "locked_until": until if claimed else None,
+                "created_at": now,
+            }
+        )
+    ids = session.scalars(
+        insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows
+    ).all()
+    return [
+        Claimed(row_id, r["platform"], r["chat_id"], r["kind"], r["payload"], r["person_id"], tok)
+        for row_id, r in zip(ids, rows, strict=True)
+        if (tok := r["claimed_by"]) is not None
+    ]
 
 
-def _due(row: Any, now: datetime) -> ColumnElement[bool]:
-    """Pending and available, or claimed by a sender whose claim has run out (it died)."""
-    return ((row.status == OutboxStatus.PENDING) & (row.available_at <= now)) | (
-        (row.status == OutboxStatus.SENDING) & (row.locked_until <= now)
+def _claim_statement(limit: int) -> Any:
+    """UPDATE ... WHERE id IN (the first open row of each chat that is due) RETURNING ...
+
+    The inner SELECT locks with SKIP LOCKED on PostgreSQL, so concurrent senders take different
+    chats; on SQLite the single statement holds the write lock. A row held by another sender, or
+    waiting for a retry, is itself open, so the rows after it in its chat are not taken."""
+    earlier = _T.alias("earlier")
+    head = (
+        select(_T.c.id)
+        .where(
+            _OPEN,
+            _T.c.platform.in_(bindparam("platforms", expanding=True)),
+            ((_T.c.status == OutboxStatus.PENDING.value) & (_T.c.available_at <= bindparam("now")))
+            | (
+                (_T.c.status == OutboxStatus.SENDING.value)
+                & (_T.c.locked_until <= bindparam("now"))
+            ),
+            ~select(earlier.c.id)
+            .where(
+                text("earlier.status IN ('pending', 'sending')"),
+                earlier.c.platform == _T.c.platform,
+                earlier.c.chat_id == _T.c.chat_id,
+                earlier.c.id < _T.c.id,
+            )
+            .exists(),
+        )
+        .order_by(_T.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     )
+    return (
+        update(_T)
+        .where(_T.c.id.in_(head.scalar_subquery()))
+        .values(
+            status=OutboxStatus.SENDING.value,
+            claimed_by=bindparam("token"),
+            locked_until=bindparam("until"),
+        )
+        .returning(_T.c.id, _T.c.platform, _T.c.chat_id, _T.c.kind, _T.c.payload, _T.c.person_id)
+    )
+
+
+_CLAIMS: dict[int, Any] = {}
 
 
 def claim_due(
-    session: Session, platforms: list[str], clock: Clock, limit: int = 50
+    session: Session, platforms: Sequence[str], clock: Clock, token: str, limit: int = 50
 ) -> list[Claimed]:
-    """Claim up to `limit` due rows, the oldest first, never past an earlier open message to the
-    same chat. Commits the claims, so that other senders see them."""
+    """Claim up to `limit` due rows, each the first open row of its chat, oldest first. Commits
+    the claims, so that other senders see them."""
+    if not platforms:
+        return []
+    statement = _CLAIMS.get(limit)
+    if statement is None:
+        statement = _CLAIMS[limit] = _claim_statement(limit)
     now = clock.now()
-    due = _due(OutboxMessage, now)
-    # An earlier message to the same chat that is not due itself (held by another sender, or
-    # waiting for a retry) holds the later ones back; due ones are claimed together, in order.
-    earlier = aliased(OutboxMessage)
-    earlier_due = _due(earlier, now)
-    blocked_by_earlier = exists().where(
-        and_(
-            earlier.platform == OutboxMessage.platform,
-            earlier.chat_id == OutboxMessage.chat_id,
-            earlier.id < OutboxMessage.id,
-            earlier.status.in_(_OPEN),
-            ~earlier_due,
-        )
-    )
-    candidates = session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.platform.in_(platforms), due, ~blocked_by_earlier)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
+    rows = session.execute(
+        statement,
+        {"platforms": list(platforms), "now": now, "token": token, "until": _claim_until(clock)},
     ).all()
-    claimed: list[Claimed] = []
-    for row in candidates:
-        result = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row.id, due)
-            .values(
-                status=OutboxStatus.SENDING, locked_until=now + timedelta(seconds=CLAIM_SECONDS)
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(Claimed(row.id, row.platform, row.chat_id, dict(row.payload)))
     session.commit()
-    return claimed
+    claimed = [Claimed(r[0], r[1], r[2], r[3], dict(r[4]), r[5], token) for r in rows]
+    return sorted(claimed, key=lambda c: c.id)
 
 
-def mark_sent(session: Session, outbox_id: int, remote_id: str | None, clock: Clock) -> None:
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.SENDING)
-        .values(
-            status=OutboxStatus.SENT,
-            sent_at=clock.now(),
-            remote_id=remote_id,
-            locked_until=None,
-            last_error=None,
+def extend_claims(session: Session, ids: Iterable[int], token: str, clock: Clock) -> None:
+    """Keep holding rows still waiting in a long batch, so that no claim runs out mid-batch."""
+    id_list = list(ids)
+    if id_list:
+        session.execute(
+            update(_T)
+            .where(_T.c.id.in_(id_list), _T.c.claimed_by == token)
+            .values(locked_until=_claim_until(clock))
         )
-        .execution_options(synchronize_session=False)
+    session.commit()
+
+
+def remote_ids(session: Session, outbox_ids: Iterable[int]) -> dict[int, str]:
+    """The platform ids of sent rows (an edit or a pin names the message by its outbox row)."""
+    id_list = list(outbox_ids)
+    if not id_list:
+        return {}
+    rows = session.execute(
+        select(_T.c.id, _T.c.remote_id).where(_T.c.id.in_(id_list), _T.c.remote_id.is_not(None))
     )
+    return {row_id: remote for row_id, remote in rows}
+
+
+_MARK_SENT = (
+    update(_T)
+    .where(
+        _T.c.id == bindparam("row_id"),
+        _T.c.claimed_by == bindparam("token"),
+        _T.c.status == OutboxStatus.SENDING.value,
+    )
+    .values(
+        status=OutboxStatus.SENT.value,
+        sent_at=bindparam("sent_at"),
+        remote_id=bindparam("remote"),
+        claimed_by=None,
+        locked_until=None,
+        last_error=None,
+    )
+)
+
+# What must happen in the database once an action of a kind is done (a created room is stored).
+AfterSent = Callable[[Session, Claimed, str | None, Clock], None]
+AFTER_SENT: dict[str, AfterSent] = {}
+
+
+def after_sent(kind: str) -> Callable[[AfterSent], AfterSent]:
+    def register(hook: AfterSent) -> AfterSent:
+        if kind in AFTER_SENT:
+            raise ValueError(f"two after-sent hooks for {kind!r}")
+        AFTER_SENT[kind] = hook
+        return hook
+
+    return register
+
+
+def mark_sent(session: Session, done: Sequence[tuple[Claimed, str | None]], clock: Clock) -> None:
+    """Mark delivered rows sent, all in one statement; only the claim's owner can."""
+    if not done:
+        return
+    now = clock.now()
+    session.connection().execute(
+        _MARK_SENT,
+        [
+            {"row_id": c.id, "token": c.token, "sent_at": now, "remote": remote}
+            for c, remote in done
+        ],
+    )
+    for claimed, remote in done:
+        hook = AFTER_SENT.get(claimed.kind)
+        if hook is not None:
+            hook(session, claimed, remote, clock)
     session.commit()
 
 
 def mark_failed(
     session: Session,
-    outbox_id: int,
+    claimed: Claimed,
     error: str,
     clock: Clock,
     max_attempts: int,
     retry_after: float | None = None,
     permanent: bool = False,
+    unreachable: bool = False,
 ) -> OutboxStatus:
-    """Reschedule a failed send (backing off), or give up after `max_attempts` tries."""
-    row = session.get(OutboxMessage, outbox_id)
-    if row is None or row.status != OutboxStatus.SENDING:
+    """Reschedule a failed action (backing off, or when the platform said), or give up after
+    `max_attempts` tries or when trying again cannot help."""
+    row = session.get(OutboxMessage, claimed.id)
+    if row is None or row.status != OutboxStatus.SENDING or row.claimed_by != claimed.token:
         session.commit()
         return OutboxStatus.DEAD if row is None else row.status
-    row.attempts += 1
+    if retry_after is None:
+        row.attempts += 1  # waiting because the platform asked is not a failed try
     row.last_error = error[:500]
-    row.locked_until = None
+    row.claimed_by, row.locked_until = None, None
     if permanent or row.attempts >= max_attempts:
         row.status = OutboxStatus.DEAD
     else:
         backoff = retry_after if retry_after is not None else min(2**row.attempts, 300)
         row.status = OutboxStatus.PENDING
         row.available_at = clock.now() + timedelta(seconds=backoff)
+    if unreachable and row.person_id is not None:
+        person = session.get(Person, row.person_id)
+        if person is not None and person.unreachable_at is None:
+            person.unreachable_at = clock.now()
     status = row.status
     session.commit()
     return status
 
 
-def release(session: Session, outbox_id: int) -> None:
-    """Give a claimed row back untouched (its chat had an earlier failure in this round)."""
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.SENDING)
-        .values(status=OutboxStatus.PENDING, locked_until=None)
-        .execution_options(synchronize_session=False)
-    )
+def release(session: Session, rows: Sequence[Claimed]) -> None:
+    """Give claimed rows back untouched (an earlier row of their chat failed)."""
+    if rows:
+        session.execute(
+            update(_T)
+            .where(
+                _T.c.id.in_([c.id for c in rows]),
+                _T.c.claimed_by == rows[0].token,
+                _T.c.status == OutboxStatus.SENDING.value,
+            )
+            .values(status=OutboxStatus.PENDING.value, claimed_by=None, locked_until=None)
+        )
     session.commit()
 
 
 def prune_sent(session: Session, clock: Clock, days: int) -> int:
-    """Delete sent messages older than `days`: their text is not needed once delivered."""
+    """Forget sent rows older than `days`: their text is not needed once delivered. Their
+    idempotency keys stay much longer, so nothing is ever queued twice."""
+    now = clock.now()
     result = session.execute(
         delete(OutboxMessage)
         .where(
             OutboxMessage.status == OutboxStatus.SENT,
-            OutboxMessage.sent_at < clock.now() - timedelta(days=days),
+            OutboxMessage.sent_at < now - timedelta(days=days),
         )
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        delete(OutboxKey)
+        .where(OutboxKey.created_at < now - timedelta(days=KEY_RETENTION_DAYS))
         .execution_options(synchronize_session=False)
     )
     session.commit()

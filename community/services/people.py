@@ -50,6 +50,19 @@ def join_as_parent(session: Session, person: Person, community: Community) -> Pa
     return person.profile
 
 
+def is_onboarded(person: Person) -> bool:
+    """A parent who answered every onboarding question (and so gave consent)."""
+    profile = person.profile
+    return person.role is Role.PARENT and profile is not None and profile.completed_at is not None
+
+
+def is_settled(person: Person) -> bool:
+    """Nothing left to ask: an onboarded parent, or staff who chose their language."""
+    if person.role is Role.PARENT:
+        return is_onboarded(person)
+    return person.role is not Role.GUEST and person.locale is not None
+
+
 def erase(session: Session, person: Person) -> None:
     """Delete everything stored about a person. Profile, dialogue state and queued messages go
     with it through ON DELETE CASCADE."""

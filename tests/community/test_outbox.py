@@ -1,4 +1,5 @@
-"""The outbox: nothing lost, nothing twice, in order per chat; also across a killed process."""
+"""The outbox: nothing lost, nothing twice, in order per chat; also across a killed process and
+with several senders at once, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,37 +7,37 @@ import asyncio
 import json
 import subprocess
 import sys
+import threading
+from collections import defaultdict
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.app import App
-from bot.engine.port import SendError
+from bot.engine.dispatcher import Dispatcher
+from bot.engine.port import Capabilities, Delivery, SendError
+from community.actions import PinMessage, SendMessage, Target
 from community.clock import FakeClock
-from community.models import OutboxMessage, OutboxStatus
+from community.models import OutboxKey, OutboxMessage, OutboxStatus
 from community.services import outbox
+from community.services.outbox import Outgoing
 from tests.support.chat import Chat
 from tests.support.transport import RecordingTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _queue(
-    app: App, clock: FakeClock, chat_id: str, text: str, key: str | None = None
-) -> int | None:
+def _queue(app: App, clock: FakeClock, chat_id: str, text: str, key: str | None = None) -> None:
     with app.session_factory.begin() as session:
-        return outbox.enqueue(
-            session,
-            platform="console",
-            chat_id=chat_id,
-            payload={"text": text},
-            clock=clock,
-            key=key,
-        )
+        outbox.enqueue(session, [Outgoing("console", chat_id, SendMessage(text), key=key)], clock)
 
 
 def _dispatch(app: App) -> int:
     return asyncio.run(app.dispatcher.dispatch_due())
+
+
+def _texts(transport: RecordingTransport) -> list[str]:
+    return [d.action.text for d in transport.sent]  # type: ignore[attr-defined]
 
 
 def _statuses(app: App) -> list[OutboxStatus]:
@@ -50,15 +51,22 @@ def test_replies_go_through_the_outbox_and_are_marked_sent(chat: Chat, app: App)
         row = session.scalars(select(OutboxMessage)).one()
         assert row.status is OutboxStatus.SENT and row.remote_id == f"remote-{row.id}"
         assert row.sent_at is not None and row.person_id is not None
+        assert row.kind == "send" and row.claimed_by is None
 
 
-def test_idempotency_key_queues_once(
+def test_idempotency_key_queues_once_also_after_pruning(
     app: App, clock: FakeClock, transport: RecordingTransport
 ) -> None:
-    assert _queue(app, clock, "anna", "tip", key="prompt:1:parent:1") is not None
-    assert _queue(app, clock, "anna", "tip", key="prompt:1:parent:1") is None
+    _queue(app, clock, "anna", "tip", key="prompt:1:parent:1")
+    _queue(app, clock, "anna", "tip", key="prompt:1:parent:1")
     assert _dispatch(app) == 1 and _dispatch(app) == 0
-    assert [m.text for m in transport.sent] == ["tip"]
+    clock.advance(days=app.settings.sent_retention_days + 1)
+    assert app.dispatcher.prune(app.settings.sent_retention_days) == 1
+    _queue(app, clock, "anna", "tip", key="prompt:1:parent:1")  # the job runs once more
+    assert _dispatch(app) == 0
+    assert _texts(transport) == ["tip"]
+    with app.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxKey)) == 1
 
 
 def test_failure_keeps_the_chat_in_order_and_respects_retry_after(
@@ -69,12 +77,12 @@ def test_failure_keeps_the_chat_in_order_and_respects_retry_after(
     _queue(app, clock, "bo", "b1")
     transport.fail_next.append(SendError("429", retry_after=30))
     assert _dispatch(app) == 1  # bo's message goes; anna's wait, in order
-    assert [m.text for m in transport.sent] == ["b1"]
+    assert _texts(transport) == ["b1"]
     clock.advance(seconds=10)
     assert _dispatch(app) == 0
     clock.advance(seconds=21)
     assert _dispatch(app) == 2
-    assert [m.text for m in transport.sent] == ["b1", "a1", "a2"]
+    assert _texts(transport) == ["b1", "a1", "a2"]
 
 
 def test_gives_up_after_max_attempts(
@@ -90,26 +98,56 @@ def test_gives_up_after_max_attempts(
     assert _dispatch(app) == 1
 
 
+def test_a_person_who_blocked_the_bot_is_marked_unreachable_not_retried(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    from community.models import Person
+
+    chat.onboard("anna")
+    with app.session_factory() as session:
+        person = session.scalars(select(Person)).one()
+    with app.session_factory.begin() as session:
+        item = Outgoing("console", "anna", SendMessage("tip"), person_id=person.id)
+        outbox.enqueue(session, [item], clock)
+    transport.fail_next.append(SendError("Forbidden: bot was blocked", unreachable=True))
+    _dispatch(app)
+    assert _statuses(app)[-1] is OutboxStatus.DEAD
+    with app.session_factory() as session:
+        assert session.get(Person, person.id).unreachable_at == clock.now()  # type: ignore[union-attr]
+    chat.say("anna: /help")  # writing again makes them reachable
+    with app.session_factory() as session:
+        assert session.get(Person, person.id).unreachable_at is None  # type: ignore[union-attr]
+
+
+def test_an_action_on_an_earlier_message_gets_its_platform_id(
+    app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    with app.session_factory.begin() as session:
+        outbox.enqueue(session, [Outgoing("console", "@tips", SendMessage("rules"))], clock)
+        first = session.scalar(select(func.max(OutboxMessage.id)))
+        pin = PinMessage(Target(outbox_id=first))
+        outbox.enqueue(session, [Outgoing("console", "@tips", pin)], clock)
+    assert _dispatch(app) == 2
+    pinned = transport.done[-1]
+    assert isinstance(pinned.action, PinMessage)
+    assert pinned.target_remote_id == f"remote-{first}"
+
+
 def test_erasure_removes_what_was_queued_for_the_person(
     chat: Chat, app: App, clock: FakeClock
 ) -> None:
     chat.onboard("anna")
     with app.session_factory.begin() as session:
         person_id = session.scalars(select(OutboxMessage.person_id)).first()
-        outbox.enqueue(
-            session,
-            platform="console",
-            chat_id="anna",
-            payload={"text": "later"},
-            clock=clock,
-            person_id=person_id,
-        )
+        later = Outgoing("console", "anna", SendMessage("later"), person_id=person_id, key="k1")
+        outbox.enqueue(session, [later], clock, available_at=clock.now().replace(year=2030))
     chat.say("anna: /stop")
     chat.say("anna: 1")
-    chat.say("anna: 1")
+    chat.say("anna: 2")  # [1] No, keep it  [2] Yes, erase all
     with app.session_factory() as session:
         rows = session.scalars(select(OutboxMessage)).all()
         assert [row.payload["text"] for row in rows] == ["Done. I erased all your data. Goodbye!"]
+        assert session.scalar(select(func.count()).select_from(OutboxKey)) == 0
 
 
 def _worker(*args: str) -> subprocess.CompletedProcess[str]:
@@ -133,8 +171,12 @@ def test_killed_between_queueing_and_sending_sends_exactly_once(
     died = _worker("queue-and-die", database_url, "2026-09-01T09:00:00+00:00")
     assert died.returncode == -9, died.stderr
     assert _sent_lines(log) == []
-    for _ in range(2):  # resume twice: the second finds nothing left
-        done = _worker("resume", database_url, "2026-09-01T09:00:05+00:00", str(log))
+    # The reply was queued already claimed by the process that died: it waits for the claim
+    # to run out, then goes once, however often a sender resumes.
+    _worker("resume", database_url, "2026-09-01T09:00:05+00:00", str(log))
+    assert _sent_lines(log) == []
+    for _ in range(2):
+        done = _worker("resume", database_url, "2026-09-01T09:03:00+00:00", str(log))
         assert done.returncode == 0, done.stderr
     sent = _sent_lines(log)
     assert [line["text"] for line in sent] == ["Kies je taal.\nChoose your language."]
@@ -145,12 +187,12 @@ def test_killed_after_claiming_resends_once_the_claim_expires(
 ) -> None:
     log = tmp_path / "sent.jsonl"
     assert _worker("queue-and-die", database_url, "2026-09-01T09:00:00+00:00").returncode == -9
-    assert _worker("claim-and-die", database_url, "2026-09-01T09:00:01+00:00").returncode == -9
-    # Still claimed by the dead process: not sent yet, not lost.
-    _worker("resume", database_url, "2026-09-01T09:00:30+00:00", str(log))
-    assert _sent_lines(log) == []
-    _worker("resume", database_url, "2026-09-01T09:02:00+00:00", str(log))
+    assert _worker("claim-and-die", database_url, "2026-09-01T09:02:30+00:00").returncode == -9
+    # Still claimed by the dead sender: not sent yet, not lost.
     _worker("resume", database_url, "2026-09-01T09:03:00+00:00", str(log))
+    assert _sent_lines(log) == []
+    _worker("resume", database_url, "2026-09-01T09:05:00+00:00", str(log))
+    _worker("resume", database_url, "2026-09-01T09:06:00+00:00", str(log))
     assert len(_sent_lines(log)) == 1
 
 
@@ -158,16 +200,33 @@ def test_a_message_held_by_another_sender_holds_back_later_ones_to_that_chat(
     app: App, clock: FakeClock, transport: RecordingTransport
 ) -> None:
     _queue(app, clock, "anna", "a1")
-    with app.session_factory() as session:
-        (held,) = outbox.claim_due(session, ["console"], clock, limit=1)  # another sender
     _queue(app, clock, "anna", "a2")
     _queue(app, clock, "bo", "b1")
+    with app.session_factory() as session:
+        other = outbox.new_token()  # another sender takes anna's first message and holds it
+        held = outbox.claim_due(session, ["console"], clock, other, limit=1)
+    assert [c.payload["text"] for c in held] == ["a1"]
     assert _dispatch(app) == 1
-    assert [m.text for m in transport.sent] == ["b1"]
-    clock.advance(seconds=outbox.CLAIM_SECONDS + 1)  # that sender died; its claim runs out
-    assert _dispatch(app) == 2
-    assert [m.text for m in transport.sent] == ["b1", "a1", "a2"]
-    assert held.payload["text"] == "a1"
+    assert _texts(transport) == ["b1"]  # not a2: a1 is still out with the other sender
+    with app.session_factory() as session:
+        outbox.mark_sent(session, [(held[0], "x")], clock)  # the other sender is done
+    assert _dispatch(app) == 1
+    assert _texts(transport) == ["b1", "a2"]
+
+
+def test_a_stale_sender_cannot_mark_a_row_it_no_longer_holds(
+    app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    _queue(app, clock, "anna", "a1")
+    with app.session_factory() as session:
+        (stale,) = outbox.claim_due(session, ["console"], clock, outbox.new_token())
+    clock.advance(seconds=outbox.CLAIM_SECONDS + 1)  # its claim ran out; we take the row
+    assert _dispatch(app) == 1
+    with app.session_factory() as session:
+        outbox.mark_sent(session, [(stale, "late")], clock)
+        outbox.mark_failed(session, stale, "late", clock, 8)
+        row = session.get(OutboxMessage, stale.id)
+        assert row is not None and row.status is OutboxStatus.SENT and row.remote_id != "late"
 
 
 def test_sent_messages_are_forgotten_after_the_retention_period(
@@ -185,3 +244,66 @@ def test_sent_messages_are_forgotten_after_the_retention_period(
     with app.session_factory() as session:
         texts = sorted(row.payload["text"] for row in session.scalars(select(OutboxMessage)))
     assert texts == ["new", "recent"]
+
+
+class _OverlapTransport:
+    """Records every send; fails the test's check if two rows of one chat are out at once."""
+
+    platform = "console"
+    capabilities = Capabilities()
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.in_flight: set[str] = set()
+        self.overlaps = 0
+        self.sent: dict[str, list[int]] = defaultdict(list)
+
+    async def perform(self, delivery: Delivery) -> str | None:
+        with self.lock:
+            if delivery.chat_id in self.in_flight:
+                self.overlaps += 1
+            self.in_flight.add(delivery.chat_id)
+        await asyncio.sleep(0.0005)  # a network round trip, so that senders interleave
+        with self.lock:
+            self.in_flight.discard(delivery.chat_id)
+            assert isinstance(delivery.action, SendMessage)
+            self.sent[delivery.chat_id].append(int(delivery.action.text))
+        return None
+
+
+def test_four_senders_send_each_message_once_and_in_order(app: App, clock: FakeClock) -> None:
+    chats, per_chat = 50, 40
+    with app.session_factory.begin() as session:
+        items = [
+            Outgoing("console", f"chat{c}", SendMessage(str(n)))
+            for n in range(per_chat)
+            for c in range(chats)
+        ]
+        outbox.enqueue(session, items, clock)
+    transport = _OverlapTransport()
+    senders = [Dispatcher(app.session_factory, [transport], clock) for _ in range(4)]
+
+    def drain(sender: Dispatcher) -> None:
+        async def rounds() -> None:
+            for _ in range(10_000):
+                await sender.dispatch_due()
+                with app.session_factory() as session:
+                    open_rows = session.scalar(
+                        select(func.count()).where(OutboxMessage.status != OutboxStatus.SENT)
+                    )
+                if not open_rows:
+                    return
+                await asyncio.sleep(0.001)
+
+        asyncio.run(rounds())
+
+    threads = [threading.Thread(target=drain, args=(s,)) for s in senders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert transport.overlaps == 0
+    assert sum(len(v) for v in transport.sent.values()) == chats * per_chat
+    for chat_id, numbers in transport.sent.items():
+        assert numbers == list(range(per_chat)), chat_id
+    assert set(_statuses(app)) == {OutboxStatus.SENT}

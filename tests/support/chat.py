@@ -3,16 +3,48 @@
 Dialogue tests read like the conversation::
 
     chat.say("anna: /start ARNHEM")   # -> list of texts the bot sent, in order
+    chat.press("anna", message, "Yes, stop")   # a real button press on an earlier message
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from bot.app import App
 from bot.console import parse_line
-from bot.engine.types import Incoming, OutboundMessage
+from bot.engine.port import Delivery
+from bot.engine.types import Incoming
+from community.actions import Button, SendMessage, Target
 from tests.support.transport import RecordingTransport
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A message the bot sent, as a test reads it."""
+
+    delivery: Delivery
+
+    @property
+    def chat_id(self) -> str:
+        return self.delivery.chat_id
+
+    @property
+    def action(self) -> SendMessage:
+        assert isinstance(self.delivery.action, SendMessage)
+        return self.delivery.action
+
+    @property
+    def text(self) -> str:
+        return self.action.text
+
+    @property
+    def choices(self) -> tuple[Button, ...]:
+        return self.action.buttons
+
+    @property
+    def remote_id(self) -> str:
+        return f"remote-{self.delivery.outbox_id}"
 
 
 class Chat:
@@ -20,13 +52,21 @@ class Chat:
         self.app = app
         self.transport = transport
 
-    def send(self, incoming: Incoming) -> list[OutboundMessage]:
-        before = len(self.transport.sent)
-        self.app.engine.handle(incoming)
-        asyncio.run(self.app.dispatcher.dispatch_due())
-        return self.transport.sent[before:]
+    def run(self, incoming: Incoming) -> list[Delivery]:
+        """Handle one event and send what it queued; every action carried out."""
+        before = len(self.transport.done)
 
-    def messages(self, line: str) -> list[OutboundMessage]:
+        async def go() -> None:
+            await self.app.process(incoming)
+            await self.app.dispatcher.dispatch_due()
+
+        asyncio.run(go())
+        return self.transport.done[before:]
+
+    def send(self, incoming: Incoming) -> list[Sent]:
+        return [Sent(d) for d in self.run(incoming) if isinstance(d.action, SendMessage)]
+
+    def messages(self, line: str) -> list[Sent]:
         incoming = parse_line(line)
         assert incoming is not None, f"not a console line: {line!r}"
         return self.send(incoming)
@@ -38,6 +78,18 @@ class Chat:
         sent = self.messages(line)
         assert sent and sent[-1].choices, f"no buttons after {line!r}: {[m.text for m in sent]}"
         return [choice.label for choice in sent[-1].choices]
+
+    def press(self, user: str, message: Sent, label: str) -> list[Sent]:
+        """Press the button labelled `label` on an earlier message, as a platform with real
+        buttons sends it: the button's data and a reference to the message."""
+        self.last_press = self.press_all(user, message, label)
+        return [Sent(d) for d in self.last_press if isinstance(d.action, SendMessage)]
+
+    def press_all(self, user: str, message: Sent, label: str) -> list[Delivery]:
+        """Like `press`, but returns every action (edits, removed buttons too)."""
+        data = next(b.data for b in message.choices if b.label == label)
+        ref = Target(outbox_id=message.delivery.outbox_id, remote_id=message.remote_id)
+        return self.run(Incoming.button("console", user, message.chat_id, data, ref=ref))
 
     def onboard(
         self,

@@ -19,7 +19,8 @@ from datetime import datetime
 
 from bot.app import build_app
 from bot.console import parse_line
-from bot.engine.types import OutboundMessage
+from bot.engine.port import Capabilities, Delivery
+from community.actions import SendMessage
 from community.clock import FakeClock
 from community.services import outbox
 from config import load_settings
@@ -27,13 +28,16 @@ from config import load_settings
 
 class FileTransport:
     platform = "console"
+    capabilities = Capabilities()
 
     def __init__(self, path: str) -> None:
         self.path = path
 
-    async def send(self, message: OutboundMessage) -> str | None:
+    async def perform(self, delivery: Delivery) -> str | None:
+        assert isinstance(delivery.action, SendMessage)
+        line = {"id": delivery.outbox_id, "text": delivery.action.text}
         with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"id": message.outbox_id, "text": message.text}) + "\n")
+            handle.write(json.dumps(line) + "\n")
         return None
 
 
@@ -44,11 +48,11 @@ def main(action: str, url: str, now: str, log_file: str = "/dev/null") -> None:
     if action == "queue-and-die":
         incoming = parse_line("anna: /start ARNHEM")
         assert incoming is not None
-        app.engine.handle(incoming)  # committed to the outbox, not yet sent
+        app.engine.handle(incoming)  # committed to the outbox (claimed), not yet sent
         os.kill(os.getpid(), signal.SIGKILL)
     elif action == "claim-and-die":
         with app.session_factory() as session:
-            outbox.claim_due(session, ["console"], clock)  # claimed, never sent
+            outbox.claim_due(session, ["console"], clock, outbox.new_token())  # never sent
         os.kill(os.getpid(), signal.SIGKILL)
     elif action == "resume":
         asyncio.run(app.dispatcher.dispatch_due())

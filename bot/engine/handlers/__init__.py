@@ -1,3 +1,4 @@
-"""Handlers: commands and dialogue questions. Importing this package registers them all."""
+"""Handlers: commands, dialogue questions, button actions and group-room events. Importing this
+package registers them all."""
 
-from bot.engine.handlers import commands, onboarding, profile, staff, stop  # noqa: F401
+from bot.engine.handlers import commands, onboarding, profile, rooms, staff, stop  # noqa: F401

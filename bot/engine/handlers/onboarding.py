@@ -10,7 +10,7 @@ from bot.engine.commands import command
 from bot.engine.context import Context
 from bot.engine.dialogue import flow, reprompt, start_flow
 from community.models import Community, Person, Role
-from community.services import communities, conversations, people, role_codes
+from community.services.people import is_settled
 
 # Importing the questions registers them for the flows below.
 from bot.engine.handlers import questions  # noqa: F401  # isort: skip
@@ -70,14 +70,8 @@ def resume_onboarding(ctx: Context) -> bool:
     return True
 
 
-def _is_settled(person: Person) -> bool:
-    if person.role is Role.PARENT:
-        return person.profile is not None and person.profile.completed_at is not None
-    return person.role is not Role.GUEST and person.locale is not None
-
-
 def _single_community(ctx: Context) -> Community | None:
-    every = communities.all_communities(ctx.session)
+    every = ctx.domain.communities()
     return every[0] if len(every) == 1 else None
 
 
@@ -96,7 +90,7 @@ def start(ctx: Context) -> None:
         if not person.active:
             person.active = True
             ctx.say("start.welcome_back")
-        if _is_settled(person):
+        if is_settled(person):
             ctx.leave()  # /start is a fresh start: any open question is dropped
             ctx.say("start.already")
             return
@@ -105,27 +99,27 @@ def start(ctx: Context) -> None:
             return
         if resume_onboarding(ctx):
             return
-    community = communities.by_invite_code(ctx.session, code) if code else _single_community(ctx)
+    community = ctx.domain.community_by_code(code) if code else _single_community(ctx)
     if community is not None:
         _join_community(ctx, community)
         return
-    record = role_codes.find_valid(ctx.session, code, ctx.clock) if code else None
+    record = ctx.domain.find_role_code(code) if code else None
     if record is None:
         ctx.say("start.bad_code" if code else "start.need_code")
         return
     staff = ctx.ensure_person()
-    role_codes.use(record, staff, ctx.clock)
-    conversations.leave(ctx.session, staff)
+    ctx.leave()
+    ctx.domain.use_role_code(record, staff)
     start_flow(ctx, "staff")
 
 
 def _join_community(ctx: Context, community: Community) -> None:
     person = ctx.person
-    if person is not None and _is_settled(person):
+    if person is not None and is_settled(person):
         if person.community_id == community.id:
             ctx.say("start.already")
         else:
             ctx.say("start.other_community")
         return
-    people.join_as_parent(ctx.session, ctx.ensure_person(), community)
+    ctx.domain.join_as_parent(ctx.ensure_person(), community)
     start_flow(ctx, "onboarding")

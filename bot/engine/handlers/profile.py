@@ -5,10 +5,9 @@ from __future__ import annotations
 from babel.dates import format_date
 
 from bot.engine.commands import REGISTERED, command
-from bot.engine.context import Context
+from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, flow, menu_flow, question, start_flow
 from bot.engine.handlers.onboarding import resume_onboarding
-from bot.engine.types import Choice
 from community.i18n import language_name, native_name
 from community.models import Role
 from community.services import people

@@ -3,9 +3,8 @@ when the parent changes that answer with /profile."""
 
 from __future__ import annotations
 
-from bot.engine.context import Context
+from bot.engine.context import Choice, Context
 from bot.engine.dialogue import MultiSelect, Outcome, Question, YesNoQuestion, question
-from bot.engine.types import Choice
 from community.i18n import language_name, native_name
 from community.models import ParentProfile
 from community.postcode import postcode_area

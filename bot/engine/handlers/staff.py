@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from bot.engine.commands import STAFF, command
-from bot.engine.context import Context
+from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
-from bot.engine.types import Choice
 from community.models import Community, Role
-from community.services import communities, role_codes
+from community.services.role_codes import may_create
 
 
 def _communities_of(ctx: Context) -> list[Community]:
     if ctx.role is Role.ADMIN:
-        return communities.all_communities(ctx.session)
+        return ctx.domain.communities()
     person = ctx.require_person()
     return [person.community] if person.community else []
 
 
 def _make_code(ctx: Context, role: Role, community: Community) -> None:
-    code = role_codes.create(
-        ctx.session, community, role, ctx.clock, ctx.settings.role_code_days, created_by=ctx.person
+    code = ctx.domain.create_role_code(
+        community, role, ctx.settings.role_code_days, created_by=ctx.person
     )
     ctx.leave()
     ctx.say("code.created", role=ctx.t(f"role.{role.value}"), community=community.name)
@@ -39,7 +38,7 @@ class CodeRole(Question):
         return tuple(
             Choice(f"role:{role.value}", ctx.t(f"role.{role.value}"))
             for role in (Role.COORDINATOR, Role.PROFESSIONAL)
-            if role_codes.may_create(ctx.role, role)
+            if may_create(ctx.role, role)
         )
 
     def prompt(self, ctx: Context) -> None:
@@ -70,7 +69,7 @@ class CodeCommunity(Question):
         ctx.say("code.ask_community", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        community = communities.by_slug(ctx.session, key.split(":", 1)[1])
+        community = ctx.domain.community_by_slug(key.split(":", 1)[1])
         state = ctx.state
         if community is None or state is None:
             ctx.leave()
@@ -91,7 +90,7 @@ def community_overview(ctx: Context) -> None:
     if not options:
         ctx.say("code.no_community")
     for community in options:
-        counts = communities.parent_counts(ctx.session, community)
+        counts = ctx.domain.parent_counts(community)
         total = sum(count for _, count in counts)
         lines = [
             ctx.tn("community.parents", "community.parents.plural", total, community=community.name)

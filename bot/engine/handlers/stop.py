@@ -31,6 +31,7 @@ class StopConfirm(YesNoQuestion):
 class EraseConfirm(YesNoQuestion):
     name = "erase_confirm"
     ask_id, yes_id, no_id = "erase.ask", "erase.yes", "erase.no"
+    no_first = True
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == "yes":

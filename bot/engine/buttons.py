@@ -1,0 +1,66 @@
+"""Buttons that live outside a dialogue: an RSVP pressed days later, a coordinator's approve or
+reject. Such a button carries its action's name and arguments in its data (`a:NAME:ARG:ARG`),
+within the 64 bytes every platform allows; nothing is remembered in memory, so a restart never
+breaks a button already on a phone. The handler checks the arguments against the database, and
+the registry checks the presser's role, on arrival.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.engine.context import Context
+from community.actions import Button
+from community.models import Role
+
+ButtonHandler = Callable[[Context, tuple[str, ...]], None]
+PREFIX = "a"
+
+
+@dataclass(frozen=True)
+class ButtonAction:
+    name: str
+    handler: ButtonHandler
+    roles: frozenset[Role] | None  # None: anyone who can see the button
+
+    def allowed(self, role: Role) -> bool:
+        return self.roles is None or role in self.roles
+
+
+BUTTON_ACTIONS: dict[str, ButtonAction] = {}
+
+
+def button_action(
+    name: str, roles: frozenset[Role] | None = None
+) -> Callable[[ButtonHandler], ButtonHandler]:
+    if not name.isidentifier() or ":" in name:
+        raise ValueError(f"bad button action name {name!r}")
+
+    def register(handler: ButtonHandler) -> ButtonHandler:
+        if name in BUTTON_ACTIONS:
+            raise ValueError(f"two button actions named {name!r}")
+        BUTTON_ACTIONS[name] = ButtonAction(name, handler, roles)
+        return handler
+
+    return register
+
+
+def action_button(label: str, name: str, *args: str | int) -> Button:
+    """A button that runs the registered action `name` with `args` when pressed."""
+    if name not in BUTTON_ACTIONS:
+        raise KeyError(f"no button action named {name!r}")
+    parts = [str(a) for a in args]
+    if any(":" in part for part in parts):
+        raise ValueError("button arguments cannot hold ':'")
+    return Button(label, ":".join([PREFIX, name, *parts]))
+
+
+def parse(data: str) -> tuple[ButtonAction, tuple[str, ...]] | None:
+    """The action and arguments a button's data names, or None when it names none we know."""
+    prefix, _, rest = data.partition(":")
+    if prefix != PREFIX:
+        return None
+    name, *args = rest.split(":")
+    action = BUTTON_ACTIONS.get(name)
+    return None if action is None else (action, tuple(args))

@@ -1,0 +1,114 @@
+"""The domain as one handled event sees it: every service bound to that event's transaction.
+
+Handlers get this through their context and never see a Session; the engine owns the
+transaction (all or nothing). Scheduled jobs and the matcher use the same services directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from community.actions import Button, Target
+from community.clock import Clock
+from community.models import Community, Conversation, OutboxMessage, Person, Role, RoleCode, Room
+from community.services import communities, conversations, people, role_codes, rooms
+
+
+class Domain:
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self._session = session
+        self.clock = clock
+
+    # -- communities ------------------------------------------------------------------------------
+    def communities(self) -> list[Community]:
+        return communities.all_communities(self._session)
+
+    def community_by_code(self, code: str) -> Community | None:
+        return communities.by_invite_code(self._session, code)
+
+    def community_by_id(self, community_id: int) -> Community | None:
+        return self._session.get(Community, community_id)
+
+    def community_by_slug(self, slug: str) -> Community | None:
+        return communities.by_slug(self._session, slug)
+
+    def parent_counts(self, community: Community) -> list[tuple[str | None, int]]:
+        return communities.parent_counts(self._session, community)
+
+    # -- people -----------------------------------------------------------------------------------
+    def find_person(self, platform: str, user_id: str) -> Person | None:
+        return people.find(self._session, platform, user_id)
+
+    def person_by_id(self, person_id: int) -> Person | None:
+        return self._session.get(Person, person_id)
+
+    def create_person(self, platform: str, user_id: str, chat_id: str, role: Role) -> Person:
+        return people.create(self._session, platform, user_id, chat_id, self.clock, role=role)
+
+    def join_as_parent(self, person: Person, community: Community) -> None:
+        people.join_as_parent(self._session, person, community)
+
+    def erase(self, person: Person) -> None:
+        people.erase(self._session, person)
+
+    # -- one-time role codes ---------------------------------------------------------------------
+    def find_role_code(self, code: str) -> RoleCode | None:
+        return role_codes.find_valid(self._session, code, self.clock)
+
+    def use_role_code(self, record: RoleCode, person: Person) -> None:
+        role_codes.use(record, person, self.clock)
+
+    def create_role_code(
+        self, community: Community, role: Role, days: int, created_by: Person | None
+    ) -> str:
+        return role_codes.create(
+            self._session, community, role, self.clock, days, created_by=created_by
+        )
+
+    # -- dialogue state ---------------------------------------------------------------------------
+    def conversation(self, person: Person) -> Conversation | None:
+        return conversations.current(self._session, person)
+
+    def enter(
+        self, person: Person, flow: str, step: str, data: dict[str, Any], token: str
+    ) -> Conversation:
+        return conversations.enter(self._session, person, flow, step, self.clock, data, token)
+
+    def remember(self, state: Conversation, **changes: Any) -> None:
+        conversations.update(state, self.clock, **changes)
+
+    def leave(self, person: Person) -> None:
+        conversations.leave(self._session, person)
+
+    # -- rooms ------------------------------------------------------------------------------------
+    def room(self, platform: str, chat_id: str) -> Room | None:
+        return rooms.find(self._session, platform, chat_id)
+
+    def rooms_of(self, community: Community) -> list[Room]:
+        return rooms.of_community(self._session, community)
+
+    def may_join(self, room: Room, person: Person | None) -> bool:
+        return rooms.may_join(room, person)
+
+    # -- earlier messages -------------------------------------------------------------------------
+    def sent_buttons(self, platform: str, ref: Target) -> tuple[Button, ...] | None:
+        """The buttons of an earlier message of the bot, or None when it is not known (any
+        more): a reaction to it then counts as a press on an old button."""
+        query = select(OutboxMessage.kind, OutboxMessage.payload)
+        if ref.outbox_id is not None:
+            query = query.where(OutboxMessage.id == ref.outbox_id)
+        elif ref.remote_id is not None:
+            query = query.where(
+                OutboxMessage.platform == platform, OutboxMessage.remote_id == ref.remote_id
+            )
+        else:
+            return None
+        row = self._session.execute(query.limit(1)).first()
+        if row is None or row.kind not in ("send", "edit"):
+            return None
+        return tuple(
+            Button(str(label), str(data)) for label, data in row.payload.get("buttons", [])
+        )

@@ -1,0 +1,66 @@
+"""Group rooms of a community: finding them, who may join, and what happens when a room is made.
+
+Messages in group rooms are routed here by the engine; relaying between platforms and
+moderation live here too as they are built.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from community.clock import Clock
+from community.models import Community, Person, Role, Room
+from community.services import outbox
+from community.services.people import is_onboarded
+
+
+def find(session: Session, platform: str, chat_id: str) -> Room | None:
+    return session.scalar(select(Room).where(Room.platform == platform, Room.chat_id == chat_id))
+
+
+def of_community(session: Session, community: Community) -> list[Room]:
+    return list(
+        session.scalars(select(Room).where(Room.community_id == community.id).order_by(Room.id))
+    )
+
+
+def link(
+    session: Session,
+    community: Community,
+    platform: str,
+    chat_id: str,
+    clock: Clock,
+    purpose: str | None = None,
+) -> Room:
+    """Make a group chat one of the community's rooms (or move it to this community)."""
+    room = find(session, platform, chat_id)
+    if room is None:
+        room = Room(platform=platform, chat_id=chat_id, relay=False, created_at=clock.now())
+        session.add(room)
+    room.community_id, room.purpose = community.id, purpose
+    session.flush()
+    return room
+
+
+def may_join(room: Room, person: Person | None) -> bool:
+    """Only a parent who finished onboarding in the room's community, or its staff, gets in."""
+    if person is None or not person.active or person.community_id != room.community_id:
+        return False
+    if person.role is Role.PARENT:
+        return is_onboarded(person)
+    return person.role in (Role.PROFESSIONAL, Role.COORDINATOR)
+
+
+@outbox.after_sent("create_room")
+def _room_created(
+    session: Session, claimed: outbox.Claimed, remote_id: str | None, clock: Clock
+) -> None:
+    """A room the bot made (key "community:<id>:<purpose>") becomes one of the community's."""
+    key = str(claimed.payload.get("key", ""))
+    parts = key.split(":", 2)
+    if remote_id is None or len(parts) != 3 or parts[0] != "community":
+        return
+    community = session.get(Community, int(parts[1]))
+    if community is not None:
+        link(session, community, claimed.platform, remote_id, clock, purpose=parts[2])
