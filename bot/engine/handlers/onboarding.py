@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.engine.commands import command
 from bot.engine.context import Context
 from bot.engine.dialogue import flow, reprompt, start_flow
+from bot.engine.handlers.room_setup import invite_to_rooms
 from community.models import Community, Person, Role
 from community.services.people import is_settled
 
@@ -29,6 +30,7 @@ def onboarding_done(ctx: Context) -> None:
     if person.profile.buddy_opt_in:
         ctx.say("done.buddy")
     ctx.say("done.help")
+    invite_to_rooms(ctx, person)
 
 
 @flow("staff", ("language",))
@@ -44,6 +46,7 @@ def staff_done(ctx: Context) -> None:
             community=person.community.name if person.community else "",
         )
     ctx.say("done.help")
+    invite_to_rooms(ctx, person)
 
 
 def first_unanswered(person: Person) -> str | None:
