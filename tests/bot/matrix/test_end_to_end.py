@@ -302,3 +302,39 @@ async def test_ouderkring_run_on_matrix_survives_a_restart(
         assert sum(t.startswith("Welcome to Ouderkring Arnhem") for t in said) == 1
     finally:
         stop(process)
+
+
+async def test_rate_limited_messages_wait_and_keep_their_order(
+    synapse: SynapseServer, bot: Bot, make_parent
+) -> None:  # type: ignore[no-untyped-def]
+    parent = await make_parent("fee")
+    room_id = await open_chat(bot, parent)
+    await parent.say(room_id, "/start ARNHEM")
+    await bot.turn()
+    synapse.set_ratelimit(bot.user_id, per_second=1, burst_count=1)
+    try:
+        await parent.say(room_id, "2")  # English: the bot has 4 messages to send
+        await bot.turn()
+        with bot.app.session_factory() as session:
+            waiting = session.scalars(
+                select(OutboxMessage).where(OutboxMessage.status == "pending")
+            ).all()
+            assert waiting, "nothing was held back by the rate limit"
+            assert all(
+                row.last_error and "M_LIMIT_EXCEEDED" in row.last_error for row in waiting[:1]
+            )
+            assert all(
+                row.available_at > bot.clock.now().replace(tzinfo=row.available_at.tzinfo)
+                for row in waiting[:1]
+            )
+    finally:
+        synapse.set_ratelimit(bot.user_id, 0, 0)
+    bot.clock.advance(seconds=30)
+    await bot.turn()
+    said = await bot_says(parent, room_id, bot.user_id)
+    assert [text.split("\n")[0] for text in said[1:]] == [
+        "Welcome to Ouderkring Arnhem!",
+        "I help you meet other parents. I also send you tips from school.",
+        "I do not share your answers with anyone without your OK.",
+        "I keep only a few answers: your neighbourhood, the ages of your children and your languages. Is that OK?",
+    ]
