@@ -240,6 +240,9 @@ class MatrixTransport:
         initial_state: list[dict[str, Any]] = [
             {"type": "m.room.history_visibility", "content": {"history_visibility": "shared"}},
             {"type": "m.room.guest_access", "content": {"guest_access": "forbidden"}},
+            # anyone may ask to join (a knock); the engine admits who belongs, others are told
+            # in private how to start
+            {"type": "m.room.join_rules", "content": {"join_rule": "knock"}},
         ]
         if parent:
             initial_state.append(

@@ -111,3 +111,41 @@ async def test_space_rooms_rules_invite_and_removal(
         assert parent.user_id not in {m.user_id for m in members.members}
     finally:
         await client.close()
+
+
+async def test_knocks_are_answered(bot: Bot, coordinator: MatrixUser, make_parent) -> None:  # type: ignore[no-untyped-def]
+    from tests.bot.matrix.conftest import Parent
+
+    client = nio.AsyncClient(bot.transport.client.homeserver, coordinator.user_id)
+    client.restore_login(coordinator.user_id, coordinator.device_id, coordinator.access_token)
+    coord = Parent(coordinator, client)
+    try:
+        chat = await open_chat(bot, coord)
+        await coord.say(chat, "/rooms")
+        await bot.turn()
+        tips = stored_rooms(bot)["tips"]
+
+        stranger = await make_parent("stranger")
+        knocked = await stranger.client.room_knock(tips)
+        assert isinstance(knocked, nio.RoomKnockResponse), knocked
+        await bot.turn()
+        members = await bot.transport.client.joined_members(tips)
+        assert stranger.user_id not in {m.user_id for m in members.members}
+        invites = await invited_to(stranger)  # a direct chat from the bot, with how to join
+        assert len(invites) == 1
+        dm = invites.pop()
+        await stranger.join(dm)
+        assert "/start" in (await bot_says(stranger, dm, bot.user_id))[0]
+
+        parent = await make_parent("fatima")
+        own = await open_chat(bot, parent)
+        await onboard(bot, parent, own)
+        await bot.turn()
+        await parent.client.room_leave(tips)  # declines the invitation, then changes her mind
+        await bot.turn()
+        knocked = await parent.client.room_knock(tips)
+        assert isinstance(knocked, nio.RoomKnockResponse), knocked
+        await bot.turn()
+        assert tips in await invited_to(parent)
+    finally:
+        await client.close()
