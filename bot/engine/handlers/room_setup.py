@@ -5,41 +5,11 @@ after onboarding and taken out after /stop. The domain part is `community.servic
 
 from __future__ import annotations
 
-from functools import cache
-
-from sqlalchemy.orm import Session
-
+from bot.engine import room_hooks  # noqa: F401  (registers what follows a made room)
 from bot.engine.commands import STAFF, command
 from bot.engine.context import Context
-from community.clock import Clock
-from community.i18n import SHIPPED_LOCALES, Translator
-from community.models import Community, Person, Room
-from community.services import room_setup, rooms
-
-
-@cache
-def _translator() -> Translator:
-    """For texts queued after a room was made (outside any handled event); built on first use."""
-    return Translator(SHIPPED_LOCALES)
-
-
-def _texts(locale: str) -> room_setup.RoomTexts:
-    t = _translator().t
-    return room_setup.RoomTexts(
-        tips_name=t(locale, "rooms.tips_name"),
-        tips_topic=t(locale, "rooms.tips_topic"),
-        hood_topic=t(locale, "rooms.hood_topic", neighbourhood="{neighbourhood}"),
-        rules=t(locale, "rooms.rules"),
-    )
-
-
-def _on_created(session: Session, room: Room, clock: Clock) -> None:
-    community = session.get(Community, room.community_id)
-    if community is not None:
-        room_setup.after_created(session, room, _texts(community.default_locale), clock)
-
-
-rooms.ROOM_CREATED.append(_on_created)
+from community.models import Community, Person
+from community.services import room_setup
 
 
 def _community(ctx: Context) -> Community | None:
