@@ -338,3 +338,28 @@ async def test_rate_limited_messages_wait_and_keep_their_order(
         "I do not share your answers with anyone without your OK.",
         "I keep only a few answers: your neighbourhood, the ages of your children and your languages. Is that OK?",
     ]
+
+
+def test_ouderkring_run_refuses_a_wrong_token(
+    synapse: SynapseServer, bot_user: MatrixUser, tmp_path: Path
+) -> None:
+    repo = Path(__file__).resolve().parents[3]
+    database_url = f"sqlite:///{tmp_path / 'run.db'}"
+    engine = db.make_engine(database_url)
+    db.upgrade(engine)
+    engine.dispose()
+    config = tmp_path / "ouderkring.toml"
+    config.write_text(
+        f'[bot]\nplatforms = ["matrix"]\n[matrix]\nhomeserver = "{synapse.url}"\nuser_id = "{bot_user.user_id}"\n'
+    )
+    env = {
+        **os.environ,
+        "OUDERKRING_DATABASE_URL": database_url,
+        "OUDERKRING_MATRIX_ACCESS_TOKEN": "syt_wrong",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; main()", "run", "--config", str(config)],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "Matrix login refused" in done.stderr and "syt_wrong" not in done.stderr
