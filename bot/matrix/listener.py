@@ -23,7 +23,7 @@ import aiohttp
 import nio
 
 from bot.engine.types import Incoming
-from bot.matrix.state import NEXT_BATCH, State
+from bot.matrix.state import NEXT_BATCH, State, dm_key
 from bot.matrix.translate import RoomView, translate
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ class MatrixListener:
         self.timeline_limit = timeline_limit
         self._first = True
         self._left: set[str] = set()
+        self._direct_known: set[tuple[str, str]] = set()
 
     @property
     def bot_user_id(self) -> str:
@@ -200,9 +201,20 @@ class MatrixListener:
         for event in events:
             incoming = translate(event, view, self.bot_user_id)
             if incoming is not None:
+                if view.is_private:
+                    await self._remember_direct(incoming.user_id, room_id)
                 await self.handle(incoming)
                 handled += 1
         return handled
+
+    async def _remember_direct(self, user_id: str, room_id: str) -> None:
+        """A direct chat a parent opened is where the bot reaches them too (`room_for`), so
+        that it never opens a second one."""
+        if (user_id, room_id) in self._direct_known:
+            return
+        self._direct_known.add((user_id, room_id))
+        if await self.state.get(dm_key(user_id)) is None:
+            await self.state.set(dm_key(user_id), room_id)
 
     async def _gap(self, room_id: str, prev_batch: str, since: str) -> list[dict[str, Any]]:
         """Events the homeserver left out of a `limited` timeline, oldest first."""

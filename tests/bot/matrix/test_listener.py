@@ -109,6 +109,8 @@ async def test_direct_chat_events_become_incoming(
     )
     assert deletion.kind == EventKind.DELETION and deletion.ref.remote_id == oops
     assert await listener.sync_once() == 0  # nothing twice
+    # the bot reaches this parent in the chat the parent opened, not in a new one
+    assert await transport.room_for(parent.user_id) == room_id
 
 
 async def test_encrypted_invite_is_refused_politely(
