@@ -1,12 +1,19 @@
-"""Engine throughput benchmark: N parents onboard and chat "at once" through the real app.
+"""Engine benchmark: parents onboard and chat "at once" through the real app, on SQLite and on
+PostgreSQL in one run, next to a bare INSERT+COMMIT floor on the same database.
 
-Builds the app on a fresh database, interleaves every parent's messages round-robin and, for each
-message, times `engine.handle` (queue in one transaction) plus `dispatcher.dispatch_due` (send).
-It also times a bare single-row INSERT + COMMIT on the same database as a floor, and prints
-figures, not pass/fail; it exits non-zero only when the final sanity check finds an
-incomplete profile or an unsent outbox row.
+For every message it times `App.process` (handle in one transaction, deliver the claimed replies,
+mark them sent) and counts SQL statements and commits. It repeats this with many parents already
+stored and with a million sent outbox rows kept, to show whether the cost stays flat; it times a
+broadcast of one message to 5,000 parents in 6 languages, and the idle outbox poll with the
+million sent rows. Prints figures, no pass/fail; exits non-zero only when the final sanity check
+finds an incomplete profile or an unsent outbox row.
 
-    python -m bench.engine [--parents N] [--db PATH | --postgres URL]
+Durability is the same for the floor and the engine: SQLite in WAL mode with synchronous=FULL
+(the bot's default: every commit is on disk); PostgreSQL as the server is configured (the
+throwaway server started here runs with fsync off, like the tests).
+
+    python -m bench.engine [--parents N] [--stored N] [--sent-rows N]
+                           [--postgres URL | --no-postgres]
 """
 
 from __future__ import annotations
@@ -19,29 +26,59 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, func, select
+from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, event, func, insert, select
 
 from bot.app import App, build_app
 from bot.console import parse_line
-from bot.engine.types import OutboundMessage
-from community.models import OutboxMessage, ParentProfile
+from bot.engine.port import Capabilities, Delivery
+from community.clock import SystemClock
+from community.models import (
+    Community,
+    OutboxMessage,
+    OutboxStatus,
+    ParentProfile,
+    Person,
+    Role,
+)
+from community.services import broadcast, outbox
 from config import Settings, load_settings
 
-FLOOR_OPS = 2000
+FLOOR_OPS = 1000
 LETTERS = "ABCDEFGHJKLMNPRTVWXZ"  # no S: SA, SD and SS are not used in Dutch postcodes
+LOCALES = ("nl", "en", "ar", "tr", "pl", "uk")
 
 
 class NullTransport:
     platform = "console"
+    capabilities = Capabilities()
 
     def __init__(self) -> None:
         self.sent = 0
 
-    async def send(self, message: OutboundMessage) -> str:
+    async def perform(self, delivery: Delivery) -> str:
         self.sent += 1
-        return f"bench-{message.outbox_id}"
+        return f"bench-{delivery.outbox_id}"
+
+
+class Counter:
+    """SQL statements and commits on one database engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.statements = 0
+        self.commits = 0
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._commit)
+
+    def _statement(self, *args: Any) -> None:
+        self.statements += 1
+
+    def _commit(self, *args: Any) -> None:
+        self.commits += 1
 
 
 def script(i: int, settings: Settings) -> list[str]:
@@ -58,7 +95,7 @@ def script(i: int, settings: Settings) -> list[str]:
     lines = [f"/start {community.invite_code}", "English" if english else "Nederlands", "1"]
     lines += [postcode, *ages, done, *homes, done, buddy]
     lines += ["/help", "/profile", close, hello, "/mydata"]
-    return [f"parent{i:04d}: {line}" for line in lines]
+    return [f"parent{i:06d}: {line}" for line in lines]
 
 
 def pct(values: list[float], p: int) -> float:
@@ -74,72 +111,194 @@ async def simulate(app: App, scripts: list[list[str]]) -> list[float]:
             incoming = parse_line(lines[step])
             assert incoming is not None
             start = time.perf_counter()
-            app.engine.handle(incoming)
-            await app.dispatcher.dispatch_due()
+            await app.process(incoming)
             timings.append(time.perf_counter() - start)
     return timings
 
 
-def measure_floor(app: App) -> list[float]:
+def measure_floor(engine: Engine) -> list[float]:
     table = Table(
-        "bench_floor",
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("payload", Text),
+        "bench_floor", MetaData(), Column("id", Integer, primary_key=True), Column("payload", Text)
     )
-    table.create(app.db_engine)
+    table.create(engine)
     try:
         timings: list[float] = []
         for n in range(FLOOR_OPS):
             start = time.perf_counter()
-            with app.db_engine.begin() as conn:
+            with engine.begin() as conn:
                 conn.execute(table.insert(), {"payload": f"floor row {n}"})
             timings.append(time.perf_counter() - start)
         return timings
     finally:
-        table.drop(app.db_engine)
+        table.drop(engine)
 
 
-def sanity(app: App, parents: int) -> list[str]:
-    with app.session_factory() as session:
-        complete = session.scalar(
-            select(func.count()).where(ParentProfile.completed_at.is_not(None))
+def store_parents(app: App, count: int, prefix: str) -> list[int]:
+    """`count` onboarded parents written straight to the database, languages mixed."""
+    now = SystemClock().now()
+    with app.session_factory.begin() as session:
+        community = session.scalars(select(Community)).first()
+        assert community is not None
+        hoods = [h.id for h in community.neighbourhoods]
+        people = [
+            {
+                "platform": "console",
+                "platform_user_id": f"{prefix}{n:06d}",
+                "private_chat_id": f"{prefix}{n:06d}",
+                "locale": LOCALES[n % len(LOCALES)],
+                "role": Role.PARENT,
+                "community_id": community.id,
+                "active": True,
+                "created_at": now,
+            }
+            for n in range(count)
+        ]
+        ids = list(
+            session.scalars(
+                insert(Person).returning(Person.id, sort_by_parameter_order=True), people
+            )
         )
-        total = session.scalar(select(func.count()).select_from(OutboxMessage))
-        unsent = session.scalar(select(func.count()).where(OutboxMessage.status != "sent"))
-    problems = [f"{complete} of {parents} profiles complete"] if complete != parents else []
-    problems += [f"{unsent} of {total} outbox rows not sent"] if unsent else []
-    return problems
+        session.execute(
+            insert(ParentProfile),
+            [
+                {
+                    "person_id": pid,
+                    "postcode_area": "6825",
+                    "neighbourhood_id": hoods[n % len(hoods)],
+                    "home_languages": ["ar"],
+                    "age_bands": ["2-4"],
+                    "buddy_opt_in": True,
+                    "consent_at": now,
+                    "completed_at": now,
+                }
+                for n, pid in enumerate(ids)
+            ],
+        )
+    return ids
 
 
-async def run(parents: int, url: str) -> int:
-    settings = dataclasses.replace(load_settings(environ={}), database_url=url)
-    transport = NullTransport()
-    app = build_app(settings, [transport], migrate=True)
+def store_sent_rows(app: App, count: int) -> None:
+    now = SystemClock().now()
+    row = {
+        "platform": "console",
+        "kind": "send",
+        "payload": {"text": "an old message"},
+        "status": OutboxStatus.SENT,
+        "attempts": 0,
+        "available_at": now,
+        "sent_at": now,
+        "created_at": now,
+    }
+    for start in range(0, count, 50_000):
+        with app.session_factory.begin() as session:
+            session.execute(
+                insert(OutboxMessage),
+                [{**row, "chat_id": f"old{n % 5000}"} for n in range(start, start + 50_000)],
+            )
+
+
+@contextmanager
+def fresh_app(url: str, settings: Settings, transport: NullTransport) -> Iterator[App]:
+    app = build_app(dataclasses.replace(settings, database_url=url), [transport], migrate=True)
     try:
-        scripts = [script(i, settings) for i in range(1, parents + 1)]
-        wall = time.perf_counter()
-        timings = await simulate(app, scripts)
-        wall = time.perf_counter() - wall
-        problems = sanity(app, parents)
-        floor = measure_floor(app)
+        yield app
     finally:
         app.close()
-    p50, p95, floor50 = pct(timings, 50) * 1e3, pct(timings, 95) * 1e3, pct(floor, 50) * 1e3
-    rows = [
-        ("database", url.split(":", 1)[0]),
-        ("parents", f"{parents}"),
-        ("messages handled", f"{len(timings)}"),
-        ("messages sent", f"{transport.sent}"),
-        ("wall time", f"{wall:.2f} s"),
-        ("messages/second", f"{len(timings) / wall:.1f}"),
-        ("p50 per message", f"{p50:.2f} ms"),
-        ("p95 per message", f"{p95:.2f} ms"),
-        (f"floor p50 (INSERT+COMMIT, {FLOOR_OPS}x)", f"{floor50:.3f} ms"),
-        ("ratio p50 message / floor", f"{p50 / floor50:.1f}x"),
-    ]
-    for name, value in rows:
-        print(f"{name:<36} {value:>12}")
+
+
+def per_message(app: App, parents: int, label: str, settings: Settings) -> dict[str, float]:
+    counter = Counter(app.db_engine)
+    scripts = [script(i, settings) for i in range(1, parents + 1)]
+    wall = time.perf_counter()
+    timings = asyncio.run(simulate(app, scripts))
+    wall = time.perf_counter() - wall
+    event.remove(app.db_engine, "before_cursor_execute", counter._statement)
+    event.remove(app.db_engine, "commit", counter._commit)
+    return {
+        "label": label,  # type: ignore[dict-item]
+        "messages": len(timings),
+        "per_second": len(timings) / wall,
+        "p50": pct(timings, 50) * 1e3,
+        "p95": pct(timings, 95) * 1e3,
+        "statements": counter.statements / len(timings),
+        "commits": counter.commits / len(timings),
+    }
+
+
+def sanity(app: App, parents: int, prefix: str = "parent") -> list[str]:
+    with app.session_factory() as session:
+        complete = session.scalar(
+            select(func.count())
+            .select_from(ParentProfile)
+            .join(Person)
+            .where(
+                ParentProfile.completed_at.is_not(None), Person.platform_user_id.like(f"{prefix}%")
+            )
+        )
+        unsent = session.scalar(
+            select(func.count()).where(OutboxMessage.status != OutboxStatus.SENT)
+        )
+    problems = [f"{complete} of {parents} profiles complete"] if complete != parents else []
+    return problems + ([f"{unsent} outbox rows not sent"] if unsent else [])
+
+
+def idle_poll(app: App, rounds: int = 200) -> float:
+    """ms for one claim round that finds nothing to send."""
+    clock, token = SystemClock(), outbox.new_token()
+    start = time.perf_counter()
+    for _ in range(rounds):
+        with app.session_factory() as session:
+            assert outbox.claim_due(session, ["console"], clock, token) == []
+    return (time.perf_counter() - start) / rounds * 1e3
+
+
+def run_database(name: str, url_for: Any, args: argparse.Namespace, settings: Settings) -> int:
+    print(f"\n== {name}")
+    transport = NullTransport()
+    results: list[dict[str, float]] = []
+    problems: list[str] = []
+    with fresh_app(url_for("a"), settings, transport) as app:
+        results.append(per_message(app, args.parents, "fresh database", settings))
+        problems += sanity(app, args.parents)
+        floor = measure_floor(app.db_engine)
+    with fresh_app(url_for("b"), settings, transport) as app:
+        store_parents(app, args.stored, "stored")
+        results.append(per_message(app, args.parents, f"{args.stored:,} parents stored", settings))
+        problems += sanity(app, args.parents)
+        ids = store_parents(app, 5000, "bcast")
+        with app.session_factory.begin() as session:
+            people = list(session.scalars(select(Person).where(Person.id.in_(ids))))
+            start = time.perf_counter()
+            queued = broadcast.queue_to_people(
+                session, people, app.translator, app.clock, "room.welcome_group", key="bench:1"
+            )
+        queue_s = time.perf_counter() - start
+    with fresh_app(url_for("c"), settings, transport) as app:
+        idle_empty = idle_poll(app)
+        load = time.perf_counter()
+        store_sent_rows(app, args.sent_rows)
+        load = time.perf_counter() - load
+        idle_full = idle_poll(app)
+        results.append(
+            per_message(app, args.parents, f"{args.sent_rows:,} sent rows kept", settings)
+        )
+        problems += sanity(app, args.parents)
+    floor50 = pct(floor, 50) * 1e3
+    print(f"floor p50 (INSERT+COMMIT, {FLOOR_OPS}x): {floor50:.3f} ms")
+    header = f"{'case':<28}{'msgs':>7}{'msg/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+    print(header + f"{'x floor':>9}{'stmts':>7}{'commits':>8}")
+    for r in results:
+        print(
+            f"{r['label']:<28}{r['messages']:>7.0f}{r['per_second']:>9.1f}{r['p50']:>9.2f}"
+            f"{r['p95']:>9.2f}{r['p50'] / floor50:>9.1f}{r['statements']:>7.1f}{r['commits']:>8.2f}"
+        )
+    base = results[0]["p50"]
+    for r in results[1:]:
+        print(f"p50 {r['label']} vs fresh: {(r['p50'] / base - 1) * 100:+.0f}%")
+    print(f"broadcast: {queued} rows for 5,000 parents in {len(LOCALES)} languages in "
+          f"{queue_s:.2f} s = {queued / queue_s:,.0f} rows/s")  # fmt: skip
+    print(f"idle outbox poll: {idle_empty:.2f} ms empty, {idle_full:.2f} ms with "
+          f"{args.sent_rows:,} sent rows (loaded in {load:.0f} s)")  # fmt: skip
     print("sanity: " + ("; ".join(problems) if problems else "ok, all profiles complete, all sent"))
     return 1 if problems else 0
 
@@ -147,19 +306,42 @@ async def run(parents: int, url: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.engine", description=__doc__)
     parser.add_argument("--parents", type=int, default=300)
+    parser.add_argument("--stored", type=int, default=30_000)
+    parser.add_argument("--sent-rows", type=int, default=1_000_000)
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--db", type=Path, help="SQLite file to create (must not exist)")
-    where.add_argument("--postgres", metavar="URL", help="an empty PostgreSQL database")
+    where.add_argument("--postgres", metavar="URL", help="a server to create databases on")
+    where.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args(argv)
     logging.getLogger("bot").setLevel(logging.WARNING)
-    if args.postgres:
-        return asyncio.run(run(args.parents, args.postgres))
-    if args.db is not None:
-        if args.db.exists():
-            parser.error(f"{args.db} exists; give a fresh path")
-        return asyncio.run(run(args.parents, f"sqlite:///{args.db.resolve()}"))
+    settings = load_settings(environ={})
+    status = 0
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
-        return asyncio.run(run(args.parents, f"sqlite:///{Path(tmp) / 'bench.db'}"))
+        status |= run_database(
+            "SQLite (WAL, synchronous=FULL)",
+            lambda n: f"sqlite:///{Path(tmp) / f'{n}.db'}",
+            args,
+            settings,
+        )
+        if args.no_postgres:
+            return status
+        if args.postgres:
+            from tests.support.postgres import PostgresServer
+
+            server = PostgresServer(args.postgres)  # external: never stopped by us
+        else:
+            from tests.support.postgres import start_postgres
+
+            server = start_postgres(Path(tmp) / "pg")
+        try:
+            status |= run_database(
+                "PostgreSQL (throwaway server, fsync off)" if not args.postgres else "PostgreSQL",
+                lambda n: server.create_database(f"bench_{n}_{time.time_ns() % 10**9}"),
+                args,
+                settings,
+            )
+        finally:
+            server.stop()
+    return status
 
 
 if __name__ == "__main__":

@@ -218,7 +218,7 @@ class OutboxMessage(Base):
             sqlite_where=OPEN_ROWS,
             postgresql_where=OPEN_ROWS,
         ),
-        Index("ix_outbox_message_remote", "platform", "remote_id"),
+        Index("ix_outbox_message_remote", "remote_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, text, tuple_, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from community.actions import Action
@@ -91,14 +91,20 @@ def _new_keys(session: Session, items: Sequence[Outgoing], clock: Clock) -> set[
 
 
 def _open_chats(session: Session, chats: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    if not chats:
-        return set()
-    rows = session.execute(
-        select(_T.c.platform, _T.c.chat_id)
-        .where(_OPEN, tuple_(_T.c.platform, _T.c.chat_id).in_(list(chats)))
-        .distinct()
-    )
-    return {(platform, chat_id) for platform, chat_id in rows}
+    """The chats among `chats` that still have an open row (checked one by one: an event
+    rarely speaks to more than a few chats, and each check is one partial-index lookup)."""
+    busy: set[tuple[str, str]] = set()
+    for platform, chat_id in chats:
+        if session.execute(_OPEN_CHAT, {"platform": platform, "chat_id": chat_id}).first():
+            busy.add((platform, chat_id))
+    return busy
+
+
+_OPEN_CHAT = (
+    select(_T.c.id)
+    .where(_OPEN, _T.c.platform == bindparam("platform"), _T.c.chat_id == bindparam("chat_id"))
+    .limit(1)
+)
 
 
 def enqueue(
@@ -112,12 +118,27 @@ def enqueue(
     """Queue `items` in order, in the caller's transaction (items whose key was queued before
     are skipped). With `claim_for`, rows for chats with nothing older still open are queued
     already claimed by that token and returned, to be delivered right after the commit."""
+    return _insert(session, items, clock, claim_for, available_at)[1]
+
+
+def enqueue_all(session: Session, items: Sequence[Outgoing], clock: Clock) -> int:
+    """Queue `items` for the senders; returns how many were new (not queued before)."""
+    return _insert(session, items, clock, None, None)[0]
+
+
+def _insert(
+    session: Session,
+    items: Sequence[Outgoing],
+    clock: Clock,
+    claim_for: str | None,
+    available_at: datetime | None,
+) -> tuple[int, list[Claimed]]:
     if not items:
-        return []
+        return 0, []
     fresh = _new_keys(session, items, clock)
     items = [item for item in items if item.key is None or item.key in fresh]
     if not items:
-        return []
+        return 0, []
     now = clock.now()
     busy: set[tuple[str, str]] = set()
     if claim_for is not None:
@@ -141,10 +162,13 @@ def enqueue(
                 "created_at": now,
             }
         )
-    ids = session.scalars(
-        insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows
-    ).all()
-    return [
+    # Core inserts on the table: the ORM's unit of work is not needed for rows nobody reads.
+    if claim_for is None:
+        session.execute(insert(_T), rows)
+        return len(rows), []
+    ids = session.execute(insert(_T).returning(_T.c.id, sort_by_parameter_order=True), rows)
+    ids = [row_id for (row_id,) in ids]
+    return len(rows), [
         Claimed(row_id, r["platform"], r["chat_id"], r["kind"], r["payload"], r["person_id"], tok)
         for row_id, r in zip(ids, rows, strict=True)
         if (tok := r["claimed_by"]) is not None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import Session, joinedload
 
 from community.clock import Clock
 from community.models import Community, ParentProfile, Person, Role
@@ -11,10 +11,16 @@ from community.models import Community, ParentProfile, Person, Role
 AGE_BANDS: tuple[str, ...] = ("0-2", "2-4", "4-6", "6-12")
 
 
+_FIND = (
+    select(Person)
+    # Every handler reads the profile and the community: one query instead of three.
+    .options(joinedload(Person.profile), joinedload(Person.community))
+    .where(Person.platform == bindparam("platform"), Person.platform_user_id == bindparam("user"))
+)
+
+
 def find(session: Session, platform: str, user_id: str) -> Person | None:
-    return session.scalar(
-        select(Person).where(Person.platform == platform, Person.platform_user_id == user_id)
-    )
+    return session.scalar(_FIND, {"platform": platform, "user": user_id})
 
 
 def create(

@@ -69,7 +69,7 @@ def upgrade() -> None:
             sqlite_where=OPEN_ROWS,
             postgresql_where=OPEN_ROWS,
         )
-        batch_op.create_index("ix_outbox_message_remote", ["platform", "remote_id"], unique=False)
+        batch_op.create_index("ix_outbox_message_remote", ["remote_id"], unique=False)
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.alter_column("kind", server_default=None)
     with op.batch_alter_table("conversation", schema=None) as batch_op:
