@@ -21,4 +21,7 @@ USER ouderkring
 VOLUME ["/data"]
 WORKDIR /data
 ENTRYPOINT ["ouderkring"]
-CMD ["run"]
+# `docker run -it -v ouderkring-data:/data ouderkring` sets up the schema in /data and chats with
+# the shipped demo community (Arnhem) in the console. `run` needs a chat platform adapter, which
+# this version does not have yet; other commands: `docker run ouderkring check-config`, ...
+CMD ["demo"]

@@ -1,16 +1,25 @@
-"""The `ouderkring` command: parses input and calls the app. No logic of its own."""
+"""The `ouderkring` command: parses input and calls the app. No logic of its own, except turning
+the mistakes an installer can fix into one or two plain lines instead of a traceback."""
 
 from __future__ import annotations
 
 import asyncio
+import getpass
 import logging
+import os
 import sys
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from community.db import SchemaOutdated
+
+if TYPE_CHECKING:
+    from config import Settings
 
 app = typer.Typer(
     help="Ouderkring: a chat bot that connects parents to each other and to school.",
@@ -33,14 +42,16 @@ ConfigOption = Annotated[
 ]
 
 
-def _settings(config: Path | None):  # type: ignore[no-untyped-def]
-    from config import ConfigError, load_settings
+# The settings of this run, so that a database error can say which URL and where it was set.
+_SETTINGS: ContextVar[Settings | None] = ContextVar("settings", default=None)
 
-    try:
-        return load_settings(config)
-    except ConfigError as exc:
-        typer.echo(f"Configuration error in {exc.path}, field {exc.field}: {exc.problem}", err=True)
-        raise typer.Exit(2) from None
+
+def _settings(config: Path | None) -> Settings:
+    from config import load_settings
+
+    settings = load_settings(config)
+    _SETTINGS.set(settings)
+    return settings
 
 
 def _console(config: Path | None, migrate: bool) -> None:
@@ -48,11 +59,7 @@ def _console(config: Path | None, migrate: bool) -> None:
     from bot.console import ConsoleTransport, run_console
 
     settings = _settings(config)
-    try:
-        built = build_app(settings, [ConsoleTransport(sys.stdout)], migrate=migrate)
-    except SchemaOutdated as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    built = build_app(settings, [ConsoleTransport(sys.stdout)], migrate=migrate)
     try:
         asyncio.run(run_console(built, sys.stdin))
     finally:
@@ -68,6 +75,8 @@ def _logging(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # At INFO SQLAlchemy echoes every SQL statement: noise for an installer.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 
 @app.command()
@@ -87,7 +96,7 @@ def console(config: ConfigOption = None) -> None:
 
 @app.command()
 def run(config: ConfigOption = None) -> None:
-    """Run the bot on the chat platforms that are configured (`platforms` in [bot])."""
+    """Run the bot on the chat platforms that are configured (`platforms`)."""
     from bot.app import build_app
 
     settings = _settings(config)
@@ -100,7 +109,7 @@ def run(config: ConfigOption = None) -> None:
         runners.append(lambda built, stop: run_matrix(built, matrix, stop))
     if not runners:
         typer.echo(
-            'No chat platform is configured: set platforms = ["matrix"] in [bot] '
+            'No chat platform is configured: set platforms = ["matrix"] in the config '
             '(see README, "Run on Matrix"), or use `ouderkring console`.',
             err=True,
         )
@@ -167,11 +176,7 @@ def code(
         typer.echo("ROLE must be coordinator or professional.", err=True)
         raise typer.Exit(2)
     settings = _settings(config)
-    try:
-        built = build_app(settings)
-    except SchemaOutdated as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    built = build_app(settings)
     with built.session_factory.begin() as session:
         every = communities.all_communities(session)
         chosen = (
@@ -214,5 +219,131 @@ def db_current(config: ConfigOption = None) -> None:
     engine.dispose()
 
 
+# -- mistakes an installer can fix ------------------------------------------------------------
+
+
+def _url_and_where() -> tuple[URL | None, str]:
+    """The database URL in use (None if it does not parse) and where the installer changes it."""
+    from config.settings import ENV_DATABASE_URL
+
+    settings = _SETTINGS.get()
+    if os.environ.get(ENV_DATABASE_URL):
+        where = f"the environment variable {ENV_DATABASE_URL}"
+    elif settings is not None:
+        where = f"[database].url in {settings.source}"
+    else:
+        where = "[database].url in the config file"
+    if settings is None:
+        return None, where
+    try:
+        return make_url(settings.database_url), where
+    except (ArgumentError, ValueError):
+        return None, where
+
+
+def _sqlite_problem(url: URL, where: str) -> str:
+    name = url.database or ""
+    if url.query.get("uri") == "true" and name.startswith("file:"):
+        name = name.removeprefix("file:")  # SQLite's URI form, e.g. for mode=ro
+    path = Path(name).expanduser().absolute()
+    folder = path.parent
+    if not folder.is_dir():
+        return (
+            f"The folder {folder} of the SQLite database does not exist.\n"
+            f"Create it (mkdir -p {folder}) or change {where}."
+        )
+    if path.is_dir():
+        return f"The SQLite database {path} is a folder.\nChange {where} to a file name."
+    return (
+        f"The SQLite database {path} cannot be opened for writing (read-only file or folder).\n"
+        f"Let the user {getpass.getuser()} write the file and its folder {folder} "
+        f"(SQLite writes -wal and -shm files next to it), or change {where}."
+    )
+
+
+def _database_problem(exc: DBAPIError) -> str | None:
+    """What is wrong with the database or the way to it; None for what looks like a bug."""
+    url, where = _url_and_where()
+    driver_message = str(exc.orig).strip()
+    first_line = driver_message.splitlines()[0] if driver_message else type(exc.orig).__name__
+    if url is not None and url.get_backend_name() == "sqlite":
+        if "unable to open" in driver_message or "readonly" in driver_message:
+            return _sqlite_problem(url, where)
+        if "not a database" in driver_message:
+            return f"{url.database} is not an SQLite database file.\nChange {where}."
+        if "locked" in driver_message or "disk" in driver_message:
+            return f"The SQLite database cannot be used: {first_line}.\nCheck {where}."
+        return None  # e.g. an SQL syntax error: a bug, worth its traceback
+    if not isinstance(exc, OperationalError):
+        return None  # PostgreSQL's other errors come from a statement: a bug
+    shown = url.render_as_string(hide_password=True) if url is not None else "the database"
+    server = f"{url.host or 'localhost'}:{url.port or 5432}" if url is not None else "the server"
+    if "password authentication failed" in driver_message or "no password supplied" in (
+        driver_message
+    ):
+        return (
+            f"PostgreSQL at {server} refused the user name or password of {shown}.\n"
+            f"Check the user and password in {where}."
+        )
+    if "does not exist" in driver_message:
+        # psycopg says which: 'database "x" does not exist' or 'role "x" does not exist'.
+        return (
+            f"PostgreSQL at {server}: {_after_fatal(first_line)}.\n"
+            f"Create it on the server, or correct {where}."
+        )
+    if "connection failed" in driver_message or "timeout" in driver_message:
+        return (
+            f"Cannot reach PostgreSQL at {server}: is the server running and does it accept "
+            f"connections there?\nStart it, or correct the host and port in {where}."
+        )
+    return f"The database {shown} cannot be used: {first_line}.\nCheck {where}."
+
+
+def _after_fatal(line: str) -> str:
+    """psycopg's 'connection failed: connection to server at ... failed: FATAL:  x' -> 'x'."""
+    return line.rsplit("FATAL:", 1)[-1].strip()
+
+
+def _explain(exc: Exception) -> tuple[str, int] | None:
+    """The message and exit code for a mistake an installer can fix; None for a bug."""
+    from config import ConfigError
+
+    if isinstance(exc, ConfigError):
+        return exc.describe(), 2
+    if isinstance(exc, SchemaOutdated):
+        return str(exc), 1
+    if isinstance(exc, DBAPIError):
+        problem = _database_problem(exc)
+        return None if problem is None else (problem, 1)
+    if isinstance(exc, ArgumentError):
+        return f"The database URL is not valid.\nCorrect {_url_and_where()[1]}.", 2
+    if isinstance(exc, ModuleNotFoundError) and exc.name in ("psycopg", "psycopg2"):
+        return (
+            "The PostgreSQL driver (psycopg) is not installed.\n"
+            "Install the postgres extra: pip install 'ouderkring[postgres]' "
+            "(in a checkout: pip install -e '.[postgres]').",
+            1,
+        )
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename} is a folder where a file was expected.", 1
+    if isinstance(exc, PermissionError):
+        return (
+            f"Permission denied: {exc.filename}.\n"
+            f"Let the user {getpass.getuser()} read (and for the database, write) it.",
+            1,
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return "Input is not UTF-8 text: save it as UTF-8 and try again.", 1
+    return None
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:
+        explained = _explain(exc)
+        if explained is None:
+            raise  # a bug: the traceback helps whoever reports it
+        message, code = explained
+        typer.echo(message, err=True)
+        raise SystemExit(code) from None

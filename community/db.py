@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -19,10 +21,42 @@ class SchemaOutdated(Exception):
     """The database is not at the newest migration; the app must not start on it."""
 
 
+class _NoResultRows(logging.Filter):
+    """Drops the result rows that SQLAlchemy's debug echo logs: they hold user ids and answers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
+def _keep_rows_out_of_logs() -> None:
+    logger = logging.getLogger("sqlalchemy.engine.Engine")
+    if not any(isinstance(existing, _NoResultRows) for existing in logger.filters):
+        logger.addFilter(_NoResultRows())
+
+
+def _without_detail(error: BaseException) -> None:
+    """Drop PostgreSQL's DETAIL lines from an error's message, in place."""
+    if error.args and isinstance(error.args[0], str) and "DETAIL:" in error.args[0]:
+        kept = [line for line in error.args[0].splitlines() if not line.startswith("DETAIL:")]
+        error.args = ("\n".join(kept), *error.args[1:])
+
+
+def _hide_row_values(context: ExceptionContext) -> None:
+    # PostgreSQL's DETAIL repeats the values of the failing row ("Key (platform_user_id)=(anna)
+    # already exists", "Failing row contains (...)"): hide_parameters does not cover it.
+    _without_detail(context.original_exception)
+    if context.sqlalchemy_exception is not None:
+        _without_detail(context.sqlalchemy_exception)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # SQL parameters are user ids and texts: keep them out of error messages and echo logs.
+    kwargs.setdefault("hide_parameters", True)
+    _keep_rows_out_of_logs()
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
+        event.listen(engine, "handle_error", _hide_row_values)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -44,7 +78,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "handle_error", _hide_row_values)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -18,13 +18,13 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from config.locales import FALLBACK_LOCALE, LOCALES
+
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
 
-# The languages this release ships, in the order the language buttons show them. A language is
-# only listed here once its catalog is complete (a test checks this).
-SHIPPED_LOCALES: tuple[str, ...] = ("nl", "en")
-FALLBACK_LOCALE = "en"
+# The languages this release ships, in button order; the one list lives in config.locales.
+SHIPPED_LOCALES: tuple[str, ...] = LOCALES
 
 FSI, PDI = "\u2068", "\u2069"
 

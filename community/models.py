@@ -182,15 +182,25 @@ class Room(Base):
 
 
 class Conversation(Base):
-    """Where a person is in a dialogue, so that a restart resumes at the same step."""
+    """Where someone is in a dialogue, so that a restart resumes at the same step.
 
-    __tablename__ = "conversation"
+    Keyed by the platform user, not the person: before a parent consents nothing else is stored
+    about them, only this (their chosen language and the open question). Such a row without a
+    person is erased after a day of silence. After /cancel or an erasure only the language is
+    kept here, so the next thing the bot says is in the language the person chose."""
 
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    __tablename__ = "dialogue_state"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # The private chat with them: what was sent there is erased with them, also before consent.
+    chat_id: Mapped[str | None] = mapped_column(String(255))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
     )
-    flow: Mapped[str] = mapped_column(String(40))
-    step: Mapped[str] = mapped_column(String(40))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    flow: Mapped[str | None] = mapped_column(String(40))
+    step: Mapped[str | None] = mapped_column(String(40))
     # Changes each time a question is asked anew; its buttons carry it, so a press on a button
     # of an earlier question is recognised as old instead of answering the current one.
     token: Mapped[str] = mapped_column(String(12), default="")
@@ -219,6 +229,8 @@ class OutboxMessage(Base):
             postgresql_where=OPEN_ROWS,
         ),
         Index("ix_outbox_message_remote", "remote_id"),
+        # Erasing someone also erases what was sent to their chat before they were stored.
+        Index("ix_outbox_message_chat", "platform", "chat_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from config.locales import LOCALES
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 EXAMPLE_CONFIG = PACKAGE_DIR / "ouderkring.example.toml"
 
@@ -27,16 +33,31 @@ _CODE = re.compile(r"^[A-Za-z0-9]{4,32}$")
 _PC4 = re.compile(r"^[1-9][0-9]{3}$")
 _IDENTITY = re.compile(r"^[a-z]+:.+$")
 _SECRET_KEYS = {"token", "access_token", "password", "secret", "bot_token"}
+_MAX_NAME = 120  # the length of the name columns in the database
+# The database drivers Ouderkring installs: SQLite's is built in, psycopg comes with [postgres].
+_DRIVERS = {"sqlite": "sqlite", "sqlite+pysqlite": "sqlite", "postgresql+psycopg": "postgresql"}
+# Where a ConfigError about an environment variable points instead of a file.
+ENVIRONMENT = "(environment)"
+# The field of a ConfigError about the file as a whole.
+FILE = "(file)"
 
 
 class ConfigError(Exception):
-    """A configuration problem, told as file, field and what is wrong."""
+    """A configuration problem, told as file (or environment variable), field and what is wrong."""
 
     def __init__(self, path: Path | str, field_name: str, problem: str) -> None:
         self.path = str(path)
         self.field = field_name
         self.problem = problem
         super().__init__(f"{path}: {field_name}: {problem}")
+
+    def describe(self) -> str:
+        """One line for the person installing the bot."""
+        if self.path == ENVIRONMENT:
+            return f"Configuration error in environment variable {self.field}: {self.problem}"
+        if self.field == FILE:
+            return f"Configuration error in {self.path}: {self.problem}"
+        return f"Configuration error in {self.path}, field {self.field}: {self.problem}"
 
 
 @dataclass(frozen=True)
@@ -130,14 +151,70 @@ class _Reader:
                 raise self.fail(key, f"unknown setting (allowed: {', '.join(sorted(allowed))})")
 
 
-def _read_toml(path: Path, field_name: str = "(file)") -> dict[str, Any]:
+def _read_toml(path: Path, field_name: str = FILE) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            data = tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError(path, field_name, "file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(path, field_name, "is a folder: give the path of a .toml file") from None
+    except PermissionError:
+        raise ConfigError(
+            path, field_name, "cannot be read (permission denied): check its owner and mode"
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, field_name, "is not UTF-8 text: save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, field_name, f"not valid TOML ({exc})") from None
+    if not data:
+        raise ConfigError(
+            path, field_name, "is empty: start from a copy of config/ouderkring.example.toml"
+        )
+    return data
+
+
+def _text(reader: _Reader, key: str) -> str:
+    value: str = reader.get(key, str, required=True)
+    if not value.strip() or len(value) > _MAX_NAME:
+        raise reader.fail(key, f"must be 1 to {_MAX_NAME} characters")
+    return value
+
+
+def _home_languages(reader: _Reader) -> tuple[str, ...]:
+    """Language codes that CLDR names, so each gets a button label in every shipped language."""
+    languages = _str_list(reader, "home_languages")
+    if not languages:
+        raise reader.fail("home_languages", "needs at least 1 language code, such as 'nl'")
+    known = Locale("en").languages
+    seen: set[str] = set()
+    for index, code in enumerate(languages):
+        field_name = f"{reader.name('home_languages')}[{index}]"
+        if code not in known:
+            raise ConfigError(
+                reader.path, field_name, f"{code!r} is not a language code that Babel/CLDR knows"
+            )
+        if code in seen:
+            raise ConfigError(reader.path, field_name, f"{code!r} is listed twice")
+        seen.add(code)
+    return languages
+
+
+def _database_url(raw: str, path: Path | str, field_name: str) -> str:
+    """Check a database URL without ever repeating it: it may hold a password."""
+    example = "such as sqlite:///ouderkring.db or postgresql+psycopg://user@host/db"
+    try:
+        url: URL = make_url(raw)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise ConfigError(path, field_name, f"is not a database URL ({example})") from None
+    if url.drivername not in _DRIVERS:
+        hint = (
+            "write postgresql+psycopg://... (the driver of the [postgres] extra)"
+            if url.get_backend_name() == "postgresql"
+            else f"use SQLite or PostgreSQL ({example})"
+        )
+        raise ConfigError(path, field_name, f"database {url.drivername!r} is not supported: {hint}")
+    return raw
 
 
 def _str_list(reader: _Reader, key: str, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
@@ -172,22 +249,30 @@ def load_community(path: Path, known_locales: tuple[str, ...]) -> CommunitySpec:
         raise reader.fail(
             "default_locale", f"{locale!r} is not shipped ({', '.join(known_locales)})"
         )
-    languages = _str_list(reader, "home_languages", re.compile(r"^[a-z]{2,3}$"))
+    languages = _home_languages(reader)
     raw_hoods = reader.get("neighbourhoods", list, required=True)
     if not raw_hoods:
         raise reader.fail("neighbourhoods", "needs at least 1 neighbourhood")
     hoods: list[NeighbourhoodSpec] = []
+    seen_names: dict[str, int] = {}
     seen_areas: dict[str, str] = {}
     for index, raw in enumerate(raw_hoods):
         if not isinstance(raw, dict):
             raise reader.fail(f"neighbourhoods[{index}]", "must be a table")
         hood = _Reader(path, raw, f"neighbourhoods[{index}].")
         hood.check_unknown({"name", "postcode_areas", "centre"})
-        name = hood.get("name", str, required=True)
+        name = _text(hood, "name")
+        if name in seen_names:
+            raise hood.fail("name", f"{name!r} is already neighbourhoods[{seen_names[name]}]")
+        seen_names[name] = index
         areas = _str_list(hood, "postcode_areas", _PC4)
-        for area in areas:
+        if not areas:
+            raise hood.fail("postcode_areas", "needs at least 1 postcode area, such as '6825'")
+        for area_index, area in enumerate(areas):
             if area in seen_areas:
-                raise hood.fail("postcode_areas", f"{area} is already in {seen_areas[area]}")
+                raise hood.fail(
+                    f"postcode_areas[{area_index}]", f"{area} is already in {seen_areas[area]}"
+                )
             seen_areas[area] = name
         centre = hood.get("centre", list, required=True)
         if len(centre) != 2 or not all(isinstance(v, int | float) for v in centre):
@@ -198,8 +283,8 @@ def load_community(path: Path, known_locales: tuple[str, ...]) -> CommunitySpec:
         hoods.append(NeighbourhoodSpec(name, areas, (lat, lon)))
     return CommunitySpec(
         slug=slug,
-        name=reader.get("name", str, required=True),
-        city=reader.get("city", str, required=True),
+        name=_text(reader, "name"),
+        city=_text(reader, "city"),
         invite_code=code.upper(),
         default_locale=locale,
         home_languages=languages,
@@ -210,13 +295,13 @@ def load_community(path: Path, known_locales: tuple[str, ...]) -> CommunitySpec:
 def load_settings(
     path: Path | str | None = None,
     environ: dict[str, str] | None = None,
-    known_locales: tuple[str, ...] = ("nl", "en"),
+    known_locales: tuple[str, ...] = LOCALES,
 ) -> Settings:
     """Read the config file (argument, else $OUDERKRING_CONFIG, else the shipped example)."""
     env = dict(os.environ if environ is None else environ)
     config_path = Path(path or env.get(ENV_CONFIG) or EXAMPLE_CONFIG).resolve()
     reader = _Reader(config_path, _read_toml(config_path))
-    reader.check_unknown({"bot", "database", "communities", "matrix"})
+    reader.check_unknown({"bot", "database", "communities", "platforms", "matrix"})
 
     bot = reader.table("bot")
     bot.check_unknown(
@@ -226,7 +311,6 @@ def load_settings(
             "role_code_days",
             "outbox_max_attempts",
             "sent_retention_days",
-            "platforms",
         }
     )
     default_locale = bot.get("default_locale", str, "nl")
@@ -248,25 +332,45 @@ def load_settings(
 
     database = reader.table("database")
     database.check_unknown({"url"})
-    url = env.get(ENV_DATABASE_URL) or database.get("url", str, "sqlite:///ouderkring.db")
-    if "://" not in url:
-        raise database.fail("url", "must be a database URL such as sqlite:///ouderkring.db")
+    file_url = _database_url(
+        database.get("url", str, "sqlite:///ouderkring.db"), config_path, database.name("url")
+    )
+    file_parsed = make_url(file_url)
+    if file_parsed.password is not None or "password" in file_parsed.query:
+        raise database.fail(
+            "url",
+            f"secrets belong in environment variables, not in the file: "
+            f"put the whole URL in {ENV_DATABASE_URL}",
+        )
+    # The environment wins, and a mistake there is blamed on the variable, not on the file.
+    env_url = env.get(ENV_DATABASE_URL)
+    url = _database_url(env_url, ENVIRONMENT, ENV_DATABASE_URL) if env_url else file_url
 
     communities = reader.get("communities", list, [])
+    if not communities:
+        raise reader.fail(
+            "communities", 'needs at least 1 community file, such as communities = ["arnhem.toml"]'
+        )
     specs: list[CommunitySpec] = []
     for index, item in enumerate(communities):
         if not isinstance(item, str):
             raise reader.fail(f"communities[{index}]", "must be a file path (string)")
-        specs.append(load_community(config_path.parent / item, known_locales))
+        community_path = config_path.parent / item
+        if not community_path.exists():
+            # Blamed on the entry in this file: that is where a wrong name is corrected.
+            raise reader.fail(f"communities[{index}]", f"file {community_path} not found")
+        specs.append(load_community(community_path, known_locales))
     slugs = [spec.slug for spec in specs]
     codes = [spec.invite_code for spec in specs]
     if len(set(slugs)) != len(slugs) or len(set(codes)) != len(codes):
         raise reader.fail("communities", "two communities share a slug or an invite code")
 
-    platforms = _str_list(bot, "platforms") if "platforms" in bot.data else ()
+    platforms = _str_list(reader, "platforms") if "platforms" in reader.data else ()
     for index, name in enumerate(platforms):
         if name not in PLATFORMS:
-            raise bot.fail(f"platforms[{index}]", f"{name!r} is not one of {', '.join(PLATFORMS)}")
+            raise reader.fail(
+                f"platforms[{index}]", f"{name!r} is not one of {', '.join(PLATFORMS)}"
+            )
     matrix = _load_matrix(reader, "matrix" in platforms, env)
 
     return Settings(

@@ -22,6 +22,7 @@ class Command:
     name: str
     handler: Handler
     roles: frozenset[Role] | None  # None: everyone, also people who have not joined yet
+    help_by_role: tuple[tuple[Role, str], ...] = ()  # a role that may do less is told so
 
     def allowed(self, role: Role) -> bool:
         return self.roles is None or role in self.roles
@@ -30,19 +31,34 @@ class Command:
     def help_id(self) -> str:
         return f"help.cmd.{self.name}"
 
+    def help_for(self, role: Role) -> str:
+        return dict(self.help_by_role).get(role, self.help_id)
+
 
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, roles: frozenset[Role] | None = REGISTERED) -> Callable[[Handler], Handler]:
+def command(
+    name: str,
+    roles: frozenset[Role] | None = REGISTERED,
+    help_by_role: dict[Role, str] | None = None,
+) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         if name in COMMANDS:
             raise ValueError(f"two commands named /{name}")
-        COMMANDS[name] = Command(name, handler, roles)
+        COMMANDS[name] = Command(name, handler, roles, tuple((help_by_role or {}).items()))
         return handler
 
     return register
 
 
+# Only for people who have not joined: /help of someone who has does not offer it.
+JOINING_ONLY = {"start"}
+
+
 def visible_to(role: Role) -> list[Command]:
-    return [cmd for cmd in COMMANDS.values() if cmd.allowed(role)]
+    return [
+        cmd
+        for cmd in COMMANDS.values()
+        if cmd.allowed(role) and not (role is not Role.GUEST and cmd.name in JOINING_ONLY)
+    ]

@@ -49,8 +49,7 @@ class Context:
     others: list[Outgoing] = field(default_factory=list)  # to other people and rooms
     erased: bool = False
     handled_press: bool = False  # the handler already updated the pressed message
-    _state: Conversation | None = None
-    _state_loaded: bool = False
+    _row: Conversation | None = None  # the dialogue state, loaded by the engine
 
     # -- who is talking -------------------------------------------------------------------------
     @property
@@ -60,19 +59,23 @@ class Context:
         return self.person.role if self.person is not None else Role.GUEST
 
     def ensure_person(self, role: Role = Role.GUEST) -> Person:
-        """The person talking, stored now if this is their first message that needs it."""
+        """The person talking, stored now (with the language they chose) if they were not."""
         if self.person is None:
             incoming = self.incoming
+            chosen = self._row.locale if self._row is not None else None
             self.person = self.domain.create_person(
-                incoming.platform, incoming.user_id, incoming.chat_id, role
+                incoming.platform, incoming.user_id, incoming.chat_id, role, chosen
             )
+            if self._row is not None:
+                self.domain.link_person(self._row, self.person)
         return self.person
 
     def erase_person(self) -> None:
-        """Delete the person and all their data; replies still go out, linked to no one."""
+        """Delete the person and all their data; replies still go out, linked to no one. Only
+        the language they chose is kept with the (now empty) dialogue state."""
         self.domain.erase(self.require_person())
-        self.person, self.erased = None, True
-        self._state, self._state_loaded = None, True
+        self.person, self.erased, self._row = None, True, None
+        self.domain.remember_locale(self.incoming.platform, self.incoming.user_id, self.locale)
 
     def require_person(self) -> Person:
         if self.person is None:
@@ -138,6 +141,7 @@ class Context:
         self.locale = locale
         if self.person is not None:
             self.person.locale = locale
+        self.domain.remember_locale(self.incoming.platform, self.incoming.user_id, locale)
 
     # -- telling others -------------------------------------------------------------------------
     def tell(
@@ -169,16 +173,18 @@ class Context:
     # -- dialogue state -------------------------------------------------------------------------
     @property
     def state(self) -> Conversation | None:
-        if not self._state_loaded:
-            self._state = None if self.person is None else self.domain.conversation(self.person)
-            self._state_loaded = True
-        return self._state
+        """The open question, if any."""
+        row = self._row
+        return row if row is not None and row.flow is not None else None
 
     def enter(self, flow: str, step: str, **data: Any) -> Conversation:
         """Go to a question: a new token makes the buttons of every earlier question old."""
-        state = self.domain.enter(self.require_person(), flow, step, data, secrets.token_hex(3))
-        self._state, self._state_loaded = state, True
-        return state
+        incoming = self.incoming
+        self._row = self.domain.enter(
+            incoming.platform, incoming.user_id, self.person, flow, step, data,
+            secrets.token_hex(3), incoming.chat_id if incoming.is_private else None,
+        )  # fmt: skip
+        return self._row
 
     def remember(self, **changes: Any) -> None:
         state = self.state
@@ -186,9 +192,9 @@ class Context:
             self.domain.remember(state, **changes)
 
     def leave(self) -> None:
-        if self.person is not None and self.state is not None:
-            self.domain.leave(self.person)
-        self._state, self._state_loaded = None, True
+        state = self.state
+        if state is not None:
+            self.domain.leave(state)
 
     # -- what this event queues -----------------------------------------------------------------
     def outgoing(self) -> list[Outgoing]:

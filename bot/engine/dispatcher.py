@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.engine.port import Delivery, SendError, Transport
 from community.actions import action_from_row
 from community.clock import Clock
-from community.services import outbox
+from community.services import conversations, outbox
 from community.services.outbox import Claimed
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,9 @@ class Dispatcher:
             sent += await self.deliver(claimed)
 
     def prune(self, retention_days: int) -> int:
-        """Forget delivered messages older than the retention period."""
+        """Forget delivered messages older than the retention period, and people who never
+        consented after a day of silence. Returns how many messages were forgotten."""
+        self._db_sync(conversations.forget_stale_guests, self.clock)
         return int(self._db_sync(outbox.prune_sent, self.clock, retention_days))
 
     async def run(self, interval: float = 1.0, stop: asyncio.Event | None = None) -> None:

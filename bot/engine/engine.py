@@ -98,11 +98,13 @@ class Engine:
         person = domain.find_person(incoming.platform, incoming.user_id)
         if person is not None and person.unreachable_at is not None and incoming.is_private:
             person.unreachable_at = None  # they wrote to us: reachable again
-        locale = self._initial_locale(incoming, person.locale if person else None)
+        row = domain.conversation(incoming.platform, incoming.user_id)
+        chosen = person.locale if person is not None else row.locale if row is not None else None
+        locale = self._initial_locale(incoming, chosen)
         capabilities = self.capabilities.get(incoming.platform, Capabilities())
         return Context(
             incoming, domain, self.settings, self.translator, self.clock, person, locale,
-            capabilities,
+            capabilities, _row=row,
         )  # fmt: skip
 
     def _route(self, ctx: Context) -> None:

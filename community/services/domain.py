@@ -45,18 +45,39 @@ class Domain:
     def person_by_id(self, person_id: int) -> Person | None:
         return self._session.get(Person, person_id)
 
-    def create_person(self, platform: str, user_id: str, chat_id: str, role: Role) -> Person:
-        return people.create(self._session, platform, user_id, chat_id, self.clock, role=role)
+    def create_person(
+        self, platform: str, user_id: str, chat_id: str, role: Role, locale: str | None = None
+    ) -> Person:
+        return people.create(
+            self._session, platform, user_id, chat_id, self.clock, role=role, locale=locale
+        )
 
     def join_as_parent(self, person: Person, community: Community) -> None:
         people.join_as_parent(self._session, person, community)
 
     def erase(self, person: Person) -> None:
+        """Everything about the person goes, dialogue state included."""
+        state = conversations.find(self._session, person.platform, person.platform_user_id)
+        if state is not None:
+            self._session.delete(state)
+            self._session.flush()
+        conversations.forget_chat(self._session, person.platform, person.private_chat_id)
         people.erase(self._session, person)
+
+    def forget_guest(self, platform: str, chat_id: str) -> None:
+        """Someone who said no before being stored: what was sent to them goes too."""
+        conversations.forget_chat(self._session, platform, chat_id)
 
     # -- one-time role codes ---------------------------------------------------------------------
     def find_role_code(self, code: str) -> RoleCode | None:
         return role_codes.find_valid(self._session, code, self.clock)
+
+    def role_code_by_id(self, code_id: int) -> RoleCode | None:
+        """The code, if it is still unused and unexpired."""
+        record = self._session.get(RoleCode, code_id)
+        if record is None or record.used_at is not None or record.expires_at <= self.clock.now():
+            return None
+        return record
 
     def use_role_code(self, record: RoleCode, person: Person) -> None:
         role_codes.use(record, person, self.clock)
@@ -69,19 +90,41 @@ class Domain:
         )
 
     # -- dialogue state ---------------------------------------------------------------------------
-    def conversation(self, person: Person) -> Conversation | None:
-        return conversations.current(self._session, person)
+    def conversation(self, platform: str, user_id: str) -> Conversation | None:
+        return conversations.find(self._session, platform, user_id)
 
     def enter(
-        self, person: Person, flow: str, step: str, data: dict[str, Any], token: str
+        self,
+        platform: str,
+        user_id: str,
+        person: Person | None,
+        flow: str,
+        step: str,
+        data: dict[str, Any],
+        token: str,
+        chat_id: str | None = None,
     ) -> Conversation:
-        return conversations.enter(self._session, person, flow, step, self.clock, data, token)
+        person_id = person.id if person is not None else None
+        return conversations.enter(
+            self._session, platform, user_id, person_id, flow, step, self.clock, data, token,
+            chat_id,
+        )  # fmt: skip
 
     def remember(self, state: Conversation, **changes: Any) -> None:
         conversations.update(state, self.clock, **changes)
 
-    def leave(self, person: Person) -> None:
-        conversations.leave(self._session, person)
+    def leave(self, state: Conversation) -> None:
+        conversations.leave(state, self.clock)
+
+    def remember_locale(self, platform: str, user_id: str, locale: str) -> None:
+        conversations.set_locale(self._session, platform, user_id, locale, self.clock)
+
+    def link_person(self, state: Conversation, person: Person) -> None:
+        state.person_id = person.id
+
+    def drop_profile(self, person: Person) -> None:
+        """What is stored follows the role: a parent who becomes staff keeps no profile."""
+        people.drop_profile(self._session, person)
 
     # -- rooms ------------------------------------------------------------------------------------
     def room(self, platform: str, chat_id: str) -> Room | None:

@@ -9,6 +9,14 @@ from community.clock import Clock
 from community.models import Community, ParentProfile, Person, Role
 
 AGE_BANDS: tuple[str, ...] = ("0-2", "2-4", "4-6", "6-12")
+# A one-time code can only raise a role, never keep it or lower it.
+ROLE_RANK = {
+    Role.GUEST: 0,
+    Role.PARENT: 1,
+    Role.PROFESSIONAL: 2,
+    Role.COORDINATOR: 3,
+    Role.ADMIN: 4,
+}
 
 
 _FIND = (
@@ -67,6 +75,13 @@ def is_settled(person: Person) -> bool:
     if person.role is Role.PARENT:
         return is_onboarded(person)
     return person.role is not Role.GUEST and person.locale is not None
+
+
+def drop_profile(session: Session, person: Person) -> None:
+    if person.profile is not None:
+        session.delete(person.profile)
+        person.profile = None
+        session.flush()
 
 
 def erase(session: Session, person: Person) -> None:

@@ -5,9 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+from tests.support.postgres import ENV_URL, PostgresServer, start_postgres
 
 from community.db import head_revision
 
@@ -15,12 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(
-    args: list[str], tmp_path: Path, stdin: str = "", **env: str
+    args: list[str], tmp_path: Path, stdin: str = "", prelude: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
     environ.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; main()", *args],
+        [sys.executable, "-c", f"{prelude}\nfrom bot.cli import main; main()", *args],
         cwd=tmp_path,
         input=stdin,
         capture_output=True,
@@ -73,3 +81,179 @@ def test_code_command_makes_a_code_that_works_once(tmp_path: Path, role: str) ->
     chat = _run(["console"], tmp_path, f"x: /start {code}\nx: English\ny: /start {code}\n")
     assert f"Welcome! You are now {role} at Ouderkring Arnhem." in chat.stdout
     assert "to y: Die code ken ik niet." in chat.stdout
+
+
+# -- an installer's mistakes: one or two plain lines, never a traceback -------------------------
+
+
+def _refused(result: subprocess.CompletedProcess[str], *needles: str) -> str:
+    """The error output, after checking it is short, plain and says what to do."""
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    banner = "Ouderkring demo."  # what `demo` says before it starts
+    lines = [line for line in result.stderr.strip().splitlines() if not line.startswith(banner)]
+    assert 1 <= len(lines) <= 2, result.stderr
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+    return result.stderr
+
+
+def test_sqlite_folder_missing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/missing/ouderkring.db"
+    result = _run(["db", "upgrade"], tmp_path, OUDERKRING_DATABASE_URL=url)
+    _refused(result, f"{tmp_path}/missing", "does not exist", "mkdir -p", "OUDERKRING_DATABASE_URL")
+    assert result.returncode == 1
+
+
+def test_sqlite_database_is_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    result = _run(["db", "upgrade"], tmp_path, OUDERKRING_DATABASE_URL="sqlite:///data")
+    _refused(result, "is a folder", "OUDERKRING_DATABASE_URL")
+
+
+def test_sqlite_file_is_not_a_database(tmp_path: Path) -> None:
+    (tmp_path / "notes.db").write_text("not a database\n" * 100)
+    result = _run(["db", "upgrade"], tmp_path, OUDERKRING_DATABASE_URL="sqlite:///notes.db")
+    _refused(result, "notes.db is not an SQLite database file", "OUDERKRING_DATABASE_URL")
+
+
+def test_sqlite_database_read_only(tmp_path: Path) -> None:
+    assert _run(["db", "upgrade"], tmp_path).returncode == 0
+    # SQLite's own read-only mode: it works for root too, who ignores file modes.
+    read_only = f"sqlite:///file:{tmp_path}/ouderkring.db?mode=ro&uri=true"
+    result = _run(["demo"], tmp_path, "anna: /start ARNHEM\n", OUDERKRING_DATABASE_URL=read_only)
+    _refused(result, "cannot be opened for writing", f"write the file and its folder {tmp_path}")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in a read-only folder")
+def test_sqlite_folder_read_only(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o555)
+    url = f"sqlite:///{folder}/ouderkring.db"
+    try:
+        result = _run(["db", "upgrade"], tmp_path, OUDERKRING_DATABASE_URL=url)
+    finally:
+        folder.chmod(0o755)
+    _refused(result, "cannot be opened for writing", str(folder))
+
+
+def test_postgresql_down(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://ouderkring:hush@127.0.0.1:1/ouderkring"
+    result = _run(["db", "upgrade"], tmp_path, OUDERKRING_DATABASE_URL=url)
+    error = _refused(result, "Cannot reach PostgreSQL at 127.0.0.1:1", "Start it")
+    assert "hush" not in error
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [({"database": "nowhere"}, 'database "nowhere"'), ({"username": "nobody"}, 'role "nobody"')],
+)
+def test_postgresql_unknown_database_or_role(
+    tmp_path: Path, postgres: PostgresServer, change: dict[str, Any], needle: str
+) -> None:
+    url = make_url(postgres.url).set(**change).render_as_string(hide_password=False)
+    result = _run(["db", "upgrade"], tmp_path, OUDERKRING_DATABASE_URL=url)
+    _refused(result, needle, "does not exist", "OUDERKRING_DATABASE_URL")
+
+
+@pytest.fixture(scope="module")
+def password_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of our own whose user `installer` must give the password `right-password`.
+
+    The shared test server trusts everyone; here pg_hba.conf is rewritten over SQL."""
+    if os.environ.get(ENV_URL):
+        pytest.skip("an external test server: its pg_hba.conf is not ours to change")
+    server = start_postgres(tmp_path_factory.mktemp("pg-password"))
+    admin = make_url(server.url).set(drivername="postgresql")
+    try:
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+            conn.execute("CREATE ROLE installer LOGIN PASSWORD 'right-password'")
+            conn.execute("GRANT ALL ON DATABASE ouderkring TO installer")
+            conn.execute("GRANT ALL ON SCHEMA public TO installer")
+            hba_file = conn.execute("SHOW hba_file").fetchone()[0]  # type: ignore[index]
+            rules = [
+                "host all installer 127.0.0.1/32 scram-sha-256",
+                "host all all 127.0.0.1/32 trust",
+                "local all all trust",
+            ]
+            conn.execute(
+                sql.SQL("COPY (SELECT unnest({}::text[])) TO {}").format(
+                    sql.Literal(rules), sql.Literal(hba_file)
+                )
+            )
+            conn.execute("SELECT pg_reload_conf()")
+        url = admin.set(username="installer")
+        for _ in range(50):  # the reload takes effect in the background
+            try:
+                psycopg.connect(
+                    url.render_as_string(hide_password=False), connect_timeout=5
+                ).close()
+            except psycopg.OperationalError:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.skip("could not make the test server ask for a password")
+        yield url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    finally:
+        server.stop()
+
+
+def test_postgresql_refuses_the_password(tmp_path: Path, password_server: str) -> None:
+    wrong = make_url(password_server).set(password="wrong-password")
+    result = _run(
+        ["db", "upgrade"],
+        tmp_path,
+        OUDERKRING_DATABASE_URL=wrong.render_as_string(hide_password=False),
+    )
+    error = _refused(result, "refused the user name or password", "OUDERKRING_DATABASE_URL")
+    assert "wrong-password" not in error
+    right = make_url(password_server).set(password="right-password")
+    result = _run(
+        ["db", "upgrade"],
+        tmp_path,
+        OUDERKRING_DATABASE_URL=right.render_as_string(hide_password=False),
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_postgresql_driver_not_installed(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://ouderkring@127.0.0.1:1/ouderkring"
+    # As if `pip install ouderkring` without the postgres extra: importing psycopg fails.
+    result = _run(
+        ["db", "upgrade"],
+        tmp_path,
+        prelude="import sys; sys.modules['psycopg'] = None",
+        OUDERKRING_DATABASE_URL=url,
+    )
+    _refused(result, "psycopg", "pip install 'ouderkring[postgres]'")
+
+
+@pytest.mark.parametrize("url", ["nonsense", "postgresql://u:hush@db/x", "mysql://u:hush@db/x"])
+def test_invalid_database_url_blames_the_variable(tmp_path: Path, url: str) -> None:
+    result = _run(["check-config"], tmp_path, OUDERKRING_DATABASE_URL=url)
+    error = _refused(result, "environment variable OUDERKRING_DATABASE_URL")
+    assert result.returncode == 2
+    assert "hush" not in error and ".toml" not in error
+
+
+def test_config_path_is_a_folder(tmp_path: Path) -> None:
+    result = _run(["check-config", "-c", str(tmp_path)], tmp_path)
+    _refused(result, "is a folder", "a .toml file")
+
+
+def test_config_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / "latin1.toml").write_bytes("[bot]\n# Caf\u00e9\n".encode("latin-1"))
+    result = _run(["check-config", "-c", "latin1.toml"], tmp_path)
+    _refused(result, "latin1.toml", "not UTF-8", "save it as UTF-8")
+
+
+def test_config_in_the_environment_is_a_folder(tmp_path: Path) -> None:
+    result = _run(["console"], tmp_path, OUDERKRING_CONFIG=str(tmp_path))
+    _refused(result, "is a folder")
+
+
+def test_check_config_refuses_an_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "empty.toml").write_text("")
+    result = _run(["check-config", "-c", "empty.toml"], tmp_path)
+    _refused(result, "empty.toml: is empty", "ouderkring.example.toml")
+    assert result.returncode == 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from bot.app import build_app
 from community import db
@@ -27,4 +29,28 @@ def test_app_refuses_an_empty_or_outdated_schema(settings: Settings) -> None:
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
     db.check_schema(engine)  # now it is fine
+    engine.dispose()
+
+
+def test_sql_parameters_never_show_in_errors(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    with pytest.raises(DBAPIError) as caught, engine.connect() as connection:
+        connection.execute(text("SELECT * FROM no_such_table WHERE x = :x"), {"x": "anna-secret"})
+    engine.dispose()
+    assert "anna-secret" not in str(caught.value)
+    assert "hidden" in str(caught.value)
+
+
+def test_row_values_never_show_in_errors(database_url: str) -> None:
+    """PostgreSQL repeats the failing row in its DETAIL line; that line is dropped."""
+    engine = db.make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (u VARCHAR(20) UNIQUE, n INTEGER CHECK (n > 0))"))
+        connection.execute(text("INSERT INTO t VALUES ('zwaantje7', 1)"))
+    for values in ({"u": "zwaantje7", "n": 2}, {"u": "merel3", "n": -5}):
+        with pytest.raises(DBAPIError) as caught, engine.begin() as connection:
+            connection.execute(text("INSERT INTO t VALUES (:u, :n)"), values)
+        shown = str(caught.value) + str(caught.value.orig)
+        assert "zwaantje7" not in shown and "merel3" not in shown and "-5" not in shown
+        assert "violates" in shown or "constraint failed" in shown.lower()  # the reason stays
     engine.dispose()

@@ -6,6 +6,7 @@ from bot.engine.commands import REGISTERED, command, visible_to
 from bot.engine.context import Context
 from bot.engine.dialogue import start_flow
 from community.models import Role
+from community.services.people import is_settled
 
 
 @command("help", roles=None)
@@ -14,17 +15,27 @@ def help_(ctx: Context) -> None:
         ctx.say("help.guest")
         return
     lines = [ctx.t("help.intro")]
-    lines += [f"/{cmd.name} – {ctx.t(cmd.help_id)}" for cmd in visible_to(ctx.role)]
+    lines += [f"/{cmd.name} – {ctx.t(cmd.help_for(ctx.role))}" for cmd in visible_to(ctx.role)]
     ctx.say_text("\n".join(lines))
 
 
-@command("cancel", roles=REGISTERED)
+@command("cancel", roles=None)
 def cancel(ctx: Context) -> None:
-    if ctx.state is None:
+    state = ctx.state
+    if state is None:
         ctx.say("cancel.nothing")
         return
+    community_id = state.data.get("community")
     ctx.leave()
-    ctx.say("cancel.done")
+    person = ctx.person
+    if person is None and community_id is not None:
+        # Half-joined and nothing stored: tell them how to begin again.
+        community = ctx.domain.community_by_id(int(community_id))
+        ctx.say("cancel.join_later", code=community.invite_code if community else "")
+    elif person is not None and not is_settled(person):
+        ctx.say("cancel.resume")
+    else:
+        ctx.say("cancel.done")
 
 
 @command("language", roles=REGISTERED)

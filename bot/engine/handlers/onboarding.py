@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from bot.engine.commands import command
 from bot.engine.context import Context
-from bot.engine.dialogue import flow, reprompt, start_flow
+from bot.engine.dialogue import (
+    Outcome,
+    YesNoQuestion,
+    flow,
+    menu_flow,
+    question,
+    reprompt,
+    start_flow,
+)
 from bot.engine.handlers.room_setup import invite_to_rooms
-from community.models import Community, Person, Role
-from community.services.people import is_settled
+from community.models import Community, Person, Role, RoleCode
+from community.services.people import ROLE_RANK, is_settled
 
 # Importing the questions registers them for the flows below.
 from bot.engine.handlers import questions  # noqa: F401  # isort: skip
@@ -26,7 +34,6 @@ def onboarding_done(ctx: Context) -> None:
     person.profile.completed_at = ctx.clock.now()
     ctx.leave()
     ctx.say("done.joined", community=person.community.name if person.community else "")
-    ctx.say("done.next")
     if person.profile.buddy_opt_in:
         ctx.say("done.buddy")
     ctx.say("done.help")
@@ -78,10 +85,17 @@ def _single_community(ctx: Context) -> Community | None:
     return every[0] if len(every) == 1 else None
 
 
+def _role_name(ctx: Context, role: Role) -> str:
+    return ctx.t(f"role.{role.value}")
+
+
 @command("start", roles=None)
 def start(ctx: Context) -> None:
     code = ctx.incoming.args[0] if ctx.incoming.args else None
     person = ctx.person
+    if person is not None and not person.active:
+        person.active = True  # the code from the letter, or plain /start, brings them back
+        ctx.say("start.welcome_back")
     if ctx.role is Role.ADMIN and code is None:
         admin = ctx.ensure_person(Role.ADMIN)
         if admin.locale is None:
@@ -89,26 +103,68 @@ def start(ctx: Context) -> None:
         else:
             ctx.say("start.already")
         return
-    if person is not None and code is None:
-        if not person.active:
-            person.active = True
-            ctx.say("start.welcome_back")
-        if is_settled(person):
+    if code is None:
+        if person is not None and is_settled(person):
             ctx.leave()  # /start is a fresh start: any open question is dropped
             ctx.say("start.already")
-            return
-        if ctx.state is not None:
+        elif ctx.state is not None:
             reprompt(ctx)
-            return
-        if resume_onboarding(ctx):
-            return
-    community = ctx.domain.community_by_code(code) if code else _single_community(ctx)
+        elif person is None or not resume_onboarding(ctx):
+            community = _single_community(ctx)
+            if community is not None:
+                _join_community(ctx, community)
+            else:
+                ctx.say("start.need_code")
+        return
+    community = ctx.domain.community_by_code(code)
     if community is not None:
         _join_community(ctx, community)
         return
-    record = ctx.domain.find_role_code(code) if code else None
+    record = ctx.domain.find_role_code(code)
     if record is None:
-        ctx.say("start.bad_code" if code else "start.need_code")
+        ctx.say("start.bad_code")
+        return
+    _take_role_code(ctx, record)
+
+
+def _join_community(ctx: Context, community: Community) -> None:
+    person, role = ctx.person, ctx.role
+    if role in (Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN):
+        ctx.say("start.staff_code", role=_role_name(ctx, role), community=community.name)
+        return
+    if person is not None:
+        if person.community_id != community.id and is_settled(person):
+            ctx.say("start.other_community")
+        elif is_settled(person):
+            ctx.leave()
+            ctx.say("start.already")
+        elif ctx.state is None or not _in_onboarding(ctx):
+            resume_onboarding(ctx)
+        else:
+            reprompt(ctx)
+        return
+    state = ctx.state
+    if state is not None and _in_onboarding(ctx) and state.data.get("community") == community.id:
+        reprompt(ctx)  # the code again, half-way: go on where they were
+        return
+    # Nothing is stored yet: only the dialogue state knows the community and the language.
+    start_flow(ctx, "onboarding", community=community.id)
+
+
+def _in_onboarding(ctx: Context) -> bool:
+    state = ctx.state
+    return state is not None and state.flow == "onboarding"
+
+
+def _take_role_code(ctx: Context, record: RoleCode) -> None:
+    person, role = ctx.person, ctx.role
+    current = role if person is not None or role is Role.ADMIN else Role.GUEST
+    if ROLE_RANK[record.role] <= ROLE_RANK[current]:
+        # Roles never change sideways or down; the code stays unused for the right person.
+        ctx.say("start.code_not_higher", role=_role_name(ctx, current))
+        return
+    if person is not None and person.role is Role.PARENT:
+        start_flow(ctx, "become_staff", code=record.id, role=record.role.value)
         return
     staff = ctx.ensure_person()
     ctx.leave()
@@ -116,13 +172,33 @@ def start(ctx: Context) -> None:
     start_flow(ctx, "staff")
 
 
-def _join_community(ctx: Context, community: Community) -> None:
-    person = ctx.person
-    if person is not None and is_settled(person):
-        if person.community_id == community.id:
-            ctx.say("start.already")
-        else:
-            ctx.say("start.other_community")
-        return
-    ctx.domain.join_as_parent(ctx.ensure_person(), community)
-    start_flow(ctx, "onboarding")
+menu_flow("become_staff", ("become_staff",))
+
+
+@question
+class BecomeStaff(YesNoQuestion):
+    """A parent with a staff code is asked first: their parent answers are erased."""
+
+    name = "become_staff"
+    ask_id, yes_id, no_id = "start.become_staff.ask", "start.become_staff.yes", "button.no"
+
+    def prompt(self, ctx: Context) -> None:
+        state = ctx.state
+        role = Role(state.data["role"]) if state is not None else Role.PROFESSIONAL
+        ctx.say(self.ask_id, role=_role_name(ctx, role), choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        state = ctx.state
+        record = ctx.domain.role_code_by_id(int(state.data["code"])) if state else None
+        ctx.leave()
+        if key == "no":
+            ctx.say("start.become_staff.kept")
+            return Outcome.DONE
+        if record is None:  # used by someone else, or expired, meanwhile
+            ctx.say("start.bad_code")
+            return Outcome.DONE
+        person = ctx.require_person()
+        ctx.domain.use_role_code(record, person)
+        ctx.domain.drop_profile(person)
+        staff_done(ctx)
+        return Outcome.DONE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel.dates import format_date
 
-from bot.engine.commands import REGISTERED, command
+from bot.engine.commands import command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, flow, menu_flow, question, start_flow
 from bot.engine.handlers.onboarding import resume_onboarding
@@ -79,9 +79,12 @@ def profile(ctx: Context) -> None:
     start_flow(ctx, "profile")
 
 
-@command("mydata", roles=REGISTERED)
+@command("mydata", roles=None)
 def mydata(ctx: Context) -> None:
-    person = ctx.require_person()
+    person = ctx.person
+    if person is None:
+        ctx.say("mydata.nothing")
+        return
     since = format_date(person.created_at.date(), format="long", locale=ctx.locale)
     ctx.say_text(
         "\n".join([ctx.t("mydata.intro"), *_summary(ctx), ctx.t("mydata.since", date=since)])

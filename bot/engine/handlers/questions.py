@@ -6,12 +6,21 @@ from __future__ import annotations
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import MultiSelect, Outcome, Question, YesNoQuestion, question
 from community.i18n import language_name, native_name
-from community.models import ParentProfile
+from community.models import Community, ParentProfile
 from community.postcode import postcode_area
 from community.services import communities
-from community.services.people import AGE_BANDS
+from community.services.people import AGE_BANDS, is_onboarded
 
 POSTCODE_TRIES = 3
+
+
+def _joining(ctx: Context) -> Community | None:
+    """The community a parent is joining: in the dialogue state before they are stored."""
+    if ctx.person is not None and ctx.person.community is not None:
+        return ctx.person.community
+    state = ctx.state
+    community_id = state.data.get("community") if state is not None else None
+    return ctx.domain.community_by_id(int(community_id)) if community_id else None
 
 
 def _profile(ctx: Context) -> ParentProfile:
@@ -44,19 +53,27 @@ class ConsentQuestion(YesNoQuestion):
     ask_id, yes_id, no_id = "consent.ask", "consent.yes", "consent.no"
 
     def enter(self, ctx: Context) -> None:
-        person = ctx.require_person()
-        ctx.say("welcome.hello", community=person.community.name if person.community else "")
+        community = _joining(ctx)
+        ctx.say("welcome.hello", community=community.name if community else "")
         ctx.say("welcome.what")
         ctx.say("welcome.privacy")
         self.prompt(ctx)
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        if key == "yes":
+        community = _joining(ctx)
+        if key == "yes" and community is not None:
+            # Only now is the parent stored: with the language they chose and their consent.
+            person = ctx.ensure_person()
+            ctx.domain.join_as_parent(person, community)
             _profile(ctx).consent_at = ctx.clock.now()
             return Outcome.NEXT
-        # Without consent nothing is kept: the person is erased, the goodbye still goes out.
+        # Without consent nothing is kept but the language, for the goodbye and a next time.
+        ctx.leave()
+        if ctx.person is not None and not is_onboarded(ctx.person):
+            ctx.erase_person()
+        else:
+            ctx.domain.forget_guest(ctx.incoming.platform, ctx.incoming.chat_id)
         ctx.say("consent.declined")
-        ctx.erase_person()
         return Outcome.DONE
 
 

@@ -79,7 +79,7 @@ class CodeCommunity(Question):
         return Outcome.DONE
 
 
-@command("code", roles=STAFF)
+@command("code", roles=STAFF, help_by_role={Role.COORDINATOR: "help.cmd.code_professional"})
 def code(ctx: Context) -> None:
     start_flow(ctx, "code")
 

@@ -1,5 +1,6 @@
 """engine seam: typed outbox actions, claim owners, open-row indexes, idempotency keys that
-outlive pruning, platform state, button tokens, unreachable people, room purpose and relay
+outlive pruning, platform state, dialogue state per platform user (with button tokens),
+unreachable people, room purpose and relay
 
 Revision ID: 0002
 Revises: 0001
@@ -55,6 +56,7 @@ def upgrade() -> None:
         batch_op.drop_constraint("uq_outbox_message_idempotency_key", type_="unique")
         batch_op.drop_column("idempotency_key")
         batch_op.drop_index("ix_outbox_message_chat")
+        batch_op.create_index("ix_outbox_message_chat", ["platform", "chat_id"], unique=False)
         batch_op.create_index(
             "ix_outbox_message_open",
             ["id"],
@@ -72,12 +74,37 @@ def upgrade() -> None:
         batch_op.create_index("ix_outbox_message_remote", ["remote_id"], unique=False)
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.alter_column("kind", server_default=None)
-    with op.batch_alter_table("conversation", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("token", sa.String(length=12), nullable=False, server_default="")
-        )
-    with op.batch_alter_table("conversation", schema=None) as batch_op:
-        batch_op.alter_column("token", server_default=None)
+    op.create_table(
+        "dialogue_state",
+        sa.Column("platform", sa.String(length=20), nullable=False),
+        sa.Column("user_id", sa.String(length=255), nullable=False),
+        sa.Column("chat_id", sa.String(length=255), nullable=True),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("locale", sa.String(length=10), nullable=True),
+        sa.Column("flow", sa.String(length=40), nullable=True),
+        sa.Column("step", sa.String(length=40), nullable=True),
+        sa.Column("token", sa.String(length=12), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_dialogue_state_person_id_person"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("platform", "user_id", name=op.f("pk_dialogue_state")),
+    )
+    op.create_index(
+        op.f("ix_dialogue_state_person_id"), "dialogue_state", ["person_id"], unique=False
+    )
+    op.execute(
+        "INSERT INTO dialogue_state "
+        "(platform, user_id, chat_id, person_id, locale, flow, step, token, data, updated_at) "
+        "SELECT p.platform, p.platform_user_id, p.private_chat_id, p.id, p.locale, c.flow, "
+        "c.step, '', c.data, "
+        "c.updated_at FROM conversation c JOIN person p ON p.id = c.person_id"
+    )
+    op.drop_table("conversation")
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.add_column(sa.Column("unreachable_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("room", schema=None) as batch_op:
@@ -95,10 +122,31 @@ def downgrade() -> None:
         batch_op.drop_column("purpose")
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.drop_column("unreachable_at")
-    with op.batch_alter_table("conversation", schema=None) as batch_op:
-        batch_op.drop_column("token")
+    op.create_table(
+        "conversation",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("flow", sa.String(length=40), nullable=False),
+        sa.Column("step", sa.String(length=40), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_conversation_person_id_person"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("person_id", name=op.f("pk_conversation")),
+    )
+    op.execute(
+        "INSERT INTO conversation (person_id, flow, step, data, updated_at) "
+        "SELECT person_id, flow, step, data, updated_at FROM dialogue_state "
+        "WHERE person_id IS NOT NULL AND flow IS NOT NULL AND step IS NOT NULL"
+    )
+    op.drop_index(op.f("ix_dialogue_state_person_id"), table_name="dialogue_state")
+    op.drop_table("dialogue_state")
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_message_remote")
+        batch_op.drop_index("ix_outbox_message_chat")
         batch_op.drop_index("ix_outbox_message_open_chat")
         batch_op.drop_index("ix_outbox_message_open")
         batch_op.create_index(

@@ -77,7 +77,10 @@ def test_wrong_postcode_gets_an_example_and_after_three_tries_a_skip(chat: Chat,
     chat.say("anna: English")
     chat.say("anna: 1")
     assert chat.say("anna: hello")[0].startswith("That is not a postcode.")
-    assert chat.say("anna: 1234 AB")[0] == "That postcode is not in Arnhem. Please check it."
+    assert (
+        chat.say("anna: 1234 AB")[0]
+        == "This group is for parents in Arnhem. Ask your school which group fits you."
+    )
     sent = chat.messages("anna: 68")
     assert sent[-1].text.startswith("Is it not working? Tap Skip.")
     assert [c.label for c in sent[-1].choices] == ["Skip"]
@@ -93,11 +96,13 @@ def test_declining_consent_keeps_nothing(chat: Chat, app: App) -> None:
     chat.say("anna: /start ARNHEM")
     chat.say("anna: English")
     said = chat.say("anna: No")
-    assert said == ["OK. I did not keep anything. Send /start if you change your mind."]
+    assert said == ["OK. I did not keep your answers. Send /start if you change your mind."]
     assert _person(app, "anna") is None
     with app.session_factory() as session:
         assert session.scalars(select(ParentProfile)).all() == []
-        assert session.scalars(select(Conversation)).all() == []
+        # Only the language stays with the empty dialogue state, for the next reply.
+        (state,) = session.scalars(select(Conversation)).all()
+        assert (state.person_id, state.locale, state.flow, state.data) == (None, "en", None, {})
 
 
 def test_profile_changes_one_answer(chat: Chat, app: App) -> None:

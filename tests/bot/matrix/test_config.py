@@ -11,16 +11,20 @@ from config import ConfigError, load_settings
 TOKEN = {"OUDERKRING_MATRIX_ACCESS_TOKEN": "syt_secret"}
 
 
+DEMO = Path(__file__).resolve().parents[3] / "config" / "demo" / "arnhem.toml"
+
+
 def write(tmp_path: Path, text: str) -> Path:
+    """A config file: the demo community, `platforms` and the tables in `text`."""
     path = tmp_path / "ouderkring.toml"
-    path.write_text(text)
+    path.write_text(f'communities = ["{DEMO}"]\n{text}')
     return path
 
 
 def test_matrix_settings(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        '[bot]\nplatforms = ["matrix"]\n[matrix]\nhomeserver = "https://matrix.example.org/"\n'
+        'platforms = ["matrix"]\n[matrix]\nhomeserver = "https://matrix.example.org/"\n'
         'user_id = "@ouderkring:example.org"\ndevice_id = "OUDERKRING1"\n',
     )
     settings = load_settings(path, environ=TOKEN)
@@ -35,20 +39,20 @@ def test_matrix_settings(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "environ", "field"),
     [
-        ('[bot]\nplatforms = ["matrix"]\n', TOKEN, "matrix"),
-        ('[bot]\nplatforms = ["irc"]\n', TOKEN, "bot.platforms[0]"),
+        ('platforms = ["matrix"]\n', TOKEN, "matrix"),
+        ('platforms = ["irc"]\n', TOKEN, "platforms[0]"),
         (
-            '[bot]\nplatforms = ["matrix"]\n[matrix]\nhomeserver = "matrix.org"\nuser_id = "@a:b"\n',
+            'platforms = ["matrix"]\n[matrix]\nhomeserver = "matrix.org"\nuser_id = "@a:b"\n',
             TOKEN,
             "matrix.homeserver",
         ),
         (
-            '[bot]\nplatforms = ["matrix"]\n[matrix]\nhomeserver = "https://b"\nuser_id = "a"\n',
+            'platforms = ["matrix"]\n[matrix]\nhomeserver = "https://b"\nuser_id = "a"\n',
             TOKEN,
             "matrix.user_id",
         ),
         (
-            '[bot]\nplatforms = ["matrix"]\n[matrix]\nhomeserver = "https://b"\nuser_id = "@a:b"\n',
+            'platforms = ["matrix"]\n[matrix]\nhomeserver = "https://b"\nuser_id = "@a:b"\n',
             {},
             "matrix.access_token",
         ),

@@ -1,0 +1,144 @@
+"""The entry point: `match(candidates, rules, avoid=...)` -> proposals and parents left over."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from math import cos, radians
+
+import networkx as nx
+
+from .graph import available, candidate_graph, full_graph
+from .pool import UNKNOWN, Pool
+from .profiles import Availability, Candidate
+from .results import LeftOver, LeftOverReason, MatchResult, Proposal
+from .rules import Rules
+from .solver import Mate, Point, has_rustworkx, solve
+
+
+@dataclass(frozen=True, slots=True)
+class Effort:
+    """How hard to try. Rounds with at most `exact_up_to` available parents are solved exactly
+    (networkx) on the full graph. Larger ones on a graph of each parent's `per_parent` best
+    pairs, cut into parts of at most `part_size` parents (default: 600 with rustworkx, 80
+    without) that are solved exactly, `passes` times along different lines."""
+
+    exact_up_to: int = 150
+    per_parent: int = 8
+    part_size: int | None = None
+    passes: int = 2
+    use_rustworkx: bool = True
+
+
+_UNAVAILABLE = {
+    Availability.OPTED_OUT: LeftOverReason.OPTED_OUT,
+    Availability.PAUSED: LeftOverReason.PAUSED,
+    Availability.WAITING_FOR_APPROVAL: LeftOverReason.WAITING_FOR_APPROVAL,
+}
+
+
+def match(
+    candidates: Sequence[Candidate],
+    rules: Rules,
+    *,
+    avoid: Collection[frozenset[int]] = (),
+    effort: Effort | None = None,
+) -> MatchResult:
+    """Propose buddy pairs for one round.
+
+    `candidates`: every parent of the community who asked for a buddy, with their availability;
+    `rules`: the community's limits, weights and the current time; `avoid`: pairs of parent ids
+    that were tried, rejected, ended or blocked (they never get an edge).
+
+    Returns proposals (heaviest first) and every candidate without one, with a reason. The same
+    input gives the same output."""
+    effort = effort or Effort()
+    ids = [c.parent_id for c in candidates]
+    if len(set(ids)) != len(ids):
+        raise ValueError("parent ids must be unique")
+
+    pool = Pool(available(candidates, rules), rules, avoid)
+    if pool.n <= effort.exact_up_to:
+        graph = full_graph(pool)
+        mate: Mate = {}
+        for u, v in nx.max_weight_matching(graph, weight="weight"):
+            mate[u], mate[v] = v, u
+    else:
+        graph = candidate_graph(pool, effort.per_parent)
+        fast = effort.use_rustworkx and has_rustworkx()
+        part_size = effort.part_size or (600 if fast else 80)
+        mate = solve(
+            graph,
+            _positions(pool),
+            part_size=part_size,
+            passes=effort.passes,
+            use_rustworkx=effort.use_rustworkx,
+        )
+        _pair_the_rest(pool, mate)
+
+    proposals = []
+    for u, v in mate.items():
+        if u < v:
+            weight = pool.weight(u, v)
+            assert weight is not None  # every edge came from the pool's rules
+            a, b = pool.ids[u], pool.ids[v]
+            language = pool.shared_language(u, v)[0]
+            proposals.append(Proposal(a, b, weight, language, pool.reasons(u, v)))
+    proposals.sort(key=lambda p: (-p.weight, p.a))
+    return MatchResult(proposals, _left_over(candidates, rules, pool, mate))
+
+
+def _positions(pool: Pool) -> dict[int, Point]:
+    """Each parent's place in metres east and north (parents without a place: the middle)."""
+    places = pool.places
+    lat0 = sum(p.lat for p in places) / len(places) if places else 0.0
+    lon0 = sum(p.lon for p in places) / len(places) if places else 0.0
+    scale = 111_195.0 * cos(radians(lat0))
+    xy = [((p.lon - lon0) * scale, (p.lat - lat0) * 111_195.0) for p in places]
+    return {u: xy[p] if p != UNKNOWN else (0.0, 0.0) for u, p in enumerate(pool.place)}
+
+
+def _pair_the_rest(pool: Pool, mate: Mate) -> None:
+    """Left-over parents may have allowed partners the sparse graph did not keep: pair any two
+    free parents who may be paired, best first, so that no two left-over parents could have
+    been a pair."""
+    free = [u for u in range(pool.n) if u not in mate]
+    by_bucket: dict[tuple[str, int], list[int]] = {}
+    for u in free:
+        for lang in pool.links[u]:
+            by_bucket.setdefault((lang, pool.place[u]), []).append(u)
+    options = []
+    for u in free:
+        for lang in pool.links[u]:
+            for place in pool.near.get(pool.place[u], {}):
+                for v in by_bucket.get((lang, place), ()):
+                    if u < v and (weight := pool.weight(u, v)) is not None:
+                        options.append((-weight, u, v))
+    for _, u, v in sorted(options):
+        if u not in mate and v not in mate:
+            mate[u], mate[v] = v, u
+
+
+def _left_over(
+    candidates: Sequence[Candidate], rules: Rules, pool: Pool, mate: Mate
+) -> list[LeftOver]:
+    out = []
+    for c in candidates:
+        if c.availability is not Availability.AVAILABLE:
+            out.append(LeftOver(c.parent_id, _UNAVAILABLE[c.availability]))
+        elif c.place is None and not rules.allow_unknown_place:
+            out.append(LeftOver(c.parent_id, LeftOverReason.NO_PLACE))
+    pooled = {c.parent_id for c in candidates} - {x.parent_id for x in out}
+    assert len(pooled) == pool.n
+    for u in range(pool.n):
+        if u in mate:
+            continue
+        reason = LeftOverReason.NO_LANGUAGE_NEARBY
+        for v in pool.all_partners(u):
+            if pool.weight(u, v) is not None:
+                reason = LeftOverReason.MATCHED_BETTER_ELSEWHERE
+                break
+            reason = LeftOverReason.ONLY_PAST_PAIRS
+        out.append(LeftOver(pool.ids[u], reason))
+    out.sort(key=lambda x: x.parent_id)
+    return out

@@ -1,0 +1,191 @@
+"""Maximum-weight matching on a networkx graph: exact on parts, parts cut along geography.
+
+The exact solver is Edmonds' blossom algorithm: rustworkx's `max_weight_matching` when rustworkx
+is installed (the same algorithm as networkx's, compiled), else networkx's own. Its running time
+grows faster than the square of the number of parents, so a large graph is cut into parts of
+nearby parents (recursive bisection of their map positions), each part is solved exactly, and
+then the parts are cut again along other lines (the map turned by 45, then 22.5 degrees) and each
+new part is re-solved exactly with the pairs that cross its border held fixed. Re-solving never
+lowers the weight, and pairs that the first cut kept apart meet in the second. A last local
+repair (augmenting paths and swaps of two pairs) picks up what is left at the borders."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from math import cos, radians, sin
+
+import networkx as nx
+
+try:  # optional: a compiled blossom, about 50 times faster than networkx's
+    import rustworkx as _rx
+except ImportError:  # pragma: no cover - depends on the installation
+    _rx = None  # type: ignore[assignment]
+
+Mate = dict[int, int]
+Point = tuple[float, float]
+Adjacency = dict[int, dict[int, int]]  # node -> neighbour -> weight
+ANGLES = (0.0, 45.0, 22.5)  # the cuts of the successive passes
+
+
+def has_rustworkx() -> bool:
+    return _rx is not None
+
+
+def exact(graph: nx.Graph, *, use_rustworkx: bool = True) -> Mate:
+    """Exact maximum-weight matching (edge attribute "weight", integers) as a mate map."""
+    return _exact(adjacency(graph), sorted(graph.nodes), use_rustworkx)
+
+
+def adjacency(graph: nx.Graph) -> Adjacency:
+    """The weights as plain dicts: the repair loops below read them millions of times."""
+    return {u: {v: d["weight"] for v, d in nbrs.items()} for u, nbrs in graph.adjacency()}
+
+
+def _exact(adj: Adjacency, nodes: Sequence[int], use_rustworkx: bool) -> Mate:
+    inside = set(nodes)
+    edges = [(u, v, w) for u in nodes for v, w in adj[u].items() if u < v and v in inside]
+    mate: Mate = {}
+    if not edges:
+        return mate
+    if use_rustworkx and _rx is not None:
+        index = {u: i for i, u in enumerate(nodes)}
+        fast = _rx.PyGraph(multigraph=False)
+        fast.add_nodes_from(nodes)
+        fast.add_edges_from([(index[u], index[v], w) for u, v, w in edges])
+        pairs = [(nodes[i], nodes[j]) for i, j in _rx.max_weight_matching(fast, weight_fn=int)]
+    else:
+        slow = nx.Graph()
+        slow.add_weighted_edges_from(edges)
+        pairs = list(nx.max_weight_matching(slow, weight="weight"))
+    for u, v in pairs:
+        mate[u], mate[v] = v, u
+    return mate
+
+
+def solve(
+    graph: nx.Graph,
+    points: Mapping[int, Point],
+    *,
+    part_size: int,
+    passes: int = 2,
+    use_rustworkx: bool = True,
+) -> Mate:
+    """A matching of `graph` (positive integer "weight"s) as a symmetric mate map. `points`
+    gives each node's position in metres (east, north); parts hold at most `part_size` nodes."""
+    adj = adjacency(graph)
+    nodes = sorted(adj)
+    if len(nodes) <= part_size:
+        return _exact(adj, nodes, use_rustworkx)
+    mate: Mate = {}
+    for angle in ANGLES[: max(1, passes)]:
+        for part in _cut(nodes, _turned(points, angle), part_size):
+            _resolve(adj, mate, part, use_rustworkx)
+    improve(adj, mate)
+    return mate
+
+
+def _turned(points: Mapping[int, Point], angle: float) -> dict[int, Point]:
+    c, s = cos(radians(angle)), sin(radians(angle))
+    return {u: (x * c - y * s, x * s + y * c) for u, (x, y) in points.items()}
+
+
+def _cut(nodes: Sequence[int], points: Mapping[int, Point], size: int) -> list[list[int]]:
+    """Recursive bisection across the wider axis until parts hold <= size nodes. The cut goes
+    between two places, as near the middle as possible, so that the parents of one place (who
+    are each other's best partners) stay together unless a place alone is too big."""
+    if len(nodes) <= size:
+        return [list(nodes)]
+    xs = [points[u][0] for u in nodes]
+    ys = [points[u][1] for u in nodes]
+    axis = 0 if max(xs) - min(xs) >= max(ys) - min(ys) else 1
+    ordered = sorted(nodes, key=lambda u: (points[u][axis], points[u][1 - axis], u))
+    half = len(ordered) // 2
+    cuts = [i for i in range(1, len(ordered)) if points[ordered[i]] != points[ordered[i - 1]]]
+    at = min(cuts, key=lambda i: (abs(i - half), i)) if cuts else half
+    return _cut(ordered[:at], points, size) + _cut(ordered[at:], points, size)
+
+
+def _resolve(adj: Adjacency, mate: Mate, part: list[int], use_rustworkx: bool) -> None:
+    """Re-solve the part exactly, keeping pairs that cross its border as they are."""
+    inside = set(part)
+    free = [u for u in part if u not in mate or mate[u] in inside]
+    old = sum(adj[u][v] for u in free if (v := mate.get(u, -1)) > u)
+    new = _exact(adj, free, use_rustworkx)
+    if sum(adj[u][v] for u, v in new.items() if u < v) > old:
+        for u in free:
+            mate.pop(u, None)
+        mate.update(new)
+
+
+def improve(adj: Adjacency, mate: Mate, *, depth: int = 2, passes: int = 4) -> None:
+    """Local repair in place: augmenting paths from free nodes across up to `depth` matched
+    edges, and swaps of partners between two pairs, until a pass finds nothing."""
+    nodes = sorted(adj)
+    for _ in range(passes):
+        changed = False
+        for u in nodes:
+            if u not in mate:
+                gain, path = _augment(adj, mate, u, depth, {u})
+                if gain > 0:
+                    _apply(mate, u, path)
+                    changed = True
+            elif u < mate[u] and _swap(adj, mate, u):
+                changed = True
+        if not changed:
+            break
+
+
+def _augment(
+    adj: Adjacency, mate: Mate, u: int, depth: int, used: set[int]
+) -> tuple[int, list[int]]:
+    """Best gain of matching free node u along an alternating path: u takes v; v's old mate x
+    is then free and, if depth allows, looks for a partner the same way. Returns the gain and the
+    nodes taken in turn (v, then the partner x takes, ...)."""
+    best_gain, best_path = 0, []
+    for v, weight in adj[u].items():
+        if v in used:
+            continue
+        x = mate.get(v)
+        if x is None:
+            gain, path = weight, [v]
+        else:
+            if x in used:
+                continue
+            gain, path = weight - adj[v][x], [v]
+            if depth > 0:
+                more, rest = _augment(adj, mate, x, depth - 1, used | {v, x})
+                if more > 0:
+                    gain, path = gain + more, [v, *rest]
+        if gain > best_gain:
+            best_gain, best_path = gain, path
+    return best_gain, best_path
+
+
+def _apply(mate: Mate, u: int, path: list[int]) -> None:
+    free = u
+    for v in path:
+        x = mate.pop(v, None)
+        if x is not None:
+            del mate[x]
+        mate[free], mate[v] = v, free
+        if x is None:
+            break
+        free = x
+
+
+def _swap(adj: Adjacency, mate: Mate, u: int) -> bool:
+    """Trade partners between the pair (u, x) and another pair (v, y) when (u, v) and (x, y)
+    weigh more together."""
+    x = mate[u]
+    old = adj[u][x]
+    adj_x = adj[x]
+    for v, weight in adj[u].items():
+        y = mate.get(v)
+        if y is None or v == x or y == u:
+            continue
+        xy = adj_x.get(y)
+        if xy is not None and weight + xy > old + adj[v][y]:
+            for a, b in ((u, v), (x, y)):
+                mate[a], mate[b] = b, a
+            return True
+    return False
