@@ -89,3 +89,17 @@ def test_knock_is_a_join_request() -> None:
         and incoming.kind == EventKind.JOIN_REQUEST
         and incoming.user_id == "@bo:localhost"
     )
+
+
+def test_errors_become_send_errors() -> None:
+    import nio
+
+    from bot.matrix.transport import error_from, txn_id
+
+    limited = error_from(nio.RoomSendError("Too Many Requests", "M_LIMIT_EXCEEDED", 2500), "send")
+    assert limited.retry_after == 2.5 and not limited.permanent
+    refused = error_from(nio.RoomSendError("not in room", "M_FORBIDDEN"), "send")
+    assert refused.permanent and not refused.unreachable
+    passing = error_from(nio.RoomSendError("oops", "M_UNKNOWN"), "send")
+    assert passing.retry_after is None and not passing.permanent
+    assert txn_id(42) == "ouderkring-42" and txn_id(42, "-text") == "ouderkring-42-text"
