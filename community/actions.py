@@ -56,21 +56,29 @@ class Button:
 
 @dataclass(frozen=True)
 class Target:
-    """An earlier message: the outbox row that sent it, or the platform's own id for it."""
+    """An earlier message: the outbox row that sent it, or the platform's own id for it, or
+    (`earlier`) the message queued that many places before this action in the same event
+    (send the rules, then pin them); the outbox turns that into the row's id."""
 
     outbox_id: int | None = None
     remote_id: str | None = None
+    earlier: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"outbox_id": self.outbox_id, "remote_id": self.remote_id}
+        data: dict[str, Any] = {"outbox_id": self.outbox_id, "remote_id": self.remote_id}
+        if self.earlier is not None:
+            data["earlier"] = self.earlier
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Target:
         outbox_id = data.get("outbox_id")
         remote_id = data.get("remote_id")
+        earlier = data.get("earlier")
         return cls(
             int(outbox_id) if outbox_id is not None else None,
             str(remote_id) if remote_id is not None else None,
+            int(earlier) if earlier is not None else None,
         )
 
 
@@ -143,58 +151,40 @@ class EditMessage(Action):
 
 
 @dataclass(frozen=True)
-class ClearButtons(Action):
+class _OnMessage(Action):
+    """An action on one earlier message of the chat the row is addressed to."""
+
+    message: Target
+
+    @property
+    def target(self) -> Target:
+        return self.message
+
+    def to_json(self) -> dict[str, Any]:
+        return {"target": self.message.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Any:
+        return cls(Target.from_json(data["target"]))
+
+
+@dataclass(frozen=True)
+class ClearButtons(_OnMessage):
     """Take the buttons off an earlier message, so that they cannot be pressed again."""
 
     kind: ClassVar[str] = "clear_buttons"
-    message: Target
-
-    @property
-    def target(self) -> Target:
-        return self.message
-
-    def to_json(self) -> dict[str, Any]:
-        return {"target": self.message.to_json()}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ClearButtons:
-        return cls(Target.from_json(data["target"]))
 
 
 @dataclass(frozen=True)
-class PinMessage(Action):
+class PinMessage(_OnMessage):
     kind: ClassVar[str] = "pin"
-    message: Target
-
-    @property
-    def target(self) -> Target:
-        return self.message
-
-    def to_json(self) -> dict[str, Any]:
-        return {"target": self.message.to_json()}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> PinMessage:
-        return cls(Target.from_json(data["target"]))
 
 
 @dataclass(frozen=True)
-class DeleteMessage(Action):
+class DeleteMessage(_OnMessage):
     """Delete (Telegram) or redact (Matrix) an earlier message."""
 
     kind: ClassVar[str] = "delete"
-    message: Target
-
-    @property
-    def target(self) -> Target:
-        return self.message
-
-    def to_json(self) -> dict[str, Any]:
-        return {"target": self.message.to_json()}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> DeleteMessage:
-        return cls(Target.from_json(data["target"]))
 
 
 @dataclass(frozen=True)
@@ -205,6 +195,10 @@ class _MemberAction(Action):
 
     def to_json(self) -> dict[str, Any]:
         return {"user_id": self.user_id}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Any:
+        return cls(str(data["user_id"]))
 
 
 @dataclass(frozen=True)
@@ -227,18 +221,10 @@ class AdmitMember(Action):
 class InviteMember(_MemberAction):
     kind: ClassVar[str] = "invite"
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> InviteMember:
-        return cls(str(data["user_id"]))
-
 
 @dataclass(frozen=True)
 class RemoveMember(_MemberAction):
     kind: ClassVar[str] = "remove"
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> RemoveMember:
-        return cls(str(data["user_id"]))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ class Command:
     handler: Handler
     roles: frozenset[Role] | None  # None: everyone, also people who have not joined yet
     help_by_role: tuple[tuple[Role, str], ...] = ()  # a role that may do less is told so
+    in_groups: bool = False  # typed in a group room (linking it), not in a private chat
 
     def allowed(self, role: Role) -> bool:
         return self.roles is None or role in self.roles
@@ -42,11 +43,13 @@ def command(
     name: str,
     roles: frozenset[Role] | None = REGISTERED,
     help_by_role: dict[Role, str] | None = None,
+    in_groups: bool = False,
 ) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         if name in COMMANDS:
             raise ValueError(f"two commands named /{name}")
-        COMMANDS[name] = Command(name, handler, roles, tuple((help_by_role or {}).items()))
+        help_ids = tuple((help_by_role or {}).items())
+        COMMANDS[name] = Command(name, handler, roles, help_ids, in_groups)
         return handler
 
     return register

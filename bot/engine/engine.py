@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from collections.abc import Mapping
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -70,8 +71,14 @@ class Engine:
                 ctx = self._context(session, incoming)
                 self._route(ctx)
                 return outbox.enqueue(session, ctx.outgoing(), self.clock, claim_for=token)
-        except Exception:
-            log.exception("handler failed on %s (message text not logged)", incoming.platform)
+        except Exception as exc:
+            # The type and the stack only: an exception's message may quote what a person typed.
+            log.error(
+                "handler failed on %s: %s\n%s",
+                incoming.platform,
+                type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
             return self._apologise(incoming, token)
 
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:
@@ -202,10 +209,17 @@ class Engine:
     def _route_group(self, ctx: Context) -> None:
         # Group rooms are for parents talking to each other: the bot speaks only when addressed;
         # everything else goes to the room service (admissions, welcomes, relaying).
-        if ctx.incoming.kind is EventKind.MESSAGE and ctx.incoming.command in GROUP_COMMANDS:
+        name = ctx.incoming.command if ctx.incoming.kind is EventKind.MESSAGE else None
+        command = COMMANDS.get(name) if name is not None else None
+        if command is not None and command.in_groups:
+            if command.allowed(ctx.role):
+                command.handler(ctx)
+            else:
+                ctx.say("input.not_allowed")
+        elif name in GROUP_COMMANDS or command is not None:
             ctx.say("group.private_only")
-            return
-        rooms.on_group_event(ctx)
+        else:
+            rooms.on_group_event(ctx)
 
     def _apologise(self, incoming: Incoming, token: str) -> list[Claimed]:
         if not incoming.is_private:

@@ -133,6 +133,9 @@ class Domain:
     def rooms_of(self, community: Community) -> list[Room]:
         return rooms.of_community(self._session, community)
 
+    def link_room(self, community: Community, platform: str, chat_id: str) -> Room:
+        return rooms.link(self._session, community, platform, chat_id, self.clock, "tips")
+
     def may_join(self, room: Room, person: Person | None) -> bool:
         return rooms.may_join(room, person)
 

@@ -163,16 +163,33 @@ def _insert(
             }
         )
     # Core inserts on the table: the ORM's unit of work is not needed for rows nobody reads.
-    if claim_for is None:
+    if any("earlier" in r["payload"].get("target", {}) for r in rows):
+        ids = _insert_one_by_one(session, rows)
+    elif claim_for is None:
         session.execute(insert(_T), rows)
         return len(rows), []
-    ids = session.execute(insert(_T).returning(_T.c.id, sort_by_parameter_order=True), rows)
-    ids = [row_id for (row_id,) in ids]
+    else:
+        result = session.execute(insert(_T).returning(_T.c.id, sort_by_parameter_order=True), rows)
+        ids = [row_id for (row_id,) in result]
     return len(rows), [
         Claimed(row_id, r["platform"], r["chat_id"], r["kind"], r["payload"], r["person_id"], tok)
         for row_id, r in zip(ids, rows, strict=True)
         if (tok := r["claimed_by"]) is not None
     ]
+
+
+def _insert_one_by_one(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """For a batch where an action names a message queued before it in the same batch."""
+    ids: list[int] = []
+    for row in rows:
+        target = row["payload"].get("target", {})
+        if "earlier" in target:
+            earlier = int(target["earlier"])
+            if not 0 < earlier <= len(ids):
+                raise ValueError("an action names a message that was not queued before it")
+            row["payload"] = {**row["payload"], "target": {"outbox_id": ids[-earlier]}}
+        ids.append(session.execute(insert(_T).returning(_T.c.id), row).scalar_one())
+    return ids
 
 
 def _claim_statement(limit: int) -> Any:

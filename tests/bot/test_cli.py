@@ -15,9 +15,8 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from tests.support.postgres import ENV_URL, PostgresServer, start_postgres
-
 from community.db import head_revision
+from tests.support.postgres import ENV_URL, PostgresServer, start_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from babel.dates import format_date
 
 from bot.engine.commands import command
@@ -85,8 +87,19 @@ def mydata(ctx: Context) -> None:
     if person is None:
         ctx.say("mydata.nothing")
         return
-    since = format_date(person.created_at.date(), format="long", locale=ctx.locale)
-    ctx.say_text(
-        "\n".join([ctx.t("mydata.intro"), *_summary(ctx), ctx.t("mydata.since", date=since)])
-    )
+    data = people.describe(person)
+    lines = [ctx.t("mydata.intro"), *_summary(ctx)]
+    # Everything else that is stored, so that this list is all of it.
+    lines.append(ctx.t("mydata.account", platform=person.platform, id=person.platform_user_id))
+    lines.append(ctx.t("mydata.role", role=ctx.t(f"role.{person.role.value}")))
+    if data["community"]:
+        lines.append(ctx.t("mydata.community", community=data["community"]))
+    if data.get("consent_at"):
+        lines.append(ctx.t("mydata.consent", date=_date(ctx, data["consent_at"])))  # type: ignore[arg-type]
+    lines.append(ctx.t("mydata.since", date=_date(ctx, person.created_at)))
+    ctx.say_text("\n".join(lines))
     ctx.say("mydata.erase_hint")
+
+
+def _date(ctx: Context, moment: datetime) -> str:
+    return format_date(moment.date(), format="long", locale=ctx.locale)

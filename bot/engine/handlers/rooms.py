@@ -7,9 +7,11 @@ anyone else in private how to start, and welcomes a new member in their own lang
 
 from __future__ import annotations
 
+from bot.engine.commands import STAFF, command
 from bot.engine.context import Context
 from bot.engine.types import EventKind
-from community.actions import AdmitMember, SendMessage
+from community.actions import AdmitMember, PinMessage, SendMessage, Target
+from community.models import Community, Role
 
 
 def on_group_event(ctx: Context) -> None:
@@ -33,3 +35,31 @@ def on_group_event(ctx: Context) -> None:
         ctx.tell(person, "room.welcome_private", community=name)
         locale = community.default_locale if community else ctx.settings.default_locale
         ctx.post(incoming.platform, incoming.chat_id, locale, "room.welcome_group")
+
+
+@command("linkgroup", roles=STAFF, in_groups=True)
+def link_group(ctx: Context) -> None:
+    """Typed by a coordinator in a group they made (where bots cannot make groups: Telegram):
+    the group becomes one of the community's rooms, with the rules pinned. From then on the bot
+    admits only the community's parents who finished onboarding."""
+    incoming = ctx.incoming
+    if incoming.is_private:
+        ctx.say("room.link_in_group")
+        return
+    community = _community_of_speaker(ctx)
+    if community is None:
+        ctx.say("code.no_community")
+        return
+    ctx.domain.link_room(community, incoming.platform, incoming.chat_id)
+    rules = ctx.translator.t(community.default_locale, "rooms.rules")
+    ctx.act(incoming.platform, incoming.chat_id, SendMessage(rules))
+    ctx.act(incoming.platform, incoming.chat_id, PinMessage(Target(earlier=1)))
+    ctx.say("room.linked", community=community.name)
+
+
+def _community_of_speaker(ctx: Context) -> Community | None:
+    person = ctx.person
+    if ctx.role is not Role.ADMIN:
+        return person.community if person is not None else None
+    every = ctx.domain.communities()
+    return every[0] if len(every) == 1 else None
