@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from community.actions import (
@@ -22,7 +22,7 @@ from community.actions import (
     Target,
 )
 from community.clock import Clock
-from community.models import Community, OutboxMessage, Person, Role, Room
+from community.models import Community, Person, Role, Room
 from community.services import outbox, rooms
 from community.services.outbox import Outgoing
 
@@ -128,15 +128,8 @@ def after_created(session: Session, room: Room, texts: RoomTexts, clock: Clock) 
             action = CreateRoom(room_key(community, f"{HOOD}{hood.id}"), hood.name, topic)
             items.append(Outgoing(room.platform, room.chat_id, action))
     else:
-        outbox.enqueue(
-            session, [Outgoing(room.platform, room.chat_id, SendMessage(texts.rules))], clock
-        )
-        rules_id = session.scalar(
-            select(func.max(OutboxMessage.id)).where(
-                OutboxMessage.platform == room.platform, OutboxMessage.chat_id == room.chat_id
-            )
-        )
-        items.append(Outgoing(room.platform, room.chat_id, PinMessage(Target(outbox_id=rules_id))))
+        items.append(Outgoing(room.platform, room.chat_id, SendMessage(texts.rules)))
+        items.append(Outgoing(room.platform, room.chat_id, PinMessage(Target(earlier=1))))
     for person in members_on(session, community, room.platform):
         items.extend(invites([room], person))
     outbox.enqueue(session, items, clock)
