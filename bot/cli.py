@@ -94,61 +94,37 @@ def console(config: ConfigOption = None) -> None:
     _console(config, migrate=False)
 
 
+# The adapter module of each chat platform; each has `run_forever(settings)` and `FATAL`.
+PLATFORM_RUNNERS = {"matrix": "bot.matrix.run"}
+
+
 @app.command()
 def run(config: ConfigOption = None) -> None:
-    """Run the bot on the chat platforms that are configured (`platforms`)."""
-    from bot.app import build_app
+    """Run the bot on the chat platforms that are configured (Telegram, Matrix)."""
+    import importlib
 
     settings = _settings(config)
-    transports, runners = [], []
-    if "matrix" in settings.platforms:
-        from bot.matrix.runner import matrix_transport, run_matrix
-
-        matrix = matrix_transport(settings)
-        transports.append(matrix)
-        runners.append(lambda built, stop: run_matrix(built, matrix, stop))
-    if not runners:
+    runnable = [name for name in settings.platforms if name in PLATFORM_RUNNERS]
+    if not runnable:
         typer.echo(
-            'No chat platform is configured: set platforms = ["matrix"] in the config '
-            '(see README, "Run on Matrix"), or use `ouderkring console`.',
+            'No chat platform to run: set platforms = ["matrix"] in the config file '
+            '(and OUDERKRING_MATRIX_ACCESS_TOKEN; README, "Run on Matrix"). Use '
+            "`ouderkring console` to run the bot in the terminal.",
             err=True,
         )
         raise typer.Exit(1)
+    if len(runnable) > 1:
+        typer.echo(f"Run one platform a process for now ({', '.join(runnable)}).", err=True)
+        raise typer.Exit(2)
+    module = importlib.import_module(PLATFORM_RUNNERS[runnable[0]])
     try:
-        built = build_app(settings, transports)
+        module.run_forever(settings)
     except SchemaOutdated as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-    from bot.matrix.client import MatrixLoginError
-
-    try:
-        asyncio.run(_serve(built, runners))
-    except MatrixLoginError as exc:
-        typer.echo(f"Matrix login refused: {exc}", err=True)
+    except module.FATAL as exc:  # a refused access token
+        typer.echo(f"{runnable[0]}: {exc}", err=True)
         raise typer.Exit(1) from None
-    finally:
-        built.close()
-
-
-async def _serve(built, runners) -> None:  # type: ignore[no-untyped-def]
-    """Every platform's listener and one outbox sender, until SIGINT or SIGTERM."""
-    import signal
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.ensure_future(r(built, stop)) for r in runners]
-    tasks.append(asyncio.ensure_future(built.dispatcher.run(stop=stop)))
-    try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for task in done:
-            if task.exception() is not None:
-                stop.set()
-                raise task.exception()  # type: ignore[misc]
-    finally:
-        stop.set()
-        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 @app.command("check-config")

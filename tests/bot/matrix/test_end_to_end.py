@@ -367,4 +367,7 @@ def test_ouderkring_run_refuses_a_wrong_token(
         cwd=repo, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 1
-    assert "Matrix login refused" in done.stderr and "syt_wrong" not in done.stderr
+    assert (
+        "matrix: the homeserver refused the access token" in done.stderr
+        and "syt_wrong" not in done.stderr
+    )
