@@ -371,3 +371,33 @@ def test_ouderkring_run_refuses_a_wrong_token(
         "matrix: the homeserver refused the access token" in done.stderr
         and "syt_wrong" not in done.stderr
     )
+
+
+async def test_photos_and_voice_reach_the_engine(bot: Bot, make_parent) -> None:  # type: ignore[no-untyped-def]
+    parent = await make_parent("gijs")
+    room_id = await open_chat(bot, parent)
+    await parent.say(room_id, "/start ARNHEM")
+    await bot.turn()
+    before = len(await bot_says(parent, room_id, bot.user_id))
+    photo = {
+        "msgtype": "m.image",
+        "body": "kind.jpg",
+        "url": "mxc://localhost/abc123",
+        "info": {"mimetype": "image/jpeg"},
+    }
+    voice = {
+        "msgtype": "m.audio",
+        "body": "Voice message",
+        "url": "mxc://localhost/def456",
+        "org.matrix.msc3245.voice": {},
+    }
+    await parent.send(room_id, "m.room.message", photo)
+    await parent.send(room_id, "m.room.message", voice)
+    await bot.turn()
+    said = await bot_says(parent, room_id, bot.user_id)
+    # the engine got media (not text) both times: it says it does not need a photo or sound here
+    answers = said[before:]
+    assert (
+        sum(text.startswith("Dank je. Hier heb ik geen foto of geluid nodig.") for text in answers)
+        == 2
+    )
