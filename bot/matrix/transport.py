@@ -111,6 +111,8 @@ class MatrixTransport:
         action = delivery.action
         if isinstance(action, SendMessage):
             room_id = await self.room_for(delivery.chat_id)
+            if self._alone_in_direct_chat(room_id):
+                raise SendError("the person left the direct chat", unreachable=True)
             if action.media is not None:
                 return await self._send_media(delivery, room_id, action)
             content = message_content(action.text, action.buttons)
@@ -144,6 +146,15 @@ class MatrixTransport:
             await self._pin(room_id, target)
             return None
         raise SendError(f"action {action.kind!r} is not supported on Matrix", permanent=True)
+
+    def _alone_in_direct_chat(self, room_id: str) -> bool:
+        """A direct chat (as the sync last saw it) that the other person left or declined."""
+        room = self.client.rooms.get(room_id)
+        if room is None or room.name or room.canonical_alias:
+            return False
+        if getattr(room, "room_type", None) == "m.space":
+            return False
+        return (room.joined_count or 0) <= 1 and not room.invited_count
 
     # -- messages --------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import nio
+import pytest
 
-from bot.engine.port import Delivery
+from bot.engine.port import Delivery, SendError
 from bot.engine.types import EventKind, Incoming, Media
 from bot.matrix.client import restore_client
 from bot.matrix.listener import ENCRYPTION_NOTICE, MatrixListener
@@ -211,3 +212,21 @@ async def test_restart_handles_what_was_sent_while_down_once(
         await client.close()
     assert [i.text for i in seen.seen] == ["voor de stop"] + [f"bericht {n}" for n in range(8)]
     assert [i.event_id for i in seen.seen[1:]] == sent_while_down
+
+
+async def test_a_parent_who_left_the_direct_chat_is_unreachable(
+    bot_client: nio.AsyncClient, state: MemoryState, transport: MatrixTransport, make_parent
+) -> None:  # type: ignore[no-untyped-def]
+    listener, seen = await _listener(bot_client, state)
+    parent = await make_parent()
+    room_id = await parent.dm(bot_client.user_id)
+    await listener.sync_once()
+    await parent.say(room_id, "hallo")
+    await listener.sync_once()
+    assert await transport.perform(Delivery(31, "matrix", room_id, SendMessage("Dag!")))
+    await parent.client.room_leave(room_id)
+    await listener.sync_once()
+    assert seen.seen[-1].kind == EventKind.MEMBER_LEFT and seen.seen[-1].is_private
+    with pytest.raises(SendError) as caught:
+        await transport.perform(Delivery(32, "matrix", room_id, SendMessage("Ben je er nog?")))
+    assert caught.value.unreachable
