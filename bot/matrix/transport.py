@@ -15,17 +15,20 @@ configured (`bot.matrix.client`) not to retry on its own, so the outbox sees eve
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 from typing import Any
 
 import aiohttp
 import nio
+from nio.api import RelationshipType
 
 from bot.engine.port import Capabilities, Delivery, SendError
 from bot.matrix import PLATFORM
 from bot.matrix.render import (
     edit_content,
+    keycap,
     media_content,
     message_content,
     without_options,
@@ -93,9 +96,12 @@ class MatrixTransport:
     platform = PLATFORM
     capabilities = Capabilities(buttons=False, edit=True)
 
-    def __init__(self, client: nio.AsyncClient, state: State) -> None:
+    def __init__(self, client: nio.AsyncClient, state: State, react_options: bool = True) -> None:
         self.client = client
         self.state = state
+        # The bot reacts to its own question with 1️⃣ 2️⃣ ..., so that a parent answers with one
+        # tap on a reaction instead of searching the emoji.
+        self.react_options = react_options
         self.server_name = client.user_id.split(":", 1)[1]
         self._dm_lock = asyncio.Lock()
 
@@ -116,7 +122,9 @@ class MatrixTransport:
             if action.media is not None:
                 return await self._send_media(delivery, room_id, action)
             content = message_content(action.text, action.buttons)
-            return await self._send(room_id, content, txn_id(delivery.outbox_id), "send")
+            event_id = await self._send(room_id, content, txn_id(delivery.outbox_id), "send")
+            await self._react_options(room_id, event_id, len(action.buttons), delivery.outbox_id)
+            return event_id
         if isinstance(action, CreateRoom):
             return await self._create_room(delivery, action)
         if isinstance(action, InviteMember | AdmitMember | RemoveMember):
@@ -129,14 +137,18 @@ class MatrixTransport:
         if isinstance(action, EditMessage):
             new = message_content(action.text, action.buttons)
             content = edit_content(target, new)
-            return await self._send(room_id, content, txn_id(delivery.outbox_id), "edit")
+            event_id = await self._send(room_id, content, txn_id(delivery.outbox_id), "edit")
+            await self._react_options(room_id, target, len(action.buttons), delivery.outbox_id)
+            return event_id
         if isinstance(action, ClearButtons):
             original = _ok(await self.client.room_get_event(room_id, target), "clear")
             new = without_options(_latest_content(original.event.source))
             if new is None:
                 return None
             content = edit_content(target, new)
-            return await self._send(room_id, content, txn_id(delivery.outbox_id), "clear")
+            event_id = await self._send(room_id, content, txn_id(delivery.outbox_id), "clear")
+            await self._unreact(room_id, target, delivery.outbox_id)
+            return event_id
         if isinstance(action, DeleteMessage):
             response = await self.client.room_redact(
                 room_id, target, tx_id=txn_id(delivery.outbox_id)
@@ -161,6 +173,43 @@ class MatrixTransport:
     async def _send(self, room_id: str, content: dict[str, Any], txn: str, what: str) -> str:
         response = await self.client.room_send(room_id, "m.room.message", content, tx_id=txn)
         return str(_ok(response, what).event_id)
+
+    async def _react_options(self, room_id: str, event_id: str, count: int, outbox_id: int) -> None:
+        """One keycap reaction of the bot's own per option (at most 10: 1️⃣ .. 🔟)."""
+        if not self.react_options:
+            return
+        for number in range(1, min(count, 10) + 1):
+            content = {
+                "m.relates_to": {
+                    "rel_type": "m.annotation",
+                    "event_id": event_id,
+                    "key": keycap(number),
+                }
+            }
+            txn = txn_id(outbox_id, f"-r{number}")
+            response = await self.client.room_send(room_id, "m.reaction", content, tx_id=txn)
+            if isinstance(response, nio.ErrorResponse) and response.status_code != (
+                "M_DUPLICATE_ANNOTATION"
+            ):
+                raise error_from(response, "react")
+
+    async def _unreact(self, room_id: str, event_id: str, outbox_id: int) -> None:
+        """Take the bot's own option reactions off a question that cannot be answered now."""
+        if not self.react_options:
+            return
+        mine: list[str] = []
+        try:
+            async for related in self.client.room_get_event_relations(
+                room_id, event_id, RelationshipType.annotation, "m.reaction"
+            ):
+                if related.sender == self.client.user_id:
+                    mine.append(related.event_id)
+        except AttributeError:  # nio reads `next_batch` off an error answer
+            raise SendError("could not list the reactions of the question") from None
+        for reaction_id in mine:
+            digest = hashlib.sha256(reaction_id.encode()).hexdigest()[:16]
+            txn = txn_id(outbox_id, f"-x{digest}")
+            _ok(await self.client.room_redact(room_id, reaction_id, tx_id=txn), "unreact")
 
     async def _send_media(self, delivery: Delivery, room_id: str, action: SendMessage) -> str:
         media = action.media

@@ -176,3 +176,33 @@ async def test_unknown_user_is_unreachable(transport: MatrixTransport) -> None:
     with pytest.raises(SendError) as caught:
         await transport.perform(delivery("@nobody:localhost", SendMessage("hallo")))
     assert caught.value.unreachable
+
+
+async def _bot_reactions(transport: MatrixTransport, room_id: str, event_id: str) -> list[str]:
+    from nio.api import RelationshipType
+
+    keys = []
+    async for event in transport.client.room_get_event_relations(
+        room_id, event_id, RelationshipType.annotation, "m.reaction"
+    ):
+        if event.sender == transport.client.user_id:
+            keys.append(event.key)
+    return sorted(keys)
+
+
+async def test_the_bot_reacts_with_the_options_and_takes_them_off(
+    transport: MatrixTransport, make_parent
+) -> None:  # type: ignore[no-untyped-def]
+    parent = await make_parent()
+    room_id = await transport.room_for(parent.user_id)
+    question = SendMessage(
+        "Taal?", (Button("NL", "l:nl"), Button("EN", "l:en"), Button("TR", "l:tr"))
+    )
+    row = delivery(room_id, question, outbox_id=515151)
+    event_id = await transport.perform(row)
+    assert await transport.perform(row) == event_id  # a resend: no second message, no new reactions
+    assert event_id
+    keys = ["1\ufe0f\u20e3", "2\ufe0f\u20e3", "3\ufe0f\u20e3"]
+    assert await _bot_reactions(transport, room_id, event_id) == keys
+    await transport.perform(delivery(room_id, ClearButtons(Target(1)), event_id))
+    assert await _bot_reactions(transport, room_id, event_id) == []
