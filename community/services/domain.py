@@ -42,9 +42,6 @@ class Domain:
     def find_person(self, platform: str, user_id: str) -> Person | None:
         return people.find(self._session, platform, user_id)
 
-    def person_by_id(self, person_id: int) -> Person | None:
-        return self._session.get(Person, person_id)
-
     def create_person(
         self, platform: str, user_id: str, chat_id: str, role: Role, locale: str | None = None
     ) -> Person:

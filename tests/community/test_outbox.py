@@ -26,6 +26,12 @@ from tests.support.transport import RecordingTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Before a language is chosen, the question is asked in every shipped language.
+CHOOSE_LANGUAGE = "\n".join(
+    ["Kies je taal.", "Choose your language.", "اختر لغتك.", "Dilini seç."]
+    + ["Wybierz swój język.", "Обери свою мову."]
+)
+
 
 def _queue(app: App, clock: FakeClock, chat_id: str, text: str, key: str | None = None) -> None:
     with app.session_factory.begin() as session:
@@ -177,7 +183,7 @@ def test_killed_between_queueing_and_sending_sends_exactly_once(
         done = _worker("resume", database_url, "2026-09-01T09:03:00+00:00", str(log))
         assert done.returncode == 0, done.stderr
     sent = _sent_lines(log)
-    assert [line["text"] for line in sent] == ["Kies je taal.\nChoose your language."]
+    assert [line["text"] for line in sent] == [CHOOSE_LANGUAGE]
 
 
 def test_killed_after_claiming_resends_once_the_claim_expires(

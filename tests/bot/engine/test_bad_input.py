@@ -80,6 +80,28 @@ def test_replayed_platform_update_is_handled_once(chat: Chat, app: App) -> None:
     assert chat.send(incoming) == []
 
 
+def test_the_same_update_in_two_processes_at_once_is_handled_once(app: App) -> None:
+    import threading
+
+    incoming = Incoming.from_text("console", "anna", "anna", True, "/start ARNHEM", event_id="7")
+    barrier = threading.Barrier(4)
+    results: list[int] = []
+
+    def handle() -> None:
+        barrier.wait()
+        results.append(len(app.engine.handle(incoming)))
+
+    threads = [threading.Thread(target=handle) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [0, 0, 0, 1]
+    with app.session_factory() as session:
+        texts = [row.payload["text"] for row in session.scalars(select(OutboxMessage))]
+    assert len(texts) == 1 and texts[0].startswith("Kies je taal.")  # no apology
+
+
 def test_a_failing_handler_apologises_and_changes_nothing(
     chat: Chat, app: App, monkeypatch
 ) -> None:

@@ -9,6 +9,12 @@ from bot.app import App
 from community.models import Conversation, ParentProfile, Person, Role
 from tests.support.chat import Chat
 
+# Before a language is chosen, the question is asked in every shipped language.
+CHOOSE_LANGUAGE = "\n".join(
+    ["Kies je taal.", "Choose your language.", "اختر لغتك.", "Dilini seç."]
+    + ["Wybierz swój język.", "Обери свою мову."]
+)
+
 
 def _person(app: App, user: str) -> Person | None:
     with app.session_factory() as session:
@@ -20,7 +26,7 @@ def _person(app: App, user: str) -> Person | None:
 
 def test_full_onboarding_stores_the_profile(chat: Chat, app: App) -> None:
     said = chat.say("anna: /start ARNHEM")
-    assert said == ["Kies je taal.\nChoose your language."]
+    assert said == [CHOOSE_LANGUAGE]
 
     said = chat.say("anna: 1")  # Nederlands
     assert said[0] == "Welkom bij Ouderkring Arnhem!"
@@ -50,7 +56,14 @@ def test_full_onboarding_stores_the_profile(chat: Chat, app: App) -> None:
 
 def test_language_buttons_show_each_language_in_its_own_name(chat: Chat) -> None:
     sent = chat.messages("anna: /start ARNHEM")
-    assert [c.label for c in sent[-1].choices] == ["Nederlands", "English"]
+    assert [c.label for c in sent[-1].choices] == [
+        "Nederlands",
+        "English",
+        "العربية",
+        "Türkçe",
+        "Polski",
+        "Українська",
+    ]
 
 
 def test_restart_mid_dialogue_resumes_at_the_same_step(
