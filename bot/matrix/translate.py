@@ -39,7 +39,8 @@ def _media(content: dict[str, Any]) -> Media | None:
     kind = MEDIA_KINDS[msgtype]
     if kind == "audio" and any(key in content for key in VOICE_KEYS):
         kind = "voice"
-    info = content.get("info") if isinstance(content.get("info"), dict) else {}
+    raw_info = content.get("info")
+    info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
     body = content.get("body")
     filename = content.get("filename")
     # A caption is a body that is not just the file's name (Matrix spec 1.10 media captions).
@@ -149,8 +150,10 @@ def _membership(
     if not isinstance(user_id, str) or user_id == bot_user_id:
         return None
     membership = event["content"].get("membership")
-    unsigned = event.get("unsigned") if isinstance(event.get("unsigned"), dict) else {}
-    prev = unsigned.get("prev_content") if isinstance(unsigned.get("prev_content"), dict) else {}
+    raw_unsigned = event.get("unsigned")
+    unsigned: dict[str, Any] = raw_unsigned if isinstance(raw_unsigned, dict) else {}
+    raw_prev = unsigned.get("prev_content")
+    prev: dict[str, Any] = raw_prev if isinstance(raw_prev, dict) else {}
     previous = prev.get("membership")
     kind = None
     if membership == "join" and previous != "join" and not room.is_private:

@@ -128,7 +128,8 @@ class MatrixTransport:
         if isinstance(action, CreateRoom):
             return await self._create_room(delivery, action)
         if isinstance(action, InviteMember | AdmitMember | RemoveMember):
-            return await self._member(delivery.chat_id, action)
+            await self._member(delivery.chat_id, action)
+            return None
 
         room_id = await self.room_for(delivery.chat_id)
         target = delivery.target_remote_id
@@ -142,10 +143,10 @@ class MatrixTransport:
             return event_id
         if isinstance(action, ClearButtons):
             original = _ok(await self.client.room_get_event(room_id, target), "clear")
-            new = without_options(_latest_content(original.event.source))
-            if new is None:
+            bare = without_options(_latest_content(original.event.source))
+            if bare is None:
                 return None
-            content = edit_content(target, new)
+            content = edit_content(target, bare)
             event_id = await self._send(room_id, content, txn_id(delivery.outbox_id), "clear")
             await self._unreact(room_id, target, delivery.outbox_id)
             return event_id
