@@ -172,6 +172,68 @@ def code(
     typer.echo(f"/start {secret}")
 
 
+@app.command("match")
+def match_command(
+    community: Annotated[
+        str | None, typer.Option(help="Community slug (needed if several).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only print the proposals; store nothing.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Buddy round: print the matcher's proposals with their reasons. Without --dry-run they are
+    stored for the coordinators, who approve them in the chat with /match."""
+    from bot.app import build_app
+    from community.i18n import language_name
+    from community.services import buddies, communities
+
+    settings = _settings(config)
+    try:
+        built = build_app(settings)
+    except SchemaOutdated as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    try:
+        with built.session_factory.begin() as session:
+            every = communities.all_communities(session)
+            chosen = communities.by_slug(session, community) if community else None
+            if chosen is None and community is None and len(every) == 1:
+                chosen = every[0]
+            if chosen is None:
+                slugs = ", ".join(c.slug for c in every) or "none configured"
+                typer.echo(f"Name the community with --community ({slugs}).", err=True)
+                raise typer.Exit(2)
+            waiting = buddies.open_proposals(session, chosen)
+            if waiting:
+                typer.echo(f"Waiting for a coordinator in {chosen.name}: {len(waiting)}.")
+                proposals = [buddies.as_proposal(pair) for pair in waiting]
+            elif dry_run:
+                proposals = buddies.run_matcher(session, chosen, built.clock).proposals
+            else:
+                new = buddies.start_round(session, chosen, built.clock)
+                proposals = [buddies.as_proposal(p) for p in new.pairs] if new else []
+            codes = {code for p in proposals for code in (p.language, *_codes(p))}
+            names = {code: language_name(code, "en") for code in codes}
+            for number, proposal in enumerate(proposals, 1):
+                typer.echo(
+                    f"{number}. parent {proposal.a} + parent {proposal.b} "
+                    f"({proposal.weight} points): {proposal.describe(names)}"
+                )
+            if not proposals:
+                typer.echo(f"No buddy pairs to propose in {chosen.name} now.")
+            elif dry_run and not waiting:
+                typer.echo("Dry run: nothing stored, nobody told.")
+            elif not waiting:
+                typer.echo("Stored. A coordinator approves them in the chat with /match.")
+    finally:
+        built.close()
+
+
+def _codes(proposal):  # type: ignore[no-untyped-def]
+    return [r.language for r in proposal.reasons if r.language]
+
+
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Create or update the database schema to this version."""

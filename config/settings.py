@@ -101,6 +101,10 @@ class Settings:
     role_code_days: int = 14
     outbox_max_attempts: int = 8
     sent_retention_days: int = 30
+    # Buddies: days from the introduction to "Did you meet?"; the weekly round ("monday 09:00",
+    # local time of the server), None for rounds only when a coordinator sends /match.
+    buddy_follow_up_days: int = 14
+    buddy_weekly_round: str | None = None
     telegram_token: str | None = field(default=None, repr=False)
     matrix_access_token: str | None = field(default=None, repr=False)
     platforms: tuple[str, ...] = ()  # what `ouderkring run` runs on
@@ -292,6 +296,11 @@ def load_community(path: Path, known_locales: tuple[str, ...]) -> CommunitySpec:
     )
 
 
+_WEEKLY = re.compile(
+    r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday) ([01]?[0-9]|2[0-3]):([0-5][0-9])$"
+)
+
+
 def load_settings(
     path: Path | str | None = None,
     environ: dict[str, str] | None = None,
@@ -301,7 +310,7 @@ def load_settings(
     env = dict(os.environ if environ is None else environ)
     config_path = Path(path or env.get(ENV_CONFIG) or EXAMPLE_CONFIG).resolve()
     reader = _Reader(config_path, _read_toml(config_path))
-    reader.check_unknown({"bot", "database", "communities", "platforms", "matrix"})
+    reader.check_unknown({"bot", "database", "communities", "buddies", "platforms", "matrix"})
 
     bot = reader.table("bot")
     bot.check_unknown(
@@ -329,6 +338,15 @@ def load_settings(
     retention = bot.get("sent_retention_days", int, 30)
     if not 1 <= retention <= 3650:
         raise bot.fail("sent_retention_days", "must be between 1 and 3650")
+
+    buddies = reader.table("buddies")
+    buddies.check_unknown({"follow_up_days", "weekly_round"})
+    follow_up_days = buddies.get("follow_up_days", int, 14)
+    if not 1 <= follow_up_days <= 90:
+        raise buddies.fail("follow_up_days", "must be between 1 and 90")
+    weekly_round = buddies.get("weekly_round", str, "") or None
+    if weekly_round is not None and _WEEKLY.match(weekly_round.strip().lower()) is None:
+        raise buddies.fail("weekly_round", 'must be a weekday and a time, e.g. "monday 09:00"')
 
     database = reader.table("database")
     database.check_unknown({"url"})
@@ -382,6 +400,8 @@ def load_settings(
         role_code_days=role_code_days,
         outbox_max_attempts=max_attempts,
         sent_retention_days=retention,
+        buddy_follow_up_days=follow_up_days,
+        buddy_weekly_round=weekly_round.strip().lower() if weekly_round else None,
         telegram_token=env.get(ENV_TELEGRAM_TOKEN) or None,
         matrix_access_token=env.get(ENV_MATRIX_TOKEN) or None,
         platforms=platforms,

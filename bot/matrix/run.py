@@ -18,6 +18,7 @@ FATAL = (MatrixLoginError,)
 def run_forever(settings: Settings) -> None:
     transport = matrix_transport(settings)
     app = build_app(settings, [transport])
+    app.start_jobs()  # buddy follow-ups and rounds (one scheduler over all processes)
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -15,6 +15,7 @@ from community.actions import Button, Target
 from community.clock import Clock
 from community.models import Community, Conversation, OutboxMessage, Person, Role, RoleCode, Room
 from community.services import communities, conversations, people, role_codes, rooms
+from community.services.buddies import Buddies
 
 
 class Domain:
@@ -37,6 +38,11 @@ class Domain:
 
     def parent_counts(self, community: Community) -> list[tuple[str | None, int]]:
         return communities.parent_counts(self._session, community)
+
+    # -- buddies (community/services/buddies.py) ---------------------------------------------------
+    @property
+    def buddies(self) -> Buddies:
+        return Buddies(self._session, self.clock)
 
     # -- people -----------------------------------------------------------------------------------
     def find_person(self, platform: str, user_id: str) -> Person | None:

@@ -27,6 +27,9 @@ class StopConfirm(YesNoQuestion):
         person.active = False
         remove_from_rooms(ctx, person)
         ctx.say("stop.stopped")
+        from bot.engine.handlers.buddies import end_on_stop  # registered after this module
+
+        end_on_stop(ctx)
         return Outcome.NEXT
 
 
