@@ -9,6 +9,10 @@ is not in this branch; this benchmark times both Matrix halves with N messages (
    syncing; time until the bot has handled them all (the catch-up after a restart: sync pages
    plus `/messages` for the gap, translation, one engine transaction each).
 2. **out**: N messages queued in the outbox for one room; time until all are sent and marked.
+3. **buddy relay**: a parent on Matrix and a parent on a second platform (a stand-in transport
+   named "telegram" that only counts) are buddies; N `/buddy` messages go each way through the
+   real engine: Matrix -> other side (each also confirmed to the sender on Matrix), and other
+   side -> Matrix.
 
 Synapse runs with the rate limits raised, as README ("Run on Matrix") advises for the bot user.
 Prints figures, no pass or fail; exits non-zero only if a message was lost or sent twice.
@@ -21,7 +25,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import itertools
 import logging
+import re
 import sys
 import tempfile
 import time
@@ -30,7 +36,10 @@ from pathlib import Path
 import nio
 from sqlalchemy import func, select
 
-from bot.app import build_app
+from bot.app import App, build_app
+from bot.engine.port import Capabilities, Delivery
+from bot.engine.types import Incoming
+from bot.matrix.listener import MatrixListener
 from bot.matrix.runner import check_login, make_listener, matrix_transport
 from community.actions import CreateRoom, SendMessage
 from community.clock import SystemClock
@@ -52,13 +61,14 @@ async def bench(messages: int, base: Path) -> int:
         settings = dataclasses.replace(
             load_settings(environ={}),
             database_url=f"sqlite:///{base / 'bench.db'}",
-            admins=frozenset(),
+            admins=frozenset({"telegram:coord"}),
             platforms=("matrix",),
             matrix=MatrixSpec(server.url, bot_user.user_id, bot_user.device_id),
             matrix_access_token=bot_user.access_token,
         )
         transport = matrix_transport(settings)
-        app = build_app(settings, [transport], clock=SystemClock(), migrate=True)
+        other = CountingTransport()
+        app = build_app(settings, [transport, other], clock=SystemClock(), migrate=True)
         await check_login(app, transport)
         listener = make_listener(app, transport)
         await listener.sync_once()  # first start: takes the token
@@ -118,6 +128,8 @@ async def bench(messages: int, base: Path) -> int:
             "transaction id, mark sent)"
         )
 
+        relay_ok = await buddy_relay(app, listener, parent, other, messages)
+
         response = await parent.room_messages(room_id, start="", limit=messages + 50)
         bodies = [
             e.body
@@ -134,17 +146,119 @@ async def bench(messages: int, base: Path) -> int:
         await parent.close()
         await transport.client.close()
         app.close()
-        ok = after - before == messages and bodies == [
-            f"Anna: bericht {n}" for n in range(messages)
-        ]
+        expected = [f"Anna: bericht {n}" for n in range(messages)]
+        ok = after - before == messages and bodies == expected and relay_ok
         return 0 if ok and not unsent else 1
     finally:
         server.stop()
 
 
-def _delivery(outbox_id: int, chat_id: str, action):  # type: ignore[no-untyped-def]
-    from bot.engine.port import Delivery
+class CountingTransport:
+    """The other platform's side: takes every action at once and remembers the messages."""
 
+    platform = "telegram"
+    capabilities = Capabilities(buttons=True, edit=True)
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, SendMessage]] = []
+
+    async def perform(self, delivery: Delivery) -> str:
+        if isinstance(delivery.action, SendMessage):
+            self.messages.append((delivery.chat_id, delivery.action))
+        return f"t{delivery.outbox_id}"
+
+
+_events = itertools.count(1)
+
+
+async def _other_says(app: App, user: str, text: str = "", button: str | None = None) -> None:
+    if button is not None:
+        incoming = Incoming.button("telegram", user, user, button, event_id=f"u{next(_events)}")
+    else:
+        incoming = Incoming.from_text(
+            "telegram", user, user, True, text, event_id=f"u{next(_events)}"
+        )
+    await app.process(incoming)
+
+
+async def buddy_relay(
+    app: App,
+    listener: MatrixListener,
+    anna: nio.AsyncClient,
+    other: CountingTransport,
+    messages: int,
+) -> bool:
+    """Anna (Matrix) and Piet (the other side) onboard, a coordinator pairs them, then N
+    messages each way. Returns whether every message arrived."""
+    created = await anna.room_create(
+        is_direct=True, invite=[listener.bot_user_id], preset=nio.RoomPreset.trusted_private_chat
+    )
+    assert isinstance(created, nio.RoomCreateResponse), created
+    dm = created.room_id
+    await listener.sync_once()
+    answers = ["/start ARNHEM", "2", "1", "6825 AB", "1", "Done", "1", "2", "Done", "1"]
+    for answer in answers:
+        await anna.room_send(dm, "m.room.message", {"msgtype": "m.text", "body": answer})
+        await listener.sync_once()
+    for answer in ["/start ARNHEM", "English", *answers[2:]]:
+        await _other_says(app, "piet", answer)
+    await _other_says(app, "coord", "/match")
+    proposal = other.messages[-1][1]
+    approve = proposal.buttons[0].data  # Approve
+    await _other_says(app, "coord", button=approve)
+    await anna.room_send(dm, "m.room.message", {"msgtype": "m.text", "body": "Anna"})
+    await listener.sync_once()
+    await _other_says(app, "piet", "Piet")
+    await app.dispatcher.dispatch_due()
+
+    # Matrix -> the other side: posted while the bot waits, then handled as they come in
+    for n in range(messages):
+        body = f"/buddy bericht {n}"
+        await anna.room_send(dm, "m.room.message", {"msgtype": "m.text", "body": body})
+    t0 = time.perf_counter()
+    while await listener.sync_once():
+        pass
+    await app.dispatcher.dispatch_due()
+    seconds = time.perf_counter() - t0
+    pattern = re.compile(r"\n/?(bericht|antwoord) \d+$")
+    relayed = [m.text for chat, m in other.messages if chat == "piet" and pattern.search(m.text)]
+    print(
+        f"buddy Matrix -> other side: {len(relayed)} of {messages} relayed in {seconds:.2f} s "
+        f"= {messages / seconds:.0f} messages/s ({1000 * seconds / messages:.1f} ms each: "
+        "sync, engine transaction, the relayed message, the sender's confirmation on Matrix)"
+    )
+    ok = len(relayed) == messages
+
+    # the other side -> Matrix
+    t0 = time.perf_counter()
+    for n in range(messages):
+        await _other_says(app, "piet", f"/buddy antwoord {n}")
+    await app.dispatcher.dispatch_due()
+    seconds = time.perf_counter() - t0
+    got = 0
+    start = ""
+    while True:  # count what Anna can read
+        page = await anna.room_messages(dm, start=start, limit=500)
+        assert isinstance(page, nio.RoomMessagesResponse), page
+        got += sum(
+            1
+            for e in page.chunk
+            if isinstance(e, nio.RoomMessageText)
+            and e.sender == listener.bot_user_id
+            and pattern.search(e.body)
+        )
+        if not page.chunk or not page.end:
+            break
+        start = page.end
+    print(
+        f"buddy other side -> Matrix: {got} of {messages} relayed in {seconds:.2f} s "
+        f"= {messages / seconds:.0f} messages/s ({1000 * seconds / messages:.1f} ms each: "
+        "engine transaction, the message sent on Matrix)"
+    )
+    return ok and got == messages
+
+
+def _delivery(outbox_id: int, chat_id: str, action):  # type: ignore[no-untyped-def]
     return Delivery(outbox_id, "matrix", chat_id, action)
 
 
