@@ -94,37 +94,107 @@ def console(config: ConfigOption = None) -> None:
     _console(config, migrate=False)
 
 
-# The adapter module of each chat platform; each has `run_forever(settings)` and `FATAL`.
-PLATFORM_RUNNERS = {"matrix": "bot.matrix.run"}
-
-
 @app.command()
 def run(config: ConfigOption = None) -> None:
-    """Run the bot on the chat platforms that are configured (Telegram, Matrix)."""
-    import importlib
+    """Run the bot on the chat platforms that are configured (`platforms`)."""
+    from bot.app import build_app
+    from bot.engine.port import Transport
 
     settings = _settings(config)
-    runnable = [name for name in settings.platforms if name in PLATFORM_RUNNERS]
-    if not runnable:
+    transports: list[Transport] = []
+    runners = []
+    if "telegram" in settings.platforms:
+        from bot.telegram.run import run_telegram, telegram_adapter
+
+        telegram = telegram_adapter(settings)
+        transports.append(telegram.transport)
+        runners.append(lambda built, stop: run_telegram(built, telegram, stop))
+    if "matrix" in settings.platforms:
+        from bot.matrix.runner import matrix_transport, run_matrix
+
+        matrix = matrix_transport(settings)
+        transports.append(matrix)
+        runners.append(lambda built, stop: run_matrix(built, matrix, stop))
+    if not runners:
         typer.echo(
-            'No chat platform to run: set platforms = ["matrix"] in the config file '
-            '(and OUDERKRING_MATRIX_ACCESS_TOKEN; README, "Run on Matrix"). Use '
-            "`ouderkring console` to run the bot in the terminal.",
+            'No chat platform is configured: set platforms = ["telegram"] and/or ["matrix"] '
+            'in the config (README, "Run on Telegram", "Run on Matrix"), or use '
+            "`ouderkring console`.",
             err=True,
         )
         raise typer.Exit(1)
-    if len(runnable) > 1:
-        typer.echo(f"Run one platform a process for now ({', '.join(runnable)}).", err=True)
-        raise typer.Exit(2)
-    module = importlib.import_module(PLATFORM_RUNNERS[runnable[0]])
     try:
-        module.run_forever(settings)
+        built = build_app(settings, transports)
     except SchemaOutdated as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-    except module.FATAL as exc:  # a refused access token
-        typer.echo(f"{runnable[0]}: {exc}", err=True)
+    built.start_jobs()  # the one scheduler: buddy follow-ups, the weekly round
+    from bot.matrix.client import MatrixLoginError
+    from bot.telegram.run import TelegramFatal
+
+    try:
+        asyncio.run(_serve(built, runners))
+    except TelegramFatal as exc:  # a wrong token, a second instance: one line, no token
+        typer.echo(f"Telegram: {exc}", err=True)
         raise typer.Exit(1) from None
+    except MatrixLoginError as exc:  # a refused access token: one line, no token
+        typer.echo(f"Matrix: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        built.close()
+
+
+async def _serve(built, runners) -> None:  # type: ignore[no-untyped-def]
+    """Every platform's listener and one outbox sender, until SIGINT or SIGTERM."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.ensure_future(r(built, stop)) for r in runners]
+    tasks.append(asyncio.ensure_future(built.dispatcher.run(stop=stop)))
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            if task.exception() is not None:
+                stop.set()
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@app.command()
+def link(
+    community: Annotated[
+        str | None, typer.Option(help="Community slug (default: every community).")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the QR codes (PNG and SVG).")] = Path("."),
+    config: ConfigOption = None,
+) -> None:
+    """Print each community's Telegram deep link and write it as a QR code for a poster."""
+    from bot.telegram.links import deep_link, write_qr
+    from bot.telegram.run import bot_username
+
+    settings = _settings(config)
+    chosen = [c for c in settings.communities if community in (None, c.slug)]
+    if not chosen:
+        slugs = ", ".join(c.slug for c in settings.communities) or "none configured"
+        typer.echo(f"No community {community!r} ({slugs}).", err=True)
+        raise typer.Exit(2)
+    if not (settings.telegram and settings.telegram.username) and not settings.telegram_token:
+        typer.echo(
+            "Set [telegram] username in the config, or OUDERKRING_TELEGRAM_TOKEN to ask Telegram.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    username = asyncio.run(bot_username(settings))
+    for spec in chosen:
+        url = deep_link(username, spec.invite_code)
+        png, svg = write_qr(url, out, f"{spec.slug}-telegram")
+        typer.echo(f"{spec.name}: {url}")
+        typer.echo(f"  QR code: {png}  {svg}")
 
 
 @app.command("check-config")

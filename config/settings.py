@@ -27,6 +27,9 @@ ENV_CONFIG = "OUDERKRING_CONFIG"
 ENV_DATABASE_URL = "OUDERKRING_DATABASE_URL"
 ENV_TELEGRAM_TOKEN = "OUDERKRING_TELEGRAM_TOKEN"
 ENV_MATRIX_TOKEN = "OUDERKRING_MATRIX_ACCESS_TOKEN"
+ENV_TELEGRAM_WEBHOOK_URL = "OUDERKRING_TELEGRAM_WEBHOOK_URL"
+ENV_TELEGRAM_WEBHOOK_PORT = "OUDERKRING_TELEGRAM_WEBHOOK_PORT"
+ENV_TELEGRAM_WEBHOOK_SECRET = "OUDERKRING_TELEGRAM_WEBHOOK_SECRET"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _CODE = re.compile(r"^[A-Za-z0-9]{4,32}$")
@@ -79,6 +82,23 @@ class CommunitySpec:
 
 
 @dataclass(frozen=True)
+class TelegramSettings:
+    """The `[telegram]` table; the token and the webhook secret come from the environment."""
+
+    mode: str = "polling"  # or "webhook"
+    username: str | None = None  # the bot's @name (for deep links); else asked from Telegram
+    api_url: str = "https://api.telegram.org"  # a local Bot API server, or a test's fake
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+
+
+PLATFORMS = ("telegram", "matrix")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+@dataclass(frozen=True)
 class MatrixSpec:
     """The bot's Matrix account; the access token comes from the environment."""
 
@@ -87,7 +107,6 @@ class MatrixSpec:
     device_id: str | None = None  # the device of the access token (checked at start)
 
 
-PLATFORMS = ("telegram", "matrix")
 _MATRIX_USER = re.compile(r"^@[^:\s]+:[^\s]+$")
 
 
@@ -108,6 +127,7 @@ class Settings:
     telegram_token: str | None = field(default=None, repr=False)
     matrix_access_token: str | None = field(default=None, repr=False)
     platforms: tuple[str, ...] = ()  # what `ouderkring run` runs on
+    telegram: TelegramSettings | None = None
     matrix: MatrixSpec | None = None
 
     def is_admin(self, platform: str, user_id: str) -> bool:
@@ -310,7 +330,9 @@ def load_settings(
     env = dict(os.environ if environ is None else environ)
     config_path = Path(path or env.get(ENV_CONFIG) or EXAMPLE_CONFIG).resolve()
     reader = _Reader(config_path, _read_toml(config_path))
-    reader.check_unknown({"bot", "database", "communities", "buddies", "platforms", "matrix"})
+    reader.check_unknown(
+        {"bot", "database", "communities", "buddies", "platforms", "telegram", "matrix"}
+    )
 
     bot = reader.table("bot")
     bot.check_unknown(
@@ -389,6 +411,7 @@ def load_settings(
             raise reader.fail(
                 f"platforms[{index}]", f"{name!r} is not one of {', '.join(PLATFORMS)}"
             )
+    telegram = _load_telegram(reader, "telegram" in platforms, env)
     matrix = _load_matrix(reader, "matrix" in platforms, env)
 
     return Settings(
@@ -405,8 +428,63 @@ def load_settings(
         telegram_token=env.get(ENV_TELEGRAM_TOKEN) or None,
         matrix_access_token=env.get(ENV_MATRIX_TOKEN) or None,
         platforms=platforms,
+        telegram=telegram,
         matrix=matrix,
     )
+
+
+def _load_telegram(reader: _Reader, required: bool, env: dict[str, str]) -> TelegramSettings:
+    """The `[telegram]` table (all optional); with `required` (platforms has "telegram") the
+    token, and in webhook mode the URL and the secret, must be there."""
+    table = reader.table("telegram")
+    table.check_unknown(
+        {"mode", "username", "api_url", "webhook_url", "webhook_listen", "webhook_port"}
+    )
+    mode = table.get("mode", str, "polling")
+    if mode not in ("polling", "webhook"):
+        raise table.fail("mode", 'must be "polling" or "webhook"')
+    username = table.get("username", str, None)
+    if username is not None and not re.match(r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$", username):
+        raise table.fail("username", "is not a Telegram bot username")
+    api_url = table.get("api_url", str, "https://api.telegram.org").rstrip("/")
+    if not api_url.startswith(("https://", "http://")):
+        raise table.fail("api_url", "must be an http(s) URL")
+    url = env.get(ENV_TELEGRAM_WEBHOOK_URL) or table.get("webhook_url", str, None)
+    port_text = env.get(ENV_TELEGRAM_WEBHOOK_PORT)
+    if port_text is not None:
+        if not port_text.isdigit():
+            raise ConfigError(ENVIRONMENT, ENV_TELEGRAM_WEBHOOK_PORT, "must be a port number")
+        port = int(port_text)
+    else:
+        port = table.get("webhook_port", int, 8443)
+    if not 1 <= port <= 65535:
+        raise table.fail("webhook_port", "must be between 1 and 65535")
+    secret = env.get(ENV_TELEGRAM_WEBHOOK_SECRET) or None
+    telegram = TelegramSettings(
+        mode=mode,
+        username=username.lstrip("@") if username else None,
+        api_url=api_url,
+        webhook_url=url,
+        webhook_listen=table.get("webhook_listen", str, "0.0.0.0"),
+        webhook_port=port,
+        webhook_secret=secret,
+    )
+    if required:
+        if not env.get(ENV_TELEGRAM_TOKEN):
+            raise ConfigError(
+                ENVIRONMENT, ENV_TELEGRAM_TOKEN, "platforms has telegram: set the bot token"
+            )
+        if mode == "webhook":
+            if not url or not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+                problem = f"webhook mode needs an https URL (or {ENV_TELEGRAM_WEBHOOK_URL})"
+                raise table.fail("webhook_url", problem)
+            if secret is None or not _WEBHOOK_SECRET.match(secret):
+                raise ConfigError(
+                    ENVIRONMENT,
+                    ENV_TELEGRAM_WEBHOOK_SECRET,
+                    "webhook mode needs a secret of 1 to 256 letters, digits, _ or -",
+                )
+    return telegram
 
 
 def _load_matrix(reader: _Reader, required: bool, env: dict[str, str]) -> MatrixSpec | None:
@@ -424,5 +502,7 @@ def _load_matrix(reader: _Reader, required: bool, env: dict[str, str]) -> Matrix
         raise table.fail("user_id", "must be a Matrix user id such as @ouderkring:example.org")
     device_id = table.get("device_id", str, None)
     if required and not env.get(ENV_MATRIX_TOKEN):
-        raise table.fail("access_token", f"set the environment variable {ENV_MATRIX_TOKEN}")
+        raise ConfigError(
+            ENVIRONMENT, ENV_MATRIX_TOKEN, "platforms has matrix: set the bot's access token"
+        )
     return MatrixSpec(homeserver, user_id, device_id or None)

@@ -7,8 +7,8 @@ It only translates. No dialogue or domain logic lives here; only this package im
 - `transport`: `MatrixTransport.perform`, the engine's port (idempotent sends by transaction id).
 - `listener`: the sync loop: invites, translation, the stored sync token.
 - `client`: builds the nio client from the stored login (never logs in anew).
-- `runner`: wires it to the app (state in `platform_state`, events to `app.process`).
-- `run`: `run_forever(settings)` for `ouderkring run`.
+- `runner`: wires it to the app for `ouderkring run` (state in `platform_state`, events to
+  `app.process`).
 
 No end-to-end encryption in this version: the bot does not stay in encrypted rooms.
 """

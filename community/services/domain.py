@@ -39,6 +39,9 @@ class Domain:
     def parent_counts(self, community: Community) -> list[tuple[str | None, int]]:
         return communities.parent_counts(self._session, community)
 
+    def unreachable_count(self, community: Community) -> int:
+        return communities.unreachable_count(self._session, community)
+
     # -- buddies (community/services/buddies.py) ---------------------------------------------------
     @property
     def buddies(self) -> Buddies:

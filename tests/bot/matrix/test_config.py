@@ -54,7 +54,7 @@ def test_matrix_settings(tmp_path: Path) -> None:
         (
             'platforms = ["matrix"]\n[matrix]\nhomeserver = "https://b"\nuser_id = "@a:b"\n',
             {},
-            "matrix.access_token",
+            "OUDERKRING_MATRIX_ACCESS_TOKEN",
         ),
         (
             '[matrix]\nhomeserver = "https://b"\nuser_id = "@a:b"\naccess_token = "x"\n',

@@ -369,7 +369,7 @@ def test_ouderkring_run_refuses_a_wrong_token(
     )  # fmt: skip
     assert done.returncode == 1
     assert (
-        "matrix: the homeserver refused the access token" in done.stderr
+        "Matrix: the homeserver refused the access token" in done.stderr
         and "syt_wrong" not in done.stderr
     )
 
