@@ -98,19 +98,28 @@ def console(config: ConfigOption = None) -> None:
 def run(config: ConfigOption = None) -> None:
     """Run the bot on the chat platforms that are configured (`platforms`)."""
     from bot.app import build_app
+    from bot.engine.port import Transport
 
     settings = _settings(config)
-    transports, runners = [], []
+    transports: list[Transport] = []
+    runners = []
     if "telegram" in settings.platforms:
         from bot.telegram.run import run_telegram, telegram_adapter
 
         telegram = telegram_adapter(settings)
         transports.append(telegram.transport)
         runners.append(lambda built, stop: run_telegram(built, telegram, stop))
+    if "matrix" in settings.platforms:
+        from bot.matrix.runner import matrix_transport, run_matrix
+
+        matrix = matrix_transport(settings)
+        transports.append(matrix)
+        runners.append(lambda built, stop: run_matrix(built, matrix, stop))
     if not runners:
         typer.echo(
-            'No chat platform is configured: set platforms = ["telegram"] in the config '
-            '(see README, "Run on Telegram"), or use `ouderkring console`.',
+            'No chat platform is configured: set platforms = ["telegram"] and/or ["matrix"] '
+            'in the config (README, "Run on Telegram", "Run on Matrix"), or use '
+            "`ouderkring console`.",
             err=True,
         )
         raise typer.Exit(1)
@@ -120,12 +129,16 @@ def run(config: ConfigOption = None) -> None:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     built.start_jobs()  # the one scheduler: buddy follow-ups, the weekly round
+    from bot.matrix.client import MatrixLoginError
     from bot.telegram.run import TelegramFatal
 
     try:
         asyncio.run(_serve(built, runners))
     except TelegramFatal as exc:  # a wrong token, a second instance: one line, no token
         typer.echo(f"Telegram: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except MatrixLoginError as exc:  # a refused access token: one line, no token
+        typer.echo(f"Matrix: {exc}", err=True)
         raise typer.Exit(1) from None
     finally:
         built.close()

@@ -99,6 +99,18 @@ _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 @dataclass(frozen=True)
+class MatrixSpec:
+    """The bot's Matrix account; the access token comes from the environment."""
+
+    homeserver: str  # e.g. "https://matrix.example.org"
+    user_id: str  # e.g. "@ouderkring:example.org"
+    device_id: str | None = None  # the device of the access token (checked at start)
+
+
+_MATRIX_USER = re.compile(r"^@[^:\s]+:[^\s]+$")
+
+
+@dataclass(frozen=True)
 class Settings:
     source: Path
     database_url: str
@@ -116,6 +128,7 @@ class Settings:
     matrix_access_token: str | None = field(default=None, repr=False)
     platforms: tuple[str, ...] = ()  # what `ouderkring run` runs on
     telegram: TelegramSettings | None = None
+    matrix: MatrixSpec | None = None
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
@@ -317,11 +330,19 @@ def load_settings(
     env = dict(os.environ if environ is None else environ)
     config_path = Path(path or env.get(ENV_CONFIG) or EXAMPLE_CONFIG).resolve()
     reader = _Reader(config_path, _read_toml(config_path))
-    reader.check_unknown({"bot", "database", "communities", "buddies", "platforms", "telegram"})
+    reader.check_unknown(
+        {"bot", "database", "communities", "buddies", "platforms", "telegram", "matrix"}
+    )
 
     bot = reader.table("bot")
     bot.check_unknown(
-        {"default_locale", "admins", "role_code_days", "outbox_max_attempts", "sent_retention_days"}
+        {
+            "default_locale",
+            "admins",
+            "role_code_days",
+            "outbox_max_attempts",
+            "sent_retention_days",
+        }
     )
     default_locale = bot.get("default_locale", str, "nl")
     if default_locale not in known_locales:
@@ -391,6 +412,7 @@ def load_settings(
                 f"platforms[{index}]", f"{name!r} is not one of {', '.join(PLATFORMS)}"
             )
     telegram = _load_telegram(reader, "telegram" in platforms, env)
+    matrix = _load_matrix(reader, "matrix" in platforms, env)
 
     return Settings(
         source=config_path,
@@ -407,6 +429,7 @@ def load_settings(
         matrix_access_token=env.get(ENV_MATRIX_TOKEN) or None,
         platforms=platforms,
         telegram=telegram,
+        matrix=matrix,
     )
 
 
@@ -462,3 +485,24 @@ def _load_telegram(reader: _Reader, required: bool, env: dict[str, str]) -> Tele
                     "webhook mode needs a secret of 1 to 256 letters, digits, _ or -",
                 )
     return telegram
+
+
+def _load_matrix(reader: _Reader, required: bool, env: dict[str, str]) -> MatrixSpec | None:
+    if "matrix" not in reader.data:
+        if required:
+            raise reader.fail("matrix", 'is missing (platforms has "matrix")')
+        return None
+    table = reader.table("matrix")
+    table.check_unknown({"homeserver", "user_id", "device_id"})
+    homeserver = table.get("homeserver", str, required=True).rstrip("/")
+    if not homeserver.startswith(("https://", "http://")):
+        raise table.fail("homeserver", "must be a URL such as https://matrix.example.org")
+    user_id = table.get("user_id", str, required=True)
+    if not _MATRIX_USER.match(user_id):
+        raise table.fail("user_id", "must be a Matrix user id such as @ouderkring:example.org")
+    device_id = table.get("device_id", str, None)
+    if required and not env.get(ENV_MATRIX_TOKEN):
+        raise ConfigError(
+            ENVIRONMENT, ENV_MATRIX_TOKEN, "platforms has matrix: set the bot's access token"
+        )
+    return MatrixSpec(homeserver, user_id, device_id or None)

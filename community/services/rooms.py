@@ -6,6 +6,8 @@ moderation live here too as they are built.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,6 +15,10 @@ from community.clock import Clock
 from community.models import Community, Person, Role, Room
 from community.services import outbox
 from community.services.people import is_onboarded
+
+# What follows once a room of ours is stored (its rules, its members); the engine's room
+# setup registers it (bot/engine/handlers/room_setup.py).
+ROOM_CREATED: list[Callable[[Session, Room, Clock], None]] = []
 
 
 def find(session: Session, platform: str, chat_id: str) -> Room | None:
@@ -63,4 +69,6 @@ def _room_created(
         return
     community = session.get(Community, int(parts[1]))
     if community is not None:
-        link(session, community, claimed.platform, remote_id, clock, purpose=parts[2])
+        room = link(session, community, claimed.platform, remote_id, clock, purpose=parts[2])
+        for follow_up in ROOM_CREATED:
+            follow_up(session, room, clock)

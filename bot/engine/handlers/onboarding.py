@@ -17,6 +17,7 @@ from bot.engine.dialogue import (
     reprompt,
     start_flow,
 )
+from bot.engine.handlers.room_setup import invite_to_rooms
 from community.models import Community, Person, Role, RoleCode
 from community.services.people import ROLE_RANK, is_settled
 
@@ -36,6 +37,7 @@ def onboarding_done(ctx: Context) -> None:
     if person.profile.buddy_opt_in:
         ctx.say("done.buddy")
     ctx.say("done.help")
+    invite_to_rooms(ctx, person)
 
 
 @flow("staff", ("language",))
@@ -51,6 +53,7 @@ def staff_done(ctx: Context) -> None:
             community=person.community.name if person.community else "",
         )
     ctx.say("done.help")
+    invite_to_rooms(ctx, person)
 
 
 def first_unanswered(person: Person) -> str | None:

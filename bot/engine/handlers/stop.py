@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
 from bot.engine.dialogue import Outcome, YesNoQuestion, flow, question, start_flow
+from bot.engine.handlers.room_setup import remove_from_rooms
 
 
 @flow("stop", ("stop_confirm", "erase_confirm"))
@@ -22,7 +23,9 @@ class StopConfirm(YesNoQuestion):
             ctx.leave()
             ctx.say("stop.cancelled")
             return Outcome.DONE
-        ctx.require_person().active = False
+        person = ctx.require_person()
+        person.active = False
+        remove_from_rooms(ctx, person)
         ctx.say("stop.stopped")
         from bot.engine.handlers.buddies import end_on_stop  # registered after this module
 

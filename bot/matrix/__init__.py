@@ -1,0 +1,16 @@
+"""The Matrix adapter (matrix-nio): Matrix events -> `Incoming`, `Delivery` -> client-server API.
+
+It only translates. No dialogue or domain logic lives here; only this package imports `nio`.
+
+- `render`: an action -> Matrix event content (choices as numbered options with keycap emoji).
+- `translate`: a Matrix event (its JSON) -> `Incoming`.
+- `transport`: `MatrixTransport.perform`, the engine's port (idempotent sends by transaction id).
+- `listener`: the sync loop: invites, translation, the stored sync token.
+- `client`: builds the nio client from the stored login (never logs in anew).
+- `runner`: wires it to the app for `ouderkring run` (state in `platform_state`, events to
+  `app.process`).
+
+No end-to-end encryption in this version: the bot does not stay in encrypted rooms.
+"""
+
+PLATFORM = "matrix"

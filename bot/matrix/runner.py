@@ -1,0 +1,110 @@
+"""Wiring for `ouderkring run`: the Matrix transport from the settings, and the sync loop that
+hands each event to the app. The database keeps the sync token (`platform_state`)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import nio
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import App
+from bot.engine.types import Incoming
+from bot.matrix import PLATFORM
+from bot.matrix.client import CLIENT_CONFIG, restore_client
+from bot.matrix.listener import MatrixListener
+from bot.matrix.transport import MatrixTransport
+from community.clock import Clock
+from community.services import platform_state, rooms
+from config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class DbState:
+    """The adapter's state in the `platform_state` table, once bound to the app's database."""
+
+    def __init__(self) -> None:
+        self._sessions: sessionmaker[Session] | None = None
+        self._clock: Clock | None = None
+
+    def bind(self, sessions: sessionmaker[Session], clock: Clock) -> None:
+        self._sessions, self._clock = sessions, clock
+
+    def _factory(self) -> sessionmaker[Session]:
+        if self._sessions is None:
+            raise RuntimeError("DbState used before bind()")
+        return self._sessions
+
+    async def get(self, key: str) -> str | None:
+        def read() -> str | None:
+            with self._factory()() as session:
+                return platform_state.get(session, PLATFORM, key)
+
+        return await asyncio.to_thread(read)
+
+    async def set(self, key: str, value: str) -> None:
+        def write() -> None:
+            assert self._clock is not None
+            with self._factory().begin() as session:
+                platform_state.put(session, PLATFORM, key, value, self._clock)
+
+        await asyncio.to_thread(write)
+
+
+def matrix_transport(settings: Settings) -> MatrixTransport:
+    """The transport for `build_app`, from the stored login (checked by `run_matrix`)."""
+    spec = settings.matrix
+    if spec is None or not settings.matrix_access_token:
+        raise ValueError("Matrix is not configured ([matrix] and OUDERKRING_MATRIX_ACCESS_TOKEN)")
+    client = nio.AsyncClient(
+        spec.homeserver, spec.user_id, device_id=spec.device_id or "", config=CLIENT_CONFIG
+    )
+    client.restore_login(spec.user_id, spec.device_id or "", settings.matrix_access_token)
+    return MatrixTransport(client, DbState())
+
+
+async def check_login(app: App, transport: MatrixTransport) -> None:
+    """The token must belong to the configured user (and device): a new login would break
+    idempotent resends, so the bot never makes one."""
+    spec = app.settings.matrix
+    assert spec is not None
+    client = transport.client
+    checked = await restore_client(
+        spec.homeserver, spec.user_id, str(client.access_token), spec.device_id
+    )
+    client.device_id = checked.device_id
+    await checked.close()
+
+
+def make_listener(app: App, transport: MatrixTransport) -> MatrixListener:
+    """The sync loop for `app`: state in its database, events to `app.process`."""
+    state = transport.state
+    if isinstance(state, DbState):
+        state.bind(app.session_factory, app.clock)
+
+    async def known_room(room_id: str) -> bool:
+        def look() -> bool:
+            with app.session_factory() as session:
+                return rooms.find(session, PLATFORM, room_id) is not None
+
+        return await asyncio.to_thread(look)
+
+    async def handle(incoming: Incoming) -> None:
+        await app.process(incoming)
+
+    return MatrixListener(transport.client, state, handle, known_room)
+
+
+async def run_matrix(
+    app: App, transport: MatrixTransport, stop: asyncio.Event, sync_timeout_ms: int = 30000
+) -> None:
+    """Check the login, then sync until `stop` is set, handing each event to `app.process`."""
+    await check_login(app, transport)
+    listener = make_listener(app, transport)
+    log.info("Matrix: syncing as %s", transport.client.user_id)
+    try:
+        await listener.run(stop, timeout_ms=sync_timeout_ms)
+    finally:
+        await transport.client.close()
