@@ -102,8 +102,10 @@ async def test_a_telegram_parent_and_a_matrix_parent_are_buddies(
         await eva.say(dm, "Eva")
         await bot.turn()
         await piet_says("Piet")
-        assert "Maak kennis met je buddy: Piet!" in await bot_says(eva, dm, bot.user_id)
-        assert "Maak kennis met je buddy: Eva!" in fake.sent_texts(PIET)
+        # Both speak Arabic at home and Arabic is shipped: the introduction is in Arabic.
+        hello = app.translator.t
+        assert hello("ar", "buddy.intro.hello", name="Piet") in await bot_says(eva, dm, bot.user_id)
+        assert hello("ar", "buddy.intro.hello", name="Eva") in fake.sent_texts(PIET)
 
         await eva.say(dm, "/buddy Hoi Piet! Koffie op dinsdag?")
         await bot.turn()
