@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from config.locales import LOCALES
+from config.programme import PromptSettings, load_prompt_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 EXAMPLE_CONFIG = PACKAGE_DIR / "ouderkring.example.toml"
@@ -90,6 +91,7 @@ class Settings:
     sent_retention_days: int = 30
     telegram_token: str | None = field(default=None, repr=False)
     matrix_access_token: str | None = field(default=None, repr=False)
+    prompts: PromptSettings = field(default_factory=PromptSettings)
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
@@ -286,7 +288,7 @@ def load_settings(
     env = dict(os.environ if environ is None else environ)
     config_path = Path(path or env.get(ENV_CONFIG) or EXAMPLE_CONFIG).resolve()
     reader = _Reader(config_path, _read_toml(config_path))
-    reader.check_unknown({"bot", "database", "communities"})
+    reader.check_unknown({"bot", "database", "communities", "prompts"})
 
     bot = reader.table("bot")
     bot.check_unknown(
@@ -355,4 +357,5 @@ def load_settings(
         sent_retention_days=retention,
         telegram_token=env.get(ENV_TELEGRAM_TOKEN) or None,
         matrix_access_token=env.get(ENV_MATRIX_TOKEN) or None,
+        prompts=load_prompt_settings(config_path, reader.get("prompts", dict, {})),
     )
