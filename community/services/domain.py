@@ -11,10 +11,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from community.actions import Button, Target
+from community.actions import Button, Media, Target
 from community.clock import Clock
-from community.models import Community, Conversation, OutboxMessage, Person, Role, RoleCode, Room
-from community.services import communities, conversations, people, role_codes, rooms
+from community.models import (
+    Community,
+    Conversation,
+    OutboxMessage,
+    Person,
+    Prompt,
+    Role,
+    RoleCode,
+    Room,
+    Rsvp,
+)
+from community.services import communities, conversations, people, prompts, role_codes, rooms
 
 
 class Domain:
@@ -158,3 +168,24 @@ class Domain:
         return tuple(
             Button(str(label), str(data)) for label, data in row.payload.get("buttons", [])
         )
+
+    # -- weekly prompts ---------------------------------------------------------------------------
+    def open_invitation(self, prompt_id: int, person: Person) -> Prompt | None:
+        return prompts.open_invitation(self._session, prompt_id, person, self.clock)
+
+    def record_rsvp(self, prompt: Prompt, person: Person, answer: str) -> Rsvp:
+        return prompts.record_rsvp(self._session, prompt, person, answer, self.clock)
+
+    def set_rsvp_children(self, prompt: Prompt, person: Person, count: int) -> bool:
+        return prompts.set_children(self._session, prompt, person, count, self.clock)
+
+    def open_question(self, person: Person, days: int) -> Prompt | None:
+        return prompts.open_question(self._session, person, self.clock, days)
+
+    def record_answer(
+        self, prompt: Prompt, person: Person, text: str | None, media: Media | None
+    ) -> None:
+        prompts.record_answer(self._session, prompt, person, self.clock, text, media)
+
+    def answer_count(self, person: Person) -> int:
+        return prompts.answer_count(self._session, person)

@@ -97,6 +97,9 @@ def mydata(ctx: Context) -> None:
     if data.get("consent_at"):
         lines.append(ctx.t("mydata.consent", date=_date(ctx, data["consent_at"])))  # type: ignore[arg-type]
     lines.append(ctx.t("mydata.since", date=_date(ctx, person.created_at)))
+    answers = ctx.domain.answer_count(person)
+    if answers:
+        lines.append(ctx.t("mydata.answers", count=answers))
     ctx.say_text("\n".join(lines))
     ctx.say("mydata.erase_hint")
 

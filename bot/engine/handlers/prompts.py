@@ -1,0 +1,103 @@
+"""Weekly prompts as a parent meets them: RSVP buttons on an invitation (pressed days later),
+how many children come, the calendar file, answers to a question prompt (a message, photo or
+voice note), and /support, the local support directory. Domain work is in
+community/services/prompts.py, reached through ctx.domain."""
+
+from __future__ import annotations
+
+from bot.engine.buttons import button_action
+from bot.engine.commands import REGISTERED, command
+from bot.engine.context import Context
+from community.actions import Media
+from community.models import Role
+from community.services.prompts import (
+    MAX_CHILDREN,
+    RSVP_ACTION,
+    RSVP_ANSWERS,
+    RSVP_COUNT_ACTION,
+    SOURCE_LOCALE,
+    calendar_file,
+    count_buttons,
+)
+
+PARENTS = frozenset({Role.PARENT})
+THANKS = {"no": "rsvp.thanks_no", "maybe": "rsvp.thanks_maybe"}
+
+
+def _number(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@button_action(RSVP_ACTION, roles=PARENTS)
+def rsvp(ctx: Context, args: tuple[str, ...]) -> None:
+    """Yes / no / maybe on an invitation. The buttons stay: a parent may change their mind."""
+    person = ctx.require_person()
+    prompt_id = _number(args[0]) if len(args) == 2 else None
+    answer = args[1] if len(args) == 2 else ""
+    prompt = ctx.domain.open_invitation(prompt_id, person) if prompt_id is not None else None
+    if prompt is None or answer not in RSVP_ANSWERS:
+        ctx.say("rsvp.closed")
+        ctx.clear_pressed()
+        return
+    ctx.domain.record_rsvp(prompt, person, answer)
+    if answer == "yes":
+        ctx.say_text(
+            ctx.t("rsvp.how_many"), buttons=count_buttons(prompt, ctx.locale, ctx.translator)
+        )
+    else:
+        ctx.say(THANKS[answer])
+
+
+@button_action(RSVP_COUNT_ACTION, roles=PARENTS)
+def rsvp_children(ctx: Context, args: tuple[str, ...]) -> None:
+    person = ctx.require_person()
+    prompt_id = _number(args[0]) if len(args) == 2 else None
+    count = _number(args[1]) if len(args) == 2 else None
+    prompt = ctx.domain.open_invitation(prompt_id, person) if prompt_id is not None else None
+    if prompt is None or count is None or not 1 <= count <= MAX_CHILDREN:
+        ctx.say("rsvp.closed")
+        ctx.clear_pressed()
+        return
+    if not ctx.domain.set_rsvp_children(prompt, person, count):
+        ctx.say("input.old_button")
+        ctx.clear_pressed()
+        return
+    ctx.clear_pressed()
+    title = ctx.t("rsvp.calendar_title", place=prompt.place or "")
+    ctx.say("rsvp.see_you", media=calendar_file(prompt, ctx.settings.prompts, title))
+
+
+def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
+    """A parent's message outside a dialogue: an answer to the question prompt they got last
+    (within `answer_days`). Returns False when there is no such prompt."""
+    person = ctx.person
+    if person is None or ctx.role is not Role.PARENT:
+        return False
+    prompt = ctx.domain.open_question(person, ctx.settings.prompts.answer_days)
+    if prompt is None:
+        return False
+    ctx.domain.record_answer(prompt, person, text or None, media)
+    ctx.say("answer.thanks")
+    return True
+
+
+@command("support", roles=REGISTERED)
+def support(ctx: Context) -> None:
+    entries = ctx.settings.prompts.support
+    if not entries:
+        ctx.say("support.none")
+        return
+    lines = [ctx.t("support.intro")]
+    dutch_only = False
+    for entry in entries:
+        text = entry.texts.get(ctx.locale)
+        if text is None:
+            text, dutch_only = entry.texts[SOURCE_LOCALE], True
+        lines += ["", f"{entry.name}", text]
+        if entry.url:
+            lines.append(entry.url)
+        if entry.phone:
+            lines.append(ctx.t("support.phone", phone=entry.phone))
+    if dutch_only and ctx.locale != SOURCE_LOCALE:
+        lines += ["", ctx.t("prompt.dutch_only")]
+    ctx.say_text("\n".join(lines))
