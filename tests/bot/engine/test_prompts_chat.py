@@ -1,0 +1,161 @@
+"""Weekly prompts as a parent meets them in the chat: RSVP buttons pressed days later, how many
+children come, the calendar file, answers by message, photo or voice note, /support, /mydata."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select
+
+from bot.app import App
+from bot.engine import buttons
+from bot.engine.types import Incoming
+from community.actions import Media
+from community.clock import FakeClock
+from community.models import Prompt, PromptAnswer, Rsvp
+from community.services import prompts
+from config import Settings
+from config.programme import Programme, ProgrammeItem, SupportEntry
+from tests.support.chat import Chat, Sent
+from tests.support.transport import RecordingTransport
+
+START = date(2026, 8, 31)
+LIBRARY = ProgrammeItem(
+    "library", "invitation", (2,), "mon", time(10, 0),
+    {"nl": "Kom naar de bibliotheek.", "en": "Come to the library."}, (), "wed", time(10, 0),
+    "Bibliotheek, Kortestraat 16",
+)  # fmt: skip
+QUESTION = ProgrammeItem(
+    "share", "question", (1,), "wed", time(10, 0),
+    {"nl": "Wat deed u samen?", "en": "What did you do together?"},
+)  # fmt: skip
+
+
+def _settings(app: App, *items: ProgrammeItem) -> Settings:
+    config = dataclasses.replace(app.settings.prompts, programme=Programme(START, items))
+    return dataclasses.replace(app.settings, prompts=config)
+
+
+def _send(chat: Chat, app: App, clock: FakeClock, moment: datetime, *items: ProgrammeItem) -> None:
+    clock.current = moment
+    prompts.send_due_prompts(app.session_factory, app.translator, clock, _settings(app, *items))
+
+
+def _last_to(transport: RecordingTransport, user: str) -> Sent:
+    sent = [Sent(d) for d in transport.sent if d.chat_id == user]
+    return sent[-1]
+
+
+def test_an_invitation_is_answered_with_buttons_days_later(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _send(chat, app, clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC), LIBRARY)
+    chat.say("admin: /help")  # anything: the dispatcher sends the queued invitation
+    invitation = _last_to(transport, "anna")
+    assert invitation.text == (
+        "Come to the library.\n\n"
+        "When: Wednesday 9 September, 10:00. Where: Bibliotheek, Kortestraat 16."
+    )
+    assert [b.label for b in invitation.choices] == [
+        "Yes, I will come",
+        "No, I cannot come",
+        "Maybe",
+    ]
+    clock.advance(days=1)  # pressed a day later, after a restart: nothing kept in memory
+    how_many = chat.press("anna", invitation, "Yes, I will come")
+    assert how_many[-1].text == "Nice! How many children will come with you?"
+    assert [b.label for b in how_many[-1].choices] == ["1", "2", "3", "4+"]
+    see_you = chat.press("anna", how_many[-1], "2")[-1]
+    assert see_you.text == "Thank you! See you there. This file puts the date in your calendar."
+    media = see_you.action.media
+    assert media is not None and media.mime_type == "text/calendar"
+    assert b"LOCATION:Bibliotheek" in base64.b64decode(media.ref.split(",", 1)[1])
+    # Changing one's mind is fine: the buttons stay on the invitation.
+    assert [m.text for m in chat.press("anna", invitation, "Maybe")] == [
+        "Thank you. You can still press Yes later."
+    ]
+    with app.session_factory() as session:
+        rsvp = session.scalar(select(Rsvp))
+        assert rsvp is not None and (rsvp.answer, rsvp.children) == ("maybe", None)
+        prompt = session.scalar(select(Prompt))
+        assert prompt is not None
+        counts = prompts.rsvp_counts(session, prompt)
+    assert counts == {"yes": 0, "no": 0, "maybe": 1, "children": 0}
+
+
+def test_an_rsvp_after_the_event_says_the_invitation_is_closed(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _send(chat, app, clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC), LIBRARY)
+    chat.say("admin: /help")
+    invitation = _last_to(transport, "anna")
+    clock.current = datetime(2026, 9, 10, 8, 0, tzinfo=UTC)
+    assert [m.text for m in chat.press("anna", invitation, "Yes, I will come")] == [
+        "This invitation is closed. Thank you!"
+    ]
+
+
+def test_rsvp_buttons_name_the_registered_action(app: App, clock: FakeClock) -> None:
+    prompt = Prompt(id=12)
+    made = prompts.rsvp_buttons(prompt, "en", app.translator)
+    assert made[0] == buttons.action_button("Yes, I will come", "rsvp", 12, "yes")
+    assert prompts.count_buttons(prompt, "en", app.translator)[1].data == (
+        buttons.action_button("2", "rsvpn", 12, 2).data
+    )
+
+
+def test_a_reply_to_a_question_prompt_is_kept_as_its_answer(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    assert chat.say("anna: we read a book") == [
+        "Sorry, I did not understand that. Send /help to see what I can do."
+    ]
+    _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
+    chat.say("admin: /help")
+    assert _last_to(transport, "anna").text == (
+        "What did you do together?\n\nReply here with a message, photo or voice note."
+    )
+    assert chat.say("anna: We read a book about a bear.") == [
+        "Thank you! We pass your answer on to school."
+    ]
+    photo = Media("photo", "file-9")
+    sent = chat.send(Incoming("console", "anna", "anna", True, media=(photo,)))
+    assert [m.text for m in sent] == ["Thank you! We pass your answer on to school."]
+    with app.session_factory() as session:
+        answers = session.scalars(select(PromptAnswer).order_by(PromptAnswer.id)).all()
+        assert [(a.text, a.media) for a in answers] == [
+            ("We read a book about a bear.", None),
+            (None, {"kind": "photo", "ref": "file-9"}),
+        ]
+    assert "Answers you sent to questions: 2" in chat.say("anna: /mydata")[0]
+    clock.advance(days=8)  # the question is a week old: a reply is no answer any more
+    assert chat.say("anna: hello") == [
+        "Sorry, I did not understand that. Send /help to see what I can do."
+    ]
+
+
+def test_support_lists_the_local_help_from_the_config(chat: Chat, app: App) -> None:
+    chat.onboard("anna")
+    said = chat.say("anna: /support")[0]
+    assert said.startswith("Help close to you.")
+    assert "Stichting Leergeld" in said and "https://www.leergeld.nl" in said
+    assert "Tolkentelefoon" in said
+    assert "/support" in chat.say("anna: /help")[0]
+
+
+def test_support_in_a_language_without_a_text_says_it_is_dutch(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    chat.onboard("anna")
+    entry = SupportEntry("leergeld", "Stichting Leergeld", {"nl": "Helpt."}, None, "026 123")
+    config = dataclasses.replace(app.settings.prompts, support=(entry,))
+    app.engine.settings = dataclasses.replace(app.settings, prompts=config)
+    assert chat.say("anna: /support") == [
+        "Help close to you. You can call or visit them yourself.\n\nStichting Leergeld\nHelpt.\n"
+        "Phone: 026 123\n\nThis message is not in your language yet. Here it is in Dutch."
+    ]
