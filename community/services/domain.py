@@ -189,3 +189,9 @@ class Domain:
 
     def answer_count(self, person: Person) -> int:
         return prompts.answer_count(self._session, person)
+
+    def upcoming_prompts(self, person: Person, days: int = 14) -> list[Prompt]:
+        return prompts.upcoming(self._session, person, self.clock, days)
+
+    def reach_report(self, community: Community) -> prompts.ReachReport:
+        return prompts.reach_report(self._session, community, self.clock)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from babel.dates import format_datetime
@@ -521,3 +522,92 @@ def answer_count(session: Session, person: Person) -> int:
 
 def local_date(moment: datetime, settings: PromptSettings) -> date:
     return local(moment, settings).date()
+
+
+# -- the route map and the reach list -----------------------------------------------------------
+def upcoming(session: Session, person: Person, clock: Clock, days: int = 14) -> list[Prompt]:
+    """The prompts this person will get in the next `days` days (their age bands only)."""
+    now = clock.now()
+    rows = session.scalars(
+        select(Prompt)
+        .where(
+            Prompt.community_id == person.community_id,
+            Prompt.delivered_at.is_(None),
+            Prompt.due_at <= now + timedelta(days=days),
+        )
+        .order_by(Prompt.due_at, Prompt.id)
+    ).all()
+    bands = set(person.profile.age_bands) if person.profile is not None else set()
+    return [p for p in rows if not p.age_bands or not bands or bands & set(p.age_bands)]
+
+
+@dataclass(frozen=True)
+class ReachEntry:
+    neighbourhood: str | None
+    home_languages: tuple[str, ...]
+    age_bands: tuple[str, ...]
+    since: datetime
+
+
+@dataclass(frozen=True)
+class ReachReport:
+    unreachable: list[ReachEntry]  # the platform said messages do not reach them
+    quiet: list[ReachEntry]  # got prompts, replied to none in the window
+
+
+def reach_report(
+    session: Session, community: Community, clock: Clock, days: int = 28
+) -> ReachReport:
+    """Parents to phone or visit instead: those messages do not reach, and those who did not
+    reply to any prompt for `days` days (which never means they are not interested)."""
+    since = clock.now() - timedelta(days=days)
+    rows = session.execute(
+        select(Person, ParentProfile)
+        .join(ParentProfile, ParentProfile.person_id == Person.id)
+        .where(
+            Person.community_id == community.id,
+            Person.role == Role.PARENT,
+            Person.active.is_(True),
+            ParentProfile.completed_at.is_not(None),
+        )
+        .order_by(Person.id)
+    ).all()
+    sent_prompts = set(
+        session.scalars(
+            select(Prompt.id).where(
+                Prompt.community_id == community.id,
+                Prompt.delivered_at >= since,
+                Prompt.skipped.is_(False),
+            )
+        )
+    )
+    replied = set(
+        session.scalars(select(PromptAnswer.person_id).where(PromptAnswer.created_at >= since))
+    ) | set(session.scalars(select(Rsvp.person_id).where(Rsvp.updated_at >= since)))
+    got: dict[int, int] = {}  # prompts each parent got in the window
+    received = session.execute(
+        select(OutboxKey.key, OutboxKey.person_id)
+        .join(Person, Person.id == OutboxKey.person_id)
+        .where(
+            Person.community_id == community.id,
+            OutboxKey.created_at >= since,
+            OutboxKey.key.like("prompt:%"),
+        )
+    )
+    for key, person_id in received:
+        if int(key.split(":")[1]) in sent_prompts:
+            got[person_id] = got.get(person_id, 0) + 1
+    unreachable: list[ReachEntry] = []
+    quiet: list[ReachEntry] = []
+    for person, profile in rows:
+        entry = ReachEntry(
+            profile.neighbourhood.name if profile.neighbourhood else None,
+            tuple(profile.home_languages),
+            tuple(profile.age_bands),
+            person.unreachable_at or person.created_at,
+        )
+        if person.unreachable_at is not None:
+            unreachable.append(entry)
+        elif got.get(person.id, 0) >= 2 and person.id not in replied:
+            quiet.append(entry)
+    return ReachReport(unreachable, quiet)

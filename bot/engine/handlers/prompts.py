@@ -5,10 +5,13 @@ community/services/prompts.py, reached through ctx.domain."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.engine.buttons import button_action
 from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
 from community.actions import Media
+from community.i18n import language_name
 from community.models import Role
 from community.services.prompts import (
     MAX_CHILDREN,
@@ -16,8 +19,10 @@ from community.services.prompts import (
     RSVP_ANSWERS,
     RSVP_COUNT_ACTION,
     SOURCE_LOCALE,
+    ReachEntry,
     calendar_file,
     count_buttons,
+    when_text,
 )
 
 PARENTS = frozenset({Role.PARENT})
@@ -101,3 +106,84 @@ def support(ctx: Context) -> None:
     if dutch_only and ctx.locale != SOURCE_LOCALE:
         lines += ["", ctx.t("prompt.dutch_only")]
     ctx.say_text("\n".join(lines))
+
+
+STAFF_AND_PROFESSIONALS = frozenset({Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN})
+KIND_IDS = {
+    "tip": "routekaart.kind.tip",
+    "question": "routekaart.kind.question",
+    "invitation": "routekaart.kind.invitation",
+    "support": "routekaart.kind.support",
+}
+
+
+def _when(ctx: Context, moment: datetime) -> str:
+    return when_text(moment, ctx.locale, ctx.settings.prompts)
+
+
+@command("routekaart", roles=REGISTERED)
+def routekaart(ctx: Context) -> None:
+    """The route map: when contact happens, what comes next, and where information is."""
+    person = ctx.require_person()
+    config = ctx.settings.prompts
+    programme = config.programme
+    per_week = programme.max_per_week if programme is not None else 3
+    lines = [
+        ctx.t("routekaart.intro"),
+        ctx.t(
+            "routekaart.rhythm",
+            count=per_week,
+            start=config.quiet_start.strftime("%H:%M"),
+            end=config.quiet_end.strftime("%H:%M"),
+        ),
+    ]
+    coming = ctx.domain.upcoming_prompts(person)
+    if coming:
+        lines += ["", ctx.t("routekaart.next")]
+        for prompt in coming[:6]:
+            what = ctx.t(KIND_IDS.get(prompt.kind, "routekaart.kind.tip"))
+            if prompt.kind == "invitation" and prompt.event_at is not None:
+                what = ctx.t(
+                    "routekaart.event", place=prompt.place or "", when=_when(ctx, prompt.event_at)
+                )
+            lines.append(f"- {_when(ctx, prompt.due_at)}: {what}")
+    else:
+        lines += ["", ctx.t("routekaart.nothing")]
+    lines += ["", ctx.t("routekaart.help")]
+    ctx.say_text("\n".join(lines))
+
+
+def _reach_line(ctx: Context, entry: ReachEntry) -> str:
+    place = entry.neighbourhood or ctx.t("profile.no_answer")
+    languages = ", ".join(language_name(code, ctx.locale) for code in entry.home_languages)
+    ages = ", ".join(ctx.t(f"age.{band.replace('-', '_')}") for band in entry.age_bands)
+    return f"- {place} · {languages or '-'} · {ages or '-'}"
+
+
+@command("reach", roles=STAFF_AND_PROFESSIONALS)
+def reach(ctx: Context) -> None:
+    """Parents to phone or visit instead of writing: messages do not reach them, or they have
+    not replied for 4 weeks (which never means they are not interested)."""
+    if ctx.role is Role.ADMIN:
+        options = ctx.domain.communities()
+    else:
+        community = ctx.require_person().community
+        options = [community] if community is not None else []
+    if not options:
+        ctx.say("code.no_community")
+        return
+    for community in options:
+        report = ctx.domain.reach_report(community)
+        lines = [ctx.t("reach.intro", community=community.name)]
+        if not report.unreachable and not report.quiet:
+            lines.append(ctx.t("reach.none"))
+        if report.unreachable:
+            lines += ["", ctx.t("reach.unreachable", count=len(report.unreachable))]
+            lines += [_reach_line(ctx, entry) for entry in report.unreachable[:30]]
+        if report.quiet:
+            lines += ["", ctx.t("reach.quiet", count=len(report.quiet))]
+            lines += [_reach_line(ctx, entry) for entry in report.quiet[:30]]
+            lines += [ctx.t("reach.not_uninterested")]
+        if report.unreachable or report.quiet:
+            lines += ["", ctx.t("reach.tip")]
+        ctx.say_text("\n".join(lines))

@@ -14,8 +14,8 @@ from bot.engine import buttons
 from bot.engine.types import Incoming
 from community.actions import Media
 from community.clock import FakeClock
-from community.models import Prompt, PromptAnswer, Rsvp
-from community.services import prompts
+from community.models import Community, Person, Prompt, PromptAnswer, Role, Rsvp
+from community.services import people, prompts
 from config import Settings
 from config.programme import Programme, ProgrammeItem, SupportEntry
 from tests.support.chat import Chat, Sent
@@ -158,4 +158,61 @@ def test_support_in_a_language_without_a_text_says_it_is_dutch(
     assert chat.say("anna: /support") == [
         "Help close to you. You can call or visit them yourself.\n\nStichting Leergeld\nHelpt.\n"
         "Phone: 026 123\n\nThis message is not in your language yet. Here it is in Dutch."
+    ]
+
+
+def test_the_route_map_shows_the_rhythm_and_what_comes_next(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    chat.onboard("anna")
+    _send(chat, app, clock, datetime(2026, 9, 1, 9, 0, tzinfo=UTC), LIBRARY, QUESTION)
+    assert chat.say("anna: /routekaart") == [
+        "Your route map: when you hear from us, and where to find help.\n"
+        "You get at most 3 short messages a week. Never between 21:00 and 08:00.\n\n"
+        "Coming up:\n"
+        "- Wednesday 2 September, 10:00: a question for you\n"
+        "- Monday 7 September, 10:00: an invitation: Bibliotheek, Kortestraat 16, "
+        "Wednesday 9 September, 10:00\n\n"
+        "Help close to you: /support. Your data: /mydata."
+    ]
+
+
+def _staff(app: App, clock: FakeClock, user: str, role: Role) -> None:
+    with app.session_factory.begin() as session:
+        community = session.scalar(select(Community))
+        assert community is not None
+        session.add(
+            Person(
+                platform="console", platform_user_id=user, private_chat_id=user, locale="en",
+                role=role, community_id=community.id, active=True, created_at=clock.now(),
+            )
+        )  # fmt: skip
+
+
+def test_reach_lists_parents_to_phone_without_calling_silence_disinterest(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    for user in ("anna", "bram", "cees"):
+        chat.onboard(user)
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    assert chat.say("petra: /reach") == [
+        "Parents to phone or visit in Ouderkring Arnhem:\n"
+        "All parents can be reached. Nobody to phone now."
+    ]
+    tip = dataclasses.replace(QUESTION, key="tip", kind="tip", weeks=(1,), day="thu")
+    _send(chat, app, clock, datetime(2026, 9, 3, 8, 5, tzinfo=UTC), QUESTION, tip)
+    chat.say("cees: We played outside.")  # cees answered the question
+    with app.session_factory.begin() as session:
+        anna = people.find(session, "console", "anna")
+        assert anna is not None
+        anna.unreachable_at = clock.now()  # the platform said she blocked the bot
+    said = chat.say("petra: /reach")[0]
+    assert said.startswith(
+        "Parents to phone or visit in Ouderkring Arnhem:\n\nOur messages do not reach them: 1\n- "
+    )
+    assert "No reply for 4 weeks: 1\n- " in said
+    assert "No reply does not mean no interest." in said
+    assert "not interested" not in said
+    assert chat.say("anna: /reach") == [
+        "That command is not for you. Send /help for your commands."
     ]
