@@ -6,6 +6,7 @@ transaction (all or nothing). Scheduled jobs and the matcher use the same servic
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from community.actions import Button, Media, Target
 from community.clock import Clock
+from community.i18n import Translator
 from community.models import (
     Community,
     Conversation,
@@ -25,6 +27,7 @@ from community.models import (
     Rsvp,
 )
 from community.services import communities, conversations, people, prompts, role_codes, rooms
+from config.programme import PromptSettings
 
 
 class Domain:
@@ -195,3 +198,25 @@ class Domain:
 
     def reach_report(self, community: Community) -> prompts.ReachReport:
         return prompts.reach_report(self._session, community, self.clock)
+
+    def create_prompt(
+        self,
+        community: Community,
+        kind: str,
+        texts: dict[str, str],
+        due_at: datetime,
+        author: Person | None,
+        event_at: datetime | None = None,
+        place: str | None = None,
+    ) -> Prompt:
+        return prompts.create_prompt(
+            self._session, community, kind, texts, due_at, self.clock, author=author,
+            event_at=event_at, place=place,
+        )  # fmt: skip
+
+    def deliver_now(self, prompt: Prompt, translator: Translator, config: PromptSettings) -> int:
+        """Queue a prompt that is due now, in this transaction (0 in the quiet hours: the
+        scheduled job sends it when they end)."""
+        if prompts.in_quiet_hours(self.clock.now(), config):
+            return 0
+        return prompts.deliver(self._session, prompt, translator, self.clock, config)

@@ -150,13 +150,14 @@ def prompt_text(
 ) -> str:
     """The prompt in the reader's language; Dutch plus a line saying so when there is none."""
     texts = prompt.texts
-    parts = [texts.get(locale) or texts[SOURCE_LOCALE]]
+    source = SOURCE_LOCALE if SOURCE_LOCALE in texts else next(iter(texts))
+    parts = [texts.get(locale) or texts[source]]
     if prompt.event_at is not None and prompt.place:
         when = when_text(prompt.event_at, locale, settings)
         parts.append(translator.t(locale, "prompt.when_where", when=when, place=prompt.place))
     if prompt.kind == "question":
         parts.append(translator.t(locale, "prompt.answer_hint"))
-    if locale not in texts:
+    if locale not in texts and source == SOURCE_LOCALE:
         parts.append(translator.t(locale, "prompt.dutch_only"))
     return "\n\n".join(parts)
 
@@ -228,11 +229,11 @@ def send_due_prompts(
             prompt = session.get(Prompt, prompt_id, with_for_update=True)
             if prompt is None or prompt.delivered_at is not None:
                 continue  # another run took it
-            queued += _deliver(session, prompt, translator, clock, config)
+            queued += deliver(session, prompt, translator, clock, config)
     return queued
 
 
-def _deliver(
+def deliver(
     session: Session,
     prompt: Prompt,
     translator: Translator,
@@ -370,7 +371,8 @@ def digest_text(
         mine = [a for a in answers if a.prompt_id == prompt_id]
         if prompt is None:
             continue
-        source = prompt.texts.get(locale) or prompt.texts[SOURCE_LOCALE]
+        texts = prompt.texts
+        source = texts.get(locale) or texts.get(SOURCE_LOCALE) or next(iter(texts.values()))
         title = source if len(source) <= EXCERPT else source[: EXCERPT - 1] + "…"
         media = sum(1 for a in mine if a.media)
         lines.append("")

@@ -368,3 +368,17 @@ def test_prompt_settings_come_from_the_config_file(tmp_path: Path) -> None:
     config.write_text(f'communities = ["{arnhem}"]\n[prompts]\nquiet_hours = "late"\n')
     with pytest.raises(ConfigError, match="quiet_hours"):
         load_settings(config, environ={})
+
+
+def test_the_plain_language_check_names_what_to_change() -> None:
+    from community.services import plain
+
+    assert plain.check("Kom op dinsdag om 10:00. Neem uw kind mee.", "nl") == []
+    assert plain.check("U kunt overwegen om met drie kinderen te komen.", "nl") == [
+        "number_words",
+        "indirect",
+    ]
+    assert plain.check("Het VVE-programma begint.", "nl") == ["abbreviation"]
+    assert plain.check("Het programma voor voorschoolse educatie (VVE) begint.", "nl") == []
+    assert plain.check(" ".join(["woord"] * 16) + ".", "en") == ["long_sentence"]
+    assert plain.check("Ouderbetrokkenheidsbijeenkomst vandaag.", "nl") == ["long_word"]

@@ -216,3 +216,81 @@ def test_reach_lists_parents_to_phone_without_calling_silence_disinterest(
     assert chat.say("anna: /reach") == [
         "That command is not for you. Send /help for your commands."
     ]
+
+
+def test_a_professional_writes_a_tip_that_goes_out_now(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    assert chat.last_choices("petra: /new") == ["Tip", "Question", "Invitation"]
+    assert chat.say("petra: Tip") == [
+        "Write the message. Use short sentences, one point, and numbers in digits."
+    ]
+    said = chat.say("petra: Sing a song together at bath time.")
+    assert said[:2] == ["The parents will get this:", "Sing a song together at bath time."]
+    # Sent at once, in the same transaction: the parent's message goes out with the reply.
+    assert chat.say("petra: Now") == [
+        "Sent. Parents who get it: 1",
+        "Sing a song together at bath time.",
+    ]
+    assert _last_to(transport, "anna").text == "Sing a song together at bath time."
+
+
+def test_a_hard_text_is_flagged_before_it_goes_out(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _staff(app, clock, "petra", Role.COORDINATOR)
+    chat.say("petra: /new")
+    chat.say("petra: Question")
+    said = chat.say(
+        "petra: You may wish to tell us about the three books you read with your child at "
+        "home this week."
+    )
+    assert said[0] == (
+        "Some parents may find this hard to read:\n"
+        "- A sentence has more than 15 words. Split it.\n"
+        "- Write numbers in digits, like 3.\n"
+        '- Write directly: "Come on Tuesday".'
+    )
+    assert chat.say("petra: Write it again") == [
+        "Write the message. Use short sentences, one point, and numbers in digits."
+    ]
+    said = chat.say("petra: Which 3 books did you read this week?")
+    assert said[1] == "Which 3 books did you read this week?"
+    assert chat.say("petra: Tomorrow at 10:00") == [
+        "I will send it on Wednesday 2 September, 10:00."
+    ]
+    clock.current = datetime(2026, 9, 2, 8, 0, tzinfo=UTC)
+    assert prompts.send_due_prompts(app.session_factory, app.translator, clock, app.settings) == 1
+
+
+def test_an_invitation_from_a_professional_asks_when_and_where(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    chat.say("petra: /new")
+    chat.say("petra: Invitation")
+    assert chat.say("petra: Coffee morning at school. Bring your child.") == [
+        "When is it? Type the day and time, like 14-10 10:00."
+    ]
+    assert chat.say("petra: tomorrow") == ["I cannot read that date. Type it like 14-10 10:00."]
+    assert chat.say("petra: 1-9 08:00") == [  # earlier today
+        "That moment has passed. Type a day that is still to come."
+    ]
+    assert chat.say("petra: 9-9 9:30") == ["Where is it? Type the place and the address."]
+    chat.say("petra: School De Regenboog, Hoofdstraat 1")
+    assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"
+    invitation = _last_to(transport, "anna")
+    assert invitation.text == (
+        "Coffee morning at school. Bring your child.\n\n"
+        "When: Wednesday 9 September, 09:30. Where: School De Regenboog, Hoofdstraat 1."
+    )
+    assert len(invitation.choices) == 3
+
+
+def test_parents_cannot_write_prompts(chat: Chat) -> None:
+    chat.onboard("anna")
+    assert chat.say("anna: /new") == ["That command is not for you. Send /help for your commands."]
