@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+from apscheduler.triggers.interval import IntervalTrigger
 from babel.dates import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -197,6 +199,30 @@ def recipients(session: Session, prompt: Prompt) -> list[Person]:
 
 
 # -- the jobs -------------------------------------------------------------------------------------
+PROMPTS_JOB_ID = "prompts.due"
+PROMPTS_EVERY_MINUTES = 15  # due prompts, reminders and digests wait at most this long
+
+
+def run_due_jobs(
+    session_factory: sessionmaker[Session],
+    translator: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> int:
+    """Everything the prompts need from the scheduler, in one run: due prompts, reminders the
+    day before an event, the professionals' digest. Returns how many messages were queued."""
+    args = (session_factory, translator, clock, settings)
+    return send_due_prompts(*args) + send_rsvp_reminders(*args) + send_digests(*args)
+
+
+def register_jobs(scheduler: Any, job: Callable[[], None]) -> None:
+    """Add the prompts job to the product's one APScheduler (community/scheduler.py). `job` is
+    that module's module-level function (jobs are stored by reference) calling `run_due_jobs`
+    with the scheduler's runtime; a fixed id and `replace_existing` keep one copy per restart."""
+    trigger = IntervalTrigger(minutes=PROMPTS_EVERY_MINUTES)
+    scheduler.add_job(job, trigger, id=PROMPTS_JOB_ID, replace_existing=True)
+
+
 def send_due_prompts(
     session_factory: sessionmaker[Session],
     translator: Translator,

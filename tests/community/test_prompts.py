@@ -382,3 +382,27 @@ def test_the_plain_language_check_names_what_to_change() -> None:
     assert plain.check("Het programma voor voorschoolse educatie (VVE) begint.", "nl") == []
     assert plain.check(" ".join(["woord"] * 16) + ".", "en") == ["long_sentence"]
     assert plain.check("Ouderbetrokkenheidsbijeenkomst vandaag.", "nl") == ["long_word"]
+
+
+def _noop_job() -> None:  # a module-level function, as APScheduler stores jobs by reference
+    pass
+
+
+def test_the_prompts_job_registers_once_with_a_fixed_id_and_runs_twice_as_once(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    scheduler = BackgroundScheduler()
+    scheduler.start(paused=True)
+    try:
+        prompts.register_jobs(scheduler, _noop_job)
+        prompts.register_jobs(scheduler, _noop_job)  # a restart replaces it
+        assert [job.id for job in scheduler.get_jobs()] == [prompts.PROMPTS_JOB_ID]
+    finally:
+        scheduler.shutdown(wait=False)
+    chat.onboard("anna", ages=("1",))
+    # The shipped programme: week 2, Tuesday 8 September 10:00, a tip for every parent.
+    at(clock, datetime(2026, 9, 8, 8, 5, tzinfo=UTC))
+    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 1
+    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 0
