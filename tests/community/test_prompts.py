@@ -406,3 +406,10 @@ def test_the_prompts_job_registers_once_with_a_fixed_id_and_runs_twice_as_once(
     at(clock, datetime(2026, 9, 8, 8, 5, tzinfo=UTC))
     assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 1
     assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 0
+
+
+def test_the_prompts_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import prompts as bench
+
+    assert bench.main(["--parents", "40", "--no-postgres"]) == 0
+    assert "due prompts: 80 rows" in capsys.readouterr().out
