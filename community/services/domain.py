@@ -220,3 +220,10 @@ class Domain:
         if prompts.in_quiet_hours(self.clock.now(), config):
             return 0
         return prompts.deliver(self._session, prompt, translator, self.clock, config)
+
+    def invitations_ahead(self, community: Community) -> list[tuple[Prompt, dict[str, int]]]:
+        """Invitations still to come, each with its answers so far."""
+        return [
+            (prompt, prompts.rsvp_counts(self._session, prompt))
+            for prompt in prompts.invitations_ahead(self._session, community, self.clock)
+        ]

@@ -199,7 +199,7 @@ def recipients(session: Session, prompt: Prompt) -> list[Person]:
 
 
 # -- the jobs -------------------------------------------------------------------------------------
-PROMPTS_JOB_ID = "prompts.due"
+PROMPTS_JOB_ID = "prompts:due"  # not dotted: dotted strings here are message ids
 PROMPTS_EVERY_MINUTES = 15  # due prompts, reminders and digests wait at most this long
 
 
@@ -567,6 +567,22 @@ def upcoming(session: Session, person: Person, clock: Clock, days: int = 14) -> 
     ).all()
     bands = set(person.profile.age_bands) if person.profile is not None else set()
     return [p for p in rows if not p.age_bands or not bands or bands & set(p.age_bands)]
+
+
+def invitations_ahead(session: Session, community: Community, clock: Clock) -> list[Prompt]:
+    """Invitations of the community whose event is still to come (sent or not yet)."""
+    return list(
+        session.scalars(
+            select(Prompt)
+            .where(
+                Prompt.community_id == community.id,
+                Prompt.kind == "invitation",
+                Prompt.skipped.is_(False),
+                Prompt.event_at > clock.now(),
+            )
+            .order_by(Prompt.event_at, Prompt.id)
+        )
+    )
 
 
 @dataclass(frozen=True)

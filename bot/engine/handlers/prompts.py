@@ -150,6 +150,12 @@ def routekaart(ctx: Context) -> None:
     else:
         lines += ["", ctx.t("routekaart.nothing")]
     lines += ["", ctx.t("routekaart.help")]
+    community = person.community
+    if ctx.role in STAFF_AND_PROFESSIONALS and community is not None:
+        # Staff also see who comes to what is planned; who did not answer is not counted.
+        for prompt, counts in ctx.domain.invitations_ahead(community):
+            when = _when(ctx, prompt.event_at or prompt.due_at)
+            lines += ["", ctx.t("routekaart.rsvps", place=prompt.place or "", when=when, **counts)]
     ctx.say_text("\n".join(lines))
 
 

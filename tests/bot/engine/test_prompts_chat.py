@@ -294,3 +294,21 @@ def test_an_invitation_from_a_professional_asks_when_and_where(
 def test_parents_cannot_write_prompts(chat: Chat) -> None:
     chat.onboard("anna")
     assert chat.say("anna: /new") == ["That command is not for you. Send /help for your commands."]
+
+
+def test_staff_see_the_answers_to_invitations_on_the_route_map(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    chat.onboard("bram")
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    _send(chat, app, clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC), LIBRARY)
+    chat.say("admin: /help")
+    invitation = [Sent(d) for d in transport.sent if d.chat_id == "anna"][-1]
+    chat.press("anna", chat.press("anna", invitation, "Yes, I will come")[-1], "3")
+    said = chat.say("petra: /routekaart")[0]
+    assert said.endswith(
+        "Bibliotheek, Kortestraat 16, Wednesday 9 September, 10:00: "
+        "yes 1 (children: 3), maybe 0, no 0"
+    )
+    assert "children: 3" not in chat.say("anna: /routekaart")[0]
