@@ -193,6 +193,9 @@ class Domain:
     def answer_count(self, person: Person) -> int:
         return prompts.answer_count(self._session, person)
 
+    def rsvp_count(self, person: Person) -> int:
+        return prompts.rsvp_count(self._session, person)
+
     def upcoming_prompts(self, person: Person, days: int = 14) -> list[Prompt]:
         return prompts.upcoming(self._session, person, self.clock, days)
 

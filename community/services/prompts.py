@@ -537,6 +537,13 @@ def record_answer(
     return answer
 
 
+def rsvp_count(session: Session, person: Person) -> int:
+    return (
+        session.scalar(select(func.count()).select_from(Rsvp).where(Rsvp.person_id == person.id))
+        or 0
+    )
+
+
 def answer_count(session: Session, person: Person) -> int:
     return (
         session.scalar(

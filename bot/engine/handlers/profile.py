@@ -100,6 +100,9 @@ def mydata(ctx: Context) -> None:
     answers = ctx.domain.answer_count(person)
     if answers:
         lines.append(ctx.t("mydata.answers", count=answers))
+    rsvps = ctx.domain.rsvp_count(person)
+    if rsvps:
+        lines.append(ctx.t("mydata.rsvps", count=rsvps))
     ctx.say_text("\n".join(lines))
     ctx.say("mydata.erase_hint")
 

@@ -77,6 +77,7 @@ def test_an_invitation_is_answered_with_buttons_days_later(
     assert [m.text for m in chat.press("anna", invitation, "Maybe")] == [
         "Thank you. You can still press Yes later."
     ]
+    assert "Invitations you answered: 1" in chat.say("anna: /mydata")[0]
     with app.session_factory() as session:
         rsvp = session.scalar(select(Rsvp))
         assert rsvp is not None and (rsvp.answer, rsvp.children) == ("maybe", None)
