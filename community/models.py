@@ -325,6 +325,8 @@ class Prompt(Base):
     due_at: Mapped[datetime] = mapped_column(index=True)
     event_at: Mapped[datetime | None]
     place: Mapped[str | None] = mapped_column(String(200))
+    # A photo, video or voice note sent with the text (a professional showing an activity).
+    media: Mapped[dict[str, Any] | None]
     author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     delivered_at: Mapped[datetime | None]

@@ -27,6 +27,7 @@ DEFAULT_SUPPORT = PACKAGE_DIR / "programme" / "support.toml"
 KINDS = ("tip", "question", "invitation", "support")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AGE_BANDS = ("0-2", "2-4", "4-6", "6-12")
+MEDIA_KINDS = ("photo", "video", "voice")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _MAX_TEXT = 600
@@ -49,6 +50,7 @@ class ProgrammeItem:
     event_day: str | None = None  # invitations: the day of the event in the same week
     event_at: time | None = None
     place: str | None = None
+    media: dict[str, str] | None = None  # {"kind": "video", "ref": "https://..."}
 
     def local_due(self, start: date, week: int) -> datetime:
         day = start + timedelta(weeks=week - 1, days=DAYS.index(self.day))
@@ -145,7 +147,7 @@ def load_programme(path: Path) -> Programme:
         item = _Reader(path, raw, f"item[{index}].")
         item.check_unknown(
             {"key", "kind", "weeks", "day", "time", "text", "age_bands", "event_day", "event_time",
-             "place"}
+             "place", "media"}
         )  # fmt: skip
         key = item.get("key", str, required=True)
         if not _KEY.match(key) or key in seen:
@@ -165,12 +167,22 @@ def load_programme(path: Path) -> Programme:
         place = item.get("place", str, None)
         if kind == "invitation" and (event_day is None or event_at is None or not place):
             raise item.fail("kind", "an invitation needs event_day, event_time and place")
+        media = item.get("media", dict, None)
+        if media is not None and (
+            set(media) - {"kind", "ref"}
+            or media.get("kind") not in MEDIA_KINDS
+            or not isinstance(media.get("ref"), str)
+            or not media["ref"].startswith("https://")
+        ):
+            raise item.fail(
+                "media", 'use { kind = "photo" or "video" or "voice", ref = "https://..." }'
+            )
         due_time = _hhmm(item, "time", default_time)
         assert due_time is not None
         items.append(
             ProgrammeItem(
                 key, kind, tuple(weeks), _day(item, "day", "tue") or "tue", due_time,
-                _texts(item, "text"), tuple(bands), event_day, event_at, place,
+                _texts(item, "text"), tuple(bands), event_day, event_at, place, media,
             )
         )  # fmt: skip
     programme = Programme(start, tuple(items), max_per_week)

@@ -211,10 +211,11 @@ class Domain:
         author: Person | None,
         event_at: datetime | None = None,
         place: str | None = None,
+        media: Media | None = None,
     ) -> Prompt:
         return prompts.create_prompt(
             self._session, community, kind, texts, due_at, self.clock, author=author,
-            event_at=event_at, place=place,
+            event_at=event_at, place=place, media=media,
         )  # fmt: skip
 
     def deliver_now(self, prompt: Prompt, translator: Translator, config: PromptSettings) -> int:

@@ -104,7 +104,8 @@ def sync_programme(
                     Prompt(
                         community_id=community.id, key=key, kind=item.kind,
                         texts=dict(item.texts), age_bands=list(item.age_bands), due_at=due_at,
-                        event_at=event_at, place=item.place, created_at=clock.now(),
+                        event_at=event_at, place=item.place, media=item.media,
+                        created_at=clock.now(),
                         recipients=0, skipped=due_at < community.created_at,
                         delivered_at=clock.now() if due_at < community.created_at else None,
                     )
@@ -113,6 +114,7 @@ def sync_programme(
             elif prompt.delivered_at is None:
                 prompt.texts, prompt.age_bands = dict(item.texts), list(item.age_bands)
                 prompt.due_at, prompt.event_at, prompt.place = due_at, event_at, item.place
+                prompt.media = item.media
     session.flush()
     return added
 
@@ -129,11 +131,13 @@ def create_prompt(
     event_at: datetime | None = None,
     place: str | None = None,
     age_bands: Sequence[str] = (),
+    media: Media | None = None,
 ) -> Prompt:
     """A prompt a professional wrote (no programme key)."""
     prompt = Prompt(
         community_id=community.id, key=None, kind=kind, texts=dict(texts),
         age_bands=list(age_bands), due_at=due_at, event_at=event_at, place=place,
+        media=media.to_json() if media is not None else None,
         author_id=author.id if author else None, created_at=clock.now(), recipients=0,
         skipped=False,
     )  # fmt: skip
@@ -282,6 +286,7 @@ def deliver(
     count = queue_to_people(
         session, people, translator, clock, "prompt", key=f"prompt:{prompt.id}",
         default_locale=default_locale, buttons=buttons,
+        media=Media.from_json(prompt.media) if prompt.media else None,
         render=lambda locale: prompt_text(prompt, locale, translator, config),
     )  # fmt: skip
     prompt.recipients = len(people)

@@ -413,3 +413,16 @@ def test_the_prompts_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert bench.main(["--parents", "40", "--no-postgres"]) == 0
     assert "due prompts: 80 rows" in capsys.readouterr().out
+
+
+def test_programme_media_must_be_a_photo_video_or_voice_note_on_https(tmp_path: Path) -> None:
+    path = tmp_path / "programme.toml"
+    head = 'start = 2026-08-31\n[[item]]\nkey = "x"\nkind = "tip"\nweeks = [1]\ntext.nl = "Kijk."\n'
+    path.write_text(head + 'media = { kind = "video", ref = "https://example.org/a.mp4" }\n')
+    assert load_programme(path).items[0].media == {
+        "kind": "video",
+        "ref": "https://example.org/a.mp4",
+    }
+    path.write_text(head + 'media = { kind = "video", ref = "http://example.org/a.mp4" }\n')
+    with pytest.raises(ConfigError, match="media"):
+        load_programme(path)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from bot.engine.commands import command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from community.actions import Media
 from community.models import Role
 from community.services import plain
 from community.services.prompts import to_utc, when_text
@@ -35,6 +37,11 @@ ROLL_OVER = timedelta(days=30)
 WHEN = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\s+(\d{1,2})[:.](\d{2})$")
 
 menu_flow("new", ("new_kind", "new_text", "new_check", "new_when", "new_place", "new_send"))
+
+
+def _media(data: dict[str, Any]) -> Media | None:
+    media = data.get("media")
+    return Media.from_json(media) if isinstance(media, dict) else None
 
 
 def _go(ctx: Context, step: str) -> Outcome:
@@ -79,8 +86,15 @@ class NewText(Question):
     def prompt(self, ctx: Context) -> None:
         ctx.say("new.ask_text")
 
+    def on_media(self, ctx: Context, media: Media) -> None:
+        """A photo, video or voice note goes with the text (showing an activity helps)."""
+        ctx.remember(media=media.to_json())
+        ctx.say("new.media_saved")
+
     def on_text(self, ctx: Context, text: str) -> Outcome:
         text = text.strip()
+        if ctx.incoming.media:  # a photo or video with the text as its caption
+            ctx.remember(media=ctx.incoming.media[0].to_json())
         if len(text) > MAX_TEXT:
             ctx.say("new.text_too_long", limit=MAX_TEXT)
             return Outcome.STAY
@@ -180,8 +194,9 @@ class NewSend(Question):
 
     def enter(self, ctx: Context) -> None:
         state = ctx.state
+        data = state.data if state is not None else {}
         ctx.say("new.preview")
-        ctx.say_text(str(state.data.get("text", "")) if state is not None else "")
+        ctx.say_text(str(data.get("text", "")), media=_media(data))
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:
@@ -207,7 +222,7 @@ class NewSend(Question):
         event_at = datetime.fromisoformat(data["event_at"]) if data.get("event_at") else None
         prompt = ctx.domain.create_prompt(
             community, str(data["kind"]), {ctx.locale: str(data["text"])}, due_at, person,
-            event_at, data.get("place"),
+            event_at, data.get("place"), _media(data),
         )  # fmt: skip
         if key == "now":
             count = ctx.domain.deliver_now(prompt, ctx.translator, config)

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("due_at", sa.DateTime(), nullable=False),
         sa.Column("event_at", sa.DateTime(), nullable=True),
         sa.Column("place", sa.String(length=200), nullable=True),
+        sa.Column("media", sa.JSON(), nullable=True),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("delivered_at", sa.DateTime(), nullable=True),

@@ -313,3 +313,35 @@ def test_staff_see_the_answers_to_invitations_on_the_route_map(
         "yes 1 (children: 3), maybe 0, no 0"
     )
     assert "children: 3" not in chat.say("anna: /routekaart")[0]
+
+
+def test_a_professional_sends_a_video_with_the_tip(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    chat.say("petra: /new")
+    chat.say("petra: Tip")
+    video = Media("video", "file-video-1")
+    sent = chat.send(Incoming("console", "petra", "petra", True, media=(video,)))
+    assert [m.text for m in sent] == ["Got it. It goes with the message. Now write the text."]
+    preview = chat.messages("petra: Watch how I fold a paper boat. Try it together!")
+    assert preview[1].action.media == video
+    chat.say("petra: Now")
+    tip = _last_to(transport, "anna")
+    assert tip.text == "Watch how I fold a paper boat. Try it together!"
+    assert tip.action.media == video
+
+
+def test_a_programme_item_can_carry_a_video(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    item = dataclasses.replace(
+        QUESTION, kind="tip", media={"kind": "video", "ref": "https://example.org/boat.mp4"}
+    )
+    _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), item)
+    chat.say("admin: /help")
+    assert _last_to(transport, "anna").action.media == Media(
+        "video", "https://example.org/boat.mp4"
+    )
