@@ -26,7 +26,7 @@ from babel.dates import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from community.actions import Button, Media
+from community.actions import Button, Media, PinMessage, SendMessage, Target
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import (
@@ -37,9 +37,12 @@ from community.models import (
     Prompt,
     PromptAnswer,
     Role,
+    Room,
     Rsvp,
 )
+from community.services import outbox
 from community.services.broadcast import queue_to_people
+from community.services.outbox import Outgoing
 from config import Settings
 from config.programme import PromptSettings
 
@@ -214,9 +217,11 @@ def run_due_jobs(
     settings: Settings,
 ) -> int:
     """Everything the prompts need from the scheduler, in one run: due prompts, reminders the
-    day before an event, the professionals' digest. Returns how many messages were queued."""
+    day before an event, the professionals' digest, the weekly route map in the rooms. Returns
+    how many messages were queued."""
     args = (session_factory, translator, clock, settings)
-    return send_due_prompts(*args) + send_rsvp_reminders(*args) + send_digests(*args)
+    queued = send_due_prompts(*args) + send_rsvp_reminders(*args) + send_digests(*args)
+    return queued + post_route_maps(*args)
 
 
 def register_jobs(scheduler: Any, job: Callable[[], None]) -> None:
@@ -567,16 +572,9 @@ def local_date(moment: datetime, settings: PromptSettings) -> date:
 # -- the route map and the reach list -----------------------------------------------------------
 def upcoming(session: Session, person: Person, clock: Clock, days: int = 14) -> list[Prompt]:
     """The prompts this person will get in the next `days` days (their age bands only)."""
-    now = clock.now()
-    rows = session.scalars(
-        select(Prompt)
-        .where(
-            Prompt.community_id == person.community_id,
-            Prompt.delivered_at.is_(None),
-            Prompt.due_at <= now + timedelta(days=days),
-        )
-        .order_by(Prompt.due_at, Prompt.id)
-    ).all()
+    if person.community is None:
+        return []
+    rows = upcoming_in_community(session, person.community, clock, days)
     bands = set(person.profile.age_bands) if person.profile is not None else set()
     return [p for p in rows if not p.age_bands or not bands or bands & set(p.age_bands)]
 
@@ -595,6 +593,106 @@ def invitations_ahead(session: Session, community: Community, clock: Clock) -> l
             .order_by(Prompt.event_at, Prompt.id)
         )
     )
+
+
+ROUTE_KINDS = {
+    "tip": "routekaart.kind.tip",
+    "question": "routekaart.kind.question",
+    "invitation": "routekaart.kind.invitation",
+    "support": "routekaart.kind.support",
+}
+ROUTE_MAP_DAY, ROUTE_MAP_AT = 0, time(9, 0)  # rooms get a new pinned route map on Monday 09:00
+
+
+def route_map_lines(
+    coming: Sequence[Prompt], locale: str, translator: Translator, config: PromptSettings
+) -> list[str]:
+    """The route map: the rhythm (at most N a week, never in the quiet hours), the prompts to
+    come, and where help and one's data are."""
+    programme = config.programme
+    lines = [
+        translator.t(locale, "routekaart.intro"),
+        translator.t(
+            locale,
+            "routekaart.rhythm",
+            count=programme.max_per_week if programme is not None else 3,
+            start=config.quiet_start.strftime("%H:%M"),
+            end=config.quiet_end.strftime("%H:%M"),
+        ),
+    ]
+    if coming:
+        lines += ["", translator.t(locale, "routekaart.next")]
+        for prompt in coming[:6]:
+            what = translator.t(locale, ROUTE_KINDS.get(prompt.kind, "routekaart.kind.tip"))
+            if prompt.kind == "invitation" and prompt.event_at is not None:
+                when = when_text(prompt.event_at, locale, config)
+                what = translator.t(locale, "routekaart.event", place=prompt.place or "", when=when)
+            lines.append(f"- {when_text(prompt.due_at, locale, config)}: {what}")
+    else:
+        lines += ["", translator.t(locale, "routekaart.nothing")]
+    return [*lines, "", translator.t(locale, "routekaart.help")]
+
+
+def upcoming_in_community(
+    session: Session, community: Community, clock: Clock, days: int = 14
+) -> list[Prompt]:
+    now = clock.now()
+    return list(
+        session.scalars(
+            select(Prompt)
+            .where(
+                Prompt.community_id == community.id,
+                Prompt.delivered_at.is_(None),
+                Prompt.due_at <= now + timedelta(days=days),
+            )
+            .order_by(Prompt.due_at, Prompt.id)
+        )
+    )
+
+
+def post_route_maps(
+    session_factory: sessionmaker[Session],
+    translator: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> int:
+    """Each Monday from 09:00, every room of a community gets the route map, pinned, in the
+    community's language (once a week: the key names the room and the week)."""
+    config = settings.prompts
+    now = clock.now()
+    today = local(now, config)
+    if (
+        not config.enabled
+        or today.weekday() != ROUTE_MAP_DAY
+        or today.time() < ROUTE_MAP_AT
+        or in_quiet_hours(now, config)
+    ):
+        return 0
+    year, week, _ = today.isocalendar()
+    queued = 0
+    with session_factory.begin() as session:
+        for community in session.scalars(select(Community)).all():
+            rooms = session.scalars(select(Room).where(Room.community_id == community.id)).all()
+            if not rooms:
+                continue
+            sync_programme(session, config, community, clock)
+            coming = upcoming_in_community(session, community, clock)
+            locale = translator.resolve(community.default_locale)
+            text = "\n".join(route_map_lines(coming, locale, translator, config))
+            for room in rooms:
+                key = f"routekaart:{room.id}:{year}-{week}"
+                queued += outbox.enqueue_all(
+                    session,
+                    [
+                        Outgoing(room.platform, room.chat_id, SendMessage(text), None, key),
+                        Outgoing(
+                            room.platform, room.chat_id, PinMessage(Target(earlier=1)), None,
+                            f"{key}:pin",
+                        ),
+                    ],
+                    clock,
+                )  # fmt: skip
+    return queued
 
 
 @dataclass(frozen=True)

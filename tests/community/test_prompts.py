@@ -426,3 +426,31 @@ def test_programme_media_must_be_a_photo_video_or_voice_note_on_https(tmp_path: 
     path.write_text(head + 'media = { kind = "video", ref = "http://example.org/a.mp4" }\n')
     with pytest.raises(ConfigError, match="media"):
         load_programme(path)
+
+
+def test_each_room_gets_the_route_map_pinned_once_a_week(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    from community.actions import PinMessage
+    from community.services import rooms
+
+    with app.session_factory.begin() as session:
+        community = session.scalars(select(Community)).one()
+        rooms.link(session, community, "console", "@tips", clock, purpose="tips")
+    settings = with_programme(app, item("read", weeks=(2,), day="tue"))
+    post = prompts.post_route_maps
+    at(clock, datetime(2026, 9, 6, 9, 0, tzinfo=UTC))  # a Sunday: not yet
+    assert post(app.session_factory, app.translator, clock, settings) == 0
+    at(clock, datetime(2026, 9, 7, 7, 30, tzinfo=UTC))  # Monday 09:30 Amsterdam
+    assert post(app.session_factory, app.translator, clock, settings) == 2  # the map and its pin
+    assert post(app.session_factory, app.translator, clock, settings) == 0
+    deliver(app)
+    done = [d for d in transport.done if d.chat_id == "@tips"]
+    assert isinstance(done[0].action, SendMessage) and isinstance(done[1].action, PinMessage)
+    assert done[0].action.text == (
+        "Uw routekaart: wanneer u van ons hoort, en waar u hulp vindt.\n"
+        "U krijgt hooguit 3 korte berichten per week. Nooit tussen 21:00 en 08:00.\n\n"
+        "Binnenkort:\n- dinsdag 8 september, 10:00: een tip\n\n"
+        "Hulp in de buurt: /support. Uw gegevens: /mydata."
+    )
+    assert done[1].action.message.outbox_id == done[0].outbox_id

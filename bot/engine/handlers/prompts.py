@@ -22,6 +22,7 @@ from community.services.prompts import (
     ReachEntry,
     calendar_file,
     count_buttons,
+    route_map_lines,
     when_text,
 )
 
@@ -109,12 +110,6 @@ def support(ctx: Context) -> None:
 
 
 STAFF_AND_PROFESSIONALS = frozenset({Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN})
-KIND_IDS = {
-    "tip": "routekaart.kind.tip",
-    "question": "routekaart.kind.question",
-    "invitation": "routekaart.kind.invitation",
-    "support": "routekaart.kind.support",
-}
 
 
 def _when(ctx: Context, moment: datetime) -> str:
@@ -125,31 +120,8 @@ def _when(ctx: Context, moment: datetime) -> str:
 def routekaart(ctx: Context) -> None:
     """The route map: when contact happens, what comes next, and where information is."""
     person = ctx.require_person()
-    config = ctx.settings.prompts
-    programme = config.programme
-    per_week = programme.max_per_week if programme is not None else 3
-    lines = [
-        ctx.t("routekaart.intro"),
-        ctx.t(
-            "routekaart.rhythm",
-            count=per_week,
-            start=config.quiet_start.strftime("%H:%M"),
-            end=config.quiet_end.strftime("%H:%M"),
-        ),
-    ]
     coming = ctx.domain.upcoming_prompts(person)
-    if coming:
-        lines += ["", ctx.t("routekaart.next")]
-        for prompt in coming[:6]:
-            what = ctx.t(KIND_IDS.get(prompt.kind, "routekaart.kind.tip"))
-            if prompt.kind == "invitation" and prompt.event_at is not None:
-                what = ctx.t(
-                    "routekaart.event", place=prompt.place or "", when=_when(ctx, prompt.event_at)
-                )
-            lines.append(f"- {_when(ctx, prompt.due_at)}: {what}")
-    else:
-        lines += ["", ctx.t("routekaart.nothing")]
-    lines += ["", ctx.t("routekaart.help")]
+    lines = route_map_lines(coming, ctx.locale, ctx.translator, ctx.settings.prompts)
     community = person.community
     if ctx.role in STAFF_AND_PROFESSIONALS and community is not None:
         # Staff also see who comes to what is planned; who did not answer is not counted.
