@@ -196,7 +196,13 @@ class Domain:
     def rsvp_count(self, person: Person) -> int:
         return prompts.rsvp_count(self._session, person)
 
-    def upcoming_prompts(self, person: Person, days: int = 14) -> list[Prompt]:
+    def upcoming_prompts(
+        self, person: Person, config: PromptSettings, days: int = 14
+    ) -> list[Prompt]:
+        """What comes next for this person; the programme is stored first, so the route map
+        is right also before the scheduler's first run (the console demo runs none)."""
+        if person.community is not None:
+            prompts.sync_programme(self._session, config, person.community, self.clock)
         return prompts.upcoming(self._session, person, self.clock, days)
 
     def reach_report(self, community: Community) -> prompts.ReachReport:

@@ -120,7 +120,7 @@ def _when(ctx: Context, moment: datetime) -> str:
 def routekaart(ctx: Context) -> None:
     """The route map: when contact happens, what comes next, and where information is."""
     person = ctx.require_person()
-    coming = ctx.domain.upcoming_prompts(person)
+    coming = ctx.domain.upcoming_prompts(person, ctx.settings.prompts)
     lines = route_map_lines(coming, ctx.locale, ctx.translator, ctx.settings.prompts)
     community = person.community
     if ctx.role in STAFF_AND_PROFESSIONALS and community is not None:
