@@ -22,6 +22,6 @@ VOLUME ["/data"]
 WORKDIR /data
 ENTRYPOINT ["ouderkring"]
 # `docker run -it -v ouderkring-data:/data ouderkring` sets up the schema in /data and chats with
-# the shipped demo community (Arnhem) in the console. `run` needs a chat platform adapter, which
-# this version does not have yet; other commands: `docker run ouderkring check-config`, ...
+# the shipped demo community (Arnhem) in the console. On a real install: mount a config file,
+# set OUDERKRING_CONFIG and OUDERKRING_TELEGRAM_TOKEN, run `db upgrade` once, then `run`.
 CMD ["demo"]

@@ -16,6 +16,7 @@ from bot.engine.types import Incoming
 from community import db
 from community.clock import Clock, SystemClock
 from community.i18n import SHIPPED_LOCALES, Translator
+from community.scheduler import Scheduler
 from community.services.communities import sync_communities
 from config import Settings
 
@@ -29,6 +30,7 @@ class App:
     clock: Clock
     engine: Engine
     dispatcher: Dispatcher
+    scheduler: Scheduler | None = None
 
     async def process(self, incoming: Incoming) -> int:
         """Handle one event (in a worker thread) and deliver the replies it queued right away;
@@ -37,7 +39,17 @@ class App:
         claimed = await self.engine.handle_async(incoming)
         return await self.dispatcher.deliver(claimed) if claimed else 0
 
+    def start_jobs(self) -> bool:
+        """Start the one scheduler (buddy follow-ups, the weekly round); `close` stops it.
+        Returns False when another process runs it already (PostgreSQL advisory lock)."""
+        self.scheduler = Scheduler(
+            self.settings, self.db_engine, self.session_factory, self.translator, self.clock
+        )
+        return self.scheduler.start()
+
     def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
         self.db_engine.dispose()
 
 

@@ -96,15 +96,92 @@ def console(config: ConfigOption = None) -> None:
 
 @app.command()
 def run(config: ConfigOption = None) -> None:
-    """Run the bot on the chat platforms that are configured (Telegram, Matrix)."""
+    """Run the bot on the chat platforms that are configured (`platforms`)."""
+    from bot.app import build_app
+
     settings = _settings(config)
-    typer.echo(
-        "No chat platform adapter is in this version yet (Telegram and Matrix come next). "
-        "Use `ouderkring console` to run the bot in the terminal.",
-        err=True,
-    )
-    del settings
-    raise typer.Exit(1)
+    transports, runners = [], []
+    if "telegram" in settings.platforms:
+        from bot.telegram.run import run_telegram, telegram_adapter
+
+        telegram = telegram_adapter(settings)
+        transports.append(telegram.transport)
+        runners.append(lambda built, stop: run_telegram(built, telegram, stop))
+    if not runners:
+        typer.echo(
+            'No chat platform is configured: set platforms = ["telegram"] in the config '
+            '(see README, "Run on Telegram"), or use `ouderkring console`.',
+            err=True,
+        )
+        raise typer.Exit(1)
+    try:
+        built = build_app(settings, transports)
+    except SchemaOutdated as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    built.start_jobs()  # the one scheduler: buddy follow-ups, the weekly round
+    from bot.telegram.run import TelegramFatal
+
+    try:
+        asyncio.run(_serve(built, runners))
+    except TelegramFatal as exc:  # a wrong token, a second instance: one line, no token
+        typer.echo(f"Telegram: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        built.close()
+
+
+async def _serve(built, runners) -> None:  # type: ignore[no-untyped-def]
+    """Every platform's listener and one outbox sender, until SIGINT or SIGTERM."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.ensure_future(r(built, stop)) for r in runners]
+    tasks.append(asyncio.ensure_future(built.dispatcher.run(stop=stop)))
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            if task.exception() is not None:
+                stop.set()
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@app.command()
+def link(
+    community: Annotated[
+        str | None, typer.Option(help="Community slug (default: every community).")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the QR codes (PNG and SVG).")] = Path("."),
+    config: ConfigOption = None,
+) -> None:
+    """Print each community's Telegram deep link and write it as a QR code for a poster."""
+    from bot.telegram.links import deep_link, write_qr
+    from bot.telegram.run import bot_username
+
+    settings = _settings(config)
+    chosen = [c for c in settings.communities if community in (None, c.slug)]
+    if not chosen:
+        slugs = ", ".join(c.slug for c in settings.communities) or "none configured"
+        typer.echo(f"No community {community!r} ({slugs}).", err=True)
+        raise typer.Exit(2)
+    if not (settings.telegram and settings.telegram.username) and not settings.telegram_token:
+        typer.echo(
+            "Set [telegram] username in the config, or OUDERKRING_TELEGRAM_TOKEN to ask Telegram.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    username = asyncio.run(bot_username(settings))
+    for spec in chosen:
+        url = deep_link(username, spec.invite_code)
+        png, svg = write_qr(url, out, f"{spec.slug}-telegram")
+        typer.echo(f"{spec.name}: {url}")
+        typer.echo(f"  QR code: {png}  {svg}")
 
 
 @app.command("check-config")
@@ -150,6 +227,68 @@ def code(
     built.close()
     typer.echo(f"One-time {role} code for {chosen.name}, valid {settings.role_code_days} days:")
     typer.echo(f"/start {secret}")
+
+
+@app.command("match")
+def match_command(
+    community: Annotated[
+        str | None, typer.Option(help="Community slug (needed if several).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only print the proposals; store nothing.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Buddy round: print the matcher's proposals with their reasons. Without --dry-run they are
+    stored for the coordinators, who approve them in the chat with /match."""
+    from bot.app import build_app
+    from community.i18n import language_name
+    from community.services import buddies, communities
+
+    settings = _settings(config)
+    try:
+        built = build_app(settings)
+    except SchemaOutdated as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    try:
+        with built.session_factory.begin() as session:
+            every = communities.all_communities(session)
+            chosen = communities.by_slug(session, community) if community else None
+            if chosen is None and community is None and len(every) == 1:
+                chosen = every[0]
+            if chosen is None:
+                slugs = ", ".join(c.slug for c in every) or "none configured"
+                typer.echo(f"Name the community with --community ({slugs}).", err=True)
+                raise typer.Exit(2)
+            waiting = buddies.open_proposals(session, chosen)
+            if waiting:
+                typer.echo(f"Waiting for a coordinator in {chosen.name}: {len(waiting)}.")
+                proposals = [buddies.as_proposal(pair) for pair in waiting]
+            elif dry_run:
+                proposals = buddies.run_matcher(session, chosen, built.clock).proposals
+            else:
+                new = buddies.start_round(session, chosen, built.clock)
+                proposals = [buddies.as_proposal(p) for p in new.pairs] if new else []
+            codes = {code for p in proposals for code in (p.language, *_codes(p))}
+            names = {code: language_name(code, "en") for code in codes}
+            for number, proposal in enumerate(proposals, 1):
+                typer.echo(
+                    f"{number}. parent {proposal.a} + parent {proposal.b} "
+                    f"({proposal.weight} points): {proposal.describe(names)}"
+                )
+            if not proposals:
+                typer.echo(f"No buddy pairs to propose in {chosen.name} now.")
+            elif dry_run and not waiting:
+                typer.echo("Dry run: nothing stored, nobody told.")
+            elif not waiting:
+                typer.echo("Stored. A coordinator approves them in the chat with /match.")
+    finally:
+        built.close()
+
+
+def _codes(proposal):  # type: ignore[no-untyped-def]
+    return [r.language for r in proposal.reasons if r.language]
 
 
 @db_app.command("upgrade")

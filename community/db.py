@@ -77,7 +77,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: it costs a round trip on every checkout (2 a message). A connection that
+    # died with a server restart fails its event once, the pool is invalidated, and the event
+    # is tried again (adapters retry an update that failed; the sender retries its round).
+    kwargs.setdefault("pool_recycle", 3600)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "handle_error", _hide_row_values)
     return engine

@@ -28,6 +28,9 @@ ENV_CONFIG = "OUDERKRING_CONFIG"
 ENV_DATABASE_URL = "OUDERKRING_DATABASE_URL"
 ENV_TELEGRAM_TOKEN = "OUDERKRING_TELEGRAM_TOKEN"
 ENV_MATRIX_TOKEN = "OUDERKRING_MATRIX_ACCESS_TOKEN"
+ENV_TELEGRAM_WEBHOOK_URL = "OUDERKRING_TELEGRAM_WEBHOOK_URL"
+ENV_TELEGRAM_WEBHOOK_PORT = "OUDERKRING_TELEGRAM_WEBHOOK_PORT"
+ENV_TELEGRAM_WEBHOOK_SECRET = "OUDERKRING_TELEGRAM_WEBHOOK_SECRET"
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _CODE = re.compile(r"^[A-Za-z0-9]{4,32}$")
@@ -80,6 +83,23 @@ class CommunitySpec:
 
 
 @dataclass(frozen=True)
+class TelegramSettings:
+    """The `[telegram]` table; the token and the webhook secret come from the environment."""
+
+    mode: str = "polling"  # or "webhook"
+    username: str | None = None  # the bot's @name (for deep links); else asked from Telegram
+    api_url: str = "https://api.telegram.org"  # a local Bot API server, or a test's fake
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+
+
+PLATFORMS = ("telegram", "matrix")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+@dataclass(frozen=True)
 class Settings:
     source: Path
     database_url: str
@@ -89,8 +109,14 @@ class Settings:
     role_code_days: int = 14
     outbox_max_attempts: int = 8
     sent_retention_days: int = 30
+    # Buddies: days from the introduction to "Did you meet?"; the weekly round ("monday 09:00",
+    # local time of the server), None for rounds only when a coordinator sends /match.
+    buddy_follow_up_days: int = 14
+    buddy_weekly_round: str | None = None
     telegram_token: str | None = field(default=None, repr=False)
     matrix_access_token: str | None = field(default=None, repr=False)
+    platforms: tuple[str, ...] = ()  # what `ouderkring run` runs on
+    telegram: TelegramSettings | None = None
     prompts: PromptSettings = field(default_factory=PromptSettings)
 
     def is_admin(self, platform: str, user_id: str) -> bool:
@@ -279,6 +305,11 @@ def load_community(path: Path, known_locales: tuple[str, ...]) -> CommunitySpec:
     )
 
 
+_WEEKLY = re.compile(
+    r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday) ([01]?[0-9]|2[0-3]):([0-5][0-9])$"
+)
+
+
 def load_settings(
     path: Path | str | None = None,
     environ: dict[str, str] | None = None,
@@ -288,7 +319,9 @@ def load_settings(
     env = dict(os.environ if environ is None else environ)
     config_path = Path(path or env.get(ENV_CONFIG) or EXAMPLE_CONFIG).resolve()
     reader = _Reader(config_path, _read_toml(config_path))
-    reader.check_unknown({"bot", "database", "communities", "prompts"})
+    reader.check_unknown(
+        {"bot", "database", "communities", "buddies", "platforms", "telegram", "prompts"}
+    )
 
     bot = reader.table("bot")
     bot.check_unknown(
@@ -310,6 +343,15 @@ def load_settings(
     retention = bot.get("sent_retention_days", int, 30)
     if not 1 <= retention <= 3650:
         raise bot.fail("sent_retention_days", "must be between 1 and 3650")
+
+    buddies = reader.table("buddies")
+    buddies.check_unknown({"follow_up_days", "weekly_round"})
+    follow_up_days = buddies.get("follow_up_days", int, 14)
+    if not 1 <= follow_up_days <= 90:
+        raise buddies.fail("follow_up_days", "must be between 1 and 90")
+    weekly_round = buddies.get("weekly_round", str, "") or None
+    if weekly_round is not None and _WEEKLY.match(weekly_round.strip().lower()) is None:
+        raise buddies.fail("weekly_round", 'must be a weekday and a time, e.g. "monday 09:00"')
 
     database = reader.table("database")
     database.check_unknown({"url"})
@@ -346,6 +388,14 @@ def load_settings(
     if len(set(slugs)) != len(slugs) or len(set(codes)) != len(codes):
         raise reader.fail("communities", "two communities share a slug or an invite code")
 
+    platforms = _str_list(reader, "platforms") if "platforms" in reader.data else ()
+    for index, name in enumerate(platforms):
+        if name not in PLATFORMS:
+            raise reader.fail(
+                f"platforms[{index}]", f"{name!r} is not one of {', '.join(PLATFORMS)}"
+            )
+    telegram = _load_telegram(reader, "telegram" in platforms, env)
+
     return Settings(
         source=config_path,
         database_url=url,
@@ -355,7 +405,65 @@ def load_settings(
         role_code_days=role_code_days,
         outbox_max_attempts=max_attempts,
         sent_retention_days=retention,
+        buddy_follow_up_days=follow_up_days,
+        buddy_weekly_round=weekly_round.strip().lower() if weekly_round else None,
         telegram_token=env.get(ENV_TELEGRAM_TOKEN) or None,
         matrix_access_token=env.get(ENV_MATRIX_TOKEN) or None,
+        platforms=platforms,
+        telegram=telegram,
         prompts=load_prompt_settings(config_path, reader.get("prompts", dict, {})),
     )
+
+
+def _load_telegram(reader: _Reader, required: bool, env: dict[str, str]) -> TelegramSettings:
+    """The `[telegram]` table (all optional); with `required` (platforms has "telegram") the
+    token, and in webhook mode the URL and the secret, must be there."""
+    table = reader.table("telegram")
+    table.check_unknown(
+        {"mode", "username", "api_url", "webhook_url", "webhook_listen", "webhook_port"}
+    )
+    mode = table.get("mode", str, "polling")
+    if mode not in ("polling", "webhook"):
+        raise table.fail("mode", 'must be "polling" or "webhook"')
+    username = table.get("username", str, None)
+    if username is not None and not re.match(r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$", username):
+        raise table.fail("username", "is not a Telegram bot username")
+    api_url = table.get("api_url", str, "https://api.telegram.org").rstrip("/")
+    if not api_url.startswith(("https://", "http://")):
+        raise table.fail("api_url", "must be an http(s) URL")
+    url = env.get(ENV_TELEGRAM_WEBHOOK_URL) or table.get("webhook_url", str, None)
+    port_text = env.get(ENV_TELEGRAM_WEBHOOK_PORT)
+    if port_text is not None:
+        if not port_text.isdigit():
+            raise ConfigError(ENVIRONMENT, ENV_TELEGRAM_WEBHOOK_PORT, "must be a port number")
+        port = int(port_text)
+    else:
+        port = table.get("webhook_port", int, 8443)
+    if not 1 <= port <= 65535:
+        raise table.fail("webhook_port", "must be between 1 and 65535")
+    secret = env.get(ENV_TELEGRAM_WEBHOOK_SECRET) or None
+    telegram = TelegramSettings(
+        mode=mode,
+        username=username.lstrip("@") if username else None,
+        api_url=api_url,
+        webhook_url=url,
+        webhook_listen=table.get("webhook_listen", str, "0.0.0.0"),
+        webhook_port=port,
+        webhook_secret=secret,
+    )
+    if required:
+        if not env.get(ENV_TELEGRAM_TOKEN):
+            raise ConfigError(
+                ENVIRONMENT, ENV_TELEGRAM_TOKEN, "platforms has telegram: set the bot token"
+            )
+        if mode == "webhook":
+            if not url or not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+                problem = f"webhook mode needs an https URL (or {ENV_TELEGRAM_WEBHOOK_URL})"
+                raise table.fail("webhook_url", problem)
+            if secret is None or not _WEBHOOK_SECRET.match(secret):
+                raise ConfigError(
+                    ENVIRONMENT,
+                    ENV_TELEGRAM_WEBHOOK_SECRET,
+                    "webhook mode needs a secret of 1 to 256 letters, digits, _ or -",
+                )
+    return telegram

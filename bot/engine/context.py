@@ -47,7 +47,6 @@ class Context:
     capabilities: Capabilities = field(default_factory=Capabilities)
     replies: list[Action] = field(default_factory=list)  # to the speaker, in order
     others: list[Outgoing] = field(default_factory=list)  # to other people and rooms
-    erased: bool = False
     handled_press: bool = False  # the handler already updated the pressed message
     _row: Conversation | None = None  # the dialogue state, loaded by the engine
 
@@ -74,7 +73,7 @@ class Context:
         """Delete the person and all their data; replies still go out, linked to no one. Only
         the language they chose is kept with the (now empty) dialogue state."""
         self.domain.erase(self.require_person())
-        self.person, self.erased, self._row = None, True, None
+        self.person, self._row = None, None
         self.domain.remember_locale(self.incoming.platform, self.incoming.user_id, self.locale)
 
     def require_person(self) -> Person:

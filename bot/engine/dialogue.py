@@ -142,8 +142,9 @@ def continue_flow(ctx: Context, choice: str | None, text: str) -> None:
     """Hand the person's message to the question they are at, then move on if it was answered."""
     state = ctx.state
     assert state is not None
-    current = QUESTIONS.get(state.step)
-    active_flow = FLOWS.get(state.flow)
+    step, flow_name = state.step or "", state.flow or ""
+    current = QUESTIONS.get(step)
+    active_flow = FLOWS.get(flow_name)
     if current is None or active_flow is None:  # a flow from an older version: start clean
         ctx.leave()
         ctx.say("input.not_understood")
@@ -160,7 +161,7 @@ def continue_flow(ctx: Context, choice: str | None, text: str) -> None:
     else:
         outcome = current.on_text(ctx, text)
     if outcome is Outcome.NEXT:
-        advance(ctx, active_flow, state.step)
+        advance(ctx, active_flow, step)
 
 
 def advance(ctx: Context, active_flow: Flow, step: str) -> None:

@@ -13,6 +13,7 @@ import logging
 import traceback
 from collections.abc import Mapping
 
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 # Importing the handlers registers every command, question, flow and button action.
@@ -65,12 +66,18 @@ class Engine:
         (replies to chats with nothing older pending): deliver them right away."""
         token = outbox.new_token()
         try:
-            with self.session_factory.begin() as session:
-                if incoming.event_id is not None and self._seen(session, incoming):
-                    return []
-                ctx = self._context(session, incoming)
-                self._route(ctx)
-                return outbox.enqueue(session, ctx.outgoing(), self.clock, claim_for=token)
+            try:
+                return self._handle_once(incoming, token)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                # The server went away and came back (a restart): the pool is fresh now.
+                return self._handle_once(incoming, token)
+        except IntegrityError:
+            if incoming.event_id is not None and self._handled_elsewhere(incoming):
+                return []  # another process handled the same update at the same moment
+            log.error("handler failed on %s: IntegrityError", incoming.platform)
+            return self._apologise(incoming, token)
         except Exception as exc:
             # The type and the stack only: an exception's message may quote what a person typed.
             log.error(
@@ -80,6 +87,14 @@ class Engine:
                 "".join(traceback.format_tb(exc.__traceback__)),
             )
             return self._apologise(incoming, token)
+
+    def _handle_once(self, incoming: Incoming, token: str) -> list[Claimed]:
+        with self.session_factory.begin() as session:
+            if incoming.event_id is not None and self._seen(session, incoming):
+                return []
+            ctx = self._context(session, incoming)
+            self._route(ctx)
+            return outbox.enqueue(session, ctx.outgoing(), self.clock, claim_for=token)
 
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:
         """`handle` in a worker thread, so the adapter's event loop never waits on the
@@ -93,6 +108,11 @@ class Engine:
             return True
         session.add(ProcessedEvent(platform=key[0], event_id=key[1], processed_at=self.clock.now()))
         return False
+
+    def _handled_elsewhere(self, incoming: Incoming) -> bool:
+        with self.session_factory() as session:
+            key = (incoming.platform, str(incoming.event_id))
+            return session.get(ProcessedEvent, key) is not None
 
     def _initial_locale(self, incoming: Incoming, person_locale: str | None) -> str:
         if person_locale in self.translator.locales:
@@ -139,7 +159,7 @@ class Engine:
             return
         state = ctx.state
         if incoming.media and not text:
-            current = QUESTIONS.get(state.step) if state is not None else None
+            current = QUESTIONS.get(state.step or "") if state is not None else None
             if current is not None:
                 current.on_media(ctx, incoming.media[0])
             elif not prompts.take_answer(ctx, "", incoming.media[0]):

@@ -41,10 +41,13 @@ class Capabilities:
 
     `buttons`: real buttons that send data back (else numbered choices the person types or
     reacts to). `edit`: an earlier message can be changed (a ticked choice updates the question
-    in place instead of sending a new line)."""
+    in place instead of sending a new line). `join_links`: see below."""
 
     buttons: bool = False
     edit: bool = False
+    # Joining a group goes through a personal link that asks for approval (Telegram), rather
+    # than an invitation to someone the bot can add itself (Matrix).
+    join_links: bool = False
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,20 @@ def neighbourhood_for(community: Community, area: str) -> Neighbourhood | None:
     return None
 
 
+def unreachable_count(session: Session, community: Community) -> int:
+    """Parents the platform said cannot be reached (they blocked the bot): to phone instead."""
+    return int(
+        session.scalar(
+            select(func.count(Person.id)).where(
+                Person.community_id == community.id,
+                Person.role == Role.PARENT,
+                Person.unreachable_at.is_not(None),
+            )
+        )
+        or 0
+    )
+
+
 def parent_counts(session: Session, community: Community) -> list[tuple[str | None, int]]:
     """Active parents per neighbourhood (None: postcode skipped), for the coordinator's overview."""
     rows = session.execute(

@@ -27,6 +27,7 @@ from community.models import (
     Rsvp,
 )
 from community.services import communities, conversations, people, prompts, role_codes, rooms
+from community.services.buddies import Buddies
 from config.programme import PromptSettings
 
 
@@ -51,12 +52,17 @@ class Domain:
     def parent_counts(self, community: Community) -> list[tuple[str | None, int]]:
         return communities.parent_counts(self._session, community)
 
+    def unreachable_count(self, community: Community) -> int:
+        return communities.unreachable_count(self._session, community)
+
+    # -- buddies (community/services/buddies.py) ---------------------------------------------------
+    @property
+    def buddies(self) -> Buddies:
+        return Buddies(self._session, self.clock)
+
     # -- people -----------------------------------------------------------------------------------
     def find_person(self, platform: str, user_id: str) -> Person | None:
         return people.find(self._session, platform, user_id)
-
-    def person_by_id(self, person_id: int) -> Person | None:
-        return self._session.get(Person, person_id)
 
     def create_person(
         self, platform: str, user_id: str, chat_id: str, role: Role, locale: str | None = None

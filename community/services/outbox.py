@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from community.actions import Action
@@ -30,7 +30,7 @@ from community.models import OPEN_ROWS, OutboxKey, OutboxMessage, OutboxStatus, 
 CLAIM_SECONDS = 120
 KEY_RETENTION_DAYS = 400  # longer than any schedule that could queue the same key again
 
-_T = OutboxMessage.__table__
+_T: Table = OutboxMessage.__table__  # type: ignore[assignment]
 # Written out literally, as in the partial indexes, so that both databases can use them.
 _OPEN = OPEN_ROWS
 
@@ -144,7 +144,7 @@ def _insert(
     if claim_for is not None:
         busy = _open_chats(session, {(item.platform, item.chat_id) for item in items})
     until = _claim_until(clock)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         claimed = claim_for is not None and (item.platform, item.chat_id) not in busy
         rows.append(
@@ -172,9 +172,17 @@ def _insert(
         result = session.execute(insert(_T).returning(_T.c.id, sort_by_parameter_order=True), rows)
         ids = [row_id for (row_id,) in result]
     return len(rows), [
-        Claimed(row_id, r["platform"], r["chat_id"], r["kind"], r["payload"], r["person_id"], tok)
-        for row_id, r in zip(ids, rows, strict=True)
-        if (tok := r["claimed_by"]) is not None
+        Claimed(
+            row_id,
+            item.platform,
+            item.chat_id,
+            item.action.kind,
+            r["payload"],
+            item.person_id,
+            claim_for,
+        )
+        for row_id, r, item in zip(ids, rows, items, strict=True)
+        if claim_for is not None and r["claimed_by"] is not None
     ]
 
 

@@ -99,6 +99,10 @@ def test_texts_follow_the_plain_language_rules(locale: str) -> None:
     number_words = {
         "en": r"\b(two|three|four|five|six|seven|eight|nine|ten)\b",
         "nl": r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\b",
+        "ar": r"(اثنان|اثنين|ثلاثة|أربعة|خمسة|ستة|سبعة|ثمانية|تسعة|عشرة)",
+        "tr": r"\b(iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\b",
+        "pl": r"\b(dwa|dwie|trzy|cztery|pięć|sześć|siedem|osiem|dziewięć|dziesięć)\b",
+        "uk": r"(?<![\w])(два|дві|три|чотири|п'ять|шість|сім|вісім|дев'ять|десять)(?![\w])",
     }
     for msgid, strings in _messages(locale).items():
         for text in strings:
@@ -108,6 +112,26 @@ def test_texts_follow_the_plain_language_rules(locale: str) -> None:
             assert not re.search(number_words[locale], text, re.I), (
                 f"{locale}: {msgid}: write numbers in digits"
             )
+
+
+def test_yes_and_no_words_never_overlap_across_languages() -> None:
+    translator = Translator()
+
+    def words(msgid: str) -> set[str]:
+        return {
+            w.strip().casefold()
+            for locale in SHIPPED_LOCALES
+            for w in translator.t(locale, msgid).split(",")
+        }
+
+    assert not words("words.yes") & words("words.no")
+
+
+def test_every_shipped_language_has_a_number_rule() -> None:
+    # The plain-language test above needs to know each language's number words.
+    source = Path(__file__).read_text()
+    for locale in SHIPPED_LOCALES:
+        assert f'"{locale}": r' in source, locale
 
 
 def test_plural_forms_follow_the_language() -> None:

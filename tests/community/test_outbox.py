@@ -18,6 +18,7 @@ from bot.engine.dispatcher import Dispatcher
 from bot.engine.port import Capabilities, Delivery, SendError
 from community.actions import PinMessage, SendMessage, Target
 from community.clock import FakeClock
+from community.i18n import SHIPPED_LOCALES
 from community.models import OutboxKey, OutboxMessage, OutboxStatus, Person
 from community.services import outbox
 from community.services.outbox import Outgoing
@@ -25,6 +26,17 @@ from tests.support.chat import Chat
 from tests.support.transport import RecordingTransport
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# Before a language is chosen, the question is asked in every shipped language.
+LANGUAGE_QUESTIONS = {
+    "nl": "Kies je taal.",
+    "en": "Choose your language.",
+    "ar": "اختر لغتك.",
+    "tr": "Dilini seç.",
+    "pl": "Wybierz swój język.",
+    "uk": "Обери свою мову.",
+}
+CHOOSE_LANGUAGE = "\n".join(LANGUAGE_QUESTIONS[locale] for locale in SHIPPED_LOCALES)
 
 
 def _queue(app: App, clock: FakeClock, chat_id: str, text: str, key: str | None = None) -> None:
@@ -177,7 +189,7 @@ def test_killed_between_queueing_and_sending_sends_exactly_once(
         done = _worker("resume", database_url, "2026-09-01T09:03:00+00:00", str(log))
         assert done.returncode == 0, done.stderr
     sent = _sent_lines(log)
-    assert [line["text"] for line in sent] == ["Kies je taal.\nChoose your language."]
+    assert [line["text"] for line in sent] == [CHOOSE_LANGUAGE]
 
 
 def test_killed_after_claiming_resends_once_the_claim_expires(

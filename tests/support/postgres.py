@@ -133,8 +133,10 @@ class PostgresServer:
         return f"<PostgresServer {self.url} ({state})>"
 
 
-def start_postgres(workdir: pathlib.Path) -> PostgresServer:
-    """Start a throwaway server (or attach to ``$OUDERKRING_TEST_POSTGRES_URL``)."""
+def start_postgres(workdir: pathlib.Path, *, durable: bool = False) -> PostgresServer:
+    """Start a throwaway server (or attach to ``$OUDERKRING_TEST_POSTGRES_URL``). With
+    `durable`, it syncs every commit to disk like a production server (benchmarks); without,
+    fsync is off (tests)."""
     external = os.environ.get(ENV_URL)
     if external:
         url = make_url(external).set(drivername="postgresql+psycopg")
@@ -170,7 +172,9 @@ def start_postgres(workdir: pathlib.Path) -> PostgresServer:
         else:
             sock_dir.mkdir(mode=0o700)
         _initdb(bindir, data_dir, run_as=run_as, cwd=base_dir)
-        port = _pg_ctl_start(bindir, data_dir, sock_dir, run_as=run_as, cwd=base_dir)
+        port = _pg_ctl_start(
+            bindir, data_dir, sock_dir, run_as=run_as, cwd=base_dir, durable=durable
+        )
         server.port = port
         admin = URL.create(
             "postgresql+psycopg", username=SUPERUSER, host=HOST, port=port, database="postgres"
@@ -316,12 +320,13 @@ def _pg_ctl_start(
     *,
     run_as: str | None,
     cwd: pathlib.Path,
+    durable: bool = False,
 ) -> int:
     log_file = data_dir / "postgres.log"
     failure = ""
     for _ in range(_START_ATTEMPTS):
         port = _free_port()
-        options = f"-h {HOST} -p {port} -k {sock_dir} -F"
+        options = f"-h {HOST} -p {port} -k {sock_dir}" + ("" if durable else " -F")
         result = _run(
             [
                 str(bindir / "pg_ctl"),

@@ -11,3 +11,6 @@ from bot.engine.handlers import (  # noqa: F401
     staff,
     stop,
 )
+
+# Registered last, so /help lists the buddy commands after the ones every person has.
+from bot.engine.handlers import buddies  # noqa: F401, E402  # isort: skip

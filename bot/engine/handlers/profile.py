@@ -46,6 +46,9 @@ def _summary(ctx: Context) -> list[str]:
                 value=no_answer if buddy is None else ctx.t("button.yes" if buddy else "button.no"),
             ),
         ]
+    buddy_name = ctx.domain.buddies.first_name(ctx.require_person())
+    if buddy_name:
+        lines.append(ctx.t("profile.line.buddy_name", value=buddy_name))
     return lines
 
 

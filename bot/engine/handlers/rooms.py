@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.engine.commands import STAFF, command
 from bot.engine.context import Context
 from bot.engine.types import EventKind
-from community.actions import AdmitMember, PinMessage, SendMessage, Target
+from community.actions import AdmitMember, InviteMember, PinMessage, SendMessage, Target
 from community.models import Community, Role
 
 
@@ -55,6 +55,9 @@ def link_group(ctx: Context) -> None:
     ctx.act(incoming.platform, incoming.chat_id, SendMessage(rules))
     ctx.act(incoming.platform, incoming.chat_id, PinMessage(Target(earlier=1)))
     ctx.say("room.linked", community=community.name)
+    if ctx.capabilities.join_links:
+        # A link to the group that asks the bot for approval, for the coordinator to share.
+        ctx.act(incoming.platform, incoming.chat_id, InviteMember(incoming.user_id))
 
 
 def _community_of_speaker(ctx: Context) -> Community | None:

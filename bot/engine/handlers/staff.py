@@ -96,5 +96,10 @@ def community_overview(ctx: Context) -> None:
             ctx.tn("community.parents", "community.parents.plural", total, community=community.name)
         ]
         lines += [f"{name or ctx.t('profile.no_answer')}: {count}" for name, count in counts]
+        unreachable = ctx.domain.unreachable_count(community)
+        if unreachable:
+            lines.append(
+                ctx.tn("community.unreachable", "community.unreachable.plural", unreachable)
+            )
         lines.append(ctx.t("community.invite", code=community.invite_code))
         ctx.say_text("\n".join(lines))

@@ -24,6 +24,9 @@ class StopConfirm(YesNoQuestion):
             return Outcome.DONE
         ctx.require_person().active = False
         ctx.say("stop.stopped")
+        from bot.engine.handlers.buddies import end_on_stop  # registered after this module
+
+        end_on_stop(ctx)
         return Outcome.NEXT
 
 

@@ -80,6 +80,28 @@ def test_replayed_platform_update_is_handled_once(chat: Chat, app: App) -> None:
     assert chat.send(incoming) == []
 
 
+def test_the_same_update_in_two_processes_at_once_is_handled_once(app: App) -> None:
+    import threading
+
+    incoming = Incoming.from_text("console", "anna", "anna", True, "/start ARNHEM", event_id="7")
+    barrier = threading.Barrier(4)
+    results: list[int] = []
+
+    def handle() -> None:
+        barrier.wait()
+        results.append(len(app.engine.handle(incoming)))
+
+    threads = [threading.Thread(target=handle) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [0, 0, 0, 1]
+    with app.session_factory() as session:
+        texts = [row.payload["text"] for row in session.scalars(select(OutboxMessage))]
+    assert len(texts) == 1 and texts[0].startswith("Kies je taal.")  # no apology
+
+
 def test_a_failing_handler_apologises_and_changes_nothing(
     chat: Chat, app: App, monkeypatch
 ) -> None:
@@ -183,3 +205,35 @@ def test_random_messages_always_get_an_answer(chat: Chat, app: App, messages) ->
         # The apology is for bugs: random input must never reach it.
         assert not any(message.text in apologies for message in sent), (text[:40], choice)
     _check_database(app)
+
+
+def test_a_database_restart_costs_no_message(postgres, tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    """Pooled connections die when PostgreSQL restarts; the event is handled on a fresh one."""
+    import dataclasses
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from bot.app import build_app
+    from config import load_settings
+    from tests.support.chat import Chat
+    from tests.support.transport import RecordingTransport
+
+    url = postgres.create_database(f"t_{uuid.uuid4().hex[:12]}")
+    settings = dataclasses.replace(load_settings(environ={}), database_url=url)
+    transport = RecordingTransport()
+    app = build_app(settings, [transport], clock=clock, migrate=True)
+    try:
+        chat = Chat(app, transport)
+        chat.onboard("anna")
+        name = make_url(url).database
+        admin = make_url(postgres.url).set(drivername="postgresql")
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+        assert chat.say("anna: /help")[0].startswith("This is what I can do:")
+    finally:
+        app.close()

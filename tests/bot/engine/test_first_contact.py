@@ -3,10 +3,12 @@ from the letter always works, roles never change sideways. Each test reads like 
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
 from community.clock import FakeClock
+from community.i18n import SHIPPED_LOCALES
 from community.models import Conversation, OutboxMessage, ParentProfile, Person, Role
 from tests.support.chat import Chat
 
@@ -202,3 +204,20 @@ def test_mydata_shows_everything_that_is_stored(chat: Chat, app: App) -> None:
         "Since: September 1, 2026",
     ):
         assert expected in text, expected
+
+
+@pytest.mark.skipif("ar" not in SHIPPED_LOCALES, reason="Arabic is not shipped")
+def test_an_arabic_speaking_parent_joins_in_arabic(chat: Chat, app: App) -> None:
+    chat.say("layla: /start ARNHEM")
+    said = chat.say("layla: العربية")
+    translator = app.translator
+    community = "\u2068Ouderkring Arnhem\u2069"  # a Latin name keeps its direction inside Arabic
+    assert said[0] == translator.t("ar", "welcome.hello", community="Ouderkring Arnhem")
+    assert community in said[0]
+    consent_yes = translator.t("ar", "consent.yes")
+    chat.say(f"layla: {consent_yes}")
+    said = chat.say("layla: ٦٨٢٥ AB")  # Arabic-Indic digits, as typed on an Arabic keyboard
+    assert said[-1] == translator.t("ar", "ages.ask")
+    person = _person(app, "layla")
+    assert person is not None and person.locale == "ar"
+    assert person.profile is not None and person.profile.postcode_area == "6825"

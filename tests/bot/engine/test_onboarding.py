@@ -6,8 +6,28 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from community.i18n import SHIPPED_LOCALES
 from community.models import Conversation, ParentProfile, Person, Role
 from tests.support.chat import Chat
+
+# Before a language is chosen, the question is asked in every shipped language.
+LANGUAGE_QUESTIONS = {
+    "nl": "Kies je taal.",
+    "en": "Choose your language.",
+    "ar": "اختر لغتك.",
+    "tr": "Dilini seç.",
+    "pl": "Wybierz swój język.",
+    "uk": "Обери свою мову.",
+}
+NATIVE_NAMES = {
+    "nl": "Nederlands",
+    "en": "English",
+    "ar": "العربية",
+    "tr": "Türkçe",
+    "pl": "Polski",
+    "uk": "Українська",
+}
+CHOOSE_LANGUAGE = "\n".join(LANGUAGE_QUESTIONS[locale] for locale in SHIPPED_LOCALES)
 
 
 def _person(app: App, user: str) -> Person | None:
@@ -20,7 +40,7 @@ def _person(app: App, user: str) -> Person | None:
 
 def test_full_onboarding_stores_the_profile(chat: Chat, app: App) -> None:
     said = chat.say("anna: /start ARNHEM")
-    assert said == ["Kies je taal.\nChoose your language."]
+    assert said == [CHOOSE_LANGUAGE]
 
     said = chat.say("anna: 1")  # Nederlands
     assert said[0] == "Welkom bij Ouderkring Arnhem!"
@@ -50,7 +70,9 @@ def test_full_onboarding_stores_the_profile(chat: Chat, app: App) -> None:
 
 def test_language_buttons_show_each_language_in_its_own_name(chat: Chat) -> None:
     sent = chat.messages("anna: /start ARNHEM")
-    assert [c.label for c in sent[-1].choices] == ["Nederlands", "English"]
+    assert [c.label for c in sent[-1].choices] == [
+        NATIVE_NAMES[locale] for locale in SHIPPED_LOCALES
+    ]
 
 
 def test_restart_mid_dialogue_resumes_at_the_same_step(

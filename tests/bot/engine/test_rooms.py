@@ -51,3 +51,43 @@ def test_only_staff_link_groups_and_only_in_a_group(chat: Chat) -> None:
     assert chat.say("bram@tips: /code") == [
         "Please send me a private message. Then I can help you."
     ]
+
+
+def test_where_joining_goes_by_approval_link_the_coordinator_gets_one(
+    settings,
+    clock,  # type: ignore[no-untyped-def]
+) -> None:
+    from bot.app import build_app
+    from bot.engine.port import Capabilities
+    from community.actions import InviteMember
+    from tests.support.transport import RecordingTransport
+
+    transport = RecordingTransport(capabilities=Capabilities(True, True, join_links=True))
+    app = build_app(settings, [transport], clock=clock, migrate=True)
+    try:
+        chat = Chat(app, transport)
+        _coordinator(chat, "bram")
+        done = chat.run(Incoming.from_text("console", "bram", "@tips", False, "/linkgroup"))
+        assert [d.action for d in done][-1] == InviteMember("bram")
+        assert done[-1].chat_id == "@tips"
+    finally:
+        app.close()
+
+
+def test_the_coordinator_sees_how_many_parents_could_not_be_reached(chat: Chat) -> None:
+    from sqlalchemy import update
+
+    from community.models import Person
+
+    chat.onboard("anna")
+    chat.onboard("bo")
+    with chat.app.session_factory.begin() as session:
+        session.execute(
+            update(Person)
+            .where(Person.platform_user_id == "anna")
+            .values(unreachable_at=chat.app.clock.now())
+        )
+    chat.say("admin: /start")
+    chat.say("admin: English")
+    overview = chat.say("admin: /community")[0]
+    assert "1 parent could not be reached. Please phone them." in overview.splitlines()

@@ -1,0 +1,501 @@
+"""Buddies in the dialogue: a coordinator's round (/match: proposals one by one with their
+reasons, approve / reject / skip / approve all), the first name each parent shares, the
+introduction, messages between buddies through the bot (/buddy TEXT), the follow-up answers,
+ending a pair, pausing, and the coordinator's report per round (/rounds).
+
+Nothing reaches a parent before a coordinator approves. The buttons on proposals and follow-ups
+are stateless (bot/engine/buttons.py): a press days later works, and is checked against the
+database and the presser's role on arrival.
+"""
+
+from __future__ import annotations
+
+from babel.dates import format_date
+
+from bot.engine.buttons import action_button, button_action
+from bot.engine.commands import STAFF, command
+from bot.engine.context import Choice, Context
+from bot.engine.dialogue import (
+    Outcome,
+    Question,
+    YesNoQuestion,
+    flow,
+    menu_flow,
+    question,
+    start_flow,
+)
+from community.actions import Button, SendMessage
+from community.i18n import language_name
+from community.models import BuddyPair, Community, PairStatus, Person, Role
+from community.services import buddies
+
+PARENTS = frozenset({Role.PARENT})
+
+REASON_IDS = {
+    "shared_language": "buddy.reason.shared_language",
+    "same_neighbourhood": "buddy.reason.same_neighbourhood",
+    "nearby": "buddy.reason.nearby",
+    "place_unknown": "buddy.reason.place_unknown",
+    "shared_age_band": "buddy.reason.shared_age_band",
+    "waited": "buddy.reason.waited",
+}
+# A concrete first step for the two buddies; which one depends on the pair.
+FIRST_STEP_IDS = ("buddy.intro.step_library", "buddy.intro.step_coffee", "buddy.intro.step_walk")
+FOLLOW_UP_LABEL_IDS = {
+    "met": "buddy.follow_up.met",
+    "not_yet": "buddy.follow_up.not_yet",
+    "another": "buddy.follow_up.another",
+}
+FOLLOW_UP_REPLY_IDS = {
+    "met": "buddy.follow_up.thanks_met",
+    "not_yet": "buddy.follow_up.thanks_not_yet",
+    "another": "buddy.ended.done",
+}
+# Sent by the weekly round job (community/services/buddies.py, below the bot layer): named here
+# so that the catalog checks see every id in use.
+SCHEDULED_IDS = ("buddy.round.ready",)
+assert buddies.ROUND_READY_ID in SCHEDULED_IDS
+
+
+# -- the coordinator's round ----------------------------------------------------------------------
+def _community_for(ctx: Context) -> Community | None:
+    """The coordinator's community; an admin names one (`/match arnhem`) unless there is one."""
+    if ctx.role is Role.COORDINATOR:
+        return ctx.require_person().community
+    every = ctx.domain.communities()
+    if ctx.incoming.args:
+        return ctx.domain.community_by_slug(ctx.incoming.args[0])
+    return every[0] if len(every) == 1 else None
+
+
+def _may_judge(ctx: Context, community: Community) -> bool:
+    if ctx.role is Role.ADMIN:
+        return True
+    person = ctx.person
+    return person is not None and person.community_id == community.id
+
+
+def _reason_lines(ctx: Context, pair: BuddyPair) -> list[str]:
+    lines = []
+    for reason in buddies.reasons_of(pair):
+        values = reason.params()
+        if "language" in values:
+            values["language"] = language_name(values["language"], ctx.locale)
+        lines.append(ctx.t(REASON_IDS[reason.kind.value], **values))
+    return lines
+
+
+DECISIONS = {
+    "ok": "buddy.proposal.approve",
+    "no": "buddy.proposal.reject",
+    "skip": "buddy.proposal.skip",
+    "all": "buddy.proposal.approve_all",
+}
+DECISION_ACTIONS = {"ok": "buddy_ok", "no": "buddy_no", "skip": "buddy_skip", "all": "buddy_all"}
+
+
+def _show_next(ctx: Context, community: Community) -> None:
+    """The next proposal waiting for a decision, or the end of the round."""
+    waiting = ctx.domain.buddies.open_proposals(community)
+    state = ctx.state
+    if not waiting:
+        if state is not None and state.flow == "match_review":
+            ctx.leave()
+        ctx.say("buddy.round.done")
+        return
+    pair = waiting[0]
+    if ctx.person is not None:
+        # A typed "1" or "Approve" (console, platforms without buttons) answers this proposal;
+        # the buttons themselves are stateless and work whenever they are pressed.
+        ctx.enter("match_review", "match_review", pair=pair.id)
+    lines = [ctx.t("buddy.proposal.head", count=len(waiting))]
+    lines += _reason_lines(ctx, pair)
+    choices = tuple(
+        action_button(ctx.t(label), DECISION_ACTIONS[key], pair.id)
+        for key, label in DECISIONS.items()
+    )
+    ctx.say_text("\n".join(lines), buttons=choices)
+
+
+@command("match", roles=STAFF)
+def match_round(ctx: Context) -> None:
+    community = _community_for(ctx)
+    if community is None:
+        slugs = ", ".join(c.slug for c in ctx.domain.communities())
+        ctx.say("buddy.match.which", communities=slugs)
+        return
+    if not ctx.domain.buddies.open_proposals(community):
+        new = ctx.domain.buddies.start_round(community, ctx.person)
+        if new is None:
+            ctx.say("buddy.match.none")
+            return
+        ctx.say("buddy.match.started")
+    _show_next(ctx, community)
+
+
+def _decide(ctx: Context, decision: str, pair: BuddyPair) -> None:
+    """Approve, reject or skip one proposal, or approve every proposal left in its round."""
+    community = buddies.community_of(pair)
+    if decision == "all":
+        approved = 0
+        for each in pair.round.pairs:
+            if each.status is PairStatus.PROPOSED and ctx.domain.buddies.available(each):
+                _approve(ctx, each)
+                approved += 1
+            elif each.status is PairStatus.PROPOSED:
+                ctx.domain.buddies.decide(each, PairStatus.SKIPPED)
+        ctx.say("buddy.proposal.approved_all", count=approved)
+    elif pair.status is not PairStatus.PROPOSED:
+        ctx.say("buddy.proposal.decided")
+    elif decision == "no":
+        ctx.domain.buddies.decide(pair, PairStatus.REJECTED)
+        ctx.say("buddy.proposal.rejected")
+    elif decision == "skip":
+        ctx.domain.buddies.decide(pair, PairStatus.SKIPPED)
+        ctx.say("buddy.proposal.skipped")
+    elif not ctx.domain.buddies.available(pair):
+        # Since the round began, one of them stopped, paused or got another buddy.
+        ctx.domain.buddies.decide(pair, PairStatus.SKIPPED)
+        ctx.say("buddy.proposal.gone")
+    else:
+        _approve(ctx, pair)
+        ctx.say("buddy.proposal.approved")
+    _show_next(ctx, community)
+
+
+def _pressed(ctx: Context, decision: str, args: tuple[str, ...]) -> None:
+    pair = ctx.domain.buddies.pair(args[0]) if args else None
+    ctx.clear_pressed()
+    if pair is None or not _may_judge(ctx, buddies.community_of(pair)):
+        ctx.say("input.old_button")
+        return
+    _decide(ctx, decision, pair)
+
+
+@button_action("buddy_ok", roles=STAFF)
+def approve(ctx: Context, args: tuple[str, ...]) -> None:
+    _pressed(ctx, "ok", args)
+
+
+@button_action("buddy_no", roles=STAFF)
+def reject(ctx: Context, args: tuple[str, ...]) -> None:
+    _pressed(ctx, "no", args)
+
+
+@button_action("buddy_skip", roles=STAFF)
+def skip(ctx: Context, args: tuple[str, ...]) -> None:
+    _pressed(ctx, "skip", args)
+
+
+@button_action("buddy_all", roles=STAFF)
+def approve_all(ctx: Context, args: tuple[str, ...]) -> None:
+    _pressed(ctx, "all", args)
+
+
+menu_flow("match_review", ("match_review",))
+
+
+@question
+class MatchReview(Question):
+    """The proposal on screen, for typed answers: "1" or "Approve" on the console."""
+
+    name = "match_review"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(Choice(key, ctx.t(label)) for key, label in DECISIONS.items())
+
+    def _pair(self, ctx: Context) -> BuddyPair | None:
+        state = ctx.state
+        pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
+        if pair is None or not _may_judge(ctx, buddies.community_of(pair)):
+            return None
+        return pair
+
+    def prompt(self, ctx: Context) -> None:
+        pair = self._pair(ctx)
+        if pair is None:
+            ctx.leave()
+            ctx.say("buddy.round.done")
+        else:
+            _show_next(ctx, buddies.community_of(pair))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        pair = self._pair(ctx)
+        if pair is None:
+            ctx.leave()
+            ctx.say("buddy.round.done")
+        else:
+            _decide(ctx, key, pair)
+        return Outcome.DONE
+
+
+@command("rounds", roles=STAFF)
+def rounds(ctx: Context) -> None:
+    community = _community_for(ctx)
+    if community is None:
+        slugs = ", ".join(c.slug for c in ctx.domain.communities())
+        ctx.say("buddy.match.which", communities=slugs)
+        return
+    reports = ctx.domain.buddies.reports(community)
+    if not reports:
+        ctx.say("buddy.rounds.none")
+        return
+    lines = [ctx.t("buddy.rounds.intro", community=community.name)]
+    for report in reports:
+        date = format_date(report.started_at.date(), format="medium", locale=ctx.locale)
+        lines.append(
+            ctx.t(
+                "buddy.rounds.line",
+                date=date,
+                proposed=report.proposed,
+                made=report.made,
+                met=report.met,
+                ended=report.ended,
+            )
+        )
+    ctx.say_text("\n".join(lines))
+
+
+# -- approval: the first names, then the introduction ---------------------------------------------
+def _approve(ctx: Context, pair: BuddyPair) -> None:
+    ctx.domain.buddies.decide(pair, PairStatus.APPROVED)
+    for person in (pair.a, pair.b):
+        if ctx.domain.buddies.first_name(person) is None:
+            _ask_first_name(ctx, person, pair)
+    _introduce_when_ready(ctx, pair)
+
+
+def _ask_first_name(ctx: Context, person: Person, pair: BuddyPair) -> None:
+    """Another person's question: their dialogue moves to it, so their typed answer lands here."""
+    ctx.domain.enter(
+        person.platform,
+        person.platform_user_id,
+        person,
+        "buddy_name",
+        "buddy_name",
+        {"pair": pair.id},
+        f"n{pair.id}",
+        person.private_chat_id,
+    )
+    # Keyed: two coordinators approving the same pair at once still ask only once.
+    ctx.tell(person, "buddy.found", key=f"buddy:{pair.id}:found:{person.id}")
+    ctx.tell(person, "buddy.name.ask", key=f"buddy:{pair.id}:name:{person.id}")
+
+
+def _introduce_when_ready(ctx: Context, pair: BuddyPair) -> None:
+    if pair.status is not PairStatus.APPROVED or pair.introduced_at is not None:
+        return
+    names = {p.id: ctx.domain.buddies.first_name(p) for p in (pair.a, pair.b)}
+    if any(name is None for name in names.values()):
+        return  # the other parent has not told us their first name yet
+    shared = buddies.intro_language(ctx.translator.locales, pair.a, pair.b, pair.language)
+    for person in (pair.a, pair.b):
+        buddy = buddies.other(pair, person)
+        locale = shared or ctx.translator.resolve(person.locale or ctx.settings.default_locale)
+        _introduce(ctx, pair, person, buddy, names[buddy.id] or "", locale)
+    pair.introduced_at = ctx.clock.now()
+
+
+def _introduce(
+    ctx: Context, pair: BuddyPair, person: Person, buddy: Person, name: str, locale: str
+) -> None:
+    t = ctx.translator.t
+    profile = buddy.profile
+    hood = profile.neighbourhood.name if profile and profile.neighbourhood else "?"
+    bands = list(profile.age_bands) if profile else []
+    ages = ", ".join(t(locale, AGE_IDS[band]) for band in bands if band in AGE_IDS) or "?"
+    step = FIRST_STEP_IDS[pair.id % len(FIRST_STEP_IDS)]
+    texts = (
+        t(locale, "buddy.intro.hello", name=name),
+        t(locale, "buddy.intro.about", name=name, neighbourhood=hood, ages=ages),
+        t(locale, step, neighbourhood=hood),
+        t(locale, "buddy.intro.relay", name=name),
+        t(locale, "buddy.intro.private"),
+    )
+    for number, text in enumerate(texts):
+        # Keyed: an introduction goes out once, whoever's answer completed it.
+        ctx.act_for(person, SendMessage(text), key=f"buddy:{pair.id}:intro:{person.id}:{number}")
+
+
+AGE_IDS = {"0-2": "age.0_2", "2-4": "age.2_4", "4-6": "age.4_6", "6-12": "age.6_12"}
+
+
+@flow("buddy_name", ("buddy_name",))
+def buddy_name_done(ctx: Context) -> None:
+    ctx.leave()
+
+
+@question
+class BuddyNameQuestion(Question):
+    """The first name a parent wants their buddy to know: the only name the bot ever keeps."""
+
+    name = "buddy_name"
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("buddy.name.ask")
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        name = buddies.clean_first_name(text)
+        if name is None:
+            ctx.say("buddy.name.invalid")
+            return Outcome.STAY
+        person = ctx.require_person()
+        ctx.domain.buddies.set_first_name(person, name)
+        state = ctx.state
+        pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
+        ctx.leave()
+        ctx.say("buddy.name.saved", name=name)
+        waiting = pair is not None and buddies.in_pair(pair, person)
+        if pair is not None and waiting and pair.introduced_at is None:
+            if ctx.domain.buddies.first_name(buddies.other(pair, person)) is None:
+                ctx.say("buddy.name.wait")
+            _introduce_when_ready(ctx, pair)
+        return Outcome.DONE
+
+
+# -- between buddies ------------------------------------------------------------------------------
+def _typed_after_command(ctx: Context) -> str:
+    parts = ctx.incoming.text.strip().split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+@command("buddy", roles=PARENTS)
+def buddy(ctx: Context) -> None:
+    message = _typed_after_command(ctx)
+    if not message:
+        start_flow(ctx, "buddy_menu")
+        return
+    person = ctx.require_person()
+    pair = ctx.domain.buddies.active_pair(person)
+    if pair is None or pair.introduced_at is None:
+        ctx.say("buddy.relay.no_buddy")
+        return
+    other = buddies.other(pair, person)
+    mine = ctx.domain.buddies.first_name(person) or "?"
+    theirs = ctx.domain.buddies.first_name(other) or "?"
+    heading = ctx.translator.t(
+        other.locale or ctx.settings.default_locale, "buddy.relay.from", name=mine
+    )
+    ctx.act_for(other, SendMessage(f"{heading}\n{message}"))
+    ctx.say("buddy.relay.sent", name=theirs)
+
+
+menu_flow("buddy_menu", ("buddy_menu", "buddy_end"))
+
+
+@question
+class BuddyMenu(Question):
+    name = "buddy_menu"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        person = ctx.require_person()
+        options = []
+        if ctx.domain.buddies.active_pair(person) is not None:
+            options.append(Choice("end", ctx.t("buddy.menu.end")))
+        if person.profile is not None and person.profile.buddy_opt_in:
+            if ctx.domain.buddies.is_paused(person):
+                options.append(Choice("resume", ctx.t("buddy.menu.resume")))
+            else:
+                options.append(Choice("pause", ctx.t("buddy.menu.pause")))
+        options.append(Choice("close", ctx.t("button.close")))
+        return tuple(options)
+
+    def enter(self, ctx: Context) -> None:
+        person = ctx.require_person()
+        pair = ctx.domain.buddies.active_pair(person)
+        if pair is not None and pair.introduced_at is not None:
+            name = ctx.domain.buddies.first_name(buddies.other(pair, person)) or "?"
+            ctx.say("buddy.status.paired", name=name)
+        elif pair is not None and ctx.domain.buddies.first_name(person) is None:
+            # They left the first-name question (/cancel): the introduction waits for it.
+            start_flow(ctx, "buddy_name", pair=pair.id)
+            return
+        elif pair is not None:
+            ctx.say("buddy.status.introducing")
+        elif person.profile is None or not person.profile.buddy_opt_in:
+            ctx.say("buddy.status.off")
+        elif ctx.domain.buddies.is_paused(person):
+            ctx.say("buddy.status.paused")
+        else:
+            ctx.say("buddy.status.looking")
+        self.prompt(ctx)
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("buddy.menu.ask", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        person = ctx.require_person()
+        if key == "end":
+            return Outcome.NEXT
+        ctx.leave()
+        if key == "pause":
+            ctx.domain.buddies.set_paused(person, True)
+            ctx.say("buddy.paused")
+        elif key == "resume":
+            ctx.domain.buddies.set_paused(person, False)
+            ctx.say("buddy.resumed")
+        else:
+            ctx.say("profile.closed")
+        return Outcome.DONE
+
+
+def _end(ctx: Context, pair: BuddyPair, person: Person) -> None:
+    """End a pair: no reason asked, no blame; both go back to the pool, never this pair again."""
+    if ctx.domain.buddies.end(pair):
+        ctx.tell(buddies.other(pair, person), "buddy.ended.other")
+
+
+def end_on_stop(ctx: Context) -> None:
+    """A parent who stops contact leaves their buddy pair; the buddy hears it ended, no more."""
+    person = ctx.require_person()
+    pair = ctx.domain.buddies.active_pair(person)
+    if pair is not None:
+        _end(ctx, pair, person)
+
+
+@question
+class BuddyEnd(YesNoQuestion):
+    name = "buddy_end"
+    ask_id, yes_id, no_id = "buddy.end.ask", "buddy.end.yes", "buddy.end.no"
+    no_first = True
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        person = ctx.require_person()
+        ctx.leave()
+        pair = ctx.domain.buddies.active_pair(person)
+        if key == "yes" and pair is not None:
+            _end(ctx, pair, person)
+            ctx.say("buddy.ended.done")
+        else:
+            ctx.say("buddy.end.kept")
+        return Outcome.DONE
+
+
+# -- the follow-up answers ------------------------------------------------------------------------
+@button_action(buddies.FOLLOW_UP_ACTION, roles=PARENTS)
+def follow_up_answer(ctx: Context, args: tuple[str, ...]) -> None:
+    person = ctx.require_person()
+    pair = ctx.domain.buddies.pair(args[0]) if args else None
+    answer = args[1] if len(args) > 1 else ""
+    if pair is None or not buddies.in_pair(pair, person) or answer not in FOLLOW_UP_LABEL_IDS:
+        ctx.clear_pressed()
+        ctx.say("input.old_button")
+        return
+    if pair.status is not PairStatus.APPROVED:
+        ctx.clear_pressed()
+        ctx.say("buddy.ended.already")
+        return
+    buddies.record_answer(pair, person, answer)
+    name = ctx.domain.buddies.first_name(buddies.other(pair, person)) or "?"
+    question_text = ctx.t("buddy.follow_up.ask", name=name)
+    chosen = ctx.t(FOLLOW_UP_LABEL_IDS[answer])
+    if not ctx.update_pressed(f"{question_text}\n✓ {chosen}"):
+        ctx.clear_pressed()
+    if answer == buddies.ENDING_ANSWER:
+        _end(ctx, pair, person)
+    ctx.say(FOLLOW_UP_REPLY_IDS[answer], name=name)
+
+
+def follow_up_button(label: str, pair_id: int, answer: str) -> Button:
+    """The button the follow-up job builds (community/services/buddies.py), as the engine would."""
+    return action_button(label, buddies.FOLLOW_UP_ACTION, pair_id, answer)

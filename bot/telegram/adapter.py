@@ -1,0 +1,305 @@
+"""The Telegram adapter: receives updates (long polling or a webhook), hands each to the engine
+as an `Incoming`, and answers button taps. Sending is the transport's job (`transport.py`).
+
+Updates are handled one at a time, in order. A batch from `getUpdates` is confirmed (by the
+next `getUpdates` with a higher offset) only after every update in it was handled, so a crash
+loses nothing: Telegram sends the unconfirmed updates again after a restart, and the engine,
+which stores each handled `update_id` in the same transaction as the handler's writes, skips
+the ones it already handled. A webhook update is answered `200` only after it was handled;
+on an error Telegram delivers it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import CallbackQuery, Update
+from telegram.error import (
+    Conflict,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
+
+from bot.engine.types import Incoming
+from bot.telegram.limiter import FloodLimiter, FloodLimits, retry_after_seconds
+from bot.telegram.menu import CommandMenus
+from bot.telegram.transport import TelegramTransport
+from bot.telegram.updates import ALLOWED_UPDATES, to_incoming
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+Handle = Callable[[Incoming], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class TelegramOptions:
+    token: str = field(repr=False)
+    mode: str = "polling"  # or "webhook"
+    webhook_url: str | None = None  # the public https URL Telegram posts updates to
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+    username: str | None = None  # the bot's @name without @; asked from Telegram if not set
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    poll_timeout: int = 30
+    limits: FloodLimits = FloodLimits()
+    retry_delay: float = 1.0  # first wait after a failed update (doubling, at most 60 s)
+
+
+def make_bot(options: TelegramOptions, clock: Callable[[], float] = time.monotonic) -> ExtBot[None]:
+    """A Bot with our flood limiter; the long poll gets its own connection."""
+    # httpx logs each request's URL at INFO, and a Bot API URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    request = HTTPXRequest(connection_pool_size=32, read_timeout=15.0, write_timeout=15.0)
+    updates = HTTPXRequest(connection_pool_size=2, read_timeout=options.poll_timeout + 15.0)
+    return ExtBot(
+        options.token,
+        base_url=options.base_url,
+        base_file_url=options.base_file_url,
+        request=request,
+        get_updates_request=updates,
+        rate_limiter=FloodLimiter(options.limits, clock),
+    )
+
+
+class TelegramAdapter:
+    def __init__(
+        self,
+        bot: ExtBot[Any],
+        handle: Handle,
+        options: TelegramOptions,
+        menus: CommandMenus | None = None,
+    ) -> None:
+        self.bot = bot
+        self.handle = handle
+        self.options = options
+        self.menus = menus
+        self.transport = TelegramTransport(bot)
+        self.username: str | None = options.username
+        self.bot_id = options.token.split(":", 1)[0]
+        self.handled = 0  # updates handed to the engine (for tests and logs)
+        self.last_update_id = 0  # the newest update done with (handled or skipped)
+        self._order = asyncio.Lock()
+
+    # -- one update -----------------------------------------------------------------------------
+    async def handle_update(self, update: Update) -> None:
+        """Translate and hand to the engine; acknowledge a button tap. Raises when the engine
+        failed, so that the update is not confirmed."""
+        try:
+            incoming = to_incoming(update, self.username, self.bot_id)
+        except Exception:  # an update we cannot read must not block the ones after it
+            log.exception("update %s not understood; skipped", update.update_id)
+            incoming = None
+        if update.callback_query is not None:
+            # First stop the spinner on the tapped button; the answer comes as a message, and
+            # the engine removes or updates the keyboard (ClearButtons / EditMessage).
+            await self._answer(update.callback_query)
+        if incoming is not None:
+            await self.handle(incoming)
+            self.handled += 1
+            if incoming.is_private and self.menus is not None:
+                await self._refresh_menu(incoming.user_id)
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        try:
+            await self.bot.answer_callback_query(query.id)
+        except TelegramError as exc:  # too old (a replay after a restart): harmless
+            log.info("answerCallbackQuery failed (%s)", exc.message)
+
+    async def _refresh_menu(self, user_id: str) -> None:
+        assert self.menus is not None
+        try:
+            role, locale = await asyncio.to_thread(self.menus.lookup, user_id)
+            await self.menus.refresh(self.bot, user_id, role, locale)
+        except Exception:  # a menu is a convenience: never stop handling for it
+            log.exception("could not update the command menu")
+
+    async def _handle_until_done(self, update: Update, stop: asyncio.Event) -> None:
+        """An update fails only when the database (or the engine's delivery) is away: the
+        engine turns a handler's error into an apology. So try again until it goes through;
+        when stopped meanwhile, leave it unconfirmed for the next start."""
+        delay = self.options.retry_delay
+        while True:
+            try:
+                await self.handle_update(update)
+                self.last_update_id = max(self.last_update_id, update.update_id)
+                return
+            except Exception:
+                log.exception("update %s failed; trying again in %.0f s", update.update_id, delay)
+                if stop.is_set():
+                    raise
+                await _sleep(stop, delay)
+                delay = min(delay * 2, 60.0)
+
+    # -- life cycle -----------------------------------------------------------------------------
+    async def start(self, stop: asyncio.Event | None = None) -> None:
+        delay = 1.0
+        while True:
+            try:
+                await self.bot.initialize()  # getMe
+                break
+            except InvalidToken:
+                raise
+            except NetworkError as exc:  # Telegram not reachable yet: keep trying
+                if stop is not None and stop.is_set():
+                    raise
+                log.warning(
+                    "Telegram not reachable (%s); trying again in %.0f s", exc.message, delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+        self.username = self.options.username or self.bot.username
+        if self.menus is not None:
+            await self.menus.install(self.bot)
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.bot.shutdown()
+
+    async def run(
+        self,
+        stop: asyncio.Event,
+        background: Callable[[asyncio.Event], Coroutine[Any, Any, Any]] | None = None,
+    ) -> None:
+        """Receive updates until `stop` is set; `background` (the outbox sender) runs alongside."""
+        await self.start(stop)
+        log.info("Telegram: running as @%s (%s)", self.username, self.options.mode)
+        tasks: list[asyncio.Task[Any]] = []
+        if background is not None:
+            tasks.append(asyncio.create_task(background(stop), name="telegram-outbox"))
+        try:
+            if self.options.mode == "webhook":
+                await self.serve_webhook(stop)
+            else:
+                await self.poll(stop)
+        finally:
+            stop.set()
+            for task in tasks:
+                with contextlib.suppress(Exception):
+                    await task
+            await self.stop()
+
+    # -- long polling ---------------------------------------------------------------------------
+    async def poll(self, stop: asyncio.Event) -> None:
+        # A webhook left from an earlier run would make getUpdates fail; keep pending updates.
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        offset: int | None = None
+        confirmed: int | None = None
+        failures = 0
+        while not stop.is_set():
+            try:
+                updates = await self._get_updates(offset, stop)
+            except (InvalidToken, Conflict):
+                raise
+            except RetryAfter as exc:
+                await _sleep(stop, retry_after_seconds(exc))
+                continue
+            except (NetworkError, TelegramError) as exc:
+                failures += 1
+                log.warning("getUpdates failed (%s); trying again", exc.message)
+                await _sleep(stop, min(2**failures, 60))
+                continue
+            failures = 0
+            if updates is None:  # stopped while waiting
+                break
+            confirmed = offset
+            async with self._order:
+                for update in updates:
+                    await self._handle_until_done(update, stop)
+                    offset = update.update_id + 1
+        if offset is not None and offset != confirmed:
+            # Confirm what was handled, so the next start does not fetch it again.
+            with contextlib.suppress(TelegramError):
+                await self.bot.get_updates(
+                    offset=offset, timeout=0, allowed_updates=ALLOWED_UPDATES
+                )
+
+    async def _get_updates(
+        self, offset: int | None, stop: asyncio.Event
+    ) -> tuple[Update, ...] | None:
+        fetch = asyncio.ensure_future(
+            self.bot.get_updates(
+                offset=offset,
+                timeout=self.options.poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        )
+        stopped = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({fetch, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+        if not fetch.done():
+            fetch.cancel()  # what it would have returned stays unconfirmed: fetched next time
+            with contextlib.suppress(BaseException):
+                await fetch
+            return None
+        return fetch.result()
+
+    # -- webhook --------------------------------------------------------------------------------
+    async def serve_webhook(self, stop: asyncio.Event) -> None:
+        from aiohttp import web
+
+        url = self.options.webhook_url
+        if not url:
+            raise ValueError("webhook mode needs a webhook URL")
+        path = urlsplit(url).path or "/"
+        app = web.Application()
+        app.router.add_post(path, self._on_webhook)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.options.webhook_listen, self.options.webhook_port)
+        await site.start()
+        try:
+            await self.bot.set_webhook(
+                url,
+                secret_token=self.options.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+                max_connections=4,
+            )
+            await stop.wait()
+        finally:
+            # The webhook stays set: Telegram keeps the updates until we are back.
+            await runner.cleanup()
+
+    async def _on_webhook(self, request: Any) -> Any:
+        from aiohttp import web
+
+        secret = self.options.webhook_secret
+        if secret and not hmac.compare_digest(
+            request.headers.get(SECRET_HEADER, "").encode(), secret.encode()
+        ):
+            return web.Response(status=403)
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.bot)
+        except Exception:
+            return web.Response(status=400)
+        async with self._order:
+            try:
+                await self.handle_update(update)
+            except Exception:
+                log.exception("webhook update %s failed; Telegram will resend it", update.update_id)
+                return web.Response(status=500)
+            self.last_update_id = max(self.last_update_id, update.update_id)
+        return web.Response(status=200)
+
+
+async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

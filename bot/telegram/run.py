@@ -1,0 +1,94 @@
+"""Wiring for `ouderkring run` and `ouderkring link` on Telegram: settings -> options, the
+adapter whose transport the app is built with, and the adapter connected to the app. The CLI
+runs `run_telegram` next to the app's one outbox sender."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+from telegram.error import Conflict, InvalidToken
+
+from bot.telegram.adapter import TelegramAdapter, TelegramOptions, make_bot
+from bot.telegram.menu import CommandMenus
+
+
+class TelegramFatal(Exception):
+    """A problem only the operator can fix, told in one line (and never with the token)."""
+
+
+def options_from(settings: Any) -> TelegramOptions:
+    """TelegramOptions from the loaded Settings (token from the environment)."""
+    tg = settings.telegram
+    if not settings.telegram_token:
+        raise ValueError("OUDERKRING_TELEGRAM_TOKEN is not set")
+    api = tg.api_url.rstrip("/") if tg is not None else "https://api.telegram.org"
+    if tg is None:
+        return TelegramOptions(token=settings.telegram_token)
+    return TelegramOptions(
+        token=settings.telegram_token,
+        mode=tg.mode,
+        webhook_url=tg.webhook_url,
+        webhook_listen=tg.webhook_listen,
+        webhook_port=tg.webhook_port,
+        webhook_secret=tg.webhook_secret,
+        username=tg.username,
+        base_url=f"{api}/bot",
+        base_file_url=f"{api}/file/bot",
+    )
+
+
+def telegram_adapter(settings: Any, options: TelegramOptions | None = None) -> TelegramAdapter:
+    """The adapter (and with it the transport, `adapter.transport`) before the app exists:
+    the app is built with the transport, then `run_telegram` connects the two."""
+    options = options or options_from(settings)
+
+    async def not_wired(incoming: Any) -> Any:  # replaced by run_telegram before any update
+        raise RuntimeError("the Telegram adapter is not connected to the app")
+
+    return TelegramAdapter(make_bot(options), not_wired, options)
+
+
+def connect(app: Any, adapter: TelegramAdapter) -> None:
+    """Updates go to the app; the command menus read the app's database and catalogs."""
+    adapter.handle = app.process
+    adapter.menus = CommandMenus(app.session_factory, app.translator, app.settings)
+
+
+async def run_telegram(app: Any, adapter: TelegramAdapter, stop: asyncio.Event) -> None:
+    """Receive Telegram updates until `stop` is set (the outbox sender runs beside it)."""
+    connect(app, adapter)
+    print(
+        f"Ouderkring runs on Telegram ({adapter.options.mode}). Ctrl-C or SIGTERM stops it.",
+        file=sys.stderr,
+    )
+    try:
+        await adapter.run(stop)
+    except InvalidToken:  # PTB's own message would print the token
+        raise TelegramFatal(
+            "the bot token in OUDERKRING_TELEGRAM_TOKEN was refused (check it with @BotFather)"
+        ) from None
+    except Conflict:
+        raise TelegramFatal(
+            "another process gets this bot's updates (a second `ouderkring run`?): stop it first"
+        ) from None
+
+
+def build(settings: Any, options: TelegramOptions | None = None, **build_kwargs: Any):  # type: ignore[no-untyped-def]
+    """The app with the Telegram transport, and the adapter connected to it (for tests)."""
+    from bot.app import build_app
+
+    adapter = telegram_adapter(settings, options)
+    app = build_app(settings, [adapter.transport], **build_kwargs)
+    connect(app, adapter)
+    return app, adapter
+
+
+async def bot_username(settings: Any) -> str:
+    """The bot's @name: from the config, else from Telegram (getMe)."""
+    if settings.telegram is not None and settings.telegram.username:
+        return str(settings.telegram.username)
+    bot = make_bot(options_from(settings))
+    async with bot:
+        return str(bot.username)

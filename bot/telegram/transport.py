@@ -1,0 +1,229 @@
+"""`Delivery` -> Bot API call: the Telegram side of the engine's port.
+
+Each action becomes one Bot API call (a long text two or more). Telegram's answers are turned
+into what the outbox understands:
+
+- `429 retry_after` -> `SendError(retry_after=...)`: the row is sent later, not lost;
+- `403` (the person blocked the bot, deleted their account, never started it) ->
+  `SendError(unreachable=True)`: the person is marked unreachable, not retried;
+- "message is not modified" (the edit is already there) and "message to delete not found"
+  -> done; "message to edit not found" / "can't be edited" -> permanent failure;
+- a network error or timeout -> retried later. Telegram has no idempotency key: a timeout
+  after Telegram accepted a message can send it twice (see README).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import MessageLimit
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.engine.port import Capabilities, Delivery, SendError
+from bot.telegram.limiter import retry_after_seconds
+from community.actions import (
+    AdmitMember,
+    Button,
+    ClearButtons,
+    CreateRoom,
+    DeleteMessage,
+    EditMessage,
+    InviteMember,
+    Media,
+    PinMessage,
+    RemoveMember,
+    SendMessage,
+)
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH  # 4096
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH  # 1024
+SHORT_LABEL = 14  # buttons with labels this short go two on a row
+_MEDIA_METHODS = {
+    "photo": "send_photo",
+    "voice": "send_voice",
+    "video": "send_video",
+    "audio": "send_audio",
+    "document": "send_document",
+    "animation": "send_animation",
+    "sticker": "send_sticker",
+}
+_DONE_MARKERS = ("message is not modified", "message to delete not found")
+_USER_GONE = (
+    "chat not found",
+    "user not found",
+    "peer_id_invalid",
+    "user is deactivated",
+)
+
+
+def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    """Inline keyboard for the buttons: one a row, or two a row when all labels are short."""
+    if not buttons:
+        return None
+    per_row = 2 if len(buttons) > 2 and all(len(b.label) <= SHORT_LABEL for b in buttons) else 1
+    items = [InlineKeyboardButton(b.label, callback_data=b.data) for b in buttons]
+    return InlineKeyboardMarkup([items[i : i + per_row] for i in range(0, len(items), per_row)])
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut a long text into parts Telegram accepts, at line breaks where possible."""
+    text = text if text.strip() else "\u2026"
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        parts.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    parts.append(text)
+    return parts
+
+
+def chat_ref(chat_id: str) -> int | str:
+    """Telegram chat ids are integers; `@channelname` stays a string."""
+    try:
+        return int(chat_id)
+    except ValueError:
+        return chat_id
+
+
+class TelegramTransport:
+    """Carries out actions with a python-telegram-bot `Bot` (an `ExtBot` with a rate limiter)."""
+
+    platform = PLATFORM
+    capabilities = Capabilities(buttons=True, edit=True, join_links=True)
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def perform(self, delivery: Delivery) -> str | None:
+        action = delivery.action
+        try:
+            return await self._perform(delivery)
+        except RetryAfter as exc:
+            raise SendError("telegram 429", retry_after=retry_after_seconds(exc)) from None
+        except Forbidden as exc:
+            private = not str(delivery.chat_id).startswith("-") or isinstance(action, InviteMember)
+            reason = f"telegram 403: {exc.message}"
+            raise SendError(reason, unreachable=private, permanent=True) from None
+        except ChatMigrated as exc:
+            # A group became a supergroup with a new id; the room must be linked again.
+            raise SendError(f"chat migrated to {exc.new_chat_id}", permanent=True) from None
+        except BadRequest as exc:
+            message = exc.message.lower()
+            if any(marker in message for marker in _DONE_MARKERS):
+                return delivery.target_remote_id  # already as wanted
+            if isinstance(action, AdmitMember) and (
+                "hide_requester_missing" in message or "user_already_participant" in message
+            ):
+                return None  # the request was answered already (or withdrawn)
+            private = not str(delivery.chat_id).startswith("-")
+            gone = private and any(marker in message for marker in _USER_GONE)
+            raise SendError(
+                f"telegram 400: {exc.message}", permanent=True, unreachable=gone
+            ) from None
+        except NetworkError as exc:  # timeouts included: try again later
+            raise SendError(f"telegram network: {exc.message}") from None
+        except TelegramError as exc:
+            raise SendError(f"telegram: {exc.message}") from None
+
+    async def _perform(self, delivery: Delivery) -> str | None:
+        action, chat = delivery.action, chat_ref(delivery.chat_id)
+        if isinstance(action, SendMessage):
+            return await self._send(chat, action)
+        if isinstance(action, CreateRoom):
+            raise SendError("Telegram bots cannot create groups", permanent=True)
+        if isinstance(action, AdmitMember | InviteMember | RemoveMember):
+            return await self._member(chat, action)
+        target = delivery.target_remote_id
+        if target is None:
+            # The message it is about was never sent (or is unknown): nothing to act on.
+            raise SendError("the message this action is about has no Telegram id", permanent=True)
+        message_id = int(target)
+        if isinstance(action, EditMessage):
+            await self.bot.edit_message_text(
+                action.text[:TEXT_LIMIT],
+                chat_id=chat,
+                message_id=message_id,
+                reply_markup=keyboard(action.buttons),
+            )
+            return target
+        if isinstance(action, ClearButtons):
+            await self.bot.edit_message_reply_markup(
+                chat_id=chat, message_id=message_id, reply_markup=None
+            )
+            return target
+        if isinstance(action, PinMessage):
+            await self.bot.pin_chat_message(chat, message_id, disable_notification=True)
+            return target
+        if isinstance(action, DeleteMessage):
+            await self.bot.delete_message(chat, message_id)
+            return target
+        raise SendError(f"action {action.kind!r} is not supported on Telegram", permanent=True)
+
+    async def _send(self, chat: int | str, action: SendMessage) -> str:
+        markup = keyboard(action.buttons)
+        if action.media is not None:
+            return await self._send_media(chat, action.media, action.text, markup)
+        parts = split_text(action.text)
+        sent: Message | None = None
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            sent = await self.bot.send_message(chat, part, reply_markup=markup if last else None)
+        assert sent is not None
+        return str(sent.message_id)
+
+    async def _send_media(
+        self, chat: int | str, media: Media, text: str, markup: InlineKeyboardMarkup | None
+    ) -> str:
+        method = _MEDIA_METHODS.get(media.kind, "send_document")
+        caption = text or media.caption or None
+        long_caption = caption is not None and len(caption) > CAPTION_LIMIT
+        send = getattr(self.bot, method)
+        kwargs = {} if method == "send_sticker" else {"caption": None if long_caption else caption}
+        sent: Message = await send(
+            chat, media.ref, reply_markup=None if long_caption else markup, **kwargs
+        )
+        if long_caption and caption is not None:
+            for part in split_text(caption):
+                sent = await self.bot.send_message(chat, part)
+            if markup is not None:
+                await self.bot.edit_message_reply_markup(
+                    chat_id=chat, message_id=sent.message_id, reply_markup=markup
+                )
+        return str(sent.message_id)
+
+    async def _member(
+        self, chat: int | str, action: AdmitMember | InviteMember | RemoveMember
+    ) -> str | None:
+        user_id = int(action.user_id)
+        if isinstance(action, AdmitMember):
+            if action.approve:
+                await self.bot.approve_chat_join_request(chat, user_id)
+            else:
+                await self.bot.decline_chat_join_request(chat, user_id)
+            return None
+        if isinstance(action, InviteMember):
+            # A bot cannot add someone to a group. It makes a personal link that asks to join
+            # (the bot approves the request) and sends it to the person in private, where
+            # Telegram shows it as a "join group" card. The link is the row's remote id.
+            link = await self.bot.create_chat_invite_link(
+                chat, name=f"ouderkring {user_id}"[:32], creates_join_request=True
+            )
+            await self.bot.send_message(user_id, link.invite_link)
+            return link.invite_link
+        # Remove without a lasting ban: ban, then lift the ban (they may ask to join again).
+        await self.bot.ban_chat_member(chat, user_id)
+        await self.bot.unban_chat_member(chat, user_id, only_if_banned=True)
+        return None

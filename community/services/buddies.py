@@ -1,0 +1,508 @@
+"""Buddy matching in the community: parents' profiles in, the matcher's proposals stored as a
+round, a coordinator's decisions applied, pairs introduced, followed up and ended.
+
+The matcher (`matching`) is pure; this module is where it meets the database. Nothing here sends
+a message by itself except `send_due_follow_ups`, the scheduled job: it only queues outbox rows
+with idempotency keys, so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload, sessionmaker
+
+from community.actions import Button, SendMessage
+from community.clock import Clock
+from community.i18n import Translator
+from community.models import (
+    BuddyPair,
+    BuddyProfile,
+    Community,
+    MatchRound,
+    PairStatus,
+    ParentProfile,
+    Person,
+    Role,
+)
+from community.services import outbox
+from community.services.broadcast import queue_to_people
+from community.services.outbox import Outgoing
+from matching import Candidate, MatchResult, Place, Proposal, Reason, ReasonKind, Rules, match
+
+# The stateless button action that takes a follow-up answer. It is registered under this name in
+# bot/engine/handlers/buddies.py; its data has the engine's form "a:NAME:ARG:ARG"
+# (bot/engine/buttons.py). The job lives here, below the bot layer, so it writes the data itself.
+FOLLOW_UP_ACTION = "buddy_met"
+FOLLOW_UP_ANSWERS = ("met", "not_yet", "another")
+# Answers that close a pair: "I want another buddy".
+ENDING_ANSWER = "another"
+# Statuses that keep two parents from ever being proposed again.
+NEVER_AGAIN = (PairStatus.REJECTED, PairStatus.ENDED, PairStatus.APPROVED)
+NAME_MAX = 30
+NAME_JOINERS = frozenset(" '’.-")
+
+
+def follow_up_data(pair_id: int, answer: str) -> str:
+    return f"a:{FOLLOW_UP_ACTION}:{pair_id}:{answer}"
+
+
+def clean_first_name(text: str) -> str | None:
+    """A first name as a parent types it ("fatima" -> "Fatima"), or None when it looks like more
+    than a name (digits, an address, a link, a phone number): the bot shares nothing else.
+    Letters of any script with their combining marks (Arabic vowel signs, Devanagari), and up
+    to 3 parts joined by a space, hyphen, apostrophe or dot."""
+    name = " ".join(text.split())
+    if not name or len(name) > NAME_MAX or not unicodedata.category(name[0]).startswith("L"):
+        return None
+    for char in name:
+        if char not in NAME_JOINERS and unicodedata.category(char)[0] not in "LM":
+            return None
+    parts = [part for part in re.split(r"[ '’.-]+", name) if part]
+    if len(parts) > 3:
+        return None
+    return name[:1].upper() + name[1:]
+
+
+# -- profiles -------------------------------------------------------------------------------------
+def buddy_profile(session: Session, person: Person, clock: Clock) -> BuddyProfile:
+    found = session.get(BuddyProfile, person.id)
+    if found is None:
+        found = BuddyProfile(person_id=person.id, paused=False, updated_at=clock.now())
+        session.add(found)
+        session.flush()
+    return found
+
+
+def first_name(session: Session, person: Person) -> str | None:
+    found = session.get(BuddyProfile, person.id)
+    return found.first_name if found is not None else None
+
+
+def is_paused(session: Session, person: Person) -> bool:
+    found = session.get(BuddyProfile, person.id)
+    return bool(found and found.paused)
+
+
+# -- pairs of a person ----------------------------------------------------------------------------
+def active_pair(session: Session, person: Person) -> BuddyPair | None:
+    """The pair a parent is in now (approved and not ended), if any."""
+    return session.scalar(
+        select(BuddyPair)
+        .where(
+            BuddyPair.status == PairStatus.APPROVED,
+            or_(BuddyPair.a_id == person.id, BuddyPair.b_id == person.id),
+        )
+        .order_by(BuddyPair.id.desc())
+        .limit(1)
+    )
+
+
+def other(pair: BuddyPair, person: Person) -> Person:
+    return pair.b if pair.a_id == person.id else pair.a
+
+
+def in_pair(pair: BuddyPair, person: Person) -> bool:
+    return person.id in (pair.a_id, pair.b_id)
+
+
+def community_of(pair: BuddyPair) -> Community:
+    return pair.round.community
+
+
+# -- the matcher's input --------------------------------------------------------------------------
+def _parents(session: Session, community: Community) -> list[Person]:
+    return list(
+        session.scalars(
+            select(Person)
+            .join(ParentProfile, ParentProfile.person_id == Person.id)
+            .options(joinedload(Person.profile).joinedload(ParentProfile.neighbourhood))
+            .where(
+                Person.community_id == community.id,
+                Person.role == Role.PARENT,
+                Person.active,
+                ParentProfile.buddy_opt_in.is_(True),
+                ParentProfile.completed_at.is_not(None),
+            )
+            .order_by(Person.id)
+        ).unique()
+    )
+
+
+def _pairs_of_community(session: Session, community: Community) -> list[BuddyPair]:
+    return list(
+        session.scalars(
+            select(BuddyPair)
+            .join(MatchRound, MatchRound.id == BuddyPair.round_id)
+            .where(MatchRound.community_id == community.id)
+        )
+    )
+
+
+def candidates(
+    session: Session, community: Community
+) -> tuple[list[Candidate], set[frozenset[int]]]:
+    """The parents of a community who asked for a buddy, as the matcher sees them, and the pairs
+    to avoid (rejected, ended, or already buddies). Parents with a buddy now are left out;
+    parents in a proposal still to be judged, or who paused, take part as not available."""
+    pairs = _pairs_of_community(session, community)
+    avoid = {frozenset((p.a_id, p.b_id)) for p in pairs if p.status in NEVER_AGAIN}
+    busy = {pid for p in pairs if p.status is PairStatus.APPROVED for pid in (p.a_id, p.b_id)}
+    waiting = {pid for p in pairs if p.status is PairStatus.PROPOSED for pid in (p.a_id, p.b_id)}
+    paused = set(
+        session.scalars(select(BuddyProfile.person_id).where(BuddyProfile.paused.is_(True)))
+    )
+    # Waiting since: the end of their last pair, else when they finished onboarding.
+    ended = {}
+    for p in pairs:
+        if p.status is PairStatus.ENDED and p.ended_at is not None:
+            for pid in (p.a_id, p.b_id):
+                ended[pid] = max(ended.get(pid, p.ended_at), p.ended_at)
+    out = []
+    for person in _parents(session, community):
+        if person.id in busy:
+            continue
+        profile = person.profile
+        assert profile is not None
+        hood = profile.neighbourhood
+        place = Place(hood.name, hood.centre_lat, hood.centre_lon) if hood is not None else None
+        availability = "available"
+        if person.id in paused:
+            availability = "paused"
+        elif person.id in waiting:
+            availability = "waiting_for_approval"
+        out.append(
+            Candidate(
+                person.id,
+                set(profile.home_languages),
+                set(profile.age_bands),
+                place,
+                ended.get(person.id, profile.completed_at),
+                availability,
+            )
+        )
+    return out, avoid
+
+
+def run_matcher(
+    session: Session, community: Community, clock: Clock, max_distance_m: int = 2000
+) -> MatchResult:
+    found, avoid = candidates(session, community)
+    return match(found, Rules(now=clock.now(), max_distance_m=max_distance_m), avoid=avoid)
+
+
+# -- rounds ---------------------------------------------------------------------------------------
+def open_proposals(session: Session, community: Community) -> list[BuddyPair]:
+    """Proposals still waiting for a coordinator, oldest round first, best pair first."""
+    return list(
+        session.scalars(
+            select(BuddyPair)
+            .join(MatchRound, MatchRound.id == BuddyPair.round_id)
+            .where(MatchRound.community_id == community.id, BuddyPair.status == PairStatus.PROPOSED)
+            .order_by(BuddyPair.round_id, BuddyPair.weight.desc(), BuddyPair.id)
+        )
+    )
+
+
+def start_round(
+    session: Session, community: Community, clock: Clock, started_by: Person | None = None
+) -> MatchRound | None:
+    """Run the matcher and store its proposals as a new round; None when it proposes nothing.
+    Nobody is told anything: a pair reaches the parents only after a coordinator approves it."""
+    result = run_matcher(session, community, clock)
+    if not result.proposals:
+        return None
+    new = MatchRound(
+        community_id=community.id,
+        started_at=clock.now(),
+        started_by_id=started_by.id if started_by is not None else None,
+    )
+    session.add(new)
+    session.flush()
+    for proposal in result.proposals:
+        session.add(
+            BuddyPair(
+                round_id=new.id,
+                a_id=proposal.a,
+                b_id=proposal.b,
+                status=PairStatus.PROPOSED,
+                weight=proposal.weight,
+                language=proposal.language,
+                reasons=[{"kind": r.kind.value, **r.params()} for r in proposal.reasons],
+            )
+        )
+    session.flush()
+    session.refresh(new)
+    return new
+
+
+def reasons_of(pair: BuddyPair) -> tuple[Reason, ...]:
+    return tuple(
+        Reason(kind=ReasonKind(item["kind"]), **{k: v for k, v in item.items() if k != "kind"})
+        for item in pair.reasons
+    )
+
+
+def as_proposal(pair: BuddyPair) -> Proposal:
+    return Proposal(pair.a_id, pair.b_id, pair.weight, pair.language, reasons_of(pair))
+
+
+def decide(pair: BuddyPair, status: PairStatus, clock: Clock) -> bool:
+    """Approve, reject or skip a proposal; False when it was already decided."""
+    if pair.status is not PairStatus.PROPOSED:
+        return False
+    pair.status, pair.decided_at = status, clock.now()
+    return True
+
+
+def end_pair(pair: BuddyPair, clock: Clock) -> bool:
+    """Either parent ends the pair, no reason asked; it is never proposed again."""
+    if pair.status is not PairStatus.APPROVED:
+        return False
+    pair.status, pair.ended_at = PairStatus.ENDED, clock.now()
+    return True
+
+
+def record_answer(pair: BuddyPair, person: Person, answer: str) -> None:
+    if pair.a_id == person.id:
+        pair.a_answer = answer
+    else:
+        pair.b_answer = answer
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    round_id: int
+    started_at: datetime
+    proposed: int
+    made: int  # approved (whatever became of the pair later)
+    met: int  # pairs where at least one said "we met"
+    ended: int
+
+
+def round_reports(session: Session, community: Community, last: int = 5) -> list[RoundReport]:
+    rounds = list(
+        session.scalars(
+            select(MatchRound)
+            .where(MatchRound.community_id == community.id)
+            .order_by(MatchRound.id.desc())
+            .limit(last)
+        )
+    )
+    out = []
+    for item in reversed(rounds):
+        pairs = item.pairs
+        made = [
+            p for p in pairs if p.decided_at and p.status in (PairStatus.APPROVED, PairStatus.ENDED)
+        ]
+        out.append(
+            RoundReport(
+                item.id,
+                item.started_at,
+                len(pairs),
+                len(made),
+                sum(1 for p in made if "met" in (p.a_answer, p.b_answer)),
+                sum(1 for p in made if p.status is PairStatus.ENDED),
+            )
+        )
+    return out
+
+
+# -- the introduction -----------------------------------------------------------------------------
+def intro_language(
+    shipped: Collection[str], a: Person, b: Person, preferred: str | None = None
+) -> str | None:
+    """The language to introduce two parents in: a home language both have, when the bot ships it
+    (the matcher's choice first, so two Arabic speakers get Arabic once `ar` ships); else the
+    language both chose for the bot; else None (each reads it in their own language)."""
+    home_a = set(a.profile.home_languages if a.profile else ())
+    home_b = set(b.profile.home_languages if b.profile else ())
+    shared = home_a & home_b & set(shipped)
+    if preferred in shared:
+        return preferred
+    # A shared home language other than Dutch first: it is the one they are at home in.
+    for code in sorted(shared, key=lambda c: (c == "nl", c)):
+        return code
+    if a.locale is not None and a.locale == b.locale and a.locale in shipped:
+        return a.locale
+    return None
+
+
+# -- the follow-up (a scheduled job) --------------------------------------------------------------
+def due_follow_ups(session: Session, clock: Clock, days: int) -> list[BuddyPair]:
+    cutoff = clock.now() - timedelta(days=days)
+    return list(
+        session.scalars(
+            select(BuddyPair)
+            .where(
+                BuddyPair.status == PairStatus.APPROVED,
+                BuddyPair.introduced_at.is_not(None),
+                BuddyPair.introduced_at <= cutoff,
+                BuddyPair.follow_up_at.is_(None),
+            )
+            .order_by(BuddyPair.id)
+        )
+    )
+
+
+def follow_up_messages(
+    session: Session, pairs: Iterable[BuddyPair], translator: Translator, default_locale: str
+) -> list[Outgoing]:
+    items = []
+    for pair in pairs:
+        for person in (pair.a, pair.b):
+            buddy = other(pair, person)
+            locale = translator.resolve(person.locale or default_locale)
+            name = first_name(session, buddy) or "?"
+            buttons = tuple(
+                Button(
+                    translator.t(locale, f"buddy.follow_up.{answer}"),
+                    follow_up_data(pair.id, answer),
+                )
+                for answer in FOLLOW_UP_ANSWERS
+            )
+            text = translator.t(locale, "buddy.follow_up.ask", name=name)
+            chat_id = person.private_chat_id or person.platform_user_id
+            key = f"buddy:{pair.id}:follow_up:{person.id}"
+            items.append(
+                Outgoing(person.platform, chat_id, SendMessage(text, buttons), person.id, key)
+            )
+    return items
+
+
+def send_due_follow_ups(
+    session_factory: sessionmaker[Session],
+    translator: Translator,
+    clock: Clock,
+    days: int = 14,
+    default_locale: str = "nl",
+) -> int:
+    """Ask both parents of every pair introduced `days` ago or longer "Did you meet?", once.
+    Queues outbox rows with idempotency keys and marks the pair asked in the same transaction:
+    a second run, or two at once, changes nothing. Returns how many messages were queued."""
+    with session_factory.begin() as session:
+        pairs = due_follow_ups(session, clock, days)
+        if not pairs:
+            return 0
+        queued = outbox.enqueue_all(
+            session, follow_up_messages(session, pairs, translator, default_locale), clock
+        )
+        for pair in pairs:
+            pair.follow_up_at = clock.now()
+        return queued
+
+
+# -- the weekly round (a scheduled job) -----------------------------------------------------------
+ROUND_READY_ID = "buddy.round.ready"
+
+
+def start_scheduled_rounds(
+    session_factory: sessionmaker[Session],
+    translator: Translator,
+    clock: Clock,
+    default_locale: str = "nl",
+) -> int:
+    """For every community without proposals waiting: run the matcher, store a round, and tell
+    its coordinators to check it with /match. Parents hear nothing until a coordinator approves.
+    One key per round and coordinator: a second run in the same week changes nothing (the
+    proposals of the first still wait). Returns how many messages were queued."""
+    queued = 0
+    with session_factory.begin() as session:
+        for community in session.scalars(select(Community).order_by(Community.id)):
+            waiting = open_proposals(session, community)
+            new = start_round(session, community, clock) if not waiting else None
+            round_id = new.id if new is not None else (waiting[0].round_id if waiting else None)
+            if round_id is None:
+                continue
+            coordinators = session.scalars(
+                select(Person).where(
+                    Person.community_id == community.id,
+                    Person.role == Role.COORDINATOR,
+                    Person.active,
+                )
+            )
+            queued += queue_to_people(
+                session,
+                coordinators,
+                translator,
+                clock,
+                ROUND_READY_ID,
+                key=f"buddy:round:{round_id}:coordinator",
+                default_locale=default_locale,
+            )
+    return queued
+
+
+def _row_id(value: int | str) -> int | None:
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+class Buddies:
+    """The buddy services as one handled event sees them (through `Domain.buddies`): bound to its
+    transaction, so handlers never see a Session."""
+
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self._session = session
+        self.clock = clock
+
+    def pair(self, pair_id: int | str) -> BuddyPair | None:
+        """The pair a button names, or None for anything else (also forged button data)."""
+        number = _row_id(pair_id)
+        return self._session.get(BuddyPair, number) if number is not None else None
+
+    def open_proposals(self, community: Community) -> list[BuddyPair]:
+        return open_proposals(self._session, community)
+
+    def start_round(self, community: Community, started_by: Person | None) -> MatchRound | None:
+        return start_round(self._session, community, self.clock, started_by)
+
+    def active_pair(self, person: Person) -> BuddyPair | None:
+        return active_pair(self._session, person)
+
+    def profile(self, person: Person) -> BuddyProfile:
+        return buddy_profile(self._session, person, self.clock)
+
+    def first_name(self, person: Person) -> str | None:
+        return first_name(self._session, person)
+
+    def is_paused(self, person: Person) -> bool:
+        return is_paused(self._session, person)
+
+    def set_first_name(self, person: Person, name: str) -> None:
+        found = self.profile(person)
+        found.first_name, found.updated_at = name, self.clock.now()
+
+    def set_paused(self, person: Person, paused: bool) -> None:
+        found = self.profile(person)
+        found.paused, found.updated_at = paused, self.clock.now()
+
+    def available(self, pair: BuddyPair) -> bool:
+        """Both parents still want a buddy now: active, opted in, not paused, no other buddy."""
+        for person in (pair.a, pair.b):
+            profile = person.profile
+            if not person.active or profile is None or not profile.buddy_opt_in:
+                return False
+            if self.is_paused(person):
+                return False
+            current = self.active_pair(person)
+            if current is not None and current.id != pair.id:
+                return False
+        return True
+
+    def decide(self, pair: BuddyPair, status: PairStatus) -> bool:
+        return decide(pair, status, self.clock)
+
+    def end(self, pair: BuddyPair) -> bool:
+        return end_pair(pair, self.clock)
+
+    def reports(self, community: Community) -> list[RoundReport]:
+        return round_reports(self._session, community)

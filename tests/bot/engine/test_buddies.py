@@ -1,0 +1,424 @@
+"""Buddy rounds through the console: a coordinator's proposals and decisions, the first names,
+the introduction, messages through the bot, the follow-up two weeks later, ending and pausing,
+rejection and a new round that avoids the rejected pair, erasure."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.app import App, build_app
+from bot.engine.handlers.buddies import follow_up_button
+from bot.engine.types import Incoming
+from community.clock import FakeClock
+from community.i18n import FSI, LOCALES_DIR, PDI, Translator
+from community.models import BuddyPair, BuddyProfile, PairStatus, ParentProfile, Person
+from community.services import buddies
+from config import Settings
+from tests.support.chat import Chat, Sent
+from tests.support.transport import RecordingTransport
+
+
+def _coordinator(chat: Chat, user: str = "bram") -> None:
+    chat.say("admin: /start")
+    chat.say("admin: English")
+    chat.say("admin: /code")
+    said = chat.say("admin: coordinator")
+    code = next(text for text in said if text.startswith("/start ")).split()[1]
+    chat.say(f"{user}: /start {code}")
+    chat.say(f"{user}: English")
+
+
+def _to(sent: list[Sent], user: str) -> list[str]:
+    return [m.text for m in sent if m.chat_id == user]
+
+
+def _pairs(app: App) -> list[tuple[int, int, PairStatus]]:
+    with app.session_factory() as session:
+        rows = session.scalars(select(BuddyPair).order_by(BuddyPair.id))
+        return [(p.a_id, p.b_id, p.status) for p in rows]
+
+
+def _person_id(app: App, user: str) -> int:
+    with app.session_factory() as session:
+        found = session.scalar(select(Person.id).where(Person.platform_user_id == user))
+        assert found is not None
+        return found
+
+
+def _follow_ups(chat: Chat, clock: FakeClock) -> list[Sent]:
+    app = chat.app
+    queued = buddies.send_due_follow_ups(app.session_factory, app.translator, clock)
+    assert buddies.send_due_follow_ups(app.session_factory, app.translator, clock) == 0
+    before = len(chat.transport.done)
+    asyncio.run(app.dispatcher.dispatch_due())
+    sent = [Sent(d) for d in chat.transport.done[before:]]
+    assert len(sent) == queued
+    return sent
+
+
+def _introduce(chat: Chat) -> Sent:
+    """anna and bilal (both Arabic at home, both in Presikhaaf) become buddies."""
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    proposal = chat.messages("bram: /match")[-1]
+    approved = chat.press("bram", proposal, "Approve")
+    assert _to(approved, "anna") == [
+        "Good news! We found a buddy for you.",
+        "Which first name may I give your buddy? Just type it. A nickname is fine too.",
+    ]
+    chat.say("anna: Anna")
+    chat.say("bilal: bilal")
+    return proposal
+
+
+def test_a_whole_round_approval_introduction_relay_and_follow_up(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    not_allowed = ["That command is not for you. Send /help for your commands."]
+    assert chat.say("anna: /match") == not_allowed
+
+    sent = chat.messages("bram: /match")
+    assert [m.chat_id for m in sent] == ["bram", "bram"]  # nothing reaches a parent yet
+    assert sent[0].text == "New buddy round. Parents get nothing before you approve."
+    proposal = sent[-1]
+    assert proposal.text.splitlines()[0] == "Buddy proposals to check: 1. The next one:"
+    assert "Both speak Arabic." in proposal.text
+    assert "Both have a child of 0-2 years." in proposal.text
+    assert [b.label for b in proposal.choices] == ["Approve", "Reject", "Skip", "Approve all"]
+    assert all(len(b.data.encode()) <= 64 for b in proposal.choices)
+    assert _pairs(app)[0][2] is PairStatus.PROPOSED
+
+    # A parent cannot press a coordinator's button, even with its data.
+    assert [m.text for m in chat.press("anna", proposal, "Approve")] == not_allowed
+    assert _pairs(app)[0][2] is PairStatus.PROPOSED
+
+    approved = chat.press("bram", proposal, "Approve")
+    assert _to(approved, "bram") == [
+        "Approved. I will introduce them to each other.",
+        "No more proposals to check. /rounds shows how the pairs are doing.",
+    ]
+    assert _to(approved, "bilal")[0] == "Good news! We found a buddy for you."
+    # Pressed again days later: already decided, nothing happens twice.
+    clock.advance(days=3)
+    again = chat.press("bram", proposal, "Approve")
+    assert _to(again, "bram")[0] == "This proposal was already decided."
+    assert not _to(again, "anna")
+
+    assert chat.say("anna: 06-12345678") == ["Please type only a first name. For example: Fatima."]
+    said = chat.messages("anna: anna")
+    assert _to(said, "anna") == [
+        "Thank you, Anna!",
+        "Your buddy has not answered yet. I will introduce you soon.",
+    ]
+    intro = chat.messages("bilal: Bilal")
+    to_anna, to_bilal = _to(intro, "anna"), _to(intro, "bilal")
+    assert to_bilal[0] == "Thank you, Bilal!"
+    assert to_anna[0] == "Meet your buddy: Bilal!"
+    assert to_anna[1] == "Bilal lives in Presikhaaf-Oost. Age of the children: 0-2 years."
+    assert to_anna[2].startswith("A first step: ")
+    assert to_bilal[1] == "Meet your buddy: Anna!"
+    assert "06-12345678" not in " ".join(to_anna + to_bilal)
+
+    relayed = chat.messages("anna: /buddy Hello Bilal! Coffee on Tuesday?")
+    assert _to(relayed, "bilal") == [
+        "Message from your buddy Anna:\nHello Bilal! Coffee on Tuesday?"
+    ]
+    assert _to(relayed, "anna") == ["Sent to Bilal."]
+
+    # Not yet two weeks: no follow-up.
+    clock.advance(days=10)
+    assert buddies.send_due_follow_ups(app.session_factory, app.translator, clock) == 0
+    clock.advance(days=4)
+    asked = _follow_ups(chat, clock)
+    assert sorted(m.chat_id for m in asked) == ["anna", "bilal"]
+    ask_anna = next(m for m in asked if m.chat_id == "anna")
+    assert ask_anna.text == "Hello! Did you meet Bilal?"
+    assert [b.label for b in ask_anna.choices] == ["Yes, we met", "Not yet", "I want another buddy"]
+    pair_id = int(ask_anna.choices[0].data.split(":")[2])
+    assert ask_anna.choices[0].data == follow_up_button("x", pair_id, "met").data
+    assert [m.text for m in chat.press("anna", ask_anna, "Yes, we met")] == [
+        "How nice! Thank you for telling me."
+    ]
+    report = chat.say("bram: /rounds")[0].splitlines()
+    assert report[0] == "Buddy rounds of Ouderkring Arnhem:"
+    assert report[1].endswith(": 1 proposed, 1 made, 1 met, 0 ended.")
+
+
+def test_the_follow_up_button_data_is_the_engines_own() -> None:
+    assert buddies.follow_up_data(12, "met") == follow_up_button("Yes", 12, "met").data
+
+
+def test_rejection_and_a_new_round_that_avoids_the_rejected_pair(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    for user in ("anna", "bilal", "carim"):
+        chat.onboard(user)
+    proposal = chat.messages("bram: /match")[-1]
+    rejected = chat.press("bram", proposal, "Reject")
+    assert _to(rejected, "bram") == [
+        "Rejected. I will not propose this pair again.",
+        "No more proposals to check. /rounds shows how the pairs are doing.",
+    ]
+    assert not [m for m in rejected if m.chat_id != "bram"]  # no parent hears of it
+    (first,) = _pairs(app)
+    assert first[2] is PairStatus.REJECTED
+
+    proposal = chat.messages("bram: /match")[-1]
+    assert proposal.text.startswith("Buddy proposals to check: 1.")
+    second = _pairs(app)[1]
+    assert {second[0], second[1]} != {first[0], first[1]}
+    chat.press("bram", proposal, "Approve")
+    third_round = chat.say("bram: /match")
+    # The last parent could only be paired with the rejected partner or someone with a buddy.
+    assert third_round == ["No new buddy pairs right now. Try again later."]
+
+
+def test_skip_and_approve_all(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    for user in ("anna", "bilal", "carim", "dina"):
+        chat.onboard(user)
+    proposal = chat.messages("bram: /match")[-1]
+    assert proposal.text.startswith("Buddy proposals to check: 2.")
+    after = chat.press("bram", proposal, "Skip")
+    assert _to(after, "bram")[0] == "Skipped. This pair may come back in a later round."
+    nxt = [m for m in after if m.chat_id == "bram"][-1]
+    done = chat.press("bram", nxt, "Approve all")
+    assert _to(done, "bram")[0] == "Approved: 1. I will introduce them to each other."
+    statuses = sorted(status.value for _, _, status in _pairs(app))
+    assert statuses == ["approved", "skipped"]
+    # The skipped pair may be proposed again in a later round.
+    again = chat.messages("bram: /match")[-1]
+    assert again.text.startswith("Buddy proposals to check: 1.")
+
+
+def test_either_parent_ends_the_pair_without_blame_and_it_is_never_proposed_again(
+    chat: Chat, app: App
+) -> None:
+    _introduce(chat)
+    assert chat.last_choices("bilal: /buddy") == [
+        "End my buddy pair",
+        "Pause looking for a buddy",
+        "Close",
+    ]
+    asked = chat.say("bilal: End my buddy pair")
+    assert asked == ["Do you want to end your buddy pair? You do not need a reason."]
+    ended = chat.messages("bilal: Yes, end it")
+    assert _to(ended, "anna") == [
+        "Your buddy pair has ended. That happens. We will look for a new buddy for you."
+    ]
+    assert _to(ended, "bilal")[0].startswith("Your buddy pair has ended.")
+    assert _pairs(app)[0][2] is PairStatus.ENDED
+    assert chat.say("anna: /buddy hello?") == [
+        "You have no buddy yet. I will tell you when you have one."
+    ]
+    assert chat.say("bram: /match") == ["No new buddy pairs right now. Try again later."]
+
+
+def test_i_want_another_buddy_ends_the_pair(chat: Chat, app: App, clock: FakeClock) -> None:
+    _introduce(chat)
+    clock.advance(days=14)
+    asked = _follow_ups(chat, clock)
+    ask_bilal = next(m for m in asked if m.chat_id == "bilal")
+    answer = chat.press("bilal", ask_bilal, "I want another buddy")
+    assert _to(answer, "anna")[0].startswith("Your buddy pair has ended.")
+    assert _pairs(app)[0][2] is PairStatus.ENDED
+    late = chat.press("anna", next(m for m in asked if m.chat_id == "anna"), "Yes, we met")
+    assert [m.text for m in late] == ["This buddy pair has already ended."]
+    report = chat.say("bram: /rounds")[0].splitlines()
+    assert report[1].endswith(": 1 proposed, 1 made, 0 met, 1 ended.")
+
+
+def test_a_paused_parent_is_not_proposed(chat: Chat) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    assert chat.say("anna: /buddy")[0] == (
+        "We are looking for a buddy for you. A coordinator checks first."
+    )
+    assert chat.say("anna: Pause looking for a buddy") == [
+        "Paused. I will not look for a buddy for you now."
+    ]
+    assert chat.say("bram: /match") == ["No new buddy pairs right now. Try again later."]
+    chat.say("anna: /buddy")
+    assert chat.say("anna: Look for a buddy again") == [
+        "Good. I will look for a buddy for you again."
+    ]
+    assert chat.say("bram: /match")[0].startswith("New buddy round.")
+
+
+def test_erasing_a_parent_erases_their_pairs_and_first_name(chat: Chat, app: App) -> None:
+    _introduce(chat)
+    anna = _person_id(app, "anna")
+    chat.say("anna: /stop")
+    stopped = chat.messages("anna: Yes, stop")
+    assert _to(stopped, "bilal") == [
+        "Your buddy pair has ended. That happens. We will look for a new buddy for you."
+    ]
+    chat.say("anna: Yes, erase all")
+    with app.session_factory() as session:
+        assert session.get(Person, anna) is None
+        assert session.scalar(select(func.count()).select_from(BuddyPair)) == 0
+        names = session.scalars(select(BuddyProfile.first_name)).all()
+        assert names == ["Bilal"]
+
+
+def _parent(locale: str, home: list[str]) -> Person:
+    return Person(locale=locale, profile=ParentProfile(home_languages=home, age_bands=[]))
+
+
+def test_the_introduction_is_in_arabic_when_both_speak_it_and_it_ships(tmp_path: Path) -> None:
+    for code, text in (("ar", "مرحبا {name}"), ("en", "Hi {name}"), ("nl", "Hoi {name}")):
+        (tmp_path / f"{code}/LC_MESSAGES").mkdir(parents=True)
+        (tmp_path / f"{code}/LC_MESSAGES/messages.po").write_text(
+            f'msgid "buddy.intro.hello"\nmsgstr "{text}"\n'
+        )
+    with_arabic = Translator(("nl", "en", "ar"), tmp_path)
+    a, b = _parent("nl", ["ar", "nl"]), _parent("en", ["ar"])
+    assert buddies.intro_language(with_arabic.locales, a, b, "ar") == "ar"
+    assert with_arabic.t("ar", "buddy.intro.hello", name="Bilal").startswith("مرحبا")
+    # Arabic not shipped (this release): the language both chose for the bot, else their own.
+    assert buddies.intro_language(("nl", "en"), a, b, "ar") is None
+    assert buddies.intro_language(("nl", "en"), a, _parent("nl", ["ar"]), "ar") == "nl"
+    # Both have Dutch at home too: Dutch, a shared home language that ships.
+    assert buddies.intro_language(("nl", "en"), a, _parent("en", ["ar", "nl"]), "ar") == "nl"
+    # A shared home language other than Dutch is preferred over Dutch.
+    c, d = _parent("nl", ["en", "nl"]), _parent("nl", ["nl", "en"])
+    assert buddies.intro_language(("nl", "en"), c, d, "en") == "en"
+
+
+def test_first_names_are_only_names() -> None:
+    assert buddies.clean_first_name("  fatima ") == "Fatima"
+    assert buddies.clean_first_name("Anne-Marie") == "Anne-Marie"
+    assert buddies.clean_first_name("محمد") == "محمد"
+    assert buddies.clean_first_name("مُحَمَّد") == "مُحَمَّد"  # with vowel signs
+    assert buddies.clean_first_name("ሰላም") == "ሰላም"  # Ge'ez script (Tigrinya)
+    assert buddies.clean_first_name("o'brien") == "O'brien"
+    assert buddies.clean_first_name("Anna Maria Sofia Lotte") is None
+    for bad in ("06-12345678", "anna@example.org", "https://x.nl", "", "a" * 31, "Kerkstraat 12"):
+        assert buddies.clean_first_name(bad) is None
+
+
+def test_a_coordinator_on_the_console_answers_by_typing(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    for user in ("anna", "bilal", "carim", "dina"):
+        chat.onboard(user)
+    assert chat.last_choices("bram: /match") == ["Approve", "Reject", "Skip", "Approve all"]
+    said = chat.say("bram: 2")
+    assert said[0] == "Rejected. I will not propose this pair again."
+    assert said[1].startswith("Buddy proposals to check: 1.")
+    assert chat.say("bram: Approve")[:2] == [
+        "Approved. I will introduce them to each other.",
+        "No more proposals to check. /rounds shows how the pairs are doing.",
+    ]
+    # The round is done: a typed "1" answers nothing any more.
+    assert chat.say("bram: 1") == [
+        "Sorry, I did not understand that. Send /help to see what I can do."
+    ]
+    assert sorted(status.value for _, _, status in _pairs(app)) == ["approved", "rejected"]
+
+
+def test_a_proposal_whose_parent_paused_meanwhile_is_skipped(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    proposal = chat.messages("bram: /match")[-1]
+    chat.say("bilal: /buddy")
+    chat.say("bilal: Pause looking for a buddy")
+    after = chat.press("bram", proposal, "Approve")
+    assert _to(after, "bram")[0] == "One of them no longer wants a buddy now. I skip this proposal."
+    assert not _to(after, "anna") and not _to(after, "bilal")
+    assert _pairs(app)[0][2] is PairStatus.SKIPPED
+
+
+def test_mydata_shows_the_first_name_kept_for_the_buddy(chat: Chat) -> None:
+    _introduce(chat)
+    assert "Name for your buddy: Anna" in chat.say("anna: /mydata")[0].splitlines()
+
+
+ARABIC_INTRO = {
+    "buddy.intro.hello": "هذا هو رفيقك: {name}!",
+    "buddy.intro.about": "{name} يسكن في {neighbourhood}. عمر الأطفال: {ages}.",
+    "buddy.intro.step_library": "خطوة أولى: التقيا في المكتبة. الأطفال مرحب بهم هناك.",
+    "buddy.intro.step_coffee": "خطوة أولى: اذهبا معًا إلى صباح القهوة القادم.",
+    "buddy.intro.step_walk": "خطوة أولى: تمشّيا معًا مع الأطفال.",
+    "buddy.intro.relay": "اكتب إلى {name} عن طريقي: اكتب /buddy ورسالتك.",
+    "buddy.intro.private": "أنا أنقل رسائلكما. رقم هاتفك يبقى خاصًا.",
+}
+
+
+def test_two_arabic_speaking_parents_are_introduced_in_arabic_once_it_ships(
+    settings: Settings, clock: FakeClock, tmp_path: Path
+) -> None:
+    # This release ships nl and en; an Arabic catalog made on the spot (the rest falls back to
+    # English) stands for the one to come. Both parents use the bot in English.
+    for code in ("en", "nl"):
+        shutil.copytree(LOCALES_DIR / code, tmp_path / code)
+    (tmp_path / "ar/LC_MESSAGES").mkdir(parents=True)
+    entries = "".join(f'msgid "{k}"\nmsgstr "{v}"\n\n' for k, v in ARABIC_INTRO.items())
+    (tmp_path / "ar/LC_MESSAGES/messages.po").write_text(entries, encoding="utf-8")
+    translator = Translator(("nl", "en", "ar"), tmp_path)
+    transport = RecordingTransport()
+    app = build_app(settings, [transport], clock=clock, translator=translator, migrate=True)
+    try:
+        chat = Chat(app, transport)
+        _coordinator(chat)
+        chat.onboard("anna", home=("2",))  # Arabic at home
+        chat.onboard("bilal", home=("2",))
+        chat.press("bram", chat.messages("bram: /match")[-1], "Approve")
+        chat.say("anna: Anna")
+        intro = chat.messages("bilal: Bilal")
+        to_anna = _to(intro, "anna")
+        assert to_anna[0] == f"هذا هو رفيقك: {FSI}Bilal{PDI}!"
+        assert to_anna[1].startswith(f"{FSI}Bilal{PDI} يسكن في {FSI}Presikhaaf-Oost{PDI}.")
+        assert _to(intro, "bilal")[1] == f"هذا هو رفيقك: {FSI}Anna{PDI}!"
+        # Everything else stays in the language each chose for the bot.
+        assert _to(intro, "bilal")[0] == "Thank you, Bilal!"
+    finally:
+        app.close()
+
+
+def test_a_parent_who_left_the_name_question_gets_it_again_with_buddy(chat: Chat) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    chat.press("bram", chat.messages("bram: /match")[-1], "Approve")
+    chat.say("anna: Anna")
+    chat.say("bilal: /cancel")
+    assert chat.say("bilal: /buddy") == [
+        "Which first name may I give your buddy? Just type it. A nickname is fine too."
+    ]
+    intro = chat.messages("bilal: Bilal")
+    assert _to(intro, "anna")[0] == "Meet your buddy: Bilal!"
+    assert chat.say("anna: /buddy")[0] == (
+        "Your buddy is Bilal. To write, send /buddy and your message."
+    )
+
+
+def test_an_admin_runs_a_round_of_the_only_community(chat: Chat) -> None:
+    chat.say("admin: /start")
+    chat.say("admin: English")
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    assert chat.say("admin: /rounds") == ["No buddy rounds yet. Start one with /match."]
+    said = chat.say("admin: /match arnhem")
+    assert said[0] == "New buddy round. Parents get nothing before you approve."
+    assert chat.say("admin: /match utrecht") == [
+        "Which community? Put one after the command: arnhem"
+    ]
+
+
+def test_forged_button_data_is_an_old_button(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    for data in ("a:buddy_ok:99999999999999", "a:buddy_ok:x", "a:buddy_ok", "a:buddy_met:1:met"):
+        said = [m.text for m in chat.send(Incoming.button("console", "bram", "bram", data))]
+        assert said in (
+            ["That button no longer works."],
+            ["That command is not for you. Send /help for your commands."],
+        )

@@ -1,0 +1,58 @@
+"""`ouderkring match`: the round's proposals with their reasons, as a real process."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.app import build_app
+from community.clock import FakeClock
+from config import load_settings
+from tests.support.chat import Chat
+from tests.support.transport import RecordingTransport
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _match(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
+    return subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; main()", "match", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**environ, "PYTHONPATH": str(ROOT), "OUDERKRING_DATABASE_URL": url},
+    )
+
+
+def test_match_prints_proposals_and_stores_them_only_without_dry_run(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    settings = dataclasses.replace(load_settings(environ={}), database_url=url)
+    transport = RecordingTransport()
+    app = build_app(settings, [transport], clock=FakeClock(), migrate=True)
+    chat = Chat(app, transport)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    app.close()
+
+    dry = _match(url, "--community", "arnhem", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    lines = dry.stdout.splitlines()
+    assert lines[0].startswith("1. parent 1 + parent 2 (")
+    assert "Both speak Arabic. Both live in Presikhaaf-Oost." in lines[0]
+    assert lines[-1] == "Dry run: nothing stored, nobody told."
+    assert _match(url, "--dry-run").stdout == dry.stdout  # one community: no need to name it
+
+    stored = _match(url, "--community", "arnhem")
+    assert stored.stdout.splitlines()[-1] == (
+        "Stored. A coordinator approves them in the chat with /match."
+    )
+    waiting = _match(url, "--dry-run").stdout.splitlines()
+    assert waiting[0] == "Waiting for a coordinator in Ouderkring Arnhem: 1."
+
+    unknown = _match(url, "--community", "utrecht", "--dry-run")
+    assert unknown.returncode == 2
+    assert "Name the community with --community (arnhem)." in unknown.stderr

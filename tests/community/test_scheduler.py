@@ -1,0 +1,132 @@
+"""The one scheduler: jobs in the database with fixed ids and forgiving misfire rules, one
+scheduler per database, and job bodies that only queue outbox rows with keys (twice is once)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select, text
+
+from bot.app import App, build_app
+from community import scheduler
+from community.clock import FakeClock
+from community.models import MatchRound
+from community.services import prompts
+from config import Settings
+from tests.bot.engine.test_buddies import _coordinator, _introduce
+from tests.support.chat import Chat, Sent
+from tests.support.transport import RecordingTransport
+
+
+@pytest.fixture
+def weekly(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, buddy_weekly_round="monday 09:00")
+
+
+@pytest.fixture
+def running(weekly: Settings, clock: FakeClock) -> Iterator[App]:
+    app = build_app(weekly, [RecordingTransport()], clock=clock, migrate=True)
+    assert app.start_jobs()
+    yield app
+    app.close()
+
+
+def _stored_jobs(app: App) -> list[str]:
+    with app.db_engine.connect() as connection:
+        return sorted(connection.execute(text("SELECT id FROM apscheduler_jobs")).scalars())
+
+
+def test_jobs_live_in_the_database_with_fixed_ids_and_forgiving_misfires(
+    running: App, weekly: Settings, clock: FakeClock
+) -> None:
+    assert _stored_jobs(running) == [
+        scheduler.FOLLOW_UP_JOB,
+        scheduler.WEEKLY_ROUND_JOB,
+        prompts.PROMPTS_JOB_ID,
+    ]
+    assert running.scheduler is not None
+    for job in running.scheduler.scheduler.get_jobs():
+        assert job.coalesce is True
+        assert job.max_instances == 1
+        assert job.misfire_grace_time >= 3600
+    weekly_job = running.scheduler.scheduler.get_job(scheduler.WEEKLY_ROUND_JOB)
+    assert weekly_job.next_run_time.weekday() == 0
+    assert (weekly_job.next_run_time.hour, weekly_job.next_run_time.minute) == (9, 0)
+    running.close()
+    running.scheduler = None
+    # A restart replaces the jobs instead of adding them twice; switched off, the round goes.
+    again = build_app(weekly, clock=clock)
+    assert again.start_jobs()
+    assert _stored_jobs(again) == [
+        scheduler.FOLLOW_UP_JOB,
+        scheduler.WEEKLY_ROUND_JOB,
+        prompts.PROMPTS_JOB_ID,
+    ]
+    again.close()
+    off = build_app(dataclasses.replace(weekly, buddy_weekly_round=None), clock=clock)
+    assert off.start_jobs()
+    assert _stored_jobs(off) == [scheduler.FOLLOW_UP_JOB, prompts.PROMPTS_JOB_ID]
+    off.close()
+
+
+def test_only_one_process_runs_the_scheduler_on_postgresql(
+    running: App, weekly: Settings, clock: FakeClock
+) -> None:
+    second = build_app(weekly, clock=clock)
+    try:
+        started = second.start_jobs()
+        assert started is (running.db_engine.dialect.name != "postgresql")
+    finally:
+        second.close()
+
+
+def test_the_follow_up_job_runs_from_the_database_by_time(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    _introduce(chat)
+    assert app.start_jobs()
+    clock.advance(days=13, hours=23)
+    scheduler.follow_up_job()
+    clock.advance(hours=1)
+    scheduler.follow_up_job()
+    scheduler.follow_up_job()  # a second run, e.g. after a misfire: nothing new
+    before = len(chat.transport.done)
+    asyncio.run(app.dispatcher.dispatch_due())
+    texts = sorted(Sent(d).text for d in chat.transport.done[before:])
+    assert texts == ["Hello! Did you meet Anna?", "Hello! Did you meet Bilal?"]
+
+
+def test_the_weekly_round_tells_the_coordinators_once(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    assert app.start_jobs()
+    scheduler.weekly_round_job()
+    scheduler.weekly_round_job()  # the proposals of the first run still wait: no new round
+    before = len(chat.transport.done)
+    asyncio.run(app.dispatcher.dispatch_due())
+    sent = [Sent(d) for d in chat.transport.done[before:]]
+    assert [(m.chat_id, m.text) for m in sent] == [
+        ("bram", "New buddy proposals are ready. Send /match to check them.")
+    ]
+    with app.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(MatchRound)) == 1
+    assert chat.say("bram: /match")[0].startswith("Buddy proposals to check: 1.")
+
+
+def test_the_prompts_job_sends_due_prompts_once(chat: Chat, app: App, clock: FakeClock) -> None:
+    chat.onboard("anna", ages=("1",))
+    assert app.start_jobs()
+    # The shipped programme: week 2, Tuesday 8 September 10:00 Amsterdam, a tip for every parent.
+    clock.current = clock.current.replace(month=9, day=8, hour=8, minute=5)
+    scheduler.prompts_job()
+    scheduler.prompts_job()  # twice is once
+    before = len(chat.transport.done)
+    asyncio.run(app.dispatcher.dispatch_due())
+    texts = [Sent(d).text for d in chat.transport.done[before:]]
+    assert texts == ["Speak your own language at home. That also helps your child learn Dutch."]
