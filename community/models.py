@@ -308,6 +308,64 @@ class ProcessedEvent(Base):
     processed_at: Mapped[datetime]
 
 
+class Prompt(Base):
+    """A weekly prompt of a community: a tip, a question, an invitation or a support reminder.
+    From the programme (`key` set) or written by a professional. Sent once, when due and
+    outside the quiet hours; `delivered_at` is set in the transaction that queues it."""
+
+    __tablename__ = "prompt"
+    __table_args__ = (UniqueConstraint("community_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    key: Mapped[str | None] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))
+    texts: Mapped[dict[str, Any]]  # locale -> text; Dutch always
+    age_bands: Mapped[list[str]] = mapped_column(default=list)  # empty: every parent
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    event_at: Mapped[datetime | None]
+    place: Mapped[str | None] = mapped_column(String(200))
+    # A photo, video or voice note sent with the text (a professional showing an activity).
+    media: Mapped[dict[str, Any] | None]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[bool] = mapped_column(default=False)  # too late after an outage
+    reminded_at: Mapped[datetime | None]
+
+
+class PromptAnswer(Base):
+    """A parent's reply to a prompt: a message, or a photo or voice note kept as the platform's
+    reference. Erased with the parent."""
+
+    __tablename__ = "prompt_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("prompt.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    media: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime]
+    digested_at: Mapped[datetime | None]
+
+
+class Rsvp(Base):
+    """A parent's answer to an invitation: yes, no or maybe, and how many children come."""
+
+    __tablename__ = "rsvp"
+
+    prompt_id: Mapped[int] = mapped_column(
+        ForeignKey("prompt.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    answer: Mapped[str] = mapped_column(String(10))
+    children: Mapped[int | None]
+    updated_at: Mapped[datetime]
+
+
 class PairStatus(enum.StrEnum):
     PROPOSED = "proposed"  # waits for a coordinator
     APPROVED = "approved"  # a buddy pair: introduced (or about to be), until one ends it

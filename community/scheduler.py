@@ -8,7 +8,8 @@ FakeClock, and a restart after an outage catches up at the first run.
 
 One process runs the scheduler (a job store cannot be shared by several schedulers): on
 PostgreSQL it holds an advisory lock while it runs, and a second process simply does not start
-one. Used by the buddy follow-ups and the weekly buddy round; the weekly prompts reuse it.
+one. Used by the buddy follow-ups, the weekly buddy round and the weekly prompts (due prompts,
+RSVP reminders, the daily digest, the route map pinned in the rooms).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from community.clock import Clock
 from community.i18n import Translator
-from community.services import buddies
+from community.services import buddies, prompts
 from config import Settings
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,13 @@ def weekly_round_job() -> None:
         log.info("buddy round: coordinators told: %d", queued)
 
 
+def prompts_job() -> None:
+    rt = _current()
+    queued = prompts.run_due_jobs(rt.session_factory, rt.translator, rt.clock, rt.settings)
+    if queued:
+        log.info("prompts: messages queued: %d", queued)
+
+
 def weekly_trigger(spec: str) -> CronTrigger:
     """ "monday 09:00" as a cron trigger (the server's local time)."""
     day, clock_time = spec.split()
@@ -150,6 +158,7 @@ class Scheduler:
             id=FOLLOW_UP_JOB,
             replace_existing=True,
         )
+        prompts.register_jobs(self.scheduler, prompts_job)
         if self.settings.buddy_weekly_round:
             self.scheduler.add_job(
                 weekly_round_job,

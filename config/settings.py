@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from config.locales import LOCALES
+from config.programme import PromptSettings, load_prompt_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 EXAMPLE_CONFIG = PACKAGE_DIR / "ouderkring.example.toml"
@@ -129,6 +130,7 @@ class Settings:
     platforms: tuple[str, ...] = ()  # what `ouderkring run` runs on
     telegram: TelegramSettings | None = None
     matrix: MatrixSpec | None = None
+    prompts: PromptSettings = field(default_factory=PromptSettings)
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
@@ -331,7 +333,7 @@ def load_settings(
     config_path = Path(path or env.get(ENV_CONFIG) or EXAMPLE_CONFIG).resolve()
     reader = _Reader(config_path, _read_toml(config_path))
     reader.check_unknown(
-        {"bot", "database", "communities", "buddies", "platforms", "telegram", "matrix"}
+        {"bot", "database", "communities", "buddies", "platforms", "telegram", "matrix", "prompts"}
     )
 
     bot = reader.table("bot")
@@ -430,6 +432,7 @@ def load_settings(
         platforms=platforms,
         telegram=telegram,
         matrix=matrix,
+        prompts=load_prompt_settings(config_path, reader.get("prompts", dict, {})),
     )
 
 

@@ -22,7 +22,7 @@ from bot.engine import buttons
 from bot.engine.commands import COMMANDS
 from bot.engine.context import Context
 from bot.engine.dialogue import QUESTIONS, continue_flow, reprompt
-from bot.engine.handlers import rooms
+from bot.engine.handlers import prompts, rooms
 from bot.engine.port import Capabilities
 from bot.engine.types import EventKind, Incoming
 from community.actions import SendMessage
@@ -162,7 +162,7 @@ class Engine:
             current = QUESTIONS.get(state.step or "") if state is not None else None
             if current is not None:
                 current.on_media(ctx, incoming.media[0])
-            else:
+            elif not prompts.take_answer(ctx, "", incoming.media[0]):
                 ctx.say("media.not_asked")
             return
         if state is not None:
@@ -174,7 +174,7 @@ class Engine:
             return
         if ctx.role is Role.GUEST:
             ctx.say("start.need_code")
-        else:
+        elif not prompts.take_answer(ctx, text, incoming.media[0] if incoming.media else None):
             ctx.say("input.not_understood")
 
     def _press(self, ctx: Context, data: str) -> None:

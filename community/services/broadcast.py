@@ -32,17 +32,20 @@ def queue_to_people(
     default_locale: str = "nl",
     buttons: Callable[[Person, str], tuple[Button, ...]] | None = None,
     media: Media | None = None,
+    render: Callable[[str], str] | None = None,
     **values: Any,
 ) -> int:
     """Queue `msgid` for every person in their language; `key` (e.g. "prompt:12") plus the
-    person's id is the idempotency key. Returns how many rows were queued now."""
+    person's id is the idempotency key. Returns how many rows were queued now. `render`, when
+    given, makes the text for a locale instead of the catalog (content such as a prompt's own
+    texts); it is called once per locale."""
     texts: dict[str, str] = {}
     queued = 0
     batch: list[Outgoing] = []
     for person in people:
         locale = translator.resolve(person.locale or default_locale)
         if locale not in texts:
-            texts[locale] = translator.t(locale, msgid, **values)
+            texts[locale] = render(locale) if render else translator.t(locale, msgid, **values)
         action = SendMessage(
             texts[locale], buttons(person, locale) if buttons else (), False, media
         )

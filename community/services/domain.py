@@ -6,16 +6,29 @@ transaction (all or nothing). Scheduled jobs and the matcher use the same servic
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from community.actions import Button, Target
+from community.actions import Button, Media, Target
 from community.clock import Clock
-from community.models import Community, Conversation, OutboxMessage, Person, Role, RoleCode, Room
-from community.services import communities, conversations, people, role_codes, rooms
+from community.i18n import Translator
+from community.models import (
+    Community,
+    Conversation,
+    OutboxMessage,
+    Person,
+    Prompt,
+    Role,
+    RoleCode,
+    Room,
+    Rsvp,
+)
+from community.services import communities, conversations, people, prompts, role_codes, rooms
 from community.services.buddies import Buddies
+from config.programme import PromptSettings
 
 
 class Domain:
@@ -164,3 +177,69 @@ class Domain:
         return tuple(
             Button(str(label), str(data)) for label, data in row.payload.get("buttons", [])
         )
+
+    # -- weekly prompts ---------------------------------------------------------------------------
+    def open_invitation(self, prompt_id: int, person: Person) -> Prompt | None:
+        return prompts.open_invitation(self._session, prompt_id, person, self.clock)
+
+    def record_rsvp(self, prompt: Prompt, person: Person, answer: str) -> Rsvp:
+        return prompts.record_rsvp(self._session, prompt, person, answer, self.clock)
+
+    def set_rsvp_children(self, prompt: Prompt, person: Person, count: int) -> bool:
+        return prompts.set_children(self._session, prompt, person, count, self.clock)
+
+    def open_question(self, person: Person, days: int) -> Prompt | None:
+        return prompts.open_question(self._session, person, self.clock, days)
+
+    def record_answer(
+        self, prompt: Prompt, person: Person, text: str | None, media: Media | None
+    ) -> None:
+        prompts.record_answer(self._session, prompt, person, self.clock, text, media)
+
+    def answer_count(self, person: Person) -> int:
+        return prompts.answer_count(self._session, person)
+
+    def rsvp_count(self, person: Person) -> int:
+        return prompts.rsvp_count(self._session, person)
+
+    def upcoming_prompts(
+        self, person: Person, config: PromptSettings, days: int = 14
+    ) -> list[Prompt]:
+        """What comes next for this person; the programme is stored first, so the route map
+        is right also before the scheduler's first run (the console demo runs none)."""
+        if person.community is not None:
+            prompts.sync_programme(self._session, config, person.community, self.clock)
+        return prompts.upcoming(self._session, person, self.clock, days)
+
+    def reach_report(self, community: Community) -> prompts.ReachReport:
+        return prompts.reach_report(self._session, community, self.clock)
+
+    def create_prompt(
+        self,
+        community: Community,
+        kind: str,
+        texts: dict[str, str],
+        due_at: datetime,
+        author: Person | None,
+        event_at: datetime | None = None,
+        place: str | None = None,
+        media: Media | None = None,
+    ) -> Prompt:
+        return prompts.create_prompt(
+            self._session, community, kind, texts, due_at, self.clock, author=author,
+            event_at=event_at, place=place, media=media,
+        )  # fmt: skip
+
+    def deliver_now(self, prompt: Prompt, translator: Translator, config: PromptSettings) -> int:
+        """Queue a prompt that is due now, in this transaction (0 in the quiet hours: the
+        scheduled job sends it when they end)."""
+        if prompts.in_quiet_hours(self.clock.now(), config):
+            return 0
+        return prompts.deliver(self._session, prompt, translator, self.clock, config)
+
+    def invitations_ahead(self, community: Community) -> list[tuple[Prompt, dict[str, int]]]:
+        """Invitations still to come, each with its answers so far."""
+        return [
+            (prompt, prompts.rsvp_counts(self._session, prompt))
+            for prompt in prompts.invitations_ahead(self._session, community, self.clock)
+        ]

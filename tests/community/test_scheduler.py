@@ -14,6 +14,7 @@ from bot.app import App, build_app
 from community import scheduler
 from community.clock import FakeClock
 from community.models import MatchRound
+from community.services import prompts
 from config import Settings
 from tests.bot.engine.test_buddies import _coordinator, _introduce
 from tests.support.chat import Chat, Sent
@@ -41,7 +42,11 @@ def _stored_jobs(app: App) -> list[str]:
 def test_jobs_live_in_the_database_with_fixed_ids_and_forgiving_misfires(
     running: App, weekly: Settings, clock: FakeClock
 ) -> None:
-    assert _stored_jobs(running) == [scheduler.FOLLOW_UP_JOB, scheduler.WEEKLY_ROUND_JOB]
+    assert _stored_jobs(running) == [
+        scheduler.FOLLOW_UP_JOB,
+        scheduler.WEEKLY_ROUND_JOB,
+        prompts.PROMPTS_JOB_ID,
+    ]
     assert running.scheduler is not None
     for job in running.scheduler.scheduler.get_jobs():
         assert job.coalesce is True
@@ -55,11 +60,15 @@ def test_jobs_live_in_the_database_with_fixed_ids_and_forgiving_misfires(
     # A restart replaces the jobs instead of adding them twice; switched off, the round goes.
     again = build_app(weekly, clock=clock)
     assert again.start_jobs()
-    assert _stored_jobs(again) == [scheduler.FOLLOW_UP_JOB, scheduler.WEEKLY_ROUND_JOB]
+    assert _stored_jobs(again) == [
+        scheduler.FOLLOW_UP_JOB,
+        scheduler.WEEKLY_ROUND_JOB,
+        prompts.PROMPTS_JOB_ID,
+    ]
     again.close()
     off = build_app(dataclasses.replace(weekly, buddy_weekly_round=None), clock=clock)
     assert off.start_jobs()
-    assert _stored_jobs(off) == [scheduler.FOLLOW_UP_JOB]
+    assert _stored_jobs(off) == [scheduler.FOLLOW_UP_JOB, prompts.PROMPTS_JOB_ID]
     off.close()
 
 
@@ -108,3 +117,16 @@ def test_the_weekly_round_tells_the_coordinators_once(
     with app.session_factory() as session:
         assert session.scalar(select(func.count()).select_from(MatchRound)) == 1
     assert chat.say("bram: /match")[0].startswith("Buddy proposals to check: 1.")
+
+
+def test_the_prompts_job_sends_due_prompts_once(chat: Chat, app: App, clock: FakeClock) -> None:
+    chat.onboard("anna", ages=("1",))
+    assert app.start_jobs()
+    # The shipped programme: week 2, Tuesday 8 September 10:00 Amsterdam, a tip for every parent.
+    clock.current = clock.current.replace(month=9, day=8, hour=8, minute=5)
+    scheduler.prompts_job()
+    scheduler.prompts_job()  # twice is once
+    before = len(chat.transport.done)
+    asyncio.run(app.dispatcher.dispatch_due())
+    texts = [Sent(d).text for d in chat.transport.done[before:]]
+    assert texts == ["Speak your own language at home. That also helps your child learn Dutch."]

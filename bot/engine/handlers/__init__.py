@@ -3,8 +3,10 @@ package registers them all."""
 
 from bot.engine.handlers import (  # noqa: F401
     commands,
+    new_prompt,
     onboarding,
     profile,
+    prompts,
     room_setup,
     rooms,
     staff,

@@ -100,6 +100,12 @@ def mydata(ctx: Context) -> None:
     if data.get("consent_at"):
         lines.append(ctx.t("mydata.consent", date=_date(ctx, data["consent_at"])))  # type: ignore[arg-type]
     lines.append(ctx.t("mydata.since", date=_date(ctx, person.created_at)))
+    answers = ctx.domain.answer_count(person)
+    if answers:
+        lines.append(ctx.t("mydata.answers", count=answers))
+    rsvps = ctx.domain.rsvp_count(person)
+    if rsvps:
+        lines.append(ctx.t("mydata.rsvps", count=rsvps))
     ctx.say_text("\n".join(lines))
     ctx.say("mydata.erase_hint")
 

@@ -14,12 +14,16 @@ from bot.app import App, build_app
 from bot.engine.handlers.buddies import follow_up_button
 from bot.engine.types import Incoming
 from community.clock import FakeClock
-from community.i18n import FSI, LOCALES_DIR, PDI, Translator
+from community.i18n import FSI, LOCALES_DIR, PDI, SHIPPED_LOCALES, Translator
 from community.models import BuddyPair, BuddyProfile, PairStatus, ParentProfile, Person
 from community.services import buddies
 from config import Settings
 from tests.support.chat import Chat, Sent
 from tests.support.transport import RecordingTransport
+
+# Two parents with Arabic at home are introduced in Arabic where the bot speaks it, else in
+# the language they both chose (English here).
+INTRO = "ar" if "ar" in SHIPPED_LOCALES else "en"
 
 
 def _coordinator(chat: Chat, user: str = "bram") -> None:
@@ -123,16 +127,15 @@ def test_a_whole_round_approval_introduction_relay_and_follow_up(
     assert to_bilal[0] == "Thank you, Bilal!"
     # Both speak Arabic at home, and Arabic is shipped: the introduction is in Arabic.
     t = app.translator.t
-    assert to_anna[0] == t("ar", "buddy.intro.hello", name="Bilal")
-    assert to_anna[0] == "تعرّف على رفيقك: \u2068Bilal\u2069!"
+    assert to_anna[0] == t(INTRO, "buddy.intro.hello", name="Bilal")
     assert to_anna[1] == t(
-        "ar",
+        INTRO,
         "buddy.intro.about",
         name="Bilal",
         neighbourhood="Presikhaaf-Oost",
-        ages=t("ar", "age.0_2"),
+        ages=t(INTRO, "age.0_2"),
     )
-    assert to_bilal[1] == t("ar", "buddy.intro.hello", name="Anna")
+    assert to_bilal[1] == t(INTRO, "buddy.intro.hello", name="Anna")
     assert "06-12345678" not in " ".join(to_anna + to_bilal)
 
     relayed = chat.messages("anna: /buddy Hello Bilal! Coffee on Tuesday?")
@@ -403,7 +406,7 @@ def test_a_parent_who_left_the_name_question_gets_it_again_with_buddy(chat: Chat
         "Which first name may I give your buddy? Just type it. A nickname is fine too."
     ]
     intro = chat.messages("bilal: Bilal")
-    assert _to(intro, "anna")[0] == chat.app.translator.t("ar", "buddy.intro.hello", name="Bilal")
+    assert _to(intro, "anna")[0] == chat.app.translator.t(INTRO, "buddy.intro.hello", name="Bilal")
     assert chat.say("anna: /buddy")[0] == (
         "Your buddy is Bilal. To write, send /buddy and your message."
     )

@@ -1,0 +1,233 @@
+"""/new: a professional writes a prompt (a tip, a question or an invitation) for the parents of
+their community. The text is checked for plain language before it goes out; the writer may
+change it or send it as it is. It goes now (or when the quiet hours end) or tomorrow morning."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from bot.engine.commands import command
+from bot.engine.context import Choice, Context
+from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from community.actions import Media
+from community.models import Role
+from community.services import plain
+from community.services.prompts import to_utc, when_text
+
+WRITERS = frozenset({Role.PROFESSIONAL, Role.COORDINATOR})
+KINDS = {
+    "tip": "new.kind.tip",
+    "question": "new.kind.question",
+    "invitation": "new.kind.invitation",
+}
+PROBLEM_IDS = {
+    "long_sentence": "plain.long_sentence",
+    "number_words": "plain.number_words",
+    "indirect": "plain.indirect",
+    "abbreviation": "plain.abbreviation",
+    "long_word": "plain.long_word",
+    "too_long": "plain.too_long",
+}
+MAX_TEXT = 600
+MAX_PLACE = 200
+MORNING = time(10, 0)
+ROLL_OVER = timedelta(days=30)
+WHEN = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\s+(\d{1,2})[:.](\d{2})$")
+
+menu_flow("new", ("new_kind", "new_text", "new_check", "new_when", "new_place", "new_send"))
+
+
+def _media(data: dict[str, Any]) -> Media | None:
+    media = data.get("media")
+    return Media.from_json(media) if isinstance(media, dict) else None
+
+
+def _go(ctx: Context, step: str) -> Outcome:
+    state = ctx.state
+    start_flow(ctx, "new", step, **(state.data if state is not None else {}))
+    return Outcome.DONE
+
+
+def _after_text(ctx: Context) -> Outcome:
+    state = ctx.state
+    kind = state.data.get("kind") if state is not None else None
+    return _go(ctx, "new_when" if kind == "invitation" else "new_send")
+
+
+@command("new", roles=WRITERS)
+def new(ctx: Context) -> None:
+    if ctx.require_person().community is None:
+        ctx.say("code.no_community")
+        return
+    start_flow(ctx, "new")
+
+
+@question
+class NewKind(Question):
+    name = "new_kind"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(Choice(kind, ctx.t(msgid)) for kind, msgid in KINDS.items())
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("new.ask_kind", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        ctx.remember(kind=key)
+        return Outcome.NEXT
+
+
+@question
+class NewText(Question):
+    name = "new_text"
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("new.ask_text")
+
+    def on_media(self, ctx: Context, media: Media) -> None:
+        """A photo, video or voice note goes with the text (showing an activity helps)."""
+        ctx.remember(media=media.to_json())
+        ctx.say("new.media_saved")
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        text = text.strip()
+        if ctx.incoming.media:  # a photo or video with the text as its caption
+            ctx.remember(media=ctx.incoming.media[0].to_json())
+        if len(text) > MAX_TEXT:
+            ctx.say("new.text_too_long", limit=MAX_TEXT)
+            return Outcome.STAY
+        problems = plain.check(text, ctx.locale)
+        ctx.remember(text=text, problems=problems)
+        if problems:
+            return Outcome.NEXT  # to new_check
+        return _after_text(ctx)
+
+
+@question
+class NewCheck(Question):
+    name = "new_check"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        # Writing again comes first: a double tap never sends a text that is hard to read.
+        return (Choice("again", ctx.t("new.write_again")), Choice("keep", ctx.t("new.keep")))
+
+    def enter(self, ctx: Context) -> None:
+        state = ctx.state
+        problems = state.data.get("problems", []) if state is not None else []
+        lines = [ctx.t("new.check_intro")]
+        lines += [f"- {ctx.t(PROBLEM_IDS[p])}" for p in problems if p in PROBLEM_IDS]
+        ctx.say_text("\n".join(lines))
+        self.prompt(ctx)
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("new.check_ask", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        if key == "again":
+            return _go(ctx, "new_text")
+        return _after_text(ctx)
+
+
+@question
+class NewWhen(Question):
+    name = "new_when"
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("new.ask_when")
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        config = ctx.settings.prompts
+        match = WHEN.match(text.strip())
+        now_local = ctx.clock.now().astimezone(config.zone)
+        moment: datetime | None = None
+        if match:
+            day, month, year, hour, minute = match.groups()
+            full_year = int(year) + (2000 if year and len(year) == 2 else 0) if year else None
+            try:
+                moment = datetime(
+                    full_year or now_local.year, int(month), int(day), int(hour), int(minute)
+                )
+                # "14-10" in December means next October; a moment earlier today has passed.
+                if full_year is None and moment < now_local.replace(tzinfo=None) - ROLL_OVER:
+                    moment = moment.replace(year=moment.year + 1)
+            except ValueError:
+                moment = None
+        if moment is None:
+            ctx.say("new.bad_when")
+            return Outcome.STAY
+        event_at = to_utc(moment, config)
+        if event_at <= ctx.clock.now():
+            ctx.say("new.past_when")
+            return Outcome.STAY
+        ctx.remember(event_at=event_at.isoformat())
+        return Outcome.NEXT
+
+
+@question
+class NewPlace(Question):
+    name = "new_place"
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("new.ask_place")
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        place = " ".join(text.split())
+        if not place or len(place) > MAX_PLACE:
+            ctx.say("new.ask_place")
+            return Outcome.STAY
+        ctx.remember(place=place)
+        return Outcome.NEXT
+
+
+@question
+class NewSend(Question):
+    name = "new_send"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return (
+            Choice("now", ctx.t("new.send_now")),
+            Choice("tomorrow", ctx.t("new.send_tomorrow")),
+            Choice("cancel", ctx.t("new.cancel")),
+        )
+
+    def enter(self, ctx: Context) -> None:
+        state = ctx.state
+        data = state.data if state is not None else {}
+        ctx.say("new.preview")
+        ctx.say_text(str(data.get("text", "")), media=_media(data))
+        self.prompt(ctx)
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("new.ask_send", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        state = ctx.state
+        person = ctx.require_person()
+        community = person.community
+        if key == "cancel" or state is None or community is None:
+            ctx.leave()
+            ctx.say("new.cancelled")
+            return Outcome.DONE
+        data = dict(state.data)
+        ctx.leave()
+        config = ctx.settings.prompts
+        now = ctx.clock.now()
+        if key == "now":
+            due_at = now
+        else:
+            tomorrow = now.astimezone(config.zone).date() + timedelta(days=1)
+            due_at = to_utc(datetime.combine(tomorrow, MORNING), config)
+        event_at = datetime.fromisoformat(data["event_at"]) if data.get("event_at") else None
+        prompt = ctx.domain.create_prompt(
+            community, str(data["kind"]), {ctx.locale: str(data["text"])}, due_at, person,
+            event_at, data.get("place"), _media(data),
+        )  # fmt: skip
+        if key == "now":
+            count = ctx.domain.deliver_now(prompt, ctx.translator, config)
+            if prompt.delivered_at is not None:
+                ctx.say("new.sent", count=count)
+                return Outcome.DONE
+        ctx.say("new.planned", when=when_text(prompt.due_at, ctx.locale, config))
+        return Outcome.DONE

@@ -1,0 +1,167 @@
+"""Weekly prompts as a parent meets them: RSVP buttons on an invitation (pressed days later),
+how many children come, the calendar file, answers to a question prompt (a message, photo or
+voice note), and /support, the local support directory. Domain work is in
+community/services/prompts.py, reached through ctx.domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.engine.buttons import button_action
+from bot.engine.commands import REGISTERED, command
+from bot.engine.context import Context
+from community.actions import Media
+from community.i18n import language_name
+from community.models import Role
+from community.services.prompts import (
+    MAX_CHILDREN,
+    RSVP_ACTION,
+    RSVP_ANSWERS,
+    RSVP_COUNT_ACTION,
+    SOURCE_LOCALE,
+    ReachEntry,
+    calendar_file,
+    count_buttons,
+    route_map_lines,
+    when_text,
+)
+
+PARENTS = frozenset({Role.PARENT})
+THANKS = {"no": "rsvp.thanks_no", "maybe": "rsvp.thanks_maybe"}
+
+
+def _number(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@button_action(RSVP_ACTION, roles=PARENTS)
+def rsvp(ctx: Context, args: tuple[str, ...]) -> None:
+    """Yes / no / maybe on an invitation. The buttons stay: a parent may change their mind."""
+    person = ctx.require_person()
+    prompt_id = _number(args[0]) if len(args) == 2 else None
+    answer = args[1] if len(args) == 2 else ""
+    prompt = ctx.domain.open_invitation(prompt_id, person) if prompt_id is not None else None
+    if prompt is None or answer not in RSVP_ANSWERS:
+        ctx.say("rsvp.closed")
+        ctx.clear_pressed()
+        return
+    ctx.domain.record_rsvp(prompt, person, answer)
+    if answer == "yes":
+        ctx.say_text(
+            ctx.t("rsvp.how_many"), buttons=count_buttons(prompt, ctx.locale, ctx.translator)
+        )
+    else:
+        ctx.say(THANKS[answer])
+
+
+@button_action(RSVP_COUNT_ACTION, roles=PARENTS)
+def rsvp_children(ctx: Context, args: tuple[str, ...]) -> None:
+    person = ctx.require_person()
+    prompt_id = _number(args[0]) if len(args) == 2 else None
+    count = _number(args[1]) if len(args) == 2 else None
+    prompt = ctx.domain.open_invitation(prompt_id, person) if prompt_id is not None else None
+    if prompt is None or count is None or not 1 <= count <= MAX_CHILDREN:
+        ctx.say("rsvp.closed")
+        ctx.clear_pressed()
+        return
+    if not ctx.domain.set_rsvp_children(prompt, person, count):
+        ctx.say("input.old_button")
+        ctx.clear_pressed()
+        return
+    ctx.clear_pressed()
+    title = ctx.t("rsvp.calendar_title", place=prompt.place or "")
+    ctx.say("rsvp.see_you", media=calendar_file(prompt, ctx.settings.prompts, title))
+
+
+def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
+    """A parent's message outside a dialogue: an answer to the question prompt they got last
+    (within `answer_days`). Returns False when there is no such prompt."""
+    person = ctx.person
+    if person is None or ctx.role is not Role.PARENT:
+        return False
+    prompt = ctx.domain.open_question(person, ctx.settings.prompts.answer_days)
+    if prompt is None:
+        return False
+    ctx.domain.record_answer(prompt, person, text or None, media)
+    ctx.say("answer.thanks")
+    return True
+
+
+@command("support", roles=REGISTERED)
+def support(ctx: Context) -> None:
+    entries = ctx.settings.prompts.support
+    if not entries:
+        ctx.say("support.none")
+        return
+    lines = [ctx.t("support.intro")]
+    dutch_only = False
+    for entry in entries:
+        text = entry.texts.get(ctx.locale)
+        if text is None:
+            text, dutch_only = entry.texts[SOURCE_LOCALE], True
+        lines += ["", f"{entry.name}", text]
+        if entry.url:
+            lines.append(entry.url)
+        if entry.phone:
+            lines.append(ctx.t("support.phone", phone=entry.phone))
+    if dutch_only and ctx.locale != SOURCE_LOCALE:
+        lines += ["", ctx.t("prompt.dutch_only")]
+    ctx.say_text("\n".join(lines))
+
+
+STAFF_AND_PROFESSIONALS = frozenset({Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN})
+
+
+def _when(ctx: Context, moment: datetime) -> str:
+    return when_text(moment, ctx.locale, ctx.settings.prompts)
+
+
+@command("routekaart", roles=REGISTERED)
+def routekaart(ctx: Context) -> None:
+    """The route map: when contact happens, what comes next, and where information is."""
+    person = ctx.require_person()
+    coming = ctx.domain.upcoming_prompts(person, ctx.settings.prompts)
+    lines = route_map_lines(coming, ctx.locale, ctx.translator, ctx.settings.prompts)
+    community = person.community
+    if ctx.role in STAFF_AND_PROFESSIONALS and community is not None:
+        # Staff also see who comes to what is planned; who did not answer is not counted.
+        for prompt, counts in ctx.domain.invitations_ahead(community):
+            when = _when(ctx, prompt.event_at or prompt.due_at)
+            lines += ["", ctx.t("routekaart.rsvps", place=prompt.place or "", when=when, **counts)]
+    ctx.say_text("\n".join(lines))
+
+
+def _reach_line(ctx: Context, entry: ReachEntry) -> str:
+    place = entry.neighbourhood or ctx.t("profile.no_answer")
+    languages = ", ".join(language_name(code, ctx.locale) for code in entry.home_languages)
+    ages = ", ".join(ctx.t(f"age.{band.replace('-', '_')}") for band in entry.age_bands)
+    return f"- {place} · {languages or '-'} · {ages or '-'}"
+
+
+@command("reach", roles=STAFF_AND_PROFESSIONALS)
+def reach(ctx: Context) -> None:
+    """Parents to phone or visit instead of writing: messages do not reach them, or they have
+    not replied for 4 weeks (which never means they are not interested)."""
+    if ctx.role is Role.ADMIN:
+        options = ctx.domain.communities()
+    else:
+        community = ctx.require_person().community
+        options = [community] if community is not None else []
+    if not options:
+        ctx.say("code.no_community")
+        return
+    for community in options:
+        report = ctx.domain.reach_report(community)
+        lines = [ctx.t("reach.intro", community=community.name)]
+        if not report.unreachable and not report.quiet:
+            lines.append(ctx.t("reach.none"))
+        if report.unreachable:
+            lines += ["", ctx.t("reach.unreachable", count=len(report.unreachable))]
+            lines += [_reach_line(ctx, entry) for entry in report.unreachable[:30]]
+        if report.quiet:
+            lines += ["", ctx.t("reach.quiet", count=len(report.quiet))]
+            lines += [_reach_line(ctx, entry) for entry in report.quiet[:30]]
+            lines += [ctx.t("reach.not_uninterested")]
+        if report.unreachable or report.quiet:
+            lines += ["", ctx.t("reach.tip")]
+        ctx.say_text("\n".join(lines))

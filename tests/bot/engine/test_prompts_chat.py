@@ -1,0 +1,348 @@
+"""Weekly prompts as a parent meets them in the chat: RSVP buttons pressed days later, how many
+children come, the calendar file, answers by message, photo or voice note, /support, /mydata."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select
+
+from bot.app import App
+from bot.engine import buttons
+from bot.engine.types import Incoming
+from community.actions import Media
+from community.clock import FakeClock
+from community.models import Community, Person, Prompt, PromptAnswer, Role, Rsvp
+from community.services import people, prompts
+from config import Settings
+from config.programme import Programme, ProgrammeItem, SupportEntry
+from tests.support.chat import Chat, Sent
+from tests.support.transport import RecordingTransport
+
+START = date(2026, 8, 31)
+LIBRARY = ProgrammeItem(
+    "library", "invitation", (2,), "mon", time(10, 0),
+    {"nl": "Kom naar de bibliotheek.", "en": "Come to the library."}, (), "wed", time(10, 0),
+    "Bibliotheek, Kortestraat 16",
+)  # fmt: skip
+QUESTION = ProgrammeItem(
+    "share", "question", (1,), "wed", time(10, 0),
+    {"nl": "Wat deed u samen?", "en": "What did you do together?"},
+)  # fmt: skip
+
+
+def _settings(app: App, *items: ProgrammeItem) -> Settings:
+    config = dataclasses.replace(app.settings.prompts, programme=Programme(START, items))
+    return dataclasses.replace(app.settings, prompts=config)
+
+
+def _send(chat: Chat, app: App, clock: FakeClock, moment: datetime, *items: ProgrammeItem) -> None:
+    clock.current = moment
+    prompts.send_due_prompts(app.session_factory, app.translator, clock, _settings(app, *items))
+
+
+def _last_to(transport: RecordingTransport, user: str) -> Sent:
+    sent = [Sent(d) for d in transport.sent if d.chat_id == user]
+    return sent[-1]
+
+
+def test_an_invitation_is_answered_with_buttons_days_later(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _send(chat, app, clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC), LIBRARY)
+    chat.say("admin: /help")  # anything: the dispatcher sends the queued invitation
+    invitation = _last_to(transport, "anna")
+    assert invitation.text == (
+        "Come to the library.\n\n"
+        "When: Wednesday 9 September, 10:00. Where: Bibliotheek, Kortestraat 16."
+    )
+    assert [b.label for b in invitation.choices] == [
+        "Yes, I will come",
+        "No, I cannot come",
+        "Maybe",
+    ]
+    clock.advance(days=1)  # pressed a day later, after a restart: nothing kept in memory
+    how_many = chat.press("anna", invitation, "Yes, I will come")
+    assert how_many[-1].text == "Nice! How many children will come with you?"
+    assert [b.label for b in how_many[-1].choices] == ["1", "2", "3", "4+"]
+    see_you = chat.press("anna", how_many[-1], "2")[-1]
+    assert see_you.text == "Thank you! See you there. This file puts the date in your calendar."
+    media = see_you.action.media
+    assert media is not None and media.mime_type == "text/calendar"
+    assert b"LOCATION:Bibliotheek" in base64.b64decode(media.ref.split(",", 1)[1])
+    # Changing one's mind is fine: the buttons stay on the invitation.
+    assert [m.text for m in chat.press("anna", invitation, "Maybe")] == [
+        "Thank you. You can still press Yes later."
+    ]
+    assert "Invitations you answered: 1" in chat.say("anna: /mydata")[0]
+    with app.session_factory() as session:
+        rsvp = session.scalar(select(Rsvp))
+        assert rsvp is not None and (rsvp.answer, rsvp.children) == ("maybe", None)
+        prompt = session.scalar(select(Prompt))
+        assert prompt is not None
+        counts = prompts.rsvp_counts(session, prompt)
+    assert counts == {"yes": 0, "no": 0, "maybe": 1, "children": 0}
+
+
+def test_an_rsvp_after_the_event_says_the_invitation_is_closed(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _send(chat, app, clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC), LIBRARY)
+    chat.say("admin: /help")
+    invitation = _last_to(transport, "anna")
+    clock.current = datetime(2026, 9, 10, 8, 0, tzinfo=UTC)
+    assert [m.text for m in chat.press("anna", invitation, "Yes, I will come")] == [
+        "This invitation is closed. Thank you!"
+    ]
+
+
+def test_rsvp_buttons_name_the_registered_action(app: App, clock: FakeClock) -> None:
+    prompt = Prompt(id=12)
+    made = prompts.rsvp_buttons(prompt, "en", app.translator)
+    assert made[0] == buttons.action_button("Yes, I will come", "rsvp", 12, "yes")
+    assert prompts.count_buttons(prompt, "en", app.translator)[1].data == (
+        buttons.action_button("2", "rsvpn", 12, 2).data
+    )
+
+
+def test_a_reply_to_a_question_prompt_is_kept_as_its_answer(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    assert chat.say("anna: we read a book") == [
+        "Sorry, I did not understand that. Send /help to see what I can do."
+    ]
+    _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
+    chat.say("admin: /help")
+    assert _last_to(transport, "anna").text == (
+        "What did you do together?\n\nReply here with a message, photo or voice note."
+    )
+    assert chat.say("anna: We read a book about a bear.") == [
+        "Thank you! We pass your answer on to school."
+    ]
+    photo = Media("photo", "file-9")
+    sent = chat.send(Incoming("console", "anna", "anna", True, media=(photo,)))
+    assert [m.text for m in sent] == ["Thank you! We pass your answer on to school."]
+    with app.session_factory() as session:
+        answers = session.scalars(select(PromptAnswer).order_by(PromptAnswer.id)).all()
+        assert [(a.text, a.media) for a in answers] == [
+            ("We read a book about a bear.", None),
+            (None, {"kind": "photo", "ref": "file-9"}),
+        ]
+    assert "Answers you sent to questions: 2" in chat.say("anna: /mydata")[0]
+    clock.advance(days=8)  # the question is a week old: a reply is no answer any more
+    assert chat.say("anna: hello") == [
+        "Sorry, I did not understand that. Send /help to see what I can do."
+    ]
+
+
+def test_support_lists_the_local_help_from_the_config(chat: Chat, app: App) -> None:
+    chat.onboard("anna")
+    said = chat.say("anna: /support")[0]
+    assert said.startswith("Help close to you.")
+    assert "Stichting Leergeld" in said and "https://www.leergeld.nl" in said
+    assert "Tolkentelefoon" in said
+    assert "/support" in chat.say("anna: /help")[0]
+
+
+def test_support_in_a_language_without_a_text_says_it_is_dutch(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    chat.onboard("anna")
+    entry = SupportEntry("leergeld", "Stichting Leergeld", {"nl": "Helpt."}, None, "026 123")
+    config = dataclasses.replace(app.settings.prompts, support=(entry,))
+    app.engine.settings = dataclasses.replace(app.settings, prompts=config)
+    assert chat.say("anna: /support") == [
+        "Help close to you. You can call or visit them yourself.\n\nStichting Leergeld\nHelpt.\n"
+        "Phone: 026 123\n\nThis message is not in your language yet. Here it is in Dutch."
+    ]
+
+
+def test_the_route_map_shows_the_rhythm_and_what_comes_next(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    chat.onboard("anna")
+    app.engine.settings = _settings(app, LIBRARY, QUESTION)  # the programme, not yet stored
+    assert chat.say("anna: /routekaart") == [
+        "Your route map: when you hear from us, and where to find help.\n"
+        "You get at most 3 short messages a week. Never between 21:00 and 08:00.\n\n"
+        "Coming up:\n"
+        "- Wednesday 2 September, 10:00: a question for you\n"
+        "- Monday 7 September, 10:00: an invitation: Bibliotheek, Kortestraat 16, "
+        "Wednesday 9 September, 10:00\n\n"
+        "Help close to you: /support. Your data: /mydata."
+    ]
+
+
+def _staff(app: App, clock: FakeClock, user: str, role: Role) -> None:
+    with app.session_factory.begin() as session:
+        community = session.scalar(select(Community))
+        assert community is not None
+        session.add(
+            Person(
+                platform="console", platform_user_id=user, private_chat_id=user, locale="en",
+                role=role, community_id=community.id, active=True, created_at=clock.now(),
+            )
+        )  # fmt: skip
+
+
+def test_reach_lists_parents_to_phone_without_calling_silence_disinterest(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    for user in ("anna", "bram", "cees"):
+        chat.onboard(user)
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    assert chat.say("petra: /reach") == [
+        "Parents to phone or visit in Ouderkring Arnhem:\n"
+        "All parents can be reached. Nobody to phone now."
+    ]
+    tip = dataclasses.replace(QUESTION, key="tip", kind="tip", weeks=(1,), day="thu")
+    _send(chat, app, clock, datetime(2026, 9, 3, 8, 5, tzinfo=UTC), QUESTION, tip)
+    chat.say("cees: We played outside.")  # cees answered the question
+    with app.session_factory.begin() as session:
+        anna = people.find(session, "console", "anna")
+        assert anna is not None
+        anna.unreachable_at = clock.now()  # the platform said she blocked the bot
+    said = chat.say("petra: /reach")[0]
+    assert said.startswith(
+        "Parents to phone or visit in Ouderkring Arnhem:\n\nOur messages do not reach them: 1\n- "
+    )
+    assert "No reply for 4 weeks: 1\n- " in said
+    assert "No reply does not mean no interest." in said
+    assert "not interested" not in said
+    assert chat.say("anna: /reach") == [
+        "That command is not for you. Send /help for your commands."
+    ]
+
+
+def test_a_professional_writes_a_tip_that_goes_out_now(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    assert chat.last_choices("petra: /new") == ["Tip", "Question", "Invitation"]
+    assert chat.say("petra: Tip") == [
+        "Write the message. Use short sentences, one point, and numbers in digits."
+    ]
+    said = chat.say("petra: Sing a song together at bath time.")
+    assert said[:2] == ["The parents will get this:", "Sing a song together at bath time."]
+    # Sent at once, in the same transaction: the parent's message goes out with the reply.
+    assert chat.say("petra: Now") == [
+        "Sent. Parents who get it: 1",
+        "Sing a song together at bath time.",
+    ]
+    assert _last_to(transport, "anna").text == "Sing a song together at bath time."
+
+
+def test_a_hard_text_is_flagged_before_it_goes_out(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _staff(app, clock, "petra", Role.COORDINATOR)
+    chat.say("petra: /new")
+    chat.say("petra: Question")
+    said = chat.say(
+        "petra: You may wish to tell us about the three books you read with your child at "
+        "home this week."
+    )
+    assert said[0] == (
+        "Some parents may find this hard to read:\n"
+        "- A sentence has more than 15 words. Split it.\n"
+        "- Write numbers in digits, like 3.\n"
+        '- Write directly: "Come on Tuesday".'
+    )
+    assert chat.say("petra: Write it again") == [
+        "Write the message. Use short sentences, one point, and numbers in digits."
+    ]
+    said = chat.say("petra: Which 3 books did you read this week?")
+    assert said[1] == "Which 3 books did you read this week?"
+    assert chat.say("petra: Tomorrow at 10:00") == [
+        "I will send it on Wednesday 2 September, 10:00."
+    ]
+    clock.current = datetime(2026, 9, 2, 8, 0, tzinfo=UTC)
+    assert prompts.send_due_prompts(app.session_factory, app.translator, clock, app.settings) == 1
+
+
+def test_an_invitation_from_a_professional_asks_when_and_where(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    chat.say("petra: /new")
+    chat.say("petra: Invitation")
+    assert chat.say("petra: Coffee morning at school. Bring your child.") == [
+        "When is it? Type the day and time, like 14-10 10:00."
+    ]
+    assert chat.say("petra: tomorrow") == ["I cannot read that date. Type it like 14-10 10:00."]
+    assert chat.say("petra: 1-9 08:00") == [  # earlier today
+        "That moment has passed. Type a day that is still to come."
+    ]
+    assert chat.say("petra: 9-9 9:30") == ["Where is it? Type the place and the address."]
+    chat.say("petra: School De Regenboog, Hoofdstraat 1")
+    assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"
+    invitation = _last_to(transport, "anna")
+    assert invitation.text == (
+        "Coffee morning at school. Bring your child.\n\n"
+        "When: Wednesday 9 September, 09:30. Where: School De Regenboog, Hoofdstraat 1."
+    )
+    assert len(invitation.choices) == 3
+
+
+def test_parents_cannot_write_prompts(chat: Chat) -> None:
+    chat.onboard("anna")
+    assert chat.say("anna: /new") == ["That command is not for you. Send /help for your commands."]
+
+
+def test_staff_see_the_answers_to_invitations_on_the_route_map(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    chat.onboard("bram")
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    _send(chat, app, clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC), LIBRARY)
+    chat.say("admin: /help")
+    invitation = [Sent(d) for d in transport.sent if d.chat_id == "anna"][-1]
+    chat.press("anna", chat.press("anna", invitation, "Yes, I will come")[-1], "3")
+    app.engine.settings = _settings(app, LIBRARY)
+    said = chat.say("petra: /routekaart")[0]
+    assert said.endswith(
+        "Bibliotheek, Kortestraat 16, Wednesday 9 September, 10:00: "
+        "yes 1 (children: 3), maybe 0, no 0"
+    )
+    assert "children: 3" not in chat.say("anna: /routekaart")[0]
+
+
+def test_a_professional_sends_a_video_with_the_tip(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    chat.say("petra: /new")
+    chat.say("petra: Tip")
+    video = Media("video", "file-video-1")
+    sent = chat.send(Incoming("console", "petra", "petra", True, media=(video,)))
+    assert [m.text for m in sent] == ["Got it. It goes with the message. Now write the text."]
+    preview = chat.messages("petra: Watch how I fold a paper boat. Try it together!")
+    assert preview[1].action.media == video
+    chat.say("petra: Now")
+    tip = _last_to(transport, "anna")
+    assert tip.text == "Watch how I fold a paper boat. Try it together!"
+    assert tip.action.media == video
+
+
+def test_a_programme_item_can_carry_a_video(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    item = dataclasses.replace(
+        QUESTION, kind="tip", media={"kind": "video", "ref": "https://example.org/boat.mp4"}
+    )
+    _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), item)
+    chat.say("admin: /help")
+    assert _last_to(transport, "anna").action.media == Media(
+        "video", "https://example.org/boat.mp4"
+    )
