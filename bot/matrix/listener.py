@@ -73,43 +73,52 @@ class MatrixListener:
 
     async def sync_once(self, timeout_ms: int = 0) -> int:
         """One sync: handle invites and events, then store the token. Returns events handed on."""
+        since, response = await self._fetch(timeout_ms)
+        return await self._handle_batch(since, response)
+
+    async def _fetch(self, timeout_ms: int) -> tuple[str | None, nio.SyncResponse]:
         since = await self.state.get(NEXT_BATCH)
-        first_ever = since is None
         response = await self.client.sync(
             timeout=timeout_ms,
             since=since,
             full_state=self._first or None,
             # the first start ever skips history; later starts catch up on what they missed
-            sync_filter=self._filter(0 if first_ever else self.timeline_limit),
+            sync_filter=self._filter(0 if since is None else self.timeline_limit),
         )
         if isinstance(response, nio.ErrorResponse):
             raise ConnectionError(f"sync failed: {response}")
         self._first = False
+        return since, response
+
+    async def _handle_batch(self, since: str | None, response: nio.SyncResponse) -> int:
         handled = 0
         for room_id, invite in response.rooms.invite.items():
             await self._invite(room_id, invite)
-        if not first_ever:
+        if since is not None:
             for room_id, info in response.rooms.join.items():
                 handled += await self._joined(room_id, info, since)
         await self.state.set(NEXT_BATCH, response.next_batch)
         return handled
 
     async def run(self, stop: asyncio.Event, timeout_ms: int = 30000) -> None:
-        """Sync until `stop` is set; on errors wait and try again (the token is not lost)."""
+        """Sync until `stop` is set; on errors wait and try again (the token is not lost).
+
+        Only the long poll is cut short by `stop`: a batch being handled is finished first (its
+        replies delivered and marked), so a stop never leaves a reply claimed but unconfirmed,
+        which would hold up that chat until the claim runs out."""
         backoff = 1.0
         while not stop.is_set():
-            sync = asyncio.ensure_future(self.sync_once(timeout_ms))
+            fetch = asyncio.ensure_future(self._fetch(timeout_ms))
             stopper = asyncio.ensure_future(stop.wait())
-            done, _ = await asyncio.wait({sync, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({fetch, stopper}, return_when=asyncio.FIRST_COMPLETED)
             stopper.cancel()
-            if sync not in done:
-                # stopping: a long poll is cut short; what it held comes again next start
-                sync.cancel()
+            if fetch not in done:
+                fetch.cancel()  # what the long poll held comes again at the next start
                 with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await sync
+                    await fetch
                 return
             try:
-                sync.result()
+                await self._handle_batch(*fetch.result())
                 backoff = 1.0
             except (ConnectionError, aiohttp.ClientError, TimeoutError, OSError) as exc:
                 log.warning("Matrix sync failed (%s); trying again in %.0f s", exc, backoff)
