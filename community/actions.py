@@ -27,6 +27,9 @@ class Media:
     caption: str | None = None
     mime_type: str | None = None
     size: int | None = None
+    # The platform that holds `ref` (a Telegram file id means nothing on Matrix): a transport
+    # given media from another platform fetches it there and uploads it. None: a URL or data: URL.
+    origin: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if v is not None}
@@ -39,6 +42,7 @@ class Media:
             data.get("caption"),
             data.get("mime_type"),
             data.get("size"),
+            data.get("origin"),
         )
 
 

@@ -52,6 +52,7 @@ def _media(content: dict[str, Any]) -> Media | None:
         caption,
         info.get("mimetype") if isinstance(info.get("mimetype"), str) else None,
         size if isinstance(size, int) else None,
+        PLATFORM,
     )
 
 

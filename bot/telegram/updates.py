@@ -81,13 +81,15 @@ def media_of(message: Message) -> tuple[Media, ...]:
     caption = message.caption
     if message.photo:
         biggest = max(message.photo, key=lambda size: size.width * size.height)
-        return (Media("photo", biggest.file_id, caption, "image/jpeg", biggest.file_size),)
+        return (
+            Media("photo", biggest.file_id, caption, "image/jpeg", biggest.file_size, PLATFORM),
+        )
     for kind in ("voice", "video", "video_note", "audio", "document", "animation", "sticker"):
         item = getattr(message, kind, None)
         if item is not None:
             mime = getattr(item, "mime_type", None)
             name = "video" if kind == "video_note" else kind
-            return (Media(name, item.file_id, caption, mime, item.file_size),)
+            return (Media(name, item.file_id, caption, mime, item.file_size, PLATFORM),)
     return ()
 
 

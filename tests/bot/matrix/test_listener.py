@@ -101,7 +101,9 @@ async def test_direct_chat_events_become_incoming(
     assert number.text == "2" and number.kind == EventKind.MESSAGE
     assert reaction.kind == EventKind.REACTION and reaction.reaction == "2\ufe0f\u20e3"
     assert reaction.ref is not None and reaction.ref.remote_id == question
-    assert photo.media == (Media("photo", "mxc://localhost/photo1", None, "image/jpeg", 2048),)
+    assert photo.media == (
+        Media("photo", "mxc://localhost/photo1", None, "image/jpeg", 2048, "matrix"),
+    )
     assert voice.media[0].kind == "voice" and voice.media[0].ref == "mxc://localhost/voice1"
     assert (
         edit.kind == EventKind.EDIT
