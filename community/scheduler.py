@@ -9,7 +9,8 @@ FakeClock, and a restart after an outage catches up at the first run.
 One process runs the scheduler (a job store cannot be shared by several schedulers): on
 PostgreSQL it holds an advisory lock while it runs, and a second process simply does not start
 one. Used by the buddy follow-ups, the weekly buddy round and the weekly prompts (due prompts,
-RSVP reminders, the daily digest, the route map pinned in the rooms).
+RSVP reminders, the daily digest, the route map pinned in the rooms) and the nightly
+housekeeping (`community.services.housekeeping`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from community.clock import Clock
 from community.i18n import Translator
-from community.services import buddies, prompts
+from community.services import buddies, housekeeping, prompts
 from config import Settings
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 JOBSTORE_TABLE = "apscheduler_jobs"
 FOLLOW_UP_JOB = "buddies.follow_ups"
 WEEKLY_ROUND_JOB = "buddies.weekly_round"
+HOUSEKEEPING_JOB = "housekeeping.nightly"
 FOLLOW_UP_EVERY_MINUTES = 15
 MISFIRE_GRACE_SECONDS = 6 * 3600  # a job missed during a short outage still runs
 ADVISORY_LOCK = 0x4F4B_0001  # "OK" + 1: the scheduler's lock on PostgreSQL
@@ -95,6 +97,13 @@ def prompts_job() -> None:
     queued = prompts.run_due_jobs(rt.session_factory, rt.translator, rt.clock, rt.settings)
     if queued:
         log.info("prompts: messages queued: %d", queued)
+
+
+def housekeeping_job() -> None:
+    rt = _current()
+    with rt.session_factory() as session:
+        forgotten = housekeeping.run(session, rt.clock, rt.settings.sent_retention_days)
+    log.info("housekeeping: rows forgotten: %s", forgotten)
 
 
 def weekly_trigger(spec: str) -> CronTrigger:
@@ -159,6 +168,13 @@ class Scheduler:
             replace_existing=True,
         )
         prompts.register_jobs(self.scheduler, prompts_job)
+        # At night: nobody waits for the bot then.
+        self.scheduler.add_job(
+            housekeeping_job,
+            CronTrigger(hour=3, minute=30),
+            id=HOUSEKEEPING_JOB,
+            replace_existing=True,
+        )
         if self.settings.buddy_weekly_round:
             self.scheduler.add_job(
                 weekly_round_job,

@@ -6,15 +6,17 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
 from bot.app import App, build_app
+from bot.engine.types import Incoming
 from community import scheduler
 from community.clock import FakeClock
-from community.models import MatchRound
-from community.services import prompts
+from community.models import Conversation, MatchRound, OutboxMessage, ProcessedEvent
+from community.services import housekeeping, prompts
 from config import Settings
 from tests.bot.engine.test_buddies import _coordinator, _introduce
 from tests.support.chat import Chat, Sent
@@ -45,6 +47,7 @@ def test_jobs_live_in_the_database_with_fixed_ids_and_forgiving_misfires(
     assert _stored_jobs(running) == [
         scheduler.FOLLOW_UP_JOB,
         scheduler.WEEKLY_ROUND_JOB,
+        scheduler.HOUSEKEEPING_JOB,
         prompts.PROMPTS_JOB_ID,
     ]
     assert running.scheduler is not None
@@ -63,13 +66,46 @@ def test_jobs_live_in_the_database_with_fixed_ids_and_forgiving_misfires(
     assert _stored_jobs(again) == [
         scheduler.FOLLOW_UP_JOB,
         scheduler.WEEKLY_ROUND_JOB,
+        scheduler.HOUSEKEEPING_JOB,
         prompts.PROMPTS_JOB_ID,
     ]
     again.close()
     off = build_app(dataclasses.replace(weekly, buddy_weekly_round=None), clock=clock)
     assert off.start_jobs()
-    assert _stored_jobs(off) == [scheduler.FOLLOW_UP_JOB, prompts.PROMPTS_JOB_ID]
+    assert _stored_jobs(off) == [
+        scheduler.FOLLOW_UP_JOB,
+        scheduler.HOUSEKEEPING_JOB,
+        prompts.PROMPTS_JOB_ID,
+    ]
     off.close()
+
+
+def test_housekeeping_runs_at_night_and_forgets_what_is_past_its_time(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    def event(user: str, text: str, number: int) -> None:
+        chat.send(Incoming.from_text("console", user, user, True, text, event_id=str(number)))
+
+    event("anna", "/start ARNHEM", 1)  # a guest who never consents: one handled event, one reply
+    with app.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) >= 1
+    assert app.start_jobs() and app.scheduler is not None
+    job = app.scheduler.scheduler.get_job(scheduler.HOUSEKEEPING_JOB)
+    assert (job.next_run_time.hour, job.next_run_time.minute) == (3, 30)
+    scheduler.housekeeping_job()  # nothing is old yet
+    with app.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) >= 1
+    clock.advance(days=housekeeping.PROCESSED_EVENT_DAYS + 1)
+    event("bo", "/help", 2)  # a recent event stays, so a replay of it is still caught
+    scheduler.housekeeping_job()
+    with app.session_factory() as session:
+        events = session.scalars(select(ProcessedEvent.processed_at)).all()
+        assert events and all(at >= clock.now() - timedelta(days=1) for at in events)
+        assert session.scalar(select(Conversation).where(Conversation.user_id == "anna")) is None
+        # what was sent to anna is forgotten with her; only the reply to bo is left
+        chats = session.scalars(select(OutboxMessage.chat_id)).all()
+        assert chats == ["bo"]
 
 
 def test_only_one_process_runs_the_scheduler_on_postgresql(
