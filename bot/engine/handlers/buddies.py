@@ -55,6 +55,21 @@ FOLLOW_UP_REPLY_IDS = {
 # so that the catalog checks see every id in use.
 SCHEDULED_IDS = ("buddy.round.ready",)
 assert buddies.ROUND_READY_ID in SCHEDULED_IDS
+# The summary of the parents a round left over (community/services/buddies.py, shared with the
+# CLI): named here for the catalog checks.
+LEFT_OVER_IDS = (
+    "buddy.left.head",
+    "buddy.left.example",
+    "buddy.left.more",
+    "buddy.left.no_language_nearby",
+    "buddy.left.only_past_pairs",
+    "buddy.left.matched_better_elsewhere",
+    "buddy.left.no_place",
+    "buddy.left.waiting_for_approval",
+    "buddy.left.paused",
+    "buddy.left.opted_out",
+)
+assert set(LEFT_OVER_IDS) == buddies.left_over_ids()
 
 
 # -- the coordinator's round ----------------------------------------------------------------------
@@ -124,13 +139,20 @@ def match_round(ctx: Context) -> None:
         slugs = ", ".join(c.slug for c in ctx.domain.communities())
         ctx.say("buddy.match.which", communities=slugs)
         return
-    if not ctx.domain.buddies.open_proposals(community):
-        new = ctx.domain.buddies.start_round(community, ctx.person)
-        if new is None:
-            ctx.say("buddy.match.none")
-            return
-        ctx.say("buddy.match.started")
-    _show_next(ctx, community)
+    waiting = ctx.domain.buddies.open_proposals(community)
+    new = None
+    if waiting:
+        # A round already waits (the weekly schedule, or an earlier /match): who it left over.
+        left_over = buddies.stored_left_over(waiting[0].round)
+    else:
+        new, result = ctx.domain.buddies.new_round(community, ctx.person)
+        ctx.say("buddy.match.started" if new is not None else "buddy.match.none")
+        left_over = result.left_over
+    summary = ctx.domain.buddies.left_over_text(left_over, ctx.translator, ctx.locale)
+    if summary is not None:
+        ctx.say_text(summary)
+    if waiting or new is not None:
+        _show_next(ctx, community)
 
 
 def _decide(ctx: Context, decision: str, pair: BuddyPair) -> None:

@@ -188,7 +188,12 @@ def test_rejection_and_a_new_round_that_avoids_the_rejected_pair(chat: Chat, app
     chat.press("bram", proposal, "Approve")
     third_round = chat.say("bram: /match")
     # The last parent could only be paired with the rejected partner or someone with a buddy.
-    assert third_round == ["No new buddy pairs right now. Try again later."]
+    assert third_round == [
+        "No new buddy pairs right now. Try again later.",
+        "Parents without a proposal this round: 1.\n"
+        "No free parent nearby speaks their language: 1.\n"
+        "• Presikhaaf-Oost: Arabic",
+    ]
 
 
 def test_skip_and_approve_all(chat: Chat, app: App) -> None:
@@ -229,7 +234,13 @@ def test_either_parent_ends_the_pair_without_blame_and_it_is_never_proposed_agai
     assert chat.say("anna: /buddy hello?") == [
         "You have no buddy yet. I will tell you when you have one."
     ]
-    assert chat.say("bram: /match") == ["No new buddy pairs right now. Try again later."]
+    assert chat.say("bram: /match") == [
+        "No new buddy pairs right now. Try again later.",
+        "Parents without a proposal this round: 2.\n"
+        "Only earlier or rejected pairs were possible: 2.\n"
+        "• Presikhaaf-Oost: Arabic\n"
+        "• Presikhaaf-Oost: Arabic",
+    ]
 
 
 def test_i_want_another_buddy_ends_the_pair(chat: Chat, app: App, clock: FakeClock) -> None:
@@ -256,7 +267,14 @@ def test_a_paused_parent_is_not_proposed(chat: Chat) -> None:
     assert chat.say("anna: Pause looking for a buddy") == [
         "Paused. I will not look for a buddy for you now."
     ]
-    assert chat.say("bram: /match") == ["No new buddy pairs right now. Try again later."]
+    # Both are left over, each with their own reason, in the coordinator's language.
+    assert chat.say("bram: /match") == [
+        "No new buddy pairs right now. Try again later.",
+        "Parents without a proposal this round: 2.\n"
+        "No free parent nearby speaks their language: 1.\n"
+        "• Presikhaaf-Oost: Arabic\n"
+        "Paused looking for a buddy: 1.",
+    ]
     chat.say("anna: /buddy")
     assert chat.say("anna: Look for a buddy again") == [
         "Good. I will look for a buddy for you again."
@@ -433,3 +451,51 @@ def test_forged_button_data_is_an_old_button(chat: Chat, app: App) -> None:
             ["That button no longer works."],
             ["That command is not for you. Send /help for your commands."],
         )
+
+
+def test_the_round_lists_who_is_left_over_and_why_in_the_coordinators_language(
+    chat: Chat,
+) -> None:
+    chat.say("admin: /start")
+    chat.say("admin: English")
+    chat.say("admin: /code")
+    code = next(t for t in chat.say("admin: coordinator") if t.startswith("/start ")).split()[1]
+    chat.say(f"bram: /start {code}")
+    chat.say("bram: Nederlands")
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    chat.onboard("tesfay", home=("6",))  # Tigrinya: nobody else speaks it
+    said = chat.say("bram: /match")
+    assert said[0] == "Nieuwe buddyronde. Ouders krijgen niets voordat jij goedkeurt."
+    assert said[1] == (
+        "Ouders zonder voorstel deze ronde: 1.\n"
+        "Geen vrije ouder in de buurt spreekt hun taal: 1.\n"
+        "• Presikhaaf-Oost: Tigrinya"
+    )
+    assert said[2].startswith("Buddyvoorstellen om te bekijken: 1.")
+    # The round waits for a decision: /match again shows the same left-over, kept with the round.
+    assert chat.say("bram: /match")[0] == said[1]
+
+
+def test_a_big_left_over_is_counted_per_reason_with_a_few_examples(chat: Chat, app: App) -> None:
+    from matching import LeftOver
+
+    for user in ("anna", "bilal", "carim", "dina", "emre"):
+        chat.onboard(user, home=("6",))
+    ids = [_person_id(app, user) for user in ("anna", "bilal", "carim", "dina", "emre")]
+    entries = [LeftOver(pid, "no_language_nearby") for pid in ids]
+    entries += [LeftOver(ids[0], "paused"), LeftOver(ids[1], "waiting_for_approval")]
+    with app.session_factory() as session:
+        text = buddies.left_over_text(session, entries, app.translator, "en")
+    assert text == (
+        "Parents without a proposal this round: 7.\n"
+        "No free parent nearby speaks their language: 5.\n"
+        "• Presikhaaf-Oost: Tigrinya\n"
+        "• Presikhaaf-Oost: Tigrinya\n"
+        "• Presikhaaf-Oost: Tigrinya\n"
+        "• And 2 more.\n"
+        "Already in a proposal that waits for approval: 1.\n"
+        "Paused looking for a buddy: 1."
+    )
+    with app.session_factory() as session:
+        assert buddies.left_over_text(session, [], app.translator, "en") is None
