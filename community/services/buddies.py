@@ -382,6 +382,50 @@ def end_pair(pair: BuddyPair, clock: Clock) -> bool:
     return True
 
 
+# -- swapping contact details ---------------------------------------------------------------------
+# Only the moment each parent says yes is kept. Once both said yes, each types what the other
+# may get (a phone number, an e-mail, a username); it goes straight to the buddy through the
+# outbox and is kept nowhere else: the product stores no phone numbers.
+CONTACT_MAX = 200
+
+
+def share_said_at(pair: BuddyPair, person: Person) -> datetime | None:
+    return pair.a_share_at if pair.a_id == person.id else pair.b_share_at
+
+
+def _set_share(pair: BuddyPair, person: Person, when: datetime | None) -> None:
+    if pair.a_id == person.id:
+        pair.a_share_at = when
+    else:
+        pair.b_share_at = when
+
+
+def both_share(pair: BuddyPair) -> bool:
+    return pair.a_share_at is not None and pair.b_share_at is not None
+
+
+def say_yes_to_share(pair: BuddyPair, person: Person, clock: Clock) -> bool:
+    """A parent says yes to swapping contact details; True when both have now said yes."""
+    if share_said_at(pair, person) is None:
+        _set_share(pair, person, clock.now())
+    return both_share(pair)
+
+
+def withdraw_share(pair: BuddyPair, person: Person) -> bool:
+    """Take back a yes before the buddy agreed; False once both said yes (too late) or when
+    there was no yes to take back."""
+    if both_share(pair) or share_said_at(pair, person) is None:
+        return False
+    _set_share(pair, person, None)
+    return True
+
+
+def clean_contact(text: str) -> str | None:
+    """What a parent typed to share, trimmed; None when empty or too long."""
+    contact = text.strip()
+    return contact if 0 < len(contact) <= CONTACT_MAX else None
+
+
 def record_answer(pair: BuddyPair, person: Person, answer: str) -> None:
     if pair.a_id == person.id:
         pair.a_answer = answer
@@ -621,6 +665,12 @@ class Buddies:
 
     def decide(self, pair: BuddyPair, status: PairStatus) -> bool:
         return decide(pair, status, self.clock)
+
+    def say_yes_to_share(self, pair: BuddyPair, person: Person) -> bool:
+        return say_yes_to_share(pair, person, self.clock)
+
+    def withdraw_share(self, pair: BuddyPair, person: Person) -> bool:
+        return withdraw_share(pair, person)
 
     def end(self, pair: BuddyPair) -> bool:
         return end_pair(pair, self.clock)

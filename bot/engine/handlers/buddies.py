@@ -24,7 +24,8 @@ from bot.engine.dialogue import (
     question,
     start_flow,
 )
-from community.actions import Button, SendMessage
+from bot.engine.handlers import buddy_talk
+from community.actions import Button, Media, SendMessage
 from community.i18n import language_name
 from community.models import BuddyPair, Community, PairStatus, Person, Role
 from community.services import buddies
@@ -383,23 +384,13 @@ def _typed_after_command(ctx: Context) -> str:
 
 @command("buddy", roles=PARENTS)
 def buddy(ctx: Context) -> None:
+    """/buddy: the menu; /buddy TEXT (or a photo captioned so): straight to the buddy."""
     message = _typed_after_command(ctx)
-    if not message:
+    media = buddy_talk.incoming_media(ctx)
+    if not message and media is None:
         start_flow(ctx, "buddy_menu")
         return
-    person = ctx.require_person()
-    pair = ctx.domain.buddies.active_pair(person)
-    if pair is None or pair.introduced_at is None:
-        ctx.say("buddy.relay.no_buddy")
-        return
-    other = buddies.other(pair, person)
-    mine = ctx.domain.buddies.first_name(person) or "?"
-    theirs = ctx.domain.buddies.first_name(other) or "?"
-    heading = ctx.translator.t(
-        other.locale or ctx.settings.default_locale, "buddy.relay.from", name=mine
-    )
-    ctx.act_for(other, SendMessage(f"{heading}\n{message}"))
-    ctx.say("buddy.relay.sent", name=theirs)
+    buddy_talk.relay(ctx, message, media)
 
 
 menu_flow("buddy_menu", ("buddy_menu", "buddy_end"))
@@ -412,6 +403,11 @@ class BuddyMenu(Question):
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         person = ctx.require_person()
         options = []
+        introduced = buddy_talk.introduced_pair(ctx)
+        if introduced is not None:
+            name = ctx.domain.buddies.first_name(buddies.other(introduced, person)) or "?"
+            options.append(Choice("write", ctx.t("buddy.menu.write", name=name)))
+            options += buddy_talk.share_choices(ctx, introduced)
         if ctx.domain.buddies.active_pair(person) is not None:
             options.append(Choice("end", ctx.t("buddy.menu.end")))
         if person.profile is not None and person.profile.buddy_opt_in:
@@ -428,6 +424,7 @@ class BuddyMenu(Question):
         if pair is not None and pair.introduced_at is not None:
             name = ctx.domain.buddies.first_name(buddies.other(pair, person)) or "?"
             ctx.say("buddy.status.paired", name=name)
+            buddy_talk.share_status(ctx, pair)
         elif pair is not None and ctx.domain.buddies.first_name(person) is None:
             # They left the first-name question (/cancel): the introduction waits for it.
             start_flow(ctx, "buddy_name", pair=pair.id)
@@ -445,12 +442,24 @@ class BuddyMenu(Question):
     def prompt(self, ctx: Context) -> None:
         ctx.say("buddy.menu.ask", choices=self.choices(ctx))
 
+    def on_media(self, ctx: Context, media: Media) -> None:
+        """A photo or voice note sent with the menu open: meant for the buddy."""
+        ctx.leave()
+        buddy_talk.relay(ctx, "", media)
+
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         person = ctx.require_person()
         if key == "end":
             return Outcome.NEXT
         ctx.leave()
-        if key == "pause":
+        introduced = buddy_talk.introduced_pair(ctx)
+        if key == "write" and introduced is not None:
+            start_flow(ctx, "buddy_write")
+        elif key.startswith("share") and introduced is not None:
+            buddy_talk.on_share_choice(ctx, key, introduced)
+        elif key in ("write", "share", "share_send", "share_withdraw"):
+            ctx.say("buddy.relay.no_buddy")  # the pair ended since the menu was shown
+        elif key == "pause":
             ctx.domain.buddies.set_paused(person, True)
             ctx.say("buddy.paused")
         elif key == "resume":

@@ -219,6 +219,8 @@ def test_either_parent_ends_the_pair_without_blame_and_it_is_never_proposed_agai
 ) -> None:
     _introduce(chat)
     assert chat.last_choices("bilal: /buddy") == [
+        "Write to Anna",
+        "Swap contact details with Anna",
         "End my buddy pair",
         "Pause looking for a buddy",
         "Close",
