@@ -52,6 +52,8 @@ FOLLOW_UP_REPLY_IDS = {
     "not_yet": "buddy.follow_up.thanks_not_yet",
     "another": "buddy.ended.done",
 }
+NAME_TOKEN = "n"  # + the pair's id: the first-name question's token, known to its buttons
+NOT_NOW_ID = "buddy.name.not_now"
 # Sent by the weekly round job (community/services/buddies.py, below the bot layer): named here
 # so that the catalog checks see every id in use.
 SCHEDULED_IDS = ("buddy.round.ready",)
@@ -297,12 +299,16 @@ def _ask_first_name(ctx: Context, person: Person, pair: BuddyPair) -> None:
         "buddy_name",
         "buddy_name",
         {"pair": pair.id},
-        f"n{pair.id}",
+        f"{NAME_TOKEN}{pair.id}",
         person.private_chat_id,
     )
     # Keyed: two coordinators approving the same pair at once still ask only once.
     ctx.tell(person, "buddy.found", key=f"buddy:{pair.id}:found:{person.id}")
-    ctx.tell(person, "buddy.name.ask", key=f"buddy:{pair.id}:name:{person.id}")
+    # The question's own button, with the token just given to their dialogue (the engine
+    # checks it on a press): a parent may still say no, and end the pair before it begins.
+    label = ctx.translator.t(person.locale or ctx.settings.default_locale, NOT_NOW_ID)
+    not_now = Button(label, f"q:{NAME_TOKEN}{pair.id}:not_now")
+    ctx.tell(person, "buddy.name.ask", buttons=(not_now,), key=f"buddy:{pair.id}:name:{person.id}")
 
 
 def _introduce_when_ready(ctx: Context, pair: BuddyPair) -> None:
@@ -354,8 +360,24 @@ class BuddyNameQuestion(Question):
 
     name = "buddy_name"
 
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return (Choice("not_now", ctx.t(NOT_NOW_ID)),)
+
     def prompt(self, ctx: Context) -> None:
-        ctx.say("buddy.name.ask")
+        ctx.say("buddy.name.ask", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        """No buddy after all: the pair ends before it began, no blame, and looking pauses
+        (they said "not now"; /buddy starts it again)."""
+        person = ctx.require_person()
+        state = ctx.state
+        pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
+        ctx.leave()
+        if pair is not None and buddies.in_pair(pair, person):
+            _end(ctx, pair, person)
+        ctx.domain.buddies.set_paused(person, True)
+        ctx.say("buddy.name.declined")
+        return Outcome.DONE
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         name = buddies.clean_first_name(text)
@@ -369,7 +391,7 @@ class BuddyNameQuestion(Question):
         ctx.leave()
         ctx.say("buddy.name.saved", name=name)
         waiting = pair is not None and buddies.in_pair(pair, person)
-        if pair is not None and waiting and pair.introduced_at is None:
+        if pair is not None and waiting and pair.status is PairStatus.APPROVED:
             if ctx.domain.buddies.first_name(buddies.other(pair, person)) is None:
                 ctx.say("buddy.name.wait")
             _introduce_when_ready(ctx, pair)

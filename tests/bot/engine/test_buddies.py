@@ -501,3 +501,36 @@ def test_a_big_left_over_is_counted_per_reason_with_a_few_examples(chat: Chat, a
     )
     with app.session_factory() as session:
         assert buddies.left_over_text(session, [], app.translator, "en") is None
+
+
+def test_a_parent_may_say_no_before_the_introduction(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    approved = chat.press("bram", chat.messages("bram: /match")[-1], "Approve")
+    ask_bilal = [m for m in approved if m.chat_id == "bilal"][-1]
+    assert [b.label for b in ask_bilal.choices] == ["No buddy for me now"]
+    said = chat.press("bilal", ask_bilal, "No buddy for me now")
+    assert _to(said, "bilal") == [
+        "Fine. I will not look for a buddy for you now. Send /buddy to start again."
+    ]
+    assert _to(said, "anna") == [
+        "Your buddy pair has ended. That happens. We will look for a new buddy for you."
+    ]
+    assert _pairs(app)[0][2] is PairStatus.ENDED
+    # Anna, who had not answered yet, is not told to wait for an introduction that won't come.
+    assert chat.say("anna: Anna") == ["Thank you, Anna!"]
+    assert chat.say("bilal: /buddy")[0] == "Looking for a buddy is paused."
+
+
+def test_on_the_console_not_now_is_typed(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    chat.press("bram", chat.messages("bram: /match")[-1], "Approve")
+    chat.say("anna: /cancel")
+    assert chat.last_choices("anna: /buddy") == ["No buddy for me now"]
+    assert chat.say("anna: 1")[0] == (
+        "Fine. I will not look for a buddy for you now. Send /buddy to start again."
+    )
+    assert _pairs(app)[0][2] is PairStatus.ENDED
