@@ -137,7 +137,6 @@ def _parents(session: Session, community: Community) -> list[Person]:
                 Person.community_id == community.id,
                 Person.role == Role.PARENT,
                 Person.active,
-                ParentProfile.buddy_opt_in.is_(True),
                 ParentProfile.completed_at.is_not(None),
             )
             .order_by(Person.id)
@@ -158,9 +157,10 @@ def _pairs_of_community(session: Session, community: Community) -> list[BuddyPai
 def candidates(
     session: Session, community: Community
 ) -> tuple[list[Candidate], set[frozenset[int]]]:
-    """The parents of a community who asked for a buddy, as the matcher sees them, and the pairs
-    to avoid (rejected, ended, or already buddies). Parents with a buddy now are left out;
-    parents in a proposal still to be judged, or who paused, take part as not available."""
+    """The parents of a community as the matcher sees them, and the pairs to avoid (rejected,
+    ended, or already buddies). Parents with a buddy now are left out; parents who said no to a
+    buddy, paused, or are in a proposal still to be judged take part as not available (the
+    matcher lists them as left over, with that reason)."""
     pairs = _pairs_of_community(session, community)
     avoid = {frozenset((p.a_id, p.b_id)) for p in pairs if p.status in NEVER_AGAIN}
     busy = {pid for p in pairs if p.status is PairStatus.APPROVED for pid in (p.a_id, p.b_id)}
@@ -183,7 +183,9 @@ def candidates(
         hood = profile.neighbourhood
         place = Place(hood.name, hood.centre_lat, hood.centre_lon) if hood is not None else None
         availability = "available"
-        if person.id in paused:
+        if not profile.buddy_opt_in:
+            availability = "opted_out"  # listed as left over by choice, never paired
+        elif person.id in paused:
             availability = "paused"
         elif person.id in waiting:
             availability = "waiting_for_approval"

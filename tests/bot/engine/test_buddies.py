@@ -467,12 +467,14 @@ def test_the_round_lists_who_is_left_over_and_why_in_the_coordinators_language(
     chat.onboard("anna")
     chat.onboard("bilal")
     chat.onboard("tesfay", home=("6",))  # Tigrinya: nobody else speaks it
+    chat.onboard("carla", buddy="2")  # no buddy, thank you
     said = chat.say("bram: /match")
     assert said[0] == "Nieuwe buddyronde. Ouders krijgen niets voordat jij goedkeurt."
     assert said[1] == (
-        "Ouders zonder voorstel deze ronde: 1.\n"
+        "Ouders zonder voorstel deze ronde: 2.\n"
         "Geen vrije ouder in de buurt spreekt hun taal: 1.\n"
-        "• Presikhaaf-Oost: Tigrinya"
+        "• Presikhaaf-Oost: Tigrinya\n"
+        "Willen nu geen buddy: 1."
     )
     assert said[2].startswith("Buddyvoorstellen om te bekijken: 1.")
     # The round waits for a decision: /match again shows the same left-over, kept with the round.
