@@ -53,6 +53,10 @@ def relay(ctx: Context, text: str, media: Media | None = None) -> None:
     other = buddies.other(pair, person)
     heading = ctx.translator.t(_locale(ctx, other), "buddy.relay.from", name=_name(ctx, person))
     passed = None
+    if media is not None and not text and media.caption:
+        # Platforms that keep a caption apart from the text (Matrix): the caption is the text,
+        # without a "/buddy" in front.
+        text = _without_command(media.caption)
     if media is not None:
         # The caption was the speaker's own text (maybe with "/buddy"): the heading and text
         # are the caption now. The origin tells the buddy's transport where the file is.
@@ -60,6 +64,14 @@ def relay(ctx: Context, text: str, media: Media | None = None) -> None:
     body = f"{heading}\n{text}" if text else heading
     ctx.act_for(other, SendMessage(body, media=passed))
     ctx.say("buddy.relay.sent", name=_name(ctx, other))
+
+
+def _without_command(caption: str) -> str:
+    stripped = caption.strip()
+    if stripped.startswith("/"):
+        parts = stripped.split(maxsplit=1)
+        return parts[1].strip() if len(parts) > 1 else ""
+    return stripped
 
 
 def incoming_media(ctx: Context) -> Media | None:

@@ -186,3 +186,16 @@ def test_a_voice_note_captioned_only_with_the_command_is_relayed(chat: Chat) -> 
     sent = chat.send(_with_media("anna", VOICE, "/buddy"))
     to_bilal = [m.action for m in sent if m.chat_id == "bilal"]
     assert to_bilal == [SendMessage("Message from your buddy Anna:", media=VOICE)]
+
+
+def test_a_caption_kept_apart_from_the_text_is_relayed_as_the_text(chat: Chat) -> None:
+    """Matrix keeps a photo's caption in the media, with no text: it still reaches the buddy."""
+    _introduce(chat)
+    chat.say("anna: /buddy")
+    chat.say("anna: Write to Bilal")
+    captioned = Media("photo", "mxc://example.org/Park", "The park!", "image/png", 1_000, "matrix")
+    sent = chat.send(_with_media("anna", captioned))
+    (to_bilal,) = [m.action for m in sent if m.chat_id == "bilal"]
+    assert to_bilal.text == "Message from your buddy Anna:\nThe park!"
+    assert to_bilal.media is not None and to_bilal.media.caption is None
+    assert to_bilal.media.origin == "matrix"
