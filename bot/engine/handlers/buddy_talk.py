@@ -133,13 +133,11 @@ def on_share_choice(ctx: Context, key: str, pair: BuddyPair) -> None:
     person = ctx.require_person()
     if key == "share":
         say_yes(ctx, pair, person)
-    elif key == "share_withdraw":
-        if ctx.domain.buddies.withdraw_share(pair, person):
-            ctx.say("buddy.share.withdrawn")
-        else:
-            # The buddy said yes just before: it is a swap now.
-            start_flow(ctx, "buddy_contact", pair=pair.id)
+    elif key == "share_withdraw" and not buddies.both_share(pair):
+        ctx.domain.buddies.withdraw_share(pair, person)  # pressed twice: still withdrawn
+        ctx.say("buddy.share.withdrawn")
     else:
+        # Both said yes (the buddy maybe just before a "stop"): it is a swap now.
         start_flow(ctx, "buddy_contact", pair=pair.id)
 
 
