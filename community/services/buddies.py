@@ -34,6 +34,7 @@ from community.services import outbox
 from community.services.broadcast import queue_to_people
 from community.services.outbox import Outgoing
 from matching import (
+    Availability,
     Candidate,
     LeftOver,
     LeftOverReason,
@@ -169,7 +170,7 @@ def candidates(
         session.scalars(select(BuddyProfile.person_id).where(BuddyProfile.paused.is_(True)))
     )
     # Waiting since: the end of their last pair, else when they finished onboarding.
-    ended = {}
+    ended: dict[int, datetime] = {}
     for p in pairs:
         if p.status is PairStatus.ENDED and p.ended_at is not None:
             for pid in (p.a_id, p.b_id):
@@ -182,13 +183,13 @@ def candidates(
         assert profile is not None
         hood = profile.neighbourhood
         place = Place(hood.name, hood.centre_lat, hood.centre_lon) if hood is not None else None
-        availability = "available"
+        availability = Availability.AVAILABLE
         if not profile.buddy_opt_in:
-            availability = "opted_out"  # listed as left over by choice, never paired
+            availability = Availability.OPTED_OUT  # listed as left over by choice, never paired
         elif person.id in paused:
-            availability = "paused"
+            availability = Availability.PAUSED
         elif person.id in waiting:
-            availability = "waiting_for_approval"
+            availability = Availability.WAITING_FOR_APPROVAL
         out.append(
             Candidate(
                 person.id,
