@@ -278,11 +278,14 @@ def match_command(
             if waiting:
                 typer.echo(f"Waiting for a coordinator in {chosen.name}: {len(waiting)}.")
                 proposals = [buddies.as_proposal(pair) for pair in waiting]
+                left_over = buddies.stored_left_over(waiting[0].round)
             elif dry_run:
-                proposals = buddies.run_matcher(session, chosen, built.clock).proposals
+                result = buddies.run_matcher(session, chosen, built.clock)
+                proposals, left_over = result.proposals, result.left_over
             else:
-                new = buddies.start_round(session, chosen, built.clock)
+                new, result = buddies.new_round(session, chosen, built.clock)
                 proposals = [buddies.as_proposal(p) for p in new.pairs] if new else []
+                left_over = result.left_over
             codes = {code for p in proposals for code in (p.language, *_codes(p))}
             names = {code: language_name(code, "en") for code in codes}
             for number, proposal in enumerate(proposals, 1):
@@ -290,6 +293,11 @@ def match_command(
                     f"{number}. parent {proposal.a} + parent {proposal.b} "
                     f"({proposal.weight} points): {proposal.describe(names)}"
                 )
+            # The parents left without a buddy and why, as a coordinator sees them in /match
+            # (in English, like the rest of this command).
+            summary = buddies.left_over_text(session, left_over, built.translator, "en")
+            if summary is not None:
+                typer.echo(summary)
             if not proposals:
                 typer.echo(f"No buddy pairs to propose in {chosen.name} now.")
             elif dry_run and not waiting:

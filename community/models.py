@@ -399,6 +399,9 @@ class MatchRound(Base):
     )
     started_at: Mapped[datetime]
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # The parents this round left without a proposal, and why: [{"id": 12, "reason": "paused"}]
+    # (matching.LeftOverReason values), for the coordinator's review.
+    left_over: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     community: Mapped[Community] = relationship()
     pairs: Mapped[list[BuddyPair]] = relationship(
@@ -431,6 +434,10 @@ class BuddyPair(Base):
     a_answer: Mapped[str | None] = mapped_column(String(20))
     b_answer: Mapped[str | None] = mapped_column(String(20))
     ended_at: Mapped[datetime | None]
+    # When a and b said yes to swapping contact details. Only the moment is kept: the details
+    # are typed once both said yes and go straight to the buddy (community/services/buddies.py).
+    a_share_at: Mapped[datetime | None]
+    b_share_at: Mapped[datetime | None]
 
     round: Mapped[MatchRound] = relationship(back_populates="pairs")
     a: Mapped[Person] = relationship(foreign_keys=[a_id])

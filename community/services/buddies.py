@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from community.actions import Button, SendMessage
 from community.clock import Clock
-from community.i18n import Translator
+from community.i18n import Translator, language_name
 from community.models import (
     BuddyPair,
     BuddyProfile,
@@ -33,7 +33,19 @@ from community.models import (
 from community.services import outbox
 from community.services.broadcast import queue_to_people
 from community.services.outbox import Outgoing
-from matching import Candidate, MatchResult, Place, Proposal, Reason, ReasonKind, Rules, match
+from matching import (
+    Availability,
+    Candidate,
+    LeftOver,
+    LeftOverReason,
+    MatchResult,
+    Place,
+    Proposal,
+    Reason,
+    ReasonKind,
+    Rules,
+    match,
+)
 
 # The stateless button action that takes a follow-up answer. It is registered under this name in
 # bot/engine/handlers/buddies.py; its data has the engine's form "a:NAME:ARG:ARG"
@@ -126,7 +138,6 @@ def _parents(session: Session, community: Community) -> list[Person]:
                 Person.community_id == community.id,
                 Person.role == Role.PARENT,
                 Person.active,
-                ParentProfile.buddy_opt_in.is_(True),
                 ParentProfile.completed_at.is_not(None),
             )
             .order_by(Person.id)
@@ -147,9 +158,10 @@ def _pairs_of_community(session: Session, community: Community) -> list[BuddyPai
 def candidates(
     session: Session, community: Community
 ) -> tuple[list[Candidate], set[frozenset[int]]]:
-    """The parents of a community who asked for a buddy, as the matcher sees them, and the pairs
-    to avoid (rejected, ended, or already buddies). Parents with a buddy now are left out;
-    parents in a proposal still to be judged, or who paused, take part as not available."""
+    """The parents of a community as the matcher sees them, and the pairs to avoid (rejected,
+    ended, or already buddies). Parents with a buddy now are left out; parents who said no to a
+    buddy, paused, or are in a proposal still to be judged take part as not available (the
+    matcher lists them as left over, with that reason)."""
     pairs = _pairs_of_community(session, community)
     avoid = {frozenset((p.a_id, p.b_id)) for p in pairs if p.status in NEVER_AGAIN}
     busy = {pid for p in pairs if p.status is PairStatus.APPROVED for pid in (p.a_id, p.b_id)}
@@ -158,7 +170,7 @@ def candidates(
         session.scalars(select(BuddyProfile.person_id).where(BuddyProfile.paused.is_(True)))
     )
     # Waiting since: the end of their last pair, else when they finished onboarding.
-    ended = {}
+    ended: dict[int, datetime] = {}
     for p in pairs:
         if p.status is PairStatus.ENDED and p.ended_at is not None:
             for pid in (p.a_id, p.b_id):
@@ -171,11 +183,13 @@ def candidates(
         assert profile is not None
         hood = profile.neighbourhood
         place = Place(hood.name, hood.centre_lat, hood.centre_lon) if hood is not None else None
-        availability = "available"
-        if person.id in paused:
-            availability = "paused"
+        availability = Availability.AVAILABLE
+        if not profile.buddy_opt_in:
+            availability = Availability.OPTED_OUT  # listed as left over by choice, never paired
+        elif person.id in paused:
+            availability = Availability.PAUSED
         elif person.id in waiting:
-            availability = "waiting_for_approval"
+            availability = Availability.WAITING_FOR_APPROVAL
         out.append(
             Candidate(
                 person.id,
@@ -209,18 +223,20 @@ def open_proposals(session: Session, community: Community) -> list[BuddyPair]:
     )
 
 
-def start_round(
+def new_round(
     session: Session, community: Community, clock: Clock, started_by: Person | None = None
-) -> MatchRound | None:
-    """Run the matcher and store its proposals as a new round; None when it proposes nothing.
-    Nobody is told anything: a pair reaches the parents only after a coordinator approves it."""
+) -> tuple[MatchRound | None, MatchResult]:
+    """Run the matcher and store its proposals as a new round, with the parents it left over
+    and why; the round is None when it proposes nothing. Nobody is told anything: a pair
+    reaches the parents only after a coordinator approves it."""
     result = run_matcher(session, community, clock)
     if not result.proposals:
-        return None
+        return None, result
     new = MatchRound(
         community_id=community.id,
         started_at=clock.now(),
         started_by_id=started_by.id if started_by is not None else None,
+        left_over=[{"id": x.parent_id, "reason": x.reason.value} for x in result.left_over],
     )
     session.add(new)
     session.flush()
@@ -238,7 +254,108 @@ def start_round(
         )
     session.flush()
     session.refresh(new)
-    return new
+    return new, result
+
+
+def start_round(
+    session: Session, community: Community, clock: Clock, started_by: Person | None = None
+) -> MatchRound | None:
+    """`new_round` without the matcher's result: the stored round, or None."""
+    return new_round(session, community, clock, started_by)[0]
+
+
+# -- the parents a round left over ----------------------------------------------------------------
+# Most useful to a coordinator first: those nobody could be paired with, then those who chose
+# to wait. Each reason has a catalog message `buddy.left.<reason>` with {count}.
+LEFT_OVER_ORDER = (
+    LeftOverReason.NO_LANGUAGE_NEARBY,
+    LeftOverReason.ONLY_PAST_PAIRS,
+    LeftOverReason.MATCHED_BETTER_ELSEWHERE,
+    LeftOverReason.NO_PLACE,
+    LeftOverReason.WAITING_FOR_APPROVAL,
+    LeftOverReason.PAUSED,
+    LeftOverReason.OPTED_OUT,
+)
+# Reasons a coordinator may act on (find a parent with that language nearby): a few examples
+# of who, by neighbourhood and home languages, since parents give the bot no names.
+LEFT_OVER_EXAMPLES = frozenset(
+    {
+        LeftOverReason.NO_LANGUAGE_NEARBY,
+        LeftOverReason.ONLY_PAST_PAIRS,
+        LeftOverReason.MATCHED_BETTER_ELSEWHERE,
+    }
+)
+EXAMPLES_PER_REASON = 3
+LEFT_OVER_HEAD_ID, LEFT_OVER_EXAMPLE_ID, LEFT_OVER_MORE_ID = (
+    "buddy.left.head",
+    "buddy.left.example",
+    "buddy.left.more",
+)
+
+
+def left_over_id(reason: LeftOverReason) -> str:
+    return f"buddy.left.{reason.value}"
+
+
+def left_over_ids() -> set[str]:
+    """Every catalog id the left-over summary may use."""
+    fixed = {LEFT_OVER_HEAD_ID, LEFT_OVER_EXAMPLE_ID, LEFT_OVER_MORE_ID}
+    return fixed | {left_over_id(reason) for reason in LEFT_OVER_ORDER}
+
+
+@dataclass(frozen=True)
+class LeftOverGroup:
+    reason: LeftOverReason
+    count: int
+    # (neighbourhood, home language codes) of the first few, for reasons in LEFT_OVER_EXAMPLES.
+    examples: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def stored_left_over(match_round: MatchRound) -> list[LeftOver]:
+    return [LeftOver(int(x["id"]), x["reason"]) for x in match_round.left_over or ()]
+
+
+def left_over_groups(session: Session, entries: Iterable[LeftOver]) -> list[LeftOverGroup]:
+    """Parents left over, counted per reason in LEFT_OVER_ORDER: a short summary even for a
+    community of thousands. Parents erased since the round are left out."""
+    by_reason: dict[LeftOverReason, list[int]] = {}
+    for entry in entries:
+        by_reason.setdefault(entry.reason, []).append(entry.parent_id)
+    out = []
+    for reason in LEFT_OVER_ORDER:
+        ids = by_reason.get(reason, [])
+        examples = []
+        if reason in LEFT_OVER_EXAMPLES:
+            for pid in ids[:EXAMPLES_PER_REASON]:
+                found = session.get(Person, pid)
+                profile = found.profile if found is not None else None
+                if profile is not None:
+                    hood = profile.neighbourhood.name if profile.neighbourhood else "?"
+                    examples.append((hood, tuple(profile.home_languages)))
+        if ids:
+            out.append(LeftOverGroup(reason, len(ids), tuple(examples)))
+    return out
+
+
+def left_over_text(
+    session: Session, entries: Iterable[LeftOver], translator: Translator, locale: str
+) -> str | None:
+    """The parents left without a buddy, in the reader's language: a head line, a line per
+    reason with the count, a few examples for the reasons a coordinator can act on. None when
+    nobody was left over."""
+    groups = left_over_groups(session, entries)
+    if not groups:
+        return None
+    t = translator.t
+    lines = [t(locale, LEFT_OVER_HEAD_ID, count=sum(g.count for g in groups))]
+    for group in groups:
+        lines.append(t(locale, left_over_id(group.reason), count=group.count))
+        for hood, codes in group.examples:
+            languages = ", ".join(language_name(code, locale) for code in codes) or "?"
+            lines.append(t(locale, LEFT_OVER_EXAMPLE_ID, neighbourhood=hood, languages=languages))
+        if group.examples and group.count > len(group.examples):
+            lines.append(t(locale, LEFT_OVER_MORE_ID, count=group.count - len(group.examples)))
+    return "\n".join(lines)
 
 
 def reasons_of(pair: BuddyPair) -> tuple[Reason, ...]:
@@ -266,6 +383,50 @@ def end_pair(pair: BuddyPair, clock: Clock) -> bool:
         return False
     pair.status, pair.ended_at = PairStatus.ENDED, clock.now()
     return True
+
+
+# -- swapping contact details ---------------------------------------------------------------------
+# Only the moment each parent says yes is kept. Once both said yes, each types what the other
+# may get (a phone number, an e-mail, a username); it goes straight to the buddy through the
+# outbox and is kept nowhere else: the product stores no phone numbers.
+CONTACT_MAX = 200
+
+
+def share_said_at(pair: BuddyPair, person: Person) -> datetime | None:
+    return pair.a_share_at if pair.a_id == person.id else pair.b_share_at
+
+
+def _set_share(pair: BuddyPair, person: Person, when: datetime | None) -> None:
+    if pair.a_id == person.id:
+        pair.a_share_at = when
+    else:
+        pair.b_share_at = when
+
+
+def both_share(pair: BuddyPair) -> bool:
+    return pair.a_share_at is not None and pair.b_share_at is not None
+
+
+def say_yes_to_share(pair: BuddyPair, person: Person, clock: Clock) -> bool:
+    """A parent says yes to swapping contact details; True when both have now said yes."""
+    if share_said_at(pair, person) is None:
+        _set_share(pair, person, clock.now())
+    return both_share(pair)
+
+
+def withdraw_share(pair: BuddyPair, person: Person) -> bool:
+    """Take back a yes before the buddy agreed; False once both said yes (too late) or when
+    there was no yes to take back."""
+    if both_share(pair) or share_said_at(pair, person) is None:
+        return False
+    _set_share(pair, person, None)
+    return True
+
+
+def clean_contact(text: str) -> str | None:
+    """What a parent typed to share, trimmed; None when empty or too long."""
+    contact = text.strip()
+    return contact if 0 < len(contact) <= CONTACT_MAX else None
 
 
 def record_answer(pair: BuddyPair, person: Person, answer: str) -> None:
@@ -462,8 +623,15 @@ class Buddies:
     def open_proposals(self, community: Community) -> list[BuddyPair]:
         return open_proposals(self._session, community)
 
-    def start_round(self, community: Community, started_by: Person | None) -> MatchRound | None:
-        return start_round(self._session, community, self.clock, started_by)
+    def new_round(
+        self, community: Community, started_by: Person | None
+    ) -> tuple[MatchRound | None, MatchResult]:
+        return new_round(self._session, community, self.clock, started_by)
+
+    def left_over_text(
+        self, entries: Iterable[LeftOver], translator: Translator, locale: str
+    ) -> str | None:
+        return left_over_text(self._session, entries, translator, locale)
 
     def active_pair(self, person: Person) -> BuddyPair | None:
         return active_pair(self._session, person)
@@ -500,6 +668,12 @@ class Buddies:
 
     def decide(self, pair: BuddyPair, status: PairStatus) -> bool:
         return decide(pair, status, self.clock)
+
+    def say_yes_to_share(self, pair: BuddyPair, person: Person) -> bool:
+        return say_yes_to_share(pair, person, self.clock)
+
+    def withdraw_share(self, pair: BuddyPair, person: Person) -> bool:
+        return withdraw_share(pair, person)
 
     def end(self, pair: BuddyPair) -> bool:
         return end_pair(pair, self.clock)

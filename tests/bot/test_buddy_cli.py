@@ -36,6 +36,7 @@ def test_match_prints_proposals_and_stores_them_only_without_dry_run(tmp_path: P
     chat = Chat(app, transport)
     chat.onboard("anna")
     chat.onboard("bilal")
+    chat.onboard("tesfay", home=("6",))  # Tigrinya: left over
     app.close()
 
     dry = _match(url, "--community", "arnhem", "--dry-run")
@@ -43,7 +44,12 @@ def test_match_prints_proposals_and_stores_them_only_without_dry_run(tmp_path: P
     lines = dry.stdout.splitlines()
     assert lines[0].startswith("1. parent 1 + parent 2 (")
     assert "Both speak Arabic. Both live in Presikhaaf-Oost." in lines[0]
-    assert lines[-1] == "Dry run: nothing stored, nobody told."
+    assert lines[1:] == [
+        "Parents without a proposal this round: 1.",
+        "No free parent nearby speaks their language: 1.",
+        "• Presikhaaf-Oost: Tigrinya",
+        "Dry run: nothing stored, nobody told.",
+    ]
     assert _match(url, "--dry-run").stdout == dry.stdout  # one community: no need to name it
 
     stored = _match(url, "--community", "arnhem")
@@ -52,6 +58,7 @@ def test_match_prints_proposals_and_stores_them_only_without_dry_run(tmp_path: P
     )
     waiting = _match(url, "--dry-run").stdout.splitlines()
     assert waiting[0] == "Waiting for a coordinator in Ouderkring Arnhem: 1."
+    assert waiting[2:] == lines[1:-1]  # the left-over of the stored round
 
     unknown = _match(url, "--community", "utrecht", "--dry-run")
     assert unknown.returncode == 2

@@ -141,6 +141,7 @@ def test_the_weekly_round_tells_the_coordinators_once(
     _coordinator(chat)
     chat.onboard("anna")
     chat.onboard("bilal")
+    chat.onboard("carla", buddy="2")
     assert app.start_jobs()
     scheduler.weekly_round_job()
     scheduler.weekly_round_job()  # the proposals of the first run still wait: no new round
@@ -152,7 +153,10 @@ def test_the_weekly_round_tells_the_coordinators_once(
     ]
     with app.session_factory() as session:
         assert session.scalar(select(func.count()).select_from(MatchRound)) == 1
-    assert chat.say("bram: /match")[0].startswith("Buddy proposals to check: 1.")
+    # The round kept the parents it left over: the coordinator sees them at /match.
+    said = chat.say("bram: /match")
+    assert said[0] == "Parents without a proposal this round: 1.\nDo not want a buddy now: 1."
+    assert said[1].startswith("Buddy proposals to check: 1.")
 
 
 def test_the_prompts_job_sends_due_prompts_once(chat: Chat, app: App, clock: FakeClock) -> None:

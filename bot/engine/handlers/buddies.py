@@ -24,7 +24,8 @@ from bot.engine.dialogue import (
     question,
     start_flow,
 )
-from community.actions import Button, SendMessage
+from bot.engine.handlers import buddy_talk
+from community.actions import Button, Media, SendMessage
 from community.i18n import language_name
 from community.models import BuddyPair, Community, PairStatus, Person, Role
 from community.services import buddies
@@ -51,10 +52,27 @@ FOLLOW_UP_REPLY_IDS = {
     "not_yet": "buddy.follow_up.thanks_not_yet",
     "another": "buddy.ended.done",
 }
+NAME_TOKEN = "n"  # + the pair's id: the first-name question's token, known to its buttons
+NOT_NOW_ID = "buddy.name.not_now"
 # Sent by the weekly round job (community/services/buddies.py, below the bot layer): named here
 # so that the catalog checks see every id in use.
 SCHEDULED_IDS = ("buddy.round.ready",)
 assert buddies.ROUND_READY_ID in SCHEDULED_IDS
+# The summary of the parents a round left over (community/services/buddies.py, shared with the
+# CLI): named here for the catalog checks.
+LEFT_OVER_IDS = (
+    "buddy.left.head",
+    "buddy.left.example",
+    "buddy.left.more",
+    "buddy.left.no_language_nearby",
+    "buddy.left.only_past_pairs",
+    "buddy.left.matched_better_elsewhere",
+    "buddy.left.no_place",
+    "buddy.left.waiting_for_approval",
+    "buddy.left.paused",
+    "buddy.left.opted_out",
+)
+assert set(LEFT_OVER_IDS) == buddies.left_over_ids()
 
 
 # -- the coordinator's round ----------------------------------------------------------------------
@@ -124,13 +142,20 @@ def match_round(ctx: Context) -> None:
         slugs = ", ".join(c.slug for c in ctx.domain.communities())
         ctx.say("buddy.match.which", communities=slugs)
         return
-    if not ctx.domain.buddies.open_proposals(community):
-        new = ctx.domain.buddies.start_round(community, ctx.person)
-        if new is None:
-            ctx.say("buddy.match.none")
-            return
-        ctx.say("buddy.match.started")
-    _show_next(ctx, community)
+    waiting = ctx.domain.buddies.open_proposals(community)
+    new = None
+    if waiting:
+        # A round already waits (the weekly schedule, or an earlier /match): who it left over.
+        left_over = buddies.stored_left_over(waiting[0].round)
+    else:
+        new, result = ctx.domain.buddies.new_round(community, ctx.person)
+        ctx.say("buddy.match.started" if new is not None else "buddy.match.none")
+        left_over = result.left_over
+    summary = ctx.domain.buddies.left_over_text(left_over, ctx.translator, ctx.locale)
+    if summary is not None:
+        ctx.say_text(summary)
+    if waiting or new is not None:
+        _show_next(ctx, community)
 
 
 def _decide(ctx: Context, decision: str, pair: BuddyPair) -> None:
@@ -274,12 +299,16 @@ def _ask_first_name(ctx: Context, person: Person, pair: BuddyPair) -> None:
         "buddy_name",
         "buddy_name",
         {"pair": pair.id},
-        f"n{pair.id}",
+        f"{NAME_TOKEN}{pair.id}",
         person.private_chat_id,
     )
     # Keyed: two coordinators approving the same pair at once still ask only once.
     ctx.tell(person, "buddy.found", key=f"buddy:{pair.id}:found:{person.id}")
-    ctx.tell(person, "buddy.name.ask", key=f"buddy:{pair.id}:name:{person.id}")
+    # The question's own button, with the token just given to their dialogue (the engine
+    # checks it on a press): a parent may still say no, and end the pair before it begins.
+    label = ctx.translator.t(person.locale or ctx.settings.default_locale, NOT_NOW_ID)
+    not_now = Button(label, f"q:{NAME_TOKEN}{pair.id}:not_now")
+    ctx.tell(person, "buddy.name.ask", buttons=(not_now,), key=f"buddy:{pair.id}:name:{person.id}")
 
 
 def _introduce_when_ready(ctx: Context, pair: BuddyPair) -> None:
@@ -331,8 +360,24 @@ class BuddyNameQuestion(Question):
 
     name = "buddy_name"
 
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return (Choice("not_now", ctx.t(NOT_NOW_ID)),)
+
     def prompt(self, ctx: Context) -> None:
-        ctx.say("buddy.name.ask")
+        ctx.say("buddy.name.ask", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        """No buddy after all: the pair ends before it began, no blame, and looking pauses
+        (they said "not now"; /buddy starts it again)."""
+        person = ctx.require_person()
+        state = ctx.state
+        pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
+        ctx.leave()
+        if pair is not None and buddies.in_pair(pair, person):
+            _end(ctx, pair, person)
+        ctx.domain.buddies.set_paused(person, True)
+        ctx.say("buddy.name.declined")
+        return Outcome.DONE
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         name = buddies.clean_first_name(text)
@@ -346,7 +391,7 @@ class BuddyNameQuestion(Question):
         ctx.leave()
         ctx.say("buddy.name.saved", name=name)
         waiting = pair is not None and buddies.in_pair(pair, person)
-        if pair is not None and waiting and pair.introduced_at is None:
+        if pair is not None and waiting and pair.status is PairStatus.APPROVED:
             if ctx.domain.buddies.first_name(buddies.other(pair, person)) is None:
                 ctx.say("buddy.name.wait")
             _introduce_when_ready(ctx, pair)
@@ -361,23 +406,13 @@ def _typed_after_command(ctx: Context) -> str:
 
 @command("buddy", roles=PARENTS)
 def buddy(ctx: Context) -> None:
+    """/buddy: the menu; /buddy TEXT (or a photo captioned so): straight to the buddy."""
     message = _typed_after_command(ctx)
-    if not message:
+    media = buddy_talk.incoming_media(ctx)
+    if not message and media is None:
         start_flow(ctx, "buddy_menu")
         return
-    person = ctx.require_person()
-    pair = ctx.domain.buddies.active_pair(person)
-    if pair is None or pair.introduced_at is None:
-        ctx.say("buddy.relay.no_buddy")
-        return
-    other = buddies.other(pair, person)
-    mine = ctx.domain.buddies.first_name(person) or "?"
-    theirs = ctx.domain.buddies.first_name(other) or "?"
-    heading = ctx.translator.t(
-        other.locale or ctx.settings.default_locale, "buddy.relay.from", name=mine
-    )
-    ctx.act_for(other, SendMessage(f"{heading}\n{message}"))
-    ctx.say("buddy.relay.sent", name=theirs)
+    buddy_talk.relay(ctx, message, media)
 
 
 menu_flow("buddy_menu", ("buddy_menu", "buddy_end"))
@@ -390,6 +425,11 @@ class BuddyMenu(Question):
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         person = ctx.require_person()
         options = []
+        introduced = buddy_talk.introduced_pair(ctx)
+        if introduced is not None:
+            name = ctx.domain.buddies.first_name(buddies.other(introduced, person)) or "?"
+            options.append(Choice("write", ctx.t("buddy.menu.write", name=name)))
+            options += buddy_talk.share_choices(ctx, introduced)
         if ctx.domain.buddies.active_pair(person) is not None:
             options.append(Choice("end", ctx.t("buddy.menu.end")))
         if person.profile is not None and person.profile.buddy_opt_in:
@@ -406,6 +446,7 @@ class BuddyMenu(Question):
         if pair is not None and pair.introduced_at is not None:
             name = ctx.domain.buddies.first_name(buddies.other(pair, person)) or "?"
             ctx.say("buddy.status.paired", name=name)
+            buddy_talk.share_status(ctx, pair)
         elif pair is not None and ctx.domain.buddies.first_name(person) is None:
             # They left the first-name question (/cancel): the introduction waits for it.
             start_flow(ctx, "buddy_name", pair=pair.id)
@@ -423,12 +464,24 @@ class BuddyMenu(Question):
     def prompt(self, ctx: Context) -> None:
         ctx.say("buddy.menu.ask", choices=self.choices(ctx))
 
+    def on_media(self, ctx: Context, media: Media) -> None:
+        """A photo or voice note sent with the menu open: meant for the buddy."""
+        ctx.leave()
+        buddy_talk.relay(ctx, "", media)
+
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         person = ctx.require_person()
         if key == "end":
             return Outcome.NEXT
         ctx.leave()
-        if key == "pause":
+        introduced = buddy_talk.introduced_pair(ctx)
+        if key == "write" and introduced is not None:
+            start_flow(ctx, "buddy_write")
+        elif key.startswith("share") and introduced is not None:
+            buddy_talk.on_share_choice(ctx, key, introduced)
+        elif key in ("write", "share", "share_send", "share_withdraw"):
+            ctx.say("buddy.relay.no_buddy")  # the pair ended since the menu was shown
+        elif key == "pause":
             ctx.domain.buddies.set_paused(person, True)
             ctx.say("buddy.paused")
         elif key == "resume":

@@ -188,7 +188,12 @@ def test_rejection_and_a_new_round_that_avoids_the_rejected_pair(chat: Chat, app
     chat.press("bram", proposal, "Approve")
     third_round = chat.say("bram: /match")
     # The last parent could only be paired with the rejected partner or someone with a buddy.
-    assert third_round == ["No new buddy pairs right now. Try again later."]
+    assert third_round == [
+        "No new buddy pairs right now. Try again later.",
+        "Parents without a proposal this round: 1.\n"
+        "No free parent nearby speaks their language: 1.\n"
+        "• Presikhaaf-Oost: Arabic",
+    ]
 
 
 def test_skip_and_approve_all(chat: Chat, app: App) -> None:
@@ -214,6 +219,8 @@ def test_either_parent_ends_the_pair_without_blame_and_it_is_never_proposed_agai
 ) -> None:
     _introduce(chat)
     assert chat.last_choices("bilal: /buddy") == [
+        "Write to Anna",
+        "Swap contact details with Anna",
         "End my buddy pair",
         "Pause looking for a buddy",
         "Close",
@@ -229,7 +236,13 @@ def test_either_parent_ends_the_pair_without_blame_and_it_is_never_proposed_agai
     assert chat.say("anna: /buddy hello?") == [
         "You have no buddy yet. I will tell you when you have one."
     ]
-    assert chat.say("bram: /match") == ["No new buddy pairs right now. Try again later."]
+    assert chat.say("bram: /match") == [
+        "No new buddy pairs right now. Try again later.",
+        "Parents without a proposal this round: 2.\n"
+        "Only earlier or rejected pairs were possible: 2.\n"
+        "• Presikhaaf-Oost: Arabic\n"
+        "• Presikhaaf-Oost: Arabic",
+    ]
 
 
 def test_i_want_another_buddy_ends_the_pair(chat: Chat, app: App, clock: FakeClock) -> None:
@@ -256,7 +269,14 @@ def test_a_paused_parent_is_not_proposed(chat: Chat) -> None:
     assert chat.say("anna: Pause looking for a buddy") == [
         "Paused. I will not look for a buddy for you now."
     ]
-    assert chat.say("bram: /match") == ["No new buddy pairs right now. Try again later."]
+    # Both are left over, each with their own reason, in the coordinator's language.
+    assert chat.say("bram: /match") == [
+        "No new buddy pairs right now. Try again later.",
+        "Parents without a proposal this round: 2.\n"
+        "No free parent nearby speaks their language: 1.\n"
+        "• Presikhaaf-Oost: Arabic\n"
+        "Paused looking for a buddy: 1.",
+    ]
     chat.say("anna: /buddy")
     assert chat.say("anna: Look for a buddy again") == [
         "Good. I will look for a buddy for you again."
@@ -433,3 +453,86 @@ def test_forged_button_data_is_an_old_button(chat: Chat, app: App) -> None:
             ["That button no longer works."],
             ["That command is not for you. Send /help for your commands."],
         )
+
+
+def test_the_round_lists_who_is_left_over_and_why_in_the_coordinators_language(
+    chat: Chat,
+) -> None:
+    chat.say("admin: /start")
+    chat.say("admin: English")
+    chat.say("admin: /code")
+    code = next(t for t in chat.say("admin: coordinator") if t.startswith("/start ")).split()[1]
+    chat.say(f"bram: /start {code}")
+    chat.say("bram: Nederlands")
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    chat.onboard("tesfay", home=("6",))  # Tigrinya: nobody else speaks it
+    chat.onboard("carla", buddy="2")  # no buddy, thank you
+    said = chat.say("bram: /match")
+    assert said[0] == "Nieuwe buddyronde. Ouders krijgen niets voordat jij goedkeurt."
+    assert said[1] == (
+        "Ouders zonder voorstel deze ronde: 2.\n"
+        "Geen vrije ouder in de buurt spreekt hun taal: 1.\n"
+        "• Presikhaaf-Oost: Tigrinya\n"
+        "Willen nu geen buddy: 1."
+    )
+    assert said[2].startswith("Buddyvoorstellen om te bekijken: 1.")
+    # The round waits for a decision: /match again shows the same left-over, kept with the round.
+    assert chat.say("bram: /match")[0] == said[1]
+
+
+def test_a_big_left_over_is_counted_per_reason_with_a_few_examples(chat: Chat, app: App) -> None:
+    from matching import LeftOver
+
+    for user in ("anna", "bilal", "carim", "dina", "emre"):
+        chat.onboard(user, home=("6",))
+    ids = [_person_id(app, user) for user in ("anna", "bilal", "carim", "dina", "emre")]
+    entries = [LeftOver(pid, "no_language_nearby") for pid in ids]
+    entries += [LeftOver(ids[0], "paused"), LeftOver(ids[1], "waiting_for_approval")]
+    with app.session_factory() as session:
+        text = buddies.left_over_text(session, entries, app.translator, "en")
+    assert text == (
+        "Parents without a proposal this round: 7.\n"
+        "No free parent nearby speaks their language: 5.\n"
+        "• Presikhaaf-Oost: Tigrinya\n"
+        "• Presikhaaf-Oost: Tigrinya\n"
+        "• Presikhaaf-Oost: Tigrinya\n"
+        "• And 2 more.\n"
+        "Already in a proposal that waits for approval: 1.\n"
+        "Paused looking for a buddy: 1."
+    )
+    with app.session_factory() as session:
+        assert buddies.left_over_text(session, [], app.translator, "en") is None
+
+
+def test_a_parent_may_say_no_before_the_introduction(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    approved = chat.press("bram", chat.messages("bram: /match")[-1], "Approve")
+    ask_bilal = [m for m in approved if m.chat_id == "bilal"][-1]
+    assert [b.label for b in ask_bilal.choices] == ["No buddy for me now"]
+    said = chat.press("bilal", ask_bilal, "No buddy for me now")
+    assert _to(said, "bilal") == [
+        "Fine. I will not look for a buddy for you now. Send /buddy to start again."
+    ]
+    assert _to(said, "anna") == [
+        "Your buddy pair has ended. That happens. We will look for a new buddy for you."
+    ]
+    assert _pairs(app)[0][2] is PairStatus.ENDED
+    # Anna, who had not answered yet, is not told to wait for an introduction that won't come.
+    assert chat.say("anna: Anna") == ["Thank you, Anna!"]
+    assert chat.say("bilal: /buddy")[0] == "Looking for a buddy is paused."
+
+
+def test_on_the_console_not_now_is_typed(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    chat.press("bram", chat.messages("bram: /match")[-1], "Approve")
+    chat.say("anna: /cancel")
+    assert chat.last_choices("anna: /buddy") == ["No buddy for me now"]
+    assert chat.say("anna: 1")[0] == (
+        "Fine. I will not look for a buddy for you now. Send /buddy to start again."
+    )
+    assert _pairs(app)[0][2] is PairStatus.ENDED
