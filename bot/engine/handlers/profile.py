@@ -106,6 +106,11 @@ def mydata(ctx: Context) -> None:
     rsvps = ctx.domain.rsvp_count(person)
     if rsvps:
         lines.append(ctx.t("mydata.rsvps", count=rsvps))
+    pairs = ctx.domain.buddies.pair_count(person)
+    if pairs:
+        lines.append(ctx.t("mydata.buddy_pairs", count=pairs))
+    if ctx.domain.buddies.is_paused(person):
+        lines.append(ctx.t("mydata.buddy_paused"))
     ctx.say_text("\n".join(lines))
     ctx.say("mydata.erase_hint")
 
