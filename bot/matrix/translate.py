@@ -92,12 +92,15 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
                 **base,
             )
         media = _media(content)
+        message = {**base, "message_id": event_id if isinstance(event_id, str) else None}
         if media is not None:
-            return Incoming(PLATFORM, sender, room.room_id, room.is_private, media=(media,), **base)
+            return Incoming(
+                PLATFORM, sender, room.room_id, room.is_private, media=(media,), **message
+            )
         body = content.get("body")
         if content.get("msgtype") in ("m.text", "m.emote") and isinstance(body, str):
             return Incoming.from_text(
-                PLATFORM, sender, room.room_id, room.is_private, _strip_reply(body), **base
+                PLATFORM, sender, room.room_id, room.is_private, _strip_reply(body), **message
             )
         return None
 

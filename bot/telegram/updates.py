@@ -111,6 +111,7 @@ def _message(
         "language_hint": _language(user),
         "event_id": event_id,
         "sender_name": _name(user),
+        "message_id": str(message.message_id),
     }
     if kind is EventKind.EDIT:
         common["ref"] = Target(remote_id=str(message.message_id))
