@@ -93,6 +93,10 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
             )
         media = _media(content)
         message = {**base, "message_id": event_id if isinstance(event_id, str) else None}
+        replied = relates.get("m.in_reply_to") if isinstance(relates, dict) else None
+        # A reply in a group room names the message it answers (a coordinator's /delete).
+        if isinstance(replied, dict) and isinstance(replied.get("event_id"), str):
+            message["ref"] = None if room.is_private else Target(remote_id=replied["event_id"])
         if media is not None:
             return Incoming(
                 PLATFORM, sender, room.room_id, room.is_private, media=(media,), **message

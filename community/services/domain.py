@@ -191,6 +191,9 @@ class Domain:
     def relay_deletions(self, room: Room, message_id: str) -> list[Outgoing]:
         return relay.deletions(self._session, room, message_id)
 
+    def remove_everywhere(self, room: Room, message_id: str) -> list[Outgoing]:
+        return relay.removal(self._session, room, message_id)
+
     # -- earlier messages -------------------------------------------------------------------------
     def sent_buttons(self, platform: str, ref: Target) -> tuple[Button, ...] | None:
         """The buttons of an earlier message of the bot, or None when it is not known (any

@@ -188,3 +188,10 @@ def deletions(session: Session, room: Room, message_id: str) -> list[Outgoing]:
 
 def _room(session: Session, platform: str, chat_id: str) -> Room | None:
     return session.scalar(select(Room).where(Room.platform == platform, Room.chat_id == chat_id))
+
+
+def removal(session: Session, room: Room, message_id: str) -> list[Outgoing]:
+    """A coordinator removes a message (it may be a relayed copy): it goes here and everywhere
+    it was relayed, the original too."""
+    here = Outgoing(room.platform, room.chat_id, DeleteMessage(Target(remote_id=message_id)))
+    return [here, *deletions(session, room, message_id)]

@@ -437,11 +437,24 @@ class FakeTelegram:
 
     # -- a group conversation (relaying): a named member writes, edits, sends a photo ------------
     def group_message(
-        self, chat: int, user: int, text: str, name: str, photo: str | None = None
+        self,
+        chat: int,
+        user: int,
+        text: str,
+        name: str,
+        photo: str | None = None,
+        reply_to: int | None = None,
     ) -> tuple[int, int]:
         """A message of a member with a display name in a group; returns (update id, message
-        id). With `photo` (a file id) it is a photo and `text` its caption."""
+        id). With `photo` (a file id) it is a photo and `text` its caption; with `reply_to` it
+        answers that earlier message of the group."""
         message = self._user_message(user, chat, "nl")
+        if reply_to is not None:
+            message["reply_to_message"] = {
+                "message_id": reply_to,
+                "date": int(time.time()),
+                "chat": self.chat(chat),
+            }
         message["from"] = {**self.user(user, "nl"), "first_name": name.split()[0]}
         if len(name.split()) > 1:
             message["from"]["last_name"] = " ".join(name.split()[1:])

@@ -14,7 +14,14 @@ from __future__ import annotations
 from bot.engine.commands import STAFF, command
 from bot.engine.context import Context
 from bot.engine.types import EventKind
-from community.actions import AdmitMember, InviteMember, PinMessage, SendMessage, Target
+from community.actions import (
+    AdmitMember,
+    DeleteMessage,
+    InviteMember,
+    PinMessage,
+    SendMessage,
+    Target,
+)
 from community.models import Community, Role, Room
 from community.services.relay import first_name
 
@@ -117,6 +124,32 @@ def link_group(ctx: Context) -> None:
     if ctx.capabilities.join_links:
         # A link to the group that asks the bot for approval, for the coordinator to share.
         ctx.act(incoming.platform, incoming.chat_id, InviteMember(incoming.user_id))
+
+
+@command("delete", roles=STAFF, in_groups=True)
+def delete(ctx: Context) -> None:
+    """A coordinator answers a message in a group room with /delete: it is removed there and
+    wherever it was relayed. (A Telegram bot is not told when someone deletes a message in a
+    group, so this is how a deletion on Telegram reaches the Matrix copy.)"""
+    incoming = ctx.incoming
+    if incoming.is_private:
+        ctx.say("relay.delete_how")
+        return
+    room = ctx.domain.room(incoming.platform, incoming.chat_id)
+    community = _community_of_speaker(ctx)
+    if room is None or community is None or room.community_id != community.id:
+        ctx.say("relay.not_linked")
+        return
+    if incoming.ref is None or incoming.ref.remote_id is None:
+        ctx.say("relay.delete_how")
+        return
+    ctx.queue(ctx.domain.remove_everywhere(room, incoming.ref.remote_id))
+    if incoming.message_id is not None:  # the command itself goes too: the group stays clean
+        ctx.act(
+            incoming.platform,
+            incoming.chat_id,
+            DeleteMessage(Target(remote_id=incoming.message_id)),
+        )
 
 
 def _community_of_speaker(ctx: Context) -> Community | None:

@@ -147,6 +147,29 @@ def test_relay_off_stops_it_and_only_staff_switch_it(two, clock: FakeClock) -> N
     ]
 
 
+def test_a_coordinator_removes_a_message_everywhere_with_delete(two, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    app, tg, mx = two
+    with app.session_factory.begin() as session:
+        community = session.scalars(select(Community)).one()
+        session.add(Person(platform="telegram", platform_user_id="900", private_chat_id="900",
+                           locale="nl", role=Role.COORDINATOR, created_at=clock.now(),
+                           community_id=community.id))  # fmt: skip
+    tg_says(app, "Koop mijn spullen!", "31")
+    copy = mx.sent[-1]
+    # Not a reply: the coordinator is told how; a parent may not
+    tg_says(app, "/delete", "32", name="Bram")
+    assert texts(tg) == ["Dat commando is niet voor jou. Stuur /help voor jouw commando's."]
+    run(app, Incoming.from_text("telegram", "900", TG, False, "/delete", message_id="33",
+                                event_id="d33"))  # fmt: skip
+    assert texts(tg)[-1].startswith("Antwoord in de groep op het bericht met /delete.")
+    run(app, Incoming.from_text("telegram", "900", TG, False, "/delete", message_id="34",
+                                ref=Target(remote_id="31"), event_id="d34"))  # fmt: skip
+    removed = [(d.chat_id, d.target_remote_id) for d in tg.done + mx.done
+               if isinstance(d.action, DeleteMessage)]  # fmt: skip
+    assert sorted(removed) == sorted([(TG, "31"), (TG, "34"), (MX, f"remote-{copy.outbox_id}")])
+    assert not any("/delete" in t for t in texts(mx))  # commands are never relayed
+
+
 def test_the_map_is_pruned_with_the_copies_and_erased_with_the_sender(
     two, clock: FakeClock
 ) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,9 @@
 """A community's Telegram group and its Matrix room joined into one conversation, end to end:
 the real Telegram adapter (python-telegram-bot against the fake Bot API on loopback) and the
 real Matrix adapter (matrix-nio against Synapse) in one bot. Text both ways with the first name
-only, an edit each way, a Matrix redaction deleting the Telegram copy, relay off, and a restart
-with messages waiting that relays each once."""
+only, an edit each way, a Matrix redaction deleting the Telegram copy, a coordinator's /delete
+on Telegram deleting the Matrix copy, relay off, and a restart with messages waiting that
+relays each once."""
 
 from __future__ import annotations
 
@@ -196,7 +197,7 @@ async def test_a_telegram_group_and_a_matrix_room_are_one_conversation(
         # A restart with a message waiting on each side: each is relayed once, nothing again
         await bot.close()
         await eva.say(room_id, "Wie gaat er morgen naar de markt?")
-        update, _ = fake.group_message(GROUP, PIET, "Ik ga morgen!", "Piet Jansen")
+        update, tomorrow = fake.group_message(GROUP, PIET, "Ik ga morgen!", "Piet Jansen")
         bot = await Both.start(settings, fake, clock)
         await bot.settle(update)
         await bot.turn()
@@ -204,6 +205,16 @@ async def test_a_telegram_group_and_a_matrix_room_are_one_conversation(
         assert group_texts(fake)[before_tg:] == ["Eva: Wie gaat er morgen naar de markt?"]
         seen = await bot_lines(eva, room_id, bot.listener.bot_user_id)
         assert seen[before_mx:] == ["Piet: Hallo allemaal, ik ben Piet!", "Piet: Ik ga morgen!"]
+
+        # A Telegram bot hears of no deletion in a group: a coordinator answers with /delete,
+        # and the message goes on Telegram and its copy on Matrix
+        update, command = fake.group_message(GROUP, ADMIN, "/delete", "Co", reply_to=tomorrow)
+        await bot.settle(update)
+        deleted = {int(c.params["message_id"]) for c in fake.calls_of("deleteMessage")}
+        assert {tomorrow, command} <= deleted
+        await bot.turn()
+        seen = await bot_lines(eva, room_id, bot.listener.bot_user_id)
+        assert seen[before_mx:] == ["Piet: Hallo allemaal, ik ben Piet!"]
 
         # Relay off: the conversation splits again
         await bot.settle(fake.message(ADMIN, "/relay uit", chat=GROUP))
