@@ -80,29 +80,6 @@ def _relay(ctx: Context, room: Room, community: Community | None) -> None:
             ctx.queue(ctx.domain.relay_deletions(room, incoming.ref.remote_id))
 
 
-@command("relay", roles=STAFF, in_groups=True)
-def relay(ctx: Context) -> None:
-    """Typed by a coordinator in a group room: relaying between this room and the community's
-    rooms of the same purpose on other platforms goes on (or off; without a word it flips).
-    It is one switch for the whole conversation, so that it never relays one way only."""
-    incoming = ctx.incoming
-    if incoming.is_private:
-        ctx.say("relay.in_group")
-        return
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
-    community = _community_of_speaker(ctx)
-    if room is None or community is None or room.community_id != community.id:
-        ctx.say("relay.not_linked")
-        return
-    word = incoming.args[0].lower() if incoming.args else ""
-    on = True if word in RELAY_ON else False if word in RELAY_OFF else not room.relay
-    rooms = ctx.domain.set_relay(room, on)
-    if on:
-        ctx.say("relay.on", count=len(rooms) - 1)
-    else:
-        ctx.say("relay.off")
-
-
 @command("linkgroup", roles=STAFF, in_groups=True)
 def link_group(ctx: Context) -> None:
     """Typed by a coordinator in a group they made (where bots cannot make groups: Telegram):
@@ -124,6 +101,29 @@ def link_group(ctx: Context) -> None:
     if ctx.capabilities.join_links:
         # A link to the group that asks the bot for approval, for the coordinator to share.
         ctx.act(incoming.platform, incoming.chat_id, InviteMember(incoming.user_id))
+
+
+@command("relay", roles=STAFF, in_groups=True)
+def relay(ctx: Context) -> None:
+    """Typed by a coordinator in a group room: relaying between this room and the community's
+    rooms of the same purpose on other platforms goes on (or off; without a word it flips).
+    It is one switch for the whole conversation, so that it never relays one way only."""
+    incoming = ctx.incoming
+    if incoming.is_private:
+        ctx.say("relay.in_group")
+        return
+    room = ctx.domain.room(incoming.platform, incoming.chat_id)
+    community = _community_of_speaker(ctx)
+    if room is None or community is None or room.community_id != community.id:
+        ctx.say("relay.not_linked")
+        return
+    word = incoming.args[0].lower() if incoming.args else ""
+    on = True if word in RELAY_ON else False if word in RELAY_OFF else not room.relay
+    rooms = ctx.domain.set_relay(room, on)
+    if on:
+        ctx.say("relay.on", count=len(rooms) - 1)
+    else:
+        ctx.say("relay.off")
 
 
 @command("delete", roles=STAFF, in_groups=True)
