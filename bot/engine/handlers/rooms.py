@@ -112,9 +112,8 @@ def relay(ctx: Context) -> None:
     if incoming.is_private:
         ctx.say("relay.in_group")
         return
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
-    community = _community_of_speaker(ctx)
-    if room is None or community is None or room.community_id != community.id:
+    room = _room_of_speaker(ctx)
+    if room is None:
         ctx.say("relay.not_linked")
         return
     word = incoming.args[0].lower() if incoming.args else ""
@@ -135,9 +134,8 @@ def delete(ctx: Context) -> None:
     if incoming.is_private:
         ctx.say("relay.delete_how")
         return
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
-    community = _community_of_speaker(ctx)
-    if room is None or community is None or room.community_id != community.id:
+    room = _room_of_speaker(ctx)
+    if room is None:
         ctx.say("relay.not_linked")
         return
     if incoming.ref is None or incoming.ref.remote_id is None:
@@ -150,6 +148,17 @@ def delete(ctx: Context) -> None:
             incoming.chat_id,
             DeleteMessage(Target(remote_id=incoming.message_id)),
         )
+
+
+def _room_of_speaker(ctx: Context) -> Room | None:
+    """The group room the command was typed in, if it is one of the speaker's community (an
+    admin's: any community's)."""
+    incoming = ctx.incoming
+    room = ctx.domain.room(incoming.platform, incoming.chat_id)
+    if room is None or ctx.role is Role.ADMIN:
+        return room
+    person = ctx.person
+    return room if person is not None and person.community_id == room.community_id else None
 
 
 def _community_of_speaker(ctx: Context) -> Community | None:

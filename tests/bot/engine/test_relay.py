@@ -145,6 +145,9 @@ def test_relay_off_stops_it_and_only_staff_switch_it(two, clock: FakeClock) -> N
     assert say("900", "900", "/relay") == [
         "Send /relay in the group itself. There you turn relaying on or off."
     ]
+    assert say("900", "-999", "/relay") == [
+        "This group does not belong to the community yet. Send /linkgroup first."
+    ]
 
 
 def test_a_coordinator_removes_a_message_everywhere_with_delete(two, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
