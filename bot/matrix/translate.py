@@ -81,6 +81,7 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
         if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
             new = content.get("m.new_content")
             new = new if isinstance(new, dict) else {}
+            edited_media = _media(new)  # a changed caption comes with its file
             return Incoming(
                 PLATFORM,
                 sender,
@@ -89,6 +90,7 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
                 text=str(new.get("body", "")),
                 kind=EventKind.EDIT,
                 ref=Target(remote_id=str(relates.get("event_id"))),
+                media=(edited_media,) if edited_media is not None else (),
                 **base,
             )
         media = _media(content)

@@ -75,7 +75,8 @@ def _relay(ctx: Context, room: Room, community: Community | None) -> None:
             ctx.queue(ctx.domain.relay_copies(room, incoming.message_id, ctx.person, line, media))
     elif incoming.ref is not None and incoming.ref.remote_id is not None:
         if incoming.kind is EventKind.EDIT:
-            ctx.queue(ctx.domain.relay_edits(room, incoming.ref.remote_id, line))
+            if media is None:  # a changed caption would turn the copied photo into text
+                ctx.queue(ctx.domain.relay_edits(room, incoming.ref.remote_id, line))
         else:
             ctx.queue(ctx.domain.relay_deletions(room, incoming.ref.remote_id))
 

@@ -86,6 +86,10 @@ def test_a_photo_is_relayed_with_its_origin(two) -> None:  # type: ignore[no-unt
     assert isinstance(copy, SendMessage) and copy.media is not None
     assert copy.media.ref == "AgAD-file" and copy.media.origin == "telegram"
     assert copy.text == copy.media.caption == "Anna: Het park"
+    # A changed caption is not relayed: the edit would turn the copied photo into text
+    tg_says(app, "Het mooie park", "12", kind=EventKind.EDIT, ref=Target(remote_id="12"),
+            media=(photo,))  # fmt: skip
+    assert not any(isinstance(d.action, EditMessage) for d in mx.done)
 
 
 def test_edits_and_deletions_follow_the_copy(two) -> None:  # type: ignore[no-untyped-def]

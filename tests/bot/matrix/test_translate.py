@@ -114,3 +114,17 @@ def test_a_group_message_names_itself_and_a_reply_names_what_it_answers() -> Non
     # In a direct chat a reply is just an answer: it acts on nothing
     private = translate(message("2", **reply), DM, BOT)
     assert private is not None and private.ref is None
+
+
+def test_an_edited_caption_comes_with_its_file() -> None:
+    new = {"msgtype": "m.image", "body": "Het mooie park", "url": "mxc://localhost/park"}
+    event = message(
+        "* Het mooie park",
+        msgtype="m.image",
+        url="mxc://localhost/park",
+        **{"m.new_content": new, "m.relates_to": {"rel_type": "m.replace", "event_id": "$e0"}},
+    )
+    incoming = translate(event, GROUP, BOT)
+    assert incoming is not None and incoming.kind is EventKind.EDIT
+    assert incoming.media and incoming.media[0].ref == "mxc://localhost/park"
+    assert incoming.ref == Target(remote_id="$e0")
