@@ -25,8 +25,8 @@ from community.actions import (
 from community.models import Community, Role, Room
 from community.services.relay import first_name
 
-RELAY_ON = {"on", "aan", "an", "ein"}
-RELAY_OFF = {"off", "uit", "aus"}
+RELAY_ON = {"on", "aan"}
+RELAY_OFF = {"off", "uit"}
 
 
 def on_group_event(ctx: Context) -> None:
