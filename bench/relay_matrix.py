@@ -2,8 +2,9 @@
 
 Relaying a message is: an event comes in (sync -> translate -> `app.process`, one transaction
 with its deduplication) and an action goes out (outbox -> `MatrixTransport.perform` with its
-transaction id -> homeserver -> marked sent). The cross-platform relay itself (Telegram <-> Matrix)
-is not in this branch; this benchmark times both Matrix halves with N messages (default 500):
+transaction id -> homeserver -> marked sent). This benchmark times both Matrix halves with N
+messages (default 500); the group relay between a Matrix room and a Telegram group, end to end
+through both real adapters, is `bench/relay.py`:
 
 1. **in**: a parent posts N messages in one of the community's rooms while the bot is not
    syncing; time until the bot has handled them all (the catch-up after a restart: sync pages

@@ -181,6 +181,28 @@ class Room(Base):
     created_at: Mapped[datetime]
 
 
+class RelayedMessage(Base):
+    """A message in a group room and one relayed copy of it in another room of the same
+    conversation: an edit or a deletion of the message follows it to the copy. The copy is the
+    outbox row that sent it (its platform id is known once sent); pruning that row forgets
+    this too. Erasing the sender erases it."""
+
+    __tablename__ = "relayed_message"
+    __table_args__ = (Index("ix_relayed_message_source", "platform", "chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(255))
+    message_id: Mapped[str] = mapped_column(String(255))
+    copy_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+
+
 class Conversation(Base):
     """Where someone is in a dialogue, so that a restart resumes at the same step.
 

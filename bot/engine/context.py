@@ -169,6 +169,10 @@ class Context:
         """Any action on a chat: admit a member, pin, delete..."""
         self.others.append(Outgoing(platform, chat_id, action, None, key))
 
+    def queue(self, items: list[Outgoing]) -> None:
+        """Actions a domain service built (relayed copies in the rooms of a conversation)."""
+        self.others.extend(items)
+
     # -- dialogue state -------------------------------------------------------------------------
     @property
     def state(self) -> Conversation | None:

@@ -44,6 +44,9 @@ class Incoming:
     language_hint: str | None = None  # the platform's guess, never taken as the parent's choice
     event_id: str | None = None  # for deduplication of replayed platform updates
     sender_name: str | None = None  # a display name for relaying; never stored
+    # The platform's id of this message (a Telegram message id, a Matrix event id), so that a
+    # relayed copy can follow it when it is edited or deleted. For an edit: see `ref`.
+    message_id: str | None = None
 
     @classmethod
     def from_text(

@@ -81,6 +81,7 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
         if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
             new = content.get("m.new_content")
             new = new if isinstance(new, dict) else {}
+            edited_media = _media(new)  # a changed caption comes with its file
             return Incoming(
                 PLATFORM,
                 sender,
@@ -89,15 +90,23 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
                 text=str(new.get("body", "")),
                 kind=EventKind.EDIT,
                 ref=Target(remote_id=str(relates.get("event_id"))),
+                media=(edited_media,) if edited_media is not None else (),
                 **base,
             )
         media = _media(content)
+        message = {**base, "message_id": event_id if isinstance(event_id, str) else None}
+        replied = relates.get("m.in_reply_to") if isinstance(relates, dict) else None
+        # A reply in a group room names the message it answers (a coordinator's /delete).
+        if isinstance(replied, dict) and isinstance(replied.get("event_id"), str):
+            message["ref"] = None if room.is_private else Target(remote_id=replied["event_id"])
         if media is not None:
-            return Incoming(PLATFORM, sender, room.room_id, room.is_private, media=(media,), **base)
+            return Incoming(
+                PLATFORM, sender, room.room_id, room.is_private, media=(media,), **message
+            )
         body = content.get("body")
         if content.get("msgtype") in ("m.text", "m.emote") and isinstance(body, str):
             return Incoming.from_text(
-                PLATFORM, sender, room.room_id, room.is_private, _strip_reply(body), **base
+                PLATFORM, sender, room.room_id, room.is_private, _strip_reply(body), **message
             )
         return None
 

@@ -111,11 +111,15 @@ def _message(
         "language_hint": _language(user),
         "event_id": event_id,
         "sender_name": _name(user),
+        "message_id": str(message.message_id),
     }
-    if kind is EventKind.EDIT:
-        common["ref"] = Target(remote_id=str(message.message_id))
     user_id, chat_id = str(user.id), str(message.chat.id)
     private = _is_private(message.chat.type)
+    if kind is EventKind.EDIT:
+        common["ref"] = Target(remote_id=str(message.message_id))
+    elif message.reply_to_message is not None and not private:
+        # A reply in a group names the message it answers (a coordinator's /delete).
+        common["ref"] = Target(remote_id=str(message.reply_to_message.message_id))
     if message.text and _addressed_elsewhere(message.text, bot_username):
         return None
     if message.text:

@@ -6,6 +6,7 @@ transaction (all or nothing). Scheduled jobs and the matcher use the same servic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -26,8 +27,17 @@ from community.models import (
     Room,
     Rsvp,
 )
-from community.services import communities, conversations, people, prompts, role_codes, rooms
+from community.services import (
+    communities,
+    conversations,
+    people,
+    prompts,
+    relay,
+    role_codes,
+    rooms,
+)
 from community.services.buddies import Buddies
+from community.services.outbox import Outgoing
 from config.programme import PromptSettings
 
 
@@ -157,6 +167,32 @@ class Domain:
 
     def may_join(self, room: Room, person: Person | None) -> bool:
         return rooms.may_join(room, person)
+
+    # -- relaying between group rooms (community/services/relay.py) ------------------------------
+    def set_relay(self, room: Room, on: bool) -> list[Room]:
+        return relay.set_relay(self._session, room, on)
+
+    def relay_copies(
+        self,
+        room: Room,
+        message_id: str | None,
+        sender: Person | None,
+        line: Callable[[Room], str],
+        media: Media | None,
+    ) -> list[Outgoing]:
+        source = relay.Source(room, message_id, sender.id if sender is not None else None)
+        return relay.copies(self._session, source, line, media, self.clock)
+
+    def relay_edits(
+        self, room: Room, message_id: str, line: Callable[[Room], str]
+    ) -> list[Outgoing]:
+        return relay.edits(self._session, room, message_id, line)
+
+    def relay_deletions(self, room: Room, message_id: str) -> list[Outgoing]:
+        return relay.deletions(self._session, room, message_id)
+
+    def remove_everywhere(self, room: Room, message_id: str) -> list[Outgoing]:
+        return relay.removal(self._session, room, message_id)
 
     # -- earlier messages -------------------------------------------------------------------------
     def sent_buttons(self, platform: str, ref: Target) -> tuple[Button, ...] | None:

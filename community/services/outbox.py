@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,6 +50,9 @@ class Outgoing:
     action: Action
     person_id: int | None = None
     key: str | None = None
+    # Told the row's id once it is queued, in the same transaction (a relayed copy records
+    # itself in the message map, so that an edit of the original can find the copy).
+    queued: Callable[[int], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -163,14 +166,18 @@ def _insert(
             }
         )
     # Core inserts on the table: the ORM's unit of work is not needed for rows nobody reads.
+    told = any(item.queued is not None for item in items)
     if any("earlier" in r["payload"].get("target", {}) for r in rows):
         ids = _insert_one_by_one(session, rows)
-    elif claim_for is None:
+    elif claim_for is None and not told:
         session.execute(insert(_T), rows)
         return len(rows), []
     else:
         result = session.execute(insert(_T).returning(_T.c.id, sort_by_parameter_order=True), rows)
         ids = [row_id for (row_id,) in result]
+    for row_id, item in zip(ids, items, strict=True):
+        if item.queued is not None:
+            item.queued(row_id)
     return len(rows), [
         Claimed(
             row_id,

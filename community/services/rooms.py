@@ -1,7 +1,7 @@
 """Group rooms of a community: finding them, who may join, and what happens when a room is made.
 
-Messages in group rooms are routed here by the engine; relaying between platforms and
-moderation live here too as they are built.
+Messages in group rooms are routed here by the engine; relaying them between the rooms of one
+conversation (across platforms) lives next door in `community.services.relay`.
 """
 
 from __future__ import annotations

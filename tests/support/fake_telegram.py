@@ -137,6 +137,8 @@ class FakeTelegram:
     webhook: dict[str, Any] | None = None
     webhook_responses: list[int] = field(default_factory=list)
     rate_limited: int = 0  # 429s answered
+    # Messages members wrote in groups (by chat and message id), so that a test can edit them.
+    group_messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -432,6 +434,47 @@ class FakeTelegram:
                 "new_chat_member": member(new),
             },
         )
+
+    # -- a group conversation (relaying): a named member writes, edits, sends a photo ------------
+    def group_message(
+        self,
+        chat: int,
+        user: int,
+        text: str,
+        name: str,
+        photo: str | None = None,
+        reply_to: int | None = None,
+    ) -> tuple[int, int]:
+        """A message of a member with a display name in a group; returns (update id, message
+        id). With `photo` (a file id) it is a photo and `text` its caption; with `reply_to` it
+        answers that earlier message of the group."""
+        message = self._user_message(user, chat, "nl")
+        if reply_to is not None:
+            message["reply_to_message"] = {
+                "message_id": reply_to,
+                "date": int(time.time()),
+                "chat": self.chat(chat),
+            }
+        message["from"] = {**self.user(user, "nl"), "first_name": name.split()[0]}
+        if len(name.split()) > 1:
+            message["from"]["last_name"] = " ".join(name.split()[1:])
+        if photo is not None:
+            message["photo"] = [
+                {"file_id": photo, "file_unique_id": f"u-{photo}", "width": 800, "height": 600}
+            ]
+            if text:
+                message["caption"] = text
+        else:
+            message["text"] = text
+        self.group_messages[(chat, int(message["message_id"]))] = message
+        return self.feed("message", message), int(message["message_id"])
+
+    def edit_group_message(self, chat: int, message_id: int, text: str) -> int:
+        """The member changes the text of their earlier group message (`edited_message`)."""
+        message = {**self.group_messages[(chat, message_id)], "text": text}
+        message["edit_date"] = int(time.time())
+        self.group_messages[(chat, message_id)] = message
+        return self.feed("edited_message", message)
 
     # -- what a test reads ----------------------------------------------------------------------
     def calls_of(self, method: str) -> list[Call]:

@@ -11,7 +11,7 @@ from bot.matrix.render import (
     without_options,
 )
 from bot.matrix.translate import RoomView, translate
-from community.actions import Button
+from community.actions import Button, Target
 
 BOT = "@bot:localhost"
 DM = RoomView("!dm:localhost", is_private=True)
@@ -103,3 +103,28 @@ def test_errors_become_send_errors() -> None:
     passing = error_from(nio.RoomSendError("oops", "M_UNKNOWN"), "send")
     assert passing.retry_after is None and not passing.permanent
     assert txn_id(42) == "ouderkring-42" and txn_id(42, "-text") == "ouderkring-42-text"
+
+
+def test_a_group_message_names_itself_and_a_reply_names_what_it_answers() -> None:
+    incoming = translate(message("Tip: de bieb"), GROUP, BOT)
+    assert incoming is not None and incoming.message_id == "$e1" and incoming.ref is None
+    reply = {"m.relates_to": {"m.in_reply_to": {"event_id": "$e0"}}}
+    answered = translate(message("/delete", **reply), GROUP, BOT)
+    assert answered is not None and answered.ref == Target(remote_id="$e0")
+    # In a direct chat a reply is just an answer: it acts on nothing
+    private = translate(message("2", **reply), DM, BOT)
+    assert private is not None and private.ref is None
+
+
+def test_an_edited_caption_comes_with_its_file() -> None:
+    new = {"msgtype": "m.image", "body": "Het mooie park", "url": "mxc://localhost/park"}
+    event = message(
+        "* Het mooie park",
+        msgtype="m.image",
+        url="mxc://localhost/park",
+        **{"m.new_content": new, "m.relates_to": {"rel_type": "m.replace", "event_id": "$e0"}},
+    )
+    incoming = translate(event, GROUP, BOT)
+    assert incoming is not None and incoming.kind is EventKind.EDIT
+    assert incoming.media and incoming.media[0].ref == "mxc://localhost/park"
+    assert incoming.ref == Target(remote_id="$e0")

@@ -283,7 +283,7 @@ async def test_command_menus_per_language_and_role(tg: TelegramBot, fake: FakeTe
         assert "profile" in private and "code" not in private
         assert fake.menu({"type": "all_group_chats"}, language) == ["start", "help"]
         admins = fake.menu({"type": "all_chat_administrators"}, language)
-        assert admins == ["start", "help", "linkgroup"]
+        assert admins == ["start", "help", "linkgroup", "relay", "delete"]
     dutch = fake.commands[('{"type": "all_private_chats"}', "nl")]
     english = fake.commands[('{"type": "all_private_chats"}', "en")]
     assert dutch != english  # descriptions in each language

@@ -84,3 +84,24 @@ def test_join_request_and_members() -> None:
     assert left is not None and left.kind is EventKind.MEMBER_LEFT
     promoted = update_of(fake, lambda: fake.member_update(-100, 7, "member", "administrator"))
     assert to_incoming(promoted) is None
+
+
+def test_a_group_message_names_itself_and_a_reply_names_what_it_answers() -> None:
+    fake = FakeTelegram()
+    message_id = 0
+
+    def write() -> None:
+        nonlocal message_id
+        _, message_id = fake.group_message(-100, 7, "Hoi allemaal", "Piet Jansen")
+
+    incoming = to_incoming(update_of(fake, write))
+    assert incoming is not None and incoming.message_id == str(message_id)
+    assert incoming.sender_name == "Piet Jansen" and incoming.ref is None
+    answered = to_incoming(
+        update_of(fake, lambda: fake.group_message(-100, 9, "/delete", "Co", reply_to=message_id))
+    )
+    assert answered is not None and answered.command == "delete"
+    assert answered.ref == Target(remote_id=str(message_id))
+    edited = to_incoming(update_of(fake, lambda: fake.edit_group_message(-100, message_id, "Hoi!")))
+    assert edited is not None and edited.kind is EventKind.EDIT and edited.text == "Hoi!"
+    assert edited.ref == Target(remote_id=str(message_id))
