@@ -100,8 +100,10 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
         if isinstance(replied, dict) and isinstance(replied.get("event_id"), str):
             message["ref"] = None if room.is_private else Target(remote_id=replied["event_id"])
         if media is not None:
+            # The caption is the message's text, as on Telegram: "/buddy ..." under a photo.
+            text = media.caption or ""
             return Incoming(
-                PLATFORM, sender, room.room_id, room.is_private, media=(media,), **message
+                PLATFORM, sender, room.room_id, room.is_private, text, media=(media,), **message
             )
         body = content.get("body")
         if content.get("msgtype") in ("m.text", "m.emote") and isinstance(body, str):

@@ -128,3 +128,19 @@ def test_an_edited_caption_comes_with_its_file() -> None:
     assert incoming is not None and incoming.kind is EventKind.EDIT
     assert incoming.media and incoming.media[0].ref == "mxc://localhost/park"
     assert incoming.ref == Target(remote_id="$e0")
+
+
+def test_a_caption_is_the_message_text_as_on_telegram() -> None:
+    photo = message(
+        "/buddy Kijk, onze tekening!",
+        msgtype="m.image",
+        url="mxc://localhost/drawing",
+        filename="drawing.jpg",
+    )
+    incoming = translate(photo, DM, BOT)
+    assert incoming is not None and incoming.text == "/buddy Kijk, onze tekening!"
+    assert incoming.media[0].caption == incoming.text
+    # A file sent without a caption (its body is its name) has no text
+    bare = message("drawing.jpg", msgtype="m.image", url="mxc://x/1", filename="drawing.jpg")
+    incoming = translate(bare, DM, BOT)
+    assert incoming is not None and incoming.text == "" and incoming.media
