@@ -20,7 +20,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, text, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    bindparam,
+    case,
+    column,
+    delete,
+    insert,
+    literal,
+    null,
+    select,
+    text,
+    update,
+    values,
+)
 from sqlalchemy.orm import Session
 
 from community.actions import Action
@@ -140,6 +155,10 @@ def _insert(
     if not items:
         return 0, []
     now = clock.now()
+    payloads = [item.action.to_json() for item in items]
+    if claim_for is not None and not any("earlier" in p.get("target", {}) for p in payloads):
+        claimed = _insert_claimed(session, items, payloads, claim_for, available_at or now, clock)
+        return len(items), claimed
     busy: set[tuple[str, str]] = set()
     if claim_for is not None:
         busy = _open_chats(session, {(item.platform, item.chat_id) for item in items})
@@ -183,6 +202,94 @@ def _insert(
         )
         for row_id, r, item in zip(ids, rows, items, strict=True)
         if claim_for is not None and r["claimed_by"] is not None
+    ]
+
+
+# One reply (the common case): whether its chat has an open row is decided inside the INSERT
+# itself, one round trip instead of a SELECT and an INSERT. Each EXISTS is one partial-index
+# lookup; they all read the same snapshot, so the three columns always agree.
+_BUSY = (
+    select(_T.c.id)
+    .where(_OPEN, _T.c.platform == bindparam("o_platform"), _T.c.chat_id == bindparam("o_chat"))
+    .exists()
+)
+_INSERT_CLAIMED_VALUES = insert(_T).values(
+    status=case(
+        (_BUSY, literal(OutboxStatus.PENDING, _T.c.status.type)),
+        else_=literal(OutboxStatus.SENDING, _T.c.status.type),
+    ),
+    claimed_by=case((_BUSY, null()), else_=bindparam("o_token", type_=String)),
+    locked_until=case((_BUSY, null()), else_=bindparam("o_until", type_=_T.c.locked_until.type)),
+)
+_INSERT_CLAIMED = _INSERT_CLAIMED_VALUES.returning(_T.c.id, _T.c.claimed_by)
+
+
+def _claimed_values(platform: str, chat_id: str, token: str, until: datetime) -> dict[str, Any]:
+    """status, claimed_by and locked_until of one row of a multi-row INSERT, decided in it."""
+    busy = (
+        select(_T.c.id)
+        .where(_OPEN, _T.c.platform == literal(platform), _T.c.chat_id == literal(chat_id))
+        .exists()
+    )
+    return {
+        "status": case(
+            (busy, literal(OutboxStatus.PENDING, _T.c.status.type)),
+            else_=literal(OutboxStatus.SENDING, _T.c.status.type),
+        ),
+        "claimed_by": case((busy, null()), else_=literal(token, String)),
+        "locked_until": case((busy, null()), else_=literal(until, _T.c.locked_until.type)),
+    }
+
+
+def _insert_claimed(
+    session: Session,
+    items: Sequence[Outgoing],
+    payloads: list[dict[str, Any]],
+    token: str,
+    available_at: datetime,
+    clock: Clock,
+) -> list[Claimed]:
+    """Queue `items` in one statement, each already claimed by `token` unless its chat has an
+    open row from before this statement (rows of one statement do not see each other)."""
+    now, until = clock.now(), _claim_until(clock)
+    rows = [
+        {
+            "person_id": item.person_id,
+            "platform": item.platform,
+            "chat_id": item.chat_id,
+            "kind": item.action.kind,
+            "payload": payload,
+            "attempts": 0,
+            "available_at": available_at,
+            "created_at": now,
+            "o_platform": item.platform,
+            "o_chat": item.chat_id,
+            "o_token": token,
+            "o_until": until,
+        }
+        for item, payload in zip(items, payloads, strict=True)
+    ]
+    if len(rows) == 1:
+        result = [session.execute(_INSERT_CLAIMED, rows[0]).one()]
+    else:
+        # One multi-row VALUES (not executemany): every row's EXISTS reads the table as it was
+        # before this statement, so a chat's later rows here do not wait for its first one.
+        # Ids follow the VALUES order (the outbox's order relies on it everywhere).
+        many = [
+            {
+                **{k: v for k, v in row.items() if not k.startswith("o_")},
+                **_claimed_values(row["platform"], row["chat_id"], token, until),
+            }
+            for row in rows
+        ]
+        statement = insert(_T).values(many).returning(_T.c.id, _T.c.claimed_by)
+        result = sorted(session.execute(statement).all(), key=lambda r: r[0])
+    return [
+        Claimed(
+            row_id, item.platform, item.chat_id, item.action.kind, payload, item.person_id, token
+        )  # noqa: E501
+        for (row_id, claimed_by), item, payload in zip(result, items, payloads, strict=True)
+        if claimed_by is not None  # an older row of this chat is still open: senders keep order
     ]
 
 
@@ -320,11 +427,48 @@ def after_sent(kind: str) -> Callable[[AfterSent], AfterSent]:
     return register
 
 
+def _mark_sent_at_once(
+    session: Session, done: Sequence[tuple[Claimed, str | None]], now: datetime
+) -> bool:
+    """On PostgreSQL, rows of one claim with no after-sent hook are marked in one UPDATE that
+    commits on its own (autocommit): one round trip instead of BEGIN, UPDATE, COMMIT, and as
+    durable (synchronous_commit stays on). A single statement is all or nothing, as the
+    transaction was. Returns False where the general road must be taken."""
+    token = done[0][0].token
+    if any(c.token != token or c.kind in AFTER_SENT for c, _ in done):
+        return False
+    if session.get_bind().dialect.name != "postgresql":
+        return False  # SQLite: no VALUES list with column names in UPDATE ... FROM
+    connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    rows = values(column("row_id", Integer), column("remote", String), name="done").data(
+        [(c.id, remote) for c, remote in done]
+    )
+    connection.execute(
+        update(_T)
+        .where(
+            _T.c.id == rows.c.row_id,
+            _T.c.claimed_by == token,
+            _T.c.status == OutboxStatus.SENDING.value,
+        )
+        .values(
+            status=OutboxStatus.SENT.value,
+            sent_at=now,
+            remote_id=rows.c.remote,
+            claimed_by=None,
+            locked_until=None,
+            last_error=None,
+        )
+    )
+    return True
+
+
 def mark_sent(session: Session, done: Sequence[tuple[Claimed, str | None]], clock: Clock) -> None:
     """Mark delivered rows sent, all in one statement; only the claim's owner can."""
     if not done:
         return
     now = clock.now()
+    if _mark_sent_at_once(session, done, now):
+        return
     session.connection().execute(
         _MARK_SENT,
         [
