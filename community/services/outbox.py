@@ -26,16 +26,17 @@ from sqlalchemy import (
     Table,
     bindparam,
     case,
-    column,
     delete,
+    func,
     insert,
     literal,
     null,
     select,
     text,
+    union_all,
     update,
-    values,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from community.actions import Action
@@ -156,7 +157,11 @@ def _insert(
         return 0, []
     now = clock.now()
     payloads = [item.action.to_json() for item in items]
-    if claim_for is not None and not any("earlier" in p.get("target", {}) for p in payloads):
+    if (
+        claim_for is not None
+        and len(items) <= _MANY_LIMIT
+        and not any("earlier" in p.get("target", {}) for p in payloads)
+    ):
         claimed = _insert_claimed(session, items, payloads, claim_for, available_at or now, clock)
         return len(items), claimed
     busy: set[tuple[str, str]] = set()
@@ -224,21 +229,45 @@ _INSERT_CLAIMED_VALUES = insert(_T).values(
 _INSERT_CLAIMED = _INSERT_CLAIMED_VALUES.returning(_T.c.id, _T.c.claimed_by)
 
 
-def _claimed_values(platform: str, chat_id: str, token: str, until: datetime) -> dict[str, Any]:
-    """status, claimed_by and locked_until of one row of a multi-row INSERT, decided in it."""
-    busy = (
-        select(_T.c.id)
-        .where(_OPEN, _T.c.platform == literal(platform), _T.c.chat_id == literal(chat_id))
-        .exists()
-    )
-    return {
-        "status": case(
+_COLUMNS = ("person_id", "platform", "chat_id", "kind", "payload", "attempts")
+_COLUMNS += ("available_at", "created_at")
+_MANY_LIMIT = 64  # an event speaks to a few chats; a bigger batch takes the general road
+_MANY: dict[int, Any] = {}
+
+
+def _insert_many(count: int) -> Any:
+    """INSERT of `count` rows in one VALUES list, each row's claim decided in it; built once
+    per count, with named parameters (v<row>_<column>), so it is compiled once too."""
+    statement = _MANY.get(count)
+    if statement is not None:
+        return statement
+    selects = []
+    for n in range(count):
+        row = [bindparam(f"v{n}_{c}", type_=_T.c[c].type).label(c) for c in _COLUMNS]
+        busy = (
+            select(_T.c.id)
+            .where(
+                _OPEN,
+                _T.c.platform == bindparam(f"v{n}_o_platform", type_=String),
+                _T.c.chat_id == bindparam(f"v{n}_o_chat", type_=String),
+            )
+            .exists()
+        )
+        status = case(
             (busy, literal(OutboxStatus.PENDING, _T.c.status.type)),
             else_=literal(OutboxStatus.SENDING, _T.c.status.type),
-        ),
-        "claimed_by": case((busy, null()), else_=literal(token, String)),
-        "locked_until": case((busy, null()), else_=literal(until, _T.c.locked_until.type)),
-    }
+        )
+        token = case((busy, null()), else_=bindparam("o_token", type_=String))
+        until = case((busy, null()), else_=bindparam("o_until", type_=_T.c.locked_until.type))
+        selects.append(
+            select(*row, status.label("status"), token.label("claimed_by"), until.label("u"))
+        )
+    # INSERT ... SELECT (a multi-row VALUES is never cached by SQLAlchemy: compiled each time).
+    columns = [*_COLUMNS, "status", "claimed_by", "locked_until"]
+    statement = _MANY[count] = (
+        insert(_T).from_select(columns, union_all(*selects)).returning(_T.c.id, _T.c.claimed_by)
+    )
+    return statement
 
 
 def _insert_claimed(
@@ -272,22 +301,19 @@ def _insert_claimed(
     if len(rows) == 1:
         result = [session.execute(_INSERT_CLAIMED, rows[0]).one()]
     else:
-        # One multi-row VALUES (not executemany): every row's EXISTS reads the table as it was
-        # before this statement, so a chat's later rows here do not wait for its first one.
-        # Ids follow the VALUES order (the outbox's order relies on it everywhere).
-        many = [
-            {
-                **{k: v for k, v in row.items() if not k.startswith("o_")},
-                **_claimed_values(row["platform"], row["chat_id"], token, until),
-            }
-            for row in rows
-        ]
-        statement = insert(_T).values(many).returning(_T.c.id, _T.c.claimed_by)
-        result = sorted(session.execute(statement).all(), key=lambda r: r[0])
+        # One statement (not executemany): every row's EXISTS reads the table as it was before
+        # this statement, so a chat's later rows here do not wait for its first one. Ids follow
+        # the order of the rows (the outbox's order relies on it everywhere).
+        params: dict[str, Any] = {"o_token": token, "o_until": until}
+        for n, row in enumerate(rows):
+            params.update({f"v{n}_{c}": row[c] for c in _COLUMNS})
+            params[f"v{n}_o_platform"], params[f"v{n}_o_chat"] = row["platform"], row["chat_id"]
+        statement = _insert_many(len(rows))
+        result = sorted(session.execute(statement, params).all(), key=lambda r: r[0])
     return [
         Claimed(
             row_id, item.platform, item.chat_id, item.action.kind, payload, item.person_id, token
-        )  # noqa: E501
+        )
         for (row_id, claimed_by), item, payload in zip(result, items, payloads, strict=True)
         if claimed_by is not None  # an older row of this chat is still open: senders keep order
     ]
@@ -427,6 +453,34 @@ def after_sent(kind: str) -> Callable[[AfterSent], AfterSent]:
     return register
 
 
+# PostgreSQL: all rows of one claim marked by one UPDATE, whatever their number (the ids and
+# the platform ids travel as two arrays), so the statement is compiled once.
+_DONE = (
+    func.unnest(
+        bindparam("o_ids", type_=postgresql.ARRAY(Integer)),
+        bindparam("o_remotes", type_=postgresql.ARRAY(String)),
+    )
+    .table_valued("row_id", "remote", name="done")
+    .render_derived()
+)
+_MARK_SENT_ALL = (
+    update(_T)
+    .where(
+        _T.c.id == _DONE.c.row_id,
+        _T.c.claimed_by == bindparam("o_token"),
+        _T.c.status == OutboxStatus.SENDING.value,
+    )
+    .values(
+        status=OutboxStatus.SENT.value,
+        sent_at=bindparam("o_sent_at", type_=_T.c.sent_at.type),
+        remote_id=_DONE.c.remote,
+        claimed_by=None,
+        locked_until=None,
+        last_error=None,
+    )
+)
+
+
 def _mark_sent_at_once(
     session: Session, done: Sequence[tuple[Claimed, str | None]], now: datetime
 ) -> bool:
@@ -438,26 +492,16 @@ def _mark_sent_at_once(
     if any(c.token != token or c.kind in AFTER_SENT for c, _ in done):
         return False
     if session.get_bind().dialect.name != "postgresql":
-        return False  # SQLite: no VALUES list with column names in UPDATE ... FROM
+        return False  # SQLite has no arrays; its commit costs no round trip anyway
     connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    rows = values(column("row_id", Integer), column("remote", String), name="done").data(
-        [(c.id, remote) for c, remote in done]
-    )
     connection.execute(
-        update(_T)
-        .where(
-            _T.c.id == rows.c.row_id,
-            _T.c.claimed_by == token,
-            _T.c.status == OutboxStatus.SENDING.value,
-        )
-        .values(
-            status=OutboxStatus.SENT.value,
-            sent_at=now,
-            remote_id=rows.c.remote,
-            claimed_by=None,
-            locked_until=None,
-            last_error=None,
-        )
+        _MARK_SENT_ALL,
+        {
+            "o_ids": [c.id for c, _ in done],
+            "o_remotes": [remote for _, remote in done],
+            "o_token": token,
+            "o_sent_at": now,
+        },
     )
     return True
 
