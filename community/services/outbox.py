@@ -493,6 +493,8 @@ def _mark_sent_at_once(
         return False
     if session.get_bind().dialect.name != "postgresql":
         return False  # SQLite has no arrays; its commit costs no round trip anyway
+    if session.in_transaction():
+        return False  # the caller's open transaction takes the rows with it
     connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     connection.execute(
         _MARK_SENT_ALL,
@@ -503,6 +505,7 @@ def _mark_sent_at_once(
             "o_sent_at": now,
         },
     )
+    session.commit()  # nothing left to commit: it ends the session's use of the connection
     return True
 
 
