@@ -8,8 +8,9 @@ the first open row of each chat (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite 
 single claiming statement), so one chat's rows go out one after the other, in order.
 
 The engine takes a faster road for replies: it queues them already claimed in the handling
-transaction (when nothing older is open for that chat), delivers them right after the commit and
-marks them all sent in one statement.
+transaction (when nothing older is open for that chat; the INSERT itself checks, no SELECT
+before it), delivers them right after the commit and marks them all sent in one statement (on
+PostgreSQL a single UPDATE in autocommit: one round trip, as durable as a transaction).
 """
 
 from __future__ import annotations
@@ -236,8 +237,9 @@ _MANY: dict[int, Any] = {}
 
 
 def _insert_many(count: int) -> Any:
-    """INSERT of `count` rows in one VALUES list, each row's claim decided in it; built once
-    per count, with named parameters (v<row>_<column>), so it is compiled once too."""
+    """INSERT of `count` rows in one statement (INSERT ... SELECT of one SELECT per row), each
+    row's claim decided in it; built once per count, with named parameters (v<row>_<column>),
+    so it is compiled once too."""
     statement = _MANY.get(count)
     if statement is not None:
         return statement
