@@ -67,7 +67,8 @@ class NullTransport:
 
 
 class Counter:
-    """SQL statements and commits on one database engine."""
+    """SQL statements and commits on one database engine. A writing statement run in
+    autocommit (the mark-sent on PostgreSQL) is its own durable commit and counts as one."""
 
     def __init__(self, engine: Engine) -> None:
         self.statements = 0
@@ -75,11 +76,15 @@ class Counter:
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "commit", self._commit)
 
-    def _statement(self, *args: Any) -> None:
+    def _statement(self, conn: Any, _cursor: Any, statement: str, *args: Any) -> None:
         self.statements += 1
+        autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        if autocommit and not statement.lstrip().upper().startswith("SELECT"):
+            self.commits += 1
 
-    def _commit(self, *args: Any) -> None:
-        self.commits += 1
+    def _commit(self, conn: Any) -> None:
+        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            self.commits += 1  # (in autocommit the statement itself was counted)
 
 
 def script(i: int, settings: Settings) -> list[str]:

@@ -74,6 +74,12 @@ class Domain:
     def find_person(self, platform: str, user_id: str) -> Person | None:
         return people.find(self._session, platform, user_id)
 
+    def find_speaker(
+        self, platform: str, user_id: str
+    ) -> tuple[Person | None, Conversation | None]:
+        """The person and their dialogue state, read together (every event needs both)."""
+        return people.find_speaker(self._session, platform, user_id)
+
     def create_person(
         self, platform: str, user_id: str, chat_id: str, role: Role, locale: str | None = None
     ) -> Person:

@@ -8,8 +8,9 @@ the first open row of each chat (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite 
 single claiming statement), so one chat's rows go out one after the other, in order.
 
 The engine takes a faster road for replies: it queues them already claimed in the handling
-transaction (when nothing older is open for that chat), delivers them right after the commit and
-marks them all sent in one statement.
+transaction (when nothing older is open for that chat; the INSERT itself checks, no SELECT
+before it), delivers them right after the commit and marks them all sent in one statement (on
+PostgreSQL a single UPDATE in autocommit: one round trip, as durable as a transaction).
 """
 
 from __future__ import annotations
@@ -20,7 +21,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, text, update
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    text,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from community.actions import Action
@@ -143,6 +160,14 @@ def _insert(
     if not items:
         return 0, []
     now = clock.now()
+    payloads = [item.action.to_json() for item in items]
+    if (
+        claim_for is not None
+        and len(items) <= _MANY_LIMIT
+        and not any("earlier" in p.get("target", {}) for p in payloads)
+    ):
+        claimed = _insert_claimed(session, items, payloads, claim_for, available_at or now, clock)
+        return len(items), claimed
     busy: set[tuple[str, str]] = set()
     if claim_for is not None:
         busy = _open_chats(session, {(item.platform, item.chat_id) for item in items})
@@ -190,6 +215,116 @@ def _insert(
         )
         for row_id, r, item in zip(ids, rows, items, strict=True)
         if claim_for is not None and r["claimed_by"] is not None
+    ]
+
+
+# One reply (the common case): whether its chat has an open row is decided inside the INSERT
+# itself, one round trip instead of a SELECT and an INSERT. Each EXISTS is one partial-index
+# lookup; they all read the same snapshot, so the three columns always agree.
+_BUSY = (
+    select(_T.c.id)
+    .where(_OPEN, _T.c.platform == bindparam("o_platform"), _T.c.chat_id == bindparam("o_chat"))
+    .exists()
+)
+_INSERT_CLAIMED_VALUES = insert(_T).values(
+    status=case(
+        (_BUSY, literal(OutboxStatus.PENDING, _T.c.status.type)),
+        else_=literal(OutboxStatus.SENDING, _T.c.status.type),
+    ),
+    claimed_by=case((_BUSY, null()), else_=bindparam("o_token", type_=String)),
+    locked_until=case((_BUSY, null()), else_=bindparam("o_until", type_=_T.c.locked_until.type)),
+)
+_INSERT_CLAIMED = _INSERT_CLAIMED_VALUES.returning(_T.c.id, _T.c.claimed_by)
+
+
+_COLUMNS = ("person_id", "platform", "chat_id", "kind", "payload", "attempts")
+_COLUMNS += ("available_at", "created_at")
+_MANY_LIMIT = 64  # an event speaks to a few chats; a bigger batch takes the general road
+_MANY: dict[int, Any] = {}
+
+
+def _insert_many(count: int) -> Any:
+    """INSERT of `count` rows in one statement (INSERT ... SELECT of one SELECT per row), each
+    row's claim decided in it; built once per count, with named parameters (v<row>_<column>),
+    so it is compiled once too."""
+    statement = _MANY.get(count)
+    if statement is not None:
+        return statement
+    selects = []
+    for n in range(count):
+        row = [bindparam(f"v{n}_{c}", type_=_T.c[c].type).label(c) for c in _COLUMNS]
+        busy = (
+            select(_T.c.id)
+            .where(
+                _OPEN,
+                _T.c.platform == bindparam(f"v{n}_o_platform", type_=String),
+                _T.c.chat_id == bindparam(f"v{n}_o_chat", type_=String),
+            )
+            .exists()
+        )
+        status = case(
+            (busy, literal(OutboxStatus.PENDING, _T.c.status.type)),
+            else_=literal(OutboxStatus.SENDING, _T.c.status.type),
+        )
+        token = case((busy, null()), else_=bindparam("o_token", type_=String))
+        until = case((busy, null()), else_=bindparam("o_until", type_=_T.c.locked_until.type))
+        selects.append(
+            select(*row, status.label("status"), token.label("claimed_by"), until.label("u"))
+        )
+    # INSERT ... SELECT (a multi-row VALUES is never cached by SQLAlchemy: compiled each time).
+    columns = [*_COLUMNS, "status", "claimed_by", "locked_until"]
+    statement = _MANY[count] = (
+        insert(_T).from_select(columns, union_all(*selects)).returning(_T.c.id, _T.c.claimed_by)
+    )
+    return statement
+
+
+def _insert_claimed(
+    session: Session,
+    items: Sequence[Outgoing],
+    payloads: list[dict[str, Any]],
+    token: str,
+    available_at: datetime,
+    clock: Clock,
+) -> list[Claimed]:
+    """Queue `items` in one statement, each already claimed by `token` unless its chat has an
+    open row from before this statement (rows of one statement do not see each other)."""
+    now, until = clock.now(), _claim_until(clock)
+    rows = [
+        {
+            "person_id": item.person_id,
+            "platform": item.platform,
+            "chat_id": item.chat_id,
+            "kind": item.action.kind,
+            "payload": payload,
+            "attempts": 0,
+            "available_at": available_at,
+            "created_at": now,
+            "o_platform": item.platform,
+            "o_chat": item.chat_id,
+            "o_token": token,
+            "o_until": until,
+        }
+        for item, payload in zip(items, payloads, strict=True)
+    ]
+    if len(rows) == 1:
+        result = [session.execute(_INSERT_CLAIMED, rows[0]).one()]
+    else:
+        # One statement (not executemany): every row's EXISTS reads the table as it was before
+        # this statement, so a chat's later rows here do not wait for its first one. Ids follow
+        # the order of the rows (the outbox's order relies on it everywhere).
+        params: dict[str, Any] = {"o_token": token, "o_until": until}
+        for n, row in enumerate(rows):
+            params.update({f"v{n}_{c}": row[c] for c in _COLUMNS})
+            params[f"v{n}_o_platform"], params[f"v{n}_o_chat"] = row["platform"], row["chat_id"]
+        statement = _insert_many(len(rows))
+        result = sorted(session.execute(statement, params).all(), key=lambda r: r[0])
+    return [
+        Claimed(
+            row_id, item.platform, item.chat_id, item.action.kind, payload, item.person_id, token
+        )
+        for (row_id, claimed_by), item, payload in zip(result, items, payloads, strict=True)
+        if claimed_by is not None  # an older row of this chat is still open: senders keep order
     ]
 
 
@@ -327,11 +462,69 @@ def after_sent(kind: str) -> Callable[[AfterSent], AfterSent]:
     return register
 
 
+# PostgreSQL: all rows of one claim marked by one UPDATE, whatever their number (the ids and
+# the platform ids travel as two arrays), so the statement is compiled once.
+_DONE = (
+    func.unnest(
+        bindparam("o_ids", type_=postgresql.ARRAY(Integer)),
+        bindparam("o_remotes", type_=postgresql.ARRAY(String)),
+    )
+    .table_valued("row_id", "remote", name="done")
+    .render_derived()
+)
+_MARK_SENT_ALL = (
+    update(_T)
+    .where(
+        _T.c.id == _DONE.c.row_id,
+        _T.c.claimed_by == bindparam("o_token"),
+        _T.c.status == OutboxStatus.SENDING.value,
+    )
+    .values(
+        status=OutboxStatus.SENT.value,
+        sent_at=bindparam("o_sent_at", type_=_T.c.sent_at.type),
+        remote_id=_DONE.c.remote,
+        claimed_by=None,
+        locked_until=None,
+        last_error=None,
+    )
+)
+
+
+def _mark_sent_at_once(
+    session: Session, done: Sequence[tuple[Claimed, str | None]], now: datetime
+) -> bool:
+    """On PostgreSQL, rows of one claim with no after-sent hook are marked in one UPDATE that
+    commits on its own (autocommit): one round trip instead of BEGIN, UPDATE, COMMIT, and as
+    durable (synchronous_commit stays on). A single statement is all or nothing, as the
+    transaction was. Returns False where the general road must be taken."""
+    token = done[0][0].token
+    if any(c.token != token or c.kind in AFTER_SENT for c, _ in done):
+        return False
+    if session.get_bind().dialect.name != "postgresql":
+        return False  # SQLite has no arrays; its commit costs no round trip anyway
+    if session.in_transaction():
+        return False  # the caller's open transaction takes the rows with it
+    connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    connection.execute(
+        _MARK_SENT_ALL,
+        {
+            "o_ids": [c.id for c, _ in done],
+            "o_remotes": [remote for _, remote in done],
+            "o_token": token,
+            "o_sent_at": now,
+        },
+    )
+    session.commit()  # nothing left to commit: it ends the session's use of the connection
+    return True
+
+
 def mark_sent(session: Session, done: Sequence[tuple[Claimed, str | None]], clock: Clock) -> None:
     """Mark delivered rows sent, all in one statement; only the claim's owner can."""
     if not done:
         return
     now = clock.now()
+    if _mark_sent_at_once(session, done, now):
+        return
     session.connection().execute(
         _MARK_SENT,
         [

@@ -4,6 +4,7 @@ with several senders at once, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import subprocess
 import sys
@@ -317,3 +318,58 @@ def test_four_senders_send_each_message_once_and_in_order(app: App, clock: FakeC
     for chat_id, numbers in transport.sent.items():
         assert numbers == list(range(per_chat)), chat_id
     assert set(_statuses(app)) == {OutboxStatus.SENT}
+
+
+def test_an_event_queues_its_replies_claimed_only_where_the_chat_is_free(
+    app: App, clock: FakeClock
+) -> None:
+    # Several rows in one statement: each is claimed unless its chat had an open row before;
+    # rows of one event do not hold each other back, and ids keep the order they were given.
+    _queue(app, clock, "bo", "b0")
+    token = outbox.new_token()
+    items = [
+        Outgoing("console", chat, SendMessage(text))
+        for chat, text in [("anna", "a1"), ("bo", "b1"), ("anna", "a2"), ("cas", "c1")]
+    ]
+    with app.session_factory.begin() as session:
+        claimed = outbox.enqueue(session, items, clock, claim_for=token)
+    assert [(c.chat_id, c.payload["text"]) for c in claimed] == [
+        ("anna", "a1"),
+        ("anna", "a2"),
+        ("cas", "c1"),
+    ]
+    assert [c.id for c in claimed] == sorted(c.id for c in claimed)
+    with app.session_factory() as session:
+        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [(r.payload["text"], r.status, r.claimed_by) for r in rows] == [
+            ("b0", OutboxStatus.PENDING, None),
+            ("a1", OutboxStatus.SENDING, token),
+            ("b1", OutboxStatus.PENDING, None),
+            ("a2", OutboxStatus.SENDING, token),
+            ("c1", OutboxStatus.SENDING, token),
+        ]
+    # One reply alone takes the same road.
+    with app.session_factory.begin() as session:
+        (alone,) = outbox.enqueue(
+            session, [Outgoing("console", "dirk", SendMessage("d1"))], clock, claim_for=token
+        )
+        assert (
+            outbox.enqueue(
+                session, [Outgoing("console", "bo", SendMessage("b2"))], clock, claim_for=token
+            )
+            == []
+        )
+    # All marked sent at once, each with its own platform id; a row of another claim is not.
+    stranger = dataclasses.replace(claimed[0], id=rows[0].id, token="someone-else")
+    done = [(c, f"r-{c.payload['text']}") for c in [*claimed, alone]]
+    with app.session_factory() as session:
+        outbox.mark_sent(session, done, clock)
+        outbox.mark_sent(session, [(stranger, "no")], clock)
+    with app.session_factory() as session:
+        marked = {
+            r.payload["text"]: (r.status, r.remote_id, r.claimed_by)
+            for r in session.scalars(select(OutboxMessage))
+        }
+    for text in ("a1", "a2", "c1", "d1"):
+        assert marked[text] == (OutboxStatus.SENT, f"r-{text}", None)
+    assert marked["b0"] == (OutboxStatus.PENDING, None, None)
