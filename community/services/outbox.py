@@ -319,6 +319,9 @@ def _insert_claimed(
             params[f"v{n}_o_platform"], params[f"v{n}_o_chat"] = row["platform"], row["chat_id"]
         statement = _insert_many(len(rows))
         result = sorted(session.execute(statement, params).all(), key=lambda r: r[0])
+    for (row_id, _), item in zip(result, items, strict=True):
+        if item.queued is not None:
+            item.queued(row_id)
     return [
         Claimed(
             row_id, item.platform, item.chat_id, item.action.kind, payload, item.person_id, token
