@@ -10,6 +10,10 @@ into what the outbox understands:
   -> done; "message to edit not found" / "can't be edited" -> permanent failure;
 - a network error or timeout -> retried later. Telegram has no idempotency key: a timeout
   after Telegram accepted a message can send it twice (see README).
+
+Media from another platform (or a `data:` URL) is fetched there and uploaded as a file; the
+file id Telegram gives the upload is cached, so the next parent gets it without a new upload.
+Media that is gone or too big: the text goes without it (see `bot.engine.media`).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import MessageLimit
 from telegram.error import (
     BadRequest,
@@ -28,8 +32,10 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.engine.port import Capabilities, Delivery, SendError
+from bot.engine.media import MediaSources, UploadCache, is_foreign
+from bot.engine.port import Capabilities, Delivery, MediaUnavailable, SendError
 from bot.telegram.limiter import retry_after_seconds
+from bot.telegram.media import TelegramMediaSource
 from community.actions import (
     AdmitMember,
     Button,
@@ -104,8 +110,12 @@ class TelegramTransport:
     platform = PLATFORM
     capabilities = Capabilities(buttons=True, edit=True, join_links=True)
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, media_sources: MediaSources | None = None) -> None:
         self.bot = bot
+        self.media_source = TelegramMediaSource(bot)
+        # every platform's source in this process; the composition root shares one
+        self.media_sources = media_sources or MediaSources({PLATFORM: self.media_source})
+        self.uploads = UploadCache()
 
     async def perform(self, delivery: Delivery) -> str | None:
         action = delivery.action
@@ -176,7 +186,12 @@ class TelegramTransport:
         markup = keyboard(action.buttons)
         if action.media is not None:
             return await self._send_media(chat, action.media, action.text, markup)
-        parts = split_text(action.text)
+        return await self._send_text(chat, action.text, markup)
+
+    async def _send_text(
+        self, chat: int | str, text: str, markup: InlineKeyboardMarkup | None
+    ) -> str:
+        parts = split_text(text)
         sent: Message | None = None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -187,14 +202,56 @@ class TelegramTransport:
     async def _send_media(
         self, chat: int | str, media: Media, text: str, markup: InlineKeyboardMarkup | None
     ) -> str:
+        if not is_foreign(media, PLATFORM):
+            return (await self._send_file(chat, media, media.ref, text, markup))[0]
+        async with self.uploads.lock(media):
+            own = self.uploads.get(media)
+            if own is not None:
+                sent_id, _ = await self._send_file(chat, media, own, text, markup)
+                return sent_id
+            try:
+                fetched = await self.media_sources.fetch(media)
+            except MediaUnavailable as exc:
+                return await self._send_without_file(chat, media, text, markup, str(exc))
+            upload = InputFile(fetched.data, filename=fetched.filename)
+            sent_id, file_id = await self._send_file(chat, media, upload, text, markup)
+            if file_id is not None:
+                self.uploads.put(media, file_id)
+            return sent_id
+
+    async def _send_without_file(
+        self,
+        chat: int | str,
+        media: Media,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        reason: str,
+    ) -> str:
+        caption = text or media.caption
+        if not caption:
+            raise SendError(f"{media.kind} not available: {reason}", permanent=True)
+        log.warning("sending the text without its %s: %s", media.kind, reason)
+        return await self._send_text(chat, caption, markup)
+
+    async def _send_file(
+        self,
+        chat: int | str,
+        media: Media,
+        file: str | InputFile,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+    ) -> tuple[str, str | None]:
+        """Send the media (a file id, URL or upload); the message id of the last message it
+        took and Telegram's file id for the file."""
         method = _MEDIA_METHODS.get(media.kind, "send_document")
         caption = text or media.caption or None
         long_caption = caption is not None and len(caption) > CAPTION_LIMIT
         send = getattr(self.bot, method)
         kwargs = {} if method == "send_sticker" else {"caption": None if long_caption else caption}
         sent: Message = await send(
-            chat, media.ref, reply_markup=None if long_caption else markup, **kwargs
+            chat, file, reply_markup=None if long_caption else markup, **kwargs
         )
+        file_id = _file_id(sent)
         if long_caption and caption is not None:
             for part in split_text(caption):
                 sent = await self.bot.send_message(chat, part)
@@ -202,7 +259,7 @@ class TelegramTransport:
                 await self.bot.edit_message_reply_markup(
                     chat_id=chat, message_id=sent.message_id, reply_markup=markup
                 )
-        return str(sent.message_id)
+        return str(sent.message_id), file_id
 
     async def _member(
         self, chat: int | str, action: AdmitMember | InviteMember | RemoveMember
@@ -227,3 +284,12 @@ class TelegramTransport:
         await self.bot.ban_chat_member(chat, user_id)
         await self.bot.unban_chat_member(chat, user_id, only_if_banned=True)
         return None
+
+
+def _file_id(message: Message) -> str | None:
+    """The file id of the media a message carries (the largest size of a photo)."""
+    if message.photo:
+        return message.photo[-1].file_id
+    attachment = message.effective_attachment
+    file_id = getattr(attachment, "file_id", None)
+    return str(file_id) if file_id else None
