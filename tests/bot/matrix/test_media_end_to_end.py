@@ -179,3 +179,20 @@ async def test_one_file_for_two_recipients_is_uploaded_once_on_each_platform(
     [upload] = fake.uploads  # the second chat got Telegram's file id of the first upload
     documents = [c.params["document"] for c in fake.calls_of("sendDocument")]
     assert documents[1] == upload.file_id
+
+
+async def test_a_file_that_is_gone_leaves_the_text_on_both_platforms(
+    fake: FakeTelegram, both, synapse: SynapseServer, make_parent
+) -> None:  # type: ignore[no-untyped-def]
+    telegram, matrix = both
+    parent, room_id = await a_room(matrix, make_parent)
+    gone_photo = Media("photo", "AgAC-deleted", None, "image/jpeg", 10, "telegram")
+    await matrix.perform(delivery("matrix", room_id, SendMessage("Kijk!", media=gone_photo)))
+    assert await parent.texts(room_id) == ["Kijk!"]
+    assert await media_events(parent, room_id, matrix.client.user_id) == []
+
+    server = matrix.client.user_id.split(":", 1)[1]
+    gone_image = Media("photo", f"mxc://{server}/NoSuchMedia", None, "image/png", 10, "matrix")
+    await telegram.perform(delivery("telegram", str(PIET), SendMessage("Kijk!", media=gone_image)))
+    assert (fake.last(PIET).method, fake.last(PIET).text) == ("sendMessage", "Kijk!")
+    assert not fake.uploads
