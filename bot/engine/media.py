@@ -2,7 +2,8 @@
 
 A `Media` names the platform that holds its `ref` (`origin`). A transport that gets media from
 another platform asks that platform's `MediaSource` (found in `MediaSources`) for the bytes and
-uploads them as a new file; a `data:` URL (a prompt's calendar invitation) is decoded here. The
+uploads them as a new file; a `data:` URL (a prompt's calendar invitation) is decoded here, a
+web URL (a programme item's video) is fetched where the platform cannot fetch it itself. The
 `UploadCache` remembers what became of each foreign file, so that one photo sent to forty
 parents is fetched and uploaded once per process.
 
@@ -23,13 +24,16 @@ import contextlib
 import hashlib
 import logging
 import mimetypes
+import posixpath
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar, runtime_checkable
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit
 
-from bot.engine.port import FetchedMedia, MediaSource, MediaUnavailable
+import aiohttp
+
+from bot.engine.port import FetchedMedia, MediaSource, MediaUnavailable, SendError
 from community.actions import Media
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,7 @@ T = TypeVar("T")
 # Telegram bots may download files up to 20 MB; larger files could not be fetched there anyway.
 MAX_MEDIA_BYTES = 20 * 1024 * 1024
 CACHE_SIZE = 256
+URL = "url"  # the source of media with no origin and an http(s) URL as its ref
 # File names a parent sees for files made by the bot itself.
 _NAMES = {"text/calendar": "invitation.ics"}
 _EXTENSIONS = {"image/jpeg": ".jpg", "audio/ogg": ".ogg", "text/plain": ".txt"}
@@ -85,7 +90,8 @@ class MediaSources:
     limit: int = MAX_MEDIA_BYTES
 
     def __init__(self, sources: dict[str, MediaSource] | None = None, limit: int = MAX_MEDIA_BYTES):
-        self.sources = dict(sources or {})
+        # plain http(s) URLs (a programme item's video) come from the web
+        self.sources = {URL: UrlMediaSource(), **(sources or {})}
         self.limit = limit
 
     def add(self, platform: str, source: MediaSource) -> None:
@@ -95,15 +101,42 @@ class MediaSources:
         """The bytes of foreign media. Raises MediaUnavailable, or SendError to try later."""
         if media.ref.startswith("data:"):
             return decode_data_url(media, self.limit)
-        source = self.sources.get(media.origin or "")
+        origin = media.origin or (URL if media.ref.startswith(("https://", "http://")) else "")
+        source = self.sources.get(origin)
         if source is None:
-            raise MediaUnavailable(f"no {media.origin or 'URL'} source in this process")
+            raise MediaUnavailable(f"no {media.origin or 'source'} for this media in this process")
         if media.size is not None and media.size > self.limit:
             raise MediaUnavailable(f"file of {media.size} bytes is over the limit")
         fetched = await source.fetch(media, self.limit)
         if len(fetched.data) > self.limit:
             raise MediaUnavailable(f"file of {len(fetched.data)} bytes is over the limit")
         return fetched
+
+
+class UrlMediaSource:
+    """Files at an http(s) URL (media in the configuration), fetched with a size cap."""
+
+    async def fetch(self, media: Media, limit: int) -> FetchedMedia:
+        timeout = aiohttp.ClientTimeout(total=60)
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.get(media.ref) as response,
+            ):
+                if response.status == 429 or response.status >= 500:
+                    raise SendError(f"media URL: HTTP {response.status}")
+                if response.status != 200:
+                    raise MediaUnavailable(f"media URL: HTTP {response.status}")
+                data = bytearray()
+                async for chunk in response.content.iter_chunked(1 << 16):
+                    data += chunk
+                    if len(data) > limit:
+                        raise MediaUnavailable("file at the URL is over the limit")
+                mime_type = media.mime_type or response.content_type or "application/octet-stream"
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise SendError(f"media URL not reachable: {type(exc).__name__}") from exc
+        name = posixpath.basename(urlsplit(media.ref).path)
+        return FetchedMedia(bytes(data), mime_type, name or file_name(media, mime_type))
 
 
 def cache_key(media: Media) -> tuple[str, str]:

@@ -11,8 +11,8 @@ Errors become `SendError`: `M_LIMIT_EXCEEDED` with its `retry_after_ms`, refusal
 a user who cannot be reached as unreachable, everything else as worth another try. nio is
 configured (`bot.matrix.client`) not to retry on its own, so the outbox sees every failure.
 
-Media from another platform (or a `data:` URL) is fetched there and uploaded to the homeserver
-once per process (`UploadCache`); media that is gone, too big, or a plain URL: the text goes
+Media from another platform (or a `data:` or web URL) is fetched there and uploaded to the
+homeserver once per process (`UploadCache`); media that is gone or too big: the text goes
 without it (see `bot.engine.media`).
 """
 
@@ -236,14 +236,12 @@ class MatrixTransport:
         media = action.media
         assert media is not None
         filename: str | None = None
-        if is_foreign(media, PLATFORM):
+        # another platform's file, a data: URL or a web URL: fetch it and upload it here
+        if is_foreign(media, PLATFORM) or not media.ref.startswith("mxc://"):
             try:
                 media, filename = await self._uploaded(media)
             except MediaUnavailable as exc:
                 return await self._send_without_file(delivery, room_id, action, str(exc))
-        elif not media.ref.startswith("mxc://"):
-            reason = "a URL, not a file on a Matrix server"
-            return await self._send_without_file(delivery, room_id, action, reason)
         content = media_content(media, action.text, filename)
         event_id = await self._send(room_id, content, txn_id(delivery.outbox_id), "media")
         if action.text and not media.caption and action.buttons:

@@ -144,4 +144,6 @@ def test_share_media_gives_every_transport_every_source() -> None:
     telegram, matrix, console = Sharing("telegram"), Sharing("matrix"), object()
     sources = share_media([telegram, matrix, console])
     assert telegram.media_sources is matrix.media_sources is sources
-    assert sources.sources == {"telegram": telegram.media_source, "matrix": matrix.media_source}
+    assert sources.sources["telegram"] is telegram.media_source
+    assert sources.sources["matrix"] is matrix.media_source
+    assert set(sources.sources) == {"telegram", "matrix", "url"}

@@ -17,6 +17,7 @@ from typing import Any
 import aiohttp
 import nio
 import pytest
+from aiohttp import web
 
 from bot.engine.media import share_media
 from bot.engine.port import Delivery
@@ -196,3 +197,31 @@ async def test_a_file_that_is_gone_leaves_the_text_on_both_platforms(
     await telegram.perform(delivery("telegram", str(PIET), SendMessage("Kijk!", media=gone_image)))
     assert (fake.last(PIET).method, fake.last(PIET).text) == ("sendMessage", "Kijk!")
     assert not fake.uploads
+
+
+async def test_a_web_url_is_fetched_and_uploaded_to_matrix(
+    both, synapse: SynapseServer, make_parent
+) -> None:  # type: ignore[no-untyped-def]
+    _, matrix = both
+    parent, room_id = await a_room(matrix, make_parent)
+
+    async def clip_file(_: web.Request) -> web.Response:
+        return web.Response(body=PHOTO, content_type="video/mp4")
+
+    app = web.Application()
+    app.router.add_get("/clip.mp4", clip_file)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        clip = Media("video", f"{base}/clip.mp4")
+        await matrix.perform(delivery("matrix", room_id, SendMessage("Zo gaat het", media=clip)))
+        missing = Media("video", f"{base}/weg.mp4")
+        await matrix.perform(delivery("matrix", room_id, SendMessage("Zonder film", media=missing)))
+    finally:
+        await runner.cleanup()
+    [content] = await media_events(parent, room_id, matrix.client.user_id)
+    assert (content["msgtype"], content["filename"]) == ("m.video", "clip.mp4")
+    assert await download(synapse, parent, content["url"]) == PHOTO
+    assert (await parent.texts(room_id))[-1] == "Zonder film"
