@@ -43,17 +43,20 @@ T = TypeVar("T")
 MAX_MEDIA_BYTES = 20 * 1024 * 1024
 CACHE_SIZE = 256
 URL = "url"  # the source of media with no origin and an http(s) URL as its ref
-# File names a parent sees for files made by the bot itself.
-_NAMES = {"text/calendar": "invitation.ics"}
-_EXTENSIONS = {"image/jpeg": ".jpg", "audio/ogg": ".ogg", "text/plain": ".txt"}
+# File names a parent sees for files made by the bot itself: a stem by type, else the kind.
+_STEMS = {"text/calendar": "invitation"}
+_EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "audio/ogg": ".ogg",
+    "text/plain": ".txt",
+    "text/calendar": ".ics",
+}
 
 
 def file_name(media: Media, mime_type: str | None) -> str:
-    """A sensible name for a file that has none: by its type, else by its kind."""
-    if mime_type in _NAMES:
-        return _NAMES[mime_type]
+    """A sensible name for a file that has none (`invitation.ics`, `photo.jpg`)."""
     extension = _EXTENSIONS.get(mime_type or "") or mimetypes.guess_extension(mime_type or "")
-    return f"{media.kind}{extension or ''}"
+    return f"{_STEMS.get(mime_type or '', media.kind)}{extension or ''}"
 
 
 def decode_data_url(media: Media, limit: int = MAX_MEDIA_BYTES) -> FetchedMedia:
