@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import MessageLimit
@@ -115,7 +116,8 @@ class TelegramTransport:
         self.media_source = TelegramMediaSource(bot)
         # every platform's source in this process; the composition root shares one
         self.media_sources = media_sources or MediaSources({PLATFORM: self.media_source})
-        self.uploads = UploadCache()
+        # foreign file -> Telegram's file id of the uploaded copy, and the kind it went as
+        self.uploads: UploadCache[tuple[str, str]] = UploadCache()
 
     async def perform(self, delivery: Delivery) -> str | None:
         action = delivery.action
@@ -205,18 +207,31 @@ class TelegramTransport:
         if not is_foreign(media, PLATFORM):
             return (await self._send_file(chat, media, media.ref, text, markup))[0]
         async with self.uploads.lock(media):
-            own = self.uploads.get(media)
-            if own is not None:
-                sent_id, _ = await self._send_file(chat, media, own, text, markup)
+            known = self.uploads.get(media)
+            if known is not None:
+                own, kind = known
+                sent_id, _ = await self._send_file(
+                    chat, replace(media, kind=kind), own, text, markup
+                )
                 return sent_id
             try:
                 fetched = await self.media_sources.fetch(media)
             except MediaUnavailable as exc:
                 return await self._send_without_file(chat, media, text, markup, str(exc))
             upload = InputFile(fetched.data, filename=fetched.filename)
-            sent_id, file_id = await self._send_file(chat, media, upload, text, markup)
+            try:
+                sent_id, file_id = await self._send_file(chat, media, upload, text, markup)
+            except BadRequest as exc:
+                if media.kind != "photo" or "photo" not in exc.message.lower():
+                    raise
+                # Telegram takes photos up to 10 MB in common formats; another image (a big
+                # one, an SVG from Matrix) still reaches the parent, as a file
+                log.info("photo refused (%s); sending it as a file", exc.message)
+                upload = InputFile(fetched.data, filename=fetched.filename)
+                media = replace(media, kind="document")
+                sent_id, file_id = await self._send_file(chat, media, upload, text, markup)
             if file_id is not None:
-                self.uploads.put(media, file_id)
+                self.uploads.put(media, (file_id, media.kind))
             return sent_id
 
     async def _send_without_file(

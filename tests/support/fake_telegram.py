@@ -154,6 +154,7 @@ class FakeTelegram:
     rate_limited: int = 0  # 429s answered
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # file id -> path, bytes
     uploads: list[Upload] = field(default_factory=list)
+    photo_limit: int = 10 * 1024 * 1024  # uploaded photos bigger than this are refused
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -631,6 +632,8 @@ class FakeTelegram:
             ref = p.get(ref.removeprefix("attach://"))
         if isinstance(ref, dict):  # uploaded: keep the bytes under a new file id
             data, name = ref.get("bytes", b""), str(ref.get("upload") or kind)
+            if kind == "photo" and len(data) > self.photo_limit:
+                raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
             ref = f"uploaded-{len(self.uploads) + 1}"
             self.put_file(ref, data, f"uploads/{ref}-{name}")
             self.uploads.append(Upload(method, self._chat_id(p), name, data, ref))

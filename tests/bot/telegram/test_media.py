@@ -99,3 +99,26 @@ async def test_an_unreachable_source_is_retried_and_not_cached(fake: FakeTelegra
     assert not caught.value.permanent
     assert transport.uploads.get(photo) is None
     assert not fake.sent_to(PIET)
+
+
+class Images:
+    """A Matrix source with one large image."""
+
+    async def fetch(self, media: Media, limit: int) -> FetchedMedia:
+        return FetchedMedia(b"\x89PNG" + b"x" * 200, "image/png", "poster.png")
+
+
+async def test_an_image_telegram_refuses_as_a_photo_arrives_as_a_file(
+    fake: FakeTelegram, bot
+) -> None:  # type: ignore[no-untyped-def]
+    fake.photo_limit = 100
+    transport = TelegramTransport(bot, MediaSources({"matrix": Images()}))
+    poster = Media("photo", "mxc://hs/poster", origin="matrix")
+    await transport.perform(delivery(SendMessage("De poster", media=poster)))
+    [upload] = fake.uploads
+    assert (upload.method, upload.filename, len(upload.data)) == ("sendDocument", "poster.png", 204)
+    assert fake.last(PIET).caption == "De poster"
+    # the next parent gets the file by its id, without a new upload
+    await transport.perform(delivery(SendMessage("De poster", media=poster)))
+    assert fake.calls_of("sendDocument")[-1].params["document"] == upload.file_id
+    assert len(fake.uploads) == 1
