@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.engine.dispatcher import Dispatcher
 from bot.engine.engine import Engine
+from bot.engine.media import share_media
 from bot.engine.port import Transport
 from bot.engine.types import Incoming
 from community import db
@@ -74,6 +75,7 @@ def build_app(
         sync_communities(session, settings.communities, clock)
     translator = translator or Translator(SHIPPED_LOCALES)
     transports = list(transports)
+    share_media(transports)  # each platform's files reach the others
     capabilities = {t.platform: t.capabilities for t in transports}
     engine = Engine(session_factory, settings, translator, clock, capabilities)
     dispatcher = Dispatcher(session_factory, transports, clock, settings.outbox_max_attempts)

@@ -5,6 +5,9 @@ change when a platform is added. The engine and the sender hand a transport only
 values: the action (see `community.actions`), the chat it goes to, the outbox row id (unique, a
 platform with idempotent sends uses it as its transaction id) and, for an action on an earlier
 message, that message's platform id already looked up.
+
+Media from one platform sent on another: each platform is also a `MediaSource` that hands out
+the bytes of its own files (see `bot.engine.media`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from community.actions import Action
+from community.actions import Action, Media
 
 
 class SendError(Exception):
@@ -70,4 +73,27 @@ class Transport(Protocol):
     async def perform(self, delivery: Delivery) -> str | None:
         """Carry out one action; return the platform's id for what it made (a message id, a
         room id), or None. Raise SendError on failure."""
+        ...
+
+
+class MediaUnavailable(Exception):
+    """Media that cannot be had, now or later: deleted, expired, too big, or kept on a
+    platform this process does not run. (Not reachable *now* is a retryable SendError.)"""
+
+
+@dataclass(frozen=True)
+class FetchedMedia:
+    """The bytes of a file, their MIME type and a file name to upload them under."""
+
+    data: bytes
+    mime_type: str
+    filename: str
+
+
+class MediaSource(Protocol):
+    """A platform that gives out the bytes of the files it keeps (`Media.origin` names it)."""
+
+    async def fetch(self, media: Media, limit: int) -> FetchedMedia:
+        """The file's bytes, at most `limit` of them. Raise MediaUnavailable for a file that is
+        gone or too big, SendError for a platform not reachable now."""
         ...

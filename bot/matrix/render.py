@@ -60,14 +60,18 @@ def message_content(text: str, buttons: tuple[Button, ...] = ()) -> dict[str, An
     return content
 
 
-def media_content(media: Media, text: str = "") -> dict[str, Any]:
-    """An m.image / m.audio / m.video / m.file event for media kept at an mxc:// URI."""
+def media_content(media: Media, text: str = "", filename: str | None = None) -> dict[str, Any]:
+    """An m.image / m.audio / m.video / m.file event for media kept at an mxc:// URI. With a
+    `filename` the caption goes in `body` and the name in `filename` (as Matrix 1.10 has it);
+    without a caption the body is the file name."""
     caption = media.caption or text
     content: dict[str, Any] = {
         "msgtype": MSGTYPES.get(media.kind, "m.file"),
-        "body": caption or media.kind,
+        "body": caption or filename or media.kind,
         "url": media.ref,
     }
+    if filename:
+        content["filename"] = filename
     info: dict[str, Any] = {}
     if media.mime_type:
         info["mimetype"] = media.mime_type

@@ -10,22 +10,30 @@ made the first time.
 Errors become `SendError`: `M_LIMIT_EXCEEDED` with its `retry_after_ms`, refusals as permanent,
 a user who cannot be reached as unreachable, everything else as worth another try. nio is
 configured (`bot.matrix.client`) not to retry on its own, so the outbox sees every failure.
+
+Media from another platform (or a `data:` or web URL) is fetched there and uploaded to the
+homeserver once per process (`UploadCache`); media that is gone or too big: the text goes
+without it (see `bot.engine.media`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
 import nio
 from nio.api import RelationshipType
 
-from bot.engine.port import Capabilities, Delivery, SendError
+from bot.engine.media import MediaSources, UploadCache, is_foreign
+from bot.engine.port import Capabilities, Delivery, MediaUnavailable, SendError
 from bot.matrix import PLATFORM
+from bot.matrix.media import MatrixMediaSource
 from bot.matrix.render import (
     edit_content,
     keycap,
@@ -41,6 +49,7 @@ from community.actions import (
     DeleteMessage,
     EditMessage,
     InviteMember,
+    Media,
     PinMessage,
     RemoveMember,
     SendMessage,
@@ -96,9 +105,20 @@ class MatrixTransport:
     platform = PLATFORM
     capabilities = Capabilities(buttons=False, edit=True)
 
-    def __init__(self, client: nio.AsyncClient, state: State, react_options: bool = True) -> None:
+    def __init__(
+        self,
+        client: nio.AsyncClient,
+        state: State,
+        react_options: bool = True,
+        media_sources: MediaSources | None = None,
+    ) -> None:
         self.client = client
         self.state = state
+        self.media_source = MatrixMediaSource(client)
+        # every platform's source in this process; the composition root shares one
+        self.media_sources = media_sources or MediaSources({PLATFORM: self.media_source})
+        # foreign file -> (the uploaded copy as Matrix media, its file name)
+        self.uploads: UploadCache[tuple[Media, str]] = UploadCache()
         # The bot reacts to its own question with 1️⃣ 2️⃣ ..., so that a parent answers with one
         # tap on a reaction instead of searching the emoji.
         self.react_options = react_options
@@ -215,17 +235,61 @@ class MatrixTransport:
     async def _send_media(self, delivery: Delivery, room_id: str, action: SendMessage) -> str:
         media = action.media
         assert media is not None
-        if not media.ref.startswith("mxc://"):
-            raise SendError(f"media is not on a Matrix server ({media.kind})", permanent=True)
-        event_id = await self._send(
-            room_id, media_content(media, action.text), txn_id(delivery.outbox_id), "media"
-        )
+        filename: str | None = None
+        # another platform's file, a data: URL or a web URL: fetch it and upload it here
+        if is_foreign(media, PLATFORM) or not media.ref.startswith("mxc://"):
+            try:
+                media, filename = await self._uploaded(media)
+            except MediaUnavailable as exc:
+                return await self._send_without_file(delivery, room_id, action, str(exc))
+        content = media_content(media, action.text, filename)
+        event_id = await self._send(room_id, content, txn_id(delivery.outbox_id), "media")
         if action.text and not media.caption and action.buttons:
             # the options go in a text message after the media, from the same outbox row
             content = message_content(action.text, action.buttons)
             event_id = await self._send(
                 room_id, content, txn_id(delivery.outbox_id, "-text"), "send"
             )
+        return event_id
+
+    async def _uploaded(self, media: Media) -> tuple[Media, str]:
+        """Foreign media as a file on the homeserver: uploaded now, or earlier by this process."""
+
+        async def upload() -> tuple[Media, str]:
+            fetched = await self.media_sources.fetch(media)
+            response, _ = await self.client.upload(
+                io.BytesIO(fetched.data),
+                content_type=fetched.mime_type,
+                filename=fetched.filename,
+                filesize=len(fetched.data),
+            )
+            if isinstance(response, nio.ErrorResponse):
+                if response.status_code == "M_TOO_LARGE":
+                    raise MediaUnavailable("over the homeserver's upload limit")
+                raise error_from(response, "upload")
+            own = replace(
+                media,
+                ref=str(response.content_uri),
+                mime_type=fetched.mime_type,
+                size=len(fetched.data),
+                origin=PLATFORM,
+            )
+            return own, fetched.filename
+
+        return await self.uploads.once(media, upload)
+
+    async def _send_without_file(
+        self, delivery: Delivery, room_id: str, action: SendMessage, reason: str
+    ) -> str:
+        media = action.media
+        assert media is not None
+        text = action.text or media.caption or ""
+        if not text:
+            raise SendError(f"{media.kind} not available: {reason}", permanent=True)
+        log.warning("sending the text without its %s: %s", media.kind, reason)
+        content = message_content(text, action.buttons)
+        event_id = await self._send(room_id, content, txn_id(delivery.outbox_id), "send")
+        await self._react_options(room_id, event_id, len(action.buttons), delivery.outbox_id)
         return event_id
 
     async def _pin(self, room_id: str, event_id: str) -> None:

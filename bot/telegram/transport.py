@@ -10,14 +10,19 @@ into what the outbox understands:
   -> done; "message to edit not found" / "can't be edited" -> permanent failure;
 - a network error or timeout -> retried later. Telegram has no idempotency key: a timeout
   after Telegram accepted a message can send it twice (see README).
+
+Media from another platform (or a `data:` URL) is fetched there and uploaded as a file; the
+file id Telegram gives the upload is cached, so the next parent gets it without a new upload.
+Media that is gone or too big: the text goes without it (see `bot.engine.media`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import MessageLimit
 from telegram.error import (
     BadRequest,
@@ -28,8 +33,10 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.engine.port import Capabilities, Delivery, SendError
+from bot.engine.media import MediaSources, UploadCache, is_foreign
+from bot.engine.port import Capabilities, Delivery, MediaUnavailable, SendError
 from bot.telegram.limiter import retry_after_seconds
+from bot.telegram.media import TelegramMediaSource
 from community.actions import (
     AdmitMember,
     Button,
@@ -104,8 +111,13 @@ class TelegramTransport:
     platform = PLATFORM
     capabilities = Capabilities(buttons=True, edit=True, join_links=True)
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, media_sources: MediaSources | None = None) -> None:
         self.bot = bot
+        self.media_source = TelegramMediaSource(bot)
+        # every platform's source in this process; the composition root shares one
+        self.media_sources = media_sources or MediaSources({PLATFORM: self.media_source})
+        # foreign file -> Telegram's file id of the uploaded copy, and the kind it went as
+        self.uploads: UploadCache[tuple[str, str]] = UploadCache()
 
     async def perform(self, delivery: Delivery) -> str | None:
         action = delivery.action
@@ -176,7 +188,12 @@ class TelegramTransport:
         markup = keyboard(action.buttons)
         if action.media is not None:
             return await self._send_media(chat, action.media, action.text, markup)
-        parts = split_text(action.text)
+        return await self._send_text(chat, action.text, markup)
+
+    async def _send_text(
+        self, chat: int | str, text: str, markup: InlineKeyboardMarkup | None
+    ) -> str:
+        parts = split_text(text)
         sent: Message | None = None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -187,14 +204,69 @@ class TelegramTransport:
     async def _send_media(
         self, chat: int | str, media: Media, text: str, markup: InlineKeyboardMarkup | None
     ) -> str:
+        if not is_foreign(media, PLATFORM):
+            return (await self._send_file(chat, media, media.ref, text, markup))[0]
+        async with self.uploads.lock(media):
+            known = self.uploads.get(media)
+            if known is not None:
+                own, kind = known
+                sent_id, _ = await self._send_file(
+                    chat, replace(media, kind=kind), own, text, markup
+                )
+                return sent_id
+            try:
+                fetched = await self.media_sources.fetch(media)
+            except MediaUnavailable as exc:
+                return await self._send_without_file(chat, media, text, markup, str(exc))
+            upload = InputFile(fetched.data, filename=fetched.filename)
+            try:
+                sent_id, file_id = await self._send_file(chat, media, upload, text, markup)
+            except BadRequest as exc:
+                if media.kind != "photo" or "photo" not in exc.message.lower():
+                    raise
+                # Telegram takes photos up to 10 MB in common formats; another image (a big
+                # one, an SVG from Matrix) still reaches the parent, as a file
+                log.info("photo refused (%s); sending it as a file", exc.message)
+                upload = InputFile(fetched.data, filename=fetched.filename)
+                media = replace(media, kind="document")
+                sent_id, file_id = await self._send_file(chat, media, upload, text, markup)
+            if file_id is not None:
+                self.uploads.put(media, (file_id, media.kind))
+            return sent_id
+
+    async def _send_without_file(
+        self,
+        chat: int | str,
+        media: Media,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        reason: str,
+    ) -> str:
+        caption = text or media.caption
+        if not caption:
+            raise SendError(f"{media.kind} not available: {reason}", permanent=True)
+        log.warning("sending the text without its %s: %s", media.kind, reason)
+        return await self._send_text(chat, caption, markup)
+
+    async def _send_file(
+        self,
+        chat: int | str,
+        media: Media,
+        file: str | InputFile,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+    ) -> tuple[str, str | None]:
+        """Send the media (a file id, URL or upload); the message id of the last message it
+        took and Telegram's file id for the file."""
         method = _MEDIA_METHODS.get(media.kind, "send_document")
         caption = text or media.caption or None
         long_caption = caption is not None and len(caption) > CAPTION_LIMIT
         send = getattr(self.bot, method)
         kwargs = {} if method == "send_sticker" else {"caption": None if long_caption else caption}
         sent: Message = await send(
-            chat, media.ref, reply_markup=None if long_caption else markup, **kwargs
+            chat, file, reply_markup=None if long_caption else markup, **kwargs
         )
+        file_id = _file_id(sent)
         if long_caption and caption is not None:
             for part in split_text(caption):
                 sent = await self.bot.send_message(chat, part)
@@ -202,7 +274,7 @@ class TelegramTransport:
                 await self.bot.edit_message_reply_markup(
                     chat_id=chat, message_id=sent.message_id, reply_markup=markup
                 )
-        return str(sent.message_id)
+        return str(sent.message_id), file_id
 
     async def _member(
         self, chat: int | str, action: AdmitMember | InviteMember | RemoveMember
@@ -227,3 +299,12 @@ class TelegramTransport:
         await self.bot.ban_chat_member(chat, user_id)
         await self.bot.unban_chat_member(chat, user_id, only_if_banned=True)
         return None
+
+
+def _file_id(message: Message) -> str | None:
+    """The file id of the media a message carries (the largest size of a photo)."""
+    if message.photo:
+        return message.photo[-1].file_id
+    attachment = message.effective_attachment
+    file_id = getattr(attachment, "file_id", None)
+    return str(file_id) if file_id else None

@@ -17,6 +17,10 @@ rate-limit mode that answers `429` past Telegram's limits (about 30 messages a s
 20 a minute per group), as the broadcast benchmark needs.
 
 Requests arrive as PTB sends them: form fields, each value JSON-encoded unless it is a string.
+
+Files: `put_file(file_id, data)` keeps bytes that `getFile` and the file URL
+(`base_file_url`) hand out; a multipart upload is recorded in `uploads` (with its bytes) and
+gets a new file id that can be downloaded again.
 """
 
 from __future__ import annotations
@@ -114,6 +118,17 @@ class SentMessage:
         return [b for row in self.reply_markup.get("inline_keyboard", []) for b in row]
 
 
+@dataclass
+class Upload:
+    """A file the bot uploaded (multipart), as the fake received it."""
+
+    method: str
+    chat_id: int
+    filename: str
+    data: bytes
+    file_id: str
+
+
 class ApiError(Exception):
     def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None):
         super().__init__(description)
@@ -139,6 +154,9 @@ class FakeTelegram:
     rate_limited: int = 0  # 429s answered
     # Messages members wrote in groups (by chat and message id), so that a test can edit them.
     group_messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # file id -> path, bytes
+    uploads: list[Upload] = field(default_factory=list)
+    photo_limit: int = 10 * 1024 * 1024  # uploaded photos bigger than this are refused
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -163,6 +181,7 @@ class FakeTelegram:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -217,7 +236,8 @@ class FakeTelegram:
         params: dict[str, Any] = {}
         for key, value in form.items():
             if not isinstance(value, str):  # an uploaded file
-                params[key] = {"upload": getattr(value, "filename", "file")}
+                data = value.file.read() if hasattr(value, "file") else b""
+                params[key] = {"upload": getattr(value, "filename", "file"), "bytes": data}
             elif key in _RAW_STRING_FIELDS:
                 params[key] = value
             else:
@@ -651,8 +671,15 @@ class FakeTelegram:
 
     def _media(self, method: str, kind: str, p: dict[str, Any]) -> dict[str, Any]:
         ref = p.get(kind)
-        if isinstance(ref, dict):  # uploaded
-            ref = "uploaded-file"
+        if isinstance(ref, str) and ref.startswith("attach://"):
+            ref = p.get(ref.removeprefix("attach://"))
+        if isinstance(ref, dict):  # uploaded: keep the bytes under a new file id
+            data, name = ref.get("bytes", b""), str(ref.get("upload") or kind)
+            if kind == "photo" and len(data) > self.photo_limit:
+                raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+            ref = f"uploaded-{len(self.uploads) + 1}"
+            self.put_file(ref, data, f"uploads/{ref}-{name}")
+            self.uploads.append(Upload(method, self._chat_id(p), name, data, ref))
         info = {"file_id": str(ref), "file_unique_id": f"u-{ref}"}
         media: dict[str, Any]
         if kind == "photo":
@@ -798,3 +825,30 @@ class FakeTelegram:
     def _api_unbanChatMember(self, p: dict[str, Any]) -> bool:
         self._chat_id(p)
         return True
+
+    # -- files --------------------------------------------------------------------------------
+    def put_file(self, file_id: str, data: bytes, path: str | None = None) -> None:
+        """Bytes that `getFile` and the file URL hand out for `file_id`."""
+        self.files[file_id] = (path or f"photos/{file_id}.jpg", data)
+
+    def _api_getFile(self, p: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(p.get("file_id", ""))
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        path, data = self.files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(data),
+            "file_path": path,
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        self.calls.append(Call("file", {"path": path}, time.monotonic()))
+        for stored, data in self.files.values():
+            if stored == path:
+                return web.Response(body=data)
+        return web.json_response({"ok": False, "error_code": 404}, status=404)

@@ -31,14 +31,12 @@ from community.services.outbox import Outgoing
 from config.settings import TelegramSettings
 from tests.bot.matrix.conftest import Parent
 from tests.bot.matrix.test_end_to_end import bot_settings
+from tests.bot.matrix.test_media_end_to_end import download
 from tests.bot.telegram.conftest import options_for
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.synapse import MatrixUser, SynapseServer
 
 GROUP, PIET, ADMIN = -100777, 7, 900
-# Photos across platforms need the transports to fetch and upload media from the other
-# platform (branch `media`); switch this on once that is merged.
-MEDIA_ACROSS_PLATFORMS = False
 
 
 @dataclasses.dataclass
@@ -229,9 +227,6 @@ async def test_a_telegram_group_and_a_matrix_room_are_one_conversation(
         await bot.close()
 
 
-@pytest.mark.skipif(
-    not MEDIA_ACROSS_PLATFORMS, reason="needs media across platforms (branch `media`)"
-)
 async def test_a_photo_in_the_telegram_group_shows_in_the_matrix_room(
     synapse: SynapseServer, bot_user: MatrixUser, tmp_path: Path, make_parent, fake: FakeTelegram
 ) -> None:  # type: ignore[no-untyped-def]
@@ -257,6 +252,8 @@ async def test_a_photo_in_the_telegram_group_shows_in_the_matrix_room(
         await eva.join(room_id)
         await bot.settle(fake.message(ADMIN, "/linkgroup", chat=GROUP))
         await bot.settle(fake.message(ADMIN, "/relay aan", chat=GROUP))
+        picture = b"\xff\xd8\xff\xe0 a photo of the park"
+        fake.put_file("AgAD-park", picture)
         update, _ = fake.group_message(GROUP, PIET, "Het park", "Piet", photo="AgAD-park")
         await bot.settle(update)
         images = [
@@ -265,6 +262,6 @@ async def test_a_photo_in_the_telegram_group_shows_in_the_matrix_room(
             if e["sender"] == bot.listener.bot_user_id and e["content"].get("msgtype") == "m.image"
         ]
         assert images and images[-1]["content"]["body"] == "Piet: Het park"
-        assert images[-1]["content"]["url"].startswith("mxc://")
+        assert await download(synapse, eva, images[-1]["content"]["url"]) == picture
     finally:
         await bot.close()

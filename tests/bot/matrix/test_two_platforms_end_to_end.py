@@ -50,6 +50,9 @@ async def test_a_telegram_parent_and_a_matrix_parent_are_buddies(
     telegram = telegram_adapter(settings, options_for(fake))
     matrix = matrix_transport(settings)
     app = build_app(settings, [telegram.transport, matrix], clock=FakeClock(), migrate=True)
+    # the composition root lets each transport reach the other platform's files
+    assert telegram.transport.media_sources is matrix.media_sources
+    assert matrix.media_sources.sources["telegram"] is telegram.transport.media_source
     connect(app, telegram)
     await check_login(app, matrix)
     bot = Bot(app, matrix, make_listener(app, matrix), app.clock, bot_user.user_id)  # type: ignore[arg-type]
