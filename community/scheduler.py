@@ -72,6 +72,11 @@ def _current() -> Runtime:
 # -- the jobs (module-level: stored by reference) -------------------------------------------------
 def follow_up_job() -> None:
     rt = _current()
+    reminded = buddies.send_due_name_reminders(
+        rt.session_factory, rt.translator, rt.clock, default_locale=rt.settings.default_locale
+    )
+    if reminded:
+        log.info("buddy first-name reminders queued: %d", reminded)
     queued = buddies.send_due_follow_ups(
         rt.session_factory,
         rt.translator,

@@ -523,6 +523,56 @@ def due_follow_ups(session: Session, clock: Clock, days: int) -> list[BuddyPair]
     )
 
 
+# A parent who has not given the first name for their buddy holds up the introduction of both:
+# after this many days the bot reminds them, once.
+NAME_REMINDER_DAYS = 3
+
+
+def due_name_reminders(session: Session, clock: Clock, days: int) -> list[tuple[BuddyPair, Person]]:
+    """Parents of pairs approved `days` ago or longer who have not given a first name yet."""
+    pairs = session.scalars(
+        select(BuddyPair)
+        .where(
+            BuddyPair.status == PairStatus.APPROVED,
+            BuddyPair.introduced_at.is_(None),
+            BuddyPair.decided_at <= clock.now() - timedelta(days=days),
+        )
+        .order_by(BuddyPair.id)
+    )
+    return [
+        (pair, person)
+        for pair in pairs
+        for person in (pair.a, pair.b)
+        if person.active and first_name(session, person) is None
+    ]
+
+
+def send_due_name_reminders(
+    session_factory: sessionmaker[Session],
+    translator: Translator,
+    clock: Clock,
+    days: int = NAME_REMINDER_DAYS,
+    default_locale: str = "nl",
+) -> int:
+    """Remind each such parent once (one key per pair and parent); returns how many were new."""
+    with session_factory.begin() as session:
+        items = [
+            Outgoing(
+                person.platform,
+                person.private_chat_id or person.platform_user_id,
+                SendMessage(
+                    translator.t(
+                        translator.resolve(person.locale or default_locale), "buddy.name.remind"
+                    )
+                ),
+                person.id,
+                f"buddy:{pair.id}:name_reminder:{person.id}",
+            )
+            for pair, person in due_name_reminders(session, clock, days)
+        ]
+        return outbox.enqueue_all(session, items, clock)
+
+
 def follow_up_messages(
     session: Session, pairs: Iterable[BuddyPair], translator: Translator, default_locale: str
 ) -> list[Outgoing]:

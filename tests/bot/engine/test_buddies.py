@@ -542,3 +542,37 @@ def test_on_the_console_not_now_is_typed(chat: Chat, app: App) -> None:
         "Fine. I will not look for a buddy for you now. Send /buddy to start again."
     )
     assert _pairs(app)[0][2] is PairStatus.ENDED
+
+
+def test_a_parent_who_gives_no_first_name_is_reminded_once(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    chat.press("bram", chat.messages("bram: /match")[-1], "Approve")
+    chat.say("anna: Anna")
+
+    def remind() -> list[Sent]:
+        buddies.send_due_name_reminders(app.session_factory, app.translator, clock)
+        before = len(chat.transport.done)
+        asyncio.run(app.dispatcher.dispatch_due())
+        return [Sent(d) for d in chat.transport.done[before:]]
+
+    clock.advance(days=buddies.NAME_REMINDER_DAYS - 1)
+    assert remind() == []
+    clock.advance(days=1)
+    reminded = remind()
+    assert [(m.chat_id, m.text) for m in reminded] == [
+        ("bilal", "Your buddy is waiting to meet you. Send /buddy to give your first name.")
+    ]
+    clock.advance(days=7)
+    assert remind() == []  # once
+    chat.say("bilal: /cancel")
+    assert chat.say("bilal: /buddy")[-1].startswith("Which first name may I give your buddy?")
+    introduced = chat.messages("bilal: Bilal")
+    # The introduction (in Arabic, their shared home language) names the other
+    assert len(_to(introduced, "bilal")) > 1 and "Anna" in _to(introduced, "bilal")[1]
+    assert _to(introduced, "anna") and "Bilal" in _to(introduced, "anna")[0]
+    clock.advance(days=buddies.NAME_REMINDER_DAYS)
+    assert remind() == []  # introduced: nothing to remind
