@@ -25,6 +25,9 @@ class EventKind(enum.StrEnum):
     MEMBER_LEFT = "member_left"
     EDIT = "edit"  # an earlier message of the user was changed; `text` is the new text
     DELETION = "deletion"  # an earlier message of the user was deleted
+    # The group room lives on under a new id (a Telegram group that became a supergroup, an
+    # upgraded Matrix room); `moved_to` holds the new id.
+    ROOM_MOVED = "room_moved"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Incoming:
     language_hint: str | None = None  # the platform's guess, never taken as the parent's choice
     event_id: str | None = None  # for deduplication of replayed platform updates
     sender_name: str | None = None  # a display name for relaying; never stored
+    moved_to: str | None = None  # ROOM_MOVED: the room's new chat id
     # The platform's id of this message (a Telegram message id, a Matrix event id), so that a
     # relayed copy can follow it when it is edited or deleted. For an edit: see `ref`.
     message_id: str | None = None

@@ -22,7 +22,7 @@ from typing import Any
 import aiohttp
 import nio
 
-from bot.engine.types import Incoming
+from bot.engine.types import EventKind, Incoming
 from bot.matrix.state import NEXT_BATCH, State, dm_key
 from bot.matrix.translate import RoomView, translate
 
@@ -214,6 +214,12 @@ class MatrixListener:
                     await self._remember_direct(incoming.user_id, room_id)
                 await self.handle(incoming)
                 handled += 1
+                if incoming.kind is EventKind.ROOM_MOVED and incoming.moved_to:
+                    # Follow the room; where its join rules need an invite, the invite to a
+                    # room that is now one of ours is accepted when it comes (`_invite`).
+                    joined = await self.client.join(incoming.moved_to)
+                    if isinstance(joined, nio.ErrorResponse):
+                        log.info("could not join the upgraded room yet: %s", joined)
         return handled
 
     async def _remember_direct(self, user_id: str, room_id: str) -> None:

@@ -71,6 +71,14 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
 
     if event_type == "m.room.member":
         return _membership(event, room, bot_user_id, base)
+    if event_type == "m.room.tombstone":  # the room was upgraded: it lives on elsewhere
+        replacement = content.get("replacement_room")
+        if not isinstance(replacement, str) or room.is_private:
+            return None
+        return Incoming(
+            PLATFORM, sender, room.room_id, False, kind=EventKind.ROOM_MOVED,
+            moved_to=replacement, **base,
+        )  # fmt: skip
     if sender == bot_user_id:  # our own echo
         return None
 

@@ -97,6 +97,18 @@ def _message(
     message: Message, event_id: str, bot_username: str | None, kind: EventKind
 ) -> Incoming | None:
     user = message.from_user
+    if message.migrate_to_chat_id is not None:
+        # The group became a supergroup with a new chat id; this is the old chat's last word.
+        who = str(user.id) if user is not None else ""
+        return Incoming(
+            PLATFORM,
+            who,
+            str(message.chat.id),
+            False,
+            kind=EventKind.ROOM_MOVED,
+            moved_to=str(message.migrate_to_chat_id),
+            event_id=event_id,
+        )
     if user is None or user.is_bot or message.chat.type == ChatType.CHANNEL:
         return None
     text = message.text or message.caption or ""

@@ -171,6 +171,9 @@ class Domain:
     def link_room(self, community: Community, platform: str, chat_id: str) -> Room:
         return rooms.link(self._session, community, platform, chat_id, self.clock, "tips")
 
+    def move_room(self, platform: str, old_chat_id: str, new_chat_id: str) -> Room | None:
+        return rooms.move(self._session, platform, old_chat_id, new_chat_id)
+
     def may_join(self, room: Room, person: Person | None) -> bool:
         return rooms.may_join(room, person)
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from community.clock import Clock
-from community.models import Community, Person, Role, Room
+from community.models import Community, OutboxMessage, OutboxStatus, Person, Role, Room
 from community.services import outbox
 from community.services.people import is_onboarded
 
@@ -45,6 +45,28 @@ def link(
         room = Room(platform=platform, chat_id=chat_id, relay=False, created_at=clock.now())
         session.add(room)
     room.community_id, room.purpose = community.id, purpose
+    session.flush()
+    return room
+
+
+def move(session: Session, platform: str, old_chat_id: str, new_chat_id: str) -> Room | None:
+    """A room of ours lives on under a new id (Telegram made the group a supergroup, a Matrix
+    room was upgraded): keep its community, purpose and relay setting, and send what still
+    waits in the outbox to the new id. Returns the room, or None if it was not one of ours."""
+    room = find(session, platform, old_chat_id)
+    if room is None or find(session, platform, new_chat_id) is not None:
+        return None  # not ours, or moved already (the platform told us twice)
+    room.chat_id = new_chat_id
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.platform == platform,
+            OutboxMessage.chat_id == old_chat_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(chat_id=new_chat_id)
+        .execution_options(synchronize_session=False)
+    )
     session.flush()
     return room
 

@@ -31,6 +31,10 @@ RELAY_OFF = {"off", "uit"}
 
 def on_group_event(ctx: Context) -> None:
     incoming = ctx.incoming
+    if incoming.kind is EventKind.ROOM_MOVED:
+        if incoming.moved_to:
+            ctx.domain.move_room(incoming.platform, incoming.chat_id, incoming.moved_to)
+        return
     room = ctx.domain.room(incoming.platform, incoming.chat_id)
     if room is None:
         return  # a group that is not one of ours: stay out of it

@@ -91,3 +91,41 @@ def test_the_coordinator_sees_how_many_parents_could_not_be_reached(chat: Chat) 
     chat.say("admin: English")
     overview = chat.say("admin: /community")[0]
     assert "1 parent could not be reached. Please phone them." in overview.splitlines()
+
+
+def test_a_room_that_moves_keeps_its_community_and_what_waits_for_it(
+    chat: Chat,
+    app,  # type: ignore[no-untyped-def]
+) -> None:
+    from sqlalchemy import select
+
+    from community.models import OutboxMessage, OutboxStatus, Room
+    from community.services import outbox
+
+    _coordinator(chat, "bram")
+    chat.run(Incoming.from_text("console", "bram", "@tips", False, "/linkgroup"))
+    with app.session_factory.begin() as session:
+        # a message still waiting for the old id (a prompt, a relayed copy)
+        waiting = outbox.Outgoing("console", "@tips", SendMessage("Koffieochtend"))
+        outbox.enqueue(session, [waiting], app.clock)
+    moved = Incoming(
+        "console", "bram", "@tips", False, kind=EventKind.ROOM_MOVED, moved_to="@tips-super"
+    )
+    # The bot says nothing; what waited goes to the new id.
+    sent = chat.run(moved)
+    assert [(d.chat_id, d.action) for d in sent] == [("@tips-super", SendMessage("Koffieochtend"))]
+    with app.session_factory() as session:
+        rooms = session.scalars(select(Room)).all()
+        assert [(r.chat_id, r.purpose) for r in rooms] == [("@tips-super", "tips")]
+        pending = session.scalars(
+            select(OutboxMessage.chat_id).where(OutboxMessage.status == OutboxStatus.PENDING)
+        ).all()
+        assert pending == []
+    # The new id is one of ours: only the community's parents get in.
+    chat.onboard("anna")
+    admitted = chat.run(
+        Incoming("console", "anna", "@tips-super", False, kind=EventKind.JOIN_REQUEST)
+    )
+    assert admitted[0].action == AdmitMember("anna", True)
+    # Told twice (Telegram sends the move in the old chat and the new one): no harm.
+    assert chat.run(moved) == []

@@ -144,3 +144,18 @@ def test_a_caption_is_the_message_text_as_on_telegram() -> None:
     bare = message("drawing.jpg", msgtype="m.image", url="mxc://x/1", filename="drawing.jpg")
     incoming = translate(bare, DM, BOT)
     assert incoming is not None and incoming.text == "" and incoming.media
+
+
+def test_an_upgraded_group_room_moves_also_when_the_bot_upgraded_it() -> None:
+    for sender in ("@coordinator:localhost", BOT):
+        tombstone = {
+            "type": "m.room.tombstone",
+            "sender": sender,
+            "state_key": "",
+            "event_id": "$t1",
+            "content": {"body": "This room was upgraded", "replacement_room": "!new:localhost"},
+        }
+        incoming = translate(tombstone, GROUP, BOT)
+        assert incoming is not None and incoming.kind is EventKind.ROOM_MOVED
+        assert (incoming.chat_id, incoming.moved_to) == ("!g:localhost", "!new:localhost")
+    assert translate(tombstone, DM, BOT) is None

@@ -105,3 +105,20 @@ def test_a_group_message_names_itself_and_a_reply_names_what_it_answers() -> Non
     edited = to_incoming(update_of(fake, lambda: fake.edit_group_message(-100, message_id, "Hoi!")))
     assert edited is not None and edited.kind is EventKind.EDIT and edited.text == "Hoi!"
     assert edited.ref == Target(remote_id=str(message_id))
+
+
+def test_a_group_that_became_a_supergroup_moves() -> None:
+    fake = FakeTelegram()
+
+    def migrated() -> None:
+        message = fake._user_message(7, -4001, "nl")
+        message["migrate_to_chat_id"] = -1004001
+        fake.feed("message", message)
+
+    incoming = to_incoming(update_of(fake, migrated))
+    assert incoming is not None and incoming.kind is EventKind.ROOM_MOVED
+    assert (incoming.chat_id, incoming.moved_to, incoming.is_private) == (
+        "-4001",
+        "-1004001",
+        False,
+    )
