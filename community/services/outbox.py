@@ -166,8 +166,8 @@ def _insert(
         and len(items) <= _MANY_LIMIT
         and not any("earlier" in p.get("target", {}) for p in payloads)
     ):
-        claimed = _insert_claimed(session, items, payloads, claim_for, available_at or now, clock)
-        return len(items), claimed
+        ready = _insert_claimed(session, items, payloads, claim_for, available_at or now, clock)
+        return len(items), ready
     busy: set[tuple[str, str]] = set()
     if claim_for is not None:
         busy = _open_chats(session, {(item.platform, item.chat_id) for item in items})
@@ -237,7 +237,7 @@ _INSERT_CLAIMED_VALUES = insert(_T).values(
 _INSERT_CLAIMED = _INSERT_CLAIMED_VALUES.returning(_T.c.id, _T.c.claimed_by)
 
 
-_COLUMNS = ("person_id", "platform", "chat_id", "kind", "payload", "attempts")
+_COLUMNS: tuple[str, ...] = ("person_id", "platform", "chat_id", "kind", "payload", "attempts")
 _COLUMNS += ("available_at", "created_at")
 _MANY_LIMIT = 64  # an event speaks to a few chats; a bigger batch takes the general road
 _MANY: dict[int, Any] = {}
