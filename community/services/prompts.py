@@ -15,6 +15,7 @@ whose language has no text gets the Dutch text and one catalog line in their own
 from __future__ import annotations
 
 import base64
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ MAX_CHILDREN = 4  # buttons 1..4 ("4" means 4 or more)
 SOURCE_LOCALE = "nl"  # every prompt has a Dutch text
 REMINDER_AT = time(10, 0)  # local time of the reminder on the day before the event
 DIGEST_ANSWERS = 20  # answers quoted in one digest; more are counted
+DIGEST_MEDIA = 10  # photos and voice notes forwarded with one digest; more wait for the next
 EXCERPT = 80
 
 
@@ -381,10 +383,12 @@ def send_digests(
             ).all()
             if not answers or not staff:
                 continue  # kept for the next digest (a community without staff yet)
+            answers = _within_media_cap(answers)
             prompts = {a.prompt_id: session.get(Prompt, a.prompt_id) for a in answers}
+            key = f"digest:{community.id}:{today.date().isoformat()}"
             queued += queue_to_people(
                 session, staff, translator, clock, "digest.intro",
-                key=f"digest:{community.id}:{today.date().isoformat()}",
+                key=key,
                 default_locale=community.default_locale,
                 render=lambda locale, answers=answers, prompts=prompts: digest_text(
                     answers, prompts, locale, translator
@@ -392,7 +396,41 @@ def send_digests(
             )  # fmt: skip
             for answer in answers:
                 answer.digested_at = now
+                prompt = prompts.get(answer.prompt_id)
+                if answer.media is None or prompt is None:
+                    continue
+                # The photo or voice note itself, after the digest, with the prompt it answers;
+                # from the platform that holds it (`origin`): the transport fetches it there.
+                queued += queue_to_people(
+                    session, staff, translator, clock, "digest.media_caption",
+                    key=f"{key}:media:{answer.id}",
+                    default_locale=community.default_locale,
+                    media=dataclasses.replace(Media.from_json(answer.media), caption=None),
+                    render=lambda locale, prompt=prompt: translator.t(
+                        locale, "digest.media_caption", prompt=_title(prompt, locale)
+                    ),
+                )  # fmt: skip
     return queued
+
+
+def _within_media_cap(answers: Sequence[PromptAnswer]) -> list[PromptAnswer]:
+    """The answers for today's digest: every text, and photos or voice notes up to
+    `DIGEST_MEDIA`; the others wait for the next digest, so a busy week is not a flood."""
+    kept: list[PromptAnswer] = []
+    media = 0
+    for answer in answers:
+        if answer.media is not None:
+            if media >= DIGEST_MEDIA:
+                continue
+            media += 1
+        kept.append(answer)
+    return kept
+
+
+def _title(prompt: Prompt, locale: str) -> str:
+    texts = prompt.texts
+    source = texts.get(locale) or texts.get(SOURCE_LOCALE) or next(iter(texts.values()))
+    return source if len(source) <= EXCERPT else source[: EXCERPT - 1] + "…"
 
 
 def digest_text(
@@ -407,9 +445,7 @@ def digest_text(
         mine = [a for a in answers if a.prompt_id == prompt_id]
         if prompt is None:
             continue
-        texts = prompt.texts
-        source = texts.get(locale) or texts.get(SOURCE_LOCALE) or next(iter(texts.values()))
-        title = source if len(source) <= EXCERPT else source[: EXCERPT - 1] + "…"
+        title = _title(prompt, locale)
         media = sum(1 for a in mine if a.media)
         lines.append("")
         lines.append(translator.t(locale, "digest.prompt", prompt=title, count=len(mine)))

@@ -277,17 +277,46 @@ def test_professionals_get_one_digest_a_day_with_the_new_answers(
         bram = people.find(session, "console", "bram")
         assert anna is not None and bram is not None
         prompts.record_answer(session, prompt, anna, clock, "We lazen een boek.")
-        prompts.record_answer(session, prompt, bram, clock, None, Media("photo", "file-1"))
+        photo = Media("photo", "AgAD-1", "onze toren", "image/jpeg", 2048, "telegram")
+        prompts.record_answer(session, prompt, bram, clock, None, photo)
     digest = prompts.send_digests
     assert digest(app.session_factory, app.translator, clock, settings) == 0  # before 16:00
     at(clock, datetime(2026, 9, 2, 14, 0, tzinfo=UTC))  # 16:00 Amsterdam
-    assert digest(app.session_factory, app.translator, clock, settings) == 1
+    assert digest(app.session_factory, app.translator, clock, settings) == 2  # text, photo
     assert digest(app.session_factory, app.translator, clock, settings) == 0
     deliver(app)
-    assert texts_to(transport, "petra")[-1] == (
+    assert texts_to(transport, "petra")[-2:] == [
         "Nieuwe antwoorden van ouders: 2\n\nWat deed u samen?\nAntwoorden: 2\n"
-        "Foto's en spraakberichten: 1\n- We lazen een boek."
-    )
+        "Foto's en spraakberichten: 1\n- We lazen een boek.",
+        "Een foto of spraakbericht als antwoord op: Wat deed u samen?",
+    ]
+    # The photo itself, from the platform that holds it (the transport fetches it there)
+    forwarded = [d.action for d in transport.done if d.chat_id == "petra"][-1]
+    assert isinstance(forwarded, SendMessage)
+    assert forwarded.media == dataclasses.replace(photo, caption=None)
+
+
+def test_a_digest_forwards_at_most_ten_files_and_the_rest_come_next_day(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _professional(app, clock)
+    settings = with_programme(app, item("share", kind="question", texts={"nl": "Laat zien!"}))
+    at(clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC))
+    run_job(app, settings)
+    prompt = _prompt(app, "share-w1")
+    with app.session_factory.begin() as session:
+        anna = people.find(session, "console", "anna")
+        assert anna is not None
+        for number in range(prompts.DIGEST_MEDIA + 2):
+            prompts.record_answer(session, prompt, anna, clock, None, Media("photo", f"p{number}"))
+    at(clock, datetime(2026, 9, 2, 14, 0, tzinfo=UTC))
+    assert prompts.send_digests(app.session_factory, app.translator, clock, settings) == 11
+    at(clock, datetime(2026, 9, 3, 14, 0, tzinfo=UTC))  # the next day: the 2 that waited
+    assert prompts.send_digests(app.session_factory, app.translator, clock, settings) == 3
+    deliver(app)
+    refs = [d.action.media.ref for d in transport.done if d.chat_id == "petra" and d.action.media]  # type: ignore[attr-defined]
+    assert refs == [f"p{n}" for n in range(prompts.DIGEST_MEDIA + 2)]  # each once, in order
 
 
 def test_answers_and_rsvps_are_erased_with_the_parent(
