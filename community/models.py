@@ -157,6 +157,8 @@ class ParentProfile(Base):
     home_languages: Mapped[list[str]] = mapped_column(default=list)
     age_bands: Mapped[list[str]] = mapped_column(default=list)
     buddy_opt_in: Mapped[bool | None]
+    # The parent asked for no tips and invitations for now (/pause; /resume ends it).
+    prompts_paused: Mapped[bool] = mapped_column(default=False)
     consent_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
 

@@ -241,6 +241,13 @@ class Domain:
     ) -> None:
         prompts.record_answer(self._session, prompt, person, self.clock, text, media)
 
+    def set_prompts_paused(self, person: Person, paused: bool) -> bool:
+        """Pause or resume the prompts for a parent; False when they have no profile yet."""
+        if person.profile is None:
+            return False
+        person.profile.prompts_paused = paused
+        return True
+
     def answer_count(self, person: Person) -> int:
         return prompts.answer_count(self._session, person)
 

@@ -189,8 +189,8 @@ def count_buttons(prompt: Prompt, locale: str, translator: Translator) -> tuple[
 
 # -- who gets a prompt ----------------------------------------------------------------------------
 def recipients(session: Session, prompt: Prompt) -> list[Person]:
-    """Parents of the community who finished joining, can be reached and have a child of one of
-    the prompt's age bands (every parent when it names none)."""
+    """Parents of the community who finished joining, can be reached, did not pause prompts and
+    have a child of one of the prompt's age bands (every parent when it names none)."""
     rows = session.execute(
         select(Person, ParentProfile)
         .join(ParentProfile, ParentProfile.person_id == Person.id)
@@ -200,6 +200,7 @@ def recipients(session: Session, prompt: Prompt) -> list[Person]:
             Person.active.is_(True),
             Person.unreachable_at.is_(None),
             ParentProfile.completed_at.is_not(None),
+            ParentProfile.prompts_paused.is_(False),
         )
         .order_by(Person.id)
     ).all()
@@ -798,6 +799,8 @@ def reach_report(
         )
         if person.unreachable_at is not None:
             unreachable.append(entry)
+        elif profile.prompts_paused:
+            continue  # they asked for a pause: not silence, and nothing to phone about
         elif got.get(person.id, 0) >= 2 and person.id not in replied:
             quiet.append(entry)
     return ReachReport(unreachable, quiet)

@@ -106,6 +106,8 @@ def mydata(ctx: Context) -> None:
     rsvps = ctx.domain.rsvp_count(person)
     if rsvps:
         lines.append(ctx.t("mydata.rsvps", count=rsvps))
+    if person.profile is not None and person.profile.prompts_paused:
+        lines.append(ctx.t("mydata.prompts_paused"))
     pairs = ctx.domain.buddies.pair_count(person)
     if pairs:
         lines.append(ctx.t("mydata.buddy_pairs", count=pairs))

@@ -87,6 +87,24 @@ def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
     return True
 
 
+@command("pause", roles=PARENTS)
+def pause(ctx: Context) -> None:
+    """No tips and invitations for now: a parent's pause is never read as "not interested"
+    (the reach report leaves them out)."""
+    if ctx.domain.set_prompts_paused(ctx.require_person(), True):
+        ctx.say("pause.done")
+    else:
+        ctx.say("pause.not_joined")
+
+
+@command("resume", roles=PARENTS)
+def resume(ctx: Context) -> None:
+    if ctx.domain.set_prompts_paused(ctx.require_person(), False):
+        ctx.say("pause.resumed")
+    else:
+        ctx.say("pause.not_joined")
+
+
 @command("support", roles=REGISTERED)
 def support(ctx: Context) -> None:
     entries = ctx.settings.prompts.support

@@ -3,6 +3,7 @@ children come, the calendar file, answers by message, photo or voice note, /supp
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 from datetime import UTC, date, datetime, time
@@ -217,6 +218,34 @@ def test_reach_lists_parents_to_phone_without_calling_silence_disinterest(
     assert chat.say("anna: /reach") == [
         "That command is not for you. Send /help for your commands."
     ]
+
+
+def test_a_parent_pauses_prompts_and_is_not_counted_as_silent(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    for user in ("anna", "bram"):
+        chat.onboard(user)
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    assert chat.say("anna: /pause") == [
+        "OK. I will not send you tips and invitations now. Send /resume to get them again."
+    ]
+    assert "Tips and invitations: paused" in chat.say("anna: /mydata")[0].splitlines()
+    assert chat.say("petra: /pause") == [
+        "That command is not for you. Send /help for your commands."
+    ]
+    tip = dataclasses.replace(QUESTION, key="tip", kind="tip", weeks=(1,), day="thu")
+    _send(chat, app, clock, datetime(2026, 9, 3, 8, 5, tzinfo=UTC), QUESTION, tip)
+    asyncio.run(app.dispatcher.dispatch_due())
+    prompted = {d.chat_id for d in transport.sent if "together" in Sent(d).text}
+    assert prompted == {"bram"}
+    said = chat.say("petra: /reach")[0]
+    assert "No reply for 4 weeks: 1\n- " in said  # bram; anna asked for a pause
+    assert chat.say("anna: /resume") == ["Welcome back! You will get tips and invitations again."]
+    assert "Tips and invitations: paused" not in chat.say("anna: /mydata")[0]
+    later = dataclasses.replace(tip, key="later", weeks=(2,))
+    _send(chat, app, clock, datetime(2026, 9, 10, 8, 5, tzinfo=UTC), QUESTION, tip, later)
+    asyncio.run(app.dispatcher.dispatch_due())
+    assert _last_to(transport, "anna").text == _last_to(transport, "bram").text
 
 
 def test_a_professional_writes_a_tip_that_goes_out_now(

@@ -1,0 +1,30 @@
+"""prompts pause: a parent can ask for no tips and invitations for now
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-23 23:40:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("parent_profile", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("prompts_paused", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("parent_profile", schema=None) as batch_op:
+        batch_op.alter_column("prompts_paused", server_default=None)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("parent_profile", schema=None) as batch_op:
+        batch_op.drop_column("prompts_paused")
