@@ -18,6 +18,7 @@ from community import db
 from community.clock import Clock, SystemClock
 from community.i18n import SHIPPED_LOCALES, Translator
 from community.scheduler import Scheduler
+from community.services import housekeeping
 from community.services.communities import sync_communities
 from config import Settings
 
@@ -79,5 +80,7 @@ def build_app(
     capabilities = {t.platform: t.capabilities for t in transports}
     engine = Engine(session_factory, settings, translator, clock, capabilities)
     dispatcher = Dispatcher(session_factory, transports, clock, settings.outbox_max_attempts)
-    dispatcher.prune(settings.sent_retention_days)
+    with session_factory() as session:
+        # What is kept only for a while goes now too: a bot that was down catches up at once.
+        housekeeping.run(session, clock, settings)
     return App(settings, db_engine, session_factory, translator, clock, engine, dispatcher)

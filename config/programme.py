@@ -91,6 +91,9 @@ class PromptSettings:
     catch_up_days: int = 7  # a prompt later than this after an outage is skipped
     digest_at: time = time(16, 0)
     answer_days: int = 7  # a reply counts as an answer this long after the prompt
+    # Parents' answers (texts, photo references) are forgotten this long after they came:
+    # they serve the professionals' digests and the season's reach, not an archive.
+    answer_retention_days: int = 90
     enabled: bool = True
     sources: tuple[str, ...] = field(default=(), compare=False)
 
@@ -243,7 +246,7 @@ def load_prompt_settings(config_path: Path, data: dict[str, Any]) -> PromptSetti
     reader = _Reader(config_path, data, "prompts.")
     reader.check_unknown(
         {"enabled", "programme", "support", "timezone", "quiet_hours", "catch_up_days",
-         "digest_time", "answer_days"}
+         "digest_time", "answer_days", "answer_retention_days"}
     )  # fmt: skip
     enabled = reader.get("enabled", bool, True)
     programme_path = _path(config_path, reader, "programme", DEFAULT_PROGRAMME)
@@ -265,6 +268,9 @@ def load_prompt_settings(config_path: Path, data: dict[str, Any]) -> PromptSetti
     answer_days = reader.get("answer_days", int, 7)
     if not 1 <= answer_days <= 60:
         raise reader.fail("answer_days", "must be between 1 and 60")
+    retention = reader.get("answer_retention_days", int, 90)
+    if not 7 <= retention <= 730:
+        raise reader.fail("answer_retention_days", "must be between 7 and 730")
     digest_at = _hhmm(reader, "digest_time", "16:00")
     assert digest_at is not None
     programme = load_programme(programme_path)
@@ -278,6 +284,7 @@ def load_prompt_settings(config_path: Path, data: dict[str, Any]) -> PromptSetti
         catch_up_days=catch_up,
         digest_at=digest_at,
         answer_days=answer_days,
+        answer_retention_days=retention,
         enabled=enabled,
         sources=(str(programme_path), str(support_path)),
     )

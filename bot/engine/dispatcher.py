@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.engine.port import Delivery, SendError, Transport
 from community.actions import action_from_row
 from community.clock import Clock
-from community.services import housekeeping, outbox
+from community.services import conversations, outbox
 from community.services.outbox import Claimed
 
 log = logging.getLogger(__name__)
@@ -137,11 +137,11 @@ class Dispatcher:
             sent += await self.deliver(claimed)
 
     def prune(self, retention_days: int) -> int:
-        """Forget what is kept only for a while (`community.services.housekeeping`): delivered
-        messages older than the retention period, people who never consented, old event ids.
-        Returns how many messages were forgotten."""
-        forgotten = self._db_sync(housekeeping.run, self.clock, retention_days)
-        return forgotten["sent messages"]
+        """Forget delivered messages older than the retention period and people who never
+        consented after a day of silence (the rest of the nightly housekeeping runs on the
+        scheduler: `community.services.housekeeping`). Returns how many messages went."""
+        self._db_sync(conversations.forget_stale_guests, self.clock)
+        return int(self._db_sync(outbox.prune_sent, self.clock, retention_days))
 
     async def run(self, interval: float = 1.0, stop: asyncio.Event | None = None) -> None:
         """Keep sending until `stop` is set; picks up retries when they fall due."""

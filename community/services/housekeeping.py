@@ -15,18 +15,19 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from community.clock import Clock
-from community.models import ProcessedEvent
+from community.models import ProcessedEvent, PromptAnswer
 from community.services import conversations, outbox
+from config import Settings
 
 # A platform replays an event within hours (Telegram keeps updates for 24 hours; a Matrix sync
 # token moves on); two weeks is far beyond that, and the table stops growing with every message.
 PROCESSED_EVENT_DAYS = 14
 
-# Each step: (session, clock, sent_retention_days) -> rows forgotten.
-Step = Callable[[Session, Clock, int], int]
+# Each step: (session, clock, settings) -> rows forgotten.
+Step = Callable[[Session, Clock, Settings], int]
 
 
-def forget_processed_events(session: Session, clock: Clock, _days: int) -> int:
+def forget_processed_events(session: Session, clock: Clock, _settings: Settings) -> int:
     """Forget which platform events were handled, once no platform can replay them."""
     result = session.execute(
         delete(ProcessedEvent)
@@ -37,17 +38,34 @@ def forget_processed_events(session: Session, clock: Clock, _days: int) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _stale_guests(session: Session, clock: Clock, _days: int) -> int:
+def forget_old_answers(session: Session, clock: Clock, settings: Settings) -> int:
+    """Forget parents' answers to prompts after `prompts.answer_retention_days`."""
+    days = settings.prompts.answer_retention_days
+    result = session.execute(
+        delete(PromptAnswer)
+        .where(PromptAnswer.created_at < clock.now() - timedelta(days=days))
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _sent_messages(session: Session, clock: Clock, settings: Settings) -> int:
+    return outbox.prune_sent(session, clock, settings.sent_retention_days)
+
+
+def _stale_guests(session: Session, clock: Clock, _settings: Settings) -> int:
     return conversations.forget_stale_guests(session, clock)
 
 
 STEPS: dict[str, Step] = {
-    "sent messages": outbox.prune_sent,
+    "sent messages": _sent_messages,
     "guests who never consented": _stale_guests,
     "handled platform events": forget_processed_events,
+    "answers to prompts": forget_old_answers,
 }
 
 
-def run(session: Session, clock: Clock, sent_retention_days: int) -> dict[str, int]:
+def run(session: Session, clock: Clock, settings: Settings) -> dict[str, int]:
     """Every step once; returns how many rows each forgot."""
-    return {name: step(session, clock, sent_retention_days) for name, step in STEPS.items()}
+    return {name: step(session, clock, settings) for name, step in STEPS.items()}

@@ -9,7 +9,7 @@ import asyncio
 import base64
 import dataclasses
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from bot.app import App
 from community.actions import Media, SendMessage
 from community.clock import FakeClock
 from community.models import Community, Person, Prompt, PromptAnswer, Role, Rsvp
-from community.services import people, prompts
+from community.services import housekeeping, people, prompts
 from config import ConfigError, Settings
 from config.programme import (
     DEFAULT_PROGRAMME,
@@ -339,6 +339,34 @@ def test_answers_and_rsvps_are_erased_with_the_parent(
         assert people.find(session, "console", "anna") is None
         assert session.scalar(select(func.count()).select_from(PromptAnswer)) == 0
         assert session.scalar(select(func.count()).select_from(Rsvp)) == 0
+        assert session.get(Prompt, prompt.id) is not None  # the prompt itself stays
+
+
+def test_answers_are_forgotten_after_the_retention_period(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    chat.onboard("anna")
+    settings = with_programme(app, item("share", kind="question", texts={"nl": "Hoe ging het?"}))
+    at(clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC))
+    run_job(app, settings)
+    prompt = _prompt(app, "share-w1")
+    with app.session_factory.begin() as session:
+        anna = people.find(session, "console", "anna")
+        assert anna is not None
+        prompts.record_answer(session, prompt, anna, clock, "Goed!", Media("photo", "p1"))
+
+    def answers_after(days: int) -> int:
+        at(clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC) + timedelta(days=days))
+        with app.session_factory() as session:
+            forgotten = housekeeping.run(session, clock, settings)
+            assert set(forgotten) >= {"answers to prompts", "sent messages"}
+            return int(session.scalar(select(func.count()).select_from(PromptAnswer)) or 0)
+
+    days = settings.prompts.answer_retention_days
+    assert days == 90  # the default
+    assert answers_after(days - 1) == 1
+    assert answers_after(days + 1) == 0
+    with app.session_factory() as session:
         assert session.get(Prompt, prompt.id) is not None  # the prompt itself stays
 
 
