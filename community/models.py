@@ -346,6 +346,10 @@ class Prompt(Base):
     kind: Mapped[str] = mapped_column(String(20))
     texts: Mapped[dict[str, Any]]  # locale -> text; Dutch always
     age_bands: Mapped[list[str]] = mapped_column(default=list)  # empty: every parent
+    # Only the parents of one neighbourhood (None: the whole community).
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhood.id", ondelete="SET NULL")
+    )
     due_at: Mapped[datetime] = mapped_column(index=True)
     event_at: Mapped[datetime | None]
     place: Mapped[str | None] = mapped_column(String(200))

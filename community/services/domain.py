@@ -6,7 +6,7 @@ transaction (all or nothing). Scheduled jobs and the matcher use the same servic
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from community.i18n import Translator
 from community.models import (
     Community,
     Conversation,
+    Neighbourhood,
     OutboxMessage,
     Person,
     Prompt,
@@ -276,11 +277,30 @@ class Domain:
         event_at: datetime | None = None,
         place: str | None = None,
         media: Media | None = None,
+        age_bands: Sequence[str] = (),
+        neighbourhood_id: int | None = None,
     ) -> Prompt:
         return prompts.create_prompt(
             self._session, community, kind, texts, due_at, self.clock, author=author,
-            event_at=event_at, place=place, media=media,
+            event_at=event_at, place=place, media=media, age_bands=age_bands,
+            neighbourhood_id=neighbourhood_id,
         )  # fmt: skip
+
+    def neighbourhood_named(self, community: Community, typed: str) -> Neighbourhood | None:
+        """A neighbourhood of the community by its postcode area (6825) or its name."""
+        typed = typed.strip()
+        if typed[:4].isdigit():
+            return communities.neighbourhood_for(community, typed[:4])
+        wanted = typed.casefold()
+        hoods = sorted(community.neighbourhoods, key=lambda h: h.name)
+        exact = [h for h in hoods if h.name.casefold() == wanted]
+        if exact:
+            return exact[0]
+        starting = [h for h in hoods if h.name.casefold().startswith(wanted)]
+        return starting[0] if len(starting) == 1 else None
+
+    def neighbourhood(self, neighbourhood_id: int) -> Neighbourhood | None:
+        return self._session.get(Neighbourhood, neighbourhood_id)
 
     def deliver_now(self, prompt: Prompt, translator: Translator, config: PromptSettings) -> int:
         """Queue a prompt that is due now, in this transaction (0 in the quiet hours: the

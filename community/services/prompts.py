@@ -136,12 +136,14 @@ def create_prompt(
     event_at: datetime | None = None,
     place: str | None = None,
     age_bands: Sequence[str] = (),
+    neighbourhood_id: int | None = None,
     media: Media | None = None,
 ) -> Prompt:
     """A prompt a professional wrote (no programme key)."""
     prompt = Prompt(
         community_id=community.id, key=None, kind=kind, texts=dict(texts),
-        age_bands=list(age_bands), due_at=due_at, event_at=event_at, place=place,
+        age_bands=list(age_bands), neighbourhood_id=neighbourhood_id, due_at=due_at,
+        event_at=event_at, place=place,
         media=media.to_json() if media is not None else None,
         author_id=author.id if author else None, created_at=clock.now(), recipients=0,
         skipped=False,
@@ -205,7 +207,12 @@ def recipients(session: Session, prompt: Prompt) -> list[Person]:
         .order_by(Person.id)
     ).all()
     bands = set(prompt.age_bands)
-    return [p for p, profile in rows if not bands or bands & set(profile.age_bands)]
+    return [
+        p
+        for p, profile in rows
+        if (not bands or bands & set(profile.age_bands))
+        and (prompt.neighbourhood_id is None or profile.neighbourhood_id == prompt.neighbourhood_id)
+    ]
 
 
 # -- the jobs -------------------------------------------------------------------------------------
@@ -612,8 +619,15 @@ def upcoming(session: Session, person: Person, clock: Clock, days: int = 14) -> 
     if person.community is None:
         return []
     rows = upcoming_in_community(session, person.community, clock, days)
-    bands = set(person.profile.age_bands) if person.profile is not None else set()
-    return [p for p in rows if not p.age_bands or not bands or bands & set(p.age_bands)]
+    profile = person.profile
+    bands = set(profile.age_bands) if profile is not None else set()
+    hood = profile.neighbourhood_id if profile is not None else None
+    return [
+        p
+        for p in rows
+        if (not p.age_bands or not bands or bands & set(p.age_bands))
+        and (p.neighbourhood_id is None or hood is None or p.neighbourhood_id == hood)
+    ]
 
 
 def invitations_ahead(session: Session, community: Community, clock: Clock) -> list[Prompt]:

@@ -36,7 +36,13 @@ MORNING = time(10, 0)
 ROLL_OVER = timedelta(days=30)
 WHEN = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\s+(\d{1,2})[:.](\d{2})$")
 
-menu_flow("new", ("new_kind", "new_text", "new_check", "new_when", "new_place", "new_send"))
+menu_flow(
+    "new",
+    ("new_kind", "new_text", "new_check", "new_audience", "new_hood", "new_when", "new_place",
+     "new_send"),
+)  # fmt: skip
+AGE_IDS = {"0-2": "age.0_2", "2-4": "age.2_4", "4-6": "age.4_6", "6-12": "age.6_12"}
+MAX_HOOD = 60
 
 
 def _media(data: dict[str, Any]) -> Media | None:
@@ -51,6 +57,10 @@ def _go(ctx: Context, step: str) -> Outcome:
 
 
 def _after_text(ctx: Context) -> Outcome:
+    return _go(ctx, "new_audience")
+
+
+def _after_audience(ctx: Context) -> Outcome:
     state = ctx.state
     kind = state.data.get("kind") if state is not None else None
     return _go(ctx, "new_when" if kind == "invitation" else "new_send")
@@ -131,6 +141,64 @@ class NewCheck(Question):
 
 
 @question
+class NewAudience(Question):
+    """Who gets it: every parent, the parents of children of one age band, or of one
+    neighbourhood (typed next)."""
+
+    name = "new_audience"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        bands = tuple(Choice(f"band:{band}", ctx.t(msgid)) for band, msgid in AGE_IDS.items())
+        return (
+            Choice("all", ctx.t("new.audience.all")),
+            *bands,
+            Choice("hood", ctx.t("new.audience.hood")),
+        )
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("new.ask_audience", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        if key == "hood":
+            return Outcome.NEXT  # to new_hood
+        band = key.removeprefix("band:")
+        ctx.remember(bands=[band] if band in AGE_IDS else [], hood=None)
+        return _after_audience(ctx)
+
+
+@question
+class NewHood(Question):
+    name = "new_hood"
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("new.ask_hood")
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        community = ctx.require_person().community
+        hood = (
+            ctx.domain.neighbourhood_named(community, text[:MAX_HOOD])
+            if community is not None and text.strip()
+            else None
+        )
+        if hood is None:
+            ctx.say("new.hood_unknown")
+            return Outcome.STAY
+        ctx.remember(bands=[], hood=hood.id)
+        return _after_audience(ctx)
+
+
+def audience_text(ctx: Context, data: dict[str, Any]) -> str:
+    """Who the prompt is for, in the writer's words: "Parents of children 2-4 years"."""
+    hood = ctx.domain.neighbourhood(int(data["hood"])) if data.get("hood") else None
+    if hood is not None:
+        return ctx.t("new.for_hood", neighbourhood=hood.name)
+    bands = [ctx.t(AGE_IDS[band]) for band in data.get("bands", []) if band in AGE_IDS]
+    if bands:
+        return ctx.t("new.for_band", ages=", ".join(bands))
+    return ctx.t("new.audience.all")
+
+
+@question
 class NewWhen(Question):
     name = "new_when"
 
@@ -195,7 +263,7 @@ class NewSend(Question):
     def enter(self, ctx: Context) -> None:
         state = ctx.state
         data = state.data if state is not None else {}
-        ctx.say("new.preview")
+        ctx.say("new.preview", audience=audience_text(ctx, data))
         ctx.say_text(str(data.get("text", "")), media=_media(data))
         self.prompt(ctx)
 
@@ -222,7 +290,7 @@ class NewSend(Question):
         event_at = datetime.fromisoformat(data["event_at"]) if data.get("event_at") else None
         prompt = ctx.domain.create_prompt(
             community, str(data["kind"]), {ctx.locale: str(data["text"])}, due_at, person,
-            event_at, data.get("place"), _media(data),
+            event_at, data.get("place"), _media(data), data.get("bands", []), data.get("hood"),
         )  # fmt: skip
         if key == "now":
             count = ctx.domain.deliver_now(prompt, ctx.translator, config)

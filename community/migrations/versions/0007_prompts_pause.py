@@ -1,4 +1,5 @@
-"""prompts pause: a parent can ask for no tips and invitations for now
+"""prompts pause and audience: a parent can ask for no tips and invitations for now; a prompt
+can be for one neighbourhood
 
 Revision ID: 0007
 Revises: 0006
@@ -23,8 +24,22 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("parent_profile", schema=None) as batch_op:
         batch_op.alter_column("prompts_paused", server_default=None)
+    with op.batch_alter_table("prompt", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("neighbourhood_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_prompt_neighbourhood_id_neighbourhood"),
+            "neighbourhood",
+            ["neighbourhood_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("prompt", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_prompt_neighbourhood_id_neighbourhood"), type_="foreignkey"
+        )
+        batch_op.drop_column("neighbourhood_id")
     with op.batch_alter_table("parent_profile", schema=None) as batch_op:
         batch_op.drop_column("prompts_paused")

@@ -257,14 +257,59 @@ def test_a_professional_writes_a_tip_that_goes_out_now(
     assert chat.say("petra: Tip") == [
         "Write the message. Use short sentences, one point, and numbers in digits."
     ]
-    said = chat.say("petra: Sing a song together at bath time.")
-    assert said[:2] == ["The parents will get this:", "Sing a song together at bath time."]
+    assert chat.last_choices("petra: Sing a song together at bath time.") == [
+        "All parents", "0-2 years", "2-4 years", "4-6 years", "6-12 years",
+        "Parents in one neighbourhood",
+    ]  # fmt: skip
+    said = chat.say("petra: All parents")
+    assert said[:2] == [
+        "For: All parents. They will get this:",
+        "Sing a song together at bath time.",
+    ]
     # Sent at once, in the same transaction: the parent's message goes out with the reply.
     assert chat.say("petra: Now") == [
         "Sent. Parents who get it: 1",
         "Sing a song together at bath time.",
     ]
     assert _last_to(transport, "anna").text == "Sing a song together at bath time."
+
+
+def test_a_prompt_for_an_age_band_or_a_neighbourhood_reaches_only_those_parents(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")  # 6825 AB: Presikhaaf-Oost, a child of 0-2
+    chat.onboard("bram", postcode="6811 AB", ages=("4",))  # a child of 6-12
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+
+    def write(text: str, *audience: str) -> list[str]:
+        chat.say("petra: /new")
+        chat.say("petra: Tip")
+        chat.say(f"petra: {text}")
+        said: list[str] = []
+        for answer in audience:
+            said = chat.say(f"petra: {answer}")
+        return said + chat.say("petra: Now")
+
+    said = write("Read a picture book together.", "0-2 years")
+    assert said[0] == "For: parents of children 0-2 years. They will get this:"
+    assert "Sent. Parents who get it: 1" in said
+    assert _last_to(transport, "anna").text == "Read a picture book together."
+    assert all(d.chat_id != "bram" or "picture" not in Sent(d).text for d in transport.sent)
+
+    chat.say("petra: /new")
+    chat.say("petra: Tip")
+    chat.say("petra: Walk to the park in your street.")
+    assert chat.say("petra: Parents in one neighbourhood") == [
+        "Which neighbourhood? Type its name or a postcode, like 6825."
+    ]
+    assert chat.say("petra: Atlantis") == [
+        "I do not know that neighbourhood. Type a name or a postcode, like 6825."
+    ]
+    said = chat.say("petra: 6811")
+    assert said[0].startswith("For: parents in ") and "Presikhaaf" not in said[0]
+    assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"
+    assert _last_to(transport, "bram").text == "Walk to the park in your street."
+    assert _last_to(transport, "anna").text == "Read a picture book together."
 
 
 def test_a_hard_text_is_flagged_before_it_goes_out(
@@ -287,7 +332,8 @@ def test_a_hard_text_is_flagged_before_it_goes_out(
     assert chat.say("petra: Write it again") == [
         "Write the message. Use short sentences, one point, and numbers in digits."
     ]
-    said = chat.say("petra: Which 3 books did you read this week?")
+    assert chat.say("petra: Which 3 books did you read this week?") == ["Who is it for?"]
+    said = chat.say("petra: All parents")
     assert said[1] == "Which 3 books did you read this week?"
     assert chat.say("petra: Tomorrow at 10:00") == [
         "I will send it on Wednesday 2 September, 10:00."
@@ -303,7 +349,8 @@ def test_an_invitation_from_a_professional_asks_when_and_where(
     _staff(app, clock, "petra", Role.PROFESSIONAL)
     chat.say("petra: /new")
     chat.say("petra: Invitation")
-    assert chat.say("petra: Coffee morning at school. Bring your child.") == [
+    chat.say("petra: Coffee morning at school. Bring your child.")
+    assert chat.say("petra: All parents") == [
         "When is it? Type the day and time, like 14-10 10:00."
     ]
     assert chat.say("petra: tomorrow") == ["I cannot read that date. Type it like 14-10 10:00."]
@@ -355,7 +402,8 @@ def test_a_professional_sends_a_video_with_the_tip(
     video = Media("video", "file-video-1")
     sent = chat.send(Incoming("console", "petra", "petra", True, media=(video,)))
     assert [m.text for m in sent] == ["Got it. It goes with the message. Now write the text."]
-    preview = chat.messages("petra: Watch how I fold a paper boat. Try it together!")
+    chat.say("petra: Watch how I fold a paper boat. Try it together!")
+    preview = chat.messages("petra: All parents")
     assert preview[1].action.media == video
     chat.say("petra: Now")
     tip = _last_to(transport, "anna")
