@@ -180,6 +180,12 @@ class Room(Base):
     purpose: Mapped[str | None] = mapped_column(String(120))
     # Whether messages here are relayed to the community's rooms on other platforms.
     relay: Mapped[bool] = mapped_column(default=False)
+    # The route map pinned here this week (its outbox row) and a digest of its text, so that
+    # the map is edited in place when the schedule changes.
+    route_map_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL")
+    )
+    route_map_digest: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
 
 

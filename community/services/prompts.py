@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from babel.dates import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from community.actions import Button, Media, PinMessage, SendMessage, Target
+from community.actions import Button, EditMessage, Media, PinMessage, SendMessage, Target
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import (
@@ -708,17 +709,15 @@ def post_route_maps(
     settings: Settings,
 ) -> int:
     """Each Monday from 09:00, every room of a community gets the route map, pinned, in the
-    community's language (once a week: the key names the room and the week)."""
+    community's language (once a week: the key names the room and the week). When the schedule
+    changes after that (a new prompt, a changed programme), the pinned map is edited in place.
+    Returns how many messages were queued."""
     config = settings.prompts
     now = clock.now()
     today = local(now, config)
-    if (
-        not config.enabled
-        or today.weekday() != ROUTE_MAP_DAY
-        or today.time() < ROUTE_MAP_AT
-        or in_quiet_hours(now, config)
-    ):
+    if not config.enabled or in_quiet_hours(now, config):
         return 0
+    weekly = today.weekday() == ROUTE_MAP_DAY and today.time() >= ROUTE_MAP_AT
     year, week, _ = today.isocalendar()
     queued = 0
     with session_factory.begin() as session:
@@ -730,20 +729,36 @@ def post_route_maps(
             coming = upcoming_in_community(session, community, clock)
             locale = translator.resolve(community.default_locale)
             text = "\n".join(route_map_lines(coming, locale, translator, config))
+            digest = hashlib.sha256(text.encode()).hexdigest()
             for room in rooms:
-                key = f"routekaart:{room.id}:{year}-{week}"
-                queued += outbox.enqueue_all(
-                    session,
-                    [
-                        Outgoing(room.platform, room.chat_id, SendMessage(text), None, key),
-                        Outgoing(
-                            room.platform, room.chat_id, PinMessage(Target(earlier=1)), None,
-                            f"{key}:pin",
-                        ),
-                    ],
-                    clock,
-                )  # fmt: skip
+                if weekly:
+                    queued += _pin_route_map(session, room, text, digest, f"{year}-{week}", clock)
+                if room.route_map_id is not None and room.route_map_digest != digest:
+                    edit = EditMessage(Target(outbox_id=room.route_map_id), text)
+                    queued += outbox.enqueue_all(
+                        session, [Outgoing(room.platform, room.chat_id, edit)], clock
+                    )
+                    room.route_map_digest = digest
     return queued
+
+
+def _pin_route_map(
+    session: Session, room: Room, text: str, digest: str, week: str, clock: Clock
+) -> int:
+    def pinned(row_id: int) -> None:
+        room.route_map_id, room.route_map_digest = row_id, digest
+
+    key = f"routekaart:{room.id}:{week}"
+    return outbox.enqueue_all(
+        session,
+        [
+            Outgoing(room.platform, room.chat_id, SendMessage(text), None, key, queued=pinned),
+            Outgoing(
+                room.platform, room.chat_id, PinMessage(Target(earlier=1)), None, f"{key}:pin"
+            ),
+        ],
+        clock,
+    )
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ def move(session: Session, platform: str, old_chat_id: str, new_chat_id: str) ->
     if room is None or find(session, platform, new_chat_id) is not None:
         return None  # not ours, or moved already (the platform told us twice)
     room.chat_id = new_chat_id
+    room.route_map_id = None  # pinned in the old chat; the next weekly map pins anew
     session.execute(
         update(OutboxMessage)
         .where(

@@ -17,7 +17,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from bot.app import App
-from community.actions import Media, SendMessage
+from community.actions import EditMessage, Media, SendMessage
 from community.clock import FakeClock
 from community.models import Community, Person, Prompt, PromptAnswer, Role, Rsvp
 from community.services import housekeeping, people, prompts
@@ -511,3 +511,19 @@ def test_each_room_gets_the_route_map_pinned_once_a_week(
         "Hulp in de buurt: /support. Uw gegevens: /mydata."
     )
     assert done[1].action.message.outbox_id == done[0].outbox_id
+    # The schedule changes (a professional plans a coffee morning): the pinned map follows.
+    with app.session_factory.begin() as session:
+        community = session.scalars(select(Community)).one()
+        prompts.create_prompt(
+            session, community, "invitation", {"nl": "Koffieochtend"},
+            datetime(2026, 9, 9, 8, 0, tzinfo=UTC), clock,
+            event_at=datetime(2026, 9, 10, 7, 0, tzinfo=UTC), place="School",
+        )  # fmt: skip
+    at(clock, datetime(2026, 9, 7, 8, 0, tzinfo=UTC))
+    assert post(app.session_factory, app.translator, clock, settings) == 1  # one edit
+    assert post(app.session_factory, app.translator, clock, settings) == 0  # nothing new
+    deliver(app)
+    edit = [d for d in transport.done if d.chat_id == "@tips"][-1]
+    assert isinstance(edit.action, EditMessage) and edit.target_remote_id == f"remote-{done[0].outbox_id}"
+    assert "- woensdag 9 september, 10:00: een uitnodiging" in edit.action.text
+    assert "- dinsdag 8 september, 10:00: een tip" in edit.action.text

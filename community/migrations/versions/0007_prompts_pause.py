@@ -1,5 +1,5 @@
-"""prompts pause and audience: a parent can ask for no tips and invitations for now; a prompt
-can be for one neighbourhood
+"""prompts pause, audience and route map: a parent can ask for no tips and invitations for now;
+a prompt can be for one neighbourhood; a room remembers its pinned route map to update it
 
 Revision ID: 0007
 Revises: 0006
@@ -34,8 +34,25 @@ def upgrade() -> None:
             ondelete="SET NULL",
         )
 
+    with op.batch_alter_table("room", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("route_map_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("route_map_digest", sa.String(length=64), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_room_route_map_id_outbox_message"),
+            "outbox_message",
+            ["route_map_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("room", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_room_route_map_id_outbox_message"), type_="foreignkey"
+        )
+        batch_op.drop_column("route_map_digest")
+        batch_op.drop_column("route_map_id")
     with op.batch_alter_table("prompt", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_prompt_neighbourhood_id_neighbourhood"), type_="foreignkey"
