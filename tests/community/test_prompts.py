@@ -505,10 +505,10 @@ def test_each_room_gets_the_route_map_pinned_once_a_week(
     done = [d for d in transport.done if d.chat_id == "@tips"]
     assert isinstance(done[0].action, SendMessage) and isinstance(done[1].action, PinMessage)
     assert done[0].action.text == (
-        "Uw routekaart: wanneer u van ons hoort, en waar u hulp vindt.\n"
-        "U krijgt hooguit 3 korte berichten per week. Nooit tussen 21:00 en 08:00.\n\n"
+        "Je routekaart: wanneer je van ons hoort, en waar je hulp vindt.\n"
+        "Je krijgt hooguit 3 korte berichten per week. Nooit tussen 21:00 en 08:00.\n\n"
         "Binnenkort:\n- dinsdag 8 september, 10:00: een tip\n\n"
-        "Hulp in de buurt: /support. Uw gegevens: /mydata."
+        "Hulp in de buurt: /support. Je gegevens: /mydata."
     )
     assert done[1].action.message.outbox_id == done[0].outbox_id
     # The schedule changes (a professional plans a coffee morning): the pinned map follows.
