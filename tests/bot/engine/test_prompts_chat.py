@@ -146,7 +146,7 @@ def test_support_lists_the_local_help_from_the_config(chat: Chat, app: App) -> N
     said = chat.say("anna: /support")[0]
     assert said.startswith("Help close to you.")
     assert "Stichting Leergeld" in said and "https://www.leergeld.nl" in said
-    assert "Tolkentelefoon" in said
+    assert "Tolkentelefoon" in said and "Phone: 088 255 52 22" in said
     assert "/support" in chat.say("anna: /help")[0]
 
 
