@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from apscheduler.triggers.interval import IntervalTrigger
@@ -399,9 +400,7 @@ def send_digests(
                 session, staff, translator, clock, "digest.intro",
                 key=key,
                 default_locale=community.default_locale,
-                render=lambda locale, answers=answers, prompts=prompts: digest_text(
-                    answers, prompts, locale, translator
-                ),
+                render=partial(digest_text, answers, prompts, translator=translator),
             )  # fmt: skip
             for answer in answers:
                 answer.digested_at = now
@@ -415,11 +414,13 @@ def send_digests(
                     key=f"{key}:media:{answer.id}",
                     default_locale=community.default_locale,
                     media=dataclasses.replace(Media.from_json(answer.media), caption=None),
-                    render=lambda locale, prompt=prompt: translator.t(
-                        locale, "digest.media_caption", prompt=_title(prompt, locale)
-                    ),
+                    render=partial(_media_caption, translator, prompt),
                 )  # fmt: skip
     return queued
+
+
+def _media_caption(translator: Translator, prompt: Prompt, locale: str) -> str:
+    return translator.t(locale, "digest.media_caption", prompt=_title(prompt, locale))
 
 
 def _within_media_cap(answers: Sequence[PromptAnswer]) -> list[PromptAnswer]:
@@ -523,7 +524,7 @@ def rsvp_counts(session: Session, prompt: Prompt) -> dict[str, int]:
     children = 0
     for answer, count, kids in rows:
         counts[answer] = count
-        children += int(kids)
+        children += int(kids or 0)
     counts["children"] = children
     return counts
 
@@ -815,7 +816,7 @@ def reach_report(
         )
     )
     for key, person_id in received:
-        if int(key.split(":")[1]) in sent_prompts:
+        if person_id is not None and int(key.split(":")[1]) in sent_prompts:
             got[person_id] = got.get(person_id, 0) + 1
     unreachable: list[ReachEntry] = []
     quiet: list[ReachEntry] = []

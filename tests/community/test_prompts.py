@@ -524,6 +524,9 @@ def test_each_room_gets_the_route_map_pinned_once_a_week(
     assert post(app.session_factory, app.translator, clock, settings) == 0  # nothing new
     deliver(app)
     edit = [d for d in transport.done if d.chat_id == "@tips"][-1]
-    assert isinstance(edit.action, EditMessage) and edit.target_remote_id == f"remote-{done[0].outbox_id}"
+    assert (
+        isinstance(edit.action, EditMessage)
+        and edit.target_remote_id == f"remote-{done[0].outbox_id}"
+    )
     assert "- woensdag 9 september, 10:00: een uitnodiging" in edit.action.text
     assert "- dinsdag 8 september, 10:00: een tip" in edit.action.text
