@@ -95,6 +95,9 @@ class Community(Base):
     invite_code: Mapped[str] = mapped_column(String(32), unique=True)
     default_locale: Mapped[str] = mapped_column(String(10))
     home_languages: Mapped[list[str]]
+    # A coordinator's own days and times for the programme, per kind of prompt:
+    # {"tip": "thu 15:00"}; None or a missing kind: the programme file's.
+    programme_times: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
 
     neighbourhoods: Mapped[list[Neighbourhood]] = relationship(

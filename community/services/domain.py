@@ -7,7 +7,7 @@ transaction (all or nothing). Scheduled jobs and the matcher use the same servic
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -285,6 +285,9 @@ class Domain:
             event_at=event_at, place=place, media=media, age_bands=age_bands,
             neighbourhood_id=neighbourhood_id,
         )  # fmt: skip
+
+    def set_programme_time(self, community: Community, kind: str, day: str, at: time) -> None:
+        prompts.set_programme_time(community, kind, day, at)
 
     def neighbourhood_named(self, community: Community, typed: str) -> Neighbourhood | None:
         """A neighbourhood of the community by its postcode area (6825) or its name."""

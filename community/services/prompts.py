@@ -47,7 +47,7 @@ from community.services import outbox
 from community.services.broadcast import queue_to_people
 from community.services.outbox import Outgoing
 from config import Settings
-from config.programme import PromptSettings
+from config.programme import DAYS, ProgrammeItem, PromptSettings, parse_hhmm
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +99,16 @@ def sync_programme(
         )
     }
     added = 0
-    for item in programme.items:
-        for week in item.weeks:
+    for configured in programme.items:
+        item = with_community_time(configured, community)
+        for week in configured.weeks:
             key = f"{item.key}-w{week}"
             due_at = to_utc(item.local_due(programme.start, week), settings)
             event = item.local_event(programme.start, week)
             event_at = to_utc(event, settings) if event is not None else None
+            if event_at is not None and due_at >= event_at:
+                # The coordinator's day falls after the event in that week: keep the file's.
+                due_at = to_utc(configured.local_due(programme.start, week), settings)
             prompt = existing.get(key)
             if prompt is None:
                 session.add(
@@ -124,6 +128,23 @@ def sync_programme(
                 prompt.media = item.media
     session.flush()
     return added
+
+
+def with_community_time(item: ProgrammeItem, community: Community) -> ProgrammeItem:
+    """The item on the community coordinator's day and time for its kind, if they set one."""
+    spec = (community.programme_times or {}).get(item.kind)
+    if not isinstance(spec, str) or len(spec.split()) != 2:
+        return item
+    day, at = spec.split()
+    if day not in DAYS:
+        return item
+    return dataclasses.replace(item, day=day, at=parse_hhmm(at))
+
+
+def set_programme_time(community: Community, kind: str, day: str, at: time) -> None:
+    times = dict(community.programme_times or {})
+    times[kind] = f"{day} {at.strftime('%H:%M')}"
+    community.programme_times = times  # a new dict: the JSON column sees the change
 
 
 def create_prompt(

@@ -6,6 +6,7 @@ from bot.engine.handlers import (  # noqa: F401
     new_prompt,
     onboarding,
     profile,
+    programme_times,
     prompts,
     room_setup,
     rooms,

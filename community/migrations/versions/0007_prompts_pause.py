@@ -1,5 +1,6 @@
 """prompts pause, audience and route map: a parent can ask for no tips and invitations for now;
-a prompt can be for one neighbourhood; a room remembers its pinned route map to update it
+a prompt can be for one neighbourhood; a room remembers its pinned route map to update it; a
+coordinator's own days and times for the programme
 
 Revision ID: 0007
 Revises: 0006
@@ -44,9 +45,13 @@ def upgrade() -> None:
             ["id"],
             ondelete="SET NULL",
         )
+    with op.batch_alter_table("community", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("programme_times", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("community", schema=None) as batch_op:
+        batch_op.drop_column("programme_times")
     with op.batch_alter_table("room", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_room_route_map_id_outbox_message"), type_="foreignkey"

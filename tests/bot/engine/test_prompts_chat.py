@@ -423,3 +423,30 @@ def test_a_programme_item_can_carry_a_video(
     assert _last_to(transport, "anna").action.media == Media(
         "video", "https://example.org/boat.mp4"
     )
+
+
+def test_a_coordinator_moves_the_tips_to_another_day_and_time(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _staff(app, clock, "carla", Role.COORDINATOR)
+    tip = dataclasses.replace(QUESTION, key="tip", kind="tip", weeks=(2,), day="wed")
+    settings = _settings(app, tip, LIBRARY)
+    app.engine.settings = settings
+    assert chat.say("anna: /programme") == [
+        "That command is not for you. Send /help for your commands."
+    ]
+    assert chat.last_choices("carla: /programme") == [
+        "Tip", "Question", "Invitation", "Help nearby"
+    ]  # fmt: skip
+    assert chat.last_choices("carla: Tip")[:2] == ["Monday", "Tuesday"]
+    assert chat.say("carla: Thursday") == ["At what time? Type it like 15:00."]
+    assert chat.say("carla: soon") == ["I cannot read that time. Type it like 15:00."]
+    assert chat.say("carla: 23:30") == ["That is at night. Choose a time between 08:00 and 21:00."]
+    assert chat.say("carla: 15:00") == ["Done. Tip: from now on on Thursday at 15:00."]
+    # The next run of the job moves every tip not yet sent; the invitation keeps its day.
+    _send(chat, app, clock, datetime(2026, 9, 1, 8, 0, tzinfo=UTC), tip, LIBRARY)
+    with app.session_factory() as session:
+        due = {p.key: p.due_at for p in session.scalars(select(Prompt))}
+    assert due["tip-w2"] == datetime(2026, 9, 10, 13, 0, tzinfo=UTC)  # Thursday 15:00 in Amsterdam
+    assert due["library-w2"] == datetime(2026, 9, 7, 8, 0, tzinfo=UTC)  # Monday 10:00, as in the file

@@ -1,0 +1,109 @@
+"""/programme: a community's coordinator sets the day and time its prompts of one kind go out
+(tips, questions, invitations, support reminders). The programme file stays as it is; the
+community's own times are applied to every prompt not yet sent, and the pinned route map
+follows (`community.services.prompts.with_community_time`)."""
+
+from __future__ import annotations
+
+import re
+
+from babel.dates import get_day_names
+
+from bot.engine.commands import STAFF, command
+from bot.engine.context import Choice, Context
+from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from config.programme import DAYS, parse_hhmm
+
+KIND_IDS = {
+    "tip": "new.kind.tip",
+    "question": "new.kind.question",
+    "invitation": "new.kind.invitation",
+    "support": "programme.kind.support",
+}
+
+HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+menu_flow("programme", ("programme_kind", "programme_day", "programme_time"))
+
+
+def _day_name(ctx: Context, day: str) -> str:
+    return str(get_day_names("wide", locale=ctx.locale)[DAYS.index(day)])
+
+
+@command("programme", roles=STAFF)
+def programme(ctx: Context) -> None:
+    person = ctx.require_person()
+    if person.community is None:
+        ctx.say("code.no_community")
+        return
+    if ctx.settings.prompts.programme is None or not ctx.settings.prompts.enabled:
+        ctx.say("programme.none")
+        return
+    start_flow(ctx, "programme")
+
+
+@question
+class ProgrammeKind(Question):
+    name = "programme_kind"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(Choice(kind, ctx.t(msgid)) for kind, msgid in KIND_IDS.items())
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("programme.ask_kind", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        ctx.remember(kind=key)
+        return Outcome.NEXT
+
+
+@question
+class ProgrammeDay(Question):
+    name = "programme_day"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(Choice(day, _day_name(ctx, day)) for day in DAYS)
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("programme.ask_day", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        ctx.remember(day=key)
+        return Outcome.NEXT
+
+
+@question
+class ProgrammeTime(Question):
+    name = "programme_time"
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("programme.ask_time")
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        typed = text.strip().replace(".", ":")
+        if len(typed) == 4 and typed[1] == ":":
+            typed = "0" + typed  # 9:30
+        if not HHMM.match(typed):
+            ctx.say("programme.bad_time")
+            return Outcome.STAY
+        at = parse_hhmm(typed)
+        config = ctx.settings.prompts
+        quiet = (
+            config.quiet_start <= at or at < config.quiet_end
+            if config.quiet_start > config.quiet_end
+            else config.quiet_start <= at < config.quiet_end
+        )
+        if quiet:
+            start, end = config.quiet_end.strftime("%H:%M"), config.quiet_start.strftime("%H:%M")
+            ctx.say("programme.quiet", start=start, end=end)
+            return Outcome.STAY
+        state = ctx.state
+        community = ctx.require_person().community
+        if state is None or community is None:
+            return Outcome.DONE
+        kind, day = str(state.data["kind"]), str(state.data["day"])
+        ctx.leave()
+        ctx.domain.set_programme_time(community, kind, day, at)
+        label = ctx.t(KIND_IDS[kind])
+        ctx.say("programme.saved", kind=label, day=_day_name(ctx, day), time=typed)
+        return Outcome.DONE
