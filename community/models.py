@@ -385,6 +385,8 @@ class PromptAnswer(Base):
     media: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
     digested_at: Mapped[datetime | None]
+    # When the parent said yes to sharing it in the community's group rooms (never without).
+    shared_at: Mapped[datetime | None]
 
 
 class Rsvp(Base):

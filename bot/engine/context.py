@@ -165,9 +165,17 @@ class Context:
         """A message to a group room, in the language given (the room's community's)."""
         self.act(platform, chat_id, SendMessage(self.translator.t(locale, msgid, **values)))
 
-    def act(self, platform: str, chat_id: str, action: Action, key: str | None = None) -> None:
-        """Any action on a chat: admit a member, pin, delete..."""
-        self.others.append(Outgoing(platform, chat_id, action, None, key))
+    def act(
+        self,
+        platform: str,
+        chat_id: str,
+        action: Action,
+        key: str | None = None,
+        person_id: int | None = None,
+    ) -> None:
+        """Any action on a chat: admit a member, pin, delete... `person_id` links it to the
+        person whose words it carries (erasing them forgets the bot's copy)."""
+        self.others.append(Outgoing(platform, chat_id, action, person_id, key))
 
     def queue(self, items: list[Outgoing]) -> None:
         """Actions a domain service built (relayed copies in the rooms of a conversation)."""

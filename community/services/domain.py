@@ -23,6 +23,7 @@ from community.models import (
     OutboxMessage,
     Person,
     Prompt,
+    PromptAnswer,
     Role,
     RoleCode,
     Room,
@@ -239,8 +240,8 @@ class Domain:
 
     def record_answer(
         self, prompt: Prompt, person: Person, text: str | None, media: Media | None
-    ) -> None:
-        prompts.record_answer(self._session, prompt, person, self.clock, text, media)
+    ) -> PromptAnswer:
+        return prompts.record_answer(self._session, prompt, person, self.clock, text, media)
 
     def set_prompts_paused(self, person: Person, paused: bool) -> bool:
         """Pause or resume the prompts for a parent; False when they have no profile yet."""
@@ -248,6 +249,15 @@ class Domain:
             return False
         person.profile.prompts_paused = paused
         return True
+
+    def answer_to_share(self, answer_id: int, person: Person) -> PromptAnswer | None:
+        return prompts.answer_to_share(self._session, answer_id, person)
+
+    def share_rooms(self, community: Community) -> list[Room]:
+        return prompts.share_rooms(self._session, community)
+
+    def mark_shared(self, answer: PromptAnswer) -> None:
+        answer.shared_at = self.clock.now()
 
     def answer_count(self, person: Person) -> int:
         return prompts.answer_count(self._session, person)

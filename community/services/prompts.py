@@ -614,6 +614,23 @@ def record_answer(
     return answer
 
 
+SHARE_ACTION = "share"  # a parent's yes / no to sharing an answer in the group rooms
+SHARE_PURPOSE = "tips"  # where answers are shared: the community's tips room(s)
+
+
+def answer_to_share(session: Session, answer_id: int, person: Person) -> PromptAnswer | None:
+    """The parent's own answer, not shared yet, with something to show; else None."""
+    answer = session.get(PromptAnswer, answer_id)
+    if answer is None or answer.person_id != person.id or answer.shared_at is not None:
+        return None
+    return answer if answer.text or answer.media else None
+
+
+def share_rooms(session: Session, community: Community) -> list[Room]:
+    rows = session.scalars(select(Room).where(Room.community_id == community.id).order_by(Room.id))
+    return [room for room in rows if (room.purpose or SHARE_PURPOSE) == SHARE_PURPOSE]
+
+
 def rsvp_count(session: Session, person: Person) -> int:
     return (
         session.scalar(select(func.count()).select_from(Rsvp).where(Rsvp.person_id == person.id))

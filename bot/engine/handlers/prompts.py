@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.engine.buttons import button_action
+from bot.engine.buttons import action_button, button_action
 from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
-from community.actions import Media
+from community.actions import Media, SendMessage
 from community.i18n import language_name
 from community.models import Role
 from community.services.prompts import (
@@ -18,6 +18,7 @@ from community.services.prompts import (
     RSVP_ACTION,
     RSVP_ANSWERS,
     RSVP_COUNT_ACTION,
+    SHARE_ACTION,
     SOURCE_LOCALE,
     ReachEntry,
     calendar_file,
@@ -82,9 +83,43 @@ def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
     prompt = ctx.domain.open_question(person, ctx.settings.prompts.answer_days)
     if prompt is None:
         return False
-    ctx.domain.record_answer(prompt, person, text or None, media)
+    answer = ctx.domain.record_answer(prompt, person, text or None, media)
     ctx.say("answer.thanks")
+    community = person.community
+    if community is not None and ctx.domain.share_rooms(community):
+        # Shared with the other parents only if they say yes (a button that works days later).
+        buttons = tuple(
+            action_button(ctx.t(f"answer.share.{key}"), SHARE_ACTION, answer.id, key)
+            for key in ("yes", "no")
+        )
+        ctx.say_text(ctx.t("answer.share.ask"), buttons=buttons)
     return True
+
+
+@button_action(SHARE_ACTION, roles=PARENTS)
+def share(ctx: Context, args: tuple[str, ...]) -> None:
+    """Yes: the answer goes to the community's tips room(s) without a name; no: it stays with
+    the school. A second press (or someone else's) changes nothing."""
+    person = ctx.require_person()
+    answer_id = _number(args[0]) if len(args) == 2 else None
+    answer = ctx.domain.answer_to_share(answer_id, person) if answer_id is not None else None
+    ctx.clear_pressed()
+    if answer is None or args[1] not in ("yes", "no"):
+        ctx.say("input.old_button")
+        return
+    if args[1] == "no":
+        ctx.say("answer.share.kept")
+        return
+    community = person.community
+    rooms = ctx.domain.share_rooms(community) if community is not None else []
+    media = Media.from_json(answer.media) if answer.media else None
+    for room in rooms:
+        locale = community.default_locale if community is not None else ctx.locale
+        text = ctx.translator.t(locale, "answer.share.line", text=answer.text or "")
+        # Linked to the parent: erasing them forgets the copy the bot keeps of it.
+        ctx.act(room.platform, room.chat_id, SendMessage(text, media=media), person_id=person.id)
+    ctx.domain.mark_shared(answer)
+    ctx.say("answer.share.done")
 
 
 @command("pause", roles=PARENTS)

@@ -1,6 +1,6 @@
 """prompts pause, audience and route map: a parent can ask for no tips and invitations for now;
 a prompt can be for one neighbourhood; a room remembers its pinned route map to update it; a
-coordinator's own days and times for the programme
+coordinator's own days and times for the programme; when a parent shared an answer in the group
 
 Revision ID: 0007
 Revises: 0006
@@ -47,9 +47,13 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("community", schema=None) as batch_op:
         batch_op.add_column(sa.Column("programme_times", sa.JSON(), nullable=True))
+    with op.batch_alter_table("prompt_answer", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("shared_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("prompt_answer", schema=None) as batch_op:
+        batch_op.drop_column("shared_at")
     with op.batch_alter_table("community", schema=None) as batch_op:
         batch_op.drop_column("programme_times")
     with op.batch_alter_table("room", schema=None) as batch_op:

@@ -449,4 +449,44 @@ def test_a_coordinator_moves_the_tips_to_another_day_and_time(
     with app.session_factory() as session:
         due = {p.key: p.due_at for p in session.scalars(select(Prompt))}
     assert due["tip-w2"] == datetime(2026, 9, 10, 13, 0, tzinfo=UTC)  # Thursday 15:00 in Amsterdam
-    assert due["library-w2"] == datetime(2026, 9, 7, 8, 0, tzinfo=UTC)  # Monday 10:00, as in the file
+    assert due["library-w2"] == datetime(
+        2026, 9, 7, 8, 0, tzinfo=UTC
+    )  # Monday 10:00, as in the file
+
+
+def test_an_answer_goes_to_the_group_only_if_the_parent_says_yes(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    from community.services import rooms
+
+    chat.onboard("anna")
+    chat.onboard("bram")
+    with app.session_factory.begin() as session:
+        community = session.scalars(select(Community)).one()
+        rooms.link(session, community, "console", "@tips", clock, purpose="tips")
+        rooms.link(session, community, "console", "@space", clock, purpose="space")
+    _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
+    chat.say("admin: /help")
+    photo = Media("photo", "AgAD-9", None, "image/jpeg", 900, "telegram")
+    sent = chat.send(Incoming("console", "anna", "anna", True, "Our tower!", media=(photo,)))
+    assert [m.text for m in sent] == [
+        "Thank you! We pass your answer on to school.",
+        "May I share your answer with the other parents in the group? Without your name.",
+    ]
+    assert [b.label for b in sent[1].choices] == ["Yes, share it", "No, only the school"]
+    shared = chat.press("anna", sent[1], "Yes, share it")
+    assert [(m.chat_id, m.text) for m in shared] == [
+        ("anna", "Thank you! I shared it in the group."),
+        ("@tips", "Een ouder deelt: Our tower!"),  # the community's language, no name
+    ]
+    assert shared[1].action.media == photo
+    assert chat.press("anna", sent[1], "Yes, share it")[0].text == "That button no longer works."
+    assert chat.press("bram", sent[1], "Yes, share it")[0].text == "That button no longer works."
+    asked = chat.messages("bram: We went to the park.")[1]
+    assert [m.text for m in chat.press("bram", asked, "No, only the school")] == [
+        "OK. Only the school sees your answer."
+    ]
+    assert not [d for d in transport.done if d.chat_id == "@tips" and "park" in Sent(d).text]
+    with app.session_factory() as session:
+        shared_at = {a.text: a.shared_at for a in session.scalars(select(PromptAnswer))}
+    assert shared_at["Our tower!"] is not None and shared_at["We went to the park."] is None
