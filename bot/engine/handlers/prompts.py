@@ -29,6 +29,7 @@ from community.services.prompts import (
 
 PARENTS = frozenset({Role.PARENT})
 THANKS = {"no": "rsvp.thanks_no", "maybe": "rsvp.thanks_maybe"}
+SHARE_LABELS = {"yes": "answer.share.yes", "no": "answer.share.no"}
 
 
 def _number(value: str) -> int | None:
@@ -89,8 +90,8 @@ def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
     if community is not None and ctx.domain.share_rooms(community):
         # Shared with the other parents only if they say yes (a button that works days later).
         buttons = tuple(
-            action_button(ctx.t(f"answer.share.{key}"), SHARE_ACTION, answer.id, key)
-            for key in ("yes", "no")
+            action_button(ctx.t(msgid), SHARE_ACTION, answer.id, key)
+            for key, msgid in SHARE_LABELS.items()
         )
         ctx.say_text(ctx.t("answer.share.ask"), buttons=buttons)
     return True
@@ -104,7 +105,7 @@ def share(ctx: Context, args: tuple[str, ...]) -> None:
     answer_id = _number(args[0]) if len(args) == 2 else None
     answer = ctx.domain.answer_to_share(answer_id, person) if answer_id is not None else None
     ctx.clear_pressed()
-    if answer is None or args[1] not in ("yes", "no"):
+    if answer is None or args[1] not in SHARE_LABELS:
         ctx.say("input.old_button")
         return
     if args[1] == "no":
