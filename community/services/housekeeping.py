@@ -9,10 +9,10 @@ limited time add a step to `STEPS`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from community.clock import Clock
 from community.models import ProcessedEvent, PromptAnswer
@@ -27,27 +27,28 @@ PROCESSED_EVENT_DAYS = 14
 Step = Callable[[Session, Clock, Settings], int]
 
 
-def forget_processed_events(session: Session, clock: Clock, _settings: Settings) -> int:
-    """Forget which platform events were handled, once no platform can replay them."""
+def _delete_older(
+    session: Session, column: InstrumentedAttribute[datetime], days: int, now: datetime
+) -> int:
+    """Delete the rows of the column's table whose `column` is more than `days` old."""
     result = session.execute(
-        delete(ProcessedEvent)
-        .where(ProcessedEvent.processed_at < clock.now() - timedelta(days=PROCESSED_EVENT_DAYS))
+        delete(column.class_)
+        .where(column < now - timedelta(days=days))
         .execution_options(synchronize_session=False)
     )
     session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def forget_processed_events(session: Session, clock: Clock, _settings: Settings) -> int:
+    """Forget which platform events were handled, once no platform can replay them."""
+    return _delete_older(session, ProcessedEvent.processed_at, PROCESSED_EVENT_DAYS, clock.now())
 
 
 def forget_old_answers(session: Session, clock: Clock, settings: Settings) -> int:
     """Forget parents' answers to prompts after `prompts.answer_retention_days`."""
     days = settings.prompts.answer_retention_days
-    result = session.execute(
-        delete(PromptAnswer)
-        .where(PromptAnswer.created_at < clock.now() - timedelta(days=days))
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return _delete_older(session, PromptAnswer.created_at, days, clock.now())
 
 
 def _sent_messages(session: Session, clock: Clock, settings: Settings) -> int:

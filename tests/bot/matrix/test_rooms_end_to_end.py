@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import nio
 import pytest
 from sqlalchemy import select
 
 from community.clock import FakeClock
 from community.models import Room
+from tests.bot.matrix.conftest import Parent
 from tests.bot.matrix.test_end_to_end import (
     Bot,
     bot_says,
@@ -151,34 +153,33 @@ async def test_knocks_are_answered(bot: Bot, coordinator: MatrixUser, make_paren
         await client.close()
 
 
-async def test_an_upgraded_room_is_followed(bot: Bot, coordinator: MatrixUser) -> None:
-    import aiohttp
-
-    from tests.bot.matrix.conftest import Parent
-
+@pytest.fixture
+async def coord(bot: Bot, coordinator: MatrixUser) -> AsyncIterator[Parent]:
+    """The coordinator's own Matrix client."""
     client = nio.AsyncClient(bot.transport.client.homeserver, coordinator.user_id)
     client.restore_login(coordinator.user_id, coordinator.device_id, coordinator.access_token)
-    coord = Parent(coordinator, client)
-    try:
-        chat = await open_chat(bot, coord)
-        await coord.say(chat, "/rooms")
-        await bot.turn()
-        tips = stored_rooms(bot)["tips"]
-        # The homeserver's own room upgrade (as an admin would do it): a tombstone in the old
-        # room names the new one.
-        admin = bot.transport.client
-        url = f"{admin.homeserver}/_matrix/client/v3/rooms/{tips}/upgrade"
-        headers = {"Authorization": f"Bearer {admin.access_token}"}
-        body = {"new_version": "10"}
-        async with (
-            aiohttp.ClientSession() as http,
-            http.post(url, json=body, headers=headers) as response,
-        ):
-            assert response.status == 200, await response.text()
-            new = (await response.json())["replacement_room"]
-        await bot.turn()
-        assert stored_rooms(bot)["tips"] == new
-        members = await admin.joined_members(new)
-        assert bot.user_id in {m.user_id for m in members.members}
-    finally:
-        await client.close()
+    yield Parent(coordinator, client)
+    await client.close()
+
+
+async def test_an_upgraded_room_is_followed(bot: Bot, coord: Parent) -> None:
+    chat = await open_chat(bot, coord)
+    await coord.say(chat, "/rooms")
+    await bot.turn()
+    tips = stored_rooms(bot)["tips"]
+    # The homeserver's own room upgrade (as an admin would do it): a tombstone in the old room
+    # names the new one.
+    admin = bot.transport.client
+    url = f"{admin.homeserver}/_matrix/client/v3/rooms/{tips}/upgrade"
+    headers = {"Authorization": f"Bearer {admin.access_token}"}
+    body = {"new_version": "10"}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, json=body, headers=headers) as response,
+    ):
+        assert response.status == 200, await response.text()
+        new = (await response.json())["replacement_room"]
+    await bot.turn()
+    assert stored_rooms(bot)["tips"] == new
+    members = await admin.joined_members(new)
+    assert bot.user_id in {m.user_id for m in members.members}
