@@ -30,6 +30,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+prompts_app = typer.Typer(help="Weekly prompts: import prepared prompts.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
 
 ConfigOption = Annotated[
     Path | None,
@@ -256,7 +258,7 @@ def match_command(
     stored for the coordinators, who approve them in the chat with /match."""
     from bot.app import build_app
     from community.i18n import language_name
-    from community.services import buddies, communities
+    from community.services import buddies
 
     settings = _settings(config)
     try:
@@ -266,14 +268,7 @@ def match_command(
         raise typer.Exit(1) from None
     try:
         with built.session_factory.begin() as session:
-            every = communities.all_communities(session)
-            chosen = communities.by_slug(session, community) if community else None
-            if chosen is None and community is None and len(every) == 1:
-                chosen = every[0]
-            if chosen is None:
-                slugs = ", ".join(c.slug for c in every) or "none configured"
-                typer.echo(f"Name the community with --community ({slugs}).", err=True)
-                raise typer.Exit(2)
+            chosen = _chosen_community(session, community)
             waiting = buddies.open_proposals(session, chosen)
             if waiting:
                 typer.echo(f"Waiting for a coordinator in {chosen.name}: {len(waiting)}.")
@@ -304,6 +299,104 @@ def match_command(
                 typer.echo("Dry run: nothing stored, nobody told.")
             elif not waiting:
                 typer.echo("Stored. A coordinator approves them in the chat with /match.")
+    finally:
+        built.close()
+
+
+def _chosen_community(session, slug: str | None):  # type: ignore[no-untyped-def]
+    """The community --community names, or the only one; exits 2 naming the choices."""
+    from community.services import communities
+
+    every = communities.all_communities(session)
+    chosen = communities.by_slug(session, slug) if slug else None
+    if chosen is None and slug is None and len(every) == 1:
+        chosen = every[0]
+    if chosen is None:
+        slugs = ", ".join(c.slug for c in every) or "none configured"
+        typer.echo(f"Name the community with --community ({slugs}).", err=True)
+        raise typer.Exit(2)
+    return chosen
+
+
+def _built(config: Path | None):  # type: ignore[no-untyped-def]
+    from bot.app import build_app
+
+    try:
+        return build_app(_settings(config))
+    except SchemaOutdated as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+
+
+CommunityOption = Annotated[
+    str | None, typer.Option("--community", help="Community slug (needed if several).")
+]
+
+
+@app.command("reach")
+def reach_command(
+    community: CommunityOption = None,
+    language: Annotated[str, typer.Option(help="Language of the list.")] = "en",
+    config: ConfigOption = None,
+) -> None:
+    """Call list: parents our messages do not reach, and parents who did not reply for 4 weeks
+    (to phone or visit; no reply never means no interest)."""
+    from community.services import prompts
+
+    built = _built(config)
+    try:
+        with built.session_factory() as session:
+            chosen = _chosen_community(session, community)
+            report = prompts.reach_report(session, chosen, built.clock)
+            locale = built.translator.resolve(language)
+            typer.echo(prompts.reach_text(report, chosen.name, built.translator, locale))
+    finally:
+        built.close()
+
+
+@prompts_app.command("import")
+def prompts_import(
+    file: Annotated[Path, typer.Argument(help="A TOML file of [[prompt]] entries.")],
+    community: CommunityOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only check the file; store nothing.")
+    ] = False,
+    anyway: Annotated[
+        bool, typer.Option("--anyway", help="Store texts the plain-language check flags.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Import prompts prepared in a file (format: community/services/prompt_import.py). Each
+    text gets the plain-language check of /new; flagged texts are refused unless --anyway."""
+    from community.services import prompt_import
+
+    built = _built(config)
+    try:
+        with built.session_factory.begin() as session:
+            chosen = _chosen_community(session, community)
+            try:
+                planned = prompt_import.read(file, chosen, built.settings.prompts, built.clock)
+            except prompt_import.PromptFileError as exc:
+                typer.echo(str(exc), err=True)
+                raise typer.Exit(2) from None
+            flagged = False
+            for item in planned:
+                when = item.send.strftime("%Y-%m-%d %H:%M UTC")
+                typer.echo(f"{item.number}. {item.kind}, {when}: {item.texts['nl']}")
+                for locale, problems in item.problems.items():
+                    flagged = True
+                    for problem in problems:
+                        text = built.translator.t("en", f"plain.{problem}")
+                        typer.echo(f"   {locale}: {text}")
+            if flagged and not anyway:
+                typer.echo("Fix the flagged texts, or import them with --anyway.", err=True)
+                raise typer.Exit(2)
+            if dry_run:
+                typer.echo(f"Dry run: {len(planned)} prompts checked, nothing stored.")
+                session.rollback()
+                return
+            prompt_import.store(session, chosen, planned, built.clock)
+            typer.echo(f"Stored {len(planned)} prompts for {chosen.name}.")
     finally:
         built.close()
 

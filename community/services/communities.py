@@ -55,6 +55,23 @@ def neighbourhood_for(community: Community, area: str) -> Neighbourhood | None:
     return None
 
 
+def neighbourhood_named(community: Community, typed: str) -> Neighbourhood | None:
+    """A neighbourhood of the community by its postcode area (6825) or its name (or the one
+    name that starts so)."""
+    typed = typed.strip()
+    if typed[:4].isdigit():
+        return neighbourhood_for(community, typed[:4])
+    wanted = typed.casefold()
+    if not wanted:
+        return None
+    hoods = sorted(community.neighbourhoods, key=lambda h: h.name)
+    exact = [h for h in hoods if h.name.casefold() == wanted]
+    if exact:
+        return exact[0]
+    starting = [h for h in hoods if h.name.casefold().startswith(wanted)]
+    return starting[0] if len(starting) == 1 else None
+
+
 def unreachable_count(session: Session, community: Community) -> int:
     """Parents the platform said cannot be reached (they blocked the bot): to phone instead."""
     return int(

@@ -300,17 +300,7 @@ class Domain:
         prompts.set_programme_time(community, kind, day, at)
 
     def neighbourhood_named(self, community: Community, typed: str) -> Neighbourhood | None:
-        """A neighbourhood of the community by its postcode area (6825) or its name."""
-        typed = typed.strip()
-        if typed[:4].isdigit():
-            return communities.neighbourhood_for(community, typed[:4])
-        wanted = typed.casefold()
-        hoods = sorted(community.neighbourhoods, key=lambda h: h.name)
-        exact = [h for h in hoods if h.name.casefold() == wanted]
-        if exact:
-            return exact[0]
-        starting = [h for h in hoods if h.name.casefold().startswith(wanted)]
-        return starting[0] if len(starting) == 1 else None
+        return communities.neighbourhood_named(community, typed)
 
     def neighbourhood(self, neighbourhood_id: int) -> Neighbourhood | None:
         return self._session.get(Neighbourhood, neighbourhood_id)

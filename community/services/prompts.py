@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from community.actions import Button, EditMessage, Media, PinMessage, SendMessage, Target
 from community.clock import Clock
-from community.i18n import Translator
+from community.i18n import Translator, language_name
 from community.models import (
     Community,
     OutboxKey,
@@ -60,6 +60,7 @@ MAX_CHILDREN = 4  # buttons 1..4 ("4" means 4 or more)
 SOURCE_LOCALE = "nl"  # every prompt has a Dutch text
 REMINDER_AT = time(10, 0)  # local time of the reminder on the day before the event
 DIGEST_ANSWERS = 20  # answers quoted in one digest; more are counted
+REACH_LINES = 30  # parents listed per group in a call list; the count says how many in all
 DIGEST_MEDIA = 10  # photos and voice notes forwarded with one digest; more wait for the next
 EXCERPT = 80
 
@@ -872,3 +873,30 @@ def reach_report(
         elif got.get(person.id, 0) >= 2 and person.id not in replied:
             quiet.append(entry)
     return ReachReport(unreachable, quiet)
+
+
+def reach_text(
+    report: ReachReport, community_name: str, translator: Translator, locale: str
+) -> str:
+    """The call list as staff read it (/reach and `ouderkring reach`), in `locale`."""
+    t = translator.t
+
+    def line(entry: ReachEntry) -> str:
+        place = entry.neighbourhood or t(locale, "profile.no_answer")
+        languages = ", ".join(language_name(code, locale) for code in entry.home_languages)
+        ages = ", ".join(t(locale, f"age.{band.replace('-', '_')}") for band in entry.age_bands)
+        return f"- {place} · {languages or '-'} · {ages or '-'}"
+
+    lines = [t(locale, "reach.intro", community=community_name)]
+    if not report.unreachable and not report.quiet:
+        lines.append(t(locale, "reach.none"))
+    if report.unreachable:
+        lines += ["", t(locale, "reach.unreachable", count=len(report.unreachable))]
+        lines += [line(entry) for entry in report.unreachable[:REACH_LINES]]
+    if report.quiet:
+        lines += ["", t(locale, "reach.quiet", count=len(report.quiet))]
+        lines += [line(entry) for entry in report.quiet[:REACH_LINES]]
+        lines += [t(locale, "reach.not_uninterested")]
+    if report.unreachable or report.quiet:
+        lines += ["", t(locale, "reach.tip")]
+    return "\n".join(lines)

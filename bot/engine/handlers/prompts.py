@@ -11,7 +11,6 @@ from bot.engine.buttons import action_button, button_action
 from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
 from community.actions import Media, SendMessage
-from community.i18n import language_name
 from community.models import Role
 from community.services.prompts import (
     MAX_CHILDREN,
@@ -20,9 +19,9 @@ from community.services.prompts import (
     RSVP_COUNT_ACTION,
     SHARE_ACTION,
     SOURCE_LOCALE,
-    ReachEntry,
     calendar_file,
     count_buttons,
+    reach_text,
     route_map_lines,
     when_text,
 )
@@ -185,13 +184,6 @@ def routekaart(ctx: Context) -> None:
     ctx.say_text("\n".join(lines))
 
 
-def _reach_line(ctx: Context, entry: ReachEntry) -> str:
-    place = entry.neighbourhood or ctx.t("profile.no_answer")
-    languages = ", ".join(language_name(code, ctx.locale) for code in entry.home_languages)
-    ages = ", ".join(ctx.t(f"age.{band.replace('-', '_')}") for band in entry.age_bands)
-    return f"- {place} · {languages or '-'} · {ages or '-'}"
-
-
 @command("reach", roles=STAFF_AND_PROFESSIONALS)
 def reach(ctx: Context) -> None:
     """Parents to phone or visit instead of writing: messages do not reach them, or they have
@@ -206,16 +198,4 @@ def reach(ctx: Context) -> None:
         return
     for community in options:
         report = ctx.domain.reach_report(community)
-        lines = [ctx.t("reach.intro", community=community.name)]
-        if not report.unreachable and not report.quiet:
-            lines.append(ctx.t("reach.none"))
-        if report.unreachable:
-            lines += ["", ctx.t("reach.unreachable", count=len(report.unreachable))]
-            lines += [_reach_line(ctx, entry) for entry in report.unreachable[:30]]
-        if report.quiet:
-            lines += ["", ctx.t("reach.quiet", count=len(report.quiet))]
-            lines += [_reach_line(ctx, entry) for entry in report.quiet[:30]]
-            lines += [ctx.t("reach.not_uninterested")]
-        if report.unreachable or report.quiet:
-            lines += ["", ctx.t("reach.tip")]
-        ctx.say_text("\n".join(lines))
+        ctx.say_text(reach_text(report, community.name, ctx.translator, ctx.locale))

@@ -1,0 +1,151 @@
+"""Prompts a professional prepared in a file, imported with `ouderkring prompts import`.
+
+    [[prompt]]
+    kind = "invitation"              # tip, question or invitation
+    send = "2026-10-12 10:00"        # local time ([prompts] timezone)
+    text.nl = "Kom naar de bibliotheek. Kinderen zijn welkom."
+    text.en = "Come to the library. Children are welcome."   # more languages: optional
+    age_bands = ["2-4"]              # optional: only parents of children of these bands
+    neighbourhood = "Presikhaaf-Oost" # optional: a name or a postcode area
+    event = "2026-10-14 10:00"       # invitations: when it is
+    place = "Bibliotheek, Kortestraat 16"
+
+The whole file is checked first (every problem named by entry and field) and then stored in
+one transaction, or not at all. Each text gets the same plain-language check as /new.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from community.clock import Clock
+from community.models import Community, Prompt
+from community.services import communities, plain
+from community.services.prompts import create_prompt, to_utc
+from config.programme import AGE_BANDS, PromptSettings
+
+KINDS = ("tip", "question", "invitation")
+FIELDS = {"kind", "send", "text", "age_bands", "neighbourhood", "event", "place"}
+MAX_TEXT = 600
+
+
+@dataclass
+class Planned:
+    """One prompt of the file, checked, not stored yet."""
+
+    number: int
+    kind: str
+    send: datetime  # UTC
+    texts: dict[str, str]
+    age_bands: list[str] = field(default_factory=list)
+    neighbourhood_id: int | None = None
+    event: datetime | None = None
+    place: str | None = None
+    problems: dict[str, list[str]] = field(default_factory=dict)  # locale -> plain problems
+
+
+class PromptFileError(ValueError):
+    """The file cannot be imported; the message names every problem."""
+
+
+def _when(value: Any, where: str, settings: PromptSettings, errors: list[str]) -> datetime | None:
+    try:
+        local = datetime.strptime(str(value), "%Y-%m-%d %H:%M")
+    except ValueError:
+        errors.append(f"{where}: use YYYY-MM-DD HH:MM, such as 2026-10-12 10:00")
+        return None
+    return to_utc(local, settings)
+
+
+def read(path: Path, community: Community, settings: PromptSettings, clock: Clock) -> list[Planned]:
+    """Every prompt of the file, checked; raises PromptFileError naming all problems."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PromptFileError(f"{path}: {exc}") from None
+    entries = data.get("prompt")
+    if not isinstance(entries, list) or not entries:
+        raise PromptFileError(f"{path}: no [[prompt]] entries")
+    errors: list[str] = []
+    planned: list[Planned] = []
+    for number, raw in enumerate(entries, 1):
+        where = f"{path}: prompt {number}"
+        if not isinstance(raw, dict):
+            errors.append(f"{where}: must be a table")
+            continue
+        unknown = sorted(set(raw) - FIELDS)
+        if unknown:
+            errors.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            errors.append(f"{where}.kind: use one of {', '.join(KINDS)}")
+        texts = raw.get("text")
+        if not isinstance(texts, dict) or not isinstance(texts.get("nl"), str):
+            errors.append(f"{where}.text: text.nl is required (a Dutch text)")
+            texts = {}
+        texts = {k: " ".join(str(v).split()) for k, v in texts.items() if isinstance(v, str)}
+        for locale, text in texts.items():
+            if not text or len(text) > MAX_TEXT:
+                errors.append(f"{where}.text.{locale}: 1 to {MAX_TEXT} characters")
+        send = _when(raw.get("send"), f"{where}.send", settings, errors)
+        if send is not None and send < clock.now():
+            errors.append(f"{where}.send: that moment has passed")
+        bands = raw.get("age_bands", [])
+        if not isinstance(bands, list) or not all(b in AGE_BANDS for b in bands):
+            errors.append(f"{where}.age_bands: use {', '.join(AGE_BANDS)}")
+            bands = []
+        hood_id = None
+        if "neighbourhood" in raw:
+            hood = communities.neighbourhood_named(community, str(raw["neighbourhood"]))
+            if hood is None:
+                errors.append(f"{where}.neighbourhood: not a neighbourhood of {community.name}")
+            else:
+                hood_id = hood.id
+        event = place = None
+        if kind == "invitation":
+            event = _when(raw.get("event"), f"{where}.event", settings, errors)
+            place = raw.get("place")
+            if not isinstance(place, str) or not place.strip():
+                errors.append(f"{where}.place: an invitation needs a place")
+                place = None
+            if event is not None and send is not None and event <= send:
+                errors.append(f"{where}.event: must come after send")
+        problems = {
+            locale: found for locale, text in texts.items() if (found := plain.check(text, locale))
+        }
+        if send is not None and kind in KINDS and texts:
+            planned.append(
+                Planned(
+                    number, str(kind), send, texts, list(bands), hood_id, event, place, problems
+                )
+            )
+    if errors:
+        raise PromptFileError("\n".join(errors))
+    return planned
+
+
+def store(
+    session: Session, community: Community, planned: list[Planned], clock: Clock
+) -> list[Prompt]:
+    """Store the checked prompts (in the caller's transaction); the scheduler sends them."""
+    return [
+        create_prompt(
+            session,
+            community,
+            p.kind,
+            p.texts,
+            p.send,
+            clock,
+            event_at=p.event,
+            place=p.place,
+            age_bands=p.age_bands,
+            neighbourhood_id=p.neighbourhood_id,
+        )  # fmt: skip
+        for p in planned
+    ]
