@@ -417,12 +417,17 @@ def send_digests(
                 continue  # kept for the next digest (a community without staff yet)
             answers = _within_media_cap(answers)
             prompts = {a.prompt_id: session.get(Prompt, a.prompt_id) for a in answers}
+            rsvps = {
+                pid: rsvp_counts(session, p)
+                for pid, p in prompts.items()
+                if p is not None and p.kind == "invitation"
+            }
             key = f"digest:{community.id}:{today.date().isoformat()}"
             queued += queue_to_people(
                 session, staff, translator, clock, "digest.intro",
                 key=key,
                 default_locale=community.default_locale,
-                render=partial(digest_text, answers, prompts, translator=translator),
+                render=partial(digest_text, answers, prompts, translator=translator, rsvps=rsvps),
             )  # fmt: skip
             for answer in answers:
                 answer.digested_at = now
@@ -470,6 +475,7 @@ def digest_text(
     prompts: dict[int, Prompt | None],
     locale: str,
     translator: Translator,
+    rsvps: dict[int, dict[str, int]] | None = None,
 ) -> str:
     lines = [translator.t(locale, "digest.intro", count=len(answers))]
     shown = 0
@@ -481,6 +487,10 @@ def digest_text(
         media = sum(1 for a in mine if a.media)
         lines.append("")
         lines.append(translator.t(locale, "digest.prompt", prompt=title, count=len(mine)))
+        lines.append(translator.t(locale, "digest.delivered", count=prompt.recipients))
+        counts = (rsvps or {}).get(prompt_id)
+        if counts is not None:
+            lines.append(translator.t(locale, "digest.rsvps", **counts))
         if media:
             lines.append(translator.t(locale, "digest.media", count=media))
         for answer in mine:
@@ -885,7 +895,10 @@ def reach_text(
         place = entry.neighbourhood or t(locale, "profile.no_answer")
         languages = ", ".join(language_name(code, locale) for code in entry.home_languages)
         ages = ", ".join(t(locale, f"age.{band.replace('-', '_')}") for band in entry.age_bands)
-        return f"- {place} · {languages or '-'} · {ages or '-'}"
+        interpreter = (
+            f" · {t(locale, 'reach.interpreter')}" if "nl" not in entry.home_languages else ""
+        )
+        return f"- {place} · {languages or '-'} · {ages or '-'}{interpreter}"
 
     lines = [t(locale, "reach.intro", community=community_name)]
     if not report.unreachable and not report.quiet:

@@ -56,7 +56,7 @@ def test_reach_prints_the_call_list(tmp_path: Path) -> None:
         "Parents to phone or visit in Ouderkring Arnhem:",
         "",
         "Our messages do not reach them: 1",
-        "- Presikhaaf-Oost · Arabic · 0-2 years",
+        "- Presikhaaf-Oost · Arabic · 0-2 years · Tolkentelefoon advised",
     ]
     assert "not interested" not in done.stdout
     dutch = _cli(url, "reach", "--language", "nl", "--community", "arnhem")

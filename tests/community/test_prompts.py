@@ -287,13 +287,42 @@ def test_professionals_get_one_digest_a_day_with_the_new_answers(
     deliver(app)
     assert texts_to(transport, "petra")[-2:] == [
         "Nieuwe antwoorden van ouders: 2\n\nWat deed u samen?\nAntwoorden: 2\n"
-        "Foto's en spraakberichten: 1\n- We lazen een boek.",
+        "Gestuurd naar: 2\nFoto's en spraakberichten: 1\n- We lazen een boek.",
         "Een foto of spraakbericht als antwoord op: Wat deed u samen?",
     ]
     # The photo itself, from the platform that holds it (the transport fetches it there)
     forwarded = [d.action for d in transport.done if d.chat_id == "petra"][-1]
     assert isinstance(forwarded, SendMessage)
     assert forwarded.media == dataclasses.replace(photo, caption=None)
+
+
+def test_the_digest_counts_deliveries_and_the_answers_to_an_invitation(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    chat.onboard("bram")
+    _professional(app, clock)
+    settings = _invitation(app)
+    at(clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC))
+    run_job(app, settings)
+    prompt = _prompt(app, "library-w2")
+    with app.session_factory.begin() as session:
+        anna = people.find(session, "console", "anna")
+        bram = people.find(session, "console", "bram")
+        assert anna is not None and bram is not None
+        prompts.record_rsvp(session, prompt, anna, "yes", clock)
+        prompts.set_children(session, prompt, anna, 2, clock)
+        prompts.record_rsvp(session, prompt, bram, "maybe", clock)
+        prompts.record_answer(session, prompt, anna, clock, "Wij komen!")
+    at(clock, datetime(2026, 9, 7, 14, 0, tzinfo=UTC))
+    assert prompts.send_digests(app.session_factory, app.translator, clock, settings) == 1
+    deliver(app)
+    digest = texts_to(transport, "petra")[-1].splitlines()
+    assert digest[3:6] == [
+        "Antwoorden: 1",
+        "Gestuurd naar: 2",
+        "Ja 1 (kinderen: 2), misschien 1, nee 0",
+    ]
 
 
 def test_a_digest_forwards_at_most_ten_files_and_the_rest_come_next_day(
