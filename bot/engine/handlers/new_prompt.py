@@ -14,7 +14,8 @@ from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_fl
 from community.actions import Media
 from community.models import Role
 from community.services import plain
-from community.services.prompts import to_utc, when_text
+from community.services.prompts import to_utc, when_text, with_community_time
+from config.programme import DAYS
 
 WRITERS = frozenset({Role.PROFESSIONAL, Role.COORDINATOR})
 KINDS = {
@@ -39,7 +40,7 @@ WHEN = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\s+(\d{1,2})[:.](
 menu_flow(
     "new",
     ("new_kind", "new_text", "new_check", "new_audience", "new_hood", "new_when", "new_place",
-     "new_send"),
+     "new_send", "new_send_at"),
 )  # fmt: skip
 AGE_IDS = {"0-2": "age.0_2", "2-4": "age.2_4", "4-6": "age.4_6", "6-12": "age.6_12"}
 MAX_HOOD = 60
@@ -206,31 +207,39 @@ class NewWhen(Question):
         ctx.say("new.ask_when")
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        config = ctx.settings.prompts
-        match = WHEN.match(text.strip())
-        now_local = ctx.clock.now().astimezone(config.zone)
-        moment: datetime | None = None
-        if match:
-            day, month, year, hour, minute = match.groups()
-            full_year = int(year) + (2000 if year and len(year) == 2 else 0) if year else None
-            try:
-                moment = datetime(
-                    full_year or now_local.year, int(month), int(day), int(hour), int(minute)
-                )
-                # "14-10" in December means next October; a moment earlier today has passed.
-                if full_year is None and moment < now_local.replace(tzinfo=None) - ROLL_OVER:
-                    moment = moment.replace(year=moment.year + 1)
-            except ValueError:
-                moment = None
-        if moment is None:
-            ctx.say("new.bad_when")
-            return Outcome.STAY
-        event_at = to_utc(moment, config)
-        if event_at <= ctx.clock.now():
-            ctx.say("new.past_when")
+        event_at = _typed_moment(ctx, text)
+        if event_at is None:
             return Outcome.STAY
         ctx.remember(event_at=event_at.isoformat())
         return Outcome.NEXT
+
+
+def _typed_moment(ctx: Context, text: str) -> datetime | None:
+    """A typed day and time ("14-10 10:00") as UTC, still to come; else says why, None."""
+    config = ctx.settings.prompts
+    match = WHEN.match(text.strip())
+    now_local = ctx.clock.now().astimezone(config.zone)
+    moment: datetime | None = None
+    if match:
+        day, month, year, hour, minute = match.groups()
+        full_year = int(year) + (2000 if year and len(year) == 2 else 0) if year else None
+        try:
+            moment = datetime(
+                full_year or now_local.year, int(month), int(day), int(hour), int(minute)
+            )
+            # "14-10" in December means next October; a moment earlier today has passed.
+            if full_year is None and moment < now_local.replace(tzinfo=None) - ROLL_OVER:
+                moment = moment.replace(year=moment.year + 1)
+        except ValueError:
+            moment = None
+    if moment is None:
+        ctx.say("new.bad_when")
+        return None
+    at = to_utc(moment, config)
+    if at <= ctx.clock.now():
+        ctx.say("new.past_when")
+        return None
+    return at
 
 
 @question
@@ -254,9 +263,16 @@ class NewSend(Question):
     name = "new_send"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        slot = _programme_slot(ctx)
         return (
             Choice("now", ctx.t("new.send_now")),
+            *(
+                (Choice("slot", ctx.t("new.send_slot", when=_when(ctx, slot))),)
+                if slot is not None
+                else ()
+            ),
             Choice("tomorrow", ctx.t("new.send_tomorrow")),
+            Choice("at", ctx.t("new.send_at")),
             Choice("cancel", ctx.t("new.cancel")),
         )
 
@@ -271,31 +287,94 @@ class NewSend(Question):
         ctx.say("new.ask_send", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        state = ctx.state
-        person = ctx.require_person()
-        community = person.community
-        if key == "cancel" or state is None or community is None:
-            ctx.leave()
-            ctx.say("new.cancelled")
-            return Outcome.DONE
-        data = dict(state.data)
-        ctx.leave()
+        if key == "at":
+            return _go(ctx, "new_send_at")
         config = ctx.settings.prompts
         now = ctx.clock.now()
         if key == "now":
-            due_at = now
-        else:
+            return _create(ctx, now, at_once=True)
+        if key == "slot":
+            slot = _programme_slot(ctx)
+            return _create(ctx, slot or now, at_once=slot is None)
+        if key == "tomorrow":
             tomorrow = now.astimezone(config.zone).date() + timedelta(days=1)
-            due_at = to_utc(datetime.combine(tomorrow, MORNING), config)
-        event_at = datetime.fromisoformat(data["event_at"]) if data.get("event_at") else None
-        prompt = ctx.domain.create_prompt(
-            community, str(data["kind"]), {ctx.locale: str(data["text"])}, due_at, person,
-            event_at, data.get("place"), _media(data), data.get("bands", []), data.get("hood"),
-        )  # fmt: skip
-        if key == "now":
-            count = ctx.domain.deliver_now(prompt, ctx.translator, config)
-            if prompt.delivered_at is not None:
-                ctx.say("new.sent", count=count)
-                return Outcome.DONE
-        ctx.say("new.planned", when=when_text(prompt.due_at, ctx.locale, config))
+            return _create(ctx, to_utc(datetime.combine(tomorrow, MORNING), config))
+        ctx.leave()
+        ctx.say("new.cancelled")
         return Outcome.DONE
+
+
+@question
+class NewSendAt(Question):
+    """Another day and time to send it, typed like the event's ("14-10 10:00")."""
+
+    name = "new_send_at"
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("new.ask_send_at")
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        due_at = _typed_moment(ctx, text)
+        if due_at is None:
+            return Outcome.STAY
+        state = ctx.state
+        event = state.data.get("event_at") if state is not None else None
+        if event and due_at >= datetime.fromisoformat(str(event)):
+            ctx.say("new.send_after_event")
+            return Outcome.STAY
+        return _create(ctx, due_at)
+
+
+def _programme_slot(ctx: Context) -> datetime | None:
+    """The next moment the programme sends this kind of prompt in the writer's community (its
+    coordinator's day and time, or the programme file's), if there is one."""
+    state, config = ctx.state, ctx.settings.prompts
+    person = ctx.person
+    community = person.community if person is not None else None
+    kind = state.data.get("kind") if state is not None else None
+    if community is None or config.programme is None or kind is None:
+        return None
+    items = [with_community_time(i, community) for i in config.programme.items if i.kind == kind]
+    if not items:
+        return None
+    now_local = ctx.clock.now().astimezone(config.zone)
+    item = items[0]
+    days_ahead = (DAYS.index(item.day) - now_local.weekday()) % 7
+    for extra in (0, 7):
+        moment = datetime.combine(now_local.date() + timedelta(days=days_ahead + extra), item.at)
+        due = to_utc(moment, config)
+        if due > ctx.clock.now():
+            event = state.data.get("event_at") if state is not None else None
+            if event and due >= datetime.fromisoformat(str(event)):
+                return None  # the slot comes after the event itself
+            return due
+    return None
+
+
+def _when(ctx: Context, moment: datetime | None) -> str:
+    return when_text(moment, ctx.locale, ctx.settings.prompts) if moment is not None else ""
+
+
+def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
+    state = ctx.state
+    person = ctx.require_person()
+    community = person.community
+    if state is None or community is None:
+        ctx.leave()
+        ctx.say("new.cancelled")
+        return Outcome.DONE
+    data = dict(state.data)
+    ctx.leave()
+    config = ctx.settings.prompts
+    event_at = datetime.fromisoformat(data["event_at"]) if data.get("event_at") else None
+    prompt = ctx.domain.create_prompt(
+        community, str(data["kind"]), {ctx.locale: str(data["text"])}, due_at, person,
+        event_at, data.get("place"), _media(data), data.get("bands", []), data.get("hood"),
+    )  # fmt: skip
+    if at_once:
+        count = ctx.domain.deliver_now(prompt, ctx.translator, config)
+        if prompt.delivered_at is not None:
+            ctx.say("new.sent", count=count)
+            return Outcome.DONE
+    ctx.say("new.planned", when=when_text(prompt.due_at, ctx.locale, config))
+    return Outcome.DONE

@@ -490,3 +490,45 @@ def test_an_answer_goes_to_the_group_only_if_the_parent_says_yes(
     with app.session_factory() as session:
         shared_at = {a.text: a.shared_at for a in session.scalars(select(PromptAnswer))}
     assert shared_at["Our tower!"] is not None and shared_at["We went to the park."] is None
+
+
+def test_a_professional_plans_a_tip_on_a_day_or_in_the_programme_slot(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    tip = dataclasses.replace(QUESTION, key="tip", kind="tip", weeks=(1,), day="thu")
+    app.engine.settings = _settings(app, tip)
+    clock.current = datetime(2026, 9, 1, 7, 0, tzinfo=UTC)  # Tuesday 09:00 in Amsterdam
+
+    def write(text: str) -> list[str]:
+        chat.say("petra: /new")
+        chat.say("petra: Tip")
+        chat.say(f"petra: {text}")
+        return chat.last_choices("petra: All parents")
+
+    choices = write("Count the stairs together.")
+    assert choices == [
+        "Now",
+        "In the programme: Thursday 3 September, 10:00",
+        "Tomorrow at 10:00",
+        "Another day and time",
+        "Do not send",
+    ]
+    assert chat.say("petra: In the programme: Thursday 3 September, 10:00") == [
+        "I will send it on Thursday 3 September, 10:00."
+    ]
+    write("Sing a song at bedtime.")
+    assert chat.say("petra: Another day and time") == [
+        "When shall I send it? Type the day and time, like 14-10 10:00."
+    ]
+    assert chat.say("petra: 31-8 10:00") == [
+        "That moment has passed. Type a day that is still to come."
+    ]
+    assert chat.say("petra: 14-10 16:30") == ["I will send it on Wednesday 14 October, 16:30."]
+    with app.session_factory() as session:
+        due = {p.texts["en"]: p.due_at for p in session.scalars(select(Prompt)) if p.key is None}
+    assert due == {
+        "Count the stairs together.": datetime(2026, 9, 3, 8, 0, tzinfo=UTC),
+        "Sing a song at bedtime.": datetime(2026, 10, 14, 14, 30, tzinfo=UTC),
+    }
