@@ -355,6 +355,8 @@ class Prompt(Base):
     kind: Mapped[str] = mapped_column(String(20))
     texts: Mapped[dict[str, Any]]  # locale -> text; Dutch always
     age_bands: Mapped[list[str]] = mapped_column(default=list)  # empty: every parent
+    # A question answered with buttons: their labels, as the writer typed them (None: free answer).
+    options: Mapped[list[str] | None]
     # Only the parents of one neighbourhood (None: the whole community).
     neighbourhood_id: Mapped[int | None] = mapped_column(
         ForeignKey("neighbourhood.id", ondelete="SET NULL")

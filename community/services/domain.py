@@ -289,12 +289,19 @@ class Domain:
         media: Media | None = None,
         age_bands: Sequence[str] = (),
         neighbourhood_id: int | None = None,
+        options: Sequence[str] | None = None,
     ) -> Prompt:
         return prompts.create_prompt(
             self._session, community, kind, texts, due_at, self.clock, author=author,
             event_at=event_at, place=place, media=media, age_bands=age_bands,
-            neighbourhood_id=neighbourhood_id,
+            neighbourhood_id=neighbourhood_id, options=options,
         )  # fmt: skip
+
+    def record_choice(self, prompt: Prompt, person: Person, label: str) -> PromptAnswer:
+        return prompts.record_choice(self._session, prompt, person, self.clock, label)
+
+    def answered_question(self, prompt_id: int, person: Person) -> Prompt | None:
+        return prompts.answered_question(self._session, prompt_id, person)
 
     def set_programme_time(self, community: Community, kind: str, day: str, at: time) -> None:
         prompts.set_programme_time(community, kind, day, at)

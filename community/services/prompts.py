@@ -162,10 +162,12 @@ def create_prompt(
     age_bands: Sequence[str] = (),
     neighbourhood_id: int | None = None,
     media: Media | None = None,
+    options: Sequence[str] | None = None,
 ) -> Prompt:
     """A prompt a professional wrote (no programme key)."""
     prompt = Prompt(
         community_id=community.id, key=None, kind=kind, texts=dict(texts),
+        options=list(options) if options else None,
         age_bands=list(age_bands), neighbourhood_id=neighbourhood_id, due_at=due_at,
         event_at=event_at, place=place,
         media=media.to_json() if media is not None else None,
@@ -203,6 +205,19 @@ def rsvp_buttons(prompt: Prompt, locale: str, translator: Translator) -> tuple[B
     return tuple(
         Button(translator.t(locale, RSVP_LABELS[answer]), f"a:{RSVP_ACTION}:{prompt.id}:{answer}")
         for answer in RSVP_ANSWERS
+    )
+
+
+OPTION_ACTION = "qa"  # a question's answer button: "a:qa:PROMPT:INDEX"
+MAX_OPTIONS = 4
+MAX_OPTION = 30
+
+
+def option_buttons(prompt: Prompt) -> tuple[Button, ...]:
+    """The writer's own options for a question (in the language they wrote them)."""
+    return tuple(
+        Button(label, f"a:{OPTION_ACTION}:{prompt.id}:{index}")
+        for index, label in enumerate(prompt.options or ())
     )
 
 
@@ -322,6 +337,8 @@ def deliver(
     buttons = None
     if prompt.kind == "invitation":
         buttons = lambda person, locale: rsvp_buttons(prompt, locale, translator)  # noqa: E731
+    elif prompt.kind == "question" and prompt.options:
+        buttons = lambda person, locale: option_buttons(prompt)  # noqa: E731
     count = queue_to_people(
         session, people, translator, clock, "prompt", key=f"prompt:{prompt.id}",
         default_locale=default_locale, buttons=buttons,
@@ -627,6 +644,34 @@ def record_answer(
 
 SHARE_ACTION = "share"  # a parent's yes / no to sharing an answer in the group rooms
 SHARE_PURPOSE = "tips"  # where answers are shared: the community's tips room(s)
+
+
+def record_choice(
+    session: Session, prompt: Prompt, person: Person, clock: Clock, label: str
+) -> PromptAnswer:
+    """A press on a question's button: one answer per parent, a later press changes it (and
+    it shows in the next digest again)."""
+    earlier = session.scalar(
+        select(PromptAnswer).where(
+            PromptAnswer.prompt_id == prompt.id,
+            PromptAnswer.person_id == person.id,
+            PromptAnswer.text.in_(prompt.options or []),
+        )
+    )
+    if earlier is None:
+        return record_answer(session, prompt, person, clock, label)
+    earlier.text, earlier.created_at, earlier.digested_at = label, clock.now(), None
+    return earlier
+
+
+def answered_question(session: Session, prompt_id: int, person: Person) -> Prompt | None:
+    """A question with buttons that this parent got (a press may come days later)."""
+    prompt = session.get(Prompt, prompt_id)
+    if prompt is None or prompt.kind != "question" or not prompt.options:
+        return None
+    if prompt.community_id != person.community_id or prompt.delivered_at is None:
+        return None
+    return prompt
 
 
 def answer_to_share(session: Session, answer_id: int, person: Person) -> PromptAnswer | None:

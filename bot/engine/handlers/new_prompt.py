@@ -14,7 +14,13 @@ from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_fl
 from community.actions import Media
 from community.models import Role
 from community.services import plain
-from community.services.prompts import to_utc, when_text, with_community_time
+from community.services.prompts import (
+    MAX_OPTION,
+    MAX_OPTIONS,
+    to_utc,
+    when_text,
+    with_community_time,
+)
 from config.programme import DAYS
 
 WRITERS = frozenset({Role.PROFESSIONAL, Role.COORDINATOR})
@@ -39,8 +45,8 @@ WHEN = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\s+(\d{1,2})[:.](
 
 menu_flow(
     "new",
-    ("new_kind", "new_text", "new_check", "new_audience", "new_hood", "new_when", "new_place",
-     "new_send", "new_send_at"),
+    ("new_kind", "new_text", "new_check", "new_options", "new_audience", "new_hood", "new_when",
+     "new_place", "new_send", "new_send_at"),
 )  # fmt: skip
 AGE_IDS = {"0-2": "age.0_2", "2-4": "age.2_4", "4-6": "age.4_6", "6-12": "age.6_12"}
 MAX_HOOD = 60
@@ -58,7 +64,9 @@ def _go(ctx: Context, step: str) -> Outcome:
 
 
 def _after_text(ctx: Context) -> Outcome:
-    return _go(ctx, "new_audience")
+    state = ctx.state
+    kind = state.data.get("kind") if state is not None else None
+    return _go(ctx, "new_options" if kind == "question" else "new_audience")
 
 
 def _after_audience(ctx: Context) -> Outcome:
@@ -139,6 +147,33 @@ class NewCheck(Question):
         if key == "again":
             return _go(ctx, "new_text")
         return _after_text(ctx)
+
+
+@question
+class NewOptions(Question):
+    """A question is answered freely, or with up to 4 buttons the writer types."""
+
+    name = "new_options"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return (Choice("free", ctx.t("new.options.free")),)
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("new.ask_options", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        ctx.remember(options=None)
+        return _go(ctx, "new_audience")
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        options = [" ".join(part.split()) for part in text.split("/")]
+        if not 2 <= len(options) <= MAX_OPTIONS or not all(
+            0 < len(option) <= MAX_OPTION and ":" not in option for option in options
+        ):
+            ctx.say("new.bad_options", count=MAX_OPTIONS, length=MAX_OPTION)
+            return Outcome.STAY
+        ctx.remember(options=options)
+        return _go(ctx, "new_audience")
 
 
 @question
@@ -280,7 +315,10 @@ class NewSend(Question):
         state = ctx.state
         data = state.data if state is not None else {}
         ctx.say("new.preview", audience=audience_text(ctx, data))
-        ctx.say_text(str(data.get("text", "")), media=_media(data))
+        text = str(data.get("text", ""))
+        if data.get("options"):
+            text += "\n" + ctx.t("new.options_line", options=" / ".join(data["options"]))
+        ctx.say_text(text, media=_media(data))
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:
@@ -370,6 +408,7 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
     prompt = ctx.domain.create_prompt(
         community, str(data["kind"]), {ctx.locale: str(data["text"])}, due_at, person,
         event_at, data.get("place"), _media(data), data.get("bands", []), data.get("hood"),
+        data.get("options"),
     )  # fmt: skip
     if at_once:
         count = ctx.domain.deliver_now(prompt, ctx.translator, config)

@@ -11,9 +11,10 @@ from bot.engine.buttons import action_button, button_action
 from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
 from community.actions import Media, SendMessage
-from community.models import Role
+from community.models import PromptAnswer, Role
 from community.services.prompts import (
     MAX_CHILDREN,
+    OPTION_ACTION,
     RSVP_ACTION,
     RSVP_ANSWERS,
     RSVP_COUNT_ACTION,
@@ -84,7 +85,30 @@ def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
     if prompt is None:
         return False
     answer = ctx.domain.record_answer(prompt, person, text or None, media)
+    _thank_and_offer_sharing(ctx, answer)
+    return True
+
+
+@button_action(OPTION_ACTION, roles=PARENTS)
+def answer_option(ctx: Context, args: tuple[str, ...]) -> None:
+    """A button of a question with buttons, pressed maybe days later: its label is the answer
+    (a later press changes it)."""
+    person = ctx.require_person()
+    prompt_id = _number(args[0]) if len(args) == 2 else None
+    index = _number(args[1]) if len(args) == 2 else None
+    prompt = ctx.domain.answered_question(prompt_id, person) if prompt_id is not None else None
+    ctx.clear_pressed()
+    options = (prompt.options or []) if prompt is not None else []
+    if prompt is None or index is None or index >= len(options):
+        ctx.say("input.old_button")
+        return
+    answer = ctx.domain.record_choice(prompt, person, options[index])
+    _thank_and_offer_sharing(ctx, answer)
+
+
+def _thank_and_offer_sharing(ctx: Context, answer: PromptAnswer) -> None:
     ctx.say("answer.thanks")
+    person = ctx.require_person()
     community = person.community
     if community is not None and ctx.domain.share_rooms(community):
         # Shared with the other parents only if they say yes (a button that works days later).
@@ -93,7 +117,6 @@ def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
             for key, msgid in SHARE_LABELS.items()
         )
         ctx.say_text(ctx.t("answer.share.ask"), buttons=buttons)
-    return True
 
 
 @button_action(SHARE_ACTION, roles=PARENTS)

@@ -1,6 +1,7 @@
 """prompts pause, audience and route map: a parent can ask for no tips and invitations for now;
 a prompt can be for one neighbourhood; a room remembers its pinned route map to update it; a
-coordinator's own days and times for the programme; when a parent shared an answer in the group
+coordinator's own days and times for the programme; when a parent shared an answer in the group;
+a question's answer buttons
 
 Revision ID: 0007
 Revises: 0006
@@ -26,6 +27,7 @@ def upgrade() -> None:
     with op.batch_alter_table("parent_profile", schema=None) as batch_op:
         batch_op.alter_column("prompts_paused", server_default=None)
     with op.batch_alter_table("prompt", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("options", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("neighbourhood_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_prompt_neighbourhood_id_neighbourhood"),
@@ -67,5 +69,6 @@ def downgrade() -> None:
             batch_op.f("fk_prompt_neighbourhood_id_neighbourhood"), type_="foreignkey"
         )
         batch_op.drop_column("neighbourhood_id")
+        batch_op.drop_column("options")
     with op.batch_alter_table("parent_profile", schema=None) as batch_op:
         batch_op.drop_column("prompts_paused")

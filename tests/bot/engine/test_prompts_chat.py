@@ -332,7 +332,10 @@ def test_a_hard_text_is_flagged_before_it_goes_out(
     assert chat.say("petra: Write it again") == [
         "Write the message. Use short sentences, one point, and numbers in digits."
     ]
-    assert chat.say("petra: Which 3 books did you read this week?") == ["Who is it for?"]
+    assert chat.say("petra: Which 3 books did you read this week?")[0].startswith(
+        "Should parents answer with buttons?"
+    )
+    assert chat.say("petra: They write their own answer") == ["Who is it for?"]
     said = chat.say("petra: All parents")
     assert said[1] == "Which 3 books did you read this week?"
     assert chat.say("petra: Tomorrow at 10:00") == [
@@ -532,3 +535,32 @@ def test_a_professional_plans_a_tip_on_a_day_or_in_the_programme_slot(
         "Count the stairs together.": datetime(2026, 9, 3, 8, 0, tzinfo=UTC),
         "Sing a song at bedtime.": datetime(2026, 10, 14, 14, 30, tzinfo=UTC),
     }
+
+
+def test_a_question_with_buttons_is_answered_by_a_press_days_later(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    chat.say("petra: /new")
+    chat.say("petra: Question")
+    chat.say("petra: Did you go to the library this month?")
+    assert chat.say("petra: Yes / " + "x" * 31) == [
+        "Type 2 to 4 answers with / between them. Each at most 30 characters."
+    ]
+    chat.say("petra: Yes / No / Not yet")
+    preview = chat.say("petra: All parents")
+    assert preview[1] == "Did you go to the library this month?\nButtons: Yes / No / Not yet"
+    assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"
+    question = _last_to(transport, "anna")
+    assert [b.label for b in question.choices] == ["Yes", "No", "Not yet"]
+    clock.advance(days=3)
+    pressed = chat.press("anna", question, "Not yet")
+    assert [m.text for m in pressed] == ["Thank you! We pass your answer on to school."]
+    # A later press changes the answer: one answer per parent
+    assert chat.press("anna", question, "Yes")[0].text == (
+        "Thank you! We pass your answer on to school."
+    )
+    with app.session_factory() as session:
+        answers = session.scalars(select(PromptAnswer.text)).all()
+    assert answers == ["Yes"]
