@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.engine import threads
 from bot.engine.dispatcher import Dispatcher
 from bot.engine.engine import Engine
 from bot.engine.media import share_media
@@ -52,6 +53,7 @@ class App:
     def close(self) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown()
+        threads.wait_idle(timeout=10)  # a transaction or a "sent" mark under way is finished
         self.db_engine.dispose()
 
 

@@ -8,6 +8,7 @@ so the locale is always passed explicitly (never ``gettext.install``).
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 from collections.abc import Iterable, Mapping
@@ -37,11 +38,14 @@ def _capitalised(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+# Pure lookups in CLDR data, asked for on every language menu: parsed once per process.
+@functools.cache
 def native_name(locale: str) -> str:
     """The language's name in itself, as a parent looks for it: "Nederlands", "Polski"."""
     return _capitalised(Locale.parse(locale).get_display_name(locale) or locale)
 
 
+@functools.cache
 def language_name(code: str, in_locale: str) -> str:
     """The name of a home language (any ISO code CLDR knows) in the reader's language."""
     name = Locale.parse(in_locale).languages.get(code)

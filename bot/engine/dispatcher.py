@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.engine.port import Delivery, SendError, Transport
+from bot.engine.threads import run_blocking
 from community.actions import action_from_row
 from community.clock import Clock
 from community.services import conversations, outbox
@@ -48,7 +49,7 @@ class Dispatcher:
             return fn(session, *args, **kwargs)
 
     async def _db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await asyncio.to_thread(self._db_sync, fn, *args, **kwargs)
+        return await run_blocking(self._db_sync, fn, *args, **kwargs)
 
     async def deliver(self, claimed: Sequence[Claimed]) -> int:
         """Carry out claimed rows in order. A failure in a chat holds back that chat's later

@@ -8,7 +8,6 @@ transaction is rolled back, so nothing stored is half-changed. Logs carry no mes
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import traceback
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from bot.engine.context import Context
 from bot.engine.dialogue import QUESTIONS, continue_flow, reprompt
 from bot.engine.handlers import prompts, rooms
 from bot.engine.port import Capabilities
+from bot.engine.threads import run_blocking
 from bot.engine.types import EventKind, Incoming
 from community.actions import SendMessage
 from community.clock import Clock
@@ -99,7 +99,7 @@ class Engine:
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:
         """`handle` in a worker thread, so the adapter's event loop never waits on the
         database; the database is the only state the threads share."""
-        return await asyncio.to_thread(self.handle, incoming)
+        return await run_blocking(self.handle, incoming)
 
     # -- steps of handle ------------------------------------------------------------------------
     def _seen(self, session: Session, incoming: Incoming) -> bool:

@@ -10,6 +10,7 @@ import nio
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import App
+from bot.engine.threads import run_blocking
 from bot.engine.types import Incoming
 from bot.matrix import PLATFORM
 from bot.matrix.client import CLIENT_CONFIG, restore_client
@@ -42,7 +43,7 @@ class DbState:
             with self._factory()() as session:
                 return platform_state.get(session, PLATFORM, key)
 
-        return await asyncio.to_thread(read)
+        return await run_blocking(read)
 
     async def set(self, key: str, value: str) -> None:
         def write() -> None:
@@ -50,7 +51,7 @@ class DbState:
             with self._factory().begin() as session:
                 platform_state.put(session, PLATFORM, key, value, self._clock)
 
-        await asyncio.to_thread(write)
+        await run_blocking(write)
 
 
 def matrix_transport(settings: Settings) -> MatrixTransport:
@@ -89,7 +90,7 @@ def make_listener(app: App, transport: MatrixTransport) -> MatrixListener:
             with app.session_factory() as session:
                 return rooms.find(session, PLATFORM, room_id) is not None
 
-        return await asyncio.to_thread(look)
+        return await run_blocking(look)
 
     async def handle(incoming: Incoming) -> None:
         await app.process(incoming)

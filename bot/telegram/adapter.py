@@ -32,6 +32,7 @@ from telegram.error import (
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
+from bot.engine.threads import run_blocking
 from bot.engine.types import Incoming
 from bot.telegram.limiter import FloodLimiter, FloodLimits, retry_after_seconds
 from bot.telegram.menu import CommandMenus
@@ -123,7 +124,7 @@ class TelegramAdapter:
     async def _refresh_menu(self, user_id: str) -> None:
         assert self.menus is not None
         try:
-            role, locale = await asyncio.to_thread(self.menus.lookup, user_id)
+            role, locale = await run_blocking(self.menus.lookup, user_id)
             await self.menus.refresh(self.bot, user_id, role, locale)
         except Exception:  # a menu is a convenience: never stop handling for it
             log.exception("could not update the command menu")

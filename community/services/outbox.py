@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
+    Engine,
     Integer,
     String,
     Table,
@@ -503,22 +505,37 @@ def _mark_sent_at_once(
     token = done[0][0].token
     if any(c.token != token or c.kind in AFTER_SENT for c, _ in done):
         return False
-    if session.get_bind().dialect.name != "postgresql":
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
         return False  # SQLite has no arrays; its commit costs no round trip anyway
-    if session.in_transaction():
+    if session.in_transaction() or not isinstance(bind, Engine):
         return False  # the caller's open transaction takes the rows with it
-    connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    connection.execute(
-        _MARK_SENT_ALL,
-        {
-            "o_ids": [c.id for c, _ in done],
-            "o_remotes": [remote for _, remote in done],
-            "o_token": token,
-            "o_sent_at": now,
-        },
-    )
-    session.commit()  # nothing left to commit: it ends the session's use of the connection
+    # A connection of its own, outside the session: no session transaction to begin and end.
+    with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        _mark_in(connection, done, token, now)
     return True
+
+
+def _mark_in(
+    connection: Connection, done: Sequence[tuple[Claimed, str | None]], token: str, now: datetime
+) -> None:
+    if len(done) == 1:
+        # The usual case (one reply): a lookup by primary key, which the planner never gets
+        # wrong, and cheaper on the server than joining a one-element array.
+        ((claimed, remote),) = done
+        connection.execute(
+            _MARK_SENT, {"row_id": claimed.id, "token": token, "sent_at": now, "remote": remote}
+        )
+    else:
+        connection.execute(
+            _MARK_SENT_ALL,
+            {
+                "o_ids": [c.id for c, _ in done],
+                "o_remotes": [remote for _, remote in done],
+                "o_token": token,
+                "o_sent_at": now,
+            },
+        )
 
 
 def mark_sent(session: Session, done: Sequence[tuple[Claimed, str | None]], clock: Clock) -> None:
