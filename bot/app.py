@@ -20,6 +20,7 @@ from community.clock import Clock, SystemClock
 from community.i18n import SHIPPED_LOCALES, Translator
 from community.scheduler import Scheduler
 from community.services import housekeeping
+from community.services.async_marks import AsyncMarks
 from community.services.communities import sync_communities
 from config import Settings
 
@@ -54,6 +55,8 @@ class App:
         if self.scheduler is not None:
             self.scheduler.shutdown()
         threads.wait_idle(timeout=10)  # a transaction or a "sent" mark under way is finished
+        if self.dispatcher.marks is not None:
+            self.dispatcher.marks.discard()
         self.db_engine.dispose()
 
 
@@ -81,7 +84,10 @@ def build_app(
     share_media(transports)  # each platform's files reach the others
     capabilities = {t.platform: t.capabilities for t in transports}
     engine = Engine(session_factory, settings, translator, clock, capabilities)
-    dispatcher = Dispatcher(session_factory, transports, clock, settings.outbox_max_attempts)
+    marks = AsyncMarks(db_engine) if AsyncMarks.available(db_engine) else None
+    dispatcher = Dispatcher(
+        session_factory, transports, clock, settings.outbox_max_attempts, marks=marks
+    )
     with session_factory() as session:
         # What is kept only for a while goes now too: a bot that was down catches up at once.
         housekeeping.run(session, clock, settings)

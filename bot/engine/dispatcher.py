@@ -21,6 +21,7 @@ from bot.engine.threads import run_blocking
 from community.actions import action_from_row
 from community.clock import Clock
 from community.services import conversations, outbox
+from community.services.async_marks import AsyncMarks
 from community.services.outbox import Claimed
 
 log = logging.getLogger(__name__)
@@ -36,12 +37,14 @@ class Dispatcher:
         clock: Clock,
         max_attempts: int = 8,
         batch: int = 50,
+        marks: AsyncMarks | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.transports = {t.platform: t for t in transports}
         self.clock = clock
         self.max_attempts = max_attempts
         self.batch = batch
+        self.marks = marks  # PostgreSQL: "sent" marks without a thread hop
         self.token = outbox.new_token()  # this sender's claims
 
     def _db_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -91,12 +94,18 @@ class Dispatcher:
             remote[row.id] = result
             done.append((row, result))
             if len(done) >= MARK_EVERY:
-                await self._db(outbox.mark_sent, done, self.clock)
+                await self._mark_sent(done)
                 confirmed, done = confirmed + len(done), []
-        await self._db(outbox.mark_sent, done, self.clock)
+        await self._mark_sent(done)
         if held:
             await self._db(outbox.release, held)
         return confirmed + len(done)
+
+    async def _mark_sent(self, done: Sequence[tuple[Claimed, str | None]]) -> None:
+        if not done:
+            return
+        if self.marks is None or not await self.marks.mark(done, self.clock):
+            await self._db(outbox.mark_sent, done, self.clock)
 
     async def _targets(self, claimed: Sequence[Claimed]) -> dict[int, str]:
         """Platform ids of the earlier messages that edits and pins act on."""

@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
     Engine,
     Integer,
     String,
@@ -495,47 +494,48 @@ _MARK_SENT_ALL = (
 )
 
 
+def fast_mark_token(done: Sequence[tuple[Claimed, str | None]]) -> str | None:
+    """The claim token when `done` can be marked by one autocommit UPDATE (PostgreSQL): rows
+    of one claim, none with an after-sent hook. A single statement is all or nothing, as a
+    transaction is, and as durable (synchronous_commit stays on)."""
+    token = done[0][0].token
+    if any(c.token != token or c.kind in AFTER_SENT for c, _ in done):
+        return None
+    return token
+
+
+def mark_statement(
+    done: Sequence[tuple[Claimed, str | None]], token: str, now: datetime
+) -> tuple[Any, dict[str, Any]]:
+    """The UPDATE that marks `done` sent, with its parameters."""
+    if len(done) == 1:
+        # The usual case (one reply): a lookup by primary key, which the planner never gets
+        # wrong, and cheaper on the server than joining a one-element array.
+        ((claimed, remote),) = done
+        return _MARK_SENT, {"row_id": claimed.id, "token": token, "sent_at": now, "remote": remote}
+    return _MARK_SENT_ALL, {
+        "o_ids": [c.id for c, _ in done],
+        "o_remotes": [remote for _, remote in done],
+        "o_token": token,
+        "o_sent_at": now,
+    }
+
+
 def _mark_sent_at_once(
     session: Session, done: Sequence[tuple[Claimed, str | None]], now: datetime
 ) -> bool:
-    """On PostgreSQL, rows of one claim with no after-sent hook are marked in one UPDATE that
-    commits on its own (autocommit): one round trip instead of BEGIN, UPDATE, COMMIT, and as
-    durable (synchronous_commit stays on). A single statement is all or nothing, as the
-    transaction was. Returns False where the general road must be taken."""
-    token = done[0][0].token
-    if any(c.token != token or c.kind in AFTER_SENT for c, _ in done):
-        return False
+    """On PostgreSQL, one UPDATE that commits on its own: one round trip instead of BEGIN,
+    UPDATE, COMMIT. Returns False where the general road must be taken."""
+    token = fast_mark_token(done)
     bind = session.get_bind()
-    if bind.dialect.name != "postgresql":
+    if token is None or bind.dialect.name != "postgresql":
         return False  # SQLite has no arrays; its commit costs no round trip anyway
     if session.in_transaction() or not isinstance(bind, Engine):
         return False  # the caller's open transaction takes the rows with it
     # A connection of its own, outside the session: no session transaction to begin and end.
     with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        _mark_in(connection, done, token, now)
+        connection.execute(*mark_statement(done, token, now))
     return True
-
-
-def _mark_in(
-    connection: Connection, done: Sequence[tuple[Claimed, str | None]], token: str, now: datetime
-) -> None:
-    if len(done) == 1:
-        # The usual case (one reply): a lookup by primary key, which the planner never gets
-        # wrong, and cheaper on the server than joining a one-element array.
-        ((claimed, remote),) = done
-        connection.execute(
-            _MARK_SENT, {"row_id": claimed.id, "token": token, "sent_at": now, "remote": remote}
-        )
-    else:
-        connection.execute(
-            _MARK_SENT_ALL,
-            {
-                "o_ids": [c.id for c, _ in done],
-                "o_remotes": [remote for _, remote in done],
-                "o_token": token,
-                "o_sent_at": now,
-            },
-        )
 
 
 def mark_sent(session: Session, done: Sequence[tuple[Claimed, str | None]], clock: Clock) -> None:
