@@ -29,7 +29,7 @@ from community.actions import SendMessage
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import ProcessedEvent, Role
-from community.services import outbox, people
+from community.services import conversations, outbox, people
 from community.services.domain import Domain
 from community.services.outbox import Claimed, Outgoing
 from config import Settings
@@ -94,7 +94,10 @@ class Engine:
                 return []
             ctx = self._context(session, incoming)
             self._route(ctx)
-            return outbox.enqueue(session, ctx.outgoing(), self.clock, claim_for=token)
+            items = ctx.outgoing()
+            # The speaker's changed dialogue state is written with the replies' INSERT.
+            along = conversations.take_write(session)
+            return outbox.enqueue(session, items, self.clock, claim_for=token, along=along)
 
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:
         """`handle` in a worker thread, so the adapter's event loop never waits on the

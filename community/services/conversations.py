@@ -6,17 +6,75 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, delete, event, inspect, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from community.clock import Clock
 from community.models import Conversation, OutboxMessage
 
 FORGET_GUESTS_AFTER = timedelta(days=1)
 
+# Everything about a dialogue state that changes; written whole, so the statement is one.
+_CHANGING = ("chat_id", "person_id", "locale", "flow", "step", "token", "data", "updated_at")
+_D: Table = Conversation.__table__  # type: ignore[assignment]
+WRITE = (
+    sql_update(_D)
+    .where(_D.c.platform == bindparam("d_platform"), _D.c.user_id == bindparam("d_user"))
+    .values({name: bindparam(f"d_{name}", type_=_D.c[name].type) for name in _CHANGING})
+)
+# Stored states changed in a session and not written yet (Session.info, per transaction).
+_UNWRITTEN = "dialogue_unwritten"
+
 
 def find(session: Session, platform: str, user_id: str) -> Conversation | None:
     return session.get(Conversation, (platform, user_id))
+
+
+def _set(state: Conversation, **values: Any) -> None:
+    """Change a dialogue state. A stored one is not left to the ORM's flush (which any query
+    in between would trigger, as a statement of its own): it is written once, when the
+    event's replies are queued (`take_write`), or at the latest just before the commit."""
+    session = object_session(state)
+    if session is None or not inspect(state).persistent:
+        for name, value in values.items():
+            setattr(state, name, value)  # new: the ORM inserts it
+        return
+    for name, value in values.items():
+        set_committed_value(state, name, value)
+    session.info.setdefault(_UNWRITTEN, {})[(state.platform, state.user_id)] = state
+
+
+def _params(state: Conversation) -> dict[str, Any]:
+    values = {f"d_{name}": getattr(state, name) for name in _CHANGING}
+    return values | {"d_platform": state.platform, "d_user": state.user_id}
+
+
+def take_write(session: Session) -> tuple[Any, dict[str, Any]] | None:
+    """`WRITE` and its parameters for the dialogue state changed in this transaction, for the
+    caller to run with the statement that queues the replies (PostgreSQL: in the same round
+    trip). Every event changes its speaker's state; should more have changed, the others
+    are written now. None when nothing changed."""
+    unwritten = list(session.info.pop(_UNWRITTEN, {}).values())
+    if not unwritten:
+        return None
+    *others, last = unwritten
+    if others:
+        session.execute(WRITE, [_params(state) for state in others])
+    return WRITE, _params(last)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    along = take_write(session)
+    if along is not None:
+        session.execute(*along)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, _previous: Any) -> None:
+    session.info.pop(_UNWRITTEN, None)  # rolled back: the objects are expired and reloaded
 
 
 def _row(
@@ -26,8 +84,7 @@ def _row(
     if state is None:
         state = Conversation(platform=platform, user_id=user_id, token="", data={})
         session.add(state)
-    state.chat_id = chat_id or state.chat_id
-    state.updated_at = clock.now()
+    _set(state, chat_id=chat_id or state.chat_id, updated_at=clock.now())
     return state
 
 
@@ -45,25 +102,32 @@ def enter(
 ) -> Conversation:
     """Go to a step; `token` changes with every question asked (its buttons carry it)."""
     state = _row(session, platform, user_id, clock, chat_id)
-    state.person_id = person_id if person_id is not None else state.person_id
-    state.flow, state.step, state.data, state.token = flow, step, dict(data or {}), token
+    _set(
+        state,
+        person_id=person_id if person_id is not None else state.person_id,
+        flow=flow,
+        step=step,
+        data=dict(data or {}),
+        token=token,
+    )
     return state
 
 
 def update(state: Conversation, clock: Clock, **changes: Any) -> None:
-    # Assign a new dict: SQLAlchemy does not see in-place changes to a JSON value.
-    state.data = {**state.data, **changes}
-    state.updated_at = clock.now()
+    _set(state, data={**state.data, **changes}, updated_at=clock.now())
 
 
 def leave(state: Conversation, clock: Clock) -> None:
     """End the dialogue; only the chosen language stays (and the link to the person)."""
-    state.flow, state.step, state.data, state.token = None, None, {}, ""
-    state.updated_at = clock.now()
+    _set(state, flow=None, step=None, data={}, token="", updated_at=clock.now())
+
+
+def link(state: Conversation, person_id: int) -> None:
+    _set(state, person_id=person_id)
 
 
 def set_locale(session: Session, platform: str, user_id: str, locale: str, clock: Clock) -> None:
-    _row(session, platform, user_id, clock).locale = locale
+    _set(_row(session, platform, user_id, clock), locale=locale)
 
 
 def forget_chat(session: Session, platform: str, chat_id: str | None) -> None:

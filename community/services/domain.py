@@ -157,7 +157,7 @@ class Domain:
         conversations.set_locale(self._session, platform, user_id, locale, self.clock)
 
     def link_person(self, state: Conversation, person: Person) -> None:
-        state.person_id = person.id
+        conversations.link(state, person.id)
 
     def drop_profile(self, person: Person) -> None:
         """What is stored follows the role: a parent who becomes staff keeps no profile."""

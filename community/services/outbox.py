@@ -31,7 +31,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
     null,
     select,
     text,
@@ -135,11 +134,14 @@ def enqueue(
     *,
     claim_for: str | None = None,
     available_at: datetime | None = None,
+    along: Along | None = None,
 ) -> list[Claimed]:
     """Queue `items` in order, in the caller's transaction (items whose key was queued before
     are skipped). With `claim_for`, rows for chats with nothing older still open are queued
-    already claimed by that token and returned, to be delivered right after the commit."""
-    return _insert(session, items, clock, claim_for, available_at)[1]
+    already claimed by that token and returned, to be delivered right after the commit.
+    `along` (an UPDATE and its parameters) is run in the same transaction; on PostgreSQL in the
+    same statement as the rows where it can, which saves a round trip per event."""
+    return _insert(session, items, clock, claim_for, available_at, along)[1]
 
 
 def enqueue_all(session: Session, items: Sequence[Outgoing], clock: Clock) -> int:
@@ -153,22 +155,25 @@ def _insert(
     clock: Clock,
     claim_for: str | None,
     available_at: datetime | None,
+    along: Along | None = None,
 ) -> tuple[int, list[Claimed]]:
-    if not items:
-        return 0, []
-    fresh = _new_keys(session, items, clock)
+    fresh = _new_keys(session, items, clock) if items else set()
     items = [item for item in items if item.key is None or item.key in fresh]
-    if not items:
-        return 0, []
     now = clock.now()
     payloads = [item.action.to_json() for item in items]
     if (
         claim_for is not None
-        and len(items) <= _MANY_LIMIT
+        and 0 < len(items) <= _MANY_LIMIT
         and not any("earlier" in p.get("target", {}) for p in payloads)
     ):
-        ready = _insert_claimed(session, items, payloads, claim_for, available_at or now, clock)
+        ready = _insert_claimed(
+            session, items, payloads, claim_for, available_at or now, clock, along
+        )
         return len(items), ready
+    if along is not None:
+        session.execute(*along)
+    if not items:
+        return 0, []
     busy: set[tuple[str, str]] = set()
     if claim_for is not None:
         busy = _open_chats(session, {(item.platform, item.chat_id) for item in items})
@@ -221,63 +226,74 @@ def _insert(
 
 # One reply (the common case): whether its chat has an open row is decided inside the INSERT
 # itself, one round trip instead of a SELECT and an INSERT. Each EXISTS is one partial-index
-# lookup; they all read the same snapshot, so the three columns always agree.
-_BUSY = (
-    select(_T.c.id)
-    .where(_OPEN, _T.c.platform == bindparam("o_platform"), _T.c.chat_id == bindparam("o_chat"))
-    .exists()
-)
-_INSERT_CLAIMED_VALUES = insert(_T).values(
-    status=case(
-        (_BUSY, literal(OutboxStatus.PENDING, _T.c.status.type)),
-        else_=literal(OutboxStatus.SENDING, _T.c.status.type),
-    ),
-    claimed_by=case((_BUSY, null()), else_=bindparam("o_token", type_=String)),
-    locked_until=case((_BUSY, null()), else_=bindparam("o_until", type_=_T.c.locked_until.type)),
-)
-_INSERT_CLAIMED = _INSERT_CLAIMED_VALUES.returning(_T.c.id, _T.c.claimed_by)
-
-
+# lookup; they all read the same snapshot, so the three columns always agree. Every value is a
+# named parameter (v<row>_<column>), never a column key, so that an UPDATE combined with the
+# INSERT (`_with`) cannot take one of them for a column of its own.
 _COLUMNS: tuple[str, ...] = ("person_id", "platform", "chat_id", "kind", "payload", "attempts")
 _COLUMNS += ("available_at", "created_at")
+_PENDING = bindparam("o_pending", OutboxStatus.PENDING, type_=_T.c.status.type)
+_SENDING = bindparam("o_sending", OutboxStatus.SENDING, type_=_T.c.status.type)
+
+
+def _claimed_values(n: int) -> dict[str, Any]:
+    busy = (
+        select(_T.c.id)
+        .where(
+            _OPEN,
+            _T.c.platform == bindparam(f"v{n}_o_platform", type_=String),
+            _T.c.chat_id == bindparam(f"v{n}_o_chat", type_=String),
+        )
+        .exists()
+    )
+    values: dict[str, Any] = {c: bindparam(f"v{n}_{c}", type_=_T.c[c].type) for c in _COLUMNS}
+    return values | {
+        "status": case((busy, _PENDING), else_=_SENDING),
+        "claimed_by": case((busy, null()), else_=bindparam("o_token", type_=String)),
+        "locked_until": case(
+            (busy, null()), else_=bindparam("o_until", type_=_T.c.locked_until.type)
+        ),
+    }
+
+
 _MANY_LIMIT = 64  # an event speaks to a few chats; a bigger batch takes the general road
 _MANY: dict[int, Any] = {}
 
 
 def _insert_many(count: int) -> Any:
-    """INSERT of `count` rows in one statement (INSERT ... SELECT of one SELECT per row), each
-    row's claim decided in it; built once per count, with named parameters (v<row>_<column>),
-    so it is compiled once too."""
+    """INSERT of `count` rows in one statement, each row's claim decided in it; built once per
+    count, so it is compiled once too. One row: INSERT ... VALUES; more: INSERT ... SELECT of
+    one SELECT per row (a multi-row VALUES is never cached by SQLAlchemy: compiled each time)."""
     statement = _MANY.get(count)
     if statement is not None:
         return statement
-    selects = []
-    for n in range(count):
-        row = [bindparam(f"v{n}_{c}", type_=_T.c[c].type).label(c) for c in _COLUMNS]
-        busy = (
-            select(_T.c.id)
-            .where(
-                _OPEN,
-                _T.c.platform == bindparam(f"v{n}_o_platform", type_=String),
-                _T.c.chat_id == bindparam(f"v{n}_o_chat", type_=String),
-            )
-            .exists()
-        )
-        status = case(
-            (busy, literal(OutboxStatus.PENDING, _T.c.status.type)),
-            else_=literal(OutboxStatus.SENDING, _T.c.status.type),
-        )
-        token = case((busy, null()), else_=bindparam("o_token", type_=String))
-        until = case((busy, null()), else_=bindparam("o_until", type_=_T.c.locked_until.type))
-        selects.append(
-            select(*row, status.label("status"), token.label("claimed_by"), until.label("u"))
-        )
-    # INSERT ... SELECT (a multi-row VALUES is never cached by SQLAlchemy: compiled each time).
-    columns = [*_COLUMNS, "status", "claimed_by", "locked_until"]
-    statement = _MANY[count] = (
-        insert(_T).from_select(columns, union_all(*selects)).returning(_T.c.id, _T.c.claimed_by)
-    )
+    if count == 1:
+        statement = insert(_T).values(_claimed_values(0))
+    else:
+        selects = [
+            select(*(value.label(c) for c, value in _claimed_values(n).items()))
+            for n in range(count)
+        ]
+        columns = [*_COLUMNS, "status", "claimed_by", "locked_until"]
+        statement = insert(_T).from_select(columns, union_all(*selects))
+    statement = _MANY[count] = statement.returning(_T.c.id, _T.c.claimed_by)
     return statement
+
+
+# An UPDATE to run with an INSERT, and its parameters (named apart from the INSERT's).
+Along = tuple[Any, dict[str, Any]]
+_WITH: dict[tuple[int, int], Any] = {}
+
+
+def _with(insert_statement: Any, along: Along | None) -> Any:
+    """`insert_statement` with `along`'s UPDATE as a data-modifying WITH (PostgreSQL runs it
+    whether or not the INSERT reads it, in the same snapshot); built once per pair."""
+    if along is None:
+        return insert_statement
+    key = (id(insert_statement), id(along[0]))
+    combined = _WITH.get(key)
+    if combined is None:
+        combined = _WITH[key] = insert_statement.add_cte(along[0].cte("along"))
+    return combined
 
 
 def _insert_claimed(
@@ -287,12 +303,17 @@ def _insert_claimed(
     token: str,
     available_at: datetime,
     clock: Clock,
+    along: Along | None = None,
 ) -> list[Claimed]:
     """Queue `items` in one statement, each already claimed by `token` unless its chat has an
     open row from before this statement (rows of one statement do not see each other)."""
+    if along is not None and session.get_bind().dialect.name != "postgresql":
+        session.execute(*along)  # SQLite runs no UPDATE inside an INSERT (its round trip is free)
+        along = None
     now, until = clock.now(), _claim_until(clock)
-    rows = [
-        {
+    params: dict[str, Any] = {"o_token": token, "o_until": until}
+    for n, (item, payload) in enumerate(zip(items, payloads, strict=True)):
+        row = {
             "person_id": item.person_id,
             "platform": item.platform,
             "chat_id": item.chat_id,
@@ -303,23 +324,15 @@ def _insert_claimed(
             "created_at": now,
             "o_platform": item.platform,
             "o_chat": item.chat_id,
-            "o_token": token,
-            "o_until": until,
         }
-        for item, payload in zip(items, payloads, strict=True)
-    ]
-    if len(rows) == 1:
-        result = [session.execute(_INSERT_CLAIMED, rows[0]).one()]
-    else:
-        # One statement (not executemany): every row's EXISTS reads the table as it was before
-        # this statement, so a chat's later rows here do not wait for its first one. Ids follow
-        # the order of the rows (the outbox's order relies on it everywhere).
-        params: dict[str, Any] = {"o_token": token, "o_until": until}
-        for n, row in enumerate(rows):
-            params.update({f"v{n}_{c}": row[c] for c in _COLUMNS})
-            params[f"v{n}_o_platform"], params[f"v{n}_o_chat"] = row["platform"], row["chat_id"]
-        statement = _insert_many(len(rows))
-        result = sorted(session.execute(statement, params).all(), key=lambda r: r[0])
+        params.update({f"v{n}_{key}": value for key, value in row.items()})
+    if along is not None:
+        params.update(along[1])
+    # One statement (not executemany): every row's EXISTS reads the table as it was before this
+    # statement, so a chat's later rows here do not wait for its first one. Ids follow the
+    # order of the rows (the outbox's order relies on it everywhere).
+    statement = _with(_insert_many(len(items)), along)
+    result = sorted(session.execute(statement, params).all(), key=lambda r: r[0])
     for (row_id, _), item in zip(result, items, strict=True):
         if item.queued is not None:
             item.queued(row_id)

@@ -1,0 +1,88 @@
+"""Dialogue state: an event's change to it is written with the replies' INSERT (PostgreSQL: in
+the same statement), and written all the same when there is nothing to insert."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, select
+
+from bot.app import App
+from community.clock import FakeClock
+from community.models import Conversation
+from community.services import conversations, outbox
+from tests.support.chat import Chat
+
+
+@contextmanager
+def _statements(app: App) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(app.db_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(app.db_engine, "before_cursor_execute", record)
+
+
+def _stored(user: str, clock: FakeClock) -> Conversation:
+    return Conversation(platform="console", user_id=user, token="", data={}, updated_at=clock.now())
+
+
+def _state(app: App, user: str) -> tuple[str | None, str | None, str]:
+    with app.session_factory() as session:
+        row = session.scalars(select(Conversation).where(Conversation.user_id == user)).one()
+        return row.flow, row.step, row.token
+
+
+def test_a_step_writes_the_dialogue_state_with_its_reply(chat: Chat, app: App) -> None:
+    chat.say("anna: /start ARNHEM")
+    before = _state(app, "anna")
+    with _statements(app) as seen:
+        assert chat.say("anna: English")  # the language is chosen: the next question comes
+    after = _state(app, "anna")
+    assert after != before and after[2] != before[2]  # another step, another button token
+    writes = [s for s in seen if "UPDATE dialogue_state" in s]
+    assert len(writes) == 1
+    if app.db_engine.dialect.name == "postgresql":
+        # One round trip: the UPDATE rides along with the INSERT of the reply.
+        assert writes[0].startswith("WITH along AS (UPDATE dialogue_state")
+        assert "INSERT INTO outbox_message" in writes[0]
+    else:
+        assert writes[0].startswith("UPDATE dialogue_state")
+
+
+def test_a_taken_write_is_run_even_when_nothing_is_queued(app: App, clock: FakeClock) -> None:
+    with app.session_factory.begin() as session:
+        session.add(_stored("bo", clock))
+    with app.session_factory.begin() as session:
+        state = conversations.find(session, "console", "bo")
+        assert state is not None
+        conversations.enter(session, "console", "bo", None, "onboarding", "consent", clock)
+        along = conversations.take_write(session)
+        assert along is not None
+        assert not session.is_modified(state)  # the ORM leaves the write to the caller
+        assert conversations.take_write(session) is None  # taken once
+        assert outbox.enqueue(session, [], clock, claim_for=outbox.new_token(), along=along) == []
+    assert _state(app, "bo")[:2] == ("onboarding", "consent")
+
+
+def test_nothing_is_taken_without_a_change_and_a_rollback_forgets(
+    app: App, clock: FakeClock
+) -> None:
+    with app.session_factory.begin() as session:
+        session.add(_stored("cees", clock))
+    with app.session_factory() as session:
+        assert conversations.find(session, "console", "cees") is not None
+        assert conversations.take_write(session) is None  # read, not changed
+        conversations.set_locale(session, "console", "cees", "pl", clock)
+        session.rollback()
+        assert conversations.take_write(session) is None
+    with app.session_factory() as session:
+        state = conversations.find(session, "console", "cees")
+        assert state is not None and state.locale is None
