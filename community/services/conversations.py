@@ -56,7 +56,10 @@ def take_write(session: Session) -> tuple[Any, dict[str, Any]] | None:
     caller to run with the statement that queues the replies (PostgreSQL: in the same round
     trip). Every event changes its speaker's state; should more have changed, the others
     are written now. None when nothing changed."""
-    unwritten = list(session.info.pop(_UNWRITTEN, {}).values())
+    # A state deleted since (an erasure) is not written back: its row is gone, and a new one
+    # with the same key may be in its place.
+    pending = session.info.pop(_UNWRITTEN, {}).values()
+    unwritten = [state for state in pending if inspect(state).persistent]
     if not unwritten:
         return None
     *others, last = unwritten

@@ -86,3 +86,20 @@ def test_nothing_is_taken_without_a_change_and_a_rollback_forgets(
     with app.session_factory() as session:
         state = conversations.find(session, "console", "cees")
         assert state is not None and state.locale is None
+
+
+def test_an_erased_state_is_not_written_back_over_a_new_one(app: App, clock: FakeClock) -> None:
+    with app.session_factory.begin() as session:
+        session.add(_stored("dora", clock))
+    with app.session_factory.begin() as session:
+        conversations.enter(
+            session, "console", "dora", None, "onboarding", "postcode", clock, {"postcode": "1234"}
+        )
+        state = conversations.find(session, "console", "dora")
+        session.delete(state)  # erased: the answers go
+        session.flush()
+        conversations.set_locale(session, "console", "dora", "uk", clock)  # the language stays
+    with app.session_factory() as session:
+        kept = conversations.find(session, "console", "dora")
+        assert kept is not None
+        assert (kept.locale, kept.flow, kept.step, kept.data) == ("uk", None, None, {})
