@@ -271,6 +271,9 @@ def per_message(app: App, parents: int, label: str, settings: Settings) -> dict[
         timings = asyncio.run(simulate(app, scripts, floor))
         wall = time.perf_counter() - wall - sum(floor.timings)
     statements, commits = count_per_message(app, settings)
+    # The floor was written between the engine's messages (same moments, same caches); a tight
+    # loop of it on the same database is shown next to it for comparison.
+    loop = measure_floor(app.db_engine)
     return {
         "label": label,  # type: ignore[dict-item]
         "messages": len(timings),
@@ -278,6 +281,7 @@ def per_message(app: App, parents: int, label: str, settings: Settings) -> dict[
         "p50": pct(timings, 50) * 1e3,
         "p95": pct(timings, 95) * 1e3,
         "floor": pct(floor.timings, 50) * 1e3,
+        "loop": pct(loop, 50) * 1e3,
         "statements": statements,
         "commits": commits,
     }
@@ -334,15 +338,11 @@ def run_database(name: str, url_for: Any, args: argparse.Namespace, settings: Se
     with fresh_app(url_for("a"), settings, transport) as app:
         results.append(per_message(app, args.parents, "fresh database", settings))
         problems += sanity(app, args.parents)
-        # The floor is written between the engine's messages (same moments, same caches); a
-        # tight loop of it on the same database is shown next to it for comparison.
-        results[-1]["loop"] = pct(measure_floor(app.db_engine), 50) * 1e3
     with fresh_app(url_for("b"), settings, transport) as app:
         store_parents(app, args.stored, "stored")
         settle(app.db_engine)
         results.append(per_message(app, args.parents, f"{args.stored:,} parents stored", settings))
         problems += sanity(app, args.parents)
-        results[-1]["loop"] = pct(measure_floor(app.db_engine), 50) * 1e3
         ids = store_parents(app, 5000, "bcast")
         with app.session_factory.begin() as session:
             people = list(session.scalars(select(Person).where(Person.id.in_(ids))))
@@ -361,7 +361,6 @@ def run_database(name: str, url_for: Any, args: argparse.Namespace, settings: Se
             per_message(app, args.parents, f"{args.sent_rows:,} sent rows kept", settings)
         )
         problems += sanity(app, args.parents)
-        results[-1]["loop"] = pct(measure_floor(app.db_engine), 50) * 1e3
     print("floor: p50 of one INSERT+COMMIT written after each message; loop: p50 of "
           f"{FLOOR_OPS} of them in a row after the case (hot caches)")  # fmt: skip
     header = f"{'case':<24}{'msgs':>6}{'msg/s':>7}{'p50 ms':>8}{'p95 ms':>8}{'floor':>7}"
