@@ -103,3 +103,13 @@ def test_an_erased_state_is_not_written_back_over_a_new_one(app: App, clock: Fak
         kept = conversations.find(session, "console", "dora")
         assert kept is not None
         assert (kept.locale, kept.flow, kept.step, kept.data) == ("uk", None, None, {})
+
+
+def test_changes_not_taken_are_written_at_the_commit(app: App, clock: FakeClock) -> None:
+    with app.session_factory.begin() as session:
+        session.add_all([_stored("eva", clock), _stored("finn", clock)])
+    with app.session_factory.begin() as session:  # two states change, nobody takes the write
+        conversations.enter(session, "console", "eva", None, "onboarding", "ages", clock)
+        conversations.enter(session, "console", "finn", None, "buddy", "intro", clock)
+    assert _state(app, "eva")[:2] == ("onboarding", "ages")
+    assert _state(app, "finn")[:2] == ("buddy", "intro")
