@@ -1,7 +1,8 @@
 """The console transport: the bot in a terminal, for trying it out and for tests.
 
 Input, one message a line:  ``NAME: TEXT`` (private message from NAME) or ``NAME@ROOM: TEXT``
-(a message in group room ROOM). Output: ``to NAME: TEXT`` or ``to @ROOM: TEXT``; more lines of
+(a message in group room ROOM; ``+NAME@ROOM: TEXT`` when NAME is an admin of that group).
+Output: ``to NAME: TEXT`` or ``to @ROOM: TEXT``; more lines of
 the same message are indented, and buttons follow as ``[1] Nederlands  [2] English``. Answer a
 button with its number or its label. Other actions show what a platform would do, for example
 ``to @tips: [pinned] #12`` or ``to @tips: [admitted] anna``. Lines starting with ``#`` and empty
@@ -31,7 +32,9 @@ from community.actions import (
 )
 
 PLATFORM = "console"
-_LINE = re.compile(r"^\s*(?P<user>[^\s:@]+)(?:@(?P<room>[^\s:@]+))?\s*:\s?(?P<text>.*)$")
+_LINE = re.compile(
+    r"^\s*(?P<admin>\+)?(?P<user>[^\s:@+]+)(?:@(?P<room>[^\s:@]+))?\s*:\s?(?P<text>.*)$"
+)
 
 
 def parse_line(line: str) -> Incoming | None:
@@ -41,7 +44,11 @@ def parse_line(line: str) -> Incoming | None:
         return None
     user, room, text = match["user"], match["room"], match["text"]
     chat_id = f"@{room}" if room else user
-    return Incoming.from_text(PLATFORM, user, chat_id, room is None, text)
+    # In a group the console knows who is its admin: the line says so.
+    admin = bool(match["admin"]) if room else None
+    return Incoming.from_text(
+        PLATFORM, user, chat_id, room is None, text, sender_is_chat_admin=admin
+    )
 
 
 def _message(text: str, buttons: tuple[str, ...]) -> list[str]:

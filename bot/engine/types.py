@@ -51,6 +51,9 @@ class Incoming:
     # The platform's id of this message (a Telegram message id, a Matrix event id), so that a
     # relayed copy can follow it when it is edited or deleted. For an edit: see `ref`.
     message_id: str | None = None
+    # For a command typed in a group: is the sender an administrator of that group on the
+    # platform (Telegram getChatMember, Matrix power level)? None: the adapter did not ask.
+    sender_is_chat_admin: bool | None = None
 
     @classmethod
     def from_text(

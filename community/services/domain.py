@@ -170,8 +170,10 @@ class Domain:
     def rooms_of(self, community: Community) -> list[Room]:
         return rooms.of_community(self._session, community)
 
-    def link_room(self, community: Community, platform: str, chat_id: str) -> Room:
-        return rooms.link(self._session, community, platform, chat_id, self.clock, "tips")
+    def link_room(
+        self, community: Community, platform: str, chat_id: str, move: bool = False
+    ) -> Room:
+        return rooms.link(self._session, community, platform, chat_id, self.clock, "tips", move)
 
     def move_room(self, platform: str, old_chat_id: str, new_chat_id: str) -> Room | None:
         return rooms.move(self._session, platform, old_chat_id, new_chat_id)
@@ -194,13 +196,20 @@ class Domain:
         source = relay.Source(room, message_id, sender.id if sender is not None else None)
         return relay.copies(self._session, source, line, media, self.clock)
 
-    def relay_edits(
-        self, room: Room, message_id: str, line: Callable[[Room], str]
-    ) -> list[Outgoing]:
-        return relay.edits(self._session, room, message_id, line)
+    def relay_partners(self, room: Room) -> list[Room]:
+        return relay.partners(self._session, room)
 
-    def relay_deletions(self, room: Room, message_id: str) -> list[Outgoing]:
-        return relay.deletions(self._session, room, message_id)
+    def relay_edits(
+        self, room: Room, message_id: str, line: Callable[[Room], str], actor: relay.Actor
+    ) -> list[Outgoing]:
+        return relay.edits(self._session, room, message_id, line, actor)
+
+    def relay_deletions(self, room: Room, message_id: str, actor: relay.Actor) -> list[Outgoing]:
+        return relay.deletions(self._session, room, message_id, actor)
+
+    def said_lately(self, platform: str, chat_id: str, text: str, since: datetime) -> bool:
+        """Whether `text` went to the chat since then (so that it is not said again)."""
+        return rooms.said_lately(self._session, platform, chat_id, text, since)
 
     def remove_everywhere(self, room: Room, message_id: str) -> list[Outgoing]:
         return relay.removal(self._session, room, message_id)

@@ -55,18 +55,6 @@ def set_relay(session: Session, room: Room, on: bool) -> list[Room]:
     return rooms
 
 
-def first_name(display_name: str | None) -> str | None:
-    """The first word of a display name, or None when it could name the person otherwise
-    (a user id, a username, a phone number): then the copy says "a parent"."""
-    words = (display_name or "").split()
-    if not words:
-        return None
-    first = words[0].strip(",.;:")[:40]
-    if not first or any(c.isdigit() or c in "@:+/#" for c in first):
-        return None
-    return first
-
-
 @dataclasses.dataclass(frozen=True)
 class Source:
     """A message in a group room, as the relay needs it."""
@@ -135,10 +123,38 @@ def _copies_of(session: Session, room: Room, message_id: str) -> list[OutboxMess
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Who edits or deletes: the person (if stored) and whether they are staff of the room's
+    community. Only the author of a message, or staff, changes its copies."""
+
+    person_id: int | None
+    staff: bool = False
+
+
+def _may_change(session: Session, room: Room, message_id: str, actor: Actor) -> bool:
+    if actor.staff:
+        return True
+    authors = set(
+        session.scalars(
+            select(RelayedMessage.person_id).where(
+                RelayedMessage.platform == room.platform,
+                RelayedMessage.chat_id == room.chat_id,
+                RelayedMessage.message_id == message_id,
+            )
+        )
+    )
+    # A copy whose author is not known (older, or erased) is changed by staff only.
+    return actor.person_id is not None and authors == {actor.person_id}
+
+
 def edits(
-    session: Session, room: Room, message_id: str, line: Callable[[Room], str]
+    session: Session, room: Room, message_id: str, line: Callable[[Room], str], actor: Actor
 ) -> list[Outgoing]:
-    """An edited message: each copy (still known) is edited to the new text."""
+    """An edited message: each copy (still known) is edited to the new text, when the author
+    (or staff) edited it; another member's edit that points at it changes nothing."""
+    if not _may_change(session, room, message_id, actor):
+        return []
     out: list[Outgoing] = []
     for row in _copies_of(session, room, message_id):
         target = _room(session, row.platform, row.chat_id)
@@ -149,15 +165,18 @@ def edits(
     return out
 
 
-def deletions(session: Session, room: Room, message_id: str) -> list[Outgoing]:
-    """A deleted message: its copies go too. When the deleted message is itself a copy (a
-    moderator removed it in their room), the original and its other copies go as well."""
+def deletions(session: Session, room: Room, message_id: str, actor: Actor) -> list[Outgoing]:
+    """A deleted message: its copies go too, when the author (or staff) deleted it. When the
+    deleted message is itself a copy and staff removed it in their room, the original and its
+    other copies go as well; anyone else removing a copy changes nothing elsewhere."""
+    if not _may_change(session, room, message_id, actor):
+        return []
     out = [
         Outgoing(row.platform, row.chat_id, DeleteMessage(Target(outbox_id=row.id)))
         for row in _copies_of(session, room, message_id)
         if row.status is not OutboxStatus.DEAD
     ]
-    if out:
+    if out or not actor.staff:
         return out
     original = session.scalar(
         select(RelayedMessage)
@@ -194,4 +213,4 @@ def removal(session: Session, room: Room, message_id: str) -> list[Outgoing]:
     """A coordinator removes a message (it may be a relayed copy): it goes here and everywhere
     it was relayed, the original too."""
     here = Outgoing(room.platform, room.chat_id, DeleteMessage(Target(remote_id=message_id)))
-    return [here, *deletions(session, room, message_id)]
+    return [here, *deletions(session, room, message_id, Actor(None, staff=True))]

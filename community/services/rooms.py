@@ -7,6 +7,7 @@ conversation (across platforms) lives next door in `community.services.relay`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -38,12 +39,20 @@ def link(
     chat_id: str,
     clock: Clock,
     purpose: str | None = None,
+    move: bool = False,
 ) -> Room:
-    """Make a group chat one of the community's rooms (or move it to this community)."""
+    """Make a group chat one of the community's rooms. A room of another community stays
+    with it unless `move` (an admin said so): then it leaves that community's conversation,
+    with relaying off, so that nothing of one community reaches the other."""
     room = find(session, platform, chat_id)
     if room is None:
         room = Room(platform=platform, chat_id=chat_id, relay=False, created_at=clock.now())
         session.add(room)
+    elif room.community_id != community.id:
+        if not move:
+            raise ValueError("this room belongs to another community")
+        room.relay = False
+        room.route_map_id = None
     room.community_id, room.purpose = community.id, purpose
     session.flush()
     return room
@@ -79,6 +88,23 @@ def may_join(room: Room, person: Person | None) -> bool:
     if person.role is Role.PARENT:
         return is_onboarded(person)
     return person.role in (Role.PROFESSIONAL, Role.COORDINATOR)
+
+
+def said_lately(session: Session, platform: str, chat_id: str, text: str, since: datetime) -> bool:
+    """Whether a message with this text was queued for the chat since `since` (the last few
+    rows of that chat are looked at: a person is asked to join once, not at every post)."""
+    rows = session.scalars(
+        select(OutboxMessage.payload)
+        .where(
+            OutboxMessage.platform == platform,
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.kind == "send",
+            OutboxMessage.created_at >= since,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(20)
+    )
+    return any(payload.get("text") == text for payload in rows)
 
 
 @outbox.after_sent("create_room")

@@ -8,6 +8,7 @@ from bot.engine.handlers import (  # noqa: F401
     profile,
     programme_times,
     prompts,
+    room_commands,
     room_setup,
     rooms,
     staff,

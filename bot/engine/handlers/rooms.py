@@ -1,32 +1,37 @@
 """Events in group rooms: join requests, members who join, messages.
 
-The bot stays quiet in group rooms: parents talk to each other there. It admits only parents
-who finished onboarding in the room's community (`community.services.rooms.may_join`), tells
-anyone else in private how to start, and welcomes a new member in their own language.
+The bot stays quiet in group rooms: parents talk to each other there. Everything here is
+scoped to the one community the room belongs to. It admits only people who belong there
+(`community.services.rooms.may_join`: parents who finished onboarding in that community, its
+staff; admins), removes anyone else who was added without asking and tells them in private how
+to start, and welcomes a new member in their own language. Someone already in the group who
+never joined through the bot (the group was linked with them in it) is asked in private, once
+a day at most, and their messages are not relayed.
 
 Where a coordinator turned relaying on (`/relay`), a message in one of the community's rooms
-is copied to its rooms of the same purpose on the other platforms, with the sender's first name
-only; edits and deletions follow (`community.services.relay`).
+is copied to its rooms of the same purpose on the other platforms, with a safe first name only
+(`community.services.relay_text`); edits and deletions by the author or the community's staff
+follow (`community.services.relay`). The commands typed in groups are in `room_commands`.
 """
 
 from __future__ import annotations
 
-from bot.engine.commands import STAFF, command
+from datetime import timedelta
+
 from bot.engine.context import Context
 from bot.engine.types import EventKind
-from community.actions import (
-    AdmitMember,
-    DeleteMessage,
-    InviteMember,
-    PinMessage,
-    SendMessage,
-    Target,
-)
+from community.actions import AdmitMember, RemoveMember, SendMessage
 from community.models import Community, Role, Room
-from community.services.relay import first_name
+from community.services.relay import Actor
+from community.services.relay_text import (
+    MAX_RELAY_TEXT,
+    clean_body,
+    copy_text,
+    safe_first_name,
+)
 
-RELAY_ON = {"on", "aan"}
-RELAY_OFF = {"off", "uit"}
+ASK_AGAIN_AFTER = timedelta(days=1)  # someone who posts without joining is asked once a day
+RESERVED_ROLES = ("role.admin", "role.coordinator", "role.professional")
 
 
 def on_group_event(ctx: Context) -> None:
@@ -41,134 +46,114 @@ def on_group_event(ctx: Context) -> None:
     community = ctx.domain.community_by_id(room.community_id)
     name = community.name if community is not None else ""
     person = ctx.person
+    member = belongs(ctx, room)
     if incoming.kind is EventKind.JOIN_REQUEST:
-        welcome = ctx.domain.may_join(room, person)
-        ctx.act(incoming.platform, incoming.chat_id, AdmitMember(incoming.user_id, welcome))
-        if person is not None and welcome:
+        ctx.act(incoming.platform, incoming.chat_id, AdmitMember(incoming.user_id, member))
+        if person is not None and member:
             ctx.tell(person, "room.admitted", community=name)
         else:
-            # Someone who has not joined yet: their private chat is addressed by their user id.
-            text = ctx.t("room.how_to_join", community=name)
-            ctx.act(incoming.platform, incoming.user_id, SendMessage(text))
-    elif incoming.kind is EventKind.MEMBER_JOINED and person is not None:
-        ctx.tell(person, "room.welcome_private", community=name)
-        locale = community.default_locale if community else ctx.settings.default_locale
-        ctx.post(incoming.platform, incoming.chat_id, locale, "room.welcome_group")
+            _tell_how_to_join(ctx, name)
+    elif incoming.kind is EventKind.MEMBER_JOINED:
+        if not member:
+            # Added by someone without asking: the group holds only who joined through the
+            # bot, as join requests promise. They may ask again once they joined.
+            ctx.act(incoming.platform, incoming.chat_id, RemoveMember(incoming.user_id))
+            _tell_how_to_join(ctx, name)
+        elif person is not None:
+            ctx.tell(person, "room.welcome_private", community=name)
+            ctx.post(
+                incoming.platform, incoming.chat_id, _locale(ctx, community), "room.welcome_group"
+            )
+    elif incoming.kind is EventKind.MESSAGE and not member:
+        _tell_how_to_join(ctx, name, once=True)  # and the message stays in this group
     elif incoming.kind in (EventKind.MESSAGE, EventKind.EDIT, EventKind.DELETION):
         _relay(ctx, room, community)
 
 
+def belongs(ctx: Context, room: Room) -> bool:
+    """The speaker belongs in this room: one of its community's people, or an admin."""
+    return ctx.role is Role.ADMIN or ctx.domain.may_join(room, ctx.person)
+
+
+def is_room_staff(ctx: Context, room: Room) -> bool:
+    """Staff of the room's own community (a coordinator), or an admin of the installation."""
+    if ctx.role is Role.ADMIN:
+        return True
+    person = ctx.person
+    return (
+        person is not None
+        and person.active
+        and person.role is Role.COORDINATOR
+        and person.community_id == room.community_id
+    )
+
+
+def _locale(ctx: Context, community: Community | None) -> str:
+    return community.default_locale if community is not None else ctx.settings.default_locale
+
+
+def _tell_how_to_join(ctx: Context, community_name: str, once: bool = False) -> None:
+    """In private: this group is for the community's parents, and how to start. `once`: not
+    when it was said to them within the last day (someone who keeps posting)."""
+    incoming, person = ctx.incoming, ctx.person
+    if person is not None:
+        platform, chat = person.platform, person.private_chat_id or person.platform_user_id
+        text = ctx.translator.t(
+            person.locale or ctx.settings.default_locale, "room.how_to_join",
+            community=community_name,
+        )  # fmt: skip
+    else:
+        platform, chat = incoming.platform, incoming.user_id  # their private chat
+        text = ctx.t("room.how_to_join", community=community_name)
+    if once and ctx.domain.said_lately(platform, chat, text, ctx.clock.now() - ASK_AGAIN_AFTER):
+        return
+    ctx.act(platform, chat, SendMessage(text), person_id=person.id if person else None)
+
+
+def reserved_names(ctx: Context, community: Community | None) -> list[str]:
+    """Names a copy never shows as its sender: the roles in every language, the community's
+    name and the bot's own names."""
+    names = [
+        ctx.translator.t(loc, msgid) for loc in ctx.translator.locales for msgid in RESERVED_ROLES
+    ]
+    if community is not None:
+        names.append(community.name)
+    telegram, matrix = ctx.settings.telegram, ctx.settings.matrix
+    if telegram is not None and telegram.username:
+        names.append(telegram.username)
+    user_id = getattr(matrix, "user_id", None)
+    if isinstance(user_id, str):
+        names.append(user_id.lstrip("@").split(":", 1)[0])
+    return names
+
+
 def _relay(ctx: Context, room: Room, community: Community | None) -> None:
     """A message, an edit or a deletion in a room of a relayed conversation: follow it in the
-    conversation's other rooms. The copy names the sender by first name only."""
+    conversation's other rooms. The copy names the sender by a safe first name only."""
     incoming = ctx.incoming
-    locale = community.default_locale if community is not None else ctx.settings.default_locale
-    name = first_name(incoming.sender_name)
+    locale = _locale(ctx, community)
+    name = safe_first_name(incoming.sender_name, reserved_names(ctx, community))
     text = incoming.text.strip()
     media = incoming.media[0] if incoming.media else None
     if media is not None and not text:
         text = media.caption or ""
+    body = clean_body(text)
 
     def line(_target: Room) -> str:
         # One community, one language for its rooms: the community's own.
-        shown = name or ctx.translator.t(locale, "relay.someone")
-        return ctx.translator.t(locale, "relay.line", name=shown, text=text).rstrip()
+        return copy_text(name or ctx.translator.t(locale, "relay.someone"), body)
 
+    if incoming.kind is not EventKind.DELETION and len(body) > MAX_RELAY_TEXT:
+        if ctx.person is not None and ctx.domain.relay_partners(room):
+            ctx.tell(ctx.person, "relay.too_long", limit=MAX_RELAY_TEXT)
+        return  # it stays in its own group
+    actor = Actor(ctx.person.id if ctx.person is not None else None, is_room_staff(ctx, room))
     if incoming.kind is EventKind.MESSAGE:
-        if text or media is not None:
+        if body or media is not None:
             ctx.queue(ctx.domain.relay_copies(room, incoming.message_id, ctx.person, line, media))
     elif incoming.ref is not None and incoming.ref.remote_id is not None:
         if incoming.kind is EventKind.EDIT:
             if media is None:  # a changed caption would turn the copied photo into text
-                ctx.queue(ctx.domain.relay_edits(room, incoming.ref.remote_id, line))
+                ctx.queue(ctx.domain.relay_edits(room, incoming.ref.remote_id, line, actor))
         else:
-            ctx.queue(ctx.domain.relay_deletions(room, incoming.ref.remote_id))
-
-
-@command("linkgroup", roles=STAFF, in_groups=True)
-def link_group(ctx: Context) -> None:
-    """Typed by a coordinator in a group they made (where bots cannot make groups: Telegram):
-    the group becomes one of the community's rooms, with the rules pinned. From then on the bot
-    admits only the community's parents who finished onboarding."""
-    incoming = ctx.incoming
-    if incoming.is_private:
-        ctx.say("room.link_in_group")
-        return
-    community = _community_of_speaker(ctx)
-    if community is None:
-        ctx.say("code.no_community")
-        return
-    ctx.domain.link_room(community, incoming.platform, incoming.chat_id)
-    rules = ctx.translator.t(community.default_locale, "rooms.rules")
-    ctx.act(incoming.platform, incoming.chat_id, SendMessage(rules))
-    ctx.act(incoming.platform, incoming.chat_id, PinMessage(Target(earlier=1)))
-    ctx.say("room.linked", community=community.name)
-    if ctx.capabilities.join_links:
-        # A link to the group that asks the bot for approval, for the coordinator to share.
-        ctx.act(incoming.platform, incoming.chat_id, InviteMember(incoming.user_id))
-
-
-@command("relay", roles=STAFF, in_groups=True)
-def relay(ctx: Context) -> None:
-    """Typed by a coordinator in a group room: relaying between this room and the community's
-    rooms of the same purpose on other platforms goes on (or off; without a word it flips).
-    It is one switch for the whole conversation, so that it never relays one way only."""
-    incoming = ctx.incoming
-    if incoming.is_private:
-        ctx.say("relay.in_group")
-        return
-    room = _room_of_speaker(ctx)
-    if room is None:
-        ctx.say("relay.not_linked")
-        return
-    word = incoming.args[0].lower() if incoming.args else ""
-    on = True if word in RELAY_ON else False if word in RELAY_OFF else not room.relay
-    rooms = ctx.domain.set_relay(room, on)
-    if on:
-        ctx.say("relay.on", count=len(rooms) - 1)
-    else:
-        ctx.say("relay.off")
-
-
-@command("delete", roles=STAFF, in_groups=True)
-def delete(ctx: Context) -> None:
-    """A coordinator answers a message in a group room with /delete: it is removed there and
-    wherever it was relayed. (A Telegram bot is not told when someone deletes a message in a
-    group, so this is how a deletion on Telegram reaches the Matrix copy.)"""
-    incoming = ctx.incoming
-    if incoming.is_private:
-        ctx.say("relay.delete_how")
-        return
-    room = _room_of_speaker(ctx)
-    if room is None:
-        ctx.say("relay.not_linked")
-        return
-    if incoming.ref is None or incoming.ref.remote_id is None:
-        ctx.say("relay.delete_how")
-        return
-    ctx.queue(ctx.domain.remove_everywhere(room, incoming.ref.remote_id))
-    if incoming.message_id is not None:  # the command itself goes too: the group stays clean
-        ctx.act(
-            incoming.platform,
-            incoming.chat_id,
-            DeleteMessage(Target(remote_id=incoming.message_id)),
-        )
-
-
-def _room_of_speaker(ctx: Context) -> Room | None:
-    """The group room the command was typed in, if it is one of the speaker's community (an
-    admin's: any community's)."""
-    incoming = ctx.incoming
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
-    if room is None or ctx.role is Role.ADMIN:
-        return room
-    person = ctx.person
-    return room if person is not None and person.community_id == room.community_id else None
-
-
-def _community_of_speaker(ctx: Context) -> Community | None:
-    person = ctx.person
-    if ctx.role is not Role.ADMIN:
-        return person.community if person is not None else None
-    every = ctx.domain.communities()
-    return every[0] if len(every) == 1 else None
+            ctx.queue(ctx.domain.relay_deletions(room, incoming.ref.remote_id, actor))

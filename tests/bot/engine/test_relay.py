@@ -17,7 +17,8 @@ from bot.engine.types import EventKind, Incoming
 from community.actions import DeleteMessage, EditMessage, Media, SendMessage, Target
 from community.clock import FakeClock
 from community.models import Community, OutboxMessage, Person, RelayedMessage, Role
-from community.services import people, relay, rooms
+from community.services import people, relay_text, rooms
+from tests.support.members import add_member
 from tests.support.transport import RecordingTransport
 
 TG, MX = "-100", "!tips:example.org"
@@ -34,6 +35,10 @@ def two(settings, clock: FakeClock) -> Iterator[tuple[App, RecordingTransport, R
         rooms.link(session, community, "telegram", TG, clock, purpose="tips").relay = True
         rooms.link(session, community, "matrix", MX, clock, purpose="tips").relay = True
         rooms.link(session, community, "matrix", "!hood:example.org", clock, "hood-x").relay = True
+        # The parents who write in the rooms joined through the bot (strangers are not relayed)
+        for platform, user in (("telegram", "501"), ("matrix", "@ben:example.org"),
+                               ("matrix", "@ben:x")):  # fmt: skip
+            add_member(session, platform, user, clock)
     yield app, tg, mx
     app.close()
 
@@ -63,7 +68,7 @@ def texts(transport: RecordingTransport) -> list[str]:
 def test_a_message_goes_to_the_other_platform_with_the_first_name_only(two) -> None:  # type: ignore[no-untyped-def]
     app, tg, mx = two
     tg_says(app, "Wie weet een goede kinderarts?", "11")
-    assert texts(mx) == ["Anna: Wie weet een goede kinderarts?"]
+    assert texts(mx) == ["💬 Anna:\nWie weet een goede kinderarts?"]
     assert mx.sent[0].chat_id == MX  # the tips room, not the neighbourhood's
     assert texts(tg) == []  # nothing back to where it came from
     assert "501" not in texts(mx)[0] and "Vries" not in texts(mx)[0]
@@ -75,7 +80,7 @@ def test_a_message_goes_to_the_other_platform_with_the_first_name_only(two) -> N
         ),
     )  # fmt: skip
     # A display name that is really a user id is not shown: "a parent" in the community's language
-    assert texts(tg) == ["Een ouder: Dokter Jansen!"]
+    assert texts(tg) == ["💬 Een ouder:\nDokter Jansen!"]
 
 
 def test_a_photo_is_relayed_with_its_origin(two) -> None:  # type: ignore[no-untyped-def]
@@ -85,7 +90,7 @@ def test_a_photo_is_relayed_with_its_origin(two) -> None:  # type: ignore[no-unt
     copy = mx.sent[0].action
     assert isinstance(copy, SendMessage) and copy.media is not None
     assert copy.media.ref == "AgAD-file" and copy.media.origin == "telegram"
-    assert copy.text == copy.media.caption == "Anna: Het park"
+    assert copy.text == copy.media.caption == "💬 Anna:\nHet park"
     # A changed caption is not relayed: the edit would turn the copied photo into text
     tg_says(app, "Het mooie park", "12", kind=EventKind.EDIT, ref=Target(remote_id="12"),
             media=(photo,))  # fmt: skip
@@ -98,7 +103,7 @@ def test_edits_and_deletions_follow_the_copy(two) -> None:  # type: ignore[no-un
     copy = mx.sent[-1]
     tg_says(app, "Zwemles om 4 uur", "13", kind=EventKind.EDIT, ref=Target(remote_id="13"))
     edit = mx.done[-1]
-    assert isinstance(edit.action, EditMessage) and edit.action.text == "Anna: Zwemles om 4 uur"
+    assert isinstance(edit.action, EditMessage) and edit.action.text == "💬 Anna:\nZwemles om 4 uur"
     assert edit.target_remote_id == f"remote-{copy.outbox_id}"
     # Matrix -> Telegram, and a redaction on Matrix deletes the Telegram copy
     run(app, Incoming.from_text("matrix", "@ben:x", MX, False, "Hoi", message_id="$m2",
@@ -115,6 +120,8 @@ def test_a_moderator_deleting_a_copy_deletes_the_original_too(two) -> None:  # t
     app, tg, mx = two
     tg_says(app, "Koop mijn spullen!", "14")
     copy = mx.sent[-1]
+    with app.session_factory.begin() as session:
+        add_member(session, "matrix", "@mod:x", app.clock, Role.COORDINATOR)
     run(app, Incoming("matrix", "@mod:x", MX, False, kind=EventKind.DELETION,
                       ref=Target(remote_id=f"remote-{copy.outbox_id}"), event_id="$r3"))  # fmt: skip
     deleted = tg.done[-1]
@@ -145,7 +152,7 @@ def test_relay_off_stops_it_and_only_staff_switch_it(two, clock: FakeClock) -> N
         "Relaying is on. Linked groups: 1. Only each parent's first name goes along."
     ]
     tg_says(app, "Wel doorsturen", "16")
-    assert texts(mx) == ["Anna: Wel doorsturen"]
+    assert texts(mx) == ["💬 Anna:\nWel doorsturen"]
     assert say("900", "900", "/relay") == [
         "Send /relay in the group itself. There you turn relaying on or off."
     ]
@@ -181,9 +188,6 @@ def test_the_map_is_pruned_with_the_copies_and_erased_with_the_sender(
     two, clock: FakeClock
 ) -> None:  # type: ignore[no-untyped-def]
     app, tg, mx = two
-    with app.session_factory.begin() as session:
-        session.add(Person(platform="telegram", platform_user_id="501", private_chat_id="501",
-                           locale="nl", role=Role.PARENT, created_at=clock.now()))  # fmt: skip
     tg_says(app, "Een", "21")
     tg_says(app, "Twee", "22", name="Bo")
 
@@ -221,4 +225,4 @@ def test_the_map_is_pruned_with_the_copies_and_erased_with_the_sender(
     ],
 )
 def test_only_a_first_name_is_ever_shown(shown: str | None, first: str | None) -> None:
-    assert relay.first_name(shown) == first
+    assert relay_text.safe_first_name(shown) == first

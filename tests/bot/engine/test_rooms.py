@@ -21,8 +21,12 @@ def _coordinator(chat: Chat, user: str) -> None:
 
 def test_a_coordinator_links_a_group_and_the_rules_are_pinned(chat: Chat) -> None:
     _coordinator(chat, "bram")
-    done = chat.run(Incoming.from_text("console", "bram", "@tips", False, "/linkgroup"))
-    reply, rules, pin = done
+    done = chat.run(
+        Incoming.from_text(
+            "console", "bram", "@tips", False, "/linkgroup", sender_is_chat_admin=True
+        )
+    )
+    reply, rules, pin, ask = done
     assert rules.chat_id == "@tips" and isinstance(rules.action, SendMessage)
     assert rules.action.text.startswith("Welkom! Wees aardig voor elkaar.")  # the community's
     assert (
@@ -31,6 +35,9 @@ def test_a_coordinator_links_a_group_and_the_rules_are_pinned(chat: Chat) -> Non
     assert reply.chat_id == "@tips"
     assert reply.action.text == (  # type: ignore[attr-defined]
         "This group now belongs to Ouderkring Arnhem. I only let in parents of Ouderkring Arnhem."
+    )
+    assert ask.chat_id == "@tips" and ask.action.text.startswith(  # type: ignore[attr-defined]
+        "Nog niet aangemeld bij mij? Stuur mij /start in een privéchat."
     )
     chat.onboard("anna")
     admitted = chat.run(Incoming("console", "anna", "@tips", False, kind=EventKind.JOIN_REQUEST))
@@ -67,7 +74,11 @@ def test_where_joining_goes_by_approval_link_the_coordinator_gets_one(
     try:
         chat = Chat(app, transport)
         _coordinator(chat, "bram")
-        done = chat.run(Incoming.from_text("console", "bram", "@tips", False, "/linkgroup"))
+        done = chat.run(
+            Incoming.from_text(
+                "console", "bram", "@tips", False, "/linkgroup", sender_is_chat_admin=True
+            )
+        )
         assert [d.action for d in done][-1] == InviteMember("bram")
         assert done[-1].chat_id == "@tips"
     finally:
@@ -103,7 +114,11 @@ def test_a_room_that_moves_keeps_its_community_and_what_waits_for_it(
     from community.services import outbox
 
     _coordinator(chat, "bram")
-    chat.run(Incoming.from_text("console", "bram", "@tips", False, "/linkgroup"))
+    chat.run(
+        Incoming.from_text(
+            "console", "bram", "@tips", False, "/linkgroup", sender_is_chat_admin=True
+        )
+    )
     with app.session_factory.begin() as session:
         # a message still waiting for the old id (a prompt, a relayed copy)
         waiting = outbox.Outgoing("console", "@tips", SendMessage("Koffieochtend"))
