@@ -17,13 +17,16 @@ import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import CallbackQuery, Update
+from telegram.constants import ChatMemberStatus
 from telegram.error import (
+    BadRequest,
     Conflict,
+    Forbidden,
     InvalidToken,
     NetworkError,
     RetryAfter,
@@ -33,10 +36,10 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.engine.threads import run_blocking
-from bot.engine.types import Incoming
+from bot.engine.types import EventKind, Incoming
 from bot.telegram.limiter import FloodLimiter, FloodLimits, retry_after_seconds
 from bot.telegram.menu import CommandMenus
-from bot.telegram.transport import TelegramTransport
+from bot.telegram.transport import TelegramTransport, chat_ref
 from bot.telegram.updates import ALLOWED_UPDATES, to_incoming
 
 log = logging.getLogger(__name__)
@@ -110,10 +113,31 @@ class TelegramAdapter:
             # the engine removes or updates the keyboard (ClearButtons / EditMessage).
             await self._answer(update.callback_query)
         if incoming is not None:
+            incoming = await self._with_chat_admin(incoming)
             await self.handle(incoming)
             self.handled += 1
             if incoming.is_private and self.menus is not None:
                 await self._refresh_menu(incoming.user_id)
+
+    async def _with_chat_admin(self, incoming: Incoming) -> Incoming:
+        """A command typed in a group says whether its sender is an administrator of the group
+        (`getChatMember`: creator or administrator), for commands that only they may give.
+        Asked only for group commands; a network failure is raised, so the update comes again."""
+        if (
+            incoming.is_private
+            or incoming.command is None
+            or incoming.kind is not EventKind.MESSAGE
+        ):
+            return incoming
+        try:
+            member = await self.bot.get_chat_member(
+                chat_ref(incoming.chat_id), int(incoming.user_id)
+            )
+        except (BadRequest, Forbidden) as exc:  # not in the group (any more), or the bot is not
+            log.info("getChatMember refused (%s): not an administrator", exc.message)
+            return replace(incoming, sender_is_chat_admin=False)
+        admin = member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+        return replace(incoming, sender_is_chat_admin=admin)
 
     async def _answer(self, query: CallbackQuery) -> None:
         try:

@@ -76,6 +76,16 @@ ADMIN_RIGHTS = {
     "can_pin_messages": True,
 }
 
+# What a restricted member may still do (all of it here: only the status matters to the bot).
+RESTRICTED_RIGHTS = {
+    f"can_{right}": True
+    for right in (
+        "send_messages", "send_audios", "send_documents", "send_photos", "send_videos",
+        "send_video_notes", "send_voice_notes", "send_polls", "send_other_messages",
+        "add_web_page_previews", "change_info", "invite_users", "pin_messages", "manage_topics",
+    )
+}  # fmt: skip
+
 
 def counted(method: str) -> bool:
     return method.startswith(COUNTED_PREFIXES) and method != "sendChatAction"
@@ -146,6 +156,9 @@ class FakeTelegram:
     commands: dict[tuple[str, str], list[dict[str, str]]] = field(default_factory=dict)
     join_requests: set[tuple[int, int]] = field(default_factory=set)
     members: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # What getChatMember answers for (chat, user), set by a test: "creator", "administrator",
+    # "member", "restricted", "left", "kicked". Not set: "member" for members, else "left".
+    member_status: dict[tuple[int, int], str] = field(default_factory=dict)
     invite_links: list[dict[str, Any]] = field(default_factory=list)
     answered: dict[str, dict[str, Any]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
@@ -786,8 +799,19 @@ class FakeTelegram:
         chat, user = self._chat_id(p), int(p["user_id"])
         if user == self.bot_id:
             return {"status": "administrator", "user": self._bot_user(), **ADMIN_RIGHTS}
-        status = "member" if user in self.members[chat] else "left"
-        return {"status": status, "user": self.user(user)}
+        status = self.member_status.get((chat, user))
+        if status is None:
+            status = "member" if user in self.members[chat] else "left"
+        data: dict[str, Any] = {"status": status, "user": self.user(user)}
+        if status == "creator":
+            data["is_anonymous"] = False
+        elif status == "administrator":
+            data.update(ADMIN_RIGHTS)
+        elif status == "kicked":
+            data["until_date"] = 0
+        elif status == "restricted":
+            data.update({"is_member": True, "until_date": 0, **RESTRICTED_RIGHTS})
+        return data
 
     def _api_createChatInviteLink(self, p: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat_id(p)

@@ -161,7 +161,16 @@ async def test_a_coordinator_links_a_group_and_join_requests_are_decided(
 ) -> None:
     coordinator = 555
     await make_coordinator(tg, coordinator)
+    # The coordinator is only a member of the group: Telegram says so, the group stays unlinked
+    said = await tg.say(coordinator, "/linkgroup@ouderkring_test_bot", chat=GROUP)
+    assert said == ["Only an admin of this group can link it. Make yourself an admin here first."]
+    asked = fake.calls_of("getChatMember")
+    assert [(c.params["chat_id"], c.params["user_id"]) for c in asked] == [(GROUP, coordinator)]
+    assert not fake.calls_of("pinChatMessage")
+    await tg.settle(fake.join_request(GROUP, 97, language="en"))
+    assert not fake.calls_of("declineChatJoinRequest")  # not one of ours: the bot stays out
     # The coordinator made the group and the bot its admin; now, in the group:
+    fake.member_status[(GROUP, coordinator)] = "creator"
     said = await tg.say(coordinator, "/linkgroup@ouderkring_test_bot", chat=GROUP)
     rules = next(m for m in fake.sent_to(GROUP) if m.pinned)
     assert rules.text and rules.text.startswith("Welkom!")  # in the community's language
@@ -191,6 +200,20 @@ async def test_a_coordinator_links_a_group_and_join_requests_are_decided(
     await tg.settle(fake.member_update(GROUP, PARENT, "left", "member"))
     assert len(fake.sent_to(PARENT)) == before_private + 1  # a welcome in private
     assert len(fake.sent_to(GROUP)) == in_group + 1  # one line in the group
+
+    # Someone added without asking (they never joined through the bot) is removed again and
+    # told in private how to start; a group message of someone who never joined is not
+    # relayed and gets them the same private message, once.
+    await tg.settle(fake.member_update(GROUP, 96, "left", "member"))
+    assert [c.params["user_id"] for c in fake.calls_of("banChatMember")] == [96]
+    assert [c.params["user_id"] for c in fake.calls_of("unbanChatMember")] == [96]
+    assert fake.sent_texts(96)[-1].startswith("Deze groep is voor ouders van Ouderkring Arnhem.")
+    in_group = len(fake.sent_to(GROUP))
+    for text in ("Hallo!", "Hallo?"):
+        update, _ = fake.group_message(GROUP, 95, text, "Eva")
+        await tg.settle(update)
+    assert len(fake.sent_texts(95)) == 1 and "/start" in fake.sent_texts(95)[0]
+    assert len(fake.sent_to(GROUP)) == in_group  # the bot said nothing in the group
 
 
 @SQLITE
