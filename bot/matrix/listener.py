@@ -182,7 +182,10 @@ class MatrixListener:
         is_space = getattr(room, "room_type", None) == "m.space"
         private = not room.name and not room.canonical_alias and members <= 2 and not is_space
         names = {user: room.user_name(user) or user for user in senders}
-        return RoomView(room_id, private, names)
+        levels = room.power_levels
+        needed = max(levels.defaults.state_default, 50)
+        admins = frozenset(user for user in senders if levels.get_user_level(user) >= needed)
+        return RoomView(room_id, private, names, admins)
 
     async def _joined(self, room_id: str, info: nio.RoomInfo, since: str | None) -> int:
         events: list[dict[str, Any]] = [e.source for e in info.timeline.events]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine.types import EventKind, Incoming, Media, Target
+from bot.engine.types import EventKind, Incoming, Media, Target, parse_command
 from bot.matrix import PLATFORM
 from bot.matrix.render import normalise_keycap
 
@@ -24,6 +24,9 @@ class RoomView:
     room_id: str
     is_private: bool
     display_names: dict[str, str] | None = None
+    # Who may administer the room: a power level of at least the room's `state_default`
+    # (and at least 50, a moderator), from the power levels nio keeps for the room.
+    admins: frozenset[str] = frozenset()
 
     def name_of(self, user_id: str) -> str | None:
         if self.display_names and self.display_names.get(user_id):
@@ -115,8 +118,11 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
             )
         body = content.get("body")
         if content.get("msgtype") in ("m.text", "m.emote") and isinstance(body, str):
+            text = _strip_reply(body)
+            if not room.is_private and parse_command(text)[0] is not None:
+                message["sender_is_chat_admin"] = sender in room.admins
             return Incoming.from_text(
-                PLATFORM, sender, room.room_id, room.is_private, _strip_reply(body), **message
+                PLATFORM, sender, room.room_id, room.is_private, text, **message
             )
         return None
 

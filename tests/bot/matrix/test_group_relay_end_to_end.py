@@ -34,6 +34,7 @@ from tests.bot.matrix.test_end_to_end import bot_settings
 from tests.bot.matrix.test_media_end_to_end import download
 from tests.bot.telegram.conftest import options_for
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.members import add_member
 from tests.support.synapse import MatrixUser, SynapseServer
 
 GROUP, PIET, ADMIN = -100777, 7, 900
@@ -109,6 +110,15 @@ def group_texts(fake: FakeTelegram) -> list[str]:
     return [m.text or m.caption or "" for m in fake.sent_to(GROUP) if not m.deleted]
 
 
+def joined_through_the_bot(bot: Both, fake: FakeTelegram, eva: Parent) -> None:
+    """Eva (Matrix) and Piet (Telegram) are parents who joined through the bot (strangers are
+    not relayed); the admin is an administrator of the Telegram group (for /linkgroup)."""
+    with bot.app.session_factory.begin() as session:
+        add_member(session, "matrix", eva.user_id, bot.app.clock)
+        add_member(session, "telegram", str(PIET), bot.app.clock)
+    fake.member_status[(GROUP, ADMIN)] = "administrator"
+
+
 @pytest.fixture
 async def fake() -> Any:
     server = await FakeTelegram().start()
@@ -139,6 +149,7 @@ async def test_a_telegram_group_and_a_matrix_room_are_one_conversation(
         await bot.turn()
         with bot.app.session_factory() as session:
             room_id = session.scalars(select(Room.chat_id).where(Room.platform == "matrix")).one()
+        joined_through_the_bot(bot, fake, eva)
         await bot.matrix.client.room_invite(room_id, eva.user_id)
         await eva.join(room_id)
         await bot.settle(fake.message(ADMIN, "/linkgroup", chat=GROUP))
@@ -153,11 +164,11 @@ async def test_a_telegram_group_and_a_matrix_room_are_one_conversation(
         update, piet_message = fake.group_message(GROUP, PIET, "Hallo allemaal!", "Piet Jansen")
         await bot.settle(update)
         seen = await bot_lines(eva, room_id, bot.listener.bot_user_id)
-        assert seen[before_mx:] == ["Piet: Hallo allemaal!"]
+        assert seen[before_mx:] == ["💬 Piet:\nHallo allemaal!"]
         # Matrix -> Telegram
         eva_event = await eva.say(room_id, "Hoi Piet, welkom!")
         await bot.turn()
-        assert group_texts(fake)[before_tg:] == ["Eva: Hoi Piet, welkom!"]
+        assert group_texts(fake)[before_tg:] == ["💬 Eva:\nHoi Piet, welkom!"]
         copy = fake.sent_to(GROUP)[-1]
 
         # An edit each way
@@ -165,7 +176,7 @@ async def test_a_telegram_group_and_a_matrix_room_are_one_conversation(
             fake.edit_group_message(GROUP, piet_message, "Hallo allemaal, ik ben Piet!")
         )
         seen = await bot_lines(eva, room_id, bot.listener.bot_user_id)
-        assert seen[before_mx:] == ["Piet: Hallo allemaal, ik ben Piet!"]
+        assert seen[before_mx:] == ["💬 Piet:\nHallo allemaal, ik ben Piet!"]
         await eva.send(
             room_id,
             "m.room.message",
@@ -177,7 +188,7 @@ async def test_a_telegram_group_and_a_matrix_room_are_one_conversation(
             },
         )
         await bot.turn()
-        assert fake.messages[(GROUP, copy.message_id)].text == "Eva: Hoi Piet, welkom hier!"
+        assert fake.messages[(GROUP, copy.message_id)].text == "💬 Eva:\nHoi Piet, welkom hier!"
 
         # A redaction on Matrix deletes the Telegram copy
         redacted = await eva.client.room_redact(room_id, eva_event)
@@ -200,9 +211,12 @@ async def test_a_telegram_group_and_a_matrix_room_are_one_conversation(
         await bot.settle(update)
         await bot.turn()
         await bot.turn()
-        assert group_texts(fake)[before_tg:] == ["Eva: Wie gaat er morgen naar de markt?"]
+        assert group_texts(fake)[before_tg:] == ["💬 Eva:\nWie gaat er morgen naar de markt?"]
         seen = await bot_lines(eva, room_id, bot.listener.bot_user_id)
-        assert seen[before_mx:] == ["Piet: Hallo allemaal, ik ben Piet!", "Piet: Ik ga morgen!"]
+        assert seen[before_mx:] == [
+            "💬 Piet:\nHallo allemaal, ik ben Piet!",
+            "💬 Piet:\nIk ga morgen!",
+        ]
 
         # A Telegram bot hears of no deletion in a group: a coordinator answers with /delete,
         # and the message goes on Telegram and its copy on Matrix
@@ -212,7 +226,7 @@ async def test_a_telegram_group_and_a_matrix_room_are_one_conversation(
         assert {tomorrow, command} <= deleted
         await bot.turn()
         seen = await bot_lines(eva, room_id, bot.listener.bot_user_id)
-        assert seen[before_mx:] == ["Piet: Hallo allemaal, ik ben Piet!"]
+        assert seen[before_mx:] == ["💬 Piet:\nHallo allemaal, ik ben Piet!"]
 
         # Relay off: the conversation splits again
         await bot.settle(fake.message(ADMIN, "/relay uit", chat=GROUP))
@@ -220,7 +234,7 @@ async def test_a_telegram_group_and_a_matrix_room_are_one_conversation(
         await eva.say(room_id, "Dit blijft op Matrix.")
         await bot.turn()
         await bot.settle(fake.group_message(GROUP, PIET, "Dit blijft op Telegram.", "Piet")[0])
-        assert "Eva: Dit blijft op Matrix." not in group_texts(fake)
+        assert "💬 Eva:\nDit blijft op Matrix." not in group_texts(fake)
         seen = await bot_lines(eva, room_id, bot.listener.bot_user_id)
         assert not any("Dit blijft op Telegram." in line for line in seen)
     finally:
@@ -248,6 +262,7 @@ async def test_a_photo_in_the_telegram_group_shows_in_the_matrix_room(
         await bot.turn()
         with bot.app.session_factory() as session:
             room_id = session.scalars(select(Room.chat_id).where(Room.platform == "matrix")).one()
+        joined_through_the_bot(bot, fake, eva)
         await bot.matrix.client.room_invite(room_id, eva.user_id)
         await eva.join(room_id)
         await bot.settle(fake.message(ADMIN, "/linkgroup", chat=GROUP))
@@ -261,7 +276,7 @@ async def test_a_photo_in_the_telegram_group_shows_in_the_matrix_room(
             for e in await eva.messages(room_id)
             if e["sender"] == bot.listener.bot_user_id and e["content"].get("msgtype") == "m.image"
         ]
-        assert images and images[-1]["content"]["body"] == "Piet: Het park"
+        assert images and images[-1]["content"]["body"] == "💬 Piet:\nHet park"
         assert await download(synapse, eva, images[-1]["content"]["url"]) == picture
     finally:
         await bot.close()

@@ -183,3 +183,38 @@ async def test_an_upgraded_room_is_followed(bot: Bot, coord: Parent) -> None:
     assert stored_rooms(bot)["tips"] == new
     members = await admin.joined_members(new)
     assert bot.user_id in {m.user_id for m in members.members}
+
+
+async def test_linkgroup_needs_the_power_to_administer_the_room(bot: Bot, coord: Parent) -> None:
+    """/linkgroup counts only from someone whose power level in the room is at least its
+    state_default (and 50): the power levels nio keeps for the room, from Synapse."""
+    chat = await open_chat(bot, coord)
+    await coord.say(chat, "/rooms")
+    await bot.turn()
+    tips = stored_rooms(bot)["tips"]
+    admin = bot.transport.client
+    invited = await admin.room_invite(tips, coord.user_id)
+    assert isinstance(invited, nio.RoomInviteResponse), invited
+    await coord.join(tips)
+    await bot.turn()
+
+    # Power level 0 in the bot's room: refused, whoever they are to the bot
+    await coord.say(tips, "/linkgroup")
+    await bot.turn()
+    said = await bot_says(coord, tips, bot.user_id)
+    assert said[-1] == (
+        "Alleen een beheerder van deze groep kan hem koppelen. Maak jezelf hier eerst beheerder."
+    )
+
+    # The bot (power level 100 there) makes them a room admin: now it counts
+    levels = await admin.room_get_state_event(tips, "m.room.power_levels")
+    assert isinstance(levels, nio.RoomGetStateEventResponse), levels
+    content = dict(levels.content)
+    content["users"] = {**content.get("users", {}), coord.user_id: 100}
+    put = await admin.room_put_state(tips, "m.room.power_levels", content)
+    assert isinstance(put, nio.RoomPutStateResponse), put
+    await bot.turn()
+    await coord.say(tips, "/linkgroup")
+    await bot.turn()
+    said = await bot_says(coord, tips, bot.user_id)
+    assert any(line.startswith("Deze groep hoort nu bij Ouderkring Arnhem.") for line in said)
