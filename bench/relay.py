@@ -46,9 +46,11 @@ from community.actions import CreateRoom, SendMessage
 from community.clock import SystemClock
 from community.models import Community
 from community.services import relay, rooms
+from community.services.relay_text import copy_text
 from config import load_settings
 from config.settings import MatrixSpec, TelegramSettings
 from tests.support.fake_telegram import FakeTelegram, Limits
+from tests.support.members import add_member
 from tests.support.synapse import SynapseServer, start_synapse
 
 GROUP, PIET = -100_555, 4242
@@ -179,6 +181,9 @@ async def _run(
             room = rooms.link(session, community, "matrix", room_id, app.clock, purpose="tips")
             rooms.link(session, community, "telegram", str(GROUP), app.clock, purpose="tips")
             relay.set_relay(session, room, True)
+            # Both parents joined through the bot (the bot relays no strangers)
+            add_member(session, "matrix", anna_user.user_id, app.clock, community=community)
+            add_member(session, "telegram", str(PIET), app.clock, community=community)
         await anna.set_displayname("Anna")
         await matrix.client.room_invite(room_id, anna_user.user_id)
         await anna.join(room_id)
@@ -197,7 +202,7 @@ async def _run(
             body = f"m{n}"
             # Counted from the moment the parent's client sends: the homeserver has it a little
             # later, so the Matrix -> Telegram delays are, if anything, a little too long.
-            arrived[f"Anna: {body}"] = time.monotonic()
+            arrived[copy_text("Anna", body)] = time.monotonic()
             response = await anna.room_send(
                 room_id, "m.room.message", {"msgtype": "m.text", "body": body}
             )
@@ -209,7 +214,7 @@ async def _run(
             if n % 2 == 0:
                 sends.append(asyncio.create_task(from_matrix(n)))
             else:
-                arrived[f"Piet: t{n}"] = time.monotonic()
+                arrived[copy_text("Piet", f"t{n}")] = time.monotonic()
                 fake.group_message(GROUP, PIET, f"t{n}", "Piet")
         await asyncio.gather(*sends)
         deadline = time.monotonic() + 30 + (messages / 20 * 60 if group_limit < 100 else 0)
@@ -219,9 +224,7 @@ async def _run(
         delays: dict[str, list[float]] = {"Matrix -> Telegram": [], "Telegram -> Matrix": []}
         for text, at in arrived.items():
             if text in seen:
-                direction = (
-                    "Matrix -> Telegram" if text.startswith("Anna") else "Telegram -> Matrix"
-                )
+                direction = "Matrix -> Telegram" if "Anna" in text else "Telegram -> Matrix"
                 delays[direction].append(seen[text][0] - at)
         # What each side really shows: a copy sent twice is a duplicate, one never sent is lost.
         on_telegram = Counter(m.text for m in fake.sent_to(GROUP) if m.text)
