@@ -53,7 +53,9 @@ def link(
             raise ValueError("this room belongs to another community")
         room.relay = False
         room.route_map_id = None
-    room.community_id, room.purpose = community.id, purpose
+        room.purpose = None
+    # Linked again by its own community: it keeps what it is for (a neighbourhood's room).
+    room.community_id, room.purpose = community.id, room.purpose or purpose
     session.flush()
     return room
 
