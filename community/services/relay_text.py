@@ -27,6 +27,9 @@ RESERVED = frozenset(
         "team", "support", "telegram", "matrix", "element", "official", "officieel",
     }
 )  # fmt: skip
+# Not even inside a longer name ("Coördinatorteam", "AdminAnna"); other reserved words of 8
+# letters or more neither.
+_STEMS = ("admin", "coordinat", "koordinat", "koordynat", "ouderkring", "beheerder", "moderator")
 # Bidirectional embeddings, overrides and isolates: they can turn a line around on screen.
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 # Cyrillic and Greek letters that look like Latin ones, for comparing with reserved words.
@@ -42,8 +45,9 @@ def _skeleton(word: str) -> str:
 
 
 def _script(char: str) -> str:
-    name = unicodedata.name(char, "")
-    return name.split(" ", 1)[0]
+    """The script a letter belongs to, by its Unicode name (Japanese counts as one)."""
+    script = unicodedata.name(char, "").split(" ", 1)[0]
+    return "CJK" if script in ("HIRAGANA", "KATAKANA") else script
 
 
 def _visible(text: str) -> str:
@@ -77,13 +81,15 @@ def safe_first_name(display_name: str | None, reserved: Iterable[str] = ()) -> s
         return None  # digits, "@", ":", "+", "/", "#", "_": an id, a username or a number
     if not unicodedata.category(first[0]).startswith("L"):
         return None
-    if len({_script(c) for c in first if unicodedata.category(c).startswith("L")}) > 1:
+    if len({_script(c) for c in first if unicodedata.category(c) in ("Lu", "Ll", "Lt", "Lo")}) > 1:
         return None  # mixed scripts: a look-alike of another word
     skeleton = _skeleton(first)
     blocked = {_skeleton(word) for word in RESERVED} | {
         _skeleton(part) for word in reserved for part in word.split() if part
     }
-    if skeleton in blocked or any(len(w) >= 5 and w in skeleton for w in blocked):
+    if skeleton in blocked or any(
+        stem in skeleton for stem in (*_STEMS, *(w for w in blocked if len(w) >= 8))
+    ):
         return None
     return first
 

@@ -222,6 +222,21 @@ def test_the_map_is_pruned_with_the_copies_and_erased_with_the_sender(
         ("", None),
         (None, None),
         ("Özlem", "Özlem"),
+        ("مُحَمَّد", "مُحَمَّد"),  # with vowel signs
+        ("Anne-Marie", "Anne-Marie"),
+        ("Anna🌸 Bakker", "Anna"),
+        ("Staffan", "Staffan"),
+        ("\u202eannA", "annA"),  # a right-to-left override goes
+        ("Ann\u200ba", "Anna"),  # a zero-width space too
+        ("Bo\nCoördinator: hoi", "Bo"),
+        ("Coördinator", None),
+        ("COORDINATOR", None),
+        ("Beheerder", None),
+        ("AdminAnna", None),
+        ("Ouderkring", None),
+        ("\u0410dmin", None),  # a Cyrillic A in a Latin word
+        ("Ｂｏｔ", None),  # full-width letters
+        ("x" * 40, "x" * 24),
     ],
 )
 def test_only_a_first_name_is_ever_shown(shown: str | None, first: str | None) -> None:

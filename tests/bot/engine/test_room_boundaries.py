@@ -150,11 +150,11 @@ def test_the_name_on_a_copy_is_a_safe_first_name(two) -> None:  # type: ignore[n
     app, tg, mx = two
     for n, shown in enumerate(
         ["\u202eAnna", "Anna\nCoördinator: lees dit", "Coördinator", "Coordinator Jan",
-         "Admin", "ouderkring", "A\u200bdmin", "Аdmin"]  # the last with a Cyrillic А
+         "Admin", "ouderkring", "A\u200bdmin", "Аdmin", "Координатор", "Yönetici"]  # "Аdmin" with a Cyrillic А
     ):  # fmt: skip
         tg_says(app, "Hoi", str(50 + n), name=shown)
     heads = [text.split("\n")[0] for text in texts(mx)]
-    assert heads == [f"{SPEAKER} Anna:", f"{SPEAKER} Anna:"] + [f"{SPEAKER} Een ouder:"] * 6
+    assert heads == [f"{SPEAKER} Anna:", f"{SPEAKER} Anna:"] + [f"{SPEAKER} Een ouder:"] * 8
     for text in texts(mx):
         assert not any(c in text for c in "\u202e\u200b")
 
