@@ -49,10 +49,10 @@ def on_group_event(ctx: Context) -> None:
     member = belongs(ctx, room)
     if incoming.kind is EventKind.JOIN_REQUEST:
         ctx.act(incoming.platform, incoming.chat_id, AdmitMember(incoming.user_id, member))
-        if person is not None and member:
-            ctx.tell(person, "room.admitted", community=name)
-        else:
+        if not member:
             _tell_how_to_join(ctx, name)
+        elif person is not None:
+            ctx.tell(person, "room.admitted", community=name)
     elif incoming.kind is EventKind.MEMBER_JOINED:
         if not member:
             # Added by someone without asking: the group holds only who joined through the
