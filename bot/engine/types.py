@@ -13,7 +13,7 @@ from typing import Any
 
 from community.actions import Button, Media, Target
 
-__all__ = ["Button", "EventKind", "Incoming", "Media", "Target", "parse_command"]
+__all__ = ["Button", "EventKind", "Incoming", "Media", "Quoted", "Target", "parse_command"]
 
 
 class EventKind(enum.StrEnum):
@@ -28,6 +28,17 @@ class EventKind(enum.StrEnum):
     # The group room lives on under a new id (a Telegram group that became a supergroup, an
     # upgraded Matrix room); `moved_to` holds the new id.
     ROOM_MOVED = "room_moved"
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """The message a reply in a group room answers, as the platform hands it along (Telegram
+    always, a Matrix client in its reply fallback): its author and text, for /report. Never
+    stored as such."""
+
+    user_id: str | None  # None: the bot's own message, or not known
+    name: str | None
+    text: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,7 @@ class Incoming:
     # The platform's id of this message (a Telegram message id, a Matrix event id), so that a
     # relayed copy can follow it when it is edited or deleted. For an edit: see `ref`.
     message_id: str | None = None
+    quoted: Quoted | None = None  # a reply in a group: the message it answers
 
     @classmethod
     def from_text(
