@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from community.clock import Clock
@@ -176,6 +177,19 @@ class Moderation:
             )
         )
         return any(REMOVE in r.done for r in reports)
+
+    def stored_about(self, person: Person) -> tuple[int, int, datetime | None]:
+        """For /mydata: reports they made, reports about their messages, and when they last
+        joined a room (kept only for their first day there)."""
+
+        def count(column: Any) -> int:
+            query = select(func.count()).select_from(ModerationReport).where(column == person.id)
+            return int(self.session.scalar(query) or 0)
+
+        joined = self.session.scalar(
+            select(func.max(RoomNewcomer.joined_at)).where(RoomNewcomer.person_id == person.id)
+        )
+        return count(ModerationReport.reporter_id), count(ModerationReport.member_id), joined
 
     def coordinators(self, community_id: int) -> list[Person]:
         return list(

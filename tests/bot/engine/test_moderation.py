@@ -330,6 +330,13 @@ def test_what_moderation_keeps_goes_with_the_people_and_in_time(room: Chat) -> N
             return int(reports or 0), int(newcomers or 0)
 
     assert counts() == (2, 1)
+    # /mydata lists it (what each reported and was reported, the join time while kept).
+    anna = chat.say("anna: /mydata")[0].splitlines()
+    assert "Reports of group messages: 0 by you, 2 about your messages." in anna
+    assert any(line.startswith("New in a group since ") for line in anna)
+    assert "Reports of group messages: 1 by you, 0 about your messages." in (
+        chat.say("bo: /mydata")[0].splitlines()
+    )
     app = chat.app
     with app.session_factory.begin() as session:
         anna = people.find(session, "console", "anna")
