@@ -21,6 +21,10 @@ class ModerationSettings:
     report_days: int = 30
 
 
+# No flood limits: for benchmarks and tests that drive one sender hard at a clock that stands still.
+UNLIMITED = ModerationSettings(group_messages=10**6, private_messages=10**6)
+
+
 def load_moderation_settings(config_path: Path, data: dict[str, Any]) -> ModerationSettings:
     from config.settings import _Reader
 

@@ -13,7 +13,7 @@ import pytest
 from bot.app import App, build_app
 from community.clock import FakeClock
 from config import Settings, load_settings
-from config.moderation import ModerationSettings
+from config.moderation import UNLIMITED
 from tests.support.chat import Chat
 from tests.support.postgres import PostgresServer, start_postgres
 from tests.support.transport import RecordingTransport
@@ -43,9 +43,8 @@ def settings(database_url: str) -> Settings:
     )
     # Tests drive many messages per person while the clock stands still: no flood limits here
     # (tests/bot/engine/test_moderation.py sets the ones it checks).
-    unlimited = ModerationSettings(group_messages=10**6, private_messages=10**6)
     return dataclasses.replace(
-        base, database_url=database_url, admins=frozenset({"console:admin"}), moderation=unlimited
+        base, database_url=database_url, admins=frozenset({"console:admin"}), moderation=UNLIMITED
     )
 
 

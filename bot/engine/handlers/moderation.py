@@ -174,7 +174,8 @@ def _coordinator_chats(ctx: Context, room: Room) -> list[tuple[str, str, str]]:
 def decide(ctx: Context, args: tuple[str, ...]) -> None:
     """A coordinator's button on a report: checked against the report's community and what
     was done already; a press days later works the same."""
-    report_id = int(args[0]) if len(args) == 2 and args[0].isdigit() else None
+    plain = len(args) == 2 and args[0].isascii() and args[0].isdigit() and len(args[0]) <= 9
+    report_id = int(args[0]) if plain else None
     verb = args[1] if len(args) == 2 else ""
     moderation = ctx.domain.moderation
     record = moderation.report(report_id) if report_id is not None else None

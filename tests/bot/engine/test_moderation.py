@@ -153,7 +153,14 @@ def test_only_a_coordinator_of_the_rooms_community_can_press(room: Chat, clock: 
             assert _texts(done, who) == [refused], (who, label)
             assert [d.chat_id for d in done] == [who], (who, label)  # nothing else done
     # Forged data: a report that does not exist, a verb it does not offer.
-    for data in ("a:mod:999:delete", "a:mod:x:warn", "a:mod:1:allow", "a:mod:1"):
+    forged = (
+        "a:mod:999:delete",
+        "a:mod:x:warn",
+        "a:mod:1:allow",
+        "a:mod:1",
+        "a:mod:" + "9" * 30 + ":warn",
+    )
+    for data in forged:
         said = chat.send(Incoming.button("console", "bram", "bram", data))
         assert [s.text for s in said] == ["This report is closed."], data
     with chat.app.session_factory() as session:
