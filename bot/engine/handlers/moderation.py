@@ -11,6 +11,7 @@ is a coordinator of the report's community (or an admin), and that the report is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from babel.dates import format_date
 
@@ -241,7 +242,7 @@ def _carry_out(
         ctx.tell(author.person, "moderation.link_allowed")
 
 
-def _tell_member(ctx: Context, author: Author, msgid: str, locale: str, **values: str) -> None:
+def _tell_member(ctx: Context, author: Author, msgid: str, locale: str, **values: Any) -> None:
     """In private: a stored member in their own language; someone else (addressed by their
     platform id) in the community's."""
     if author.person is not None:

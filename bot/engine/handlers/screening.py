@@ -9,6 +9,8 @@ up only for a message with a link or one over the limit.
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.engine.commands import COMMANDS
 from bot.engine.context import Context
 from bot.engine.flood import FloodGuard, Verdict
@@ -115,7 +117,7 @@ def _slow_down(ctx: Context, room: Room, flood: FloodGuard) -> None:
     _tell_speaker(ctx, room, "moderation.slow_group", seconds=seconds)
 
 
-def _tell_speaker(ctx: Context, room: Room, msgid: str, **values: int) -> None:
+def _tell_speaker(ctx: Context, room: Room, msgid: str, **values: Any) -> None:
     """In private: a stored person in their language, anyone else by their platform id in
     the community's."""
     person = ctx.person
