@@ -48,6 +48,7 @@ async def test_a_reported_copy_removes_its_author_from_the_matrix_room(
     bot = await Both.start(settings, fake, clock)
     eva: Parent = await make_parent("eva")
     await eva.client.set_displayname("Eva de Boer")
+    ben: Parent = await make_parent("ben")
     try:
         with bot.app.session_factory.begin() as session:
             community = session.scalars(select(Community)).first()
@@ -55,7 +56,8 @@ async def test_a_reported_copy_removes_its_author_from_the_matrix_room(
             make = CreateRoom(f"community:{community.id}:tips", "Tips en vragen")
             outbox.enqueue(session, [Outgoing("matrix", "", make)], clock)
             # Eva and Piet joined the community through the bot (their onboarding is elsewhere).
-            for platform, user_id in (("matrix", eva.user_id), ("telegram", str(PIET))):
+            joined = (("matrix", eva.user_id), ("matrix", ben.user_id), ("telegram", str(PIET)))
+            for platform, user_id in joined:
                 session.add(Person(platform=platform, platform_user_id=user_id, locale="en",
                                    private_chat_id=user_id if platform == "telegram" else None,
                                    role=Role.PARENT, community_id=community.id,
@@ -63,14 +65,26 @@ async def test_a_reported_copy_removes_its_author_from_the_matrix_room(
         await bot.turn()
         with bot.app.session_factory() as session:
             room_id = session.scalars(select(Room.chat_id).where(Room.platform == "matrix")).one()
-        await bot.matrix.client.room_invite(room_id, eva.user_id)
-        await eva.join(room_id)
+        for parent in (eva, ben):
+            await bot.matrix.client.room_invite(room_id, parent.user_id)
+            await parent.join(room_id)
         await bot.settle(fake.message(ADMIN, "/linkgroup", chat=GROUP))
         await bot.settle(fake.message(ADMIN, "/relay on", chat=GROUP))
         await bot.turn()
 
-        await eva.say(room_id, "Koop mijn spullen!")
+        said_by_eva = await eva.say(room_id, "Koop mijn spullen!")
         await bot.turn()
+        # On Matrix: a reply without the quoted fallback (newer clients); the bot fetches it.
+        reply = {"m.in_reply_to": {"event_id": said_by_eva}}
+        await ben.send(
+            room_id,
+            "m.room.message",
+            {"msgtype": "m.text", "body": "/report", "m.relates_to": reply},
+        )
+        await bot.turn()
+        from_matrix = fake.last(ADMIN)
+        assert from_matrix.text is not None
+        assert from_matrix.text.endswith("> Eva: Koop mijn spullen!"), from_matrix.text
         copy = fake.sent_to(GROUP)[-1]
         assert copy.text == "Eva: Koop mijn spullen!"
         update, _ = fake.group_message(GROUP, PIET, "/report", "Piet", reply_to=copy.message_id)
