@@ -167,8 +167,14 @@ def _coordinator_chats(ctx: Context, room: Room) -> list[tuple[str, str, str]]:
             (c.platform, c.private_chat_id or c.platform_user_id, c.locale or default)
             for c in coordinators
         ]
+    # No coordinator yet: the admins, on the platforms this bot runs (all of them if unset).
+    running = set(ctx.settings.platforms)
     admins = (entry.split(":", 1) for entry in sorted(ctx.settings.admins))
-    return [(platform, user_id, default) for platform, user_id in admins]
+    return [
+        (platform, user_id, default)
+        for platform, user_id in admins
+        if not running or platform in running
+    ]
 
 
 @button_action(MOD_ACTION, roles=STAFF)
