@@ -48,6 +48,7 @@ from community.models import Community
 from community.services import relay, rooms
 from community.services.relay_text import copy_text
 from config import load_settings
+from config.moderation import UNLIMITED
 from config.settings import MatrixSpec, TelegramSettings
 from tests.support.fake_telegram import FakeTelegram, Limits
 from tests.support.members import add_member
@@ -148,6 +149,8 @@ async def _run(
         matrix_access_token=bot_user.access_token,
         telegram=TelegramSettings(api_url=fake.base_url),
         telegram_token=fake.token,
+        # It measures relaying, not the flood limits (they would slow one busy sender).
+        moderation=UNLIMITED,
     )
     options = TelegramOptions(
         token=fake.token,

@@ -483,3 +483,50 @@ class BuddyPair(Base):
     round: Mapped[MatchRound] = relationship(back_populates="pairs")
     a: Mapped[Person] = relationship(foreign_keys=[a_id])
     b: Mapped[Person] = relationship(foreign_keys=[b_id])
+
+
+class RoomNewcomer(Base):
+    """When a person joined a group room, kept only for their first day there: in it they cannot
+    post links (community/services/moderation.py). Erased with the person, pruned nightly."""
+
+    __tablename__ = "room_newcomer"
+
+    room_id: Mapped[int] = mapped_column(
+        ForeignKey("room.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined_at: Mapped[datetime]
+
+
+class ModerationReport(Base):
+    """A message in a group room that waits for a coordinator: reported with /report, or held
+    because a newcomer posted a link. Only what the buttons need: where the message is, who
+    wrote it, who reported it and what was done. Its text is not kept (the coordinators' copy
+    carries it). Erased with the reporter and with the member; pruned after
+    `moderation.report_days`."""
+
+    __tablename__ = "moderation_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("community.id", ondelete="CASCADE"), index=True
+    )
+    # The room the message was seen in, and its platform id there (a relayed copy, maybe).
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))  # "report" or "held"
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    # Someone the bot does not store (never joined): their platform id, to warn or remove them.
+    member_platform: Mapped[str | None] = mapped_column(String(20))
+    member_user_id: Mapped[str | None] = mapped_column(String(255))
+    reporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    # What coordinators did so far: "delete", "warn", "remove", "allow".
+    done: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    closed_at: Mapped[datetime | None]

@@ -13,6 +13,7 @@ import pytest
 from bot.app import App, build_app
 from community.clock import FakeClock
 from config import Settings, load_settings
+from config.moderation import UNLIMITED
 from tests.support.chat import Chat
 from tests.support.postgres import PostgresServer, start_postgres
 from tests.support.transport import RecordingTransport
@@ -40,7 +41,11 @@ def settings(database_url: str) -> Settings:
     base = load_settings(
         environ={k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
     )
-    return dataclasses.replace(base, database_url=database_url, admins=frozenset({"console:admin"}))
+    # Tests drive many messages per person while the clock stands still: no flood limits here
+    # (tests/bot/engine/test_moderation.py sets the ones it checks).
+    return dataclasses.replace(
+        base, database_url=database_url, admins=frozenset({"console:admin"}), moderation=UNLIMITED
+    )
 
 
 @pytest.fixture

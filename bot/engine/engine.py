@@ -21,7 +21,8 @@ from bot.engine import buttons
 from bot.engine.commands import COMMANDS
 from bot.engine.context import Context
 from bot.engine.dialogue import QUESTIONS, continue_flow, reprompt
-from bot.engine.handlers import prompts, rooms
+from bot.engine.flood import FloodGuard, Verdict
+from bot.engine.handlers import prompts, rooms, screening
 from bot.engine.port import Capabilities
 from bot.engine.threads import run_blocking
 from bot.engine.types import EventKind, Incoming
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000  # longer than any answer the bot asks for; a paste is refused politely
 GROUP_COMMANDS = {"start", "help"}
+PRIVATE_WINDOW = 60  # seconds: "Wait 1 minute."
+COUNTED = frozenset({EventKind.MESSAGE, EventKind.BUTTON, EventKind.REACTION})
 KEYCAPS = {f"{n}\u20e3": n for n in range(1, 10)} | {"\U0001f51f": 10}
 
 
@@ -60,11 +63,20 @@ class Engine:
         self.translator = translator
         self.clock = clock
         self.capabilities = dict(capabilities or {})
+        # Counted in memory, per process (see bot.engine.flood): no write per message.
+        limits = settings.moderation
+        self.private_flood = FloodGuard(limits.private_messages, PRIVATE_WINDOW)
+        self.group_flood = FloodGuard(limits.group_messages, limits.group_seconds)
 
     def handle(self, incoming: Incoming) -> list[Claimed]:
         """Handle one event in one transaction. Returns the rows it queued already claimed
         (replies to chats with nothing older pending): deliver them right away."""
         token = outbox.new_token()
+        verdict = self._count_private(incoming)
+        if verdict is Verdict.OVER:
+            return []  # the rest of a flood: nothing handled, nothing stored
+        if verdict is Verdict.FIRST_OVER:
+            return self._answer_only(incoming, token, "input.slow_down")
         try:
             try:
                 return self._handle_once(incoming, token)
@@ -103,6 +115,15 @@ class Engine:
         """`handle` in a worker thread, so the adapter's event loop never waits on the
         database; the database is the only state the threads share."""
         return await run_blocking(self.handle, incoming)
+
+    def _count_private(self, incoming: Incoming) -> Verdict:
+        """A person flooding the bot in private is answered once, then ignored until the
+        minute is over. Admins of the config are not counted (a script of theirs, a test)."""
+        if not incoming.is_private or incoming.kind not in COUNTED:
+            return Verdict.OK
+        if self.settings.is_admin(incoming.platform, incoming.user_id):
+            return Verdict.OK
+        return self.private_flood.count((incoming.platform, incoming.user_id), self.clock.now())
 
     # -- steps of handle ------------------------------------------------------------------------
     def _seen(self, session: Session, incoming: Incoming) -> bool:
@@ -230,7 +251,10 @@ class Engine:
 
     def _route_group(self, ctx: Context) -> None:
         # Group rooms are for parents talking to each other: the bot speaks only when addressed;
-        # everything else goes to the room service (admissions, welcomes, relaying).
+        # everything else goes to the room service (admissions, welcomes, relaying). First,
+        # moderation: a flood is slowed down, a newcomer's link held for a coordinator.
+        if screening.screen(ctx, self.group_flood):
+            return
         name = ctx.incoming.command if ctx.incoming.kind is EventKind.MESSAGE else None
         command = COMMANDS.get(name) if name is not None else None
         if command is not None and command.in_groups:
@@ -244,13 +268,17 @@ class Engine:
             rooms.on_group_event(ctx)
 
     def _apologise(self, incoming: Incoming, token: str) -> list[Claimed]:
+        return self._answer_only(incoming, token, "error.generic")
+
+    def _answer_only(self, incoming: Incoming, token: str, msgid: str) -> list[Claimed]:
+        """One short answer in the person's language, and nothing else handled or stored."""
         if not incoming.is_private:
             return []
         try:
             with self.session_factory.begin() as session:
                 person = people.find(session, incoming.platform, incoming.user_id)
                 locale = self._initial_locale(incoming, person.locale if person else None)
-                text = self.translator.t(locale, "error.generic")
+                text = self.translator.t(locale, msgid)
                 item = Outgoing(
                     incoming.platform,
                     incoming.chat_id,
@@ -259,5 +287,5 @@ class Engine:
                 )
                 return outbox.enqueue(session, [item], self.clock, claim_for=token)
         except Exception:
-            log.exception("could not queue the apology on %s", incoming.platform)
+            log.exception("could not queue a short answer on %s", incoming.platform)
             return []

@@ -13,7 +13,7 @@ from typing import Any
 
 from community.actions import Button, Media, Target
 
-__all__ = ["Button", "EventKind", "Incoming", "Media", "Target", "parse_command"]
+__all__ = ["Button", "EventKind", "Incoming", "Media", "Quoted", "Target", "parse_command"]
 
 
 class EventKind(enum.StrEnum):
@@ -28,6 +28,17 @@ class EventKind(enum.StrEnum):
     # The group room lives on under a new id (a Telegram group that became a supergroup, an
     # upgraded Matrix room); `moved_to` holds the new id.
     ROOM_MOVED = "room_moved"
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """The message a reply in a group room answers, as the platform hands it along (Telegram
+    always, a Matrix client in its reply fallback): its author and text, for /report. Never
+    stored as such."""
+
+    user_id: str | None  # None: the bot's own message, or not known
+    name: str | None
+    text: str
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class Incoming:
     # For a command typed in a group: is the sender an administrator of that group on the
     # platform (Telegram getChatMember, Matrix power level)? None: the adapter did not ask.
     sender_is_chat_admin: bool | None = None
+    quoted: Quoted | None = None  # a reply in a group: the message it answers
 
     @classmethod
     def from_text(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 import aiohttp
 import nio
 
-from bot.engine.types import EventKind, Incoming
+from bot.engine.types import EventKind, Incoming, Quoted
 from bot.matrix.state import NEXT_BATCH, State, dm_key
 from bot.matrix.translate import RoomView, translate
 
@@ -213,6 +214,8 @@ class MatrixListener:
         for event in events:
             incoming = translate(event, view, self.bot_user_id)
             if incoming is not None:
+                if incoming.command == "report" and incoming.quoted is None:
+                    incoming = await self._with_quote(incoming, view)
                 if view.is_private:
                     await self._remember_direct(incoming.user_id, room_id)
                 await self.handle(incoming)
@@ -224,6 +227,26 @@ class MatrixListener:
                     if isinstance(joined, nio.ErrorResponse):
                         log.info("could not join the upgraded room yet: %s", joined)
         return handled
+
+    async def _with_quote(self, incoming: Incoming, view: RoomView) -> Incoming:
+        """/report answers a message; a client without the reply fallback does not quote it,
+        so the answered event is fetched (its author and text, for the coordinators)."""
+        ref = incoming.ref
+        if ref is None or ref.remote_id is None:
+            return incoming
+        response = await self.client.room_get_event(view.room_id, ref.remote_id)
+        if isinstance(response, nio.ErrorResponse):
+            return incoming
+        source = response.event.source
+        sender, content = source.get("sender"), source.get("content") or {}
+        if not isinstance(sender, str) or not isinstance(content, dict):
+            return incoming
+        body = content.get("body") if isinstance(content.get("body"), str) else ""
+        author = None if sender == self.bot_user_id else sender
+        room = self.client.rooms.get(view.room_id)
+        name = room.user_name(sender) if room is not None and author else None
+        quoted = Quoted(author, name, str(body))
+        return dataclasses.replace(incoming, quoted=quoted)
 
     async def _remember_direct(self, user_id: str, room_id: str) -> None:
         """A direct chat a parent opened is where the bot reaches them too (`room_for`), so

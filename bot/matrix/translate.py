@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine.types import EventKind, Incoming, Media, Target, parse_command
+from bot.engine.types import EventKind, Incoming, Media, Quoted, Target, parse_command
 from bot.matrix import PLATFORM
 from bot.matrix.render import normalise_keycap
 
@@ -110,6 +110,9 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
         # A reply in a group room names the message it answers (a coordinator's /delete).
         if isinstance(replied, dict) and isinstance(replied.get("event_id"), str):
             message["ref"] = None if room.is_private else Target(remote_id=replied["event_id"])
+            body = content.get("body")
+            if not room.is_private and isinstance(body, str):
+                message["quoted"] = _quoted(body, room)
         if media is not None:
             # The caption is the message's text, as on Telegram: "/buddy ..." under a photo.
             text = media.caption or ""
@@ -155,6 +158,24 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
             **base,
         )
     return None
+
+
+def _quoted(body: str, room: RoomView) -> Quoted | None:
+    """The replied message from a client's reply fallback ("> <@anna:x> text"), if it has one
+    (newer clients send none: then /report works from the relay map only)."""
+    if not body.startswith("> <"):
+        return None
+    lines = []
+    for line in body.split("\n"):
+        if not line.startswith(">"):
+            break
+        lines.append(line[1:].strip())
+    head, _, first = lines[0].partition(">")
+    user_id = head.lstrip("<").strip()
+    if not user_id.startswith("@"):
+        return None
+    text = "\n".join([first.strip(), *lines[1:]]).strip()
+    return Quoted(user_id, room.name_of(user_id), text)
 
 
 def _strip_reply(body: str) -> str:

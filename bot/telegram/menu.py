@@ -32,7 +32,8 @@ from telegram.error import TelegramError
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
-GROUP_COMMANDS = ("start", "help")
+GROUP_COMMANDS = ("start", "help", "report", "rules")  # what anyone may type in a group
+BOTH_CHATS = ("rules",)  # typed in a group and in a private chat alike
 _DESCRIPTION_LIMIT = 256
 
 
@@ -51,7 +52,9 @@ class CommandMenus:
         return [
             BotCommand(cmd.name, self._describe(locale, cmd.help_id))
             for cmd in visible_to(role)
-            if cmd.name.isascii() and len(cmd.name) <= 32 and not getattr(cmd, "in_groups", False)
+            if cmd.name.isascii()
+            and len(cmd.name) <= 32
+            and (not getattr(cmd, "in_groups", False) or cmd.name in BOTH_CHATS)
         ]
 
     def group_commands(self, locale: str, admins: bool = False) -> list[BotCommand]:
@@ -59,7 +62,11 @@ class CommandMenus:
 
         names = list(GROUP_COMMANDS)
         if admins:
-            names += [c.name for c in COMMANDS.values() if getattr(c, "in_groups", False)]
+            names += [
+                c.name
+                for c in COMMANDS.values()
+                if getattr(c, "in_groups", False) and c.name not in names
+            ]
         return [BotCommand(name, self._describe(locale, f"help.cmd.{name}")) for name in names]
 
     def _describe(self, locale: str, msgid: str) -> str:

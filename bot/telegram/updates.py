@@ -22,7 +22,7 @@ from telegram import (
 )
 from telegram.constants import ChatType
 
-from bot.engine.types import EventKind, Incoming, Media, Target, parse_command
+from bot.engine.types import EventKind, Incoming, Media, Quoted, Target, parse_command
 
 PLATFORM = "telegram"
 # The update types the adapter asks Telegram for (chat_member and message_reaction come only
@@ -130,8 +130,15 @@ def _message(
     if kind is EventKind.EDIT:
         common["ref"] = Target(remote_id=str(message.message_id))
     elif message.reply_to_message is not None and not private:
-        # A reply in a group names the message it answers (a coordinator's /delete).
-        common["ref"] = Target(remote_id=str(message.reply_to_message.message_id))
+        # A reply in a group names the message it answers (a coordinator's /delete, /report).
+        replied = message.reply_to_message
+        common["ref"] = Target(remote_id=str(replied.message_id))
+        author = replied.from_user
+        common["quoted"] = Quoted(
+            str(author.id) if author is not None and not author.is_bot else None,
+            _name(author),
+            replied.text or replied.caption or "",
+        )
     if message.text and _addressed_elsewhere(message.text, bot_username):
         return None
     if message.text:

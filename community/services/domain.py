@@ -39,6 +39,7 @@ from community.services import (
     rooms,
 )
 from community.services.buddies import Buddies
+from community.services.moderation import Moderation
 from community.services.outbox import Outgoing
 from config.programme import PromptSettings
 
@@ -71,6 +72,11 @@ class Domain:
     @property
     def buddies(self) -> Buddies:
         return Buddies(self._session, self.clock)
+
+    # -- moderation in group rooms (community/services/moderation.py) -----------------------------
+    @property
+    def moderation(self) -> Moderation:
+        return Moderation(self._session, self.clock)
 
     # -- people -----------------------------------------------------------------------------------
     def find_person(self, platform: str, user_id: str) -> Person | None:

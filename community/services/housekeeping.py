@@ -16,7 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from community.clock import Clock
 from community.models import ProcessedEvent, PromptAnswer
-from community.services import conversations, outbox
+from community.services import conversations, moderation, outbox
 from config import Settings
 
 # A platform replays an event within hours (Telegram keeps updates for 24 hours; a Matrix sync
@@ -59,11 +59,17 @@ def _stale_guests(session: Session, clock: Clock, _settings: Settings) -> int:
     return conversations.forget_stale_guests(session, clock)
 
 
+def _moderation(session: Session, clock: Clock, settings: Settings) -> int:
+    config = settings.moderation
+    return moderation.forget(session, clock, config.newcomer_hours, config.report_days)
+
+
 STEPS: dict[str, Step] = {
     "sent messages": _sent_messages,
     "guests who never consented": _stale_guests,
     "handled platform events": forget_processed_events,
     "answers to prompts": forget_old_answers,
+    "reports and newcomers in group rooms": _moderation,
 }
 
 

@@ -483,10 +483,13 @@ class FakeTelegram:
         answers that earlier message of the group."""
         message = self._user_message(user, chat, "nl")
         if reply_to is not None:
+            replied = self.group_messages.get((chat, reply_to), {})
             message["reply_to_message"] = {
                 "message_id": reply_to,
                 "date": int(time.time()),
                 "chat": self.chat(chat),
+                # Telegram sends the answered message along: its author and text.
+                **{key: replied[key] for key in ("from", "text", "caption") if key in replied},
             }
         message["from"] = {**self.user(user, "nl"), "first_name": name.split()[0]}
         if len(name.split()) > 1:

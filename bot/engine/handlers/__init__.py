@@ -3,6 +3,7 @@ package registers them all."""
 
 from bot.engine.handlers import (  # noqa: F401
     commands,
+    moderation,
     new_prompt,
     onboarding,
     profile,

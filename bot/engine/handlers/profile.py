@@ -9,6 +9,7 @@ from babel.dates import format_date
 from bot.engine.commands import command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, flow, menu_flow, question, start_flow
+from bot.engine.handlers import moderation
 from bot.engine.handlers.onboarding import resume_onboarding
 from community.i18n import language_name, native_name
 from community.models import Role
@@ -113,6 +114,7 @@ def mydata(ctx: Context) -> None:
         lines.append(ctx.t("mydata.buddy_pairs", count=pairs))
     if ctx.domain.buddies.is_paused(person):
         lines.append(ctx.t("mydata.buddy_paused"))
+    lines.extend(moderation.mydata_lines(ctx, person))
     ctx.say_text("\n".join(lines))
     ctx.say("mydata.erase_hint")
 

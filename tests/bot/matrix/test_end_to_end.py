@@ -26,6 +26,7 @@ from community import db
 from community.clock import FakeClock
 from community.models import OutboxMessage, Person
 from config import load_settings
+from config.moderation import UNLIMITED
 from config.settings import MatrixSpec
 from tests.bot.matrix.conftest import Parent
 from tests.support.synapse import MatrixUser, SynapseServer
@@ -58,6 +59,7 @@ def bot_settings(
         platforms=("matrix",),
         matrix=MatrixSpec(synapse.url, user.user_id, user.device_id),
         matrix_access_token=user.access_token,
+        moderation=UNLIMITED,  # one parent types fast while the test clock stands still
     )
 
 

@@ -304,9 +304,11 @@ async def test_command_menus_per_language_and_role(tg: TelegramBot, fake: FakeTe
     for language in ("", *SHIPPED_LOCALES):
         private = fake.menu({"type": "all_private_chats"}, language)
         assert "profile" in private and "code" not in private
-        assert fake.menu({"type": "all_group_chats"}, language) == ["start", "help"]
+        assert "rules" in private and "report" not in private
+        everyone = ["start", "help", "report", "rules"]
+        assert fake.menu({"type": "all_group_chats"}, language) == everyone
         admins = fake.menu({"type": "all_chat_administrators"}, language)
-        assert admins == ["start", "help", "linkgroup", "relay", "delete"]
+        assert admins == [*everyone, "linkgroup", "relay", "delete"]
     dutch = fake.commands[('{"type": "all_private_chats"}', "nl")]
     english = fake.commands[('{"type": "all_private_chats"}', "en")]
     assert dutch != english  # descriptions in each language
