@@ -30,7 +30,7 @@ from community.services.moderation import (
     WARN,
     Author,
 )
-from community.services.relay import first_name
+from community.services.relay_text import clean_body, copy_text, safe_first_name
 
 MOD_ACTION = "mod"
 QUOTE_LIMIT = 500  # a long message is cut in the coordinators' copy
@@ -116,7 +116,9 @@ def _reported(ctx: Context, room: Room, message_id: str) -> tuple[Author | None,
     if quoted.user_id is None:
         return None, None
     member = ctx.domain.find_person(room.platform, quoted.user_id)
-    return Author(member, room.platform, quoted.user_id), Said(quoted.text, first_name(quoted.name))
+    return Author(member, room.platform, quoted.user_id), Said(
+        clean_body(quoted.text), safe_first_name(quoted.name)
+    )
 
 
 def send_to_coordinators(
@@ -154,7 +156,7 @@ def _quote(ctx: Context, locale: str, said: Said | None) -> str:
     text = said.text
     if not said.as_copy:  # shown as a relayed copy shows a message
         shown = said.name or ctx.translator.t(locale, "relay.someone")
-        text = ctx.translator.t(locale, "relay.line", name=shown, text=text)
+        text = copy_text(shown, text)
     text = text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "…"
     return "\n".join(f"> {line}" for line in text.splitlines() or [""])
 

@@ -23,7 +23,7 @@ from bot.engine.types import EventKind
 from community.actions import SendMessage
 from community.models import Role, Room
 from community.services.moderation import HELD, Author, has_link
-from community.services.relay import first_name
+from community.services.relay_text import clean_body, safe_first_name
 
 STAFF_ROLES = frozenset({Role.PROFESSIONAL, Role.COORDINATOR})
 
@@ -108,7 +108,9 @@ def _hold(ctx: Context, room: Room, quietly: bool) -> None:
     author = Author(person, incoming.platform, incoming.user_id)
     record = ctx.domain.moderation.open_report(HELD, room, message_id, author, None)
     text = incoming.text or (incoming.media[0].caption or "" if incoming.media else "")
-    send_to_coordinators(ctx, record, room, author, Said(text, first_name(incoming.sender_name)))
+    send_to_coordinators(
+        ctx, record, room, author, Said(clean_body(text), safe_first_name(incoming.sender_name))
+    )
     _tell_speaker(ctx, room, "moderation.link_held")
 
 

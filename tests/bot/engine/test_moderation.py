@@ -77,7 +77,9 @@ def _press(chat: Chat, who: str, message: Sent, label: str) -> list[Delivery]:
 def room(chat: Chat) -> Chat:
     """A linked group with a coordinator (bram) and 2 parents who joined long ago (anna, bo)."""
     _coordinator(chat, "bram")
-    chat.run(Incoming.from_text("console", "bram", ROOM, False, "/linkgroup"))
+    chat.run(
+        Incoming.from_text("console", "bram", ROOM, False, "/linkgroup", sender_is_chat_admin=True)
+    )
     chat.onboard("anna")
     chat.onboard("bo")
     return chat
@@ -98,7 +100,7 @@ def test_a_report_reaches_the_coordinator_and_each_button_works(room: Chat) -> N
     report = _to(done, "bram")
     assert report.text == (
         "A parent reported this message in a group of Ouderkring Arnhem:\n\n"
-        "> Anna: Koop mijn spullen, snel!"
+        "> 💬 Anna:\n> Koop mijn spullen, snel!"
     )  # the first name only, and not who reported it
     assert [b.label for b in report.choices] == [
         "Delete everywhere",
@@ -211,7 +213,7 @@ def test_a_newcomers_link_is_held_and_an_old_members_passes(room: Chat) -> None:
     held = _to(done, "bram")
     assert held.text == (
         "A new member posted a link in a group of Ouderkring Arnhem. I took it away for now:"
-        "\n\n> Anna: Kijk op www.koopjes.nl"
+        "\n\n> 💬 Anna:\n> Kijk op www.koopjes.nl"
     )
     assert [b.label for b in held.choices] == [
         "Allow",
@@ -257,7 +259,9 @@ def test_a_member_who_floods_a_group_is_slowed_down(limited, clock: FakeClock) -
     app, transport = limited
     chat = Chat(app, transport)
     _coordinator(chat, "bram")
-    chat.run(Incoming.from_text("console", "bram", ROOM, False, "/linkgroup"))
+    chat.run(
+        Incoming.from_text("console", "bram", ROOM, False, "/linkgroup", sender_is_chat_admin=True)
+    )
     chat.onboard("anna")
     with app.session_factory.begin() as session:
         # A second room of the conversation, so that what is relayed can be counted.
@@ -282,7 +286,7 @@ def test_a_member_who_floods_a_group_is_slowed_down(limited, clock: FakeClock) -
     assert len(_texts(_group(chat, "bram", "Nog 1", "c99"), "@tips2")) == 1
     clock.advance(seconds=31)
     assert _texts(_group(chat, "anna", "Weer rustig", "f99", sender_name="Anna"), "@tips2") == [
-        "Anna: Weer rustig"
+        "💬 Anna:\nWeer rustig"
     ]
 
 
