@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from community.actions import Button, EditMessage, Media, PinMessage, SendMessage, Target
+from community.buttons import action_data
 from community.clock import Clock
 from community.i18n import Translator, language_name
 from community.models import (
@@ -203,12 +204,14 @@ def prompt_text(
 
 def rsvp_buttons(prompt: Prompt, locale: str, translator: Translator) -> tuple[Button, ...]:
     return tuple(
-        Button(translator.t(locale, RSVP_LABELS[answer]), f"a:{RSVP_ACTION}:{prompt.id}:{answer}")
+        Button(
+            translator.t(locale, RSVP_LABELS[answer]), action_data(RSVP_ACTION, prompt.id, answer)
+        )
         for answer in RSVP_ANSWERS
     )
 
 
-OPTION_ACTION = "qa"  # a question's answer button: "a:qa:PROMPT:INDEX"
+OPTION_ACTION = "qa"  # a question's answer button, its arguments: the prompt, the option
 MAX_OPTIONS = 4
 MAX_OPTION = 30
 
@@ -216,14 +219,16 @@ MAX_OPTION = 30
 def option_buttons(prompt: Prompt) -> tuple[Button, ...]:
     """The writer's own options for a question (in the language they wrote them)."""
     return tuple(
-        Button(label, f"a:{OPTION_ACTION}:{prompt.id}:{index}")
+        Button(label, action_data(OPTION_ACTION, prompt.id, index))
         for index, label in enumerate(prompt.options or ())
     )
 
 
 def count_buttons(prompt: Prompt, locale: str, translator: Translator) -> tuple[Button, ...]:
     return tuple(
-        Button(f"{n}+" if n == MAX_CHILDREN else str(n), f"a:{RSVP_COUNT_ACTION}:{prompt.id}:{n}")
+        Button(
+            f"{n}+" if n == MAX_CHILDREN else str(n), action_data(RSVP_COUNT_ACTION, prompt.id, n)
+        )
         for n in range(1, MAX_CHILDREN + 1)
     )
 
@@ -521,11 +526,13 @@ def digest_text(
 def open_invitation(
     session: Session, prompt_id: int, person: Person, clock: Clock
 ) -> Prompt | None:
-    """The invitation a button names, if it is one this parent got and its event is to come."""
+    """The invitation a button names, if it was sent, is of this parent's community and its
+    event is to come. That it was sent to this parent, the button's signature shows."""
     prompt = session.get(Prompt, prompt_id)
     if (
         prompt is None
         or prompt.kind != "invitation"
+        or prompt.delivered_at is None
         or prompt.community_id != person.community_id
         or prompt.event_at is None
         or prompt.event_at <= clock.now()
