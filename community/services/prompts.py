@@ -526,19 +526,25 @@ def digest_text(
 def open_invitation(
     session: Session, prompt_id: int, person: Person, clock: Clock
 ) -> Prompt | None:
-    """The invitation a button names, if it was sent, is of this parent's community and its
-    event is to come. That it was sent to this parent, the button's signature shows."""
+    """The invitation a button names, if this parent of its community got it and its event is
+    to come."""
     prompt = session.get(Prompt, prompt_id)
     if (
         prompt is None
         or prompt.kind != "invitation"
-        or prompt.delivered_at is None
         or prompt.community_id != person.community_id
         or prompt.event_at is None
         or prompt.event_at <= clock.now()
+        or not received(session, prompt, person)
     ):
         return None
     return prompt
+
+
+def received(session: Session, prompt: Prompt, person: Person) -> bool:
+    """Whether the prompt was queued for this parent: its idempotency key is their receipt,
+    kept long after the message itself (`outbox.KEY_RETENTION_DAYS`)."""
+    return session.get(OutboxKey, f"prompt:{prompt.id}:{person.id}") is not None
 
 
 def record_rsvp(
@@ -624,7 +630,7 @@ def open_question(session: Session, person: Person, clock: Clock, days: int) -> 
         .limit(5)
     ).all()
     for prompt in candidates:
-        if session.get(OutboxKey, f"prompt:{prompt.id}:{person.id}") is not None:
+        if received(session, prompt, person):
             return prompt
     return None
 
@@ -676,7 +682,7 @@ def answered_question(session: Session, prompt_id: int, person: Person) -> Promp
     prompt = session.get(Prompt, prompt_id)
     if prompt is None or prompt.kind != "question" or not prompt.options:
         return None
-    if prompt.community_id != person.community_id or prompt.delivered_at is None:
+    if prompt.community_id != person.community_id or not received(session, prompt, person):
         return None
     return prompt
 
