@@ -170,7 +170,8 @@ def _question(chat: Chat, clock: FakeClock) -> Sent:
             Prompt(
                 community_id=community.id, kind="question", age_bands=["0-2"],
                 texts={"nl": "Leest u voor?", "en": "Do you read aloud?"},
-                options=["Often", "Sometimes"], due_at=MONDAY - timedelta(minutes=1), created_at=MONDAY,
+                options=["Often", "Sometimes"], due_at=MONDAY - timedelta(minutes=1),
+                created_at=MONDAY,
             )
         )  # fmt: skip
         session.add(
@@ -322,7 +323,8 @@ def test_a_forged_rsvp_from_a_parent_outside_the_age_bands_on_an_unsent_invitati
         unsent = Prompt(
             community_id=arnhem.id, kind="invitation", texts={"nl": "Kom.", "en": "Come."},
             age_bands=["0-2"], due_at=MONDAY + timedelta(days=30),
-            event_at=MONDAY + timedelta(days=32), place="Geheime plek 1", created_at=MONDAY,
+            event_at=MONDAY + timedelta(days=32), place="Geheime plek 1",
+            created_at=MONDAY,
         )  # fmt: skip
         session.add(unsent)
         session.flush()
