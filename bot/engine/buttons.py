@@ -55,12 +55,3 @@ def action_button(label: str, name: str, *args: str | int) -> Button:
         raise KeyError(f"no button action named {name!r}")
     return Button(label, codec.action_data(name, *args))
 
-
-def parse(data: str) -> tuple[ButtonAction, codec.ActionData] | None:
-    """The action a button's data names and the decoded data, or None when it names none we
-    know."""
-    decoded = codec.decode(data)
-    if not isinstance(decoded, codec.ActionData):
-        return None
-    action = BUTTON_ACTIONS.get(decoded.name)
-    return None if action is None else (action, decoded)

@@ -133,7 +133,7 @@ def _send_prompts(chat: Chat, clock: FakeClock, *items: ProgrammeItem) -> None:
     _dispatch(chat)
 
 
-# -- how each action's button reaches its rightful recipient -----------------------------------------
+# -- how each action's button reaches its rightful recipient ---------------------------------------
 @dataclass(frozen=True)
 class Case:
     recipient: str
