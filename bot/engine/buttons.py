@@ -54,4 +54,3 @@ def action_button(label: str, name: str, *args: str | int) -> Button:
     if name not in BUTTON_ACTIONS:
         raise KeyError(f"no button action named {name!r}")
     return Button(label, codec.action_data(name, *args))
-
