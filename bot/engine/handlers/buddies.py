@@ -4,8 +4,9 @@ introduction, messages between buddies through the bot (/buddy TEXT), the follow
 ending a pair, pausing, and the coordinator's report per round (/rounds).
 
 Nothing reaches a parent before a coordinator approves. The buttons on proposals and follow-ups
-are stateless (bot/engine/buttons.py): a press days later works, and is checked against the
-database and the presser's role on arrival.
+are stateless (bot/engine/buttons.py): a press days later works, and is checked on arrival to be
+sent to the presser, against the presser's role, and against the database (a coordinator judges
+only the pairs of their own community; a follow-up is answered only by a parent of the pair).
 """
 
 from __future__ import annotations
