@@ -3,7 +3,9 @@ recipient (community/services/button_key.py)."""
 
 from __future__ import annotations
 
+import re
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -133,3 +135,20 @@ def test_a_missing_key_is_made_by_whoever_needs_it_first(app: App, clock: FakeCl
         made = button_key.get(session, clock)
     with app.session_factory() as session:
         assert button_key.get(session, clock) == made
+
+
+def test_no_button_data_is_built_by_hand_outside_the_codec() -> None:
+    """Button data has one codec (community/buttons.py): no literal starting a `q:` or `a:`
+    string anywhere else in the source."""
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"""["'](?:a|q):""")
+    found, scanned = [], 0
+    for package in ("bot", "community", "config", "matching", "bench"):
+        for path in (root / package).rglob("*.py"):
+            scanned += 1
+            if path == root / "community" / "buttons.py":
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if pattern.search(line):
+                    found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert scanned > 50 and found == []

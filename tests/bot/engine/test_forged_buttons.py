@@ -11,11 +11,9 @@ later, after the sent messages were pruned.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -392,19 +390,3 @@ def test_a_contact_swap_cannot_start_before_the_introduction(
         "That command is not for you. Send /help for your commands."
     ]
     assert _snapshot(app) == before
-
-
-def test_no_button_data_is_built_by_hand_outside_the_codec() -> None:
-    """Button data has one codec (community/buttons.py): no literal starting a `q:` or `a:`
-    string anywhere else in the source."""
-    root = Path(__file__).resolve().parents[3]
-    pattern = re.compile(r"""["'](?:a|q):""")
-    found = []
-    for package in ("bot", "community", "config", "matching", "bench"):
-        for path in (root / package).rglob("*.py"):
-            if path == root / "community" / "buttons.py":
-                continue
-            for number, line in enumerate(path.read_text().splitlines(), 1):
-                if pattern.search(line):
-                    found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
-    assert found == []
