@@ -19,7 +19,7 @@ from community import db
 from community.clock import Clock, SystemClock
 from community.i18n import SHIPPED_LOCALES, Translator
 from community.scheduler import Scheduler
-from community.services import housekeeping
+from community.services import button_key, housekeeping
 from community.services.async_marks import AsyncMarks
 from community.services.communities import sync_communities
 from config import Settings
@@ -79,6 +79,7 @@ def build_app(
     session_factory = db.make_session_factory(db_engine)
     with session_factory.begin() as session:
         sync_communities(session, settings.communities, clock)
+    button_key.ensure(session_factory, clock)  # before any button is signed or checked
     translator = translator or Translator(SHIPPED_LOCALES)
     transports = list(transports)
     share_media(transports)  # each platform's files reach the others

@@ -1,8 +1,10 @@
 """Buttons that live outside a dialogue: an RSVP pressed days later, a coordinator's approve or
-reject. Such a button carries its action's name and arguments in its data (`a:NAME:ARG:ARG`),
-within the 64 bytes every platform allows; nothing is remembered in memory, so a restart never
-breaks a button already on a phone. The handler checks the arguments against the database, and
-the registry checks the presser's role, on arrival.
+reject. Such a button carries its action's name and arguments in its data (`a:NAME:ARG:ARG`,
+encoded by community/buttons.py), within the 64 bytes every platform allows; nothing is
+remembered in memory, so a restart never breaks a button already on a phone. On arrival the
+engine checks that the data was sent to the presser (its signature) and the presser's role; the
+handler checks the arguments against the database: the thing exists, is still open, and is the
+presser's to act on.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.engine.context import Context
+from community import buttons as codec
 from community.actions import Button
 from community.models import Role
 
 ButtonHandler = Callable[[Context, tuple[str, ...]], None]
-PREFIX = "a"
 
 
 @dataclass(frozen=True)
@@ -47,20 +49,8 @@ def button_action(
 
 
 def action_button(label: str, name: str, *args: str | int) -> Button:
-    """A button that runs the registered action `name` with `args` when pressed."""
+    """A button that runs the registered action `name` with `args` when pressed (signed for
+    its recipient when the outbox queues it)."""
     if name not in BUTTON_ACTIONS:
         raise KeyError(f"no button action named {name!r}")
-    parts = [str(a) for a in args]
-    if any(":" in part for part in parts):
-        raise ValueError("button arguments cannot hold ':'")
-    return Button(label, ":".join([PREFIX, name, *parts]))
-
-
-def parse(data: str) -> tuple[ButtonAction, tuple[str, ...]] | None:
-    """The action and arguments a button's data names, or None when it names none we know."""
-    prefix, _, rest = data.partition(":")
-    if prefix != PREFIX:
-        return None
-    name, *args = rest.split(":")
-    action = BUTTON_ACTIONS.get(name)
-    return None if action is None else (action, tuple(args))
+    return Button(label, codec.action_data(name, *args))

@@ -18,6 +18,7 @@ from community.actions import (
     Media,
     SendMessage,
 )
+from community.buttons import question_data
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import Conversation, Person, Role
@@ -115,7 +116,7 @@ class Context:
         """Buttons for the current question: their data names the question (its token)."""
         state = self.state
         token = state.token if state is not None else "-"
-        return tuple(Button(c.label, f"q:{token}:{c.key}") for c in choices)
+        return tuple(Button(c.label, question_data(token, c.key)) for c in choices)
 
     def update_pressed(
         self, text: str, *, choices: tuple[Choice, ...] = (), multi: bool = False

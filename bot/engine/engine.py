@@ -26,6 +26,7 @@ from bot.engine.handlers import prompts, rooms, screening
 from bot.engine.port import Capabilities
 from bot.engine.threads import run_blocking
 from bot.engine.types import EventKind, Incoming
+from community import buttons as codec
 from community.actions import SendMessage
 from community.clock import Clock
 from community.i18n import Translator
@@ -201,37 +202,45 @@ class Engine:
             ctx.say("input.not_understood")
 
     def _press(self, ctx: Context, data: str) -> None:
-        """A button press: a question's button (checked against the question asked now), or a
-        stateless button action (checked against the presser's role)."""
-        parsed = buttons.parse(data)
-        if parsed is not None:
-            action, args = parsed
-            if not action.allowed(ctx.role):
-                ctx.say("input.not_allowed")
-                ctx.clear_pressed()
-                return
-            action.handler(ctx, args)
+        """A button press: a stateless button action (checked to be sent to the presser, then
+        against the presser's role), or a question's button (checked against the question the
+        presser's dialogue asks now)."""
+        decoded = codec.decode(data)
+        if isinstance(decoded, codec.ActionData):
+            self._act(ctx, decoded)
             return
-        prefix, _, rest = data.partition(":")
-        token, _, key = rest.partition(":")
         state = ctx.state
-        if prefix != "q" or state is None or not token or state.token != token:
+        if decoded is None or state is None or state.token != decoded.token:
             ctx.say("input.old_button")
             ctx.clear_pressed()
             return
-        continue_flow(ctx, key, "")
+        continue_flow(ctx, decoded.key, "")
         after = ctx.state
-        if after is None or after.token != token:
+        if after is None or after.token != decoded.token:
             ctx.clear_pressed()  # answered: the question's buttons cannot be pressed again
+
+    def _act(self, ctx: Context, data: codec.ActionData) -> None:
+        action = buttons.BUTTON_ACTIONS.get(data.name)
+        if action is not None and not action.allowed(ctx.role):
+            ctx.say("input.not_allowed")
+            ctx.clear_pressed()
+            return
+        # Forged data, or a button from someone else's chat: it was not sent to this person.
+        if action is None or not ctx.domain.button_sent_to(data, ctx.person):
+            ctx.say("input.old_button")
+            ctx.clear_pressed()
+            return
+        action.handler(ctx, data.args)
 
     def _react(self, ctx: Context) -> None:
         """An emoji on one of our messages: a keycap digit on a message with choices counts as
-        pressing that choice (platforms without buttons show choices as numbered options)."""
+        pressing that choice (platforms without buttons show choices as numbered options).
+        Only a message in the reactor's own chat counts."""
         incoming = ctx.incoming
         number = keycap_number(incoming.reaction or "")
         if number is None or incoming.ref is None:
             return  # a reaction that is not an answer: nothing to do
-        sent = ctx.domain.sent_buttons(incoming.platform, incoming.ref)
+        sent = ctx.domain.sent_buttons(incoming.platform, incoming.chat_id, incoming.ref)
         if not sent or number > len(sent):
             ctx.say("input.old_button")
             return

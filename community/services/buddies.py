@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from community.actions import Button, SendMessage
+from community.buttons import action_data
 from community.clock import Clock
 from community.i18n import Translator, language_name
 from community.models import (
@@ -48,8 +49,8 @@ from matching import (
 )
 
 # The stateless button action that takes a follow-up answer. It is registered under this name in
-# bot/engine/handlers/buddies.py; its data has the engine's form "a:NAME:ARG:ARG"
-# (bot/engine/buttons.py). The job lives here, below the bot layer, so it writes the data itself.
+# bot/engine/handlers/buddies.py; the job lives here, below the bot layer, so it encodes the data
+# itself (community/buttons.py).
 FOLLOW_UP_ACTION = "buddy_met"
 FOLLOW_UP_ANSWERS = ("met", "not_yet", "another")
 # Answers that close a pair: "I want another buddy".
@@ -61,7 +62,7 @@ NAME_JOINERS = frozenset(" '’.-")
 
 
 def follow_up_data(pair_id: int, answer: str) -> str:
-    return f"a:{FOLLOW_UP_ACTION}:{pair_id}:{answer}"
+    return action_data(FOLLOW_UP_ACTION, pair_id, answer)
 
 
 def clean_first_name(text: str) -> str | None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from community.actions import Button, Media, Target
+from community.buttons import ActionData, signed_for
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import (
@@ -30,6 +31,7 @@ from community.models import (
     Rsvp,
 )
 from community.services import (
+    button_key,
     communities,
     conversations,
     people,
@@ -221,16 +223,17 @@ class Domain:
         return relay.removal(self._session, room, message_id)
 
     # -- earlier messages -------------------------------------------------------------------------
-    def sent_buttons(self, platform: str, ref: Target) -> tuple[Button, ...] | None:
-        """The buttons of an earlier message of the bot, or None when it is not known (any
-        more): a reaction to it then counts as a press on an old button."""
-        query = select(OutboxMessage.kind, OutboxMessage.payload)
+    def sent_buttons(self, platform: str, chat_id: str, ref: Target) -> tuple[Button, ...] | None:
+        """The buttons of an earlier message of the bot in the chat `chat_id`, or None when it
+        is not known (any more) or was sent to another chat: a reaction to it then counts as a
+        press on an old button."""
+        query = select(OutboxMessage.kind, OutboxMessage.payload).where(
+            OutboxMessage.platform == platform, OutboxMessage.chat_id == chat_id
+        )
         if ref.outbox_id is not None:
             query = query.where(OutboxMessage.id == ref.outbox_id)
         elif ref.remote_id is not None:
-            query = query.where(
-                OutboxMessage.platform == platform, OutboxMessage.remote_id == ref.remote_id
-            )
+            query = query.where(OutboxMessage.remote_id == ref.remote_id)
         else:
             return None
         row = self._session.execute(query.limit(1)).first()
@@ -239,6 +242,11 @@ class Domain:
         return tuple(
             Button(str(label), str(data)) for label, data in row.payload.get("buttons", [])
         )
+
+    def button_sent_to(self, data: ActionData, person: Person | None) -> bool:
+        """Whether action button data was queued for `person` (its signature says so)."""
+        key = button_key.get(self._session, self.clock)
+        return signed_for(data, person.id if person is not None else None, key)
 
     # -- weekly prompts ---------------------------------------------------------------------------
     def open_invitation(self, prompt_id: int, person: Person) -> Prompt | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,9 +40,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from community import buttons
 from community.actions import Action
 from community.clock import Clock
 from community.models import OPEN_ROWS, OutboxKey, OutboxMessage, OutboxStatus, Person
+from community.services import button_key
 
 CLAIM_SECONDS = 120
 KEY_RETENTION_DAYS = 400  # longer than any schedule that could queue the same key again
@@ -158,7 +160,7 @@ def _insert(
     along: Along | None = None,
 ) -> tuple[int, list[Claimed]]:
     fresh = _new_keys(session, items, clock) if items else set()
-    items = [item for item in items if item.key is None or item.key in fresh]
+    items = _bind_buttons(session, [i for i in items if i.key is None or i.key in fresh], clock)
     now = clock.now()
     payloads = [item.action.to_json() for item in items]
     if (
@@ -221,6 +223,20 @@ def _insert(
         )
         for row_id, r, item in zip(ids, rows, items, strict=True)
         if claim_for is not None and r["claimed_by"] is not None
+    ]
+
+
+def _bind_buttons(session: Session, items: list[Outgoing], clock: Clock) -> list[Outgoing]:
+    """Action buttons signed for the person each row is queued for (community/buttons.py):
+    here every message passes, so no builder can forget it."""
+    if not any(buttons.has_actions(item.action) for item in items):
+        return items
+    key = button_key.get(session, clock)
+    return [
+        replace(item, action=buttons.bind(item.action, item.person_id, key))
+        if buttons.has_actions(item.action)
+        else item
+        for item in items
     ]
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from community.actions import Button, EditMessage, Media, PinMessage, SendMessage, Target
+from community.buttons import action_data
 from community.clock import Clock
 from community.i18n import Translator, language_name
 from community.models import (
@@ -203,12 +204,14 @@ def prompt_text(
 
 def rsvp_buttons(prompt: Prompt, locale: str, translator: Translator) -> tuple[Button, ...]:
     return tuple(
-        Button(translator.t(locale, RSVP_LABELS[answer]), f"a:{RSVP_ACTION}:{prompt.id}:{answer}")
+        Button(
+            translator.t(locale, RSVP_LABELS[answer]), action_data(RSVP_ACTION, prompt.id, answer)
+        )
         for answer in RSVP_ANSWERS
     )
 
 
-OPTION_ACTION = "qa"  # a question's answer button: "a:qa:PROMPT:INDEX"
+OPTION_ACTION = "qa"  # a question's answer button, its arguments: the prompt, the option
 MAX_OPTIONS = 4
 MAX_OPTION = 30
 
@@ -216,14 +219,16 @@ MAX_OPTION = 30
 def option_buttons(prompt: Prompt) -> tuple[Button, ...]:
     """The writer's own options for a question (in the language they wrote them)."""
     return tuple(
-        Button(label, f"a:{OPTION_ACTION}:{prompt.id}:{index}")
+        Button(label, action_data(OPTION_ACTION, prompt.id, index))
         for index, label in enumerate(prompt.options or ())
     )
 
 
 def count_buttons(prompt: Prompt, locale: str, translator: Translator) -> tuple[Button, ...]:
     return tuple(
-        Button(f"{n}+" if n == MAX_CHILDREN else str(n), f"a:{RSVP_COUNT_ACTION}:{prompt.id}:{n}")
+        Button(
+            f"{n}+" if n == MAX_CHILDREN else str(n), action_data(RSVP_COUNT_ACTION, prompt.id, n)
+        )
         for n in range(1, MAX_CHILDREN + 1)
     )
 
@@ -521,7 +526,8 @@ def digest_text(
 def open_invitation(
     session: Session, prompt_id: int, person: Person, clock: Clock
 ) -> Prompt | None:
-    """The invitation a button names, if it is one this parent got and its event is to come."""
+    """The invitation a button names, if this parent of its community got it and its event is
+    to come."""
     prompt = session.get(Prompt, prompt_id)
     if (
         prompt is None
@@ -529,9 +535,16 @@ def open_invitation(
         or prompt.community_id != person.community_id
         or prompt.event_at is None
         or prompt.event_at <= clock.now()
+        or not received(session, prompt, person)
     ):
         return None
     return prompt
+
+
+def received(session: Session, prompt: Prompt, person: Person) -> bool:
+    """Whether the prompt was queued for this parent: its idempotency key is their receipt,
+    kept long after the message itself (`outbox.KEY_RETENTION_DAYS`)."""
+    return session.get(OutboxKey, f"prompt:{prompt.id}:{person.id}") is not None
 
 
 def record_rsvp(
@@ -617,7 +630,7 @@ def open_question(session: Session, person: Person, clock: Clock, days: int) -> 
         .limit(5)
     ).all()
     for prompt in candidates:
-        if session.get(OutboxKey, f"prompt:{prompt.id}:{person.id}") is not None:
+        if received(session, prompt, person):
             return prompt
     return None
 
@@ -669,7 +682,7 @@ def answered_question(session: Session, prompt_id: int, person: Person) -> Promp
     prompt = session.get(Prompt, prompt_id)
     if prompt is None or prompt.kind != "question" or not prompt.options:
         return None
-    if prompt.community_id != person.community_id or prompt.delivered_at is None:
+    if prompt.community_id != person.community_id or not received(session, prompt, person):
         return None
     return prompt
 

@@ -16,6 +16,8 @@ from bot.console import parse_line
 from bot.engine.port import Delivery
 from bot.engine.types import Incoming
 from community.actions import Button, SendMessage, Target
+from community.services import outbox, people
+from community.services.outbox import Outgoing
 from tests.support.transport import RecordingTransport
 
 
@@ -62,6 +64,20 @@ class Chat:
 
         asyncio.run(go())
         return self.transport.done[before:]
+
+    def deliver(self, user: str, action: SendMessage) -> Sent:
+        """Queue `action` for the stored person `user` through the outbox, as a service does
+        (which signs its action buttons for them), and send it."""
+        with self.app.session_factory.begin() as session:
+            person = people.find(session, "console", user)
+            assert person is not None, f"{user} is not stored"
+            chat_id = person.private_chat_id or user
+            item = Outgoing("console", chat_id, action, person.id)
+            outbox.enqueue_all(session, [item], self.app.clock)
+        before = len(self.transport.done)
+        asyncio.run(self.app.dispatcher.dispatch_due())
+        sent = [Sent(d) for d in self.transport.done[before:] if isinstance(d.action, SendMessage)]
+        return sent[-1]
 
     def send(self, incoming: Incoming) -> list[Sent]:
         return [Sent(d) for d in self.run(incoming) if isinstance(d.action, SendMessage)]

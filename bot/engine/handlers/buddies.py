@@ -4,8 +4,9 @@ introduction, messages between buddies through the bot (/buddy TEXT), the follow
 ending a pair, pausing, and the coordinator's report per round (/rounds).
 
 Nothing reaches a parent before a coordinator approves. The buttons on proposals and follow-ups
-are stateless (bot/engine/buttons.py): a press days later works, and is checked against the
-database and the presser's role on arrival.
+are stateless (bot/engine/buttons.py): a press days later works, and is checked on arrival to be
+sent to the presser, against the presser's role, and against the database (a coordinator judges
+only the pairs of their own community; a follow-up is answered only by a parent of the pair).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.engine.dialogue import (
 )
 from bot.engine.handlers import buddy_talk
 from community.actions import Button, Media, SendMessage
+from community.buttons import question_data
 from community.i18n import language_name
 from community.models import BuddyPair, Community, PairStatus, Person, Role
 from community.services import buddies
@@ -307,7 +309,7 @@ def _ask_first_name(ctx: Context, person: Person, pair: BuddyPair) -> None:
     # The question's own button, with the token just given to their dialogue (the engine
     # checks it on a press): a parent may still say no, and end the pair before it begins.
     label = ctx.translator.t(person.locale or ctx.settings.default_locale, NOT_NOW_ID)
-    not_now = Button(label, f"q:{NAME_TOKEN}{pair.id}:not_now")
+    not_now = Button(label, question_data(f"{NAME_TOKEN}{pair.id}", "not_now"))
     ctx.tell(person, "buddy.name.ask", buttons=(not_now,), key=f"buddy:{pair.id}:name:{person.id}")
 
 

@@ -181,6 +181,10 @@ def share_answer(ctx: Context, args: tuple[str, ...]) -> None:
     if pair is None or not buddies.in_pair(pair, person) or answer not in SHARE_ANSWERS:
         ctx.say("input.old_button")
         return
+    if pair.introduced_at is None:
+        # A contact swap cannot start before the two were introduced.
+        ctx.say("input.not_allowed")
+        return
     if pair.status is not PairStatus.APPROVED:
         ctx.say("buddy.ended.already")
         return

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot.app import App, build_app
 from bot.engine.handlers.buddies import follow_up_button
 from bot.engine.types import Incoming
+from community.buttons import ActionData, decode
 from community.clock import FakeClock
 from community.i18n import FSI, LOCALES_DIR, PDI, SHIPPED_LOCALES, Translator
 from community.models import BuddyPair, BuddyProfile, PairStatus, ParentProfile, Person
@@ -153,8 +154,10 @@ def test_a_whole_round_approval_introduction_relay_and_follow_up(
     ask_anna = next(m for m in asked if m.chat_id == "anna")
     assert ask_anna.text == "Hello! Did you meet Bilal?"
     assert [b.label for b in ask_anna.choices] == ["Yes, we met", "Not yet", "I want another buddy"]
-    pair_id = int(ask_anna.choices[0].data.split(":")[2])
-    assert ask_anna.choices[0].data == follow_up_button("x", pair_id, "met").data
+    sent = decode(ask_anna.choices[0].data)
+    assert isinstance(sent, ActionData) and sent.signature is not None  # bound to anna
+    pair_id = int(sent.args[0])
+    assert sent.unsigned == follow_up_button("x", pair_id, "met").data
     assert [m.text for m in chat.press("anna", ask_anna, "Yes, we met")] == [
         "How nice! Thank you for telling me."
     ]

@@ -177,7 +177,7 @@ def test_a_stateless_button_works_long_after_any_dialogue(
 ) -> None:
     _onboard_by_buttons(tg, "anna")
     button = buttons.action_button("Go", echo_action, 12, "yes")
-    invite = Sent(Delivery(99, "console", "anna", SendMessage("x", (button,))))
+    invite = tg.deliver("anna", SendMessage("x", (button,)))  # signed for anna as it is queued
     clock.advance(days=20)
     assert [m.text for m in tg.press("anna", invite, "Go")] == ["echo 12 yes"]
     assert _calls == [("anna", ("12", "yes"))]
