@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from community.actions import Button, Media, Target
+from community.actions import Button, Media, SendMessage, Target
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import (
@@ -36,6 +36,7 @@ from community.services import (
     prompts,
     relay,
     role_codes,
+    room_setup,
     rooms,
 )
 from community.services.buddies import Buddies
@@ -125,6 +126,36 @@ class Domain:
         return role_codes.create(
             self._session, community, role, self.clock, days, created_by=created_by
         )
+
+    def staff_of(self, community: Community) -> list[tuple[Person, datetime]]:
+        """The community's coordinators and professionals, each with the day they got the role."""
+        session = self._session
+        return [(p, role_codes.staff_since(session, p)) for p in role_codes.staff_of(session, community)]
+
+    def staff_member(self, person_id: int) -> Person | None:
+        person = self._session.get(Person, person_id)
+        return person if person is not None and person.role in role_codes.STAFF_ROLES else None
+
+    def revoke(self, person: Person, translator: Translator, default_locale: str) -> list[Outgoing]:
+        """Take a staff member's role away. They leave the rooms the bot made and everything
+        stored about them is erased (staff keep nothing else: a parent who became staff lost
+        their profile then); only their language stays, so the next reply is in it. Returns
+        what to queue: the removals and a short message to them, in their language."""
+        locale = person.locale or default_locale
+        community = person.community
+        items = room_setup.removals(self.rooms_of(community), person) if community else []
+        text = translator.t(
+            locale,
+            "revoke.told",
+            role=translator.t(locale, f"role.{person.role.value}"),
+            community=community.name if community else "",
+        )
+        chat_id = person.private_chat_id or person.platform_user_id
+        items.append(Outgoing(person.platform, chat_id, SendMessage(text)))
+        platform, user_id = person.platform, person.platform_user_id
+        self.erase(person)
+        conversations.set_locale(self._session, platform, user_id, locale, self.clock)
+        return items
 
     # -- dialogue state ---------------------------------------------------------------------------
     def conversation(self, platform: str, user_id: str) -> Conversation | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -71,3 +71,42 @@ def use(record: RoleCode, person: Person, clock: Clock) -> None:
     """Spend a code: it works once, and gives `person` its role in its community."""
     record.used_at, record.used_by_id = clock.now(), person.id
     person.role, person.community, person.active = record.role, record.community, True
+
+
+# -- taking a role away --------------------------------------------------------------------------
+# The same ladder as for making codes: an admin takes any staff role away, a coordinator only a
+# professional's, and only in their own community.
+MAY_REVOKE = MAY_CREATE
+STAFF_ROLES = (Role.COORDINATOR, Role.PROFESSIONAL)
+
+
+def may_revoke(role: Role, community_id: int | None, target: Person) -> bool:
+    """Whether someone with `role` (of `community_id`) may take `target`'s role away."""
+    if target.role not in MAY_REVOKE.get(role, frozenset()):
+        return False
+    return role is Role.ADMIN or (community_id is not None and community_id == target.community_id)
+
+
+def staff_of(session: Session, community: Community) -> list[Person]:
+    """The coordinators and professionals of a community, longest in the role first."""
+    return list(
+        session.scalars(
+            select(Person)
+            .where(
+                Person.community_id == community.id,
+                Person.role.in_(STAFF_ROLES),
+            )
+            .order_by(Person.id)
+        )
+    )
+
+
+def staff_since(session: Session, person: Person) -> datetime:
+    """When `person` got their role: the code they used last, else when they first wrote."""
+    used = session.scalar(
+        select(RoleCode.used_at)
+        .where(RoleCode.used_by_id == person.id, RoleCode.used_at.is_not(None))
+        .order_by(RoleCode.used_at.desc())
+        .limit(1)
+    )
+    return used or person.created_at

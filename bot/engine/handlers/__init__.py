@@ -10,6 +10,7 @@ from bot.engine.handlers import (  # noqa: F401
     prompts,
     room_setup,
     rooms,
+    revoke,
     staff,
     stop,
 )

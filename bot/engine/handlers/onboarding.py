@@ -132,7 +132,7 @@ def _join_community(ctx: Context, community: Community) -> None:
     if role in (Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN):
         ctx.say("start.staff_code", role=_role_name(ctx, role), community=community.name)
         return
-    if person is not None:
+    if person is not None and person.role is not Role.GUEST:
         if person.community_id != community.id and is_settled(person):
             ctx.say("start.other_community")
         elif is_settled(person):
