@@ -130,7 +130,8 @@ class Domain:
     def staff_of(self, community: Community) -> list[tuple[Person, datetime]]:
         """The community's coordinators and professionals, each with the day they got the role."""
         session = self._session
-        return [(p, role_codes.staff_since(session, p)) for p in role_codes.staff_of(session, community)]
+        staff = role_codes.staff_of(session, community)
+        return [(person, role_codes.staff_since(session, person)) for person in staff]
 
     def staff_member(self, person_id: int) -> Person | None:
         person = self._session.get(Person, person_id)

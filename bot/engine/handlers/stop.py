@@ -1,5 +1,5 @@
 """/stop: end contact, then offer to erase everything (privacy by default). A coordinator or
-professional who stops is staff no more from that moment (an admin's power is in the config file)."""
+professional who stops is staff no more from that moment (an admin's power is in the config)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.app import App, build_app
+from bot.app import build_app
 from bot.engine.buttons import BUTTON_ACTIONS
 from bot.engine.commands import COMMANDS
 from bot.engine.roles_table import (
@@ -136,7 +136,9 @@ def _incoming(kind: str, name: str, user: str, place: Place) -> Incoming:
         text = " ".join(["/" + name, *([ARGS[name]] if name in ARGS else [])])
         return Incoming.from_text("console", user, chat_id, private, text)
     # A forged-looking press with arguments that name nothing: who may press is what counts here.
-    return Incoming("console", user, chat_id, private, kind=EventKind.BUTTON, choice=f"a:{name}:1:1")
+    return Incoming(
+        "console", user, chat_id, private, kind=EventKind.BUTTON, choice=f"a:{name}:1:1"
+    )
 
 
 def _observed(chat: Chat, incoming: Incoming, refusals: set[str]) -> bool:
