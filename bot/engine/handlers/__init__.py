@@ -8,9 +8,9 @@ from bot.engine.handlers import (  # noqa: F401
     profile,
     programme_times,
     prompts,
+    revoke,
     room_setup,
     rooms,
-    revoke,
     staff,
     stop,
 )
