@@ -117,15 +117,23 @@ class Domain:
             return None
         return record
 
+    def too_many_code_tries(self, platform: str, user_id: str) -> bool:
+        return role_codes.too_many_tries(self._session, platform, user_id, self.clock)
+
+    def note_wrong_code(self, platform: str, user_id: str) -> None:
+        role_codes.note_wrong_try(self._session, platform, user_id, self.clock)
+
     def use_role_code(self, record: RoleCode, person: Person) -> None:
         role_codes.use(record, person, self.clock)
 
     def create_role_code(
         self, community: Community, role: Role, days: int, created_by: Person | None
-    ) -> str:
-        return role_codes.create(
+    ) -> tuple[str, int]:
+        """A new code (shown once, never stored) and the id of its record."""
+        code, record = role_codes.create_record(
             self._session, community, role, self.clock, days, created_by=created_by
         )
+        return code, record.id
 
     def staff_of(self, community: Community) -> list[tuple[Person, datetime]]:
         """The community's coordinators and professionals, each with the day they got the role."""

@@ -16,7 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from community.clock import Clock
 from community.models import ProcessedEvent, PromptAnswer
-from community.services import conversations, outbox
+from community.services import conversations, outbox, role_codes
 from config import Settings
 
 # A platform replays an event within hours (Telegram keeps updates for 24 hours; a Matrix sync
@@ -59,11 +59,18 @@ def _stale_guests(session: Session, clock: Clock, _settings: Settings) -> int:
     return conversations.forget_stale_guests(session, clock)
 
 
+def _code_tries(session: Session, clock: Clock, _settings: Settings) -> int:
+    count = role_codes.forget_tries(session, clock)
+    session.commit()
+    return count
+
+
 STEPS: dict[str, Step] = {
     "sent messages": _sent_messages,
     "guests who never consented": _stale_guests,
     "handled platform events": forget_processed_events,
     "answers to prompts": forget_old_answers,
+    "wrong code tries": _code_tries,
 }
 
 

@@ -17,12 +17,12 @@ def communities_of(ctx: Context) -> list[Community]:
 
 
 def _make_code(ctx: Context, role: Role, community: Community) -> None:
-    code = ctx.domain.create_role_code(
+    code, code_id = ctx.domain.create_role_code(
         community, role, ctx.settings.role_code_days, created_by=ctx.person
     )
     ctx.leave()
     ctx.say("code.created", role=ctx.t(f"role.{role.value}"), community=community.name)
-    ctx.say_text(f"/start {code}")
+    ctx.say_sealed(f"/start {code}", fallback=ctx.t("code.not_sent"), code_id=code_id)
     days = ctx.settings.role_code_days
     ctx.say_text(ctx.tn("code.howto", "code.howto.plural", days))
 
