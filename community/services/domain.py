@@ -100,6 +100,7 @@ class Domain:
             self._session.delete(state)
             self._session.flush()
         conversations.forget_chat(self._session, person.platform, person.private_chat_id)
+        role_codes.forget_tries_of(self._session, person.platform, person.platform_user_id)
         people.erase(self._session, person)
 
     def forget_guest(self, platform: str, chat_id: str) -> None:

@@ -162,6 +162,11 @@ def forget_tries(session: Session, clock: Clock) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def forget_tries_of(session: Session, platform: str, user_id: str) -> None:
+    """Erasing a person forgets their wrong tries too (rows that would be gone in a minute)."""
+    session.execute(delete(CodeTry).where(CodeTry.who == _who(platform, user_id)))
+
+
 def too_many_tries(session: Session, platform: str, user_id: str, clock: Clock) -> bool:
     """Whether this platform user typed `TRIES_PER_MINUTE` wrong codes in the last minute; until
     the oldest of them is a minute old, no code is taken from them, not even a right one."""
