@@ -111,3 +111,15 @@ def test_wrong_codes_are_slowed_per_person_and_a_right_one_waits_too(
     with app.session_factory() as session:
         # The tries are forgotten after their minute (nightly too, for who never came back).
         assert session.scalars(select(CodeTry)).all() == []
+
+
+def test_the_nightly_housekeeping_forgets_wrong_tries(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    from community.services import housekeeping
+
+    chat.say("stranger: /start WRONG")
+    clock.advance(minutes=1)
+    with app.session_factory() as session:
+        assert housekeeping.run(session, clock, app.settings)["wrong code tries"] == 1
+        assert session.scalars(select(CodeTry)).all() == []
