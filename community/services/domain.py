@@ -146,11 +146,17 @@ class Domain:
         person = self._session.get(Person, person_id)
         return person if person is not None and person.role in role_codes.STAFF_ROLES else None
 
+    def step_down(self, person: Person) -> None:
+        """Staff who stop: no role, no community, and the codes they made and nobody used void."""
+        role_codes.void_made_by(self._session, person)
+        person.role, person.community = Role.GUEST, None
+
     def revoke(self, person: Person, translator: Translator, default_locale: str) -> list[Outgoing]:
-        """Take a staff member's role away. They leave the rooms the bot made and everything
-        stored about them is erased (staff keep nothing else: a parent who became staff lost
-        their profile then); only their language stays, so the next reply is in it. Returns
-        what to queue: the removals and a short message to them, in their language."""
+        """Take a staff member's role away (and the codes they made that nobody used). They
+        leave the rooms the bot made and everything stored about them is erased (staff keep
+        nothing else: a parent who became staff lost their profile then); only their language
+        stays, so the next reply is in it. Returns what to queue: the removals and a short
+        message to them, in their language."""
         locale = person.locale or default_locale
         community = person.community
         items = room_setup.removals(self.rooms_of(community), person) if community else []
@@ -163,6 +169,7 @@ class Domain:
         chat_id = person.private_chat_id or person.platform_user_id
         items.append(Outgoing(person.platform, chat_id, SendMessage(text)))
         platform, user_id = person.platform, person.platform_user_id
+        role_codes.void_made_by(self._session, person)
         self.erase(person)
         conversations.set_locale(self._session, platform, user_id, locale, self.clock)
         return items

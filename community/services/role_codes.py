@@ -106,6 +106,13 @@ def may_revoke(role: Role, community_id: int | None, target: Person) -> bool:
     return role is Role.ADMIN or (community_id is not None and community_id == target.community_id)
 
 
+def void_made_by(session: Session, person: Person) -> None:
+    """Codes a person made and nobody used yet stop working when they lose their role."""
+    session.execute(
+        delete(RoleCode).where(RoleCode.created_by_id == person.id, RoleCode.used_at.is_(None))
+    )
+
+
 def staff_of(session: Session, community: Community) -> list[Person]:
     """The coordinators and professionals of a community, longest in the role first."""
     return list(

@@ -7,7 +7,6 @@ from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
 from bot.engine.dialogue import Outcome, YesNoQuestion, flow, question, start_flow
 from bot.engine.handlers.room_setup import remove_from_rooms
-from community.models import Role
 from community.services.role_codes import STAFF_ROLES
 
 
@@ -31,7 +30,7 @@ class StopConfirm(YesNoQuestion):
         remove_from_rooms(ctx, person)
         if person.role in STAFF_ROLES:
             # Staff who stop lose every power at once, whatever they answer next.
-            person.role, person.community = Role.GUEST, None
+            ctx.domain.step_down(person)
         ctx.say("stop.stopped")
         from bot.engine.handlers.buddies import end_on_stop  # registered after this module
 

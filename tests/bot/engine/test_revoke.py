@@ -153,3 +153,21 @@ def test_only_staff_and_admins_may_revoke(chat: Chat) -> None:
     assert chat.say("pim: /revoke") == [NOT_YOURS]
     assert chat.say("anna: /revoke") == [NOT_YOURS]
     assert chat.say("nobody: /revoke")[0].startswith(NEED_CODE)
+
+
+def test_codes_made_by_someone_who_loses_their_role_stop_working(chat: Chat, app: App) -> None:
+    _staff(chat, "cora", Role.COORDINATOR)
+    _staff(chat, "carl", Role.COORDINATOR)
+    codes = []
+    for user in ("cora", "carl"):
+        chat.say(f"{user}: /code")
+        said = chat.say(f"{user}: 1")
+        codes.append(next(t for t in said if t.startswith("/start ")).split()[1])
+    _admin(chat)
+    chat.say("admin: /revoke")
+    chat.say("admin: 1")  # cora
+    chat.say("admin: Yes, take it away")
+    chat.say("carl: /stop")
+    chat.say("carl: Yes, stop")
+    for code in codes:
+        assert chat.say(f"pim: /start {code}")[0].startswith("Die code ken ik niet.")
