@@ -16,6 +16,7 @@ import typer
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from bot.cli_roles import role_app
 from community.db import SchemaOutdated
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 prompts_app = typer.Typer(help="Weekly prompts: import prepared prompts.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
+app.add_typer(role_app, name="role")
 
 ConfigOption = Annotated[
     Path | None,

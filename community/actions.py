@@ -11,7 +11,7 @@ build these values; the adapters carry them out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 # Telegram allows 64 bytes of callback data per button; every platform gets the same limit.
@@ -98,6 +98,11 @@ class Action:
     def target(self) -> Target | None:
         return None
 
+    def live(self) -> Action:
+        """What to carry out when the row is delivered straight from memory, in the event that
+        queued it; only a sealed message differs from what is stored."""
+        return self
+
 
 @dataclass(frozen=True)
 class SendMessage(Action):
@@ -128,6 +133,30 @@ class SendMessage(Action):
             bool(data.get("multi", False)),
             Media.from_json(media) if media else None,
         )
+
+
+@dataclass(frozen=True)
+class SealedMessage(Action):
+    """A message carrying a secret (a one-time code) that must never be stored. The outbox row
+    holds only `fallback` ("Your code was not sent...") and the code record's id: the secret
+    travels in memory, delivered right after the event that made it. A row sent from the
+    database instead (the process stopped in between) sends the fallback, and the code is
+    voided (`community.services.role_codes`)."""
+
+    kind: ClassVar[str] = "sealed"
+    text: str = field(repr=False)  # the secret: never in a payload, a log or a repr
+    fallback: str
+    code_id: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.fallback, "code_id": self.code_id}
+
+    def live(self) -> Action:
+        return SendMessage(self.text)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SendMessage:
+        return SendMessage(str(data.get("text", "")))  # what is stored: the fallback
 
 
 @dataclass(frozen=True)
@@ -257,6 +286,7 @@ ACTION_TYPES: dict[str, Any] = {
     cls.kind: cls
     for cls in (
         SendMessage,
+        SealedMessage,
         EditMessage,
         ClearButtons,
         PinMessage,

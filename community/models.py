@@ -331,6 +331,17 @@ class RoleCode(Base):
     community: Mapped[Community] = relationship()
 
 
+class CodeTry(Base):
+    """A wrong one-time or invite code, kept for a minute so that guessing is slowed down. Keyed
+    by a hash of the platform user (strangers who never joined have no person to link to)."""
+
+    __tablename__ = "code_try"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    who: Mapped[str] = mapped_column(String(64), index=True)
+    tried_at: Mapped[datetime]
+
+
 class ProcessedEvent(Base):
     """Platform events already handled, so that a replayed update is not handled twice."""
 

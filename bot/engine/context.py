@@ -16,6 +16,7 @@ from community.actions import (
     ClearButtons,
     EditMessage,
     Media,
+    SealedMessage,
     SendMessage,
 )
 from community.buttons import question_data
@@ -111,6 +112,11 @@ class Context:
         buttons: tuple[Button, ...] = (),
     ) -> None:
         self.replies.append(SendMessage(text, buttons or self.buttons(choices), multi, media))
+
+    def say_sealed(self, text: str, *, fallback: str, code_id: int) -> None:
+        """A reply carrying a one-time code: the code goes out from memory and is never stored;
+        should it not go now, `fallback` is sent instead and the code voided."""
+        self.replies.append(SealedMessage(text, fallback, code_id))
 
     def buttons(self, choices: tuple[Choice, ...]) -> tuple[Button, ...]:
         """Buttons for the current question: their data names the question (its token)."""

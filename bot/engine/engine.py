@@ -267,7 +267,7 @@ class Engine:
         name = ctx.incoming.command if ctx.incoming.kind is EventKind.MESSAGE else None
         command = COMMANDS.get(name) if name is not None else None
         if command is not None and command.in_groups:
-            if command.allowed(ctx.role):
+            if command.allowed(ctx.role) and self._in_own_room(ctx):
                 command.handler(ctx)
             else:
                 ctx.say("input.not_allowed")
@@ -275,6 +275,18 @@ class Engine:
             ctx.say("group.private_only")
         else:
             rooms.on_group_event(ctx)
+
+    @staticmethod
+    def _in_own_room(ctx: Context) -> bool:
+        """A group command counts only in a group of the speaker's own community (or one not
+        linked yet); an admin's in any group. A community is a wall."""
+        if ctx.role is Role.ADMIN:
+            return True
+        room = ctx.domain.room(ctx.incoming.platform, ctx.incoming.chat_id)
+        person = ctx.person
+        if room is None:
+            return person is not None and person.community_id is not None
+        return person is not None and person.community_id == room.community_id
 
     def _apologise(self, incoming: Incoming, token: str) -> list[Claimed]:
         return self._answer_only(incoming, token, "error.generic")

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from community.actions import Button, Media, Target
+from community.actions import Button, Media, SendMessage, Target
 from community.buttons import ActionData, signed_for
 from community.clock import Clock
 from community.i18n import Translator
@@ -38,6 +38,7 @@ from community.services import (
     prompts,
     relay,
     role_codes,
+    room_setup,
     rooms,
 )
 from community.services.buddies import Buddies
@@ -107,6 +108,7 @@ class Domain:
             self._session.delete(state)
             self._session.flush()
         conversations.forget_chat(self._session, person.platform, person.private_chat_id)
+        role_codes.forget_tries_of(self._session, person.platform, person.platform_user_id)
         people.erase(self._session, person)
 
     def forget_guest(self, platform: str, chat_id: str) -> None:
@@ -124,15 +126,61 @@ class Domain:
             return None
         return record
 
+    def too_many_code_tries(self, platform: str, user_id: str) -> bool:
+        return role_codes.too_many_tries(self._session, platform, user_id, self.clock)
+
+    def note_wrong_code(self, platform: str, user_id: str) -> None:
+        role_codes.note_wrong_try(self._session, platform, user_id, self.clock)
+
     def use_role_code(self, record: RoleCode, person: Person) -> None:
         role_codes.use(record, person, self.clock)
 
     def create_role_code(
         self, community: Community, role: Role, days: int, created_by: Person | None
-    ) -> str:
-        return role_codes.create(
+    ) -> tuple[str, int]:
+        """A new code (shown once, never stored) and the id of its record."""
+        code, record = role_codes.create_record(
             self._session, community, role, self.clock, days, created_by=created_by
         )
+        return code, record.id
+
+    def staff_of(self, community: Community) -> list[tuple[Person, datetime]]:
+        """The community's coordinators and professionals, each with the day they got the role."""
+        session = self._session
+        staff = role_codes.staff_of(session, community)
+        return [(person, role_codes.staff_since(session, person)) for person in staff]
+
+    def staff_member(self, person_id: int) -> Person | None:
+        person = self._session.get(Person, person_id)
+        return person if person is not None and person.role in role_codes.STAFF_ROLES else None
+
+    def step_down(self, person: Person) -> None:
+        """Staff who stop: no role, no community, and the codes they made and nobody used void."""
+        role_codes.void_made_by(self._session, person)
+        person.role, person.community = Role.GUEST, None
+
+    def revoke(self, person: Person, translator: Translator, default_locale: str) -> list[Outgoing]:
+        """Take a staff member's role away (and the codes they made that nobody used). They
+        leave the rooms the bot made and everything stored about them is erased (staff keep
+        nothing else: a parent who became staff lost their profile then); only their language
+        stays, so the next reply is in it. Returns what to queue: the removals and a short
+        message to them, in their language."""
+        locale = person.locale or default_locale
+        community = person.community
+        items = room_setup.removals(self.rooms_of(community), person) if community else []
+        text = translator.t(
+            locale,
+            "revoke.told",
+            role=translator.t(locale, f"role.{person.role.value}"),
+            community=community.name if community else "",
+        )
+        chat_id = person.private_chat_id or person.platform_user_id
+        items.append(Outgoing(person.platform, chat_id, SendMessage(text)))
+        platform, user_id = person.platform, person.platform_user_id
+        role_codes.void_made_by(self._session, person)
+        self.erase(person)
+        conversations.set_locale(self._session, platform, user_id, locale, self.clock)
+        return items
 
     # -- dialogue state ---------------------------------------------------------------------------
     def conversation(self, platform: str, user_id: str) -> Conversation | None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from community.clock import Clock
 from community.models import ProcessedEvent, PromptAnswer
-from community.services import conversations, moderation, outbox
+from community.services import conversations, moderation, outbox, role_codes
 from config import Settings
 
 # A platform replays an event within hours (Telegram keeps updates for 24 hours; a Matrix sync
@@ -64,12 +64,19 @@ def _moderation(session: Session, clock: Clock, settings: Settings) -> int:
     return moderation.forget(session, clock, config.newcomer_hours, config.report_days)
 
 
+def _code_tries(session: Session, clock: Clock, _settings: Settings) -> int:
+    count = role_codes.forget_tries(session, clock)
+    session.commit()
+    return count
+
+
 STEPS: dict[str, Step] = {
     "sent messages": _sent_messages,
     "guests who never consented": _stale_guests,
     "handled platform events": forget_processed_events,
     "answers to prompts": forget_old_answers,
     "reports and newcomers in group rooms": _moderation,
+    "wrong code tries": _code_tries,
 }
 
 

@@ -87,6 +87,17 @@ class Claimed:
     token: str
 
 
+def _claimed(row_id: int, item: Outgoing, payload: dict[str, Any], token: str) -> Claimed:
+    """A row just queued, as its claimer delivers it. A sealed message's secret is only here,
+    in memory: the stored payload holds its fallback."""
+    live = item.action.live()
+    if live is not item.action:
+        kind, payload = live.kind, live.to_json()
+    else:
+        kind = item.action.kind
+    return Claimed(row_id, item.platform, item.chat_id, kind, payload, item.person_id, token)
+
+
 def _claim_until(clock: Clock) -> datetime:
     return clock.now() + timedelta(seconds=CLAIM_SECONDS)
 
@@ -212,15 +223,7 @@ def _insert(
         if item.queued is not None:
             item.queued(row_id)
     return len(rows), [
-        Claimed(
-            row_id,
-            item.platform,
-            item.chat_id,
-            item.action.kind,
-            r["payload"],
-            item.person_id,
-            claim_for,
-        )
+        _claimed(row_id, item, r["payload"], claim_for)
         for row_id, r, item in zip(ids, rows, items, strict=True)
         if claim_for is not None and r["claimed_by"] is not None
     ]
@@ -353,9 +356,7 @@ def _insert_claimed(
         if item.queued is not None:
             item.queued(row_id)
     return [
-        Claimed(
-            row_id, item.platform, item.chat_id, item.action.kind, payload, item.person_id, token
-        )
+        _claimed(row_id, item, payload, token)
         for (row_id, claimed_by), item, payload in zip(result, items, payloads, strict=True)
         if claimed_by is not None  # an older row of this chat is still open: senders keep order
     ]

@@ -256,3 +256,22 @@ def test_check_config_refuses_an_empty_file(tmp_path: Path) -> None:
     result = _run(["check-config", "-c", "empty.toml"], tmp_path)
     _refused(result, "empty.toml: is empty", "ouderkring.example.toml")
     assert result.returncode == 2
+
+
+def test_role_list_and_revoke(tmp_path: Path) -> None:
+    _run(["db", "upgrade"], tmp_path)
+    code = _run(["code", "professional"], tmp_path).stdout.strip().splitlines()[-1].split()[1]
+    _run(["console"], tmp_path, f"pim: /start {code}\npim: Nederlands\n")
+    listed = _run(["role", "list", "--community", "arnhem"], tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("professional\tconsole\tpim\tsince ")
+    gone = _run(["role", "revoke", "console", "pim", "--community", "arnhem"], tmp_path)
+    assert gone.returncode == 0, gone.stderr
+    assert "The professional role is taken away in Ouderkring Arnhem." in gone.stdout
+    again = _run(["role", "revoke", "console", "pim"], tmp_path)
+    assert again.returncode == 1 and "No coordinator or professional pim" in again.stderr
+    assert "has no coordinators or professionals" in _run(["role", "list"], tmp_path).stdout
+    # The next run sends the news, in their language; they are a stranger again.
+    told = _run(["console"], tmp_path, "pim: /code\n")
+    assert "to pim: Je bent geen professional meer bij Ouderkring Arnhem." in told.stdout
+    assert "to pim: Hallo! Ik ben de Ouderkring-bot." in told.stdout

@@ -18,6 +18,7 @@ from community.actions import (
     Media,
     PinMessage,
     RemoveMember,
+    SealedMessage,
     SendMessage,
     Target,
     action_from_row,
@@ -44,6 +45,15 @@ def test_round_trip_through_json(action) -> None:  # type: ignore[no-untyped-def
 
 
 def test_every_kind_has_an_example_and_unknown_kinds_are_refused() -> None:
-    assert {a.kind for a in EXAMPLES} == set(ACTION_TYPES)
+    assert {a.kind for a in EXAMPLES} | {SealedMessage.kind} == set(ACTION_TYPES)
     with pytest.raises(ValueError):
         action_from_row("teleport", {})
+
+
+def test_a_sealed_message_stores_only_its_fallback() -> None:
+    sealed = SealedMessage("/start K3YK3YK3YK", "Your code was not sent.", 7)
+    stored = json.loads(json.dumps(sealed.to_json()))
+    assert "K3Y" not in json.dumps(stored) and "K3Y" not in repr(sealed)
+    # Sent from the table: the fallback; sent from memory: the secret.
+    assert action_from_row(sealed.kind, stored) == SendMessage("Your code was not sent.")
+    assert sealed.live() == SendMessage("/start K3YK3YK3YK")

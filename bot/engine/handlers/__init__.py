@@ -10,6 +10,7 @@ from bot.engine.handlers import (  # noqa: F401
     programme_times,
     prompts,
     room_commands,
+    revoke,
     room_setup,
     rooms,
     staff,

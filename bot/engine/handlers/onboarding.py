@@ -116,12 +116,23 @@ def start(ctx: Context) -> None:
             else:
                 ctx.say("start.need_code")
         return
+    _start_with_code(ctx, code)
+
+
+def _start_with_code(ctx: Context, code: str) -> None:
+    """An invite code or a one-time code. Guessing is slowed: after 5 wrong codes in a minute no
+    code is taken for a while, not even a right one."""
+    incoming = ctx.incoming
+    if ctx.domain.too_many_code_tries(incoming.platform, incoming.user_id):
+        ctx.say("code.too_many")
+        return
     community = ctx.domain.community_by_code(code)
     if community is not None:
         _join_community(ctx, community)
         return
     record = ctx.domain.find_role_code(code)
     if record is None:
+        ctx.domain.note_wrong_code(incoming.platform, incoming.user_id)
         ctx.say("start.bad_code")
         return
     _take_role_code(ctx, record)
@@ -132,7 +143,7 @@ def _join_community(ctx: Context, community: Community) -> None:
     if role in (Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN):
         ctx.say("start.staff_code", role=_role_name(ctx, role), community=community.name)
         return
-    if person is not None:
+    if person is not None and person.role is not Role.GUEST:
         if person.community_id != community.id and is_settled(person):
             ctx.say("start.other_community")
         elif is_settled(person):

@@ -9,7 +9,7 @@ from community.models import Community, Role
 from community.services.role_codes import may_create
 
 
-def _communities_of(ctx: Context) -> list[Community]:
+def communities_of(ctx: Context) -> list[Community]:
     if ctx.role is Role.ADMIN:
         return ctx.domain.communities()
     person = ctx.require_person()
@@ -17,12 +17,12 @@ def _communities_of(ctx: Context) -> list[Community]:
 
 
 def _make_code(ctx: Context, role: Role, community: Community) -> None:
-    code = ctx.domain.create_role_code(
+    code, code_id = ctx.domain.create_role_code(
         community, role, ctx.settings.role_code_days, created_by=ctx.person
     )
     ctx.leave()
     ctx.say("code.created", role=ctx.t(f"role.{role.value}"), community=community.name)
-    ctx.say_text(f"/start {code}")
+    ctx.say_sealed(f"/start {code}", fallback=ctx.t("code.not_sent"), code_id=code_id)
     days = ctx.settings.role_code_days
     ctx.say_text(ctx.tn("code.howto", "code.howto.plural", days))
 
@@ -46,7 +46,7 @@ class CodeRole(Question):
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         role = Role(key.split(":", 1)[1])
-        options = _communities_of(ctx)
+        options = communities_of(ctx)
         if len(options) == 1:
             _make_code(ctx, role, options[0])
             return Outcome.DONE
@@ -63,7 +63,7 @@ class CodeCommunity(Question):
     name = "code_community"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return tuple(Choice(f"community:{c.slug}", c.name) for c in _communities_of(ctx))
+        return tuple(Choice(f"community:{c.slug}", c.name) for c in communities_of(ctx))
 
     def prompt(self, ctx: Context) -> None:
         ctx.say("code.ask_community", choices=self.choices(ctx))
@@ -86,7 +86,7 @@ def code(ctx: Context) -> None:
 
 @command("community", roles=STAFF)
 def community_overview(ctx: Context) -> None:
-    options = _communities_of(ctx)
+    options = communities_of(ctx)
     if not options:
         ctx.say("code.no_community")
     for community in options:

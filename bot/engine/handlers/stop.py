@@ -1,4 +1,5 @@
-"""/stop: end contact, then offer to erase everything (privacy by default)."""
+"""/stop: end contact, then offer to erase everything (privacy by default). A coordinator or
+professional who stops is staff no more from that moment (an admin's power is in the config)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
 from bot.engine.dialogue import Outcome, YesNoQuestion, flow, question, start_flow
 from bot.engine.handlers.room_setup import remove_from_rooms
+from community.services.role_codes import STAFF_ROLES
 
 
 @flow("stop", ("stop_confirm", "erase_confirm"))
@@ -26,6 +28,9 @@ class StopConfirm(YesNoQuestion):
         person = ctx.require_person()
         person.active = False
         remove_from_rooms(ctx, person)
+        if person.role in STAFF_ROLES:
+            # Staff who stop lose every power at once, whatever they answer next.
+            ctx.domain.step_down(person)
         ctx.say("stop.stopped")
         from bot.engine.handlers.buddies import end_on_stop  # registered after this module
 
