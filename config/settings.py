@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from config.locales import LOCALES
+from config.privacy import PrivacySettings, load_privacy_settings
 from config.programme import PromptSettings, load_prompt_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -131,6 +132,7 @@ class Settings:
     telegram: TelegramSettings | None = None
     matrix: MatrixSpec | None = None
     prompts: PromptSettings = field(default_factory=PromptSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
@@ -333,7 +335,17 @@ def load_settings(
     config_path = Path(path or env.get(ENV_CONFIG) or EXAMPLE_CONFIG).resolve()
     reader = _Reader(config_path, _read_toml(config_path))
     reader.check_unknown(
-        {"bot", "database", "communities", "buddies", "platforms", "telegram", "matrix", "prompts"}
+        {
+            "bot",
+            "database",
+            "communities",
+            "buddies",
+            "platforms",
+            "telegram",
+            "matrix",
+            "prompts",
+            "privacy",
+        }
     )
 
     bot = reader.table("bot")
@@ -433,6 +445,7 @@ def load_settings(
         telegram=telegram,
         matrix=matrix,
         prompts=load_prompt_settings(config_path, reader.get("prompts", dict, {})),
+        privacy=load_privacy_settings(reader),
     )
 
 

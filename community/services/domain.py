@@ -32,6 +32,7 @@ from community.models import (
 from community.services import (
     communities,
     conversations,
+    mydata,
     people,
     prompts,
     relay,
@@ -100,6 +101,10 @@ class Domain:
             self._session.flush()
         conversations.forget_chat(self._session, person.platform, person.private_chat_id)
         people.erase(self._session, person)
+
+    def my_data(self, person: Person) -> dict[str, Any]:
+        """Everything stored about the person (/mydata, its messages and its file)."""
+        return mydata.collect(self._session, person, self.clock)
 
     def forget_guest(self, platform: str, chat_id: str) -> None:
         """Someone who said no before being stored: what was sent to them goes too."""

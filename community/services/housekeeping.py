@@ -16,7 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from community.clock import Clock
 from community.models import ProcessedEvent, PromptAnswer
-from community.services import conversations, outbox
+from community.services import conversations, inactivity, outbox
 from config import Settings
 
 # A platform replays an event within hours (Telegram keeps updates for 24 hours; a Matrix sync
@@ -64,6 +64,9 @@ STEPS: dict[str, Step] = {
     "guests who never consented": _stale_guests,
     "handled platform events": forget_processed_events,
     "answers to prompts": forget_old_answers,
+    # `[privacy] inactive_days`: told a week before, then erased (community/services/inactivity.py)
+    "silent parents told": inactivity.warn,
+    "silent parents erased": inactivity.erase_silent,
 }
 
 

@@ -5,6 +5,7 @@ from bot.engine.handlers import (  # noqa: F401
     commands,
     new_prompt,
     onboarding,
+    privacy,
     profile,
     programme_times,
     prompts,
