@@ -222,5 +222,5 @@ def privacy_statement(ctx: Context) -> None:
         keep.append(ctx.t("privacy.keep.warning", days=WARNING_DAYS))
     keep.append(ctx.t("privacy.keep.rest"))
     ctx.say_text("\n".join(keep))
-    ctx.say("privacy.apps")
+    ctx.say_text("\n".join([ctx.t("privacy.apps"), ctx.t("privacy.unencrypted")]))
     ctx.say_text("\n".join([ctx.t("privacy.rights"), ctx.t("privacy.complain")]))
