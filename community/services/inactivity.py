@@ -73,11 +73,10 @@ def warn(session: Session, clock: Clock, settings: Settings) -> int:
             .order_by(Person.id)
         )
     )
-    translator = _translator()
     items = []
     for person in due:
-        locale = translator.resolve(person.locale or settings.default_locale)
-        text = translator.t(locale, WARNING_ID, days=WARNING_DAYS)
+        locale = _translator().resolve(person.locale or settings.default_locale)
+        text = _translator().t(locale, WARNING_ID, days=WARNING_DAYS)
         seen = person.last_seen_at or person.created_at
         items.append(
             Outgoing(
@@ -116,13 +115,12 @@ def erase_silent(session: Session, clock: Clock, settings: Settings) -> int:
         )
     )
     domain = Domain(session, clock)
-    translator = _translator()
     for person in due:
         pair = buddies.active_pair(session, person)
         if pair is not None and buddies.end_pair(pair, clock):
             buddy = buddies.other(pair, person)
-            locale = translator.resolve(buddy.locale or settings.default_locale)
-            text = translator.t(locale, "buddy.ended.other")
+            locale = _translator().resolve(buddy.locale or settings.default_locale)
+            text = _translator().t(locale, "buddy.ended.other")
             chat = buddy.private_chat_id or buddy.platform_user_id
             items = [Outgoing(buddy.platform, chat, SendMessage(text), buddy.id)]
             outbox.enqueue(session, items, clock, available_at=after_quiet_hours(now, settings))
