@@ -105,6 +105,12 @@ def run(config: ConfigOption = None) -> None:
     from bot.engine.port import Transport
 
     settings = _settings(config)
+    if settings.privacy.controller is None:
+        typer.echo(
+            "Warning: the config has no [privacy] table: /privacy cannot tell parents who runs "
+            "the bot (README, Configuration).",
+            err=True,
+        )
     transports: list[Transport] = []
     runners = []
     if "telegram" in settings.platforms:

@@ -17,7 +17,8 @@ import sys
 from typing import TextIO
 
 from bot.app import App
-from bot.engine.port import Capabilities, Delivery
+from bot.engine.media import decode_data_url
+from bot.engine.port import Capabilities, Delivery, MediaUnavailable
 from bot.engine.types import Incoming
 from community.actions import (
     AdmitMember,
@@ -26,6 +27,7 @@ from community.actions import (
     DeleteMessage,
     EditMessage,
     InviteMember,
+    Media,
     PinMessage,
     RemoveMember,
     SendMessage,
@@ -59,6 +61,18 @@ def _message(text: str, buttons: tuple[str, ...]) -> list[str]:
     return lines
 
 
+def _media_label(media: Media) -> str:
+    """The kind, and for a named file the bot made (a data: URL) its name and size."""
+    header = media.ref.partition(",")[0]
+    if not media.ref.startswith("data:") or ";name=" not in header:
+        return media.kind
+    try:
+        fetched = decode_data_url(media)
+    except MediaUnavailable:
+        return media.kind
+    return f"{media.kind} {fetched.filename}, {len(fetched.data)} bytes"
+
+
 def render(delivery: Delivery) -> str:
     """What a platform would show or do, as text."""
     action, ref = delivery.action, f"#{delivery.target_remote_id}"
@@ -66,7 +80,7 @@ def render(delivery: Delivery) -> str:
         case SendMessage():
             lines = _message(action.text, tuple(b.label for b in action.buttons))
             if action.media is not None:
-                lines[0] = f"[{action.media.kind}] {lines[0]}".rstrip()
+                lines[0] = f"[{_media_label(action.media)}] {lines[0]}".rstrip()
         case EditMessage():
             lines = _message(
                 f"[edited {ref}] {action.text}", tuple(b.label for b in action.buttons)

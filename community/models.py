@@ -140,6 +140,10 @@ class Person(Base):
     # coordinator sees them as someone to phone. Cleared when they write again.
     unreachable_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # When they last wrote or pressed a button (kept to the day: written at most once a day),
+    # and when they were told that a long silence erases them (cleared when they write).
+    last_seen_at: Mapped[datetime | None]
+    inactivity_warned_at: Mapped[datetime | None]
 
     community: Mapped[Community | None] = relationship()
     profile: Mapped[ParentProfile | None] = relationship(

@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError
 
 from config.locales import LOCALES
 from config.moderation import ModerationSettings, load_moderation_settings
+from config.privacy import PrivacySettings, load_privacy_settings
 from config.programme import PromptSettings, load_prompt_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -133,6 +134,7 @@ class Settings:
     matrix: MatrixSpec | None = None
     prompts: PromptSettings = field(default_factory=PromptSettings)
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
@@ -345,6 +347,7 @@ def load_settings(
             "matrix",
             "prompts",
             "moderation",
+            "privacy",
         }
     )
 
@@ -446,6 +449,7 @@ def load_settings(
         matrix=matrix,
         prompts=load_prompt_settings(config_path, reader.get("prompts", dict, {})),
         moderation=load_moderation_settings(config_path, reader.get("moderation", dict, {})),
+        privacy=load_privacy_settings(reader),
     )
 
 

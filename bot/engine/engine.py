@@ -148,8 +148,10 @@ class Engine:
     def _context(self, session: Session, incoming: Incoming) -> Context:
         domain = Domain(session, self.clock)
         person, row = domain.find_speaker(incoming.platform, incoming.user_id)
-        if person is not None and person.unreachable_at is not None and incoming.is_private:
-            person.unreachable_at = None  # they wrote to us: reachable again
+        if person is not None:
+            if person.unreachable_at is not None and incoming.is_private:
+                person.unreachable_at = None  # they wrote to us: reachable again
+            people.seen(person, self.clock.now())
         chosen = person.locale if person is not None else row.locale if row is not None else None
         locale = self._initial_locale(incoming, chosen)
         capabilities = self.capabilities.get(incoming.platform, Capabilities())

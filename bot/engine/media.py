@@ -29,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar, runtime_checkable
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 import aiohttp
 
@@ -60,12 +60,16 @@ def file_name(media: Media, mime_type: str | None) -> str:
 
 
 def decode_data_url(media: Media, limit: int = MAX_MEDIA_BYTES) -> FetchedMedia:
-    """`data:[<mime>][;base64],<data>` -> the bytes, their type and a file name."""
+    """`data:[<mime>][;name=<file name>][;base64],<data>` -> the bytes, their type and a file
+    name (`name=`, as browsers write it, else one made from the type)."""
     header, comma, payload = media.ref.partition(",")
     if not header.startswith("data:") or not comma:
         raise MediaUnavailable("not a data: URL")
     parts = header[len("data:") :].split(";")
     mime_type = parts[0] or media.mime_type or "text/plain"
+    names = [unquote(p[len("name=") :]) for p in parts[1:] if p.startswith("name=")]
+    # a name only, never a path: the platform shows it, and a console may save under it
+    name = posixpath.basename(names[0].replace("\\", "/")) if names else ""
     try:
         if "base64" in parts[1:]:
             data = base64.b64decode(payload, validate=True)
@@ -75,7 +79,7 @@ def decode_data_url(media: Media, limit: int = MAX_MEDIA_BYTES) -> FetchedMedia:
         raise MediaUnavailable("a data: URL that does not decode") from None
     if len(data) > limit:
         raise MediaUnavailable(f"file of {len(data)} bytes is over the limit")
-    return FetchedMedia(data, mime_type, file_name(media, mime_type))
+    return FetchedMedia(data, mime_type, name or file_name(media, mime_type))
 
 
 def is_foreign(media: Media, platform: str) -> bool:

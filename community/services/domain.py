@@ -34,6 +34,7 @@ from community.services import (
     button_key,
     communities,
     conversations,
+    mydata,
     people,
     prompts,
     relay,
@@ -110,6 +111,10 @@ class Domain:
         conversations.forget_chat(self._session, person.platform, person.private_chat_id)
         role_codes.forget_tries_of(self._session, person.platform, person.platform_user_id)
         people.erase(self._session, person)
+
+    def my_data(self, person: Person) -> dict[str, Any]:
+        """Everything stored about the person (/mydata, its messages and its file)."""
+        return mydata.collect(self._session, person, self.clock)
 
     def forget_guest(self, platform: str, chat_id: str) -> None:
         """Someone who said no before being stored: what was sent to them goes too."""

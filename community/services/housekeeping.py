@@ -16,7 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from community.clock import Clock
 from community.models import ProcessedEvent, PromptAnswer
-from community.services import conversations, moderation, outbox, role_codes
+from community.services import conversations, inactivity, moderation, outbox, role_codes
 from config import Settings
 
 # A platform replays an event within hours (Telegram keeps updates for 24 hours; a Matrix sync
@@ -77,6 +77,9 @@ STEPS: dict[str, Step] = {
     "answers to prompts": forget_old_answers,
     "reports and newcomers in group rooms": _moderation,
     "wrong code tries": _code_tries,
+    # `[privacy] inactive_days`: told a week before, then erased (community/services/inactivity.py)
+    "silent parents told": inactivity.warn,
+    "silent parents erased": inactivity.erase_silent,
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import bindparam, delete, literal_column, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -75,10 +77,25 @@ def create(
         locale=locale,
         active=True,
         created_at=clock.now(),
+        last_seen_at=clock.now(),
     )
     session.add(person)
     session.flush()
     return person
+
+
+# "Last seen" is kept to the day: most events write nothing for it.
+SEEN_EVERY = timedelta(days=1)
+
+
+def seen(person: Person, now: datetime) -> None:
+    """They wrote or pressed something: a silence that would erase them starts again. Changes
+    the row only once a day (or to take back a warning), so the engine's usual event adds no
+    statement for it."""
+    last = person.last_seen_at
+    if last is None or last <= now - SEEN_EVERY or person.inactivity_warned_at is not None:
+        person.last_seen_at = now
+        person.inactivity_warned_at = None
 
 
 def join_as_parent(session: Session, person: Person, community: Community) -> ParentProfile:
@@ -116,25 +133,3 @@ def erase(session: Session, person: Person) -> None:
     with it through ON DELETE CASCADE."""
     session.execute(delete(Person).where(Person.id == person.id))
     session.expunge(person)
-
-
-def describe(person: Person) -> dict[str, object]:
-    """All stored data of a person, as plain values (for /mydata)."""
-    data: dict[str, object] = {
-        "platform": person.platform,
-        "locale": person.locale,
-        "role": person.role.value,
-        "community": person.community.name if person.community else None,
-        "since": person.created_at,
-    }
-    profile = person.profile
-    if profile is not None:
-        data.update(
-            postcode_area=profile.postcode_area,
-            neighbourhood=profile.neighbourhood.name if profile.neighbourhood else None,
-            age_bands=list(profile.age_bands),
-            home_languages=list(profile.home_languages),
-            buddy_opt_in=profile.buddy_opt_in,
-            consent_at=profile.consent_at,
-        )
-    return data

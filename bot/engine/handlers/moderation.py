@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from babel.dates import format_date
-
 from bot.engine.buttons import action_button, button_action
 from bot.engine.commands import STAFF, command
 from bot.engine.context import Context
@@ -279,15 +277,3 @@ def refuse_removed(ctx: Context, room: Room, person: Person) -> bool:
     ctx.act(incoming.platform, incoming.chat_id, AdmitMember(incoming.user_id, False))
     ctx.tell(person, "moderation.rejoin_refused")
     return True
-
-
-def mydata_lines(ctx: Context, person: Person) -> list[str]:
-    """What moderation keeps about the person, for /mydata."""
-    made, about, joined = ctx.domain.moderation.stored_about(person)
-    lines = []
-    if made or about:
-        lines.append(ctx.t("mydata.reports", made=made, about=about))
-    if joined is not None:
-        day = format_date(joined.date(), format="long", locale=ctx.locale)
-        lines.append(ctx.t("mydata.newcomer", date=day))
-    return lines

@@ -108,7 +108,7 @@ def test_a_failing_handler_apologises_and_changes_nothing(
     chat.onboard("anna")
     from bot.engine.handlers import profile
 
-    def broken(ctx):  # type: ignore[no-untyped-def]
+    def broken(ctx, *_):  # type: ignore[no-untyped-def]
         ctx.require_person().locale = "xx"  # a write that must be rolled back
         raise RuntimeError("boom")
 

@@ -373,13 +373,13 @@ def test_a_proposal_whose_parent_paused_meanwhile_is_skipped(chat: Chat, app: Ap
 
 def test_mydata_shows_the_first_name_kept_for_the_buddy(chat: Chat) -> None:
     _introduce(chat)
-    lines = chat.say("anna: /mydata")[0].splitlines()
+    lines = "\n".join(chat.say("anna: /mydata")).splitlines()
     assert "Name for your buddy: Anna" in lines
     assert "Buddy pairs with you in them: 1" in lines
     assert "Looking for a buddy: paused" not in lines
     chat.say("anna: /buddy")
     chat.say("anna: Pause looking for a buddy")
-    assert "Looking for a buddy: paused" in chat.say("anna: /mydata")[0].splitlines()
+    assert "Looking for a buddy: paused" in "\n".join(chat.say("anna: /mydata")).splitlines()
 
 
 ARABIC_INTRO = {

@@ -187,7 +187,7 @@ def test_help_offers_only_what_the_role_may_do(chat: Chat) -> None:
 
 def test_mydata_shows_everything_that_is_stored(chat: Chat, app: App) -> None:
     chat.onboard("anna", language="English")
-    text = chat.say("anna: /mydata")[0]
+    text = "\n".join(chat.say("anna: /mydata"))  # one point per message
     person = _person(app, "anna")
     assert person is not None and person.profile is not None
     for expected in (

@@ -40,6 +40,32 @@ def test_a_base64_calendar_becomes_invitation_ics() -> None:
     assert fetched == FetchedMedia(ics, "text/calendar", "invitation.ics")
 
 
+def test_a_data_url_names_its_file_without_a_path() -> None:
+    raw = b'{"format": "ouderkring-mydata/1"}'
+    ref = (
+        "data:application/json;name=ouderkring-mydata.json;base64," + base64.b64encode(raw).decode()
+    )
+    fetched = decode_data_url(Media("document", ref))
+    assert fetched == FetchedMedia(raw, "application/json", "ouderkring-mydata.json")
+    sneaky = decode_data_url(Media("document", "data:text/plain;name=..%2F..%2Fetc%2Fpasswd,x"))
+    assert sneaky.filename == "passwd"
+
+
+def test_the_console_shows_the_name_and_size_of_a_file_the_bot_made() -> None:
+    from bot.console import render
+    from bot.engine.port import Delivery
+    from community.actions import SendMessage
+
+    ref = (
+        "data:application/json;name=ouderkring-mydata.json;base64,"
+        + base64.b64encode(b"{}").decode()
+    )
+    action = SendMessage("All of this is also in this file.", media=Media("document", ref))
+    assert render(Delivery(1, "console", "anna", action)) == (
+        "to anna: [document ouderkring-mydata.json, 2 bytes] All of this is also in this file."
+    )
+
+
 def test_a_plain_data_url_is_percent_decoded() -> None:
     fetched = decode_data_url(Media("document", "data:,Hallo%20allemaal"))
     assert fetched == FetchedMedia(b"Hallo allemaal", "text/plain", "document.txt")

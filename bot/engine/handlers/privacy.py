@@ -1,0 +1,232 @@
+"""/mydata: everything stored about the person, in short messages and as a JSON file; /privacy:
+who runs the bot, what it keeps and for how long, written from the configuration.
+
+Both are for everyone, also before joining. The messages of /mydata are rendered from the same
+data as the file (`community.services.mydata.collect`), one point per message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from babel.dates import format_date
+
+from bot.engine.commands import command
+from bot.engine.context import Context
+from bot.engine.handlers import profile
+from community.services import mydata
+from community.services.prompts import RSVP_LABELS
+from config.privacy import WARNING_DAYS
+
+# A message stays well below the 4096 characters Telegram allows in one.
+MESSAGE_CHARS = 3000
+# Answers listed in the messages (the newest); the file holds all of them.
+SHOWN_ANSWERS = 10
+EXCERPT = 80
+PAIR_STATUS = {
+    "proposed": "mydata.pair.proposed",
+    "approved": "mydata.pair.approved",
+    "rejected": "mydata.pair.rejected",
+    "skipped": "mydata.pair.skipped",
+    "ended": "mydata.pair.ended",
+}
+FOLLOW_UP = {
+    "met": "buddy.follow_up.met",
+    "not_yet": "buddy.follow_up.not_yet",
+    "another": "buddy.follow_up.another",
+}
+MEDIA = {
+    "photo": "mydata.media.photo",
+    "voice": "mydata.media.voice",
+    "video": "mydata.media.video",
+}
+
+
+def _date(ctx: Context, iso: str | None) -> str:
+    if iso is None:
+        return ctx.t("profile.no_answer")
+    moment = datetime.fromisoformat(iso).astimezone(ctx.settings.prompts.zone)
+    return format_date(moment.date(), format="long", locale=ctx.locale)
+
+
+def _excerpt(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= EXCERPT else line[: EXCERPT - 1] + "…"
+
+
+def _say_lines(ctx: Context, lines: list[str]) -> None:
+    """Lines as few messages as fit, each below `MESSAGE_CHARS`."""
+    chunk: list[str] = []
+    for line in lines:
+        if chunk and sum(len(part) + 1 for part in chunk) + len(line) > MESSAGE_CHARS:
+            ctx.say_text("\n".join(chunk))
+            chunk = []
+        chunk.append(line[:MESSAGE_CHARS])
+    if chunk:
+        ctx.say_text("\n".join(chunk))
+
+
+def _account(ctx: Context, data: dict[str, Any]) -> list[str]:
+    account = data["account"]
+    lines = [
+        ctx.t("mydata.intro"),
+        ctx.t("mydata.account", platform=account["platform"], id=account["user_id"]),
+        ctx.t("mydata.role", role=ctx.t(f"role.{account['role']}")),
+    ]
+    if account["community"]:
+        lines.append(ctx.t("mydata.community", community=account["community"]))
+    lines.append(ctx.t("mydata.since", date=_date(ctx, account["since"])))
+    lines.append(ctx.t("mydata.last_seen", date=_date(ctx, account["last_seen"])))
+    if not account["active"]:
+        lines.append(ctx.t("mydata.stopped"))
+    if account["unreachable_since"]:
+        lines.append(ctx.t("mydata.unreachable", date=_date(ctx, account["unreachable_since"])))
+    if account["inactivity_warned_at"]:
+        lines.append(ctx.t("mydata.warned", date=_date(ctx, account["inactivity_warned_at"])))
+    return lines
+
+
+def _profile(ctx: Context, data: dict[str, Any]) -> list[str]:
+    lines = profile._summary(ctx, data)
+    parent = data["parent_profile"]
+    if parent is not None:
+        if parent["consent_at"]:
+            lines.append(ctx.t("mydata.consent", date=_date(ctx, parent["consent_at"])))
+        if parent["prompts_paused"]:
+            lines.append(ctx.t("mydata.prompts_paused"))
+    buddy = data["buddy_profile"]
+    if buddy is not None and buddy["paused"]:
+        lines.append(ctx.t("mydata.buddy_paused"))
+    return lines
+
+
+def _pairs(ctx: Context, pairs: list[dict[str, Any]]) -> list[str]:
+    lines = [ctx.t("mydata.buddy_pairs", count=len(pairs))]
+    for pair in pairs:
+        status = ctx.t(PAIR_STATUS.get(pair["status"], "mydata.pair.proposed"))
+        lines.append(ctx.t("mydata.pair", date=_date(ctx, pair["proposed_at"]), status=status))
+        if pair["decided_at"]:
+            lines.append(ctx.t("mydata.pair.decided", date=_date(ctx, pair["decided_at"])))
+        if pair["introduced_at"]:
+            lines.append(ctx.t("mydata.pair.introduced", date=_date(ctx, pair["introduced_at"])))
+        answer = pair["your_follow_up_answer"]
+        if answer in FOLLOW_UP:
+            lines.append(ctx.t("mydata.pair.follow_up", answer=ctx.t(FOLLOW_UP[answer])))
+        if pair["you_said_yes_to_swap_at"]:
+            swap = _date(ctx, pair["you_said_yes_to_swap_at"])
+            lines.append(ctx.t("mydata.pair.swap", date=swap))
+        if pair["ended_at"]:
+            lines.append(ctx.t("mydata.pair.ended_on", date=_date(ctx, pair["ended_at"])))
+    return lines
+
+
+def _answers(ctx: Context, answers: list[dict[str, Any]]) -> list[str]:
+    lines = [ctx.t("mydata.answers", count=len(answers))]
+    for answer in answers[-SHOWN_ANSWERS:]:
+        question = _excerpt(answer["question"])
+        lines.append(ctx.t("mydata.answer", date=_date(ctx, answer["sent_at"]), question=question))
+        if answer["text"]:
+            lines.append(ctx.t("mydata.answer.text", answer=answer["text"]))
+        if answer["media"]:
+            kind = ctx.t(MEDIA.get(answer["media"].get("kind"), "mydata.media.file"))
+            lines.append(ctx.t("mydata.answer.text", answer=kind))
+        if answer["shared_at"]:
+            lines.append(ctx.t("mydata.answer.shared", date=_date(ctx, answer["shared_at"])))
+    if len(answers) > SHOWN_ANSWERS:
+        lines.append(ctx.t("mydata.more_in_file", count=len(answers) - SHOWN_ANSWERS))
+    return lines
+
+
+def _rsvps(ctx: Context, rsvps: list[dict[str, Any]]) -> list[str]:
+    lines = [ctx.t("mydata.rsvps", count=len(rsvps))]
+    for rsvp in rsvps:
+        answer = ctx.t(RSVP_LABELS.get(rsvp["answer"], "rsvp.maybe"))
+        invitation = _excerpt(rsvp["invitation"])
+        when = _date(ctx, rsvp["event_at"])
+        lines.append(ctx.t("mydata.rsvp", date=when, invitation=invitation))
+        lines.append(ctx.t("mydata.answer.text", answer=answer))
+        if rsvp["children"] is not None:
+            lines.append(ctx.t("mydata.rsvp.children", count=rsvp["children"]))
+    return lines
+
+
+def _staff(ctx: Context, staff: dict[str, Any]) -> list[str]:
+    lines = [
+        ctx.t("mydata.staff.codes", count=staff["codes_made"]),
+        ctx.t("mydata.staff.prompts", count=staff["prompts_written"]),
+        ctx.t("mydata.staff.rounds", count=staff["buddy_rounds_started"]),
+    ]
+    if staff["code_used_at"]:
+        lines.append(ctx.t("mydata.staff.code_used", date=_date(ctx, staff["code_used_at"])))
+    return lines
+
+
+def _kept(ctx: Context, data: dict[str, Any]) -> list[str]:
+    messages = data["messages_to_you"]
+    lines = [
+        ctx.t("mydata.messages", count=messages["kept"], days=ctx.settings.sent_retention_days)
+    ]
+    if data["relayed_messages"]:
+        lines.append(ctx.t("mydata.relayed", count=data["relayed_messages"]))
+    dialogue = data["dialogue"]
+    if dialogue is not None and dialogue["flow"]:
+        lines.append(ctx.t("mydata.dialogue"))
+    moderation = data["moderation"]
+    if moderation["reports_made"] or moderation["reports_about_you"]:
+        made, about = moderation["reports_made"], moderation["reports_about_you"]
+        lines.append(ctx.t("mydata.reports", made=made, about=about))
+    if moderation["newcomer_since"]:
+        lines.append(ctx.t("mydata.newcomer", date=_date(ctx, moderation["newcomer_since"])))
+    return lines
+
+
+@command("mydata", roles=None)
+def show_my_data(ctx: Context) -> None:
+    person = ctx.person
+    if person is None:
+        ctx.say("mydata.nothing")
+        return
+    data = ctx.domain.my_data(person)
+    ctx.say_text("\n".join(_account(ctx, data)))
+    ctx.say_text("\n".join(_profile(ctx, data)))
+    if data["staff"] is not None:
+        ctx.say_text("\n".join(_staff(ctx, data["staff"])))
+    if data["buddy_pairs"]:
+        _say_lines(ctx, _pairs(ctx, data["buddy_pairs"]))
+    if data["answers"]:
+        _say_lines(ctx, _answers(ctx, data["answers"]))
+    if data["rsvps"]:
+        _say_lines(ctx, _rsvps(ctx, data["rsvps"]))
+    ctx.say_text("\n".join(_kept(ctx, data)))
+    ctx.say("mydata.file", media=mydata.as_file(data))
+    ctx.say("mydata.erase_hint")
+
+
+@command("privacy", roles=None)
+def privacy_statement(ctx: Context) -> None:
+    """Five short messages: who, what, how long, the chat apps, your rights."""
+    settings = ctx.settings
+    config = settings.privacy
+    if config.controller and config.contact:
+        who = [
+            ctx.t("privacy.who", controller=config.controller),
+            ctx.t("privacy.contact", contact=config.contact),
+        ]
+        if config.officer:
+            who.append(ctx.t("privacy.officer", officer=config.officer))
+    else:
+        who = [ctx.t("privacy.who_unknown")]
+    ctx.say_text("\n".join(who))
+    ctx.say_text("\n".join([ctx.t("privacy.what"), ctx.t("privacy.what_more")]))
+    keep = [
+        ctx.t("privacy.keep.answers", days=settings.prompts.answer_retention_days),
+        ctx.t("privacy.keep.sent", days=settings.sent_retention_days),
+    ]
+    if config.erases_inactive:
+        keep.append(ctx.t("privacy.keep.inactive", days=config.inactive_days))
+        keep.append(ctx.t("privacy.keep.warning", days=WARNING_DAYS))
+    keep.append(ctx.t("privacy.keep.rest"))
+    ctx.say_text("\n".join(keep))
+    ctx.say_text("\n".join([ctx.t("privacy.apps"), ctx.t("privacy.unencrypted")]))
+    ctx.say_text("\n".join([ctx.t("privacy.rights"), ctx.t("privacy.complain")]))
