@@ -24,6 +24,11 @@ class Command:
     roles: frozenset[Role] | None  # None: everyone, also people who have not joined yet
     help_by_role: tuple[tuple[Role, str], ...] = ()  # a role that may do less is told so
     in_groups: bool = False  # typed in a group room (linking it), not in a private chat
+    # The handler itself checks the group's community and says more than a plain refusal
+    # (a group of another community, a member who has not joined); otherwise the engine lets
+    # a group command through only in a group of the speaker's own community.
+    room_checked: bool = False
+    anywhere: bool = False  # in any group room, for everyone (the rules of the group)
 
     def allowed(self, role: Role) -> bool:
         return self.roles is None or role in self.roles
@@ -44,12 +49,14 @@ def command(
     roles: frozenset[Role] | None = REGISTERED,
     help_by_role: dict[Role, str] | None = None,
     in_groups: bool = False,
+    room_checked: bool = False,
+    anywhere: bool = False,
 ) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         if name in COMMANDS:
             raise ValueError(f"two commands named /{name}")
         help_ids = tuple((help_by_role or {}).items())
-        COMMANDS[name] = Command(name, handler, roles, help_ids, in_groups)
+        COMMANDS[name] = Command(name, handler, roles, help_ids, in_groups, room_checked or anywhere, anywhere)
         return handler
 
     return register

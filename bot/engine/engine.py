@@ -269,7 +269,7 @@ class Engine:
         name = ctx.incoming.command if ctx.incoming.kind is EventKind.MESSAGE else None
         command = COMMANDS.get(name) if name is not None else None
         if command is not None and command.in_groups:
-            if command.allowed(ctx.role) and self._in_own_room(ctx):
+            if command.allowed(ctx.role) and (command.room_checked or self._in_own_room(ctx)):
                 command.handler(ctx)
             else:
                 ctx.say("input.not_allowed")

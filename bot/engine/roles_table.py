@@ -38,7 +38,7 @@ def command_allowed(command: Command, role: Role, place: Place) -> bool:
         return True
     if not command.in_groups:
         return False  # answered with a request for a private message
-    if role is Role.ADMIN:
+    if command.anywhere or role is Role.ADMIN:
         return True
     return place is Place.OWN_GROUP and role is not Role.GUEST
 
@@ -53,6 +53,8 @@ def _cells(allowed: list[bool]) -> str:
 
 
 def _where(command: Command) -> str:
+    if command.anywhere:
+        return "in a private chat and in any group room"
     if command.in_groups:
         return "in a group room of their community (admin: any)"
     return "in a private chat"

@@ -46,7 +46,7 @@ DONE_IDS = {
 }
 
 
-@command("rules", roles=None, in_groups=True)
+@command("rules", roles=None, in_groups=True, anywhere=True)
 def rules(ctx: Context) -> None:
     """The room rules, as pinned in every room: in a group in the community's language, in a
     private chat in the person's own."""
@@ -60,7 +60,7 @@ def rules(ctx: Context) -> None:
     ctx.say_text(ctx.translator.t(locale, "rooms.rules"))
 
 
-@command("report", roles=None, in_groups=True)
+@command("report", roles=None, in_groups=True, room_checked=True)
 def report(ctx: Context) -> None:
     """Typed as a reply to a message in a group room. The group sees nothing: the command goes
     and the answer comes in private."""
@@ -73,10 +73,13 @@ def report(ctx: Context) -> None:
         return  # a group that is not one of ours: stay out of it
     if incoming.message_id is not None:
         ctx.act(room.platform, room.chat_id, DeleteMessage(Target(remote_id=incoming.message_id)))
-    person = ctx.person
-    if person is None or person.community_id != room.community_id or ctx.role is Role.GUEST:
-        _tell_privately(ctx, person, "report.members_only", ctx.locale)
-        return
+    if ctx.role is Role.ADMIN:  # an admin belongs to every community
+        person = ctx.ensure_person(Role.ADMIN)
+    else:
+        person = ctx.person
+        if person is None or person.community_id != room.community_id or ctx.role is Role.GUEST:
+            _tell_privately(ctx, person, "report.members_only", ctx.locale)
+            return
     if incoming.ref is None or incoming.ref.remote_id is None:
         ctx.tell(person, "report.how")
         return

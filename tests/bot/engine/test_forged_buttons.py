@@ -98,16 +98,21 @@ def _refusals(app: App) -> set[str]:
     return {app.translator.t(locale, msgid) for locale in ("en", "nl") for msgid in REFUSAL_IDS}
 
 
+# Any press is a sign of life (the inactivity rule counts it), forged or not.
+IGNORED_COLUMNS = {"last_seen_at", "inactivity_warned_at"}
+
+
 def _snapshot(app: App) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table that a press could change."""
     with app.session_factory() as session:
-        return {
-            table.name: sorted(
-                (tuple(str(value) for value in row) for row in session.execute(select(table))),
-            )
-            for table in Base.metadata.sorted_tables
-            if table.name not in IGNORED_TABLES
-        }
+        snapshot = {}
+        for table in Base.metadata.sorted_tables:
+            if table.name in IGNORED_TABLES:
+                continue
+            columns = [c for c in table.columns if c.name not in IGNORED_COLUMNS]
+            rows = session.execute(select(*columns))
+            snapshot[table.name] = sorted(tuple(str(value) for value in row) for row in rows)
+        return snapshot
 
 
 def _person_id(app: App, user: str) -> int | None:

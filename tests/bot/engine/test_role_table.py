@@ -37,11 +37,21 @@ from config import Settings
 from tests.support.chat import Chat
 from tests.support.transport import RecordingTransport
 
-REFUSALS = ("input.not_allowed", "start.need_code", "group.private_only")
+# The plain refusals, and the ones a group command says when the handler checks the group's
+# community itself (Command.room_checked).
+REFUSALS = (
+    "input.not_allowed",
+    "start.need_code",
+    "group.private_only",
+    "room.other_community",
+    "report.members_only",
+    "room.linked_elsewhere",
+)
 GROUP = {Place.OWN_GROUP: "@own", Place.OTHER_GROUP: "@other"}
 # /start without a code, where there are several communities, asks for the code from the
 # letter (in the same words as the refusal for guests): the test gives it one.
 ARGS = {"start": "ARNHEM"}
+COMMUNITY_NAMES = ("Ouderkring Arnhem", "Ouderkring Velp")
 
 
 def test_the_readme_holds_the_table_the_registries_make() -> None:
@@ -125,8 +135,14 @@ class People:
 
 
 def _refusals() -> set[str]:
+    """Every refusal in every language; a placeholder stands for any community's name."""
     translator = Translator(SHIPPED_LOCALES)
-    return {translator.t(locale, msgid) for locale in SHIPPED_LOCALES for msgid in REFUSALS}
+    return {
+        translator.t(locale, msgid, community=name)
+        for locale in SHIPPED_LOCALES
+        for msgid in REFUSALS
+        for name in COMMUNITY_NAMES
+    }
 
 
 def _incoming(kind: str, name: str, user: str, place: Place) -> Incoming:
@@ -134,7 +150,11 @@ def _incoming(kind: str, name: str, user: str, place: Place) -> Incoming:
     private = place is Place.PRIVATE
     if kind == "command":
         text = " ".join(["/" + name, *([ARGS[name]] if name in ARGS else [])])
-        return Incoming.from_text("console", user, chat_id, private, text)
+        # In a group everyone plays a group admin on the platform: the bot's own rules are tried.
+        admin = None if private else True
+        return Incoming.from_text(
+            "console", user, chat_id, private, text, sender_is_chat_admin=admin
+        )
     # A forged-looking press with arguments that name nothing: who may press is what counts here.
     return Incoming(
         "console", user, chat_id, private, kind=EventKind.BUTTON, choice=f"a:{name}:1:1"
