@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ class TelegramSettings:
     username: str | None = None  # the bot's @name (for deep links); else asked from Telegram
     api_url: str = "https://api.telegram.org"  # a local Bot API server, or a test's fake
     webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"  # behind a reverse proxy that terminates TLS
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
 
@@ -134,6 +135,47 @@ class Settings:
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
+
+    def __repr__(self) -> str:
+        # The generated repr would show the database password; tokens are left out (repr=False).
+        shown = ", ".join(
+            f"{f.name}={shown_database_url(self.database_url)!r}"
+            if f.name == "database_url"
+            else f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)
+            if f.repr
+        )
+        return f"Settings({shown})"
+
+
+def shown_database_url(url: str) -> str:
+    """A database URL fit to print: the password (also one given as ?password=) hidden."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return "<a database URL that does not parse>"
+    if "password" in parsed.query:
+        parsed = parsed.update_query_dict({"password": "***"})
+    return parsed.render_as_string(hide_password=True)
+
+
+def exposed_config_warning(settings: Settings) -> str | None:
+    """A warning when every user of the computer can read the config file (it names the admins
+    by their platform ids); None for a private file or the shipped example. No refusal: the
+    installer decides."""
+    path = Path(settings.source)
+    if path.is_relative_to(PACKAGE_DIR):
+        return None  # the shipped example and demo: nobody's data in them
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if not mode & stat.S_IROTH:
+        return None
+    return (
+        f"Warning: every user of this computer can read {path} (mode {stat.S_IMODE(mode):o}); "
+        f"it names the admins. Make it private: chmod 600 {path}"
+    )
 
 
 class _Reader:
@@ -468,7 +510,7 @@ def _load_telegram(reader: _Reader, required: bool, env: dict[str, str]) -> Tele
         username=username.lstrip("@") if username else None,
         api_url=api_url,
         webhook_url=url,
-        webhook_listen=table.get("webhook_listen", str, "0.0.0.0"),
+        webhook_listen=table.get("webhook_listen", str, "127.0.0.1"),
         webhook_port=port,
         webhook_secret=secret,
     )
