@@ -114,13 +114,23 @@ def _family(name: str, families: Iterable[str]) -> str | None:
     return None
 
 
+class _Hidden:
+    """Stands in for an argument, whether the format says %s or %r."""
+
+    def __repr__(self) -> str:
+        return HIDDEN
+
+    __str__ = __repr__
+
+
 def _hide_strings(args: Any) -> Any:
-    """A library's arguments with every one that could be text (ids, bodies) hidden."""
+    """A library's arguments with every one that could be text (ids, bodies) hidden; numbers
+    (counts, seconds, status codes) stay."""
     if isinstance(args, dict):
         return {k: _hide_strings(v) for k, v in args.items()}
     if isinstance(args, tuple):
-        return tuple(v if isinstance(v, int | float) else HIDDEN for v in args)
-    return args if isinstance(args, int | float) else HIDDEN
+        return tuple(_hide_strings(v) for v in args)
+    return args if isinstance(args, int | float) and not isinstance(args, bool) else _Hidden()
 
 
 def _with_strings_hidden(record: logging.LogRecord) -> str:
@@ -148,6 +158,21 @@ class PrivacyFilter(logging.Filter):
             return
         for form in (secret, quote(secret, safe=""), quote(secret), quote_plus(secret)):
             self.secrets.add(form)
+
+    def remember(self, settings: Any) -> None:
+        """The secrets of a run's settings: the tokens, the webhook secret, the database
+        password; and the bot's own Matrix id, which may be named."""
+        token = getattr(settings, "telegram_token", None) or ""
+        self.add_secret(token)
+        if ":" in token:  # "<bot id>:<secret>": the secret half alone is still the secret
+            self.add_secret(token.split(":", 1)[1], min_length=8)
+        self.add_secret(getattr(settings, "matrix_access_token", None))
+        self.add_secret(getattr(getattr(settings, "telegram", None), "webhook_secret", None))
+        for password in _database_passwords(getattr(settings, "database_url", "")):
+            self.add_secret(password)
+        matrix = getattr(settings, "matrix", None)
+        if matrix is not None:
+            self.own_ids.add(matrix.user_id)
 
     def redact(self, text: str) -> str:
         for secret in sorted(self.secrets, key=len, reverse=True):
@@ -214,31 +239,23 @@ def guard(secret: str | None) -> PrivacyFilter:
 
 
 def protect(settings: Any) -> PrivacyFilter:
-    """Remember this run's secrets (tokens, webhook secret, database password) and put the
-    filter on every handler there is now."""
-    FILTER.add_secret(getattr(settings, "telegram_token", None))
-    token = getattr(settings, "telegram_token", None) or ""
-    if ":" in token:  # "<bot id>:<secret>": the secret half alone is still the secret
-        FILTER.add_secret(token.split(":", 1)[1], min_length=8)
-    FILTER.add_secret(getattr(settings, "matrix_access_token", None))
-    telegram = getattr(settings, "telegram", None)
-    FILTER.add_secret(getattr(telegram, "webhook_secret", None))
-    FILTER.add_secret(_database_password(getattr(settings, "database_url", "")))
-    matrix = getattr(settings, "matrix", None)
-    if matrix is not None:
-        FILTER.own_ids.add(matrix.user_id)
+    """Remember this run's secrets and put the filter on every handler there is now."""
+    FILTER.remember(settings)
     return install()
 
 
-def _database_password(url: str) -> str | None:
+def _database_passwords(url: str) -> list[str]:
+    """The password of a database URL, decoded and as written in the URL."""
     from sqlalchemy.engine import make_url
 
+    written = re.match(r"^[^:/]+://[^:/@]*:([^@/]*)@", url or "")
+    found = [written.group(1)] if written else []
     try:
         parsed = make_url(url)
     except Exception:
-        return None
+        return found
     password = parsed.password or parsed.query.get("password")
-    return str(password) if password else None
+    return [*found, str(password)] if password else found
 
 
 def configure_logging(verbose: bool = False, level: int | None = None) -> None:
