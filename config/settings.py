@@ -155,7 +155,10 @@ def shown_database_url(url: str) -> str:
     except (ArgumentError, ValueError):
         return "<a database URL that does not parse>"
     if "password" in parsed.query:
-        parsed = parsed.update_query_dict({"password": "***"})
+        parsed = parsed.update_query_dict({"password": "hidden"})
+        return parsed.render_as_string(hide_password=True).replace(
+            "password=hidden", "password=***"
+        )
     return parsed.render_as_string(hide_password=True)
 
 
