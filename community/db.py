@@ -76,12 +76,20 @@ def _create_private(path: Path | None) -> None:
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         with contextlib.suppress(OSError):
-            if path.is_file() and path.stat().st_mode & 0o077:
+            if path.stat().st_mode & 0o077 and _is_sqlite(path):
                 log.warning("the SQLite database %s can be read by other users: chmod 600 it", path)
         return
     except OSError:  # no folder, no permission: SQLite says so when it connects
         return
     os.close(descriptor)
+
+
+def _is_sqlite(path: Path) -> bool:
+    """An SQLite database file (a file that is not one gets SQLite's own error, explained)."""
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -62,7 +62,9 @@ def test_an_existing_file_others_can_read_gets_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "old.db"
-    path.touch(mode=0o644)
+    made = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(made)  # a database made before this version, when files were 0644
+    made.dispose()
     path.chmod(0o644)
     caplog.set_level(logging.WARNING, logger="community.db")
     db.make_engine(f"sqlite:///{path}").dispose()
