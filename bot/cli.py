@@ -50,12 +50,12 @@ _SETTINGS: ContextVar[Settings | None] = ContextVar("settings", default=None)
 def _settings(config: Path | None) -> Settings:
     from bot.logs import protect
     from config import load_settings
-    from config.settings import exposed_config_warning
+    from config.privacy import exposed_config_warning
 
     settings = load_settings(config)
     _SETTINGS.set(settings)
     protect(settings)  # before anything can log a token, e.g. `link` asking Telegram
-    warning = exposed_config_warning(settings)
+    warning = exposed_config_warning(settings.source)
     if warning is not None:
         typer.echo(warning, err=True)
     return settings

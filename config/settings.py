@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from config.locales import LOCALES
+from config.privacy import shown_database_url
 from config.programme import PromptSettings, load_prompt_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -146,39 +146,6 @@ class Settings:
             if f.repr
         )
         return f"Settings({shown})"
-
-
-def shown_database_url(url: str) -> str:
-    """A database URL fit to print: the password (also one given as ?password=) hidden."""
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):
-        return "<a database URL that does not parse>"
-    if "password" in parsed.query:
-        parsed = parsed.update_query_dict({"password": "hidden"})
-        return parsed.render_as_string(hide_password=True).replace(
-            "password=hidden", "password=***"
-        )
-    return parsed.render_as_string(hide_password=True)
-
-
-def exposed_config_warning(settings: Settings) -> str | None:
-    """A warning when every user of the computer can read the config file (it names the admins
-    by their platform ids); None for a private file or the shipped example. No refusal: the
-    installer decides."""
-    path = Path(settings.source)
-    if path.is_relative_to(PACKAGE_DIR):
-        return None  # the shipped example and demo: nobody's data in them
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return None
-    if not mode & stat.S_IROTH:
-        return None
-    return (
-        f"Warning: every user of this computer can read {path} (mode {stat.S_IMODE(mode):o}); "
-        f"it names the admins. Make it private: chmod 600 {path}"
-    )
 
 
 class _Reader:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from config import load_settings
-from config.settings import EXAMPLE_CONFIG, exposed_config_warning, shown_database_url
+from config.privacy import exposed_config_warning, shown_database_url
+from config.settings import EXAMPLE_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "config" / "demo" / "arnhem.toml"
@@ -56,13 +57,13 @@ def _config(tmp_path: Path, mode: int) -> Path:
 
 def test_a_config_file_others_can_read_gets_a_warning(tmp_path: Path) -> None:
     path = _config(tmp_path, 0o644)
-    warning = exposed_config_warning(load_settings(path, environ={}))
+    warning = exposed_config_warning(load_settings(path, environ={}).source)
     assert warning is not None and str(path) in warning and "chmod 600" in warning
     for private in (0o600, 0o640):  # readable by the owner, or by a service group: fine
         path.chmod(private)
-        assert exposed_config_warning(load_settings(path, environ={})) is None
+        assert exposed_config_warning(load_settings(path, environ={}).source) is None
     # The shipped example names nobody.
-    assert exposed_config_warning(load_settings(EXAMPLE_CONFIG, environ={})) is None
+    assert exposed_config_warning(load_settings(EXAMPLE_CONFIG, environ={}).source) is None
 
 
 def test_ouderkring_warns_at_start_and_goes_on(tmp_path: Path) -> None:
