@@ -27,7 +27,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 HIDDEN = "[hidden]"
 # The loggers whose lines are ours: written not to carry anything private.
-OURS = ("bot", "community", "config", "matching", "ouderkring")
+OURS = ("bot", "community", "config", "matching")
 # Libraries whose lines carry only what our code gave them (job and migration names, SQL text
 # with its parameters hidden by `hide_parameters`): kept at every level, secrets scrubbed.
 CAREFUL = ("alembic", "apscheduler", "sqlalchemy")
@@ -148,16 +148,18 @@ class PrivacyFilter(logging.Filter):
 
     def __init__(self) -> None:
         super().__init__()
-        self.secrets: set[str] = set()
-        self.own_ids: set[str] = set()  # the bot's own Matrix id may be named
+        # Longest first, so that a secret inside another is not half replaced. Replaced whole
+        # when one is added: a log call in another thread never sees it change under it.
+        self.secrets: tuple[str, ...] = ()
+        self.own_ids: frozenset[str] = frozenset()  # the bot's own Matrix id may be named
 
     def add_secret(self, secret: str | None, min_length: int = 4) -> None:
         """A secret and the forms it takes in a URL. Short ones are left: replacing them
         would garble every line (a 3-letter password is not protected by a log filter)."""
         if not secret or len(secret) < min_length:
             return
-        for form in (secret, quote(secret, safe=""), quote(secret), quote_plus(secret)):
-            self.secrets.add(form)
+        forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
+        self.secrets = tuple(sorted(forms | set(self.secrets), key=len, reverse=True))
 
     def remember(self, settings: Any) -> None:
         """The secrets of a run's settings: the tokens, the webhook secret, the database
@@ -172,10 +174,10 @@ class PrivacyFilter(logging.Filter):
             self.add_secret(password)
         matrix = getattr(settings, "matrix", None)
         if matrix is not None:
-            self.own_ids.add(matrix.user_id)
+            self.own_ids = self.own_ids | {matrix.user_id}
 
     def redact(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
+        for secret in self.secrets:
             if secret in text:
                 text = text.replace(secret, HIDDEN)
         if "@" in text:
