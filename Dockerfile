@@ -15,7 +15,8 @@ COPY community ./community
 COPY matching ./matching
 COPY config ./config
 RUN pip install '.[postgres]' \
-    && useradd --system --home-dir /data --create-home ouderkring
+    && useradd --system --home-dir /data --create-home ouderkring \
+    && chmod 700 /data
 
 USER ouderkring
 VOLUME ["/data"]

@@ -15,6 +15,7 @@ from bot.engine.engine import Engine
 from bot.engine.media import share_media
 from bot.engine.port import Transport
 from bot.engine.types import Incoming
+from bot.logs import protect
 from community import db
 from community.clock import Clock, SystemClock
 from community.i18n import SHIPPED_LOCALES, Translator
@@ -71,6 +72,7 @@ def build_app(
 ) -> App:
     """Wire everything. With `migrate`, bring the schema up to date first (the demo does);
     otherwise refuse an outdated schema with the command that fixes it."""
+    protect(settings)  # this run's secrets never reach a log line, on every handler there is
     clock = clock or SystemClock()
     db_engine = db_engine or db.make_engine(settings.database_url)
     if migrate:

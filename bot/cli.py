@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import getpass
-import logging
 import os
 import sys
 from contextvars import ContextVar
@@ -51,10 +50,16 @@ _SETTINGS: ContextVar[Settings | None] = ContextVar("settings", default=None)
 
 
 def _settings(config: Path | None) -> Settings:
+    from bot.logs import protect
     from config import load_settings
+    from config.exposure import exposed_config_warning
 
     settings = load_settings(config)
     _SETTINGS.set(settings)
+    protect(settings)  # before anything can log a token, e.g. `link` asking Telegram
+    warning = exposed_config_warning(settings.source)
+    if warning is not None:
+        typer.echo(warning, err=True)
     return settings
 
 
@@ -74,13 +79,10 @@ def _console(config: Path | None, migrate: bool) -> None:
 def _logging(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More log lines.")] = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # At INFO SQLAlchemy echoes every SQL statement: noise for an installer.
-    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    from bot.logs import configure_logging
+
+    # With the filter that keeps tokens, texts and ids out of every log line (bot/logs.py).
+    configure_logging(verbose)
 
 
 @app.command()

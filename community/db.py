@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +13,11 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 class SchemaOutdated(Exception):
@@ -49,11 +52,52 @@ def _hide_row_values(context: ExceptionContext) -> None:
         _without_detail(context.sqlalchemy_exception)
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL; None for an in-memory or read-only database."""
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if parsed.query.get("uri") == "true" and name.startswith("file:"):
+        if parsed.query.get("mode") in ("ro", "memory"):
+            return None
+        name = name.removeprefix("file:")
+    if name in ("", ":memory:"):
+        return None
+    return Path(name)
+
+
+def _create_private(path: Path | None) -> None:
+    """Create a new SQLite file readable by its owner only, before SQLite writes to it (SQLite
+    gives its -wal and -shm files the mode of the database file). A missing folder is left to
+    SQLite's error, which the CLI explains; an existing file is not changed, but a warning says
+    when others can read it."""
+    if path is None:
+        return
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            if path.stat().st_mode & 0o077 and _is_sqlite(path):
+                log.warning("the SQLite database %s can be read by other users: chmod 600 it", path)
+        return
+    except OSError:  # no folder, no permission: SQLite says so when it connects
+        return
+    os.close(descriptor)
+
+
+def _is_sqlite(path: Path) -> bool:
+    """An SQLite database file (a file that is not one gets SQLite's own error, explained)."""
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        return handle.read(16) == b"SQLite format 3\x00"
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     # SQL parameters are user ids and texts: keep them out of error messages and echo logs.
     kwargs.setdefault("hide_parameters", True)
     _keep_rows_out_of_logs()
     if url.startswith("sqlite"):
+        _create_private(sqlite_path(url))
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)
         event.listen(engine, "handle_error", _hide_row_values)

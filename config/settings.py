@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from babel import Locale
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from config.exposure import shown_database_url
 from config.locales import LOCALES
 from config.moderation import ModerationSettings, load_moderation_settings
 from config.privacy import PrivacySettings, load_privacy_settings
@@ -92,7 +93,7 @@ class TelegramSettings:
     username: str | None = None  # the bot's @name (for deep links); else asked from Telegram
     api_url: str = "https://api.telegram.org"  # a local Bot API server, or a test's fake
     webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"  # behind a reverse proxy that terminates TLS
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
 
@@ -138,6 +139,17 @@ class Settings:
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
+
+    def __repr__(self) -> str:
+        # The generated repr would show the database password; tokens are left out (repr=False).
+        shown = ", ".join(
+            f"{f.name}={shown_database_url(self.database_url)!r}"
+            if f.name == "database_url"
+            else f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)
+            if f.repr
+        )
+        return f"Settings({shown})"
 
 
 class _Reader:
@@ -485,7 +497,7 @@ def _load_telegram(reader: _Reader, required: bool, env: dict[str, str]) -> Tele
         username=username.lstrip("@") if username else None,
         api_url=api_url,
         webhook_url=url,
-        webhook_listen=table.get("webhook_listen", str, "0.0.0.0"),
+        webhook_listen=table.get("webhook_listen", str, "127.0.0.1"),
         webhook_port=port,
         webhook_secret=secret,
     )

@@ -56,7 +56,9 @@ def command(
         if name in COMMANDS:
             raise ValueError(f"two commands named /{name}")
         help_ids = tuple((help_by_role or {}).items())
-        COMMANDS[name] = Command(name, handler, roles, help_ids, in_groups, room_checked or anywhere, anywhere)
+        COMMANDS[name] = Command(
+            name, handler, roles, help_ids, in_groups, room_checked or anywhere, anywhere
+        )
         return handler
 
     return register

@@ -9,6 +9,7 @@ import logging
 import nio
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import logs
 from bot.app import App
 from bot.engine.threads import run_blocking
 from bot.engine.types import Incoming
@@ -59,6 +60,7 @@ def matrix_transport(settings: Settings) -> MatrixTransport:
     spec = settings.matrix
     if spec is None or not settings.matrix_access_token:
         raise ValueError("Matrix is not configured ([matrix] and OUDERKRING_MATRIX_ACCESS_TOKEN)")
+    logs.guard(settings.matrix_access_token)
     client = nio.AsyncClient(
         spec.homeserver, spec.user_id, device_id=spec.device_id or "", config=CLIENT_CONFIG
     )

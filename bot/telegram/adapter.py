@@ -35,12 +35,14 @@ from telegram.error import (
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
+from bot import logs
 from bot.engine.threads import run_blocking
 from bot.engine.types import EventKind, Incoming
 from bot.telegram.limiter import FloodLimiter, FloodLimits, retry_after_seconds
 from bot.telegram.menu import CommandMenus
 from bot.telegram.transport import TelegramTransport, chat_ref
 from bot.telegram.updates import ALLOWED_UPDATES, to_incoming
+from config.settings import ENV_TELEGRAM_WEBHOOK_SECRET, ENVIRONMENT, ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,7 @@ class TelegramOptions:
     token: str = field(repr=False)
     mode: str = "polling"  # or "webhook"
     webhook_url: str | None = None  # the public https URL Telegram posts updates to
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"  # behind a reverse proxy that terminates TLS
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
     username: str | None = None  # the bot's @name without @; asked from Telegram if not set
@@ -66,8 +68,8 @@ class TelegramOptions:
 
 def make_bot(options: TelegramOptions, clock: Callable[[], float] = time.monotonic) -> ExtBot[None]:
     """A Bot with our flood limiter; the long poll gets its own connection."""
-    # httpx logs each request's URL at INFO, and a Bot API URL holds the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # httpx logs each request's URL, and a Bot API URL holds the token: the log filter hides it.
+    logs.guard(options.token)
     request = HTTPXRequest(connection_pool_size=32, read_timeout=15.0, write_timeout=15.0)
     updates = HTTPXRequest(connection_pool_size=2, read_timeout=options.poll_timeout + 15.0)
     return ExtBot(
@@ -88,6 +90,13 @@ class TelegramAdapter:
         options: TelegramOptions,
         menus: CommandMenus | None = None,
     ) -> None:
+        if options.mode == "webhook" and not options.webhook_secret:
+            # Without it anyone who finds the URL can post updates as any parent.
+            raise ConfigError(
+                ENVIRONMENT,
+                ENV_TELEGRAM_WEBHOOK_SECRET,
+                "webhook mode needs a secret of 1 to 256 letters, digits, _ or -",
+            )
         self.bot = bot
         self.handle = handle
         self.options = options
@@ -306,7 +315,7 @@ class TelegramAdapter:
         from aiohttp import web
 
         secret = self.options.webhook_secret
-        if secret and not hmac.compare_digest(
+        if not secret or not hmac.compare_digest(
             request.headers.get(SECRET_HEADER, "").encode(), secret.encode()
         ):
             return web.Response(status=403)
