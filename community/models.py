@@ -286,7 +286,25 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     remote_id: Mapped[str | None] = mapped_column(String(255))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Deleted instead of marked sent (or dead): the reply to an erasure, a removal from a room
+    # still to go for someone erased. Nothing of them is kept once it went.
+    forget_when_sent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
+
+
+class OutboxMention(Base):
+    """A person an outbox row quotes while it is for someone else (a buddy's first name, a
+    relayed buddy message, a contact swap, an answer in a digest). Erasing the person deletes
+    the row, queued or sent, so that no message to another keeps their words."""
+
+    __tablename__ = "outbox_mention"
+
+    outbox_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class OutboxKey(Base):

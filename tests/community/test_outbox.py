@@ -154,10 +154,10 @@ def test_erasure_removes_what_was_queued_for_the_person(
         outbox.enqueue(session, [later], clock, available_at=clock.now().replace(year=2030))
     chat.say("anna: /stop")
     chat.say("anna: 1")
-    chat.say("anna: 2")  # [1] No, keep it  [2] Yes, erase all
+    # [1] No, keep it  [2] Yes, erase all: the goodbye goes, and is not kept once sent.
+    assert chat.say("anna: 2") == ["Done. I erased all your data. Goodbye!"]
     with app.session_factory() as session:
-        rows = session.scalars(select(OutboxMessage)).all()
-        assert [row.payload["text"] for row in rows] == ["Done. I erased all your data. Goodbye!"]
+        assert session.scalars(select(OutboxMessage)).all() == []
         assert session.scalar(select(func.count()).select_from(OutboxKey)) == 0
 
 
