@@ -178,10 +178,12 @@ class Context:
         action: Action,
         key: str | None = None,
         person_id: int | None = None,
+        mentions: tuple[int, ...] = (),
     ) -> None:
         """Any action on a chat: admit a member, pin, delete... `person_id` links it to the
-        person whose words it carries (erasing them forgets the bot's copy)."""
-        self.others.append(Outgoing(platform, chat_id, action, person_id, key))
+        person whose words it carries (erasing them forgets the bot's copy); `mentions` to
+        the people it quotes."""
+        self.others.append(Outgoing(platform, chat_id, action, person_id, key, mentions=mentions))
 
     def queue(self, items: list[Outgoing]) -> None:
         """Actions a domain service built (relayed copies in the rooms of a conversation)."""

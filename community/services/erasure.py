@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from community.models import (
@@ -31,9 +31,6 @@ from community.models import (
     Rsvp,
 )
 from community.services import conversations, platform_state
-
-# Actions on a member of a room, addressed by their platform id (in the payload).
-MEMBER_KINDS = ("admit", "invite", "remove")
 
 
 def _run(session: Session, statement: Any) -> None:
@@ -84,31 +81,22 @@ def forget_parent_data(session: Session, person: Person) -> None:
     _run(session, delete(PromptAnswer).where(PromptAnswer.person_id == person.id))
     _run(session, delete(Rsvp).where(Rsvp.person_id == person.id))
     _forget_left_over(session, person)
+    # What was sent to them as a parent (a buddy's name, their own answers quoted back).
+    sent = OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.DEAD])
+    for chat_id in {person.private_chat_id, person.platform_user_id}:
+        mine = (OutboxMessage.platform == person.platform) & (OutboxMessage.chat_id == chat_id)
+        _run(session, delete(OutboxMessage).where(mine, sent))
     if person.profile is not None:
         session.delete(person.profile)
         person.profile = None
     session.flush()
 
 
-def _forget_member_actions(session: Session, person: Person) -> None:
-    """Room actions that name the person's platform id. A removal still to go goes, and is
-    then forgotten (an erased parent does not stay in the rooms); the others go now."""
-    naming = (
-        (OutboxMessage.platform == person.platform)
-        & OutboxMessage.kind.in_(MEMBER_KINDS)
-        & (OutboxMessage.payload["user_id"].as_string() == person.platform_user_id)
-    )
-    still_to_go = OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
-    removal = (OutboxMessage.kind == "remove") & still_to_go
-    _run(session, update(OutboxMessage).where(naming, removal).values(forget_when_sent=True))
-    _run(session, delete(OutboxMessage).where(naming, ~removal))
-
-
 def erase(session: Session, person: Person) -> None:
     """Delete everything stored about a person. Their dialogue state is the caller's (the
     engine keeps the chosen language under a pseudonym)."""
     forget_parent_data(session, person)
-    _forget_member_actions(session, person)
+    conversations.forget_member_actions(session, person.platform, person.platform_user_id)
     for chat_id in {person.private_chat_id, person.platform_user_id}:
         conversations.forget_chat(session, person.platform, chat_id)
     platform_state.forget_direct_chat(session, person.platform, person.platform_user_id)
