@@ -223,7 +223,9 @@ class Context:
         speaker = [
             Outgoing(incoming.platform, incoming.chat_id, action, owner) for action in self.replies
         ]
-        quoted, forget = self.domain.quoted, self.erased
+        # Nothing is stored of a stranger outside a dialogue: the answer to them is not either.
+        stranger = person is None and self._row is None and incoming.is_private
+        quoted, forget = self.domain.quoted, self.erased or stranger
         if not quoted and not forget:
             return speaker + self.others
         # Rows that may quote someone (a buddy's first name, their words) are linked to them.

@@ -16,7 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from community.clock import Clock
 from community.models import ProcessedEvent, PromptAnswer
-from community.services import conversations, outbox
+from community.services import conversations, outbox, platform_state
 from config import Settings
 
 # A platform replays an event within hours (Telegram keeps updates for 24 hours; a Matrix sync
@@ -59,9 +59,14 @@ def _stale_guests(session: Session, clock: Clock, _settings: Settings) -> int:
     return conversations.forget_stale_guests(session, clock)
 
 
+def _direct_chats(session: Session, clock: Clock, _settings: Settings) -> int:
+    return platform_state.forget_unused_direct_chats(session, clock)
+
+
 STEPS: dict[str, Step] = {
     "sent messages": _sent_messages,
     "guests who never consented": _stale_guests,
+    "direct chats with nobody stored": _direct_chats,
     "handled platform events": forget_processed_events,
     "answers to prompts": forget_old_answers,
 }

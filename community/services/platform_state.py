@@ -6,13 +6,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from community.clock import Clock
-from community.models import PlatformState
+from community.models import Conversation, Person, PlatformState
 
 _MAX_KEY = 60  # platform_state.key is a String(60)
 APP = "ouderkring"  # the "platform" of the app's own values
@@ -49,6 +50,42 @@ def forget_direct_chat(session: Session, platform: str, user_id: str) -> None:
         .where(PlatformState.platform == platform, PlatformState.key == direct_chat_key(user_id))
         .execution_options(synchronize_session=False)
     )
+
+
+def forget_unused_direct_chats(session: Session, clock: Clock) -> int:
+    """Forget direct chats, a day old, with someone neither stored nor in a dialogue (a
+    stranger who wrote once): nothing else would ever erase them."""
+    old = list(
+        session.scalars(
+            select(PlatformState).where(
+                PlatformState.key.like("dm%"),
+                PlatformState.updated_at < clock.now() - timedelta(days=1),
+            )
+        )
+    )
+    used: set[tuple[str, str]] = set()
+    for platform in {row.platform for row in old}:
+        people = session.execute(
+            select(Person.platform_user_id, Person.private_chat_id).where(
+                Person.platform == platform
+            )
+        )
+        states = session.execute(
+            select(Conversation.user_id, Conversation.chat_id).where(
+                Conversation.platform == platform
+            )
+        )
+        for user_id, chat_id in [*people, *states]:
+            used |= {(platform, direct_chat_key(user_id)), (platform, f"room:{chat_id}")}
+    gone = [
+        row
+        for row in old
+        if not {(row.platform, row.key), (row.platform, f"room:{row.value}")} & used
+    ]
+    for row in gone:
+        session.delete(row)
+    session.commit()
+    return len(gone)
 
 
 def _pseudonym_key(session: Session, clock: Clock | None) -> bytes | None:

@@ -257,6 +257,36 @@ def test_sent_messages_are_forgotten_after_the_retention_period(
     assert texts == ["new", "recent"]
 
 
+def test_failed_messages_are_forgotten_like_sent_ones(
+    app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    _queue(app, clock, "anna", "never goes")
+    transport.fail_next.append(SendError("gone", permanent=True))
+    _dispatch(app)
+    assert _statuses(app) == [OutboxStatus.DEAD]
+    clock.advance(days=app.settings.sent_retention_days - 1)
+    app.dispatcher.prune(app.settings.sent_retention_days)
+    assert _statuses(app) == [OutboxStatus.DEAD]  # kept as long as a sent one
+    clock.advance(days=2)
+    app.dispatcher.prune(app.settings.sent_retention_days)
+    assert _statuses(app) == []
+
+
+def test_a_row_to_forget_once_sent_is_deleted_when_sent_or_dead(
+    app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    with app.session_factory.begin() as session:
+        items = [
+            Outgoing("console", chat, SendMessage(chat), forget_when_sent=True)
+            for chat in ("anna", "bo")
+        ]
+        outbox.enqueue(session, items, clock)
+    transport.fail_next.append(SendError("gone", permanent=True))  # anna's fails for good
+    assert _dispatch(app) == 1
+    assert _texts(transport) == ["bo"]
+    assert _statuses(app) == []  # neither is kept
+
+
 class _OverlapTransport:
     """Records every send; fails the test's check if two rows of one chat are out at once."""
 
