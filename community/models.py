@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -264,6 +265,10 @@ class OutboxMessage(Base):
         Index("ix_outbox_message_remote", "remote_id"),
         # Erasing someone also erases what was sent to their chat before they were stored.
         Index("ix_outbox_message_chat", "platform", "chat_id"),
+        # An id is never given twice, also after the newest rows were deleted (an erasure, a
+        # row forgotten once sent): Matrix takes it as the transaction id and would drop a
+        # second message with the same one. (PostgreSQL's sequences never reuse an id.)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -288,7 +293,7 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     # Deleted instead of marked sent (or dead): the reply to an erasure, a removal from a room
     # still to go for someone erased. Nothing of them is kept once it went.
-    forget_when_sent: Mapped[bool] = mapped_column(default=False)
+    forget_when_sent: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
 
 
