@@ -104,7 +104,7 @@ class Domain:
             self._session.delete(state)
             self._session.flush()
         self.quoted.discard(person.id)
-        erasure.erase(self._session, person)
+        erasure.erase(self._session, person, self.clock)
 
     def forget_parent_data(self, person: Person) -> None:
         """A parent who becomes staff: what the bot erases "as a parent" goes (the profile,

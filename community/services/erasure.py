@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from community.actions import DeleteMessage, Target
+from community.clock import Clock
 from community.models import (
     BuddyPair,
     BuddyProfile,
@@ -28,9 +30,10 @@ from community.models import (
     OutboxStatus,
     Person,
     PromptAnswer,
+    RelayedMessage,
     Rsvp,
 )
-from community.services import conversations, platform_state
+from community.services import conversations, outbox, platform_state
 
 
 def _run(session: Session, statement: Any) -> None:
@@ -92,9 +95,27 @@ def forget_parent_data(session: Session, person: Person) -> None:
     session.flush()
 
 
-def erase(session: Session, person: Person) -> None:
+def _take_back_copies(session: Session, person_id: int, clock: Clock) -> None:
+    """The bot's copies of their group messages in the other rooms are deleted there too, as
+    when they delete a message themselves (their own message stays theirs to delete)."""
+    copies = session.execute(
+        select(OutboxMessage.platform, OutboxMessage.chat_id, OutboxMessage.remote_id)
+        .join(RelayedMessage, RelayedMessage.copy_id == OutboxMessage.id)
+        .where(RelayedMessage.person_id == person_id, OutboxMessage.remote_id.is_not(None))
+    )
+    items = [
+        outbox.Outgoing(platform, chat_id, DeleteMessage(Target(remote_id=remote)))
+        for platform, chat_id, remote in copies
+    ]
+    outbox.enqueue_all(session, items, clock)
+
+
+def erase(session: Session, person: Person, clock: Clock | None = None) -> None:
     """Delete everything stored about a person. Their dialogue state is the caller's (the
-    engine keeps the chosen language under a pseudonym)."""
+    engine keeps the chosen language under a pseudonym). With `clock`, the bot's copies of
+    their group messages are deleted in the rooms they were relayed to."""
+    if clock is not None:
+        _take_back_copies(session, person.id, clock)
     forget_parent_data(session, person)
     conversations.forget_member_actions(session, person.platform, person.platform_user_id)
     for chat_id in {person.private_chat_id, person.platform_user_id}:

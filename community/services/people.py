@@ -105,9 +105,9 @@ def is_settled(person: Person) -> bool:
     return person.role is not Role.GUEST and person.locale is not None
 
 
-def erase(session: Session, person: Person) -> None:
+def erase(session: Session, person: Person, clock: Clock | None = None) -> None:
     """Delete everything stored about a person (community/services/erasure.py)."""
-    erasure.erase(session, person)
+    erasure.erase(session, person, clock)
 
 
 def describe(person: Person) -> dict[str, object]:

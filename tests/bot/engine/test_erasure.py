@@ -15,7 +15,7 @@ from sqlalchemy import JSON, String, Text, select
 from bot.app import App
 from bot.engine.port import SendError
 from bot.engine.types import EventKind, Incoming
-from community.actions import Target
+from community.actions import DeleteMessage, SendMessage, Target
 from community.clock import FakeClock
 from community.models import (
     Base,
@@ -171,7 +171,14 @@ def test_erasing_a_parent_who_did_everything_leaves_nothing(
 
     chat.say(f"{USER}: /stop")
     chat.say(f"{USER}: Yes, stop")
-    assert chat.say(f"{USER}: Yes, erase all") == ["Done. I erased all your data. Goodbye!"]
+    erased = chat.run(Incoming.from_text("console", USER, USER, True, "Yes, erase all"))
+    assert [d.action.text for d in erased if isinstance(d.action, SendMessage)] == [
+        "Done. I erased all your data. Goodbye!"
+    ]
+    # The bot's copy of their group message is deleted in the room it was relayed to.
+    assert [(d.chat_id, type(d.action)) for d in erased if d.chat_id != USER] == [
+        ("@tips2", DeleteMessage)
+    ]
     assert _hits(app) == set()
     with app.session_factory() as session:
         assert session.get(Person, person_id) is None
