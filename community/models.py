@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -268,6 +269,10 @@ class OutboxMessage(Base):
         Index("ix_outbox_message_remote", "remote_id"),
         # Erasing someone also erases what was sent to their chat before they were stored.
         Index("ix_outbox_message_chat", "platform", "chat_id"),
+        # An id is never given twice, also after the newest rows were deleted (an erasure, a
+        # row forgotten once sent): Matrix takes it as the transaction id and would drop a
+        # second message with the same one. (PostgreSQL's sequences never reuse an id.)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -290,7 +295,25 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     remote_id: Mapped[str | None] = mapped_column(String(255))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Deleted instead of marked sent (or dead): the reply to an erasure, a removal from a room
+    # still to go for someone erased. Nothing of them is kept once it went.
+    forget_when_sent: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
+
+
+class OutboxMention(Base):
+    """A person an outbox row quotes while it is for someone else (a buddy's first name, a
+    relayed buddy message, a contact swap, an answer in a digest). Erasing the person deletes
+    the row, queued or sent, so that no message to another keeps their words."""
+
+    __tablename__ = "outbox_mention"
+
+    outbox_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class OutboxKey(Base):

@@ -5,7 +5,7 @@ language. Handlers never touch a session or a platform."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.engine.port import Capabilities
@@ -50,6 +50,7 @@ class Context:
     replies: list[Action] = field(default_factory=list)  # to the speaker, in order
     others: list[Outgoing] = field(default_factory=list)  # to other people and rooms
     handled_press: bool = False  # the handler already updated the pressed message
+    erased: bool = False  # the speaker was erased: the replies are forgotten once sent
     _row: Conversation | None = None  # the dialogue state, loaded by the engine
 
     # -- who is talking -------------------------------------------------------------------------
@@ -72,11 +73,12 @@ class Context:
         return self.person
 
     def erase_person(self) -> None:
-        """Delete the person and all their data; replies still go out, linked to no one. Only
-        the language they chose is kept with the (now empty) dialogue state."""
+        """Delete the person and all their data; replies still go out, linked to no one, and
+        are deleted once sent. Only the language they chose is kept, under a pseudonym."""
         self.domain.erase(self.require_person())
-        self.person, self._row = None, None
-        self.domain.remember_locale(self.incoming.platform, self.incoming.user_id, self.locale)
+        self.person, self._row, self.erased = None, None, True
+        incoming = self.incoming
+        self.domain.remember_erased_locale(incoming.platform, incoming.user_id, self.locale)
 
     def require_person(self) -> Person:
         if self.person is None:
@@ -164,6 +166,10 @@ class Context:
         text = self.translator.t(person.locale or self.settings.default_locale, msgid, **values)
         self.act_for(person, SendMessage(text, buttons, False, media), key=key)
 
+    def quote(self, person: Person) -> None:
+        """What this event queues carries the person's words: erasing them erases it."""
+        self.domain.quoted.add(person.id)
+
     def act_for(self, person: Person, action: Action, key: str | None = None) -> None:
         chat_id = person.private_chat_id or person.platform_user_id
         self.others.append(Outgoing(person.platform, chat_id, action, person.id, key))
@@ -179,10 +185,12 @@ class Context:
         action: Action,
         key: str | None = None,
         person_id: int | None = None,
+        mentions: tuple[int, ...] = (),
     ) -> None:
         """Any action on a chat: admit a member, pin, delete... `person_id` links it to the
-        person whose words it carries (erasing them forgets the bot's copy)."""
-        self.others.append(Outgoing(platform, chat_id, action, person_id, key))
+        person whose words it carries (erasing them forgets the bot's copy); `mentions` to
+        the people it quotes."""
+        self.others.append(Outgoing(platform, chat_id, action, person_id, key, mentions=mentions))
 
     def queue(self, items: list[Outgoing]) -> None:
         """Actions a domain service built (relayed copies in the rooms of a conversation)."""
@@ -222,4 +230,18 @@ class Context:
         speaker = [
             Outgoing(incoming.platform, incoming.chat_id, action, owner) for action in self.replies
         ]
-        return speaker + self.others
+        # Nothing is stored of a stranger outside a dialogue: the answer to them is not either.
+        stranger = person is None and self._row is None and incoming.is_private
+        quoted, forget = self.domain.quoted, self.erased or stranger
+        if not quoted and not forget:
+            return speaker + self.others
+        # Rows that may quote someone (a buddy's first name, their words) are linked to them.
+        speaker = [
+            replace(item, mentions=tuple(quoted - {owner}), forget_when_sent=forget)
+            for item in speaker
+        ]
+        others = [
+            replace(item, mentions=tuple((set(item.mentions) | quoted) - {item.person_id}))
+            for item in self.others
+        ]
+        return speaker + others

@@ -153,6 +153,9 @@ class Engine:
                 person.unreachable_at = None  # they wrote to us: reachable again
             people.seen(person, self.clock.now())
         chosen = person.locale if person is not None else row.locale if row is not None else None
+        if person is None and row is None and incoming.is_private:
+            # Erased in the last day: the language they chose is kept under a pseudonym.
+            chosen = domain.erased_locale(incoming.platform, incoming.user_id)
         locale = self._initial_locale(incoming, chosen)
         capabilities = self.capabilities.get(incoming.platform, Capabilities())
         return Context(

@@ -5,8 +5,9 @@ The app backs this with the `platform_state` table; tests may use `MemoryState`.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Protocol
+
+from community.services.platform_state import direct_chat_key
 
 
 class State(Protocol):
@@ -27,12 +28,8 @@ class MemoryState:
 
 
 NEXT_BATCH = "next_batch"
-_MAX_KEY = 60  # platform_state.key is a String(60)
 
 
 def dm_key(user_id: str) -> str:
-    """The key under which the direct room with `user_id` is kept (hashed when too long)."""
-    key = f"dm:{user_id}"
-    if len(key) <= _MAX_KEY:
-        return key
-    return "dm#" + hashlib.sha256(user_id.encode()).hexdigest()[:40]
+    """The key under which the direct room with `user_id` is kept (erased with the person)."""
+    return direct_chat_key(user_id)

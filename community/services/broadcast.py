@@ -33,12 +33,14 @@ def queue_to_people(
     buttons: Callable[[Person, str], tuple[Button, ...]] | None = None,
     media: Media | None = None,
     render: Callable[[str], str] | None = None,
+    mentions: tuple[int, ...] = (),
     **values: Any,
 ) -> int:
     """Queue `msgid` for every person in their language; `key` (e.g. "prompt:12") plus the
     person's id is the idempotency key. Returns how many rows were queued now. `render`, when
     given, makes the text for a locale instead of the catalog (content such as a prompt's own
-    texts); it is called once per locale."""
+    texts); it is called once per locale. `mentions`: the people the message quotes (parents
+    whose answers a digest shows), so that erasing one of them erases it."""
     texts: dict[str, str] = {}
     queued = 0
     batch: list[Outgoing] = []
@@ -50,7 +52,16 @@ def queue_to_people(
             texts[locale], buttons(person, locale) if buttons else (), False, media
         )
         chat_id = person.private_chat_id or person.platform_user_id
-        batch.append(Outgoing(person.platform, chat_id, action, person.id, f"{key}:{person.id}"))
+        batch.append(
+            Outgoing(
+                person.platform,
+                chat_id,
+                action,
+                person.id,
+                f"{key}:{person.id}",
+                mentions=mentions,
+            )
+        )
         if len(batch) >= CHUNK:
             queued += _flush(session, batch, clock)
     return queued + _flush(session, batch, clock)

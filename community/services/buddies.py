@@ -594,7 +594,14 @@ def follow_up_messages(
             chat_id = person.private_chat_id or person.platform_user_id
             key = f"buddy:{pair.id}:follow_up:{person.id}"
             items.append(
-                Outgoing(person.platform, chat_id, SendMessage(text, buttons), person.id, key)
+                Outgoing(
+                    person.platform,
+                    chat_id,
+                    SendMessage(text, buttons),
+                    person.id,
+                    key,
+                    mentions=(buddy.id,),  # names the buddy: erased with them
+                )
             )
     return items
 
@@ -674,9 +681,11 @@ class Buddies:
     """The buddy services as one handled event sees them (through `Domain.buddies`): bound to its
     transaction, so handlers never see a Session."""
 
-    def __init__(self, session: Session, clock: Clock) -> None:
+    def __init__(self, session: Session, clock: Clock, quoted: set[int] | None = None) -> None:
         self._session = session
         self.clock = clock
+        # Filled with the people whose first name is read: the event's messages may quote them.
+        self._quoted = quoted if quoted is not None else set()
 
     def pair(self, pair_id: int | str) -> BuddyPair | None:
         """The pair a button names, or None for anything else (also forged button data)."""
@@ -703,6 +712,7 @@ class Buddies:
         return buddy_profile(self._session, person, self.clock)
 
     def first_name(self, person: Person) -> str | None:
+        self._quoted.add(person.id)
         return first_name(self._session, person)
 
     def is_paused(self, person: Person) -> bool:

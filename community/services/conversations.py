@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from community.clock import Clock
-from community.models import Conversation, OutboxMessage
+from community.models import Conversation, OutboxMessage, OutboxStatus
+from community.services import platform_state
 
 FORGET_GUESTS_AFTER = timedelta(days=1)
 
@@ -133,6 +134,23 @@ def set_locale(session: Session, platform: str, user_id: str, locale: str, clock
     _set(_row(session, platform, user_id, clock), locale=locale)
 
 
+def remember_erased(
+    session: Session, platform: str, user_id: str, locale: str, clock: Clock
+) -> None:
+    """After an erasure, only the language stays, under a pseudonym of the platform id (and for
+    a day, like anything of someone not stored): the next thing the bot says to them is in
+    the language they chose."""
+    stand_in = platform_state.pseudonym(session, platform, user_id, clock)
+    _set(_row(session, platform, stand_in, clock), locale=locale)
+
+
+def erased_locale(session: Session, platform: str, user_id: str) -> str | None:
+    """The language someone chose before they were erased, if that was in the last day."""
+    stand_in = platform_state.known_pseudonym(session, platform, user_id)
+    state = find(session, platform, stand_in) if stand_in is not None else None
+    return state.locale if state is not None else None
+
+
 def forget_chat(session: Session, platform: str, chat_id: str | None) -> None:
     """Erase what was sent to a private chat (before consent nothing links it to a person)."""
     if chat_id is not None:
@@ -143,9 +161,32 @@ def forget_chat(session: Session, platform: str, chat_id: str | None) -> None:
         )
 
 
+# Actions on a member of a room, addressed by their platform id (in the payload).
+MEMBER_KINDS = ("admit", "invite", "remove")
+
+
+def forget_member_actions(session: Session, platform: str, user_id: str) -> None:
+    """Room actions that name a platform id (admit, invite, remove). A removal still to go
+    goes, and is forgotten once sent (someone erased does not stay in the rooms); the others
+    are forgotten now."""
+    naming = (
+        (OutboxMessage.platform == platform)
+        & OutboxMessage.kind.in_(MEMBER_KINDS)
+        & (OutboxMessage.payload["user_id"].as_string() == user_id)
+    )
+    still_to_go = OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+    removal = (OutboxMessage.kind == "remove") & still_to_go
+    for statement in (
+        sql_update(OutboxMessage).where(naming, removal).values(forget_when_sent=True),
+        delete(OutboxMessage).where(naming, ~removal),
+    ):
+        session.execute(statement.execution_options(synchronize_session=False))
+
+
 def forget_stale_guests(session: Session, clock: Clock) -> int:
     """Erase what is kept of people who never consented, after a day of silence: their
-    dialogue state and what was sent to them."""
+    dialogue state, what was sent to them and the direct chat a platform opened with them.
+    The language kept after an erasure (under a pseudonym) goes the same way."""
     stale = list(
         session.scalars(
             select(Conversation).where(
@@ -155,7 +196,10 @@ def forget_stale_guests(session: Session, clock: Clock) -> int:
         )
     )
     for state in stale:
-        forget_chat(session, state.platform, state.chat_id)
+        for chat_id in {state.chat_id, state.user_id}:
+            forget_chat(session, state.platform, chat_id)
+        platform_state.forget_direct_chat(session, state.platform, state.user_id)
+        forget_member_actions(session, state.platform, state.user_id)
         session.delete(state)
     session.commit()
     return len(stale)

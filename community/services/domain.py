@@ -34,6 +34,7 @@ from community.services import (
     button_key,
     communities,
     conversations,
+    erasure,
     mydata,
     people,
     prompts,
@@ -52,6 +53,9 @@ class Domain:
     def __init__(self, session: Session, clock: Clock) -> None:
         self._session = session
         self.clock = clock
+        # The people whose first name this event read: what it queues may quote them, so the
+        # rows are linked to them and erased with them (`Outgoing.mentions`).
+        self.quoted: set[int] = set()
 
     # -- communities ------------------------------------------------------------------------------
     def communities(self) -> list[Community]:
@@ -75,7 +79,7 @@ class Domain:
     # -- buddies (community/services/buddies.py) ---------------------------------------------------
     @property
     def buddies(self) -> Buddies:
-        return Buddies(self._session, self.clock)
+        return Buddies(self._session, self.clock, self.quoted)
 
     # -- moderation in group rooms (community/services/moderation.py) -----------------------------
     @property
@@ -103,14 +107,21 @@ class Domain:
         people.join_as_parent(self._session, person, community)
 
     def erase(self, person: Person) -> None:
-        """Everything about the person goes, dialogue state included."""
+        """Everything about the person goes, dialogue state included
+        (community/services/erasure.py)."""
         state = conversations.find(self._session, person.platform, person.platform_user_id)
         if state is not None:
             self._session.delete(state)
             self._session.flush()
-        conversations.forget_chat(self._session, person.platform, person.private_chat_id)
+        self.quoted.discard(person.id)
         role_codes.forget_tries_of(self._session, person.platform, person.platform_user_id)
-        people.erase(self._session, person)
+        erasure.erase(self._session, person, self.clock)
+
+    def forget_parent_data(self, person: Person) -> None:
+        """A parent who becomes staff: what the bot erases "as a parent" goes (the profile,
+        answers, RSVPs, the buddy name and pairs, messages to others quoting them)."""
+        self.quoted.discard(person.id)
+        erasure.forget_parent_data(self._session, person)
 
     def my_data(self, person: Person) -> dict[str, Any]:
         """Everything stored about the person (/mydata, its messages and its file)."""
@@ -217,12 +228,14 @@ class Domain:
     def remember_locale(self, platform: str, user_id: str, locale: str) -> None:
         conversations.set_locale(self._session, platform, user_id, locale, self.clock)
 
+    def remember_erased_locale(self, platform: str, user_id: str, locale: str) -> None:
+        conversations.remember_erased(self._session, platform, user_id, locale, self.clock)
+
+    def erased_locale(self, platform: str, user_id: str) -> str | None:
+        return conversations.erased_locale(self._session, platform, user_id)
+
     def link_person(self, state: Conversation, person: Person) -> None:
         conversations.link(state, person.id)
-
-    def drop_profile(self, person: Person) -> None:
-        """What is stored follows the role: a parent who becomes staff keeps no profile."""
-        people.drop_profile(self._session, person)
 
     # -- rooms ------------------------------------------------------------------------------------
     def room(self, platform: str, chat_id: str) -> Room | None:

@@ -16,7 +16,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from community.clock import Clock
 from community.models import ProcessedEvent, PromptAnswer
-from community.services import conversations, inactivity, moderation, outbox, role_codes
+from community.services import (
+    conversations,
+    inactivity,
+    moderation,
+    outbox,
+    platform_state,
+    role_codes,
+)
 from config import Settings
 
 # A platform replays an event within hours (Telegram keeps updates for 24 hours; a Matrix sync
@@ -70,9 +77,14 @@ def _code_tries(session: Session, clock: Clock, _settings: Settings) -> int:
     return count
 
 
+def _direct_chats(session: Session, clock: Clock, _settings: Settings) -> int:
+    return platform_state.forget_unused_direct_chats(session, clock)
+
+
 STEPS: dict[str, Step] = {
     "sent messages": _sent_messages,
     "guests who never consented": _stale_guests,
+    "direct chats with nobody stored": _direct_chats,
     "handled platform events": forget_processed_events,
     "answers to prompts": forget_old_answers,
     "reports and newcomers in group rooms": _moderation,

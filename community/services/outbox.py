@@ -43,7 +43,14 @@ from sqlalchemy.orm import Session
 from community import buttons
 from community.actions import Action
 from community.clock import Clock
-from community.models import OPEN_ROWS, OutboxKey, OutboxMessage, OutboxStatus, Person
+from community.models import (
+    OPEN_ROWS,
+    OutboxKey,
+    OutboxMention,
+    OutboxMessage,
+    OutboxStatus,
+    Person,
+)
 from community.services import button_key
 
 CLAIM_SECONDS = 120
@@ -62,7 +69,9 @@ def new_token() -> str:
 @dataclass(frozen=True)
 class Outgoing:
     """One action for one chat, before it is queued. `person_id` links it to the person it is
-    for (erasing them erases it); `key` makes queueing it idempotent."""
+    for (erasing them erases it); `key` makes queueing it idempotent. `mentions` are the other
+    people it quotes (erasing one of them erases it too); `forget_when_sent` deletes the row
+    once it went instead of keeping it as sent."""
 
     platform: str
     chat_id: str
@@ -72,6 +81,8 @@ class Outgoing:
     # Told the row's id once it is queued, in the same transaction (a relayed copy records
     # itself in the message map, so that an edit of the original can find the copy).
     queued: Callable[[int], None] | None = field(default=None, compare=False)
+    mentions: tuple[int, ...] = ()
+    forget_when_sent: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,7 @@ class Claimed:
     payload: dict[str, Any]
     person_id: int | None
     token: str
+    forget_when_sent: bool = False
 
 
 def _claimed(row_id: int, item: Outgoing, payload: dict[str, Any], token: str) -> Claimed:
@@ -95,7 +107,10 @@ def _claimed(row_id: int, item: Outgoing, payload: dict[str, Any], token: str) -
         kind, payload = live.kind, live.to_json()
     else:
         kind = item.action.kind
-    return Claimed(row_id, item.platform, item.chat_id, kind, payload, item.person_id, token)
+    return Claimed(
+        row_id, item.platform, item.chat_id, kind, payload, item.person_id, token,
+        item.forget_when_sent,
+    )  # fmt: skip
 
 
 def _claim_until(clock: Clock) -> datetime:
@@ -206,11 +221,12 @@ def _insert(
                 "available_at": available_at or now,
                 "claimed_by": claim_for if claimed else None,
                 "locked_until": until if claimed else None,
+                "forget_when_sent": item.forget_when_sent,
                 "created_at": now,
             }
         )
     # Core inserts on the table: the ORM's unit of work is not needed for rows nobody reads.
-    told = any(item.queued is not None for item in items)
+    told = any(item.queued is not None or item.mentions for item in items)
     if any("earlier" in r["payload"].get("target", {}) for r in rows):
         ids = _insert_one_by_one(session, rows)
     elif claim_for is None and not told:
@@ -219,9 +235,7 @@ def _insert(
     else:
         result = session.execute(insert(_T).returning(_T.c.id, sort_by_parameter_order=True), rows)
         ids = [row_id for (row_id,) in result]
-    for row_id, item in zip(ids, items, strict=True):
-        if item.queued is not None:
-            item.queued(row_id)
+    _told(session, ids, items)
     return len(rows), [
         _claimed(row_id, item, r["payload"], claim_for)
         for row_id, r, item in zip(ids, rows, items, strict=True)
@@ -243,13 +257,24 @@ def _bind_buttons(session: Session, items: list[Outgoing], clock: Clock) -> list
     ]
 
 
+def _told(session: Session, ids: Sequence[int], items: Sequence[Outgoing]) -> None:
+    """Tell each item its row id, and record the people each row quotes."""
+    mentions: list[dict[str, int]] = []
+    for row_id, item in zip(ids, items, strict=True):
+        if item.queued is not None:
+            item.queued(row_id)
+        mentions += [{"outbox_id": row_id, "person_id": p} for p in sorted(set(item.mentions))]
+    if mentions:
+        session.execute(insert(OutboxMention), mentions)
+
+
 # One reply (the common case): whether its chat has an open row is decided inside the INSERT
 # itself, one round trip instead of a SELECT and an INSERT. Each EXISTS is one partial-index
 # lookup; they all read the same snapshot, so the three columns always agree. Every value is a
 # named parameter (v<row>_<column>), never a column key, so that an UPDATE combined with the
 # INSERT (`_with`) cannot take one of them for a column of its own.
 _COLUMNS: tuple[str, ...] = ("person_id", "platform", "chat_id", "kind", "payload", "attempts")
-_COLUMNS += ("available_at", "created_at")
+_COLUMNS += ("available_at", "forget_when_sent", "created_at")
 _PENDING = bindparam("o_pending", OutboxStatus.PENDING, type_=_T.c.status.type)
 _SENDING = bindparam("o_sending", OutboxStatus.SENDING, type_=_T.c.status.type)
 
@@ -340,6 +365,7 @@ def _insert_claimed(
             "payload": payload,
             "attempts": 0,
             "available_at": available_at,
+            "forget_when_sent": item.forget_when_sent,
             "created_at": now,
             "o_platform": item.platform,
             "o_chat": item.chat_id,
@@ -352,9 +378,7 @@ def _insert_claimed(
     # order of the rows (the outbox's order relies on it everywhere).
     statement = _with(_insert_many(len(items)), along)
     result = sorted(session.execute(statement, params).all(), key=lambda r: r[0])
-    for (row_id, _), item in zip(result, items, strict=True):
-        if item.queued is not None:
-            item.queued(row_id)
+    _told(session, [row_id for row_id, _ in result], items)
     return [
         _claimed(row_id, item, payload, token)
         for (row_id, claimed_by), item, payload in zip(result, items, payloads, strict=True)
@@ -414,7 +438,15 @@ def _claim_statement(limit: int) -> Any:
             claimed_by=bindparam("token"),
             locked_until=bindparam("until"),
         )
-        .returning(_T.c.id, _T.c.platform, _T.c.chat_id, _T.c.kind, _T.c.payload, _T.c.person_id)
+        .returning(
+            _T.c.id,
+            _T.c.platform,
+            _T.c.chat_id,
+            _T.c.kind,
+            _T.c.payload,
+            _T.c.person_id,
+            _T.c.forget_when_sent,
+        )
     )
 
 
@@ -437,7 +469,7 @@ def claim_due(
         {"platforms": list(platforms), "now": now, "token": token, "until": _claim_until(clock)},
     ).all()
     session.commit()
-    claimed = [Claimed(r[0], r[1], r[2], r[3], dict(r[4]), r[5], token) for r in rows]
+    claimed = [Claimed(r[0], r[1], r[2], r[3], dict(r[4]), r[5], token, r[6]) for r in rows]
     return sorted(claimed, key=lambda c: c.id)
 
 
@@ -526,10 +558,10 @@ _MARK_SENT_ALL = (
 
 def fast_mark_token(done: Sequence[tuple[Claimed, str | None]]) -> str | None:
     """The claim token when `done` can be marked by one autocommit UPDATE (PostgreSQL): rows
-    of one claim, none with an after-sent hook. A single statement is all or nothing, as a
-    transaction is, and as durable (synchronous_commit stays on)."""
+    of one claim, none with an after-sent hook nor to be forgotten once sent. A single statement
+    is all or nothing, as a transaction is, and as durable (synchronous_commit stays on)."""
     token = done[0][0].token
-    if any(c.token != token or c.kind in AFTER_SENT for c, _ in done):
+    if any(c.token != token or c.kind in AFTER_SENT or c.forget_when_sent for c, _ in done):
         return None
     return token
 
@@ -575,13 +607,26 @@ def mark_sent(session: Session, done: Sequence[tuple[Claimed, str | None]], cloc
     now = clock.now()
     if _mark_sent_at_once(session, done, now):
         return
-    session.connection().execute(
-        _MARK_SENT,
-        [
-            {"row_id": c.id, "token": c.token, "sent_at": now, "remote": remote}
-            for c, remote in done
-        ],
-    )
+    kept = [(c, remote) for c, remote in done if not c.forget_when_sent]
+    if kept:
+        session.connection().execute(
+            _MARK_SENT,
+            [
+                {"row_id": c.id, "token": c.token, "sent_at": now, "remote": remote}
+                for c, remote in kept
+            ],
+        )
+    for claimed, _ in done:
+        if claimed.forget_when_sent:
+            session.execute(
+                delete(OutboxMessage)
+                .where(
+                    OutboxMessage.id == claimed.id,
+                    OutboxMessage.claimed_by == claimed.token,
+                    OutboxMessage.status == OutboxStatus.SENDING,
+                )
+                .execution_options(synchronize_session=False)
+            )
     for claimed, remote in done:
         hook = AFTER_SENT.get(claimed.kind)
         if hook is not None:
@@ -611,6 +656,10 @@ def mark_failed(
     row.claimed_by, row.locked_until = None, None
     if permanent or row.attempts >= max_attempts:
         row.status = OutboxStatus.DEAD
+        if row.forget_when_sent:
+            session.delete(row)  # nothing of someone erased is kept, not even a failure
+            session.commit()
+            return OutboxStatus.DEAD
     else:
         backoff = retry_after if retry_after is not None else min(2**row.attempts, 300)
         row.status = OutboxStatus.PENDING
@@ -640,14 +689,16 @@ def release(session: Session, rows: Sequence[Claimed]) -> None:
 
 
 def prune_sent(session: Session, clock: Clock, days: int) -> int:
-    """Forget sent rows older than `days`: their text is not needed once delivered. Their
-    idempotency keys stay much longer, so nothing is ever queued twice."""
+    """Forget sent rows older than `days`: their text is not needed once delivered; and rows
+    that failed for good, `days` after their last try. Their idempotency keys stay much
+    longer, so nothing is ever queued twice."""
     now = clock.now()
+    cutoff = now - timedelta(days=days)
     result = session.execute(
         delete(OutboxMessage)
         .where(
-            OutboxMessage.status == OutboxStatus.SENT,
-            OutboxMessage.sent_at < now - timedelta(days=days),
+            ((OutboxMessage.status == OutboxStatus.SENT) & (OutboxMessage.sent_at < cutoff))
+            | ((OutboxMessage.status == OutboxStatus.DEAD) & (OutboxMessage.available_at < cutoff))
         )
         .execution_options(synchronize_session=False)
     )

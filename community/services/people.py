@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, literal_column, select
+from sqlalchemy import bindparam, literal_column, select
 from sqlalchemy.orm import Session, joinedload
 
 from community.clock import Clock
 from community.models import Community, Conversation, ParentProfile, Person, Role
+from community.services import erasure
 
 AGE_BANDS: tuple[str, ...] = ("0-2", "2-4", "4-6", "6-12")
 # A one-time code can only raise a role, never keep it or lower it.
@@ -121,15 +122,6 @@ def is_settled(person: Person) -> bool:
     return person.role is not Role.GUEST and person.locale is not None
 
 
-def drop_profile(session: Session, person: Person) -> None:
-    if person.profile is not None:
-        session.delete(person.profile)
-        person.profile = None
-        session.flush()
-
-
-def erase(session: Session, person: Person) -> None:
-    """Delete everything stored about a person. Profile, dialogue state and queued messages go
-    with it through ON DELETE CASCADE."""
-    session.execute(delete(Person).where(Person.id == person.id))
-    session.expunge(person)
+def erase(session: Session, person: Person, clock: Clock | None = None) -> None:
+    """Delete everything stored about a person (community/services/erasure.py)."""
+    erasure.erase(session, person, clock)

@@ -1,11 +1,23 @@
-"""Small values a platform adapter keeps across restarts: a sync token, a device id."""
+"""Small values a platform adapter keeps across restarts: a sync token, a device id, the direct
+chat opened with a person (erased with them). Also the app's own key for pseudonyms."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from community.clock import Clock
-from community.models import PlatformState
+from community.models import Conversation, Person, PlatformState
+
+_MAX_KEY = 60  # platform_state.key is a String(60)
+APP = "ouderkring"  # the "platform" of the app's own values
+PSEUDONYM_KEY = "pseudonym_key"
 
 
 def get(session: Session, platform: str, key: str) -> str | None:
@@ -21,3 +33,88 @@ def put(session: Session, platform: str, key: str, value: str, clock: Clock) -> 
     else:
         row.value, row.updated_at = value, clock.now()
     session.flush()
+
+
+def direct_chat_key(user_id: str) -> str:
+    """The key under which the direct chat with `user_id` is kept (hashed when too long)."""
+    key = f"dm:{user_id}"
+    if len(key) <= _MAX_KEY:
+        return key
+    return "dm#" + hashlib.sha256(user_id.encode()).hexdigest()[:40]
+
+
+def forget_direct_chat(session: Session, platform: str, user_id: str) -> None:
+    """Forget which direct chat was opened with a person (on erasure, or a stranger's)."""
+    session.execute(
+        delete(PlatformState)
+        .where(PlatformState.platform == platform, PlatformState.key == direct_chat_key(user_id))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def forget_unused_direct_chats(session: Session, clock: Clock) -> int:
+    """Forget direct chats, a day old, with someone neither stored nor in a dialogue (a
+    stranger who wrote once): nothing else would ever erase them."""
+    old = list(
+        session.scalars(
+            select(PlatformState).where(
+                PlatformState.key.like("dm%"),
+                PlatformState.updated_at < clock.now() - timedelta(days=1),
+            )
+        )
+    )
+    used: set[tuple[str, str]] = set()
+    for platform in {row.platform for row in old}:
+        people = session.execute(
+            select(Person.platform_user_id, Person.private_chat_id).where(
+                Person.platform == platform
+            )
+        )
+        states = session.execute(
+            select(Conversation.user_id, Conversation.chat_id).where(
+                Conversation.platform == platform
+            )
+        )
+        for user_id, chat_id in [*people, *states]:
+            used |= {(platform, direct_chat_key(user_id)), (platform, f"room:{chat_id}")}
+    gone = [
+        row
+        for row in old
+        if not {(row.platform, row.key), (row.platform, f"room:{row.value}")} & used
+    ]
+    for row in gone:
+        session.delete(row)
+    session.commit()
+    return len(gone)
+
+
+def _pseudonym_key(session: Session, clock: Clock | None) -> bytes | None:
+    """A random key made once per database (when `clock` is given and there is none yet):
+    without it, the pseudonyms of platform ids cannot be found by hashing every possible id."""
+    found = get(session, APP, PSEUDONYM_KEY)
+    if found is None and clock is not None:
+        try:
+            with session.begin_nested():
+                put(session, APP, PSEUDONYM_KEY, secrets.token_hex(32), clock)
+        except IntegrityError:
+            pass  # another process made it at the same moment: use theirs
+        found = get(session, APP, PSEUDONYM_KEY)
+    return bytes.fromhex(found) if found is not None else None
+
+
+def _with_key(key: bytes, platform: str, user_id: str) -> str:
+    digest = hmac.new(key, f"{platform}\x00{user_id}".encode(), hashlib.sha256).hexdigest()
+    return f"#{digest}"
+
+
+def pseudonym(session: Session, platform: str, user_id: str, clock: Clock) -> str:
+    """A stand-in for a platform user id that does not show it: "#" and a keyed hash."""
+    key = _pseudonym_key(session, clock)
+    assert key is not None
+    return _with_key(key, platform, user_id)
+
+
+def known_pseudonym(session: Session, platform: str, user_id: str) -> str | None:
+    """The pseudonym, if any was ever made in this database (else nothing can carry it)."""
+    key = _pseudonym_key(session, None)
+    return _with_key(key, platform, user_id) if key is not None else None

@@ -450,6 +450,7 @@ def send_digests(
                 key=key,
                 default_locale=community.default_locale,
                 render=partial(digest_text, answers, prompts, translator=translator, rsvps=rsvps),
+                mentions=tuple(sorted({a.person_id for a in answers})),
             )  # fmt: skip
             for answer in answers:
                 answer.digested_at = now
@@ -464,6 +465,7 @@ def send_digests(
                     default_locale=community.default_locale,
                     media=dataclasses.replace(Media.from_json(answer.media), caption=None),
                     render=partial(_media_caption, translator, prompt),
+                    mentions=(answer.person_id,),
                 )  # fmt: skip
     return queued
 

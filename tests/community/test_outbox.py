@@ -154,10 +154,10 @@ def test_erasure_removes_what_was_queued_for_the_person(
         outbox.enqueue(session, [later], clock, available_at=clock.now().replace(year=2030))
     chat.say("anna: /stop")
     chat.say("anna: 1")
-    chat.say("anna: 2")  # [1] No, keep it  [2] Yes, erase all
+    # [1] No, keep it  [2] Yes, erase all: the goodbye goes, and is not kept once sent.
+    assert chat.say("anna: 2") == ["Done. I erased all your data. Goodbye!"]
     with app.session_factory() as session:
-        rows = session.scalars(select(OutboxMessage)).all()
-        assert [row.payload["text"] for row in rows] == ["Done. I erased all your data. Goodbye!"]
+        assert session.scalars(select(OutboxMessage)).all() == []
         assert session.scalar(select(func.count()).select_from(OutboxKey)) == 0
 
 
@@ -255,6 +255,36 @@ def test_sent_messages_are_forgotten_after_the_retention_period(
     with app.session_factory() as session:
         texts = sorted(row.payload["text"] for row in session.scalars(select(OutboxMessage)))
     assert texts == ["new", "recent"]
+
+
+def test_failed_messages_are_forgotten_like_sent_ones(
+    app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    _queue(app, clock, "anna", "never goes")
+    transport.fail_next.append(SendError("gone", permanent=True))
+    _dispatch(app)
+    assert _statuses(app) == [OutboxStatus.DEAD]
+    clock.advance(days=app.settings.sent_retention_days - 1)
+    app.dispatcher.prune(app.settings.sent_retention_days)
+    assert _statuses(app) == [OutboxStatus.DEAD]  # kept as long as a sent one
+    clock.advance(days=2)
+    app.dispatcher.prune(app.settings.sent_retention_days)
+    assert _statuses(app) == []
+
+
+def test_a_row_to_forget_once_sent_is_deleted_when_sent_or_dead(
+    app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    with app.session_factory.begin() as session:
+        items = [
+            Outgoing("console", chat, SendMessage(chat), forget_when_sent=True)
+            for chat in ("anna", "bo")
+        ]
+        outbox.enqueue(session, items, clock)
+    transport.fail_next.append(SendError("gone", permanent=True))  # anna's fails for good
+    assert _dispatch(app) == 1
+    assert _texts(transport) == ["bo"]
+    assert _statuses(app) == []  # neither is kept
 
 
 class _OverlapTransport:

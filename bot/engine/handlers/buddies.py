@@ -330,25 +330,19 @@ def _introduce_when_ready(ctx: Context, pair: BuddyPair) -> None:
 def _introduce(
     ctx: Context, pair: BuddyPair, person: Person, buddy: Person, name: str, locale: str
 ) -> None:
+    """Only the first name the buddy chose to give: the consent said the answers (where they
+    live, their children's ages) stay with the bot."""
     t = ctx.translator.t
-    profile = buddy.profile
-    hood = profile.neighbourhood.name if profile and profile.neighbourhood else "?"
-    bands = list(profile.age_bands) if profile else []
-    ages = ", ".join(t(locale, AGE_IDS[band]) for band in bands if band in AGE_IDS) or "?"
     step = FIRST_STEP_IDS[pair.id % len(FIRST_STEP_IDS)]
     texts = (
         t(locale, "buddy.intro.hello", name=name),
-        t(locale, "buddy.intro.about", name=name, neighbourhood=hood, ages=ages),
-        t(locale, step, neighbourhood=hood),
+        t(locale, step),
         t(locale, "buddy.intro.relay", name=name),
         t(locale, "buddy.intro.private"),
     )
     for number, text in enumerate(texts):
         # Keyed: an introduction goes out once, whoever's answer completed it.
         ctx.act_for(person, SendMessage(text), key=f"buddy:{pair.id}:intro:{person.id}:{number}")
-
-
-AGE_IDS = {"0-2": "age.0_2", "2-4": "age.2_4", "4-6": "age.4_6", "6-12": "age.6_12"}
 
 
 @flow("buddy_name", ("buddy_name",))

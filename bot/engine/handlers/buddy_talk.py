@@ -50,6 +50,7 @@ def relay(ctx: Context, text: str, media: Media | None = None) -> None:
         ctx.say("buddy.relay.no_buddy")
         return
     person = ctx.require_person()
+    ctx.quote(person)  # their words go to the buddy: erased with them
     other = buddies.other(pair, person)
     heading = ctx.translator.t(_locale(ctx, other), "buddy.relay.from", name=_name(ctx, person))
     passed = None
@@ -235,6 +236,7 @@ class BuddyContact(Question):
             ctx.say("buddy.relay.no_buddy")
             return Outcome.DONE
         person = ctx.require_person()
+        ctx.quote(person)  # their contact details go to the buddy: erased with them
         other = buddies.other(pair, person)
         heading = ctx.translator.t(
             _locale(ctx, other), "buddy.contact.from", name=_name(ctx, person)

@@ -209,7 +209,10 @@ class BecomeStaff(YesNoQuestion):
             ctx.say("start.bad_code")
             return Outcome.DONE
         person = ctx.require_person()
+        from bot.engine.handlers.buddies import end_on_stop  # registered after this module
+
+        end_on_stop(ctx)  # the buddy hears the pair ended, no more
+        ctx.domain.forget_parent_data(person)
         ctx.domain.use_role_code(record, person)
-        ctx.domain.drop_profile(person)
         staff_done(ctx)
         return Outcome.DONE

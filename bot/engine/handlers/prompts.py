@@ -139,8 +139,8 @@ def share(ctx: Context, args: tuple[str, ...]) -> None:
     for room in rooms:
         locale = community.default_locale if community is not None else ctx.locale
         text = ctx.translator.t(locale, "answer.share.line", text=answer.text or "")
-        # Linked to the parent: erasing them forgets the copy the bot keeps of it.
-        ctx.act(room.platform, room.chat_id, SendMessage(text, media=media), person_id=person.id)
+        # It quotes the parent: erasing them (or their becoming staff) forgets the bot's copy.
+        ctx.act(room.platform, room.chat_id, SendMessage(text, media=media), mentions=(person.id,))
     ctx.domain.mark_shared(answer)
     ctx.say("answer.share.done")
 

@@ -198,11 +198,15 @@ def test_the_map_is_pruned_with_the_copies_and_erased_with_the_sender(
     assert count() == 2
     with app.session_factory.begin() as session:
         person = session.scalars(select(Person).where(Person.platform_user_id == "501")).one()
-        people.erase(session, person)
+        people.erase(session, person, clock)
     with app.session_factory() as session:
-        left = session.scalar(select(func.count()).select_from(OutboxMessage)
-                              .where(OutboxMessage.chat_id == MX))  # fmt: skip
-    assert count() == 0 and left == 0  # the copies that named the person went with them
+        left = list(session.scalars(select(OutboxMessage.kind)
+                                    .where(OutboxMessage.chat_id == MX)))  # fmt: skip
+    # The copies that named the person went with them; the copy in the room goes too.
+    assert count() == 0 and left == ["delete", "delete"]
+    asyncio.run(app.dispatcher.dispatch_due())
+    gone = [d.target_remote_id for d in mx.done if isinstance(d.action, DeleteMessage)]
+    assert len(gone) == 2 and all(remote.startswith("remote-") for remote in gone)
     clock.advance(days=1)
     run(app, Incoming.from_text("matrix", "@ben:x", MX, False, "Hoi", message_id="$m9",
                                 sender_name="Ben", event_id="$m9"))  # fmt: skip

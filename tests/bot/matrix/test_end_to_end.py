@@ -404,3 +404,21 @@ async def test_photos_and_voice_reach_the_engine(bot: Bot, make_parent) -> None:
         sum(text.startswith("Dank je. Hier heb ik geen foto of geluid nodig.") for text in answers)
         == 2
     )
+
+
+async def test_erasure_on_matrix_forgets_the_direct_chat(bot: Bot, make_parent) -> None:  # type: ignore[no-untyped-def]
+    from tests.bot.engine.test_erasure import _hits
+
+    parent = await make_parent("erin")
+    room_id = await open_chat(bot, parent)
+    await onboard(bot, parent, room_id)
+    assert _hits(bot.app, (parent.user_id, room_id))  # the person, the direct chat mapping
+    for answer in ("/stop", "1", "2"):  # stop: [1] Yes, stop; erase: [2] Yes, erase all
+        await parent.say(room_id, answer)
+        await bot.turn()
+    # The goodbye arrives: its row id was not given before (Matrix's transaction id), though
+    # the rows before it in this chat were erased.
+    said = await bot_says(parent, room_id, bot.user_id)
+    assert said[-1] == "Done. I erased all your data. Goodbye!"
+    assert person(bot, parent.user_id) is None
+    assert _hits(bot.app, (parent.user_id, room_id)) == set()
