@@ -132,7 +132,7 @@ def send_to_coordinators(
     name = community.name if community is not None else ""
     member_id = author.person.id if author.person is not None else None
     intro = "report.held" if record.kind == HELD else "report.to_coordinators"
-    for platform, chat_id, locale in _coordinator_chats(ctx, room):
+    for platform, chat_id, locale, reader_id in _coordinator_chats(ctx, room):
         words = ctx.translator.t(locale, intro, community=name)
         body = f"{words}\n\n{_quote(ctx, locale, said)}"
         buttons = tuple(
@@ -140,7 +140,11 @@ def send_to_coordinators(
             for verb in VERBS[record.kind]
             if _offered(verb, author)
         )
-        ctx.act(platform, chat_id, SendMessage(body, buttons), person_id=member_id)
+        # The row is the reader's (its buttons are signed for them); it quotes the member.
+        ctx.act(
+            platform, chat_id, SendMessage(body, buttons), person_id=reader_id,
+            mentions=(member_id,) if member_id is not None else (),
+        )  # fmt: skip
 
 
 def _offered(verb: str, author: Author) -> bool:
@@ -162,21 +166,24 @@ def _quote(ctx: Context, locale: str, said: Said | None) -> str:
     return "\n".join(f"> {line}" for line in text.splitlines() or [""])
 
 
-def _coordinator_chats(ctx: Context, room: Room) -> list[tuple[str, str, str]]:
-    coordinators = ctx.domain.moderation.coordinators(room.community_id)
-    default = ctx.settings.default_locale
-    if coordinators:
-        return [
-            (c.platform, c.private_chat_id or c.platform_user_id, c.locale or default)
-            for c in coordinators
+def _coordinator_chats(ctx: Context, room: Room) -> list[tuple[str, str, str, int]]:
+    """(platform, chat, language, person) of each reader; only stored people, since the
+    buttons are bound to the person they were sent to."""
+    readers = ctx.domain.moderation.coordinators(room.community_id)
+    if not readers:
+        # No coordinator yet: the admins who ever wrote to the bot, on the platforms it runs.
+        running = set(ctx.settings.platforms)
+        admins = (entry.split(":", 1) for entry in sorted(ctx.settings.admins))
+        readers = [
+            person
+            for platform, user_id in admins
+            if not running or platform in running
+            if (person := ctx.domain.find_person(platform, user_id)) is not None
         ]
-    # No coordinator yet: the admins, on the platforms this bot runs (all of them if unset).
-    running = set(ctx.settings.platforms)
-    admins = (entry.split(":", 1) for entry in sorted(ctx.settings.admins))
+    default = ctx.settings.default_locale
     return [
-        (platform, user_id, default)
-        for platform, user_id in admins
-        if not running or platform in running
+        (p.platform, p.private_chat_id or p.platform_user_id, p.locale or default, p.id)
+        for p in readers
     ]
 
 

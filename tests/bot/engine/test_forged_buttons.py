@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.engine.buttons import BUTTON_ACTIONS, action_button
-from bot.engine.types import EventKind, Incoming
+from bot.engine.types import EventKind, Incoming, Quoted
 from community import buttons as codec
 from community.actions import SendMessage, Target
 from community.clock import FakeClock
@@ -49,7 +49,7 @@ LIBRARY = ProgrammeItem(
 )  # fmt: skip
 KEYCAP = "1\ufe0f\u20e3"
 # What a refused press may answer (a stranger hears the community's language).
-REFUSAL_IDS = ("input.old_button", "input.not_allowed", "rsvp.closed")
+REFUSAL_IDS = ("input.old_button", "input.not_allowed", "rsvp.closed", "report.closed")
 # Rows that a refused press may add: its own answer in the outbox, and nothing else.
 IGNORED_TABLES = {"outbox_message", "outbox_key", "processed_event"}
 
@@ -259,7 +259,27 @@ def _decoded_key(data: str) -> str | None:
     return decoded.key if isinstance(decoded, codec.QuestionData) else None
 
 
+def case_mod(chat: Chat, clock: FakeClock) -> Case:
+    """bilal reports anna's message in Arnhem's group: bram gets it with the buttons."""
+    group = "@tips"
+    link = Incoming.from_text(
+        "console", "bram", group, False, "/linkgroup", sender_is_chat_admin=True
+    )
+    chat.run(link)
+    said = "Koop mijn spullen"
+    chat.run(Incoming.from_text("console", "anna", group, False, said, message_id="m1"))
+    report = Incoming.from_text(
+        "console", "bilal", group, False, "/report", message_id="m2",
+        ref=Target(remote_id="m1"), quoted=Quoted("anna", "Anna", said),
+    )  # fmt: skip
+    chat.run(report)
+    sent = _to(chat, "bram")[-1]
+    assert sent.choices, sent.text
+    return Case("bram", sent, "Warn", STAFF_FORGERS)
+
+
 CASES: dict[str, Callable[[Chat, FakeClock], Case]] = {
+    "mod": case_mod,
     "rsvp": case_rsvp,
     "rsvpn": case_rsvpn,
     "qa": case_qa,
