@@ -28,6 +28,7 @@ from community.models import (
     Conversation,
     MatchRound,
     OutboxKey,
+    OutboxMention,
     OutboxMessage,
     OutboxStatus,
     Person,
@@ -57,6 +58,7 @@ TABLES = frozenset(
         "dialogue_state",
         "outbox_message",
         "outbox_key",
+        "outbox_mention",
         "relayed_message",
         "role_code",
         "moderation_report",
@@ -241,6 +243,9 @@ def _messages(session: Session, person: Person) -> dict[str, Any]:
         "failed": _count(session, OutboxMessage, mine, OutboxMessage.status == OutboxStatus.DEAD),
         "oldest": _iso(oldest),
         "sent_once_keys": _count(session, OutboxKey, OutboxKey.person_id == person.id),
+        # Messages to other people that quote them (a buddy introduction naming them, a digest
+        # with their answer): erased with them (community/services/erasure.py).
+        "quoting_you": _count(session, OutboxMention, OutboxMention.person_id == person.id),
     }
 
 

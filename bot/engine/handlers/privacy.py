@@ -167,6 +167,8 @@ def _kept(ctx: Context, data: dict[str, Any]) -> list[str]:
     lines = [
         ctx.t("mydata.messages", count=messages["kept"], days=ctx.settings.sent_retention_days)
     ]
+    if messages["quoting_you"]:
+        lines.append(ctx.t("mydata.quoting", count=messages["quoting_you"]))
     if data["relayed_messages"]:
         lines.append(ctx.t("mydata.relayed", count=data["relayed_messages"]))
     dialogue = data["dialogue"]
