@@ -171,14 +171,16 @@ def _coordinator_chats(ctx: Context, room: Room) -> list[tuple[str, str, str, in
     buttons are bound to the person they were sent to."""
     readers = ctx.domain.moderation.coordinators(room.community_id)
     if not readers:
-        # No coordinator yet: the admins who ever wrote to the bot, on the platforms it runs.
+        # No coordinator yet: the admins, on the platforms this bot runs (all of them if unset),
+        # stored as people if they were not yet (the config makes them admins), since the
+        # buttons are bound to a person.
         running = set(ctx.settings.platforms)
         admins = (entry.split(":", 1) for entry in sorted(ctx.settings.admins))
         readers = [
-            person
+            ctx.domain.find_person(platform, user_id)
+            or ctx.domain.create_person(platform, user_id, user_id, Role.ADMIN)
             for platform, user_id in admins
             if not running or platform in running
-            if (person := ctx.domain.find_person(platform, user_id)) is not None
         ]
     default = ctx.settings.default_locale
     return [

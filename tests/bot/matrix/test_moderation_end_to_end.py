@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from community.actions import CreateRoom
 from community.clock import FakeClock
-from community.models import Community, Person, Role, Room
+from community.models import Community, Room
 from community.services import outbox
 from community.services.outbox import Outgoing
 from config.settings import TelegramSettings
@@ -23,6 +23,7 @@ from tests.bot.matrix.conftest import Parent
 from tests.bot.matrix.test_end_to_end import bot_settings
 from tests.bot.matrix.test_group_relay_end_to_end import GROUP, Both
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.members import add_member
 from tests.support.synapse import MatrixUser, SynapseServer
 
 PIET, ADMIN = 7, 900
@@ -58,16 +59,14 @@ async def test_a_reported_copy_removes_its_author_from_the_matrix_room(
             # Eva and Piet joined the community through the bot (their onboarding is elsewhere).
             joined = (("matrix", eva.user_id), ("matrix", ben.user_id), ("telegram", str(PIET)))
             for platform, user_id in joined:
-                session.add(Person(platform=platform, platform_user_id=user_id, locale="en",
-                                   private_chat_id=user_id if platform == "telegram" else None,
-                                   role=Role.PARENT, community_id=community.id,
-                                   created_at=clock.now()))  # fmt: skip
+                add_member(session, platform, user_id, clock, community=community, locale="en")
         await bot.turn()
         with bot.app.session_factory() as session:
             room_id = session.scalars(select(Room.chat_id).where(Room.platform == "matrix")).one()
         for parent in (eva, ben):
             await bot.matrix.client.room_invite(room_id, parent.user_id)
             await parent.join(room_id)
+        fake.member_status[(GROUP, ADMIN)] = "administrator"  # /linkgroup needs a group admin
         await bot.settle(fake.message(ADMIN, "/linkgroup", chat=GROUP))
         await bot.settle(fake.message(ADMIN, "/relay on", chat=GROUP))
         await bot.turn()
@@ -84,13 +83,13 @@ async def test_a_reported_copy_removes_its_author_from_the_matrix_room(
         await bot.turn()
         from_matrix = fake.last(ADMIN)
         assert from_matrix.text is not None
-        assert from_matrix.text.endswith("> Eva: Koop mijn spullen!"), from_matrix.text
+        assert from_matrix.text.endswith("> 💬 Eva:\n> Koop mijn spullen!"), from_matrix.text
         copy = fake.sent_to(GROUP)[-1]
-        assert copy.text == "Eva: Koop mijn spullen!"
+        assert copy.text == "💬 Eva:\nKoop mijn spullen!"
         update, _ = fake.group_message(GROUP, PIET, "/report", "Piet", reply_to=copy.message_id)
         await bot.settle(update)
         report = fake.last(ADMIN)
-        assert report.text is not None and report.text.endswith("> Eva: Koop mijn spullen!")
+        assert report.text is not None and report.text.endswith("> 💬 Eva:\n> Koop mijn spullen!")
 
         # No coordinator yet: the admin gets it, in the default language.
         said = await bot_press(bot, fake, ADMIN, "Uit de groep halen")

@@ -26,6 +26,7 @@ async def tg(fake: FakeTelegram, settings, clock):  # type: ignore[no-untyped-de
 @SQLITE
 async def test_a_report_and_a_removal_on_telegram(tg: TelegramBot, fake: FakeTelegram) -> None:
     await make_coordinator(tg, COORDINATOR)
+    fake.member_status[(GROUP, COORDINATOR)] = "creator"  # /linkgroup needs a group admin
     await tg.say(COORDINATOR, "/linkgroup@ouderkring_test_bot", chat=GROUP)
     for parent in (ANNA, BO):
         await onboard(tg, parent)
@@ -40,7 +41,7 @@ async def test_a_report_and_a_removal_on_telegram(tg: TelegramBot, fake: FakeTel
     assert deleted == [command]  # ... and the command is gone
     assert fake.sent_texts(BO)[-1] == "Thank you. A coordinator will look at it."
     report = fake.last(COORDINATOR)
-    assert report.text is not None and report.text.endswith("> Anna: Koop mijn spullen!")
+    assert report.text is not None and report.text.endswith("> 💬 Anna:\n> Koop mijn spullen!")
     assert "Vries" not in report.text
     assert tg.labels(COORDINATOR) == ["Delete everywhere", "Warn", "Remove from the group"]
 
