@@ -8,7 +8,7 @@ from math import cos, radians
 
 import networkx as nx
 
-from .graph import available, candidate_graph, full_graph
+from .graph import available, candidate_adjacency, full_graph
 from .pool import UNKNOWN, Pool
 from .profiles import Availability, Candidate
 from .results import LeftOver, LeftOverReason, MatchResult, Proposal
@@ -64,11 +64,11 @@ def match(
         for u, v in nx.max_weight_matching(graph, weight="weight"):
             mate[u], mate[v] = v, u
     else:
-        graph = candidate_graph(pool, effort.per_parent)
+        adj = candidate_adjacency(pool, effort.per_parent)
         fast = effort.use_rustworkx and has_rustworkx()
-        part_size = effort.part_size or (600 if fast else 80)
+        part_size = effort.part_size or (1000 if fast else 80)
         mate = solve(
-            graph,
+            adj,
             _positions(pool),
             part_size=part_size,
             passes=effort.passes,

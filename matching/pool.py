@@ -82,9 +82,22 @@ class Pool:
             if a in index and b in index:
                 self.avoid.add((index[a], index[b]))
 
+        self.taken: set[int] = set()  # paired before the solver runs: in no bucket
+        self._index()
+        self.all_buckets = self.buckets  # everyone, also once some are taken
+
+    def take(self, paired: Collection[int]) -> None:
+        """Leave these parents (already paired) out of every bucket."""
+        self.taken |= set(paired)
+        self._index()
+
+    def _index(self) -> None:
         buckets: dict[tuple[str, int], list[int]] = {}
         band_buckets: dict[tuple[str, int, str], list[int]] = {}
+        taken = self.taken
         for i in sorted(range(self.n), key=lambda i: self.rank[i]):
+            if i in taken:
+                continue
             for lang in self.links[i]:
                 buckets.setdefault((lang, self.place[i]), []).append(i)
                 for band in self.bands[i]:
@@ -96,7 +109,9 @@ class Pool:
             k: (v, [self.rank[i] for i in v]) for k, v in band_buckets.items()
         }
         # Parents of one place with the same languages and age bands share their buckets.
-        self._classes: dict[tuple[int, tuple[str, ...], frozenset[str]], list[tuple[int, Bucket]]]
+        self._classes: dict[
+            tuple[int, tuple[str, ...], frozenset[str]], list[tuple[int, Bucket, bool, bool]]
+        ]
         self._classes = {}
 
     # -- places ---------------------------------------------------------------------------------
@@ -169,17 +184,20 @@ class Pool:
             return None
         return self.pair_points(u, v, proximity) + self.wait_pts[u] + self.wait_pts[v]
 
-    def classes(self, u: int) -> list[tuple[int, Bucket]]:
-        """Every bucket u may find a partner in, with the points each member earns at least
-        (language, distance and, for age-band buckets, the shared band), best first."""
+    def classes(self, u: int) -> list[tuple[int, Bucket, bool, bool]]:
+        """Every bucket u may find a partner in, best first, as (the points each member earns at
+        least: language, distance and, for age-band buckets, the shared band; the bucket; whether
+        it is an age-band bucket; whether its language is Dutch, so that a member may share
+        another language too)."""
         key = (self.place[u], self.links[u], self.bands[u])
         cached = self._classes.get(key)
         if cached is not None:
             return cached
         w = self.rules.weights
-        out: list[tuple[int, Bucket]] = []
+        out: list[tuple[int, Bucket, bool, bool]] = []
         for lang in self.links[u]:
-            lang_pts = w.shared_dutch if lang == self.rules.dutch else w.shared_language
+            dutch = lang == self.rules.dutch
+            lang_pts = w.shared_dutch if dutch else w.shared_language
             for place, proximity in self.near.get(self.place[u], {}).items():
                 bucket = self.buckets.get((lang, place))
                 if bucket is None:
@@ -187,8 +205,9 @@ class Pool:
                 for band in sorted(self.bands[u]):
                     members = self.band_buckets.get((lang, place, band))
                     if members is not None:
-                        out.append((lang_pts + proximity + w.shared_age_band, members))
-                out.append((lang_pts + proximity, bucket))
+                        value = lang_pts + proximity + w.shared_age_band
+                        out.append((value, members, True, dutch))
+                out.append((lang_pts + proximity, bucket, False, dutch))
         out.sort(key=lambda c: -c[0])
         self._classes[key] = out
         return out
@@ -201,23 +220,25 @@ class Pool:
         different ones: the buckets become circulant graphs, which have near-perfect matchings,
         instead of everybody linking to the same few."""
         found: dict[int, int] = {}
-        place_u, rank_u, bands_u = self.place[u], self.rank[u], self.bands[u]
-        near = self.near[place_u]
-        place, bands, avoid = self.place, self.bands, self.avoid
+        rank_u, bands_u = self.rank[u], self.bands[u]
+        bands, avoid = self.bands, self.avoid
         language_points, age = self.language_points, self.rules.weights.shared_age_band
+        extra = self.rules.weights.shared_language - self.rules.weights.shared_dutch
         kth = -1  # the k-th best points found so far, once there are k
-        for value, (members, ranks) in self.classes(u):
+        for value, (members, ranks), by_band, dutch in self.classes(u):
             if value <= kth:
                 break
             start = bisect_right(ranks, rank_u)
             size = len(members)
             for step in range(min(k + 1, size)):
                 v = members[(start + step) % size]
-                if v == u or v in found or (min(u, v), max(u, v)) in avoid:
+                if v == u or v in found or (avoid and (min(u, v), max(u, v)) in avoid):
                     continue
-                points = language_points(u, v) + near[place[v]]
-                if not bands_u.isdisjoint(bands[v]):
+                points = value
+                if not by_band and not bands_u.isdisjoint(bands[v]):
                     points += age
+                if dutch and language_points(u, v) > self.rules.weights.shared_dutch:
+                    points += extra
                 found[v] = points
             if len(found) >= k:
                 kth = sorted(found.values(), reverse=True)[k - 1]
@@ -230,7 +251,7 @@ class Pool:
         seen: set[int] = set()
         for lang in self.links[u]:
             for place in self.near.get(self.place[u], {}):
-                bucket = self.buckets.get((lang, place))
+                bucket = self.all_buckets.get((lang, place))
                 if bucket is None:
                     continue
                 for v in bucket[0]:

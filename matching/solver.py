@@ -63,25 +63,48 @@ def _exact(adj: Adjacency, nodes: Sequence[int], use_rustworkx: bool) -> Mate:
 
 
 def solve(
-    graph: nx.Graph,
+    adj: Adjacency,
     points: Mapping[int, Point],
     *,
     part_size: int,
     passes: int = 2,
     use_rustworkx: bool = True,
 ) -> Mate:
-    """A matching of `graph` (positive integer "weight"s) as a symmetric mate map. `points`
-    gives each node's position in metres (east, north); parts hold at most `part_size` nodes."""
-    adj = adjacency(graph)
-    nodes = sorted(adj)
-    if len(nodes) <= part_size:
-        return _exact(adj, nodes, use_rustworkx)
+    """A matching of the graph `adj` (positive integer weights) as a symmetric mate map.
+    `points` gives each node's position in metres (east, north). Each connected component of
+    at most `part_size` nodes is solved exactly in one go; a larger one is cut into parts of at
+    most `part_size` nodes, `passes` times along different lines."""
     mate: Mate = {}
-    for angle in ANGLES[: max(1, passes)]:
-        for part in _cut(nodes, _turned(points, angle), part_size):
-            _resolve(adj, mate, part, use_rustworkx)
-    improve(adj, mate)
+    for component in components(adj):
+        if len(component) <= part_size:
+            mate.update(_exact(adj, component, use_rustworkx))
+            continue
+        for angle in ANGLES[: max(1, passes)]:
+            turned = _turned({u: points[u] for u in component}, angle)
+            for part in _cut(component, turned, part_size):
+                _resolve(adj, mate, part, use_rustworkx)
+        improve(adj, mate, nodes=component)
     return mate
+
+
+def components(adj: Adjacency) -> list[list[int]]:
+    """The connected components, each sorted, in order of their smallest node. Nodes without
+    an edge are left out: they have nothing to solve."""
+    seen: set[int] = set()
+    out = []
+    for start in sorted(adj):
+        if start in seen or not adj[start]:
+            continue
+        seen.add(start)
+        stack, members = [start], [start]
+        while stack:
+            for v in adj[stack.pop()]:
+                if v not in seen:
+                    seen.add(v)
+                    stack.append(v)
+                    members.append(v)
+        out.append(sorted(members))
+    return out
 
 
 def _turned(points: Mapping[int, Point], angle: float) -> dict[int, Point]:
@@ -117,10 +140,18 @@ def _resolve(adj: Adjacency, mate: Mate, part: list[int], use_rustworkx: bool) -
         mate.update(new)
 
 
-def improve(adj: Adjacency, mate: Mate, *, depth: int = 2, passes: int = 4) -> None:
+def improve(
+    adj: Adjacency,
+    mate: Mate,
+    *,
+    nodes: Sequence[int] | None = None,
+    depth: int = 2,
+    passes: int = 4,
+) -> None:
     """Local repair in place: augmenting paths from free nodes across up to `depth` matched
-    edges, and swaps of partners between two pairs, until a pass finds nothing."""
-    nodes = sorted(adj)
+    edges, and swaps of partners between two pairs, until a pass finds nothing. `nodes`: where
+    to start (default: everywhere)."""
+    nodes = sorted(adj) if nodes is None else nodes
     for _ in range(passes):
         changed = False
         for u in nodes:
