@@ -43,49 +43,68 @@ def match(
     *,
     avoid: Collection[frozenset[int]] = (),
     effort: Effort | None = None,
+    relaxed: Rules | None = None,
 ) -> MatchResult:
     """Propose buddy pairs for one round.
 
     `candidates`: every parent of the community who asked for a buddy, with their availability;
     `rules`: the community's limits, weights and the current time; `avoid`: pairs of parent ids
-    that were tried, rejected, ended or blocked (they never get an edge).
+    that were tried, rejected, ended or blocked (they never get an edge). `relaxed`: the wider
+    limits of a second pass among the parents the main round left over (see `second_pass`).
 
-    Returns proposals (heaviest first) and every candidate without one, with a reason. The same
-    input gives the same output."""
+    Returns proposals (heaviest first, those of the second pass after all others) and every
+    candidate without one, with a reason. The same input gives the same output."""
     effort = effort or Effort()
     ids = [c.parent_id for c in candidates]
     if len(set(ids)) != len(ids):
         raise ValueError("parent ids must be unique")
-
     pool = Pool(available(candidates, rules), rules, avoid)
-    if pool.n <= effort.exact_up_to:
-        graph = full_graph(pool)
-        mate: Mate = {}
-        for u, v in nx.max_weight_matching(graph, weight="weight"):
-            mate[u], mate[v] = v, u
-    else:
-        adj = candidate_adjacency(pool, effort.per_parent)
-        fast = effort.use_rustworkx and has_rustworkx()
-        part_size = effort.part_size or (1000 if fast else 80)
-        mate = solve(
-            adj,
-            _positions(pool),
-            part_size=part_size,
-            passes=effort.passes,
-            use_rustworkx=effort.use_rustworkx,
+    mate = solve_pool(pool, effort)
+    proposals = [
+        Proposal(
+            pool.ids[u], pool.ids[v], weight, pool.shared_language(u, v)[0], pool.reasons(u, v)
         )
-        _pair_the_rest(pool, mate)
+        for u, v, weight in pairs_of(pool, mate)
+    ]
+    proposals.sort(key=lambda p: (-p.weight, p.a))
+    result = MatchResult(proposals, _left_over(candidates, rules, pool, mate))
+    if relaxed is not None:
+        from .second import second_pass  # the second pass builds on this module
 
-    proposals = []
+        result = second_pass(candidates, rules, relaxed, result, avoid=avoid, effort=effort)
+    return result
+
+
+def solve_pool(pool: Pool, effort: Effort) -> Mate:
+    """The matching of a pool's parents (pool indices): exact for small rounds."""
+    if pool.n <= effort.exact_up_to:
+        mate: Mate = {}
+        for u, v in nx.max_weight_matching(full_graph(pool), weight="weight"):
+            mate[u], mate[v] = v, u
+        return mate
+    adj = candidate_adjacency(pool, effort.per_parent)
+    fast = effort.use_rustworkx and has_rustworkx()
+    part_size = effort.part_size or (1000 if fast else 80)
+    mate = solve(
+        adj,
+        _positions(pool),
+        part_size=part_size,
+        passes=effort.passes,
+        use_rustworkx=effort.use_rustworkx,
+    )
+    _pair_the_rest(pool, mate)
+    return mate
+
+
+def pairs_of(pool: Pool, mate: Mate) -> list[tuple[int, int, int]]:
+    """The pairs of a mate map as (u, v, weight), u < v."""
+    out = []
     for u, v in mate.items():
         if u < v:
             weight = pool.weight(u, v)
             assert weight is not None  # every edge came from the pool's rules
-            a, b = pool.ids[u], pool.ids[v]
-            language = pool.shared_language(u, v)[0]
-            proposals.append(Proposal(a, b, weight, language, pool.reasons(u, v)))
-    proposals.sort(key=lambda p: (-p.weight, p.a))
-    return MatchResult(proposals, _left_over(candidates, rules, pool, mate))
+            out.append((u, v, weight))
+    return out
 
 
 def _positions(pool: Pool) -> dict[int, Point]:
