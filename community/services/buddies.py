@@ -215,11 +215,50 @@ def candidates(
     return out, avoid
 
 
-def run_matcher(
-    session: Session, community: Community, clock: Clock, max_distance_m: int = 2000
-) -> MatchResult:
+def round_rules(community: Community, now: datetime) -> tuple[Rules, Rules | None]:
+    """The community's limits for a round (its file's `[buddy_matching]`, config/
+    buddy_matching.py), and the wider ones of the second pass, None when it has none."""
+    limits = community.buddy_matching or {}
+    main = Rules(
+        now=now,
+        max_distance_m=limits.get("max_distance_m", 2000),
+        allow_dutch=limits.get("allow_dutch", False),
+    )
+    wider = Rules(
+        now=now,
+        max_distance_m=max(main.max_distance_m, limits.get("second_pass_max_distance_m", 0)),
+        allow_dutch=main.allow_dutch or limits.get("second_pass_allow_dutch", False),
+    )
+    if wider.max_distance_m == main.max_distance_m and wider.allow_dutch == main.allow_dutch:
+        return main, None
+    return main, wider
+
+
+def has_second_pass(community: Community) -> bool:
+    limits = community.buddy_matching or {}
+    farther = limits.get("second_pass_max_distance_m", 0) > limits.get("max_distance_m", 2000)
+    dutch = limits.get("second_pass_allow_dutch", False) and not limits.get("allow_dutch", False)
+    return bool(farther or dutch)
+
+
+PASSES_ID = "buddy.match.passes"
+
+
+def passes_text(
+    community: Community, proposals: Iterable[Proposal], translator: Translator, locale: str
+) -> str | None:
+    """How many pairs each pass proposed, when the community has a second pass."""
+    if not has_second_pass(community):
+        return None
+    flags = [p.second_pass for p in proposals]
+    first, second = flags.count(False), flags.count(True)
+    return translator.t(locale, PASSES_ID, first=first, second=second)
+
+
+def run_matcher(session: Session, community: Community, clock: Clock) -> MatchResult:
     found, avoid = candidates(session, community)
-    return match(found, Rules(now=clock.now(), max_distance_m=max_distance_m), avoid=avoid)
+    rules, wider = round_rules(community, clock.now())
+    return match(found, rules, avoid=avoid, relaxed=wider)
 
 
 # -- rounds ---------------------------------------------------------------------------------------
@@ -230,7 +269,10 @@ def open_proposals(session: Session, community: Community) -> list[BuddyPair]:
             select(BuddyPair)
             .join(MatchRound, MatchRound.id == BuddyPair.round_id)
             .where(MatchRound.community_id == community.id, BuddyPair.status == PairStatus.PROPOSED)
-            .order_by(BuddyPair.round_id, BuddyPair.weight.desc(), BuddyPair.id)
+            # The weaker pairs of the second pass after the others.
+            .order_by(
+                BuddyPair.round_id, BuddyPair.second_pass, BuddyPair.weight.desc(), BuddyPair.id
+            )
         )
     )
 
@@ -262,6 +304,7 @@ def new_round(
                 weight=proposal.weight,
                 language=proposal.language,
                 reasons=[{"kind": r.kind.value, **r.params()} for r in proposal.reasons],
+                second_pass=proposal.second_pass,
             )
         )
     session.flush()
@@ -303,6 +346,14 @@ LEFT_OVER_HEAD_ID, LEFT_OVER_EXAMPLE_ID, LEFT_OVER_MORE_ID = (
     "buddy.left.example",
     "buddy.left.more",
 )
+# What would change it, where a coordinator (or time) can: `buddy.left.fix.<reason>`.
+LEFT_OVER_FIXES = (
+    LeftOverReason.NO_LANGUAGE_NEARBY,
+    LeftOverReason.ONLY_PAST_PAIRS,
+    LeftOverReason.MATCHED_BETTER_ELSEWHERE,
+    LeftOverReason.NO_PLACE,
+    LeftOverReason.WAITING_FOR_APPROVAL,
+)
 
 
 def left_over_id(reason: LeftOverReason) -> str:
@@ -312,7 +363,8 @@ def left_over_id(reason: LeftOverReason) -> str:
 def left_over_ids() -> set[str]:
     """Every catalog id the left-over summary may use."""
     fixed = {LEFT_OVER_HEAD_ID, LEFT_OVER_EXAMPLE_ID, LEFT_OVER_MORE_ID}
-    return fixed | {left_over_id(reason) for reason in LEFT_OVER_ORDER}
+    fixes = {f"buddy.left.fix.{reason.value}" for reason in LEFT_OVER_FIXES}
+    return fixed | fixes | {left_over_id(reason) for reason in LEFT_OVER_ORDER}
 
 
 @dataclass(frozen=True)
@@ -367,6 +419,8 @@ def left_over_text(
             lines.append(t(locale, LEFT_OVER_EXAMPLE_ID, neighbourhood=hood, languages=languages))
         if group.examples and group.count > len(group.examples):
             lines.append(t(locale, LEFT_OVER_MORE_ID, count=group.count - len(group.examples)))
+        if group.reason in LEFT_OVER_FIXES:
+            lines.append(t(locale, f"buddy.left.fix.{group.reason.value}"))
     return "\n".join(lines)
 
 
@@ -378,7 +432,9 @@ def reasons_of(pair: BuddyPair) -> tuple[Reason, ...]:
 
 
 def as_proposal(pair: BuddyPair) -> Proposal:
-    return Proposal(pair.a_id, pair.b_id, pair.weight, pair.language, reasons_of(pair))
+    return Proposal(
+        pair.a_id, pair.b_id, pair.weight, pair.language, reasons_of(pair), pair.second_pass
+    )
 
 
 def decide(pair: BuddyPair, status: PairStatus, clock: Clock) -> bool:
