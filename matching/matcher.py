@@ -26,7 +26,7 @@ class Effort:
     exact_up_to: int = 150
     per_parent: int = 8
     part_size: int | None = None
-    passes: int = 2
+    passes: int = 3
     use_rustworkx: bool = True
 
 

@@ -79,27 +79,48 @@ def solve(
         if len(component) <= part_size:
             mate.update(_exact(adj, component, use_rustworkx))
             continue
-        for angle in ANGLES[: max(1, passes)]:
-            turned = _turned({u: points[u] for u in component}, angle)
-            for part in _cut(component, turned, part_size):
+        turned = _turned({u: points[u] for u in component}, ANGLES[0])
+        parts = _cut(component, turned, part_size)
+        for part in parts:
+            _resolve(adj, mate, part, use_rustworkx)
+        for angle in ANGLES[1 : max(1, passes)]:
+            # Only the borders of the last cut can gain: re-solve the parents near them, cut
+            # along other lines, with everything else held as it is.
+            strip = _near_borders(adj, mate, parts)
+            turned = _turned({u: points[u] for u in strip}, angle)
+            parts = [p for c in components(adj, strip) for p in _cut(c, turned, part_size)]
+            for part in parts:
                 _resolve(adj, mate, part, use_rustworkx)
         improve(adj, mate, nodes=component)
     return mate
 
 
-def components(adj: Adjacency) -> list[list[int]]:
-    """The connected components, each sorted, in order of their smallest node. Nodes without
-    an edge are left out: they have nothing to solve."""
+def _near_borders(adj: Adjacency, mate: Mate, parts: list[list[int]], hops: int = 2) -> set[int]:
+    """The nodes with a pair across the border of their part, those up to `hops` pairs away
+    from them, and their partners."""
+    part_of = {u: i for i, part in enumerate(parts) for u in part}
+    strip = {u for u in part_of if any(part_of.get(v, -1) != part_of[u] for v in adj[u])}
+    edge = set(strip)
+    for _ in range(hops):
+        edge = {v for u in edge for v in adj[u] if v not in strip}
+        strip |= edge
+    strip |= {mate[u] for u in list(strip) if u in mate}
+    return strip
+
+
+def components(adj: Adjacency, within: set[int] | None = None) -> list[list[int]]:
+    """The connected components (of the nodes `within`, default all), each sorted, in order of
+    their smallest node. Nodes without an edge are left out: they have nothing to solve."""
     seen: set[int] = set()
     out = []
-    for start in sorted(adj):
+    for start in sorted(adj if within is None else within):
         if start in seen or not adj[start]:
             continue
         seen.add(start)
         stack, members = [start], [start]
         while stack:
             for v in adj[stack.pop()]:
-                if v not in seen:
+                if v not in seen and (within is None or v in within):
                     seen.add(v)
                     stack.append(v)
                     members.append(v)
