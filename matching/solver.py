@@ -1,13 +1,16 @@
-"""Maximum-weight matching on a networkx graph: exact on parts, parts cut along geography.
+"""Maximum-weight matching of a weighted graph (plain dicts): exact on connected components,
+large components cut along geography.
 
 The exact solver is Edmonds' blossom algorithm: rustworkx's `max_weight_matching` when rustworkx
-is installed (the same algorithm as networkx's, compiled), else networkx's own. Its running time
-grows faster than the square of the number of parents, so a large graph is cut into parts of
-nearby parents (recursive bisection of their map positions), each part is solved exactly, and
-then the parts are cut again along other lines (the map turned by 45, then 22.5 degrees) and each
-new part is re-solved exactly with the pairs that cross its border held fixed. Re-solving never
-lowers the weight, and pairs that the first cut kept apart meet in the second. A last local
-repair (augmenting paths and swaps of two pairs) picks up what is left at the borders."""
+is installed (the same algorithm as networkx's, compiled), else networkx's own. A component of
+at most `part_size` parents is solved exactly in one go. The running time grows faster than the
+square of the number of parents, so a larger component is cut into parts of nearby parents
+(recursive bisection of their map positions) and each part is solved exactly. Then only the
+parents near the borders of that cut (a pair across a border, up to two pairs away from one,
+and their partners) are cut again along other lines (the map turned by 45, then 22.5 degrees)
+and re-solved exactly with everything else held fixed: re-solving never lowers the weight, and
+pairs that the first cut kept apart meet in the second. A last local repair (augmenting paths
+and swaps of two pairs) picks up what is left."""
 
 from __future__ import annotations
 
