@@ -258,7 +258,7 @@ def match_command(
     stored for the coordinators, who approve them in the chat with /match."""
     from bot.app import build_app
     from community.i18n import language_name
-    from community.services import buddies
+    from community.services import buddies, buddy_limits
 
     settings = _settings(config)
     try:
@@ -289,7 +289,7 @@ def match_command(
                     f"{number}. parent {proposal.a} + parent {proposal.b} "
                     f"({proposal.weight} points{weaker}): {proposal.describe(names)}"
                 )
-            passes = buddies.passes_text(chosen, proposals, built.translator, "en")
+            passes = buddy_limits.passes_text(chosen, proposals, built.translator, "en")
             if passes is not None:
                 typer.echo(passes)
             # The parents left without a buddy and why, as a coordinator sees them in /match

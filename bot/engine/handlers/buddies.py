@@ -28,7 +28,7 @@ from bot.engine.handlers import buddy_talk
 from community.actions import Button, Media, SendMessage
 from community.i18n import language_name
 from community.models import BuddyPair, Community, PairStatus, Person, Role
-from community.services import buddies
+from community.services import buddies, buddy_limits
 
 PARENTS = frozenset({Role.PARENT})
 
@@ -83,7 +83,7 @@ LEFT_OVER_IDS = (
 )
 assert set(LEFT_OVER_IDS) == buddies.left_over_ids()
 PASSES_IDS = ("buddy.match.passes",)
-assert buddies.PASSES_ID in PASSES_IDS
+assert buddy_limits.PASSES_ID in PASSES_IDS
 
 
 # -- the coordinator's round ----------------------------------------------------------------------
@@ -165,7 +165,7 @@ def match_round(ctx: Context) -> None:
         new, result = ctx.domain.buddies.new_round(community, ctx.person)
         ctx.say("buddy.match.started" if new is not None else "buddy.match.none")
         left_over, proposals = result.left_over, result.proposals
-    passes = buddies.passes_text(community, proposals, ctx.translator, ctx.locale)
+    passes = buddy_limits.passes_text(community, proposals, ctx.translator, ctx.locale)
     if passes is not None:
         ctx.say_text(passes)
     summary = ctx.domain.buddies.left_over_text(left_over, ctx.translator, ctx.locale)

@@ -4,6 +4,7 @@ approves them as any other pair."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from community.models import BuddyPair, Community, PairStatus
-from community.services import buddies
+from community.services import buddy_limits
 from config import ConfigError
 from config.settings import load_community
 from tests.support.chat import Chat
@@ -93,7 +94,7 @@ def test_the_community_file_sets_the_limits(tmp_path: Path) -> None:
         "second_pass_allow_dutch": True,
     }
     community = Community(buddy_matching=spec.buddy_matching)
-    main, wider = buddies.round_rules(community, buddies.datetime(2026, 12, 1))
+    main, wider = buddy_limits.round_rules(community, datetime(2026, 12, 1, tzinfo=UTC))
     assert (main.max_distance_m, main.allow_dutch) == (3000, False)
     assert wider is not None and (wider.max_distance_m, wider.allow_dutch) == (5000, True)
     path.write_text(
