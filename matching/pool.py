@@ -10,6 +10,7 @@ import hashlib
 from bisect import bisect_right
 from collections.abc import Collection, Iterator, Sequence
 from math import cos, floor, radians
+from operator import itemgetter
 
 from .geo import haversine_m
 from .profiles import Candidate, Place
@@ -113,6 +114,7 @@ class Pool:
             tuple[int, tuple[str, ...], frozenset[str]], list[tuple[int, Bucket, bool, bool]]
         ]
         self._classes = {}
+        self._near_cache: dict[tuple[int, str], list[tuple[int, int, Bucket]]] = {}
 
     # -- places ---------------------------------------------------------------------------------
 
@@ -193,24 +195,36 @@ class Pool:
         cached = self._classes.get(key)
         if cached is not None:
             return cached
-        w = self.rules.weights
+        age = self.rules.weights.shared_age_band
+        bands = sorted(self.bands[u])
         out: list[tuple[int, Bucket, bool, bool]] = []
         for lang in self.links[u]:
             dutch = lang == self.rules.dutch
-            lang_pts = w.shared_dutch if dutch else w.shared_language
-            for place, proximity in self.near.get(self.place[u], {}).items():
-                bucket = self.buckets.get((lang, place))
-                if bucket is None:
-                    continue
-                for band in sorted(self.bands[u]):
+            for value, place, bucket in self._near_buckets(self.place[u], lang):
+                for band in bands:
                     members = self.band_buckets.get((lang, place, band))
                     if members is not None:
-                        value = lang_pts + proximity + w.shared_age_band
-                        out.append((value, members, True, dutch))
-                out.append((lang_pts + proximity, bucket, False, dutch))
-        out.sort(key=lambda c: -c[0])
+                        out.append((value + age, members, True, dutch))
+                out.append((value, bucket, False, dutch))
+        out.sort(key=itemgetter(0), reverse=True)  # stable: ties keep their order
         self._classes[key] = out
         return out
+
+    def _near_buckets(self, place_u: int, lang: str) -> list[tuple[int, int, Bucket]]:
+        """(language and distance points, place, bucket) of the places near `place_u` that
+        have a bucket of `lang`, in the order of `near`; shared by every parent of a place."""
+        key = (place_u, lang)
+        found = self._near_cache.get(key)
+        if found is None:
+            w = self.rules.weights
+            lang_pts = w.shared_dutch if lang == self.rules.dutch else w.shared_language
+            found = [
+                (lang_pts + proximity, place, bucket)
+                for place, proximity in self.near.get(place_u, {}).items()
+                if (bucket := self.buckets.get((lang, place))) is not None
+            ]
+            self._near_cache[key] = found
+        return found
 
     def best_partners(self, u: int, k: int) -> list[tuple[int, int]]:
         """Up to k good partners of u as (pair points, v), best first, without enumerating all.
@@ -224,23 +238,25 @@ class Pool:
         bands, avoid = self.bands, self.avoid
         language_points, age = self.language_points, self.rules.weights.shared_age_band
         extra = self.rules.weights.shared_language - self.rules.weights.shared_dutch
+        only_dutch = self.rules.weights.shared_dutch
         kth = -1  # the k-th best points found so far, once there are k
         for value, (members, ranks), by_band, dutch in self.classes(u):
             if value <= kth:
                 break
             start = bisect_right(ranks, rank_u)
             size = len(members)
+            before = len(found)
             for step in range(min(k + 1, size)):
                 v = members[(start + step) % size]
-                if v == u or v in found or (avoid and (min(u, v), max(u, v)) in avoid):
+                if v == u or v in found or (avoid and ((u, v) if u < v else (v, u)) in avoid):
                     continue
                 points = value
                 if not by_band and not bands_u.isdisjoint(bands[v]):
                     points += age
-                if dutch and language_points(u, v) > self.rules.weights.shared_dutch:
+                if dutch and language_points(u, v) > only_dutch:
                     points += extra
                 found[v] = points
-            if len(found) >= k:
+            if len(found) >= k and len(found) > before:
                 kth = sorted(found.values(), reverse=True)[k - 1]
         best = sorted(found.items(), key=lambda item: -item[1])[:k]
         return [(points, v) for v, points in best]

@@ -45,20 +45,24 @@ def adjacency(graph: nx.Graph) -> Adjacency:
 
 
 def _exact(adj: Adjacency, nodes: Sequence[int], use_rustworkx: bool) -> Mate:
-    inside = set(nodes)
-    edges = [(u, v, w) for u in nodes for v, w in adj[u].items() if u < v and v in inside]
+    index = {u: i for i, u in enumerate(nodes)}
+    edges = [
+        (i, j, w)
+        for i, u in enumerate(nodes)
+        for v, w in adj[u].items()
+        if u < v and (j := index.get(v)) is not None
+    ]
     mate: Mate = {}
     if not edges:
         return mate
     if use_rustworkx and _rx is not None:
-        index = {u: i for i, u in enumerate(nodes)}
         fast = _rx.PyGraph(multigraph=False)
         fast.add_nodes_from(nodes)
-        fast.add_edges_from([(index[u], index[v], w) for u, v, w in edges])
+        fast.add_edges_from(edges)
         pairs = [(nodes[i], nodes[j]) for i, j in _rx.max_weight_matching(fast, weight_fn=int)]
     else:
         slow = nx.Graph()
-        slow.add_weighted_edges_from(edges)
+        slow.add_weighted_edges_from((nodes[i], nodes[j], w) for i, j, w in edges)
         pairs = list(nx.max_weight_matching(slow, weight="weight"))
     for u, v in pairs:
         mate[u], mate[v] = v, u
