@@ -69,7 +69,9 @@ def _timed_match(inst: Instance, repeats: int = 1) -> tuple[object, float, float
     return result, best_wall, best_cpu
 
 
-def run(inst: Instance, nx_up_to: int, rx_up_to: int) -> dict[str, object]:
+def run(
+    inst: Instance, nx_up_to: int, rx_up_to: int, rx_pairs_up_to: int = RX_PAIRS_UP_TO
+) -> dict[str, object]:
     result, wall, cpu = _timed_match(inst, REPEATS if len(inst.candidates) <= 5_000 else 1)
     f: dict[str, object] = {
         "city": inst.name,
@@ -87,7 +89,7 @@ def run(inst: Instance, nx_up_to: int, rx_up_to: int) -> dict[str, object]:
         f["upper_bound"] = upper_bound(pairs, _waiting_points(inst))
     else:
         f["upper_bound"] = bucket_bound(inst.candidates, inst.rules, inst.avoid)
-    reference = _reference(inst, pairs, f, nx_up_to, rx_up_to)
+    reference = _reference(inst, pairs, f, nx_up_to, rx_up_to, rx_pairs_up_to)
     bound = int(f["upper_bound"])  # type: ignore[call-overload]
     f["reference_weight"] = reference if reference is not None else bound
     f["share"] = round(int(f["matcher_weight"]) / max(1, reference or bound), 5)  # type: ignore[call-overload]
@@ -104,6 +106,7 @@ def _reference(
     f: dict[str, object],
     nx_up_to: int,
     rx_up_to: int,
+    rx_pairs_up_to: int = RX_PAIRS_UP_TO,
 ) -> int | None:
     parents = len(inst.candidates)
     wall, cpu = time.perf_counter(), time.process_time()
@@ -114,7 +117,7 @@ def _reference(
         f["reference"] = "networkx exact"
         weight = sum(graph[u][v]["weight"] for u, v in exact)
         f["reference_pairs"] = len(exact)
-    elif (parents <= rx_up_to or len(pairs) <= RX_PAIRS_UP_TO) and has_rustworkx():
+    elif (parents <= rx_up_to or len(pairs) <= rx_pairs_up_to) and has_rustworkx():
         import rustworkx as rx
 
         ids = sorted({a for a, _, _ in pairs} | {b for _, b, _ in pairs})
@@ -230,6 +233,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--rustworkx-up-to", type=int, default=5_000, help="rustworkx reference size"
     )
+    parser.add_argument(
+        "--rustworkx-pairs-up-to",
+        type=int,
+        default=RX_PAIRS_UP_TO,
+        help="rustworkx reference for larger rounds with at most this many allowed pairs",
+    )
     return parser
 
 
@@ -256,9 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(figures) if args.json else _row(figures), flush=True)
 
     for inst in files:
-        show(run(inst, args.nx_up_to, args.rustworkx_up_to))
+        show(run(inst, args.nx_up_to, args.rustworkx_up_to, args.rustworkx_pairs_up_to))
     for kind, parents in rounds:
-        show(run(city(kind, parents, args.seed), args.nx_up_to, args.rustworkx_up_to))
+        inst = city(kind, parents, args.seed)
+        show(run(inst, args.nx_up_to, args.rustworkx_up_to, args.rustworkx_pairs_up_to))
     if args.region:
         show(run_region(args.region, args.seed))
     if not args.json and len(rows) > 1:

@@ -37,7 +37,7 @@ def test_every_kind_of_city_is_a_valid_round_with_both_bounds_above_the_optimum(
     assert graph.number_of_edges() == len(
         list(eligible_pairs(inst.candidates, inst.rules, avoid=inst.avoid))
     )
-    assert optimum <= bench.run(inst, 0, 0)["upper_bound"]  # type: ignore[operator]
+    assert optimum <= bench.run(inst, 0, 0, 0)["upper_bound"]  # type: ignore[operator]
     assert optimum <= bucket_bound(inst.candidates, inst.rules, inst.avoid)
 
 
@@ -49,7 +49,8 @@ def test_upper_bound_is_above_the_optimum_and_below_the_trivial_bound() -> None:
 
 def test_bench_text_output_names_the_worst(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["--parents", "200", "--city", "one_point", "--city", "many_languages"]
-    assert bench.main([*args, "--nx-up-to", "0", "--rustworkx-up-to", "0"]) == 0
+    no_reference = ["--nx-up-to", "0", "--rustworkx-up-to", "0", "--rustworkx-pairs-up-to", "0"]
+    assert bench.main([*args, *no_reference]) == 0
     out = capsys.readouterr().out
     assert "one_point, 200 parents" in out and "at least" in out and "upper bound" in out
     assert "worst share" in out
