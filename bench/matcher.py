@@ -41,7 +41,7 @@ from .cities import KINDS, Instance, city, region
 from .instance_file import BadFile, dump, load
 
 __all__ = ["main", "run", "upper_bound"]
-PAIR_BOUND_UP_TO = 5_000_000  # allowed pairs: above this the bucket bound (less memory)
+PAIR_BOUND_UP_TO = 8_000_000  # allowed pairs: above this the bucket bound (less memory)
 # Larger rounds than --rustworkx-up-to still get rustworkx's exact reference when they have at
 # most this many allowed pairs (a sparse city: minutes, not hours).
 RX_PAIRS_UP_TO = 1_500_000
