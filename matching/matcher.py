@@ -20,11 +20,13 @@ from .solver import Mate, Point, has_rustworkx, solve
 class Effort:
     """How hard to try. Rounds with at most `exact_up_to` available parents are solved exactly
     (networkx) on the full graph. Larger ones on a graph of each parent's `per_parent` best
-    pairs, cut into parts of at most `part_size` parents (default: 600 with rustworkx, 80
-    without) that are solved exactly, `passes` times along different lines."""
+    pairs (default: 6 when the round fits in one part, else 8, as the cuts need more), whose
+    connected components are solved exactly when they have at most `part_size` parents
+    (default: 1,000 with rustworkx, 80 without), else cut into parts that size and re-solved
+    near the borders, `passes` times along different lines."""
 
     exact_up_to: int = 150
-    per_parent: int = 8
+    per_parent: int | None = None
     part_size: int | None = None
     passes: int = 3
     use_rustworkx: bool = True
@@ -82,9 +84,10 @@ def solve_pool(pool: Pool, effort: Effort) -> Mate:
         for u, v in nx.max_weight_matching(full_graph(pool), weight="weight"):
             mate[u], mate[v] = v, u
         return mate
-    adj = candidate_adjacency(pool, effort.per_parent)
     fast = effort.use_rustworkx and has_rustworkx()
     part_size = effort.part_size or (1000 if fast else 80)
+    per_parent = effort.per_parent or (6 if pool.n <= part_size else 8)
+    adj = candidate_adjacency(pool, per_parent)
     mate = solve(
         adj,
         _positions(pool),
