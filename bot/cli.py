@@ -268,7 +268,7 @@ def match_command(
     stored for the coordinators, who approve them in the chat with /match."""
     from bot.app import build_app
     from community.i18n import language_name
-    from community.services import buddies
+    from community.services import buddies, buddy_limits
 
     settings = _settings(config)
     try:
@@ -294,10 +294,14 @@ def match_command(
             codes = {code for p in proposals for code in (p.language, *_codes(p))}
             names = {code: language_name(code, "en") for code in codes}
             for number, proposal in enumerate(proposals, 1):
+                weaker = ", weaker: second pass" if proposal.second_pass else ""
                 typer.echo(
                     f"{number}. parent {proposal.a} + parent {proposal.b} "
-                    f"({proposal.weight} points): {proposal.describe(names)}"
+                    f"({proposal.weight} points{weaker}): {proposal.describe(names)}"
                 )
+            passes = buddy_limits.passes_text(chosen, proposals, built.translator, "en")
+            if passes is not None:
+                typer.echo(passes)
             # The parents left without a buddy and why, as a coordinator sees them in /match
             # (in English, like the rest of this command).
             summary = buddies.left_over_text(session, left_over, built.translator, "en")

@@ -99,6 +99,9 @@ class Community(Base):
     # A coordinator's own days and times for the programme, per kind of prompt:
     # {"tip": "thu 15:00"}; None or a missing kind: the programme file's.
     programme_times: Mapped[dict[str, Any] | None]
+    # The limits of its buddy rounds, from the `[buddy_matching]` table of its file:
+    # {"max_distance_m": 2000, "allow_dutch": false, "second_pass_max_distance_m": 4000, ...}.
+    buddy_matching: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
 
     neighbourhoods: Mapped[list[Neighbourhood]] = relationship(
@@ -506,6 +509,8 @@ class BuddyPair(Base):
     weight: Mapped[int] = mapped_column(Integer, default=0)
     language: Mapped[str] = mapped_column(String(10))
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Proposed by the second pass under the community's wider limits: a weaker pair.
+    second_pass: Mapped[bool] = mapped_column(default=False)
     decided_at: Mapped[datetime | None]
     introduced_at: Mapped[datetime | None]
     follow_up_at: Mapped[datetime | None]  # when "did you meet?" was queued

@@ -18,6 +18,7 @@ from babel import Locale
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from config.buddy_matching import buddy_matching
 from config.exposure import shown_database_url
 from config.locales import LOCALES
 from config.moderation import ModerationSettings, load_moderation_settings
@@ -83,6 +84,8 @@ class CommunitySpec:
     default_locale: str
     home_languages: tuple[str, ...]
     neighbourhoods: tuple[NeighbourhoodSpec, ...]
+    # The `[buddy_matching]` table (config/buddy_matching.py): limits of a matching round.
+    buddy_matching: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,7 @@ def load_community(path: Path, known_locales: tuple[str, ...]) -> CommunitySpec:
             "default_locale",
             "home_languages",
             "neighbourhoods",
+            "buddy_matching",
         }
     )
     slug = reader.get("slug", str, required=True)
@@ -331,6 +335,7 @@ def load_community(path: Path, known_locales: tuple[str, ...]) -> CommunitySpec:
         default_locale=locale,
         home_languages=languages,
         neighbourhoods=tuple(hoods),
+        buddy_matching=buddy_matching(reader.table("buddy_matching")),
     )
 
 

@@ -5,7 +5,8 @@ the database, the bot or the configuration.
 One entry point::
 
     match(candidates: Sequence[Candidate], rules: Rules, *,
-          avoid: Collection[frozenset[int]] = (), effort: Effort | None = None) -> MatchResult
+          avoid: Collection[frozenset[int]] = (), effort: Effort | None = None,
+          relaxed: Rules | None = None) -> MatchResult
 
 - `Candidate(parent_id, home_languages, age_bands, place: Place | None, waiting_since,
   availability)`; `Place(name, lat, lon)` is the neighbourhood (centre) a parent lives in.
@@ -19,6 +20,9 @@ One entry point::
   `reasons` are `Reason` values (data, for the catalogs) and `describe()` renders them in plain
   English. `MatchResult.left_over`: `LeftOver(parent_id, reason)` for every candidate
   without a proposal.
+- `relaxed`: wider limits for a second pass among the parents the main round left over
+  (matching/second.py); its proposals come last, with `second_pass=True` and the limit each
+  needed as its first reasons (`beyond_limit`, `only_dutch`).
 
 `eligible_graph` returns the exact networkx model of a round, for checks and benchmarks.
 See matching/README.md for an example.

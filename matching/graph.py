@@ -16,16 +16,29 @@ from .profiles import Availability, Candidate
 from .rules import Rules
 
 
+def candidate_adjacency(pool: Pool, per_parent: int) -> dict[int, dict[int, int]]:
+    """Each parent's `per_parent` best pairs (the union over both ends) as plain dicts, node ->
+    neighbour -> weight, with pool indices as nodes: what the solver reads, built without a
+    networkx graph because large rounds build it for every parent."""
+    adj: dict[int, dict[int, int]] = {u: {} for u in range(pool.n)}
+    wait = pool.wait_pts
+    for u in range(pool.n):
+        if u in pool.taken:
+            continue
+        adj_u, wait_u = adj[u], wait[u]
+        for points, v in pool.best_partners(u, per_parent):
+            weight = points + wait_u + wait[v]
+            adj_u[v] = weight
+            adj[v][u] = weight
+    return adj
+
+
 def candidate_graph(pool: Pool, per_parent: int) -> nx.Graph:
     """Nodes are pool indices; each parent keeps its `per_parent` best partners."""
     graph = nx.Graph()
     graph.add_nodes_from(range(pool.n))
-    wait = pool.wait_pts
-    edges = []
-    for u in range(pool.n):
-        for points, v in pool.best_partners(u, per_parent):
-            edges.append((u, v, points + wait[u] + wait[v]))
-    graph.add_weighted_edges_from(edges)
+    for u, nbrs in candidate_adjacency(pool, per_parent).items():
+        graph.add_weighted_edges_from((u, v, w) for v, w in nbrs.items() if u < v)
     return graph
 
 

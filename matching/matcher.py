@@ -8,7 +8,7 @@ from math import cos, radians
 
 import networkx as nx
 
-from .graph import available, candidate_graph, full_graph
+from .graph import available, candidate_adjacency, full_graph
 from .pool import UNKNOWN, Pool
 from .profiles import Availability, Candidate
 from .results import LeftOver, LeftOverReason, MatchResult, Proposal
@@ -20,13 +20,15 @@ from .solver import Mate, Point, has_rustworkx, solve
 class Effort:
     """How hard to try. Rounds with at most `exact_up_to` available parents are solved exactly
     (networkx) on the full graph. Larger ones on a graph of each parent's `per_parent` best
-    pairs, cut into parts of at most `part_size` parents (default: 600 with rustworkx, 80
-    without) that are solved exactly, `passes` times along different lines."""
+    pairs (default: 6 when the round fits in one part, else 8, as the cuts need more), whose
+    connected components are solved exactly when they have at most `part_size` parents
+    (default: 1,000 with rustworkx, 80 without), else cut into parts that size and re-solved
+    near the borders, `passes` times along different lines."""
 
     exact_up_to: int = 150
-    per_parent: int = 8
+    per_parent: int | None = None
     part_size: int | None = None
-    passes: int = 2
+    passes: int = 3
     use_rustworkx: bool = True
 
 
@@ -43,49 +45,69 @@ def match(
     *,
     avoid: Collection[frozenset[int]] = (),
     effort: Effort | None = None,
+    relaxed: Rules | None = None,
 ) -> MatchResult:
     """Propose buddy pairs for one round.
 
     `candidates`: every parent of the community who asked for a buddy, with their availability;
     `rules`: the community's limits, weights and the current time; `avoid`: pairs of parent ids
-    that were tried, rejected, ended or blocked (they never get an edge).
+    that were tried, rejected, ended or blocked (they never get an edge). `relaxed`: the wider
+    limits of a second pass among the parents the main round left over (see `second_pass`).
 
-    Returns proposals (heaviest first) and every candidate without one, with a reason. The same
-    input gives the same output."""
+    Returns proposals (heaviest first, those of the second pass after all others) and every
+    candidate without one, with a reason. The same input gives the same output."""
     effort = effort or Effort()
     ids = [c.parent_id for c in candidates]
     if len(set(ids)) != len(ids):
         raise ValueError("parent ids must be unique")
-
     pool = Pool(available(candidates, rules), rules, avoid)
-    if pool.n <= effort.exact_up_to:
-        graph = full_graph(pool)
-        mate: Mate = {}
-        for u, v in nx.max_weight_matching(graph, weight="weight"):
-            mate[u], mate[v] = v, u
-    else:
-        graph = candidate_graph(pool, effort.per_parent)
-        fast = effort.use_rustworkx and has_rustworkx()
-        part_size = effort.part_size or (600 if fast else 80)
-        mate = solve(
-            graph,
-            _positions(pool),
-            part_size=part_size,
-            passes=effort.passes,
-            use_rustworkx=effort.use_rustworkx,
+    mate = solve_pool(pool, effort)
+    proposals = [
+        Proposal(
+            pool.ids[u], pool.ids[v], weight, pool.shared_language(u, v)[0], pool.reasons(u, v)
         )
-        _pair_the_rest(pool, mate)
+        for u, v, weight in pairs_of(pool, mate)
+    ]
+    proposals.sort(key=lambda p: (-p.weight, p.a))
+    result = MatchResult(proposals, _left_over(candidates, rules, pool, mate))
+    if relaxed is not None:
+        from .second import second_pass  # the second pass builds on this module
 
-    proposals = []
+        result = second_pass(candidates, rules, relaxed, result, avoid=avoid, effort=effort)
+    return result
+
+
+def solve_pool(pool: Pool, effort: Effort) -> Mate:
+    """The matching of a pool's parents (pool indices): exact for small rounds."""
+    if pool.n <= effort.exact_up_to:
+        mate: Mate = {}
+        for u, v in nx.max_weight_matching(full_graph(pool), weight="weight"):
+            mate[u], mate[v] = v, u
+        return mate
+    fast = effort.use_rustworkx and has_rustworkx()
+    part_size = effort.part_size or (1000 if fast else 80)
+    per_parent = effort.per_parent or (6 if pool.n <= part_size else 8)
+    adj = candidate_adjacency(pool, per_parent)
+    mate = solve(
+        adj,
+        _positions(pool),
+        part_size=part_size,
+        passes=effort.passes,
+        use_rustworkx=effort.use_rustworkx,
+    )
+    _pair_the_rest(pool, mate)
+    return mate
+
+
+def pairs_of(pool: Pool, mate: Mate) -> list[tuple[int, int, int]]:
+    """The pairs of a mate map as (u, v, weight), u < v."""
+    out = []
     for u, v in mate.items():
         if u < v:
             weight = pool.weight(u, v)
             assert weight is not None  # every edge came from the pool's rules
-            a, b = pool.ids[u], pool.ids[v]
-            language = pool.shared_language(u, v)[0]
-            proposals.append(Proposal(a, b, weight, language, pool.reasons(u, v)))
-    proposals.sort(key=lambda p: (-p.weight, p.a))
-    return MatchResult(proposals, _left_over(candidates, rules, pool, mate))
+            out.append((u, v, weight))
+    return out
 
 
 def _positions(pool: Pool) -> dict[int, Point]:

@@ -10,6 +10,7 @@ import hashlib
 from bisect import bisect_right
 from collections.abc import Collection, Iterator, Sequence
 from math import cos, floor, radians
+from operator import itemgetter
 
 from .geo import haversine_m
 from .profiles import Candidate, Place
@@ -82,9 +83,22 @@ class Pool:
             if a in index and b in index:
                 self.avoid.add((index[a], index[b]))
 
+        self.taken: set[int] = set()  # paired before the solver runs: in no bucket
+        self._index()
+        self.all_buckets = self.buckets  # everyone, also once some are taken
+
+    def take(self, paired: Collection[int]) -> None:
+        """Leave these parents (already paired) out of every bucket."""
+        self.taken |= set(paired)
+        self._index()
+
+    def _index(self) -> None:
         buckets: dict[tuple[str, int], list[int]] = {}
         band_buckets: dict[tuple[str, int, str], list[int]] = {}
+        taken = self.taken
         for i in sorted(range(self.n), key=lambda i: self.rank[i]):
+            if i in taken:
+                continue
             for lang in self.links[i]:
                 buckets.setdefault((lang, self.place[i]), []).append(i)
                 for band in self.bands[i]:
@@ -96,8 +110,11 @@ class Pool:
             k: (v, [self.rank[i] for i in v]) for k, v in band_buckets.items()
         }
         # Parents of one place with the same languages and age bands share their buckets.
-        self._classes: dict[tuple[int, tuple[str, ...], frozenset[str]], list[tuple[int, Bucket]]]
+        self._classes: dict[
+            tuple[int, tuple[str, ...], frozenset[str]], list[tuple[int, Bucket, bool, bool]]
+        ]
         self._classes = {}
+        self._near_cache: dict[tuple[int, str], list[tuple[int, int, Bucket]]] = {}
 
     # -- places ---------------------------------------------------------------------------------
 
@@ -169,29 +186,45 @@ class Pool:
             return None
         return self.pair_points(u, v, proximity) + self.wait_pts[u] + self.wait_pts[v]
 
-    def classes(self, u: int) -> list[tuple[int, Bucket]]:
-        """Every bucket u may find a partner in, with the points each member earns at least
-        (language, distance and, for age-band buckets, the shared band), best first."""
+    def classes(self, u: int) -> list[tuple[int, Bucket, bool, bool]]:
+        """Every bucket u may find a partner in, best first, as (the points each member earns at
+        least: language, distance and, for age-band buckets, the shared band; the bucket; whether
+        it is an age-band bucket; whether its language is Dutch, so that a member may share
+        another language too)."""
         key = (self.place[u], self.links[u], self.bands[u])
         cached = self._classes.get(key)
         if cached is not None:
             return cached
-        w = self.rules.weights
-        out: list[tuple[int, Bucket]] = []
+        age = self.rules.weights.shared_age_band
+        bands = sorted(self.bands[u])
+        out: list[tuple[int, Bucket, bool, bool]] = []
         for lang in self.links[u]:
-            lang_pts = w.shared_dutch if lang == self.rules.dutch else w.shared_language
-            for place, proximity in self.near.get(self.place[u], {}).items():
-                bucket = self.buckets.get((lang, place))
-                if bucket is None:
-                    continue
-                for band in sorted(self.bands[u]):
+            dutch = lang == self.rules.dutch
+            for value, place, bucket in self._near_buckets(self.place[u], lang):
+                for band in bands:
                     members = self.band_buckets.get((lang, place, band))
                     if members is not None:
-                        out.append((lang_pts + proximity + w.shared_age_band, members))
-                out.append((lang_pts + proximity, bucket))
-        out.sort(key=lambda c: -c[0])
+                        out.append((value + age, members, True, dutch))
+                out.append((value, bucket, False, dutch))
+        out.sort(key=itemgetter(0), reverse=True)  # stable: ties keep their order
         self._classes[key] = out
         return out
+
+    def _near_buckets(self, place_u: int, lang: str) -> list[tuple[int, int, Bucket]]:
+        """(language and distance points, place, bucket) of the places near `place_u` that
+        have a bucket of `lang`, in the order of `near`; shared by every parent of a place."""
+        key = (place_u, lang)
+        found = self._near_cache.get(key)
+        if found is None:
+            w = self.rules.weights
+            lang_pts = w.shared_dutch if lang == self.rules.dutch else w.shared_language
+            found = [
+                (lang_pts + proximity, place, bucket)
+                for place, proximity in self.near.get(place_u, {}).items()
+                if (bucket := self.buckets.get((lang, place))) is not None
+            ]
+            self._near_cache[key] = found
+        return found
 
     def best_partners(self, u: int, k: int) -> list[tuple[int, int]]:
         """Up to k good partners of u as (pair points, v), best first, without enumerating all.
@@ -201,25 +234,29 @@ class Pool:
         different ones: the buckets become circulant graphs, which have near-perfect matchings,
         instead of everybody linking to the same few."""
         found: dict[int, int] = {}
-        place_u, rank_u, bands_u = self.place[u], self.rank[u], self.bands[u]
-        near = self.near[place_u]
-        place, bands, avoid = self.place, self.bands, self.avoid
+        rank_u, bands_u = self.rank[u], self.bands[u]
+        bands, avoid = self.bands, self.avoid
         language_points, age = self.language_points, self.rules.weights.shared_age_band
+        extra = self.rules.weights.shared_language - self.rules.weights.shared_dutch
+        only_dutch = self.rules.weights.shared_dutch
         kth = -1  # the k-th best points found so far, once there are k
-        for value, (members, ranks) in self.classes(u):
+        for value, (members, ranks), by_band, dutch in self.classes(u):
             if value <= kth:
                 break
             start = bisect_right(ranks, rank_u)
             size = len(members)
+            before = len(found)
             for step in range(min(k + 1, size)):
                 v = members[(start + step) % size]
-                if v == u or v in found or (min(u, v), max(u, v)) in avoid:
+                if v == u or v in found or (avoid and ((u, v) if u < v else (v, u)) in avoid):
                     continue
-                points = language_points(u, v) + near[place[v]]
-                if not bands_u.isdisjoint(bands[v]):
+                points = value
+                if not by_band and not bands_u.isdisjoint(bands[v]):
                     points += age
+                if dutch and language_points(u, v) > only_dutch:
+                    points += extra
                 found[v] = points
-            if len(found) >= k:
+            if len(found) >= k and len(found) > before:
                 kth = sorted(found.values(), reverse=True)[k - 1]
         best = sorted(found.items(), key=lambda item: -item[1])[:k]
         return [(points, v) for v, points in best]
@@ -230,7 +267,7 @@ class Pool:
         seen: set[int] = set()
         for lang in self.links[u]:
             for place in self.near.get(self.place[u], {}):
-                bucket = self.buckets.get((lang, place))
+                bucket = self.all_buckets.get((lang, place))
                 if bucket is None:
                     continue
                 for v in bucket[0]:

@@ -17,6 +17,9 @@ class ReasonKind(StrEnum):
     PLACE_UNKNOWN = "place_unknown"  # one of them gave no postcode (only if the rules allow it)
     SHARED_AGE_BAND = "shared_age_band"  # band, e.g. "2-4"
     WAITED = "waited"  # days: the longer wait of the two
+    # Second pass only: the limit the community relaxed for this pair.
+    BEYOND_LIMIT = "beyond_limit"  # metres apart, more than the usual limit (metres)
+    ONLY_DUTCH = "only_dutch"  # they share only Dutch, which the main round does not count
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +33,14 @@ class Reason:
     metres: int | None = None
     band: str | None = None
     days: int | None = None
+    limit: int | None = None  # metres: the usual distance limit
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", ReasonKind(self.kind))
 
     def params(self) -> dict[str, Any]:
         """The fields this reason sets, for a catalog message (`buddy.reason.<kind>`)."""
-        names = ("language", "name", "other_name", "metres", "band", "days")
+        names = ("language", "name", "other_name", "metres", "band", "days", "limit")
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
 
@@ -60,6 +64,8 @@ class Proposal:
     weight: int
     language: str
     reasons: tuple[Reason, ...]
+    # Proposed by the second pass under relaxed limits: a weaker pair, its reasons say why.
+    second_pass: bool = False
 
     def describe(self, language_names: Mapping[str, str] | None = None) -> str:
         return describe(self.reasons, language_names)
@@ -83,7 +89,12 @@ class MatchResult:
 
     @property
     def total_weight(self) -> int:
-        return sum(p.weight for p in self.proposals)
+        """Points of the main round's pairs (the second pass is scored under other limits)."""
+        return sum(p.weight for p in self.proposals if not p.second_pass)
+
+    @property
+    def second_pass(self) -> list[Proposal]:
+        return [p for p in self.proposals if p.second_pass]
 
 
 def _distance(metres: int) -> str:
@@ -111,4 +122,10 @@ def describe(reasons: tuple[Reason, ...], language_names: Mapping[str, str] | No
             sentences.append(f"Both have a child of {r.band}.")
         elif r.kind is ReasonKind.WAITED:
             sentences.append(f"One of them has waited {r.days} days.")
+        elif r.kind is ReasonKind.BEYOND_LIMIT:
+            metres = _distance(r.metres or 0)
+            limit = _distance(r.limit or 0)
+            sentences.append(f"They live {metres} apart, more than the usual {limit}.")
+        elif r.kind is ReasonKind.ONLY_DUTCH:
+            sentences.append("They share only Dutch.")
     return " ".join(sentences)

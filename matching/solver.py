@@ -1,13 +1,16 @@
-"""Maximum-weight matching on a networkx graph: exact on parts, parts cut along geography.
+"""Maximum-weight matching of a weighted graph (plain dicts): exact on connected components,
+large components cut along geography.
 
 The exact solver is Edmonds' blossom algorithm: rustworkx's `max_weight_matching` when rustworkx
-is installed (the same algorithm as networkx's, compiled), else networkx's own. Its running time
-grows faster than the square of the number of parents, so a large graph is cut into parts of
-nearby parents (recursive bisection of their map positions), each part is solved exactly, and
-then the parts are cut again along other lines (the map turned by 45, then 22.5 degrees) and each
-new part is re-solved exactly with the pairs that cross its border held fixed. Re-solving never
-lowers the weight, and pairs that the first cut kept apart meet in the second. A last local
-repair (augmenting paths and swaps of two pairs) picks up what is left at the borders."""
+is installed (the same algorithm as networkx's, compiled), else networkx's own. A component of
+at most `part_size` parents is solved exactly in one go. The running time grows faster than the
+square of the number of parents, so a larger component is cut into parts of nearby parents
+(recursive bisection of their map positions) and each part is solved exactly. Then only the
+parents near the borders of that cut (a pair across a border, up to two pairs away from one,
+and their partners) are cut again along other lines (the map turned by 45, then 22.5 degrees)
+and re-solved exactly with everything else held fixed: re-solving never lowers the weight, and
+pairs that the first cut kept apart meet in the second. A last local repair (augmenting paths
+and swaps of two pairs) picks up what is left."""
 
 from __future__ import annotations
 
@@ -42,20 +45,24 @@ def adjacency(graph: nx.Graph) -> Adjacency:
 
 
 def _exact(adj: Adjacency, nodes: Sequence[int], use_rustworkx: bool) -> Mate:
-    inside = set(nodes)
-    edges = [(u, v, w) for u in nodes for v, w in adj[u].items() if u < v and v in inside]
+    index = {u: i for i, u in enumerate(nodes)}
+    edges = [
+        (i, j, w)
+        for i, u in enumerate(nodes)
+        for v, w in adj[u].items()
+        if u < v and (j := index.get(v)) is not None
+    ]
     mate: Mate = {}
     if not edges:
         return mate
     if use_rustworkx and _rx is not None:
-        index = {u: i for i, u in enumerate(nodes)}
         fast = _rx.PyGraph(multigraph=False)
         fast.add_nodes_from(nodes)
-        fast.add_edges_from([(index[u], index[v], w) for u, v, w in edges])
+        fast.add_edges_from(edges)
         pairs = [(nodes[i], nodes[j]) for i, j in _rx.max_weight_matching(fast, weight_fn=int)]
     else:
         slow = nx.Graph()
-        slow.add_weighted_edges_from(edges)
+        slow.add_weighted_edges_from((nodes[i], nodes[j], w) for i, j, w in edges)
         pairs = list(nx.max_weight_matching(slow, weight="weight"))
     for u, v in pairs:
         mate[u], mate[v] = v, u
@@ -63,25 +70,69 @@ def _exact(adj: Adjacency, nodes: Sequence[int], use_rustworkx: bool) -> Mate:
 
 
 def solve(
-    graph: nx.Graph,
+    adj: Adjacency,
     points: Mapping[int, Point],
     *,
     part_size: int,
     passes: int = 2,
     use_rustworkx: bool = True,
 ) -> Mate:
-    """A matching of `graph` (positive integer "weight"s) as a symmetric mate map. `points`
-    gives each node's position in metres (east, north); parts hold at most `part_size` nodes."""
-    adj = adjacency(graph)
-    nodes = sorted(adj)
-    if len(nodes) <= part_size:
-        return _exact(adj, nodes, use_rustworkx)
+    """A matching of the graph `adj` (positive integer weights) as a symmetric mate map.
+    `points` gives each node's position in metres (east, north). Each connected component of
+    at most `part_size` nodes is solved exactly in one go; a larger one is cut into parts of at
+    most `part_size` nodes, `passes` times along different lines."""
     mate: Mate = {}
-    for angle in ANGLES[: max(1, passes)]:
-        for part in _cut(nodes, _turned(points, angle), part_size):
+    for component in components(adj):
+        if len(component) <= part_size:
+            mate.update(_exact(adj, component, use_rustworkx))
+            continue
+        turned = _turned({u: points[u] for u in component}, ANGLES[0])
+        parts = _cut(component, turned, part_size)
+        for part in parts:
             _resolve(adj, mate, part, use_rustworkx)
-    improve(adj, mate)
+        for angle in ANGLES[1 : max(1, passes)]:
+            # Only the borders of the last cut can gain: re-solve the parents near them, cut
+            # along other lines, with everything else held as it is.
+            strip = _near_borders(adj, mate, parts)
+            turned = _turned({u: points[u] for u in strip}, angle)
+            parts = [p for c in components(adj, strip) for p in _cut(c, turned, part_size)]
+            for part in parts:
+                _resolve(adj, mate, part, use_rustworkx)
+        improve(adj, mate, nodes=component)
     return mate
+
+
+def _near_borders(adj: Adjacency, mate: Mate, parts: list[list[int]], hops: int = 2) -> set[int]:
+    """The nodes with a pair across the border of their part, those up to `hops` pairs away
+    from them, and their partners."""
+    part_of = {u: i for i, part in enumerate(parts) for u in part}
+    strip = {u for u in part_of if any(part_of.get(v, -1) != part_of[u] for v in adj[u])}
+    edge = set(strip)
+    for _ in range(hops):
+        edge = {v for u in edge for v in adj[u] if v not in strip}
+        strip |= edge
+    strip |= {mate[u] for u in list(strip) if u in mate}
+    return strip
+
+
+def components(adj: Adjacency, within: set[int] | None = None) -> list[list[int]]:
+    """The connected components (of the nodes `within`, default all), each sorted, in order of
+    their smallest node. Nodes without an edge are left out: they have nothing to solve."""
+    seen: set[int] = set()
+    out = []
+    for start in sorted(adj if within is None else within):
+        if start in seen or not adj[start]:
+            continue
+        seen.add(start)
+        stack, members = [start], [start]
+        while stack:
+            for v in adj[stack.pop()]:
+                if v not in seen and (within is None or v in within):
+                    seen.add(v)
+                    stack.append(v)
+                    members.append(v)
+        out.append(sorted(members))
+    return out
 
 
 def _turned(points: Mapping[int, Point], angle: float) -> dict[int, Point]:
@@ -117,10 +168,18 @@ def _resolve(adj: Adjacency, mate: Mate, part: list[int], use_rustworkx: bool) -
         mate.update(new)
 
 
-def improve(adj: Adjacency, mate: Mate, *, depth: int = 2, passes: int = 4) -> None:
+def improve(
+    adj: Adjacency,
+    mate: Mate,
+    *,
+    nodes: Sequence[int] | None = None,
+    depth: int = 2,
+    passes: int = 4,
+) -> None:
     """Local repair in place: augmenting paths from free nodes across up to `depth` matched
-    edges, and swaps of partners between two pairs, until a pass finds nothing."""
-    nodes = sorted(adj)
+    edges, and swaps of partners between two pairs, until a pass finds nothing. `nodes`: where
+    to start (default: everywhere)."""
+    nodes = sorted(adj) if nodes is None else nodes
     for _ in range(passes):
         changed = False
         for u in nodes:

@@ -33,6 +33,7 @@ from community.models import (
 )
 from community.services import outbox
 from community.services.broadcast import queue_to_people
+from community.services.buddy_limits import round_rules
 from community.services.outbox import Outgoing
 from matching import (
     Availability,
@@ -44,7 +45,6 @@ from matching import (
     Proposal,
     Reason,
     ReasonKind,
-    Rules,
     match,
 )
 
@@ -216,11 +216,10 @@ def candidates(
     return out, avoid
 
 
-def run_matcher(
-    session: Session, community: Community, clock: Clock, max_distance_m: int = 2000
-) -> MatchResult:
+def run_matcher(session: Session, community: Community, clock: Clock) -> MatchResult:
     found, avoid = candidates(session, community)
-    return match(found, Rules(now=clock.now(), max_distance_m=max_distance_m), avoid=avoid)
+    rules, wider = round_rules(community, clock.now())
+    return match(found, rules, avoid=avoid, relaxed=wider)
 
 
 # -- rounds ---------------------------------------------------------------------------------------
@@ -231,7 +230,10 @@ def open_proposals(session: Session, community: Community) -> list[BuddyPair]:
             select(BuddyPair)
             .join(MatchRound, MatchRound.id == BuddyPair.round_id)
             .where(MatchRound.community_id == community.id, BuddyPair.status == PairStatus.PROPOSED)
-            .order_by(BuddyPair.round_id, BuddyPair.weight.desc(), BuddyPair.id)
+            # The weaker pairs of the second pass after the others.
+            .order_by(
+                BuddyPair.round_id, BuddyPair.second_pass, BuddyPair.weight.desc(), BuddyPair.id
+            )
         )
     )
 
@@ -263,6 +265,7 @@ def new_round(
                 weight=proposal.weight,
                 language=proposal.language,
                 reasons=[{"kind": r.kind.value, **r.params()} for r in proposal.reasons],
+                second_pass=proposal.second_pass,
             )
         )
     session.flush()
@@ -304,6 +307,14 @@ LEFT_OVER_HEAD_ID, LEFT_OVER_EXAMPLE_ID, LEFT_OVER_MORE_ID = (
     "buddy.left.example",
     "buddy.left.more",
 )
+# What would change it, where a coordinator (or time) can: `buddy.left.fix.<reason>`.
+LEFT_OVER_FIXES = (
+    LeftOverReason.NO_LANGUAGE_NEARBY,
+    LeftOverReason.ONLY_PAST_PAIRS,
+    LeftOverReason.MATCHED_BETTER_ELSEWHERE,
+    LeftOverReason.NO_PLACE,
+    LeftOverReason.WAITING_FOR_APPROVAL,
+)
 
 
 def left_over_id(reason: LeftOverReason) -> str:
@@ -313,7 +324,8 @@ def left_over_id(reason: LeftOverReason) -> str:
 def left_over_ids() -> set[str]:
     """Every catalog id the left-over summary may use."""
     fixed = {LEFT_OVER_HEAD_ID, LEFT_OVER_EXAMPLE_ID, LEFT_OVER_MORE_ID}
-    return fixed | {left_over_id(reason) for reason in LEFT_OVER_ORDER}
+    fixes = {f"buddy.left.fix.{reason.value}" for reason in LEFT_OVER_FIXES}
+    return fixed | fixes | {left_over_id(reason) for reason in LEFT_OVER_ORDER}
 
 
 @dataclass(frozen=True)
@@ -368,6 +380,8 @@ def left_over_text(
             lines.append(t(locale, LEFT_OVER_EXAMPLE_ID, neighbourhood=hood, languages=languages))
         if group.examples and group.count > len(group.examples):
             lines.append(t(locale, LEFT_OVER_MORE_ID, count=group.count - len(group.examples)))
+        if group.reason in LEFT_OVER_FIXES:
+            lines.append(t(locale, f"buddy.left.fix.{group.reason.value}"))
     return "\n".join(lines)
 
 
@@ -379,7 +393,9 @@ def reasons_of(pair: BuddyPair) -> tuple[Reason, ...]:
 
 
 def as_proposal(pair: BuddyPair) -> Proposal:
-    return Proposal(pair.a_id, pair.b_id, pair.weight, pair.language, reasons_of(pair))
+    return Proposal(
+        pair.a_id, pair.b_id, pair.weight, pair.language, reasons_of(pair), pair.second_pass
+    )
 
 
 def decide(pair: BuddyPair, status: PairStatus, clock: Clock) -> bool:

@@ -23,6 +23,7 @@ def sync_communities(session: Session, specs: tuple[CommunitySpec, ...], clock: 
         community.invite_code = spec.invite_code
         community.default_locale = spec.default_locale
         community.home_languages = list(spec.home_languages)
+        community.buddy_matching = dict(spec.buddy_matching) or None
         existing = {hood.name: hood for hood in community.neighbourhoods}
         for hood_spec in spec.neighbourhoods:
             hood = existing.pop(hood_spec.name, None)

@@ -48,6 +48,7 @@ def test_match_prints_proposals_and_stores_them_only_without_dry_run(tmp_path: P
         "Parents without a proposal this round: 1.",
         "No free parent nearby speaks their language: 1.",
         "• Presikhaaf-Oost: Tigrinya",
+        "What helps: a parent nearby with their language, or a wider limit.",
         "Dry run: nothing stored, nobody told.",
     ]
     assert _match(url, "--dry-run").stdout == dry.stdout  # one community: no need to name it

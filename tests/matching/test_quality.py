@@ -41,7 +41,7 @@ def test_large_round_path_is_within_two_percent_of_the_exact_optimum_on_small_pa
     rules = Rules(now=NOW, max_distance_m=1_500, allow_dutch=True)
     graph = eligible_graph(people, rules)
     optimum = sum(graph[u][v]["weight"] for u, v in nx.max_weight_matching(graph))
-    effort = Effort(exact_up_to=0, part_size=60, use_rustworkx=use_rustworkx)
+    effort = Effort(exact_up_to=0, per_parent=8, part_size=60, use_rustworkx=use_rustworkx)
     result = match(people, rules, effort=effort)
     assert 0.98 * optimum <= result.total_weight <= optimum
     # The sparse graph really is sparse here: the test exercises the cut-and-repair path.

@@ -30,7 +30,7 @@ from community.actions import Button, Media, SendMessage
 from community.buttons import question_data
 from community.i18n import language_name
 from community.models import BuddyPair, Community, PairStatus, Person, Role
-from community.services import buddies
+from community.services import buddies, buddy_limits
 
 PARENTS = frozenset({Role.PARENT})
 
@@ -41,7 +41,11 @@ REASON_IDS = {
     "place_unknown": "buddy.reason.place_unknown",
     "shared_age_band": "buddy.reason.shared_age_band",
     "waited": "buddy.reason.waited",
+    "beyond_limit": "buddy.reason.beyond_limit",
+    "only_dutch": "buddy.reason.only_dutch",
 }
+# Above a pair of the second pass (wider limits): it is weaker, its first reasons say why.
+WEAKER_ID = "buddy.proposal.weaker"
 # A concrete first step for the two buddies; which one depends on the pair.
 FIRST_STEP_IDS = ("buddy.intro.step_library", "buddy.intro.step_coffee", "buddy.intro.step_walk")
 FOLLOW_UP_LABEL_IDS = {
@@ -73,8 +77,15 @@ LEFT_OVER_IDS = (
     "buddy.left.waiting_for_approval",
     "buddy.left.paused",
     "buddy.left.opted_out",
+    "buddy.left.fix.no_language_nearby",
+    "buddy.left.fix.only_past_pairs",
+    "buddy.left.fix.matched_better_elsewhere",
+    "buddy.left.fix.no_place",
+    "buddy.left.fix.waiting_for_approval",
 )
 assert set(LEFT_OVER_IDS) == buddies.left_over_ids()
+PASSES_IDS = ("buddy.match.passes",)
+assert buddy_limits.PASSES_ID in PASSES_IDS
 
 
 # -- the coordinator's round ----------------------------------------------------------------------
@@ -129,6 +140,8 @@ def _show_next(ctx: Context, community: Community) -> None:
         # the buttons themselves are stateless and work whenever they are pressed.
         ctx.enter("match_review", "match_review", pair=pair.id)
     lines = [ctx.t("buddy.proposal.head", count=len(waiting))]
+    if pair.second_pass:
+        lines.append(ctx.t(WEAKER_ID))
     lines += _reason_lines(ctx, pair)
     choices = tuple(
         action_button(ctx.t(label), DECISION_ACTIONS[key], pair.id)
@@ -149,10 +162,14 @@ def match_round(ctx: Context) -> None:
     if waiting:
         # A round already waits (the weekly schedule, or an earlier /match): who it left over.
         left_over = buddies.stored_left_over(waiting[0].round)
+        proposals = [buddies.as_proposal(pair) for pair in waiting[0].round.pairs]
     else:
         new, result = ctx.domain.buddies.new_round(community, ctx.person)
         ctx.say("buddy.match.started" if new is not None else "buddy.match.none")
-        left_over = result.left_over
+        left_over, proposals = result.left_over, result.proposals
+    passes = buddy_limits.passes_text(community, proposals, ctx.translator, ctx.locale)
+    if passes is not None:
+        ctx.say_text(passes)
     summary = ctx.domain.buddies.left_over_text(left_over, ctx.translator, ctx.locale)
     if summary is not None:
         ctx.say_text(summary)

@@ -191,7 +191,8 @@ def test_rejection_and_a_new_round_that_avoids_the_rejected_pair(chat: Chat, app
         "No new buddy pairs right now. Try again later.",
         "Parents without a proposal this round: 1.\n"
         "No free parent nearby speaks their language: 1.\n"
-        "• Presikhaaf-Oost: Arabic",
+        "• Presikhaaf-Oost: Arabic\n"
+        "What helps: a parent nearby with their language, or a wider limit.",
     ]
 
 
@@ -240,7 +241,8 @@ def test_either_parent_ends_the_pair_without_blame_and_it_is_never_proposed_agai
         "Parents without a proposal this round: 2.\n"
         "Only earlier or rejected pairs were possible: 2.\n"
         "• Presikhaaf-Oost: Arabic\n"
-        "• Presikhaaf-Oost: Arabic",
+        "• Presikhaaf-Oost: Arabic\n"
+        "What helps: new parents nearby with their language.",
     ]
 
 
@@ -274,6 +276,7 @@ def test_a_paused_parent_is_not_proposed(chat: Chat) -> None:
         "Parents without a proposal this round: 2.\n"
         "No free parent nearby speaks their language: 1.\n"
         "• Presikhaaf-Oost: Arabic\n"
+        "What helps: a parent nearby with their language, or a wider limit.\n"
         "Paused looking for a buddy: 1.",
     ]
     chat.say("anna: /buddy")
@@ -478,6 +481,7 @@ def test_the_round_lists_who_is_left_over_and_why_in_the_coordinators_language(
         "Ouders zonder voorstel deze ronde: 2.\n"
         "Geen vrije ouder in de buurt spreekt hun taal: 1.\n"
         "• Presikhaaf-Oost: Tigrinya\n"
+        "Dit helpt: een ouder in de buurt met hun taal, of een ruimere grens.\n"
         "Willen nu geen buddy: 1."
     )
     assert said[2].startswith("Buddyvoorstellen om te bekijken: 1.")
@@ -502,7 +506,9 @@ def test_a_big_left_over_is_counted_per_reason_with_a_few_examples(chat: Chat, a
         "• Presikhaaf-Oost: Tigrinya\n"
         "• Presikhaaf-Oost: Tigrinya\n"
         "• And 2 more.\n"
+        "What helps: a parent nearby with their language, or a wider limit.\n"
         "Already in a proposal that waits for approval: 1.\n"
+        "What helps: decide on the proposals that wait.\n"
         "Paused looking for a buddy: 1."
     )
     with app.session_factory() as session:
