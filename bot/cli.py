@@ -15,6 +15,7 @@ import typer
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from bot.cli_ops import register as register_ops
 from bot.cli_roles import role_app
 from community.db import SchemaOutdated
 
@@ -33,6 +34,7 @@ app.add_typer(db_app, name="db")
 prompts_app = typer.Typer(help="Weekly prompts: import prepared prompts.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(role_app, name="role")
+register_ops(app)  # backup, restore, doctor
 
 ConfigOption = Annotated[
     Path | None,
