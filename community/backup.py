@@ -52,13 +52,20 @@ def _check_sqlite_file(path: Path) -> None:
             raise BackupError(f"{path} is not an SQLite database file.")
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    # A URI, percent-encoded, so that a '?' or '#' in a folder name is not read as a parameter.
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+
+
 def _copy(source: Path, target: Path) -> None:
     """SQLite's online backup from one file to another; `source` stays as it is."""
-    with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src:
-        with contextlib.closing(sqlite3.connect(target)) as dst:
-            src.backup(dst)
-            # A backup is one file: no write-ahead log beside it to lose on the way.
-            dst.execute("PRAGMA journal_mode=DELETE")
+    with (
+        contextlib.closing(_read_only(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
+        # A backup is one file: no write-ahead log beside it to lose on the way.
+        dst.execute("PRAGMA journal_mode=DELETE")
 
 
 def backup_sqlite(url: str, target: Path, overwrite: bool = False) -> Path:
@@ -88,7 +95,7 @@ def backup_sqlite(url: str, target: Path, overwrite: bool = False) -> Path:
 def check_sqlite_backup(source: Path) -> None:
     """Refuse a file that is not a whole SQLite database (PRAGMA integrity_check)."""
     _check_sqlite_file(source)
-    with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as conn:
+    with contextlib.closing(_read_only(source)) as conn:
         result = conn.execute("PRAGMA integrity_check").fetchone()
     if result is None or result[0] != "ok":
         raise BackupError(f"{source} is damaged (SQLite's integrity check failed).")
@@ -106,14 +113,16 @@ def restore_sqlite(url: str, source: Path) -> Path:
         raise BackupError(f"The folder {target.parent} does not exist: create it first.")
     if not target.exists():
         os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src:
-        with contextlib.closing(sqlite3.connect(target, timeout=5)) as dst:
-            try:
-                src.backup(dst)
-            except sqlite3.OperationalError as exc:
-                raise BackupError(
-                    f"The database {target} is in use ({exc}): stop the bot first."
-                ) from None
+    with (
+        contextlib.closing(_read_only(source)) as src,
+        contextlib.closing(sqlite3.connect(target, timeout=5)) as dst,
+    ):
+        try:
+            src.backup(dst)
+        except sqlite3.OperationalError as exc:
+            raise BackupError(
+                f"The database {target} is in use ({exc}): stop the bot first."
+            ) from None
     return target
 
 
