@@ -8,7 +8,6 @@ a token that passes here is one `ouderkring run` accepts."""
 from __future__ import annotations
 
 import asyncio
-import getpass
 import os
 import shutil
 import stat
@@ -257,7 +256,7 @@ def _check_disk(settings: Settings) -> Finding:
 
 
 def _check_permissions(settings: Settings) -> Iterator[Finding]:
-    from config.exposure import exposed_config_warning
+    from config.exposure import current_user, exposed_config_warning
 
     warning = exposed_config_warning(settings.source)
     if warning is not None:
@@ -265,7 +264,7 @@ def _check_permissions(settings: Settings) -> Iterator[Finding]:
     path = _sqlite_file(settings)
     if path is None or not path.exists():
         return
-    user = getpass.getuser()
+    user = current_user()
     if not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK):
         yield _problem(
             "files",

@@ -141,3 +141,28 @@ def test_docker_compose_config_is_valid(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_data_folder_the_bot_cannot_write_gets_a_plain_error(tmp_path: Path) -> None:
+    """A bind-mounted /data owned by root: the bot's user cannot make its SQLite file there.
+    Root writes anywhere, so SQLite's read-only mode stands in for the folder's mode here
+    (tests/bot/test_cli.py checks a read-only folder when not run as root)."""
+    import os
+    import sys
+
+    (tmp_path / "ouderkring.db").touch(mode=0o600)
+    url = f"sqlite:///file:{tmp_path}/ouderkring.db?mode=ro&uri=true"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
+    done = subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; main()", "db", "upgrade"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "PYTHONPATH": str(ROOT), ENV_DATABASE_URL: url},
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "cannot be opened for writing" in done.stderr
+    # The uid is what a bind-mounted folder must allow (chown 10001 data).
+    assert f"(uid {os.getuid()}) write the file and its folder {tmp_path}" in done.stderr
