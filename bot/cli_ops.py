@@ -35,8 +35,7 @@ def backup(
         if backups.is_sqlite(settings.database_url):
             written = backups.backup_sqlite(settings.database_url, file, overwrite)
         else:
-            written = file.expanduser().absolute()
-            backups.run_tool(backups.pg_dump(settings.database_url, file, overwrite))
+            written = backups.backup_postgresql(settings.database_url, file, overwrite)
     except backups.BackupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None

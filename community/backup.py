@@ -145,14 +145,27 @@ def _program(name: str) -> str:
     return found
 
 
-def pg_dump(url: str, target: Path, overwrite: bool = False) -> Tool:
+def pg_dump(url: str, target: Path) -> Tool:
     """The `pg_dump` run that writes a backup of `url` to `target` (custom format)."""
-    target = target.expanduser().absolute()
-    if target.exists() and not overwrite:
-        raise BackupError(f"{target} already exists: choose another name, or add --overwrite.")
     uri, env = _libpq(url)
     argv = [_program("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", uri]
     return Tool(argv, env)
+
+
+def backup_postgresql(url: str, target: Path, overwrite: bool = False) -> Path:
+    """Run pg_dump into a file beside `target`, renamed at the end (as for SQLite)."""
+    target = target.expanduser().absolute()
+    if target.exists() and not overwrite:
+        raise BackupError(f"{target} already exists: choose another name, or add --overwrite.")
+    if not target.parent.is_dir():
+        raise BackupError(f"The folder {target.parent} does not exist: create it first.")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        run_tool(pg_dump(url, partial))
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
 
 
 def pg_restore(url: str, source: Path) -> Tool:
