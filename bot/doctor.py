@@ -116,6 +116,8 @@ def _check_database(settings: Settings) -> Finding:
 
 def _age(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "less than 1 min"
     if minutes < 120:
         return f"{minutes} min"
     hours = minutes // 60

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from community import db
-from community.models import OutboxMessage, OutboxStatus
+from community.models import OutboxMessage, OutboxStatus, Person
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.synapse import SynapseServer, start_synapse
 
@@ -125,13 +125,22 @@ def test_postgresql_that_cannot_be_reached(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def _queue(url: str, status: OutboxStatus, waited: timedelta, count: int = 1) -> None:
+def _queue(
+    url: str, status: OutboxStatus, waited: timedelta, count: int = 1, unreachable: bool = False
+) -> None:
     engine = db.make_engine(url)
     when = datetime.now(UTC) - waited
     with db.make_session_factory(engine).begin() as session:
+        person = None
+        if unreachable:  # a parent who blocked the bot: the platform said so
+            person = Person(platform="telegram", platform_user_id="7", unreachable_at=when)
+            person.created_at = when
+            session.add(person)
+            session.flush()
         for _ in range(count):
             session.add(
                 OutboxMessage(
+                    person_id=person.id if person else None,
                     platform="telegram",
                     chat_id="7",
                     kind="send",
@@ -151,14 +160,16 @@ def test_the_outbox_backlog_and_what_gave_up(database_url: str, tmp_path: Path) 
     _queue(database_url, OutboxStatus.PENDING, timedelta(seconds=30), count=2)
     fresh = _doctor(tmp_path, "-c", str(config))
     assert fresh.returncode == 0, fresh.stdout
-    assert _lines(fresh.stdout)["outbox"] == "ok: 2 messages waiting, the oldest for 0 min"
+    assert (
+        _lines(fresh.stdout)["outbox"] == "ok: 2 messages waiting, the oldest for less than 1 min"
+    )
 
     _queue(database_url, OutboxStatus.DEAD, timedelta(days=2), count=3)
     _queue(database_url, OutboxStatus.DEAD, timedelta(days=9))  # older than a week: not counted
     gave_up = _doctor(tmp_path, "-c", str(config))
     assert gave_up.returncode == 1
     assert _lines(gave_up.stdout)["outbox"] == (
-        "problem: 2 messages waiting, the oldest for 0 min; the bot gave up on 3 messages in "
+        "problem: 2 messages waiting, the oldest for less than 1 min; the bot gave up on 3 messages in "
         "the last 7 days (telegram 3): the log of `ouderkring run` says why"
     )
 
@@ -168,6 +179,20 @@ def test_the_outbox_backlog_and_what_gave_up(database_url: str, tmp_path: Path) 
     assert _lines(late.stdout)["outbox"] == (
         "problem: 3 messages waiting, the oldest for 3 h; 1 should have gone more than 5 min "
         "ago: is `ouderkring run` running? Its log says why sends fail"
+    )
+
+
+def test_messages_to_parents_who_blocked_the_bot_are_no_problem(
+    database_url: str, tmp_path: Path
+) -> None:
+    _upgrade(database_url)
+    config = _config(tmp_path, database_url)
+    _queue(database_url, OutboxStatus.DEAD, timedelta(days=1), count=2, unreachable=True)
+    result = _doctor(tmp_path, "-c", str(config))
+    assert result.returncode == 0, result.stdout
+    assert _lines(result.stdout)["outbox"] == (
+        "ok: 0 messages waiting; 2 not delivered in 7 days to parents who blocked the bot or "
+        "left (`ouderkring reach` lists them)"
     )
 
 
