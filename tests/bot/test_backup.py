@@ -45,7 +45,9 @@ def _people(url: str) -> list[str]:
 
 
 def _needs_pg_tools(url: str) -> None:
-    if url.startswith("postgresql") and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+    if url.startswith("postgresql") and not (
+        shutil.which("pg_dump") and shutil.which("pg_restore")
+    ):
         pytest.skip("pg_dump and pg_restore are not installed")
 
 
@@ -147,3 +149,22 @@ def test_restore_of_an_older_backup_says_to_upgrade(tmp_path: Path) -> None:
     assert "Database schema: 0010" in restored.stdout
     assert "run `ouderkring db upgrade` before you start" in restored.stdout
     assert _run(["db", "upgrade"], tmp_path, url).returncode == 0
+
+
+def test_postgresql_without_pg_dump_says_what_to_install(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://ouderkring:hush@127.0.0.1:9/ouderkring"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
+    env.update({"PYTHONPATH": str(ROOT), "OUDERKRING_DATABASE_URL": url, "PATH": str(tmp_path)})
+    done = subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; main()", "backup", "x.dump"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("pg_dump is not installed here.")
+    assert "apt-get install postgresql-client" in done.stderr
+    assert "hush" not in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "x.dump").exists()
