@@ -110,8 +110,7 @@ async def check_token(settings: Any) -> str:
             info = await bot.get_webhook_info()
     except InvalidToken:
         raise TelegramFatal(
-            "Telegram refused the bot token in OUDERKRING_TELEGRAM_TOKEN: "
-            "check it with @BotFather"
+            "Telegram refused the bot token in OUDERKRING_TELEGRAM_TOKEN: check it with @BotFather"
         ) from None
     except NetworkError as exc:
         raise TelegramFatal(
