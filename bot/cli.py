@@ -4,7 +4,6 @@ the mistakes an installer can fix into one or two plain lines instead of a trace
 from __future__ import annotations
 
 import asyncio
-import getpass
 import os
 import sys
 from contextvars import ContextVar
@@ -15,8 +14,10 @@ import typer
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from bot.cli_ops import register as register_ops
 from bot.cli_roles import role_app
 from community.db import SchemaOutdated
+from config.exposure import current_user
 
 if TYPE_CHECKING:
     from config import Settings
@@ -33,6 +34,7 @@ app.add_typer(db_app, name="db")
 prompts_app = typer.Typer(help="Weekly prompts: import prepared prompts.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(role_app, name="role")
+register_ops(app)  # backup, restore, doctor
 
 ConfigOption = Annotated[
     Path | None,
@@ -479,7 +481,7 @@ def _sqlite_problem(url: URL, where: str) -> str:
         return f"The SQLite database {path} is a folder.\nChange {where} to a file name."
     return (
         f"The SQLite database {path} cannot be opened for writing (read-only file or folder).\n"
-        f"Let the user {getpass.getuser()} write the file and its folder {folder} "
+        f"Let the user {current_user()} write the file and its folder {folder} "
         f"(SQLite writes -wal and -shm files next to it), or change {where}."
     )
 
@@ -552,7 +554,7 @@ def _explain(exc: Exception) -> tuple[str, int] | None:
     if isinstance(exc, PermissionError):
         return (
             f"Permission denied: {exc.filename}.\n"
-            f"Let the user {getpass.getuser()} read (and for the database, write) it.",
+            f"Let the user {current_user()} read (and for the database, write) it.",
             1,
         )
     if isinstance(exc, UnicodeDecodeError):

@@ -4,6 +4,7 @@ platform ids). The settings' repr and the CLI use them."""
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -44,3 +45,15 @@ def exposed_config_warning(source: Path | str) -> str | None:
         f"Warning: every user of this computer can read {path} (mode {stat.S_IMODE(mode):o}); "
         f"it names the admins. Make it private: chmod 600 {path}"
     )
+
+
+def current_user() -> str:
+    """Who runs the command, by name and uid: in a container the uid is what a bind-mounted
+    folder must allow (chown 10001 data). A uid with no name (docker run --user 1234) too."""
+    import pwd
+
+    uid = os.getuid()
+    try:
+        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except KeyError:
+        return f"with uid {uid}"

@@ -44,3 +44,22 @@ async def restore_client(
     if whoami.device_id:
         client.device_id = whoami.device_id
     return client
+
+
+async def check_token(
+    homeserver: str, user_id: str, access_token: str, device_id: str | None = None
+) -> str:
+    """For `ouderkring doctor`: ask the homeserver who the access token belongs to (whoami).
+    What was found, in one line; MatrixLoginError in plain words when something is wrong."""
+    try:
+        client = await restore_client(homeserver, user_id, access_token, device_id)
+    except MatrixLoginError:
+        raise
+    except Exception as exc:  # nio lets the transport's errors through (aiohttp, OSError)
+        raise MatrixLoginError(
+            f"cannot reach the homeserver {homeserver} ({type(exc).__name__}): "
+            "check the network and [matrix] homeserver"
+        ) from None
+    device = client.device_id
+    await client.close()
+    return f"the access token belongs to {user_id} (device {device})"

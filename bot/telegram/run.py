@@ -92,3 +92,38 @@ async def bot_username(settings: Any) -> str:
     bot = make_bot(options_from(settings))
     async with bot:
         return str(bot.username)
+
+
+async def check_token(settings: Any) -> str:
+    """For `ouderkring doctor`: ask Telegram who the token belongs to (getMe) and, in webhook
+    mode, whether Telegram has trouble posting updates. What was found, in one line; a
+    TelegramFatal in plain words when something is wrong (never with the token)."""
+    from telegram.error import NetworkError, TelegramError
+
+    options = options_from(settings)
+    bot = make_bot(options)
+    try:
+        async with bot:
+            found = f"the token belongs to @{bot.username}"
+            if options.mode != "webhook":
+                return found
+            info = await bot.get_webhook_info()
+    except InvalidToken:
+        raise TelegramFatal(
+            "Telegram refused the bot token in OUDERKRING_TELEGRAM_TOKEN: check it with @BotFather"
+        ) from None
+    except NetworkError as exc:
+        raise TelegramFatal(
+            f"cannot reach the Bot API at {options.base_url.removesuffix('/bot')} ({exc.message}): "
+            "check the network and [telegram] api_url"
+        ) from None
+    except TelegramError as exc:
+        raise TelegramFatal(f"Telegram answered: {exc.message}") from None
+    if info.url != options.webhook_url:
+        return f"{found}; the webhook is not set yet (`ouderkring run` sets it at start)"
+    if info.last_error_message:
+        raise TelegramFatal(
+            f"Telegram cannot post updates to {info.url}: {info.last_error_message} "
+            f"({info.pending_update_count} waiting): check the reverse proxy and its certificate"
+        )
+    return f"{found}; Telegram posts updates to the webhook without errors"
