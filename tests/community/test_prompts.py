@@ -488,10 +488,11 @@ def test_the_prompts_job_registers_once_with_a_fixed_id_and_runs_twice_as_once(
     finally:
         scheduler.shutdown(wait=False)
     chat.onboard("anna", ages=("1",))
-    # The shipped programme: week 2, Tuesday 8 September 10:00, a tip for every parent.
+    # Week 2, Tuesday 8 September 10:00, a tip for every parent; the next one is not due yet.
+    settings = with_programme(app, item("talk", weeks=(2,), day="tue"), item("later", weeks=(3,)))
     at(clock, datetime(2026, 9, 8, 8, 5, tzinfo=UTC))
-    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 1
-    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 0
+    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, settings) == 1
+    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, settings) == 0
 
 
 def test_the_prompts_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
