@@ -89,8 +89,9 @@ def sync_programme(
     session: Session, settings: PromptSettings, community: Community, clock: Clock
 ) -> int:
     """Store the programme's prompts for a community (idempotent); returns how many are new.
-    Undelivered prompts follow changes to the programme file; a prompt due before the community
-    existed is stored as skipped, so a new community never gets last week's messages."""
+    Undelivered prompts follow changes to the programme file, also when an item leaves it (its
+    unsent prompts are skipped); a prompt due before the community existed is stored as
+    skipped, so a new community never gets last week's messages."""
     programme = settings.programme
     if programme is None:
         return 0
@@ -101,10 +102,12 @@ def sync_programme(
         )
     }
     added = 0
+    wanted: set[str] = set()
     for configured in programme.items:
         item = with_community_time(configured, community)
         for week in configured.weeks:
             key = f"{item.key}-w{week}"
+            wanted.add(key)
             due_at = to_utc(item.local_due(programme.start, week), settings)
             event = item.local_event(programme.start, week)
             event_at = to_utc(event, settings) if event is not None else None
@@ -128,6 +131,11 @@ def sync_programme(
                 prompt.texts, prompt.age_bands = dict(item.texts), list(item.age_bands)
                 prompt.due_at, prompt.event_at, prompt.place = due_at, event_at, item.place
                 prompt.media = item.media
+    # A programme replaced mid-year (as the shipped one was) must not add its old prompts to the
+    # new ones: that would break the limit per week.
+    for key, prompt in existing.items():
+        if key not in wanted and prompt.delivered_at is None:
+            prompt.skipped, prompt.delivered_at = True, clock.now()
     session.flush()
     return added
 

@@ -133,6 +133,26 @@ def test_after_downtime_a_late_prompt_is_sent_once_and_a_very_late_one_is_skippe
     assert run_job(app, settings) == 0
 
 
+def test_an_item_that_leaves_the_programme_takes_its_unsent_prompts_with_it(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    old = with_programme(app, item("old", weeks=(1, 2)), item("kept", weeks=(2,), day="thu"))
+    at(clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC))
+    assert run_job(app, old) == 1  # old-w1 went out
+    # The programme file is replaced (a new school year, a new shipped programme): old-w2 is not
+    # sent on top of the new week's prompts, what went out stays as it was.
+    new = with_programme(app, item("kept", weeks=(2,), day="thu"), item("new", weeks=(2,)))
+    at(clock, datetime(2026, 9, 10, 8, 5, tzinfo=UTC))
+    assert run_job(app, new) == 2
+    deliver(app)
+    with app.session_factory() as session:
+        skipped = {p.key: p.skipped for p in session.scalars(select(Prompt))}
+    assert skipped == {"old-w1": False, "old-w2": True, "kept-w2": False, "new-w2": False}
+    assert "Tip old in English." in texts_to(transport, "anna")
+    assert texts_to(transport, "anna").count("Tip old in English.") == 1
+
+
 def test_due_times_follow_summer_and_winter_time(app: App, clock: FakeClock) -> None:
     # Summer time ends on the last Sunday of October (25 October 2026).
     settings = with_programme(app, item("dst", weeks=(8, 9), day="mon"))
@@ -488,10 +508,11 @@ def test_the_prompts_job_registers_once_with_a_fixed_id_and_runs_twice_as_once(
     finally:
         scheduler.shutdown(wait=False)
     chat.onboard("anna", ages=("1",))
-    # The shipped programme: week 2, Tuesday 8 September 10:00, a tip for every parent.
+    # Week 2, Tuesday 8 September 10:00, a tip for every parent; the next one is not due yet.
+    settings = with_programme(app, item("talk", weeks=(2,), day="tue"), item("later", weeks=(3,)))
     at(clock, datetime(2026, 9, 8, 8, 5, tzinfo=UTC))
-    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 1
-    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 0
+    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, settings) == 1
+    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, settings) == 0
 
 
 def test_the_prompts_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:

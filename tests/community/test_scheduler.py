@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -18,6 +18,7 @@ from community.clock import FakeClock
 from community.models import Conversation, MatchRound, OutboxMessage, ProcessedEvent
 from community.services import housekeeping, prompts
 from config import Settings
+from config.programme import Programme, ProgrammeItem
 from tests.bot.engine.test_buddies import _coordinator, _introduce
 from tests.support.chat import Chat, Sent
 from tests.support.transport import RecordingTransport
@@ -162,12 +163,22 @@ def test_the_weekly_round_tells_the_coordinators_once(
 
 def test_the_prompts_job_sends_due_prompts_once(chat: Chat, app: App, clock: FakeClock) -> None:
     chat.onboard("anna", ages=("1",))
+    # A programme of its own (the shipped one changes with its content): a tip for every parent
+    # in week 2, Tuesday 8 September 10:00 Amsterdam, and one the week after.
+    tip = ProgrammeItem(
+        "home-language", "tip", (2,), "tue", time(10, 0),
+        {"nl": "Praat thuis in je eigen taal.", "en": "Speak your own language at home."},
+    )  # fmt: skip
+    later = dataclasses.replace(tip, key="later", weeks=(3,), texts={"nl": "Later."})
+    prompts_config = dataclasses.replace(
+        app.settings.prompts, programme=Programme(date(2026, 8, 31), (tip, later))
+    )
+    app.settings = dataclasses.replace(app.settings, prompts=prompts_config)
     assert app.start_jobs()
-    # The shipped programme: week 2, Tuesday 8 September 10:00 Amsterdam, a tip for every parent.
     clock.current = clock.current.replace(month=9, day=8, hour=8, minute=5)
     scheduler.prompts_job()
     scheduler.prompts_job()  # twice is once
     before = len(chat.transport.done)
     asyncio.run(app.dispatcher.dispatch_due())
     texts = [Sent(d).text for d in chat.transport.done[before:]]
-    assert texts == ["Speak your own language at home. That also helps your child learn Dutch."]
+    assert texts == ["Speak your own language at home."]

@@ -172,8 +172,8 @@ def test_a_long_answer_list_is_cut_in_messages_and_the_file_has_all(
     chat: Chat, app: App, clock: FakeClock
 ) -> None:
     chat.onboard("anna")
-    for day in range(12):
-        _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC) + timedelta(weeks=day),
+    for day in range(12):  # 09:05 UTC: each question is due in summer and in winter time
+        _send(chat, app, clock, datetime(2026, 9, 2, 9, 5, tzinfo=UTC) + timedelta(weeks=day),
               dataclasses.replace(QUESTION, key=f"share-{day}", weeks=(day + 1,)))  # fmt: skip
         chat.say("admin: /help")
         chat.say("anna: " + f"answer {day} " + "x" * 900)
