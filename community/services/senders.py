@@ -14,6 +14,7 @@ that a restart takes over the claims of the process it replaces at once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -43,6 +44,15 @@ def alive_since(now: datetime) -> datetime:
     return now - timedelta(seconds=STALE_SECONDS)
 
 
+def _host() -> str:
+    """This host, with its process namespace: containers on one host each number their own
+    processes, so a pid means something only within the same namespace."""
+    name = socket.gethostname()
+    with contextlib.suppress(OSError):
+        name += " " + os.readlink("/proc/self/ns/pid")
+    return name[:255]
+
+
 def _running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -58,9 +68,7 @@ def forget_gone(session: Session, clock: Clock, *, same_host: bool) -> int:
     those on this host whose pid no longer runs. Returns how many went."""
     gone = set(session.scalars(select(_P.c.id).where(_P.c.heartbeat_at < alive_since(clock.now()))))
     if same_host:
-        here = session.execute(
-            select(_P.c.id, _P.c.pid).where(_P.c.host == socket.gethostname())
-        ).all()
+        here = session.execute(select(_P.c.id, _P.c.pid).where(_P.c.host == _host())).all()
         gone |= {owner for owner, pid in here if not _running(pid)}
     if gone:
         session.execute(delete(_P).where(_P.c.id.in_(sorted(gone))))
@@ -73,7 +81,7 @@ def register(session: Session, owner: str, clock: Clock) -> None:
         insert(_P),
         {
             "id": owner,
-            "host": socket.gethostname()[:255],
+            "host": _host(),
             "pid": os.getpid(),
             "started_at": now,
             "heartbeat_at": now,
