@@ -90,12 +90,19 @@ def register(session: Session, owner: str, clock: Clock) -> None:
 
 
 def beat(session: Session, owner: str, clock: Clock) -> bool:
-    """Say this process lives. Returns False when its row was gone (another process judged
-    it dead and may have taken its claims): it registers again and goes on."""
-    result = session.execute(update(_P).where(_P.c.id == owner).values(heartbeat_at=clock.now()))
-    if result.rowcount:  # type: ignore[attr-defined]
+    """Say this process lives. Returns False when it was silent too long (another process may
+    have taken its claims): it beats, or registers again, and goes on."""
+    now = clock.now()
+    on_time = session.execute(
+        update(_P)
+        .where(_P.c.id == owner, _P.c.heartbeat_at >= alive_since(now))
+        .values(heartbeat_at=now)
+    )
+    if on_time.rowcount:  # type: ignore[attr-defined]
         return True
-    register(session, owner, clock)
+    late = session.execute(update(_P).where(_P.c.id == owner).values(heartbeat_at=now))
+    if not late.rowcount:  # type: ignore[attr-defined]
+        register(session, owner, clock)  # another process removed it as gone
     return False
 
 
@@ -131,7 +138,8 @@ class Heartbeat:
         with self._sessions.begin() as session:
             if not beat(session, self.owner, self.clock):
                 log.warning(
-                    "this process was silent for over %d s: another may have taken its messages",
+                    "this process was silent for over %d s: another may have sent its messages "
+                    "(a message it was sending then can go twice)",
                     STALE_SECONDS,
                 )
 
