@@ -23,6 +23,7 @@ from community.scheduler import Scheduler
 from community.services import button_key, housekeeping
 from community.services.async_marks import AsyncMarks
 from community.services.communities import sync_communities
+from community.services.senders import Heartbeat
 from config import Settings
 
 
@@ -36,6 +37,7 @@ class App:
     engine: Engine
     dispatcher: Dispatcher
     scheduler: Scheduler | None = None
+    heartbeat: Heartbeat | None = None
 
     async def process(self, incoming: Incoming) -> int:
         """Handle one event (in a worker thread) and deliver the replies it queued right away;
@@ -58,6 +60,8 @@ class App:
         threads.wait_idle(timeout=10)  # a transaction or a "sent" mark under way is finished
         if self.dispatcher.marks is not None:
             self.dispatcher.marks.discard()
+        if self.heartbeat is not None:
+            self.heartbeat.stop()  # whatever this process still held is free for others at once
         self.db_engine.dispose()
 
 
@@ -86,12 +90,19 @@ def build_app(
     transports = list(transports)
     share_media(transports)  # each platform's files reach the others
     capabilities = {t.platform: t.capabilities for t in transports}
-    engine = Engine(session_factory, settings, translator, clock, capabilities)
+    # This process's claims name it; a process that stopped beating leaves its claims free.
+    heartbeat = Heartbeat(db_engine, clock)
+    owner = heartbeat.owner
+    engine = Engine(session_factory, settings, translator, clock, capabilities, owner)
     marks = AsyncMarks(db_engine) if AsyncMarks.available(db_engine) else None
     dispatcher = Dispatcher(
-        session_factory, transports, clock, settings.outbox_max_attempts, marks=marks
+        session_factory, transports, clock, settings.outbox_max_attempts, marks=marks, owner=owner
     )
     with session_factory() as session:
         # What is kept only for a while goes now too: a bot that was down catches up at once.
         housekeeping.run(session, clock, settings)
-    return App(settings, db_engine, session_factory, translator, clock, engine, dispatcher)
+    heartbeat.start()
+    return App(
+        settings, db_engine, session_factory, translator, clock, engine, dispatcher,
+        heartbeat=heartbeat,
+    )  # fmt: skip

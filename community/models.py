@@ -295,6 +295,9 @@ class OutboxMessage(Base):
     # The sender holding the row and until when; only that sender may mark it sent or failed.
     claimed_by: Mapped[str | None] = mapped_column(String(32))
     locked_until: Mapped[datetime | None]
+    # The process holding the claim (a SenderProcess id): once it stops beating, the claim is
+    # free for another process at once, whatever `locked_until` says.
+    claim_owner: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None]
     remote_id: Mapped[str | None] = mapped_column(String(255))
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -302,6 +305,19 @@ class OutboxMessage(Base):
     # still to go for someone erased. Nothing of them is kept once it went.
     forget_when_sent: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
+
+
+class SenderProcess(Base):
+    """A running process that can claim outbox rows: registered at start, beating every second
+    (community/services/senders.py). No person's data: a host name and a process id."""
+
+    __tablename__ = "sender_process"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
 
 
 class OutboxMention(Base):

@@ -38,6 +38,7 @@ class Dispatcher:
         max_attempts: int = 8,
         batch: int = 50,
         marks: AsyncMarks | None = None,
+        owner: str | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.transports = {t.platform: t for t in transports}
@@ -46,6 +47,7 @@ class Dispatcher:
         self.batch = batch
         self.marks = marks  # PostgreSQL: "sent" marks without a thread hop
         self.token = outbox.new_token()  # this sender's claims
+        self.owner = owner  # the process holding them (its heartbeat's id)
 
     def _db_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self.session_factory() as session:
@@ -140,7 +142,7 @@ class Dispatcher:
         platforms = list(self.transports)
         while True:
             claimed = await self._db(
-                outbox.claim_due, platforms, self.clock, self.token, self.batch
+                outbox.claim_due, platforms, self.clock, self.token, self.batch, self.owner
             )
             if not claimed:
                 return sent

@@ -58,8 +58,12 @@ class Engine:
         translator: Translator,
         clock: Clock,
         capabilities: Mapping[str, Capabilities] | None = None,
+        owner: str | None = None,
     ) -> None:
         self.session_factory = session_factory
+        # This process (its heartbeat's id): each event's claim names it, so that another
+        # process takes the claim over at once if this one dies before delivering.
+        self.owner = owner
         self.settings = settings
         self.translator = translator
         self.clock = clock
@@ -110,7 +114,9 @@ class Engine:
             items = ctx.outgoing()
             # The speaker's changed dialogue state is written with the replies' INSERT.
             along = conversations.take_write(session)
-            return outbox.enqueue(session, items, self.clock, claim_for=token, along=along)
+            return outbox.enqueue(
+                session, items, self.clock, claim_for=token, owner=self.owner, along=along
+            )
 
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:
         """`handle` in a worker thread, so the adapter's event loop never waits on the
@@ -311,7 +317,9 @@ class Engine:
                     SendMessage(text),
                     person.id if person else None,
                 )
-                return outbox.enqueue(session, [item], self.clock, claim_for=token)
+                return outbox.enqueue(
+                    session, [item], self.clock, claim_for=token, owner=self.owner
+                )
         except Exception:
             log.exception("could not queue a short answer on %s", incoming.platform)
             return []

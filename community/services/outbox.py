@@ -50,8 +50,9 @@ from community.models import (
     OutboxMessage,
     OutboxStatus,
     Person,
+    SenderProcess,
 )
-from community.services import button_key
+from community.services import button_key, senders
 
 CLAIM_SECONDS = 120
 KEY_RETENTION_DAYS = 400  # longer than any schedule that could queue the same key again
@@ -161,15 +162,18 @@ def enqueue(
     clock: Clock,
     *,
     claim_for: str | None = None,
+    owner: str | None = None,
     available_at: datetime | None = None,
     along: Along | None = None,
 ) -> list[Claimed]:
     """Queue `items` in order, in the caller's transaction (items whose key was queued before
     are skipped). With `claim_for`, rows for chats with nothing older still open are queued
-    already claimed by that token and returned, to be delivered right after the commit.
-    `along` (an UPDATE and its parameters) is run in the same transaction; on PostgreSQL in the
-    same statement as the rows where it can, which saves a round trip per event."""
-    return _insert(session, items, clock, claim_for, available_at, along)[1]
+    already claimed by that token and returned, to be delivered right after the commit; `owner`
+    is the process holding the claim (community/services/senders.py). `along` (an UPDATE and
+    its parameters) is run in the same transaction; on PostgreSQL in the same statement as the
+    rows where it can, which saves a round trip per event."""
+    claim = None if claim_for is None else (claim_for, owner)
+    return _insert(session, items, clock, claim, available_at, along)[1]
 
 
 def enqueue_all(session: Session, items: Sequence[Outgoing], clock: Clock) -> int:
@@ -177,14 +181,19 @@ def enqueue_all(session: Session, items: Sequence[Outgoing], clock: Clock) -> in
     return _insert(session, items, clock, None, None)[0]
 
 
+# Who claims rows as they are queued: the claim's token and the process holding it.
+ClaimFor = tuple[str, str | None]
+
+
 def _insert(
     session: Session,
     items: Sequence[Outgoing],
     clock: Clock,
-    claim_for: str | None,
+    claim: ClaimFor | None,
     available_at: datetime | None,
     along: Along | None = None,
 ) -> tuple[int, list[Claimed]]:
+    claim_for, owner = claim if claim is not None else (None, None)
     fresh = _new_keys(session, items, clock) if items else set()
     items = _bind_buttons(session, [i for i in items if i.key is None or i.key in fresh], clock)
     now = clock.now()
@@ -195,7 +204,7 @@ def _insert(
         and not any("earlier" in p.get("target", {}) for p in payloads)
     ):
         ready = _insert_claimed(
-            session, items, payloads, claim_for, available_at or now, clock, along
+            session, items, payloads, (claim_for, owner), available_at or now, clock, along
         )
         return len(items), ready
     if along is not None:
@@ -220,6 +229,7 @@ def _insert(
                 "attempts": 0,
                 "available_at": available_at or now,
                 "claimed_by": claim_for if claimed else None,
+                "claim_owner": owner if claimed else None,
                 "locked_until": until if claimed else None,
                 "forget_when_sent": item.forget_when_sent,
                 "created_at": now,
@@ -293,6 +303,7 @@ def _claimed_values(n: int) -> dict[str, Any]:
     return values | {
         "status": case((busy, _PENDING), else_=_SENDING),
         "claimed_by": case((busy, null()), else_=bindparam("o_token", type_=String)),
+        "claim_owner": case((busy, null()), else_=bindparam("o_owner", type_=String)),
         "locked_until": case(
             (busy, null()), else_=bindparam("o_until", type_=_T.c.locked_until.type)
         ),
@@ -317,7 +328,7 @@ def _insert_many(count: int) -> Any:
             select(*(value.label(c) for c, value in _claimed_values(n).items()))
             for n in range(count)
         ]
-        columns = [*_COLUMNS, "status", "claimed_by", "locked_until"]
+        columns = [*_COLUMNS, "status", "claimed_by", "claim_owner", "locked_until"]
         statement = insert(_T).from_select(columns, union_all(*selects))
     statement = _MANY[count] = statement.returning(_T.c.id, _T.c.claimed_by)
     return statement
@@ -344,18 +355,19 @@ def _insert_claimed(
     session: Session,
     items: Sequence[Outgoing],
     payloads: list[dict[str, Any]],
-    token: str,
+    claim: ClaimFor,
     available_at: datetime,
     clock: Clock,
     along: Along | None = None,
 ) -> list[Claimed]:
-    """Queue `items` in one statement, each already claimed by `token` unless its chat has an
+    """Queue `items` in one statement, each already claimed by `claim` unless its chat has an
     open row from before this statement (rows of one statement do not see each other)."""
     if along is not None and session.get_bind().dialect.name != "postgresql":
         session.execute(*along)  # SQLite runs no UPDATE inside an INSERT (its round trip is free)
         along = None
     now, until = clock.now(), _claim_until(clock)
-    params: dict[str, Any] = {"o_token": token, "o_until": until}
+    token, owner = claim
+    params: dict[str, Any] = {"o_token": token, "o_owner": owner, "o_until": until}
     for n, (item, payload) in enumerate(zip(items, payloads, strict=True)):
         row = {
             "person_id": item.person_id,
@@ -400,12 +412,25 @@ def _insert_one_by_one(session: Session, rows: list[dict[str, Any]]) -> list[int
     return ids
 
 
+# A claim whose process stopped beating (or whose row is gone) is free. A process never judges
+# itself gone (`me`), and a claim that names no process holds until `locked_until`.
+_P = SenderProcess.__table__
+_OWNER_GONE = (
+    _T.c.claim_owner.is_not(None)
+    & (_T.c.claim_owner != bindparam("me"))
+    & ~select(_P.c.id)
+    .where(_P.c.id == _T.c.claim_owner, _P.c.heartbeat_at >= bindparam("alive_since"))
+    .exists()
+)
+
+
 def _claim_statement(limit: int) -> Any:
     """UPDATE ... WHERE id IN (the first open row of each chat that is due) RETURNING ...
 
     The inner SELECT locks with SKIP LOCKED on PostgreSQL, so concurrent senders take different
     chats; on SQLite the single statement holds the write lock. A row held by another sender, or
-    waiting for a retry, is itself open, so the rows after it in its chat are not taken."""
+    waiting for a retry, is itself open, so the rows after it in its chat are not taken. A row
+    held by a process that is gone is taken over, whatever its `locked_until`."""
     earlier = _T.alias("earlier")
     head = (
         select(_T.c.id)
@@ -415,7 +440,7 @@ def _claim_statement(limit: int) -> Any:
             ((_T.c.status == OutboxStatus.PENDING.value) & (_T.c.available_at <= bindparam("now")))
             | (
                 (_T.c.status == OutboxStatus.SENDING.value)
-                & (_T.c.locked_until <= bindparam("now"))
+                & ((_T.c.locked_until <= bindparam("now")) | _OWNER_GONE)
             ),
             ~select(earlier.c.id)
             .where(
@@ -436,6 +461,7 @@ def _claim_statement(limit: int) -> Any:
         .values(
             status=OutboxStatus.SENDING.value,
             claimed_by=bindparam("token"),
+            claim_owner=bindparam("owner"),
             locked_until=bindparam("until"),
         )
         .returning(
@@ -454,10 +480,15 @@ _CLAIMS: dict[int, Any] = {}
 
 
 def claim_due(
-    session: Session, platforms: Sequence[str], clock: Clock, token: str, limit: int = 50
+    session: Session,
+    platforms: Sequence[str],
+    clock: Clock,
+    token: str,
+    limit: int = 50,
+    owner: str | None = None,
 ) -> list[Claimed]:
-    """Claim up to `limit` due rows, each the first open row of its chat, oldest first. Commits
-    the claims, so that other senders see them."""
+    """Claim up to `limit` due rows, each the first open row of its chat, oldest first, for
+    `token` held by the process `owner`. Commits the claims, so that other senders see them."""
     if not platforms:
         return []
     statement = _CLAIMS.get(limit)
@@ -466,7 +497,15 @@ def claim_due(
     now = clock.now()
     rows = session.execute(
         statement,
-        {"platforms": list(platforms), "now": now, "token": token, "until": _claim_until(clock)},
+        {
+            "platforms": list(platforms),
+            "now": now,
+            "token": token,
+            "owner": owner,
+            "me": owner or "",
+            "alive_since": senders.alive_since(now),
+            "until": _claim_until(clock),
+        },
     ).all()
     session.commit()
     claimed = [Claimed(r[0], r[1], r[2], r[3], dict(r[4]), r[5], token, r[6]) for r in rows]
@@ -508,6 +547,7 @@ _MARK_SENT = (
         sent_at=bindparam("sent_at"),
         remote_id=bindparam("remote"),
         claimed_by=None,
+        claim_owner=None,
         locked_until=None,
         last_error=None,
     )
@@ -550,6 +590,7 @@ _MARK_SENT_ALL = (
         sent_at=bindparam("o_sent_at", type_=_T.c.sent_at.type),
         remote_id=_DONE.c.remote,
         claimed_by=None,
+        claim_owner=None,
         locked_until=None,
         last_error=None,
     )
@@ -653,7 +694,7 @@ def mark_failed(
     if retry_after is None:
         row.attempts += 1  # waiting because the platform asked is not a failed try
     row.last_error = error[:500]
-    row.claimed_by, row.locked_until = None, None
+    row.claimed_by, row.claim_owner, row.locked_until = None, None, None
     if permanent or row.attempts >= max_attempts:
         row.status = OutboxStatus.DEAD
         if row.forget_when_sent:
@@ -683,7 +724,12 @@ def release(session: Session, rows: Sequence[Claimed]) -> None:
                 _T.c.claimed_by == rows[0].token,
                 _T.c.status == OutboxStatus.SENDING.value,
             )
-            .values(status=OutboxStatus.PENDING.value, claimed_by=None, locked_until=None)
+            .values(
+                status=OutboxStatus.PENDING.value,
+                claimed_by=None,
+                claim_owner=None,
+                locked_until=None,
+            )
         )
     session.commit()
 

@@ -52,7 +52,9 @@ def main(action: str, url: str, now: str, log_file: str = "/dev/null") -> None:
         os.kill(os.getpid(), signal.SIGKILL)
     elif action == "claim-and-die":
         with app.session_factory() as session:
-            outbox.claim_due(session, ["console"], clock, outbox.new_token())  # never sent
+            owner = app.heartbeat.owner if app.heartbeat is not None else None
+            # Claimed as the app's sender claims (for this process), never sent.
+            outbox.claim_due(session, ["console"], clock, outbox.new_token(), owner=owner)
         os.kill(os.getpid(), signal.SIGKILL)
     elif action == "resume":
         asyncio.run(app.dispatcher.dispatch_due())
