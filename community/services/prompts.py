@@ -133,8 +133,8 @@ def sync_programme(
                 prompt.media = item.media
     # A programme replaced mid-year (as the shipped one was) must not add its old prompts to the
     # new ones: that would break the limit per week.
-    for key, prompt in existing.items():
-        if key not in wanted and prompt.delivered_at is None:
+    for old_key, prompt in existing.items():
+        if old_key not in wanted and prompt.delivered_at is None:
             prompt.skipped, prompt.delivered_at = True, clock.now()
     session.flush()
     return added

@@ -22,7 +22,7 @@ import threading
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, Table, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from community import db
@@ -36,7 +36,7 @@ BEAT_SECONDS = 1.0
 # claims are taken within 5 seconds of its last beat.
 STALE_SECONDS = 4
 
-_P = SenderProcess.__table__
+_P: Table = SenderProcess.__table__  # type: ignore[assignment]
 
 
 def alive_since(now: datetime) -> datetime:

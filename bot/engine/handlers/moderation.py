@@ -73,13 +73,16 @@ def report(ctx: Context) -> None:
         return  # a group that is not one of ours: stay out of it
     if incoming.message_id is not None:
         ctx.act(room.platform, room.chat_id, DeleteMessage(Target(remote_id=incoming.message_id)))
-    if ctx.role is Role.ADMIN:  # an admin belongs to every community
-        person = ctx.ensure_person(Role.ADMIN)
-    else:
-        person = ctx.person
-        if person is None or person.community_id != room.community_id or ctx.role is Role.GUEST:
-            _tell_privately(ctx, person, "report.members_only", ctx.locale)
-            return
+    admin = ctx.role is Role.ADMIN  # an admin belongs to every community
+    person = ctx.ensure_person(Role.ADMIN) if admin else ctx.person
+    member = admin or (
+        person is not None
+        and person.community_id == room.community_id
+        and ctx.role is not Role.GUEST
+    )
+    if person is None or not member:
+        _tell_privately(ctx, person, "report.members_only", ctx.locale)
+        return
     if incoming.ref is None or incoming.ref.remote_id is None:
         ctx.tell(person, "report.how")
         return
