@@ -23,6 +23,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, Table, delete, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from community import db
@@ -164,7 +165,17 @@ class Heartbeat:
         """Stop beating and remove the row: what this process still held is free at once."""
         self.halt()
         try:
-            with self._sessions.begin() as session:
-                session.execute(delete(_P).where(_P.c.id == self.owner))
+            # Twice: a database that restarted since the last beat left a dead connection in
+            # the pool, which the first try finds and throws away. Should it still fail, the
+            # row goes stale and another process takes over after STALE_SECONDS anyway.
+            for attempt in (1, 2):
+                try:
+                    with self._sessions.begin() as session:
+                        session.execute(delete(_P).where(_P.c.id == self.owner))
+                    break
+                except DBAPIError as exc:
+                    if attempt == 2 or not exc.connection_invalidated:
+                        log.warning("could not sign off this process: %s", type(exc).__name__)
+                        break
         finally:
             self._engine.dispose()
