@@ -36,6 +36,7 @@ from community.services import (
     conversations,
     erasure,
     mydata,
+    open_questions,
     people,
     prompts,
     relay,
@@ -308,6 +309,13 @@ class Domain:
         return tuple(
             Button(str(label), str(data)) for label, data in row.payload.get("buttons", [])
         )
+
+    def asked_in_chat(self, platform: str, chat_id: str) -> open_questions.Asked | None:
+        """The chat's latest message that asks (bot/engine/replies.py has the rule)."""
+        return open_questions.latest(self._session, platform, chat_id, self.clock.now())
+
+    def message_row(self, platform: str, chat_id: str, ref: Target) -> int | None:
+        return open_questions.row_id(self._session, platform, chat_id, ref)
 
     def button_sent_to(self, data: ActionData, person: Person | None) -> bool:
         """Whether action button data was queued for `person` (its signature says so)."""

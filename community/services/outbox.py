@@ -51,7 +51,7 @@ from community.models import (
     OutboxStatus,
     Person,
 )
-from community.services import button_key
+from community.services import button_key, open_questions
 
 CLAIM_SECONDS = 120
 KEY_RETENTION_DAYS = 400  # longer than any schedule that could queue the same key again
@@ -163,13 +163,16 @@ def enqueue(
     claim_for: str | None = None,
     available_at: datetime | None = None,
     along: Along | None = None,
+    speaker: int | None = None,
 ) -> list[Claimed]:
     """Queue `items` in order, in the caller's transaction (items whose key was queued before
     are skipped). With `claim_for`, rows for chats with nothing older still open are queued
     already claimed by that token and returned, to be delivered right after the commit.
     `along` (an UPDATE and its parameters) is run in the same transaction; on PostgreSQL in the
-    same statement as the rows where it can, which saves a round trip per event."""
-    return _insert(session, items, clock, claim_for, available_at, along)[1]
+    same statement as the rows where it can, which saves a round trip per event. A message
+    that asks something new ends its recipient's dialogue, the `speaker`'s excepted (the
+    engine settles theirs: bot/engine/replies.py)."""
+    return _insert(session, items, clock, claim_for, available_at, along, speaker)[1]
 
 
 def enqueue_all(session: Session, items: Sequence[Outgoing], clock: Clock) -> int:
@@ -184,10 +187,15 @@ def _insert(
     claim_for: str | None,
     available_at: datetime | None,
     along: Along | None = None,
+    speaker: int | None = None,
 ) -> tuple[int, list[Claimed]]:
     fresh = _new_keys(session, items, clock) if items else set()
     items = _bind_buttons(session, [i for i in items if i.key is None or i.key in fresh], clock)
     now = clock.now()
+    asked = {
+        i.person_id for i in items if i.person_id is not None and open_questions.asks(i.action)
+    }
+    open_questions.close_dialogues(session, asked - {speaker}, now)
     payloads = [item.action.to_json() for item in items]
     if (
         claim_for is not None

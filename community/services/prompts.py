@@ -349,6 +349,7 @@ def deliver(
         default_locale=default_locale, buttons=buttons,
         media=Media.from_json(prompt.media) if prompt.media else None,
         render=lambda locale: prompt_text(prompt, locale, translator, config),
+        asks=prompt.kind == "question",
     )  # fmt: skip
     prompt.recipients = len(people)
     return count
