@@ -100,11 +100,17 @@ def answer(ctx: Context, text: str, media: Media | None, press: Press) -> bool:
             ctx.incoming = dataclasses.replace(ctx.incoming, ref=asked.target)
             press(ctx, asked.buttons[index].data)
             return True
-    if asked is not None and not _takes_text(asked):
+    # A number that is no choice's is not taken as words: a digit is never stored as an answer.
+    if asked is not None and (not _takes_text(asked) or (asked.buttons and _is_number(text))):
         ctx.say("input.use_buttons")
         show(ctx, asked)
         return True
     return prompts.take_answer(ctx, text, media)
+
+
+def _is_number(text: str) -> bool:
+    typed = "".join(text.split())
+    return typed.isdecimal()
 
 
 def show(ctx: Context, asked: Asked | None) -> None:

@@ -5,16 +5,20 @@ a question that a newer one closed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, datetime, timedelta
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.app import App
 from community.clock import FakeClock
-from community.models import BuddyPair, PromptAnswer, Role, Rsvp
+from community.models import BuddyPair, Community, PromptAnswer, Role, Rsvp
+from community.services import prompts
 from tests.bot.engine.test_buddies import _introduce, _to
 from tests.bot.engine.test_prompts_chat import LIBRARY, QUESTION, _last_to, _send, _staff
-from tests.support.chat import Chat
+from tests.support.chat import Chat, Sent
 from tests.support.transport import RecordingTransport
 
 INVITED = datetime(2026, 9, 7, 8, 5, tzinfo=UTC)
@@ -133,3 +137,79 @@ def test_a_press_on_a_closed_question_says_so_and_asks_the_open_one(
     # The open one, pressed from the copy shown again, is answered.
     assert [m.text for m in chat.press("anna", pressed[1], "Yes")] == [THANKS]
     assert _answers(app) == ["Yes"]
+
+
+# -- random interleavings --------------------------------------------------------------------------
+Step = tuple[str, int]
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(["invitation", "question"]), st.just(0)),
+        st.tuples(st.sampled_from(["number", "label", "press", "stale"]), st.integers(0, 3)),
+    ),
+    max_size=8,
+)
+
+
+def _deliver(app: App, clock: FakeClock, kind: str) -> int:
+    with app.session_factory.begin() as session:
+        community = session.scalars(select(Community)).one()
+        prompt = prompts.create_prompt(
+            session, community, kind, {"nl": f"Vraag {kind}", "en": f"Question {kind}"},
+            clock.now(), clock, event_at=clock.now() + timedelta(days=7), place="Bieb",
+            options=["Yes", "No", "Not yet"] if kind == "question" else None,
+        )  # fmt: skip
+        prompts.deliver(session, prompt, app.translator, clock, app.settings.prompts)
+        return prompt.id
+
+
+def _given(app: App) -> dict[int, tuple[object, ...]]:
+    """Every answer of the parent: the prompt it answers, and what it holds."""
+    with app.session_factory() as session:
+        rsvps = {r.prompt_id: (r.answer, r.children) for r in session.scalars(select(Rsvp))}
+        texts = {a.prompt_id: (a.text,) for a in session.scalars(select(PromptAnswer))}
+    return rsvps | texts
+
+
+def test_every_stored_answer_was_open_when_it_came(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    clock.current = INVITED
+    chat.onboard("anna")
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(STEPS)
+    def run(steps: list[Step]) -> None:
+        shown: list[Sent] = []  # the messages with buttons the parent got, in order
+        open_prompt = _deliver(app, clock, "question")
+        asyncio.run(app.dispatcher.dispatch_due())
+        shown.append(_last_to(transport, "anna"))
+        for kind, n in steps:
+            clock.advance(minutes=1)
+            before = _given(app)
+            if kind in ("invitation", "question"):
+                open_prompt = _deliver(app, clock, kind)
+                asyncio.run(app.dispatcher.dispatch_due())
+                shown.append(_last_to(transport, "anna"))
+                continue
+            last = shown[-1]
+            labels = [b.label for b in last.choices]
+            if kind == "number":
+                sent = chat.messages(f"anna: {n + 1}")
+            elif kind == "label":
+                sent = chat.messages(f"anna: {labels[n % len(labels)]}")
+            else:
+                message = shown[-1] if kind == "press" else shown[n % len(shown)]
+                choices = [b.label for b in message.choices]
+                sent = chat.press("anna", message, choices[n % len(choices)])
+            shown += [m for m in sent if m.chat_id == "anna" and m.choices]
+            changed = {p for p, held in _given(app).items() if before.get(p) != held}
+            assert changed <= {open_prompt}, (kind, n, changed, open_prompt)
+            for prompt_id in changed:
+                held = _given(app)[prompt_id]
+                assert all(not str(value).isdigit() for value in held[:1])  # the choice
+
+    run()
