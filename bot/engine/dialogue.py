@@ -29,6 +29,9 @@ class Outcome(enum.Enum):
 
 class Question:
     name: str = ""
+    # What is typed here goes to another person (a buddy): a message that might be an answer
+    # to the school's open question is not guessed at (bot/engine/replies.py asks which).
+    for_another: bool = False
 
     def enter(self, ctx: Context) -> None:
         """First time this question is reached: may say more than a re-ask does."""

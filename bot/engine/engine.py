@@ -205,7 +205,8 @@ class Engine:
                 ctx.say("input.empty")
                 reprompt(ctx)
                 return
-            continue_flow(ctx, None, text)
+            if not replies.ask_which(ctx, text):
+                continue_flow(ctx, None, text)
             return
         if ctx.role is Role.GUEST:
             ctx.say("start.need_code")

@@ -24,11 +24,23 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.engine.buttons import BUTTON_ACTIONS
-from bot.engine.context import Context
-from bot.engine.dialogue import WORD_IDS, match_index, reprompt
+from bot.engine.context import Choice, Context
+from bot.engine.dialogue import (
+    QUESTIONS,
+    WORD_IDS,
+    Outcome,
+    Question,
+    continue_flow,
+    flow,
+    match_index,
+    question,
+    reprompt,
+    start_flow,
+)
 from bot.engine.handlers import prompts
 from community import buttons as codec
 from community.actions import Media
+from community.models import Role
 from community.services.open_questions import Asked, asks
 
 Press = Callable[[Context, str], None]
@@ -151,3 +163,54 @@ def _topic(data: str) -> str | None:
     if not isinstance(decoded, codec.ActionData) or decoded.name not in BUTTON_ACTIONS:
         return None
     return BUTTON_ACTIONS[decoded.name].topic_of(decoded.args)
+
+
+# -- a message that could be for two: asked, never guessed ----------------------------------------
+def ask_which(ctx: Context, text: str) -> bool:
+    """Typed words while a step passes them to a buddy, and the school's question prompt is
+    still waiting for this parent's answer: "Is this for your buddy or for the school?"."""
+    state, person = ctx.state, ctx.person
+    current = QUESTIONS.get(state.step or "") if state is not None else None
+    if state is None or current is None or not current.for_another or person is None:
+        return False
+    if ctx.role is not Role.PARENT or not text:
+        return False
+    prompt = ctx.domain.open_question(person, ctx.settings.prompts.answer_days)
+    if prompt is None or ctx.domain.has_answered(prompt, person):
+        return False
+    back = {"flow": state.flow, "step": state.step, "data": dict(state.data)}
+    start_flow(ctx, "which", back=back, text=text)
+    return True
+
+
+@flow("which", ("which",))
+def _which_done(ctx: Context) -> None:
+    ctx.leave()
+
+
+@question
+class Which(Question):
+    """The two things a message could be for; the words wait in the dialogue state meanwhile
+    (erased with the person, gone once answered or after `answer_hours`)."""
+
+    name = "which"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return (Choice("buddy", ctx.t("which.buddy")), Choice("school", ctx.t("which.school")))
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("which.ask", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        state = ctx.state
+        assert state is not None
+        back, text = state.data.get("back", {}), str(state.data.get("text", ""))
+        ctx.clear_pressed()
+        if key == "buddy" and back.get("flow") and back.get("step") in QUESTIONS:
+            ctx.enter(back["flow"], back["step"], **back.get("data", {}))
+            continue_flow(ctx, None, text)
+            return Outcome.DONE
+        ctx.leave()
+        if not prompts.take_answer(ctx, text, None):
+            ctx.say("input.not_understood")
+        return Outcome.DONE

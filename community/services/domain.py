@@ -397,6 +397,9 @@ class Domain:
     def record_choice(self, prompt: Prompt, person: Person, label: str) -> PromptAnswer:
         return prompts.record_choice(self._session, prompt, person, self.clock, label)
 
+    def has_answered(self, prompt: Prompt, person: Person) -> bool:
+        return prompts.has_answered(self._session, prompt, person)
+
     def answered_question(self, prompt_id: int, person: Person) -> Prompt | None:
         return prompts.answered_question(self._session, prompt_id, person)
 

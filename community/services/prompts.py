@@ -680,6 +680,15 @@ def record_choice(
     return earlier
 
 
+def has_answered(session: Session, prompt: Prompt, person: Person) -> bool:
+    found = session.scalar(
+        select(PromptAnswer.id)
+        .where(PromptAnswer.prompt_id == prompt.id, PromptAnswer.person_id == person.id)
+        .limit(1)
+    )
+    return found is not None
+
+
 def answered_question(session: Session, prompt_id: int, person: Person) -> Prompt | None:
     """A question with buttons that this parent got (a press may come days later)."""
     prompt = session.get(Prompt, prompt_id)

@@ -112,7 +112,7 @@ def test_the_contact_details_step_ends_and_a_later_message_is_for_the_school(
     # Anna's step is ended by the school's newer question: her answer is the school's.
     assert chat.say("anna: /buddy")[-1] != ""  # a menu; then the step again
     chat.say("anna: Send my contact details to Bilal")
-    _send(chat, app, clock, clock.now().replace(hour=8, minute=5), QUESTION)
+    _send(chat, app, clock, clock.now() + timedelta(minutes=1), QUESTION)
     chat.say("admin: /help")
     answer = chat.messages("anna: We read a book together, and it was hard")
     assert not _to(answer, "bilal")
@@ -213,3 +213,26 @@ def test_every_stored_answer_was_open_when_it_came(
                 assert all(not str(value).isdigit() for value in held[:1])  # the choice
 
     run()
+
+
+def test_a_message_that_could_be_for_the_buddy_or_the_school_is_asked_about(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    _introduce(chat)
+    _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
+    chat.say("admin: /help")  # the school's question, not answered yet
+    chat.say("anna: /buddy")
+    assert chat.say("anna: Write to Bilal")[0].startswith("Type your message for Bilal.")
+    asked = chat.messages("anna: We made a tower of blocks")
+    assert [m.text for m in asked] == ["Is this for your buddy or for the school?"]
+    assert [b.label for b in asked[0].choices] == ["For my buddy", "For the school"]
+    school = chat.messages("anna: 2")
+    assert not _to(school, "bilal")  # never guessed: the school's answer stays with the school
+    assert _to(school, "anna") == [THANKS]
+    assert _answers(app) == ["We made a tower of blocks"]
+    # Answered: the next message for the buddy goes to the buddy without a question.
+    chat.say("anna: /buddy")
+    chat.say("anna: Write to Bilal")
+    assert _to(chat.messages("anna: Coffee on Tuesday?"), "bilal") == [
+        "Message from your buddy Anna:\nCoffee on Tuesday?"
+    ]
