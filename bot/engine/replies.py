@@ -59,7 +59,7 @@ def settle(ctx: Context, token_before: str | None) -> None:
     """The speaker's own replies ask something new (an RSVP's "How many children?") while a
     dialogue that did not ask anew in this event is open: the new question is the open one."""
     state = ctx.state
-    if state is None or state.token != token_before:
+    if state is None or state.token != token_before or ctx.role is not Role.PARENT:
         return
     if any(asks(action) for action in ctx.replies):
         ctx.leave()
@@ -143,7 +143,12 @@ def closed(ctx: Context) -> None:
 def is_closed(ctx: Context, data: codec.ActionData) -> bool:
     """Whether the message whose action button was pressed asks what is no longer open: a
     newer question was sent to the chat since (the same topic excepted: an RSVP stays open
-    while "How many children?" follows it)."""
+    while "How many children?" follows it). Parents' questions only: see below."""
+    action = BUTTON_ACTIONS[data.name]
+    if action.roles is not None and Role.PARENT not in action.roles:
+        # Staff work through a queue (held links, buddy proposals): each item stays open
+        # until it is decided, and its handler says when it was decided already.
+        return False
     incoming = ctx.incoming
     latest = ctx.domain.asked_in_chat(incoming.platform, incoming.chat_id)
     pressed = (
@@ -153,7 +158,6 @@ def is_closed(ctx: Context, data: codec.ActionData) -> bool:
     )
     if latest is None or pressed is None or pressed >= latest.outbox_id:
         return False
-    action = BUTTON_ACTIONS[data.name]
     topic = action.topic_of(data.args)
     return not any(topic == _topic(button.data) for button in latest.buttons)
 

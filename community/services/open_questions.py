@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from community.actions import Action, Button, SendMessage, Target
 from community.buttons import has_actions
-from community.models import Conversation, OutboxMessage, OutboxStatus
+from community.models import Conversation, OutboxMessage, OutboxStatus, Person, Role
 
 # The last rows of a chat looked at: a question further back than this is not open any more.
 SCAN = 30
@@ -34,9 +34,11 @@ def close_dialogues(session: Session, person_ids: set[int], now: datetime) -> No
     open, a step waiting for words) is over, so a typed reply answers the new question."""
     if not person_ids:
         return
+    # Parents only: staff get work items (held links, proposals) while they write a prompt.
+    parents = select(Person.id).where(Person.id.in_(person_ids), Person.role == Role.PARENT)
     session.execute(
         update(Conversation)
-        .where(Conversation.person_id.in_(person_ids), Conversation.flow.is_not(None))
+        .where(Conversation.person_id.in_(parents), Conversation.flow.is_not(None))
         .values(flow=None, step=None, data={}, token="", updated_at=now)
         .execution_options(synchronize_session=False)
     )
