@@ -106,13 +106,16 @@ class Action:
 
 @dataclass(frozen=True)
 class SendMessage(Action):
-    """A message with optional buttons (`multi`: several may be ticked) and media."""
+    """A message with optional buttons (`multi`: several may be ticked) and media. `asks`: it
+    waits for typed words (a question prompt), so it is the chat's open question like a message
+    with buttons is (bot/engine/replies.py)."""
 
     kind: ClassVar[str] = "send"
     text: str
     buttons: tuple[Button, ...] = ()
     multi: bool = False
     media: Media | None = None
+    asks: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text}
@@ -122,6 +125,8 @@ class SendMessage(Action):
             data["multi"] = True
         if self.media is not None:
             data["media"] = self.media.to_json()
+        if self.asks:
+            data["asks"] = True
         return data
 
     @classmethod
@@ -132,6 +137,7 @@ class SendMessage(Action):
             tuple(Button(str(label), str(value)) for label, value in data.get("buttons", [])),
             bool(data.get("multi", False)),
             Media.from_json(media) if media else None,
+            bool(data.get("asks", False)),
         )
 
 

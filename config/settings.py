@@ -131,6 +131,8 @@ class Settings:
     # local time of the server), None for rounds only when a coordinator sends /match.
     buddy_follow_up_days: int = 14
     buddy_weekly_round: str | None = None
+    # A question that waits for typed words (a first name, contact details) ends after this.
+    answer_hours: int = 48
     telegram_token: str | None = field(default=None, repr=False)
     matrix_access_token: str | None = field(default=None, repr=False)
     platforms: tuple[str, ...] = ()  # what `ouderkring run` runs on
@@ -396,7 +398,10 @@ def load_settings(
         raise bot.fail("sent_retention_days", "must be between 1 and 3650")
 
     buddies = reader.table("buddies")
-    buddies.check_unknown({"follow_up_days", "weekly_round"})
+    buddies.check_unknown({"follow_up_days", "weekly_round", "answer_hours"})
+    answer_hours = buddies.get("answer_hours", int, 48)
+    if not 1 <= answer_hours <= 720:
+        raise buddies.fail("answer_hours", "must be between 1 and 720")
     follow_up_days = buddies.get("follow_up_days", int, 14)
     if not 1 <= follow_up_days <= 90:
         raise buddies.fail("follow_up_days", "must be between 1 and 90")
@@ -458,6 +463,7 @@ def load_settings(
         outbox_max_attempts=max_attempts,
         sent_retention_days=retention,
         buddy_follow_up_days=follow_up_days,
+        answer_hours=answer_hours,
         buddy_weekly_round=weekly_round.strip().lower() if weekly_round else None,
         telegram_token=env.get(ENV_TELEGRAM_TOKEN) or None,
         matrix_access_token=env.get(ENV_MATRIX_TOKEN) or None,

@@ -25,6 +25,14 @@ class ButtonAction:
     name: str
     handler: ButtonHandler
     roles: frozenset[Role] | None  # None: anyone who can see the button
+    # Buttons of one topic (with the same first argument) answer one thing, asked in steps
+    # (an RSVP, then how many children): a later step does not close the earlier one.
+    topic: str = ""
+    # A typed message that picks none of the buttons still answers (a question prompt's words).
+    takes_text: bool = False
+
+    def topic_of(self, args: tuple[str, ...]) -> str:
+        return f"{self.topic or self.name}:{args[0] if args else ''}"
 
     def allowed(self, role: Role) -> bool:
         return self.roles is None or role in self.roles
@@ -34,7 +42,11 @@ BUTTON_ACTIONS: dict[str, ButtonAction] = {}
 
 
 def button_action(
-    name: str, roles: frozenset[Role] | None = None
+    name: str,
+    roles: frozenset[Role] | None = None,
+    *,
+    topic: str = "",
+    takes_text: bool = False,
 ) -> Callable[[ButtonHandler], ButtonHandler]:
     if not name.isidentifier() or ":" in name:
         raise ValueError(f"bad button action name {name!r}")
@@ -42,7 +54,7 @@ def button_action(
     def register(handler: ButtonHandler) -> ButtonHandler:
         if name in BUTTON_ACTIONS:
             raise ValueError(f"two button actions named {name!r}")
-        BUTTON_ACTIONS[name] = ButtonAction(name, handler, roles)
+        BUTTON_ACTIONS[name] = ButtonAction(name, handler, roles, topic, takes_text)
         return handler
 
     return register

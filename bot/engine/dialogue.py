@@ -29,6 +29,9 @@ class Outcome(enum.Enum):
 
 class Question:
     name: str = ""
+    # What is typed here goes to another person (a buddy): a message that might be an answer
+    # to the school's open question is not guessed at (bot/engine/replies.py asks which).
+    for_another: bool = False
 
     def enter(self, ctx: Context) -> None:
         """First time this question is reached: may say more than a re-ask does."""
@@ -105,37 +108,65 @@ def start_flow(ctx: Context, flow_name: str, step: str | None = None, **data: ob
     QUESTIONS[first].enter(ctx)
 
 
+# Pictograms, keycaps and emoji variation marks are not part of a typed answer.
+_DROPPED = frozenset({"So", "Sk", "Me"})
+_PUNCTUATION = ".,!?;:،؟"
+
+
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).replace(CHECK.strip(), "")
+    text = unicodedata.normalize("NFKC", text).replace(CHECK.strip(), "").replace("\ufe0f", "")
+    text = "".join(c for c in text if unicodedata.category(c) not in _DROPPED)
     return " ".join(text.split()).casefold()
 
 
-WORD_IDS = {"yes": "words.yes", "no": "words.no"}
+WORD_IDS = {"yes": "words.yes", "no": "words.no", "maybe": "words.maybe"}
+SHORT_ANSWER = 4  # words: "Ja, ik kom" answers yes; a longer message is not guessed at
 
 
 def yes_no_words(ctx: Context, answer: str) -> set[str]:
-    """Plain words for yes (or no) in every shipped language: "ja", "yes", "evet"..."""
+    """Plain words for yes (or no, maybe) in every shipped language: "ja", "yes", "evet"..."""
     words: set[str] = set()
     for locale in ctx.translator.locales:
         words.update(_normalise(w) for w in ctx.translator.t(locale, WORD_IDS[answer]).split(","))
     return words - {""}
 
 
-def match_choice(ctx: Context, text: str, choices: tuple[Choice, ...]) -> str | None:
-    """A typed reply that picks a button: its number ("2"), its label ("English"), or for a
-    yes / no question a plain word ("ja", "nee")."""
-    typed = _normalise(text)
-    if typed.isdigit() and typed.isascii() and 1 <= int(typed) <= len(choices):
-        return choices[int(typed) - 1].key
-    for choice in choices:
-        if _normalise(choice.label) == typed:
-            return choice.key
-    keys = {choice.key for choice in choices}
-    if {"yes", "no"} <= keys:
-        for answer in ("yes", "no"):
-            if typed.rstrip(".!") in yes_no_words(ctx, answer):
-                return answer
+def _word_answer(ctx: Context, typed: str, meanings: set[str]) -> str | None:
+    """Yes / no / maybe said in a word of any shipped language, alone or starting a short
+    answer ("Ja, ik kom"), when the question has that choice."""
+    whole = typed.strip(_PUNCTUATION + " ")
+    words = whole.replace(",", " ").replace("،", " ").split()
+    first = words[0].strip(_PUNCTUATION) if 0 < len(words) <= SHORT_ANSWER else None
+    for answer in WORD_IDS:
+        if answer not in meanings:
+            continue
+        known = yes_no_words(ctx, answer)
+        if whole in known or first in known:
+            return answer
     return None
+
+
+def match_index(ctx: Context, text: str, labels: list[str], meanings: list[str]) -> int | None:
+    """Which of a question's choices a typed reply picks: its number ("2", also "٢"), its
+    label ("English", with or without a pictogram), or a plain yes / no / maybe word when a
+    choice means that (`meanings`: "yes", "no", "maybe" or anything else)."""
+    typed = _normalise(text)
+    if typed.isdecimal() and len(typed) < 3 and 1 <= int(typed) <= len(labels):
+        return int(typed) - 1
+    for index, label in enumerate(labels):
+        if _normalise(label) == typed:
+            return index
+    if not typed:
+        return None
+    answer = _word_answer(ctx, typed, set(meanings))
+    return meanings.index(answer) if answer is not None else None
+
+
+def match_choice(ctx: Context, text: str, choices: tuple[Choice, ...]) -> str | None:
+    """A typed reply that picks a button of a dialogue question (see `match_index`)."""
+    keys = [choice.key for choice in choices]
+    index = match_index(ctx, text, [choice.label for choice in choices], keys)
+    return keys[index] if index is not None else None
 
 
 def continue_flow(ctx: Context, choice: str | None, text: str) -> None:

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # Importing the handlers registers every command, question, flow and button action.
 import bot.engine.handlers  # noqa: F401
-from bot.engine import buttons
+from bot.engine import buttons, replies
 from bot.engine.commands import COMMANDS
 from bot.engine.context import Context
 from bot.engine.dialogue import QUESTIONS, continue_flow, reprompt
 from bot.engine.flood import FloodGuard, Verdict
-from bot.engine.handlers import prompts, rooms, screening
+from bot.engine.handlers import rooms, screening
 from bot.engine.port import Capabilities
 from bot.engine.threads import run_blocking
 from bot.engine.types import EventKind, Incoming
@@ -110,12 +110,21 @@ class Engine:
             if incoming.event_id is not None and self._seen(session, incoming):
                 return []
             ctx = self._context(session, incoming)
+            before = ctx.state.token if ctx.state is not None else None
             self._route(ctx)
+            replies.settle(ctx, before)
             items = ctx.outgoing()
             # The speaker's changed dialogue state is written with the replies' INSERT.
             along = conversations.take_write(session)
+            speaker = ctx.person.id if ctx.person is not None else None
             return outbox.enqueue(
-                session, items, self.clock, claim_for=token, owner=self.owner, along=along
+                session,
+                items,
+                self.clock,
+                claim_for=token,
+                owner=self.owner,
+                along=along,
+                speaker=speaker,
             )
 
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:
@@ -174,6 +183,7 @@ class Engine:
         if not incoming.is_private:
             self._route_group(ctx)
             return
+        replies.expire(ctx)
         if incoming.kind is EventKind.BUTTON:
             self._press(ctx, incoming.choice or "")
         elif incoming.kind is EventKind.REACTION:
@@ -197,7 +207,7 @@ class Engine:
             current = QUESTIONS.get(state.step or "") if state is not None else None
             if current is not None:
                 current.on_media(ctx, incoming.media[0])
-            elif not prompts.take_answer(ctx, "", incoming.media[0]):
+            elif not replies.answer(ctx, "", incoming.media[0], self._press):
                 ctx.say("media.not_asked")
             return
         if state is not None:
@@ -205,11 +215,14 @@ class Engine:
                 ctx.say("input.empty")
                 reprompt(ctx)
                 return
-            continue_flow(ctx, None, text)
+            if not replies.ask_which(ctx, text):
+                continue_flow(ctx, None, text)
             return
         if ctx.role is Role.GUEST:
             ctx.say("start.need_code")
-        elif not prompts.take_answer(ctx, text, incoming.media[0] if incoming.media else None):
+        elif not replies.answer(
+            ctx, text, incoming.media[0] if incoming.media else None, self._press
+        ):
             ctx.say("input.not_understood")
 
     def _press(self, ctx: Context, data: str) -> None:
@@ -221,9 +234,12 @@ class Engine:
             self._act(ctx, decoded)
             return
         state = ctx.state
-        if decoded is None or state is None or state.token != decoded.token:
+        if decoded is None:
             ctx.say("input.old_button")
             ctx.clear_pressed()
+            return
+        if state is None or state.token != decoded.token:
+            replies.closed(ctx)
             return
         continue_flow(ctx, decoded.key, "")
         after = ctx.state
@@ -240,6 +256,9 @@ class Engine:
         if action is None or not ctx.domain.button_sent_to(data, ctx.person):
             ctx.say("input.old_button")
             ctx.clear_pressed()
+            return
+        if replies.is_closed(ctx, data):
+            replies.closed(ctx)
             return
         action.handler(ctx, data.args)
 

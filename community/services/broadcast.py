@@ -34,6 +34,7 @@ def queue_to_people(
     media: Media | None = None,
     render: Callable[[str], str] | None = None,
     mentions: tuple[int, ...] = (),
+    asks: bool = False,
     **values: Any,
 ) -> int:
     """Queue `msgid` for every person in their language; `key` (e.g. "prompt:12") plus the
@@ -49,7 +50,7 @@ def queue_to_people(
         if locale not in texts:
             texts[locale] = render(locale) if render else translator.t(locale, msgid, **values)
         action = SendMessage(
-            texts[locale], buttons(person, locale) if buttons else (), False, media
+            texts[locale], buttons(person, locale) if buttons else (), False, media, asks
         )
         chat_id = person.private_chat_id or person.platform_user_id
         batch.append(

@@ -183,6 +183,17 @@ def forget_member_actions(session: Session, platform: str, user_id: str) -> None
         session.execute(statement.execution_options(synchronize_session=False))
 
 
+def end_stale_steps(session: Session, clock: Clock, after: timedelta) -> int:
+    """End every dialogue step left longer than `after`; the chosen language stays."""
+    result = session.execute(
+        sql_update(Conversation)
+        .where(Conversation.flow.is_not(None), Conversation.updated_at < clock.now() - after)
+        .values(flow=None, step=None, data={}, token="")
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 def forget_stale_guests(session: Session, clock: Clock) -> int:
     """Erase what is kept of people who never consented, after a day of silence: their
     dialogue state, what was sent to them and the direct chat a platform opened with them.

@@ -36,6 +36,7 @@ from community.services import (
     conversations,
     erasure,
     mydata,
+    open_questions,
     people,
     prompts,
     relay,
@@ -309,6 +310,13 @@ class Domain:
             Button(str(label), str(data)) for label, data in row.payload.get("buttons", [])
         )
 
+    def asked_in_chat(self, platform: str, chat_id: str) -> open_questions.Asked | None:
+        """The chat's latest message that asks (bot/engine/replies.py has the rule)."""
+        return open_questions.latest(self._session, platform, chat_id, self.clock.now())
+
+    def message_row(self, platform: str, chat_id: str, ref: Target) -> int | None:
+        return open_questions.row_id(self._session, platform, chat_id, ref)
+
     def button_sent_to(self, data: ActionData, person: Person | None) -> bool:
         """Whether action button data was queued for `person` (its signature says so)."""
         key = button_key.get(self._session, self.clock)
@@ -388,6 +396,9 @@ class Domain:
 
     def record_choice(self, prompt: Prompt, person: Person, label: str) -> PromptAnswer:
         return prompts.record_choice(self._session, prompt, person, self.clock, label)
+
+    def has_answered(self, prompt: Prompt, person: Person) -> bool:
+        return prompts.has_answered(self._session, prompt, person)
 
     def answered_question(self, prompt_id: int, person: Person) -> Prompt | None:
         return prompts.answered_question(self._session, prompt_id, person)

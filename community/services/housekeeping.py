@@ -66,6 +66,15 @@ def _stale_guests(session: Session, clock: Clock, _settings: Settings) -> int:
     return conversations.forget_stale_guests(session, clock)
 
 
+def _ended_steps(session: Session, clock: Clock, settings: Settings) -> int:
+    """Dialogue steps older than `[buddies] answer_hours` are over (the engine ends them on
+    the next message too): what was typed and kept for them (a message waiting for "for your
+    buddy or for the school?") goes with them."""
+    count = conversations.end_stale_steps(session, clock, timedelta(hours=settings.answer_hours))
+    session.commit()
+    return count
+
+
 def _moderation(session: Session, clock: Clock, settings: Settings) -> int:
     config = settings.moderation
     return moderation.forget(session, clock, config.newcomer_hours, config.report_days)
@@ -84,6 +93,7 @@ def _direct_chats(session: Session, clock: Clock, _settings: Settings) -> int:
 STEPS: dict[str, Step] = {
     "sent messages": _sent_messages,
     "guests who never consented": _stale_guests,
+    "dialogue steps past their time": _ended_steps,
     "direct chats with nobody stored": _direct_chats,
     "handled platform events": forget_processed_events,
     "answers to prompts": forget_old_answers,

@@ -52,7 +52,7 @@ from community.models import (
     Person,
     SenderProcess,
 )
-from community.services import button_key, senders
+from community.services import button_key, open_questions, senders
 
 CLAIM_SECONDS = 120
 KEY_RETENTION_DAYS = 400  # longer than any schedule that could queue the same key again
@@ -165,15 +165,18 @@ def enqueue(
     owner: str | None = None,
     available_at: datetime | None = None,
     along: Along | None = None,
+    speaker: int | None = None,
 ) -> list[Claimed]:
     """Queue `items` in order, in the caller's transaction (items whose key was queued before
     are skipped). With `claim_for`, rows for chats with nothing older still open are queued
     already claimed by that token and returned, to be delivered right after the commit; `owner`
     is the process holding the claim (community/services/senders.py). `along` (an UPDATE and
     its parameters) is run in the same transaction; on PostgreSQL in the same statement as the
-    rows where it can, which saves a round trip per event."""
+    rows where it can, which saves a round trip per event. A message that asks something new
+    ends its recipient's dialogue, the `speaker`'s excepted (the engine settles theirs:
+    bot/engine/replies.py)."""
     claim = None if claim_for is None else (claim_for, owner)
-    return _insert(session, items, clock, claim, available_at, along)[1]
+    return _insert(session, items, clock, claim, available_at, along, speaker)[1]
 
 
 def enqueue_all(session: Session, items: Sequence[Outgoing], clock: Clock) -> int:
@@ -192,11 +195,16 @@ def _insert(
     claim: ClaimFor | None,
     available_at: datetime | None,
     along: Along | None = None,
+    speaker: int | None = None,
 ) -> tuple[int, list[Claimed]]:
     claim_for, owner = claim if claim is not None else (None, None)
     fresh = _new_keys(session, items, clock) if items else set()
     items = _bind_buttons(session, [i for i in items if i.key is None or i.key in fresh], clock)
     now = clock.now()
+    asked = {
+        i.person_id for i in items if i.person_id is not None and open_questions.asks(i.action)
+    }
+    open_questions.close_dialogues(session, asked - {speaker}, now)
     payloads = [item.action.to_json() for item in items]
     if (
         claim_for is not None

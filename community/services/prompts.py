@@ -357,6 +357,7 @@ def deliver(
         default_locale=default_locale, buttons=buttons,
         media=Media.from_json(prompt.media) if prompt.media else None,
         render=lambda locale: prompt_text(prompt, locale, translator, config),
+        asks=prompt.kind == "question",
     )  # fmt: skip
     prompt.recipients = len(people)
     return count
@@ -685,6 +686,15 @@ def record_choice(
         return record_answer(session, prompt, person, clock, label)
     earlier.text, earlier.created_at, earlier.digested_at = label, clock.now(), None
     return earlier
+
+
+def has_answered(session: Session, prompt: Prompt, person: Person) -> bool:
+    found = session.scalar(
+        select(PromptAnswer.id)
+        .where(PromptAnswer.prompt_id == prompt.id, PromptAnswer.person_id == person.id)
+        .limit(1)
+    )
+    return found is not None
 
 
 def answered_question(session: Session, prompt_id: int, person: Person) -> Prompt | None:

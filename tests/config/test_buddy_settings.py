@@ -21,6 +21,8 @@ def _write(tmp_path: Path, buddies: str) -> Path:
 def test_defaults_and_values(tmp_path: Path) -> None:
     default = load_settings(_write(tmp_path, ""), environ={})
     assert (default.buddy_follow_up_days, default.buddy_weekly_round) == (14, None)
+    assert default.answer_hours == 48
+    assert load_settings(_write(tmp_path, "answer_hours = 72"), environ={}).answer_hours == 72
     chosen = load_settings(
         _write(tmp_path, 'follow_up_days = 21\nweekly_round = "Monday 09:30"'), environ={}
     )
@@ -36,6 +38,7 @@ def test_defaults_and_values(tmp_path: Path) -> None:
         ('weekly_round = "every monday"', "buddies.weekly_round"),
         ('weekly_round = "monday 25:00"', "buddies.weekly_round"),
         ("rounds = 3", "buddies.rounds"),
+        ("answer_hours = 0", "buddies.answer_hours"),
     ],
 )
 def test_bad_values_are_refused_with_the_field(tmp_path: Path, line: str, field: str) -> None:

@@ -89,6 +89,7 @@ class BuddyWrite(Question):
     """A message for the buddy: typed text, or a photo or voice note (with or without text)."""
 
     name = "buddy_write"
+    for_another = True
 
     def prompt(self, ctx: Context) -> None:
         pair = introduced_pair(ctx)
@@ -208,6 +209,7 @@ class BuddyContact(Question):
     """What the buddy may get, typed once both said yes; passed on, never stored."""
 
     name = "buddy_contact"
+    for_another = True
 
     def _pair(self, ctx: Context) -> BuddyPair | None:
         state = ctx.state

@@ -36,7 +36,7 @@ def _number(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-@button_action(RSVP_ACTION, roles=PARENTS)
+@button_action(RSVP_ACTION, roles=PARENTS, topic="invitation")
 def rsvp(ctx: Context, args: tuple[str, ...]) -> None:
     """Yes / no / maybe on an invitation. The buttons stay: a parent may change their mind."""
     person = ctx.require_person()
@@ -56,7 +56,7 @@ def rsvp(ctx: Context, args: tuple[str, ...]) -> None:
         ctx.say(THANKS[answer])
 
 
-@button_action(RSVP_COUNT_ACTION, roles=PARENTS)
+@button_action(RSVP_COUNT_ACTION, roles=PARENTS, topic="invitation")
 def rsvp_children(ctx: Context, args: tuple[str, ...]) -> None:
     person = ctx.require_person()
     prompt_id = _number(args[0]) if len(args) == 2 else None
@@ -89,7 +89,7 @@ def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
     return True
 
 
-@button_action(OPTION_ACTION, roles=PARENTS)
+@button_action(OPTION_ACTION, roles=PARENTS, takes_text=True)
 def answer_option(ctx: Context, args: tuple[str, ...]) -> None:
     """A button of a question with buttons, pressed maybe days later: its label is the answer
     (a later press changes it)."""

@@ -39,8 +39,10 @@ def test_old_button_is_refused_and_changes_nothing(chat: Chat, app: App) -> None
     language_question = chat.messages("anna: /start ARNHEM")[-1]
     chat.say("anna: English")
     assert chat.say("anna: 1") == [] or True  # consent given: now at the postcode question
+    # A question that is closed says so, and asks the open one again.
     assert [m.text for m in chat.press("anna", language_question, "Nederlands")] == [
-        "That button no longer works."
+        "That question is closed.",
+        "What is your postcode? For example: 6825 AB",
     ]
     with app.session_factory() as session:
         person = session.scalars(select(Person)).one()

@@ -111,18 +111,20 @@ def test_a_whole_round_approval_introduction_relay_and_follow_up(
         "No more proposals to check. /rounds shows how the pairs are doing.",
     ]
     assert _to(approved, "bilal")[0] == "Good news! We found a buddy for you."
+    assert chat.say("anna: 06-12345678") == ["Please type only a first name. For example: Fatima."]
     # Pressed again days later: already decided, nothing happens twice.
     clock.advance(days=3)
     again = chat.press("bram", proposal, "Approve")
     assert _to(again, "bram")[0] == "This proposal was already decided."
     assert not _to(again, "anna")
-
-    assert chat.say("anna: 06-12345678") == ["Please type only a first name. For example: Fatima."]
+    # The first-name question waited 48 hours (`[buddies] answer_hours`): /buddy asks again.
+    assert chat.say("anna: /buddy")[-1].startswith("Which first name may I give your buddy?")
     said = chat.messages("anna: anna")
     assert _to(said, "anna") == [
         "Thank you, Anna!",
         "Your buddy has not answered yet. I will introduce you soon.",
     ]
+    chat.say("bilal: /buddy")
     intro = chat.messages("bilal: Bilal")
     to_anna, to_bilal = _to(intro, "anna"), _to(intro, "bilal")
     assert to_bilal[0] == "Thank you, Bilal!"
@@ -350,10 +352,8 @@ def test_a_coordinator_on_the_console_answers_by_typing(chat: Chat, app: App) ->
         "Approved. I will introduce them to each other.",
         "No more proposals to check. /rounds shows how the pairs are doing.",
     ]
-    # The round is done: a typed "1" answers nothing any more.
-    assert chat.say("bram: 1") == [
-        "Sorry, I did not understand that. Send /help to see what I can do."
-    ]
+    # The round is done: a typed "1" answers the last proposal on screen, decided already.
+    assert chat.say("bram: 1")[0] == "This proposal was already decided."
     assert sorted(status.value for _, _, status in _pairs(app)) == ["approved", "rejected"]
 
 

@@ -1,0 +1,122 @@
+"""A chat's open question as the outbox remembers it: the latest message sent to the chat that
+has buttons, or that waits for typed words (`SendMessage.asks`, a question prompt). Nothing is
+stored for this beyond the outbox rows themselves, so it is erased and pruned with them.
+
+A later message with choices closes an earlier one; buttons taken off a message (it was
+answered) close it too. The engine's rule for typed replies lives in bot/engine/replies.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from community.actions import Action, Button, SendMessage, Target
+from community.buttons import has_actions
+from community.models import Conversation, OutboxMessage, OutboxStatus, Person, Role
+
+# The last rows of a chat looked at: a question further back than this is not open any more.
+SCAN = 30
+_ASKING_KINDS = ("send", "edit", "clear_buttons")
+
+
+def asks(action: Action) -> bool:
+    """Whether a message asks something new of its recipient: it has action buttons (an RSVP,
+    a swap, an approval) or waits for typed words (a question prompt)."""
+    return isinstance(action, SendMessage) and (has_actions(action) or action.asks)
+
+
+def close_dialogues(session: Session, person_ids: set[int], now: datetime) -> None:
+    """A newer question was queued for these people: the dialogue each was in (a menu left
+    open, a step waiting for words) is over, so a typed reply answers the new question."""
+    if not person_ids:
+        return
+    # Parents only: staff get work items (held links, proposals) while they write a prompt.
+    parents = select(Person.id).where(Person.id.in_(person_ids), Person.role == Role.PARENT)
+    session.execute(
+        update(Conversation)
+        .where(Conversation.person_id.in_(parents), Conversation.flow.is_not(None))
+        .values(flow=None, step=None, data={}, token="", updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A message that asks: its row, its words and its buttons (already signed for the chat's
+    person); no buttons for a question answered in words."""
+
+    outbox_id: int
+    remote_id: str | None
+    text: str
+    buttons: tuple[Button, ...]
+    answered: bool = False  # its buttons were taken off: nothing is open any more
+
+    @property
+    def target(self) -> Target:
+        return Target(outbox_id=self.outbox_id)
+
+    def is_message(self, ref: Target | None) -> bool:
+        """Whether `ref` (a pressed message) is this one."""
+        if ref is None:
+            return False
+        if ref.outbox_id is not None:
+            return ref.outbox_id == self.outbox_id
+        return ref.remote_id is not None and ref.remote_id == self.remote_id
+
+
+def latest(session: Session, platform: str, chat_id: str, now: datetime) -> Asked | None:
+    """The chat's latest question, or None when nothing was asked lately. `answered`: its
+    buttons were taken off since, so nothing in the chat is open."""
+    rows = session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.payload,
+            OutboxMessage.status,
+            OutboxMessage.available_at,
+            OutboxMessage.remote_id,
+        )
+        .where(
+            OutboxMessage.platform == platform,
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.kind.in_(_ASKING_KINDS),
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(SCAN)
+    ).all()
+    closed: set[str] = set()  # messages whose buttons were taken off later
+    for row in rows:
+        if row.status is OutboxStatus.DEAD or row.available_at > now:
+            continue  # never seen by the person (or not yet: quiet hours)
+        payload = row.payload
+        if row.kind != "send":
+            target = payload.get("target", {})
+            if row.kind == "clear_buttons" or not payload.get("buttons"):
+                closed.update(f"{k}:{v}" for k, v in target.items() if v is not None)
+            continue
+        buttons = tuple(Button(str(label), str(data)) for label, data in payload.get("buttons", []))
+        if not buttons and not payload.get("asks"):
+            continue
+        answered = f"outbox_id:{row.id}" in closed or f"remote_id:{row.remote_id}" in closed
+        return Asked(row.id, row.remote_id, str(payload.get("text", "")), buttons, answered)
+    return None
+
+
+def row_id(session: Session, platform: str, chat_id: str, ref: Target) -> int | None:
+    """The outbox row of an earlier message of the chat `chat_id`; None when it is not known
+    (any more) or was sent to another chat."""
+    if ref.outbox_id is not None:
+        where = OutboxMessage.id == ref.outbox_id
+    elif ref.remote_id is not None:
+        where = OutboxMessage.remote_id == ref.remote_id
+    else:
+        return None
+    return session.scalar(
+        select(OutboxMessage.id)
+        .where(where, OutboxMessage.platform == platform, OutboxMessage.chat_id == chat_id)
+        .limit(1)
+    )
