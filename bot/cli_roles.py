@@ -27,7 +27,7 @@ def role_list(community: CommunityOption = None, config: ConfigOption = None) ->
     try:
         with built.session_factory() as session:
             chosen = _chosen_community(session, community)
-            staff = Domain(session, built.clock).staff_of(chosen)
+            staff = Domain(session, built.clock).staff.of(chosen)
             if not staff:
                 typer.echo(f"{chosen.name} has no coordinators or professionals.")
             for person, since in staff:
@@ -58,13 +58,13 @@ def role_revoke(
             chosen = _chosen_community(session, community)
             domain = Domain(session, built.clock)
             person = domain.find_person(platform, user_id)
-            staff = domain.staff_member(person.id) if person is not None else None
+            staff = domain.staff.member(person.id) if person is not None else None
             if staff is None or staff.community_id != chosen.id:
                 who = f"{user_id} on {platform}"
                 typer.echo(f"No coordinator or professional {who} in {chosen.name}.", err=True)
                 raise typer.Exit(1)
             role = staff.role.value
-            items = domain.revoke(staff, built.translator, built.settings.default_locale)
+            items = domain.staff.revoke(staff, built.translator, built.settings.default_locale)
             outbox.enqueue_all(session, items, built.clock)
         typer.echo(f"The {role} role is taken away in {chosen.name}. They are told in the chat.")
     finally:

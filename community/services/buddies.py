@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from community.actions import Button, SendMessage
@@ -113,18 +113,6 @@ def active_pair(session: Session, person: Person) -> BuddyPair | None:
         )
         .order_by(BuddyPair.id.desc())
         .limit(1)
-    )
-
-
-def pair_count(session: Session, person: Person) -> int:
-    """How many pairs (proposed, made or ended) name this parent: shown by /mydata."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(BuddyPair)
-            .where(or_(BuddyPair.a_id == person.id, BuddyPair.b_id == person.id))
-        )
-        or 0
     )
 
 
@@ -733,9 +721,6 @@ class Buddies:
 
     def is_paused(self, person: Person) -> bool:
         return is_paused(self._session, person)
-
-    def pair_count(self, person: Person) -> int:
-        return pair_count(self._session, person)
 
     def set_first_name(self, person: Person, name: str) -> None:
         found = self.profile(person)

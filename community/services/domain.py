@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from community.actions import Button, Media, SendMessage, Target
+from community.actions import Button, Media, Target
 from community.buttons import ActionData, signed_for
 from community.clock import Clock
 from community.i18n import Translator
@@ -26,7 +26,6 @@ from community.models import (
     Prompt,
     PromptAnswer,
     Role,
-    RoleCode,
     Room,
     Rsvp,
 )
@@ -41,12 +40,12 @@ from community.services import (
     prompts,
     relay,
     role_codes,
-    room_setup,
     rooms,
 )
 from community.services.buddies import Buddies
 from community.services.moderation import Moderation
 from community.services.outbox import Outgoing
+from community.services.staff import Staff
 from config.programme import PromptSettings
 
 
@@ -86,6 +85,11 @@ class Domain:
     @property
     def moderation(self) -> Moderation:
         return Moderation(self._session, self.clock)
+
+    # -- staff and their one-time codes (community/services/staff.py) -----------------------------
+    @property
+    def staff(self) -> Staff:
+        return Staff(self._session, self.clock, self)
 
     # -- people -----------------------------------------------------------------------------------
     def find_person(self, platform: str, user_id: str) -> Person | None:
@@ -131,73 +135,6 @@ class Domain:
     def forget_guest(self, platform: str, chat_id: str) -> None:
         """Someone who said no before being stored: what was sent to them goes too."""
         conversations.forget_chat(self._session, platform, chat_id)
-
-    # -- one-time role codes ---------------------------------------------------------------------
-    def find_role_code(self, code: str) -> RoleCode | None:
-        return role_codes.find_valid(self._session, code, self.clock)
-
-    def role_code_by_id(self, code_id: int) -> RoleCode | None:
-        """The code, if it is still unused and unexpired."""
-        record = self._session.get(RoleCode, code_id)
-        if record is None or record.used_at is not None or record.expires_at <= self.clock.now():
-            return None
-        return record
-
-    def too_many_code_tries(self, platform: str, user_id: str) -> bool:
-        return role_codes.too_many_tries(self._session, platform, user_id, self.clock)
-
-    def note_wrong_code(self, platform: str, user_id: str) -> None:
-        role_codes.note_wrong_try(self._session, platform, user_id, self.clock)
-
-    def use_role_code(self, record: RoleCode, person: Person) -> None:
-        role_codes.use(record, person, self.clock)
-
-    def create_role_code(
-        self, community: Community, role: Role, days: int, created_by: Person | None
-    ) -> tuple[str, int]:
-        """A new code (shown once, never stored) and the id of its record."""
-        code, record = role_codes.create_record(
-            self._session, community, role, self.clock, days, created_by=created_by
-        )
-        return code, record.id
-
-    def staff_of(self, community: Community) -> list[tuple[Person, datetime]]:
-        """The community's coordinators and professionals, each with the day they got the role."""
-        session = self._session
-        staff = role_codes.staff_of(session, community)
-        return [(person, role_codes.staff_since(session, person)) for person in staff]
-
-    def staff_member(self, person_id: int) -> Person | None:
-        person = self._session.get(Person, person_id)
-        return person if person is not None and person.role in role_codes.STAFF_ROLES else None
-
-    def step_down(self, person: Person) -> None:
-        """Staff who stop: no role, no community, and the codes they made and nobody used void."""
-        role_codes.void_made_by(self._session, person)
-        person.role, person.community = Role.GUEST, None
-
-    def revoke(self, person: Person, translator: Translator, default_locale: str) -> list[Outgoing]:
-        """Take a staff member's role away (and the codes they made that nobody used). They
-        leave the rooms the bot made and everything stored about them is erased (staff keep
-        nothing else: a parent who became staff lost their profile then); only their language
-        stays, so the next reply is in it. Returns what to queue: the removals and a short
-        message to them, in their language."""
-        locale = person.locale or default_locale
-        community = person.community
-        items = room_setup.removals(self.rooms_of(community), person) if community else []
-        text = translator.t(
-            locale,
-            "revoke.told",
-            role=translator.t(locale, f"role.{person.role.value}"),
-            community=community.name if community else "",
-        )
-        chat_id = person.private_chat_id or person.platform_user_id
-        items.append(Outgoing(person.platform, chat_id, SendMessage(text)))
-        platform, user_id = person.platform, person.platform_user_id
-        role_codes.void_made_by(self._session, person)
-        self.erase(person)
-        conversations.set_locale(self._session, platform, user_id, locale, self.clock)
-        return items
 
     # -- dialogue state ---------------------------------------------------------------------------
     def conversation(self, platform: str, user_id: str) -> Conversation | None:
@@ -355,12 +292,6 @@ class Domain:
 
     def mark_shared(self, answer: PromptAnswer) -> None:
         answer.shared_at = self.clock.now()
-
-    def answer_count(self, person: Person) -> int:
-        return prompts.answer_count(self._session, person)
-
-    def rsvp_count(self, person: Person) -> int:
-        return prompts.rsvp_count(self._session, person)
 
     def upcoming_prompts(
         self, person: Person, config: PromptSettings, days: int = 14

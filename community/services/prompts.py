@@ -720,24 +720,6 @@ def share_rooms(session: Session, community: Community) -> list[Room]:
     return [room for room in rows if (room.purpose or SHARE_PURPOSE) == SHARE_PURPOSE]
 
 
-def rsvp_count(session: Session, person: Person) -> int:
-    return (
-        session.scalar(select(func.count()).select_from(Rsvp).where(Rsvp.person_id == person.id))
-        or 0
-    )
-
-
-def answer_count(session: Session, person: Person) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(PromptAnswer)
-            .where(PromptAnswer.person_id == person.id)
-        )
-        or 0
-    )
-
-
 def local_date(moment: datetime, settings: PromptSettings) -> date:
     return local(moment, settings).date()
 

@@ -123,16 +123,16 @@ def _start_with_code(ctx: Context, code: str) -> None:
     """An invite code or a one-time code. Guessing is slowed: after 5 wrong codes in a minute no
     code is taken for a while, not even a right one."""
     incoming = ctx.incoming
-    if ctx.domain.too_many_code_tries(incoming.platform, incoming.user_id):
+    if ctx.domain.staff.too_many_tries(incoming.platform, incoming.user_id):
         ctx.say("code.too_many")
         return
     community = ctx.domain.community_by_code(code)
     if community is not None:
         _join_community(ctx, community)
         return
-    record = ctx.domain.find_role_code(code)
+    record = ctx.domain.staff.find_code(code)
     if record is None:
-        ctx.domain.note_wrong_code(incoming.platform, incoming.user_id)
+        ctx.domain.staff.note_wrong_try(incoming.platform, incoming.user_id)
         ctx.say("start.bad_code")
         return
     _take_role_code(ctx, record)
@@ -179,7 +179,7 @@ def _take_role_code(ctx: Context, record: RoleCode) -> None:
         return
     staff = ctx.ensure_person()
     ctx.leave()
-    ctx.domain.use_role_code(record, staff)
+    ctx.domain.staff.use_code(record, staff)
     start_flow(ctx, "staff")
 
 
@@ -200,7 +200,7 @@ class BecomeStaff(YesNoQuestion):
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         state = ctx.state
-        record = ctx.domain.role_code_by_id(int(state.data["code"])) if state else None
+        record = ctx.domain.staff.code_by_id(int(state.data["code"])) if state else None
         ctx.leave()
         if key == "no":
             ctx.say("start.become_staff.kept")
@@ -213,6 +213,6 @@ class BecomeStaff(YesNoQuestion):
 
         end_on_stop(ctx)  # the buddy hears the pair ended, no more
         ctx.domain.forget_parent_data(person)
-        ctx.domain.use_role_code(record, person)
+        ctx.domain.staff.use_code(record, person)
         staff_done(ctx)
         return Outcome.DONE

@@ -66,7 +66,7 @@ class RevokeWho(Question):
             return []
         return [
             (person, format_date(since.date(), format="medium", locale=ctx.locale))
-            for person, since in ctx.domain.staff_of(community)
+            for person, since in ctx.domain.staff.of(community)
             if _may_revoke(ctx, person)
         ]
 
@@ -109,7 +109,7 @@ class RevokeConfirm(YesNoQuestion):
     def _target(self, ctx: Context) -> Person | None:
         state = ctx.state
         person_id = state.data.get("person") if state is not None else None
-        target = ctx.domain.staff_member(int(person_id)) if person_id else None
+        target = ctx.domain.staff.member(int(person_id)) if person_id else None
         return target if target is not None and _may_revoke(ctx, target) else None
 
     def prompt(self, ctx: Context) -> None:
@@ -126,6 +126,6 @@ class RevokeConfirm(YesNoQuestion):
             ctx.say("revoke.gone")
         else:
             role = ctx.t(f"role.{target.role.value}")
-            ctx.queue(ctx.domain.revoke(target, ctx.translator, ctx.settings.default_locale))
+            ctx.queue(ctx.domain.staff.revoke(target, ctx.translator, ctx.settings.default_locale))
             ctx.say("revoke.done", role=role)
         return Outcome.DONE

@@ -17,7 +17,7 @@ def communities_of(ctx: Context) -> list[Community]:
 
 
 def _make_code(ctx: Context, role: Role, community: Community) -> None:
-    code, code_id = ctx.domain.create_role_code(
+    code, code_id = ctx.domain.staff.create_code(
         community, role, ctx.settings.role_code_days, created_by=ctx.person
     )
     ctx.leave()

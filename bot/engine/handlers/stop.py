@@ -30,7 +30,7 @@ class StopConfirm(YesNoQuestion):
         remove_from_rooms(ctx, person)
         if person.role in STAFF_ROLES:
             # Staff who stop lose every power at once, whatever they answer next.
-            ctx.domain.step_down(person)
+            ctx.domain.staff.step_down(person)
         ctx.say("stop.stopped")
         from bot.engine.handlers.buddies import end_on_stop  # registered after this module
 

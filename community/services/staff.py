@@ -1,0 +1,93 @@
+"""Staff and their one-time codes, as one handled event sees them: codes made, tried and used,
+wrong tries counted, the staff of a community listed, a role given up (/stop) or taken away
+(/revoke, `ouderkring role revoke`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from community.actions import SendMessage
+from community.clock import Clock
+from community.i18n import Translator
+from community.models import Community, Person, Role, RoleCode
+from community.services import conversations, role_codes, room_setup
+from community.services.outbox import Outgoing
+
+if TYPE_CHECKING:
+    from community.services.domain import Domain
+
+
+class Staff:
+    def __init__(self, session: Session, clock: Clock, domain: Domain) -> None:
+        self._session = session
+        self.clock = clock
+        self._domain = domain  # erasure and rooms, which a revoked person goes through
+
+    def find_code(self, code: str) -> RoleCode | None:
+        return role_codes.find_valid(self._session, code, self.clock)
+
+    def code_by_id(self, code_id: int) -> RoleCode | None:
+        """The code, if it is still unused and unexpired."""
+        record = self._session.get(RoleCode, code_id)
+        if record is None or record.used_at is not None or record.expires_at <= self.clock.now():
+            return None
+        return record
+
+    def too_many_tries(self, platform: str, user_id: str) -> bool:
+        return role_codes.too_many_tries(self._session, platform, user_id, self.clock)
+
+    def note_wrong_try(self, platform: str, user_id: str) -> None:
+        role_codes.note_wrong_try(self._session, platform, user_id, self.clock)
+
+    def use_code(self, record: RoleCode, person: Person) -> None:
+        role_codes.use(record, person, self.clock)
+
+    def create_code(
+        self, community: Community, role: Role, days: int, created_by: Person | None
+    ) -> tuple[str, int]:
+        """A new code (shown once, never stored) and the id of its record."""
+        code, record = role_codes.create_record(
+            self._session, community, role, self.clock, days, created_by=created_by
+        )
+        return code, record.id
+
+    def of(self, community: Community) -> list[tuple[Person, datetime]]:
+        """The community's coordinators and professionals, each with the day they got the role."""
+        session = self._session
+        staff = role_codes.staff_of(session, community)
+        return [(person, role_codes.staff_since(session, person)) for person in staff]
+
+    def member(self, person_id: int) -> Person | None:
+        person = self._session.get(Person, person_id)
+        return person if person is not None and person.role in role_codes.STAFF_ROLES else None
+
+    def step_down(self, person: Person) -> None:
+        """Staff who stop: no role, no community, and the codes they made and nobody used void."""
+        role_codes.void_made_by(self._session, person)
+        person.role, person.community = Role.GUEST, None
+
+    def revoke(self, person: Person, translator: Translator, default_locale: str) -> list[Outgoing]:
+        """Take a staff member's role away (and the codes they made that nobody used). They
+        leave the rooms the bot made and everything stored about them is erased (staff keep
+        nothing else: a parent who became staff lost their profile then); only their language
+        stays, so the next reply is in it. Returns what to queue: the removals and a short
+        message to them, in their language."""
+        locale = person.locale or default_locale
+        community = person.community
+        items = room_setup.removals(self._domain.rooms_of(community), person) if community else []
+        text = translator.t(
+            locale,
+            "revoke.told",
+            role=translator.t(locale, f"role.{person.role.value}"),
+            community=community.name if community else "",
+        )
+        chat_id = person.private_chat_id or person.platform_user_id
+        items.append(Outgoing(person.platform, chat_id, SendMessage(text)))
+        platform, user_id = person.platform, person.platform_user_id
+        role_codes.void_made_by(self._session, person)
+        self._domain.erase(person)
+        conversations.set_locale(self._session, platform, user_id, locale, self.clock)
+        return items
