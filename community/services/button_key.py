@@ -1,4 +1,6 @@
-"""The secret that binds action buttons to their recipient (community/buttons.py).
+"""The app's one secret: it binds action buttons to their recipient (community/buttons.py) and,
+derived for that purpose, keys the pseudonyms of erased people's platform ids
+(community/services/platform_state.py).
 
 `OUDERKRING_SECRET_KEY` from the environment when it is set (several installations that share
 nothing but want the same key, or a key kept in a secrets manager). Otherwise a random key made
@@ -74,6 +76,14 @@ def ensure(session_factory: sessionmaker[Session], clock: Clock) -> bytes:
         database = _database(session)
     _CACHE[database] = key
     return key
+
+
+def peek(session: Session) -> bytes | None:
+    """The key if there is one, without making it."""
+    environment = _from_environment()
+    if environment is not None:
+        return environment
+    return _CACHE.get(_database(session)) or _stored(session)
 
 
 def get(session: Session, clock: Clock) -> bytes:

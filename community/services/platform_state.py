@@ -1,23 +1,21 @@
 """Small values a platform adapter keeps across restarts: a sync token, a device id, the direct
-chat opened with a person (erased with them). Also the app's own key for pseudonyms."""
+chat opened with a person (erased with them). Also the pseudonyms of erased people's ids."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from community.clock import Clock
 from community.models import Conversation, Person, PlatformState
+from community.services import button_key
 
 _MAX_KEY = 60  # platform_state.key is a String(60)
 APP = "ouderkring"  # the "platform" of the app's own values
-PSEUDONYM_KEY = "pseudonym_key"
 
 
 def get(session: Session, platform: str, key: str) -> str | None:
@@ -89,17 +87,13 @@ def forget_unused_direct_chats(session: Session, clock: Clock) -> int:
 
 
 def _pseudonym_key(session: Session, clock: Clock | None) -> bytes | None:
-    """A random key made once per database (when `clock` is given and there is none yet):
-    without it, the pseudonyms of platform ids cannot be found by hashing every possible id."""
-    found = get(session, APP, PSEUDONYM_KEY)
-    if found is None and clock is not None:
-        try:
-            with session.begin_nested():
-                put(session, APP, PSEUDONYM_KEY, secrets.token_hex(32), clock)
-        except IntegrityError:
-            pass  # another process made it at the same moment: use theirs
-        found = get(session, APP, PSEUDONYM_KEY)
-    return bytes.fromhex(found) if found is not None else None
+    """A key of its own derived from the app's one secret (made when `clock` is given and there
+    is none yet): without it, the pseudonyms of platform ids cannot be found by hashing every
+    possible id."""
+    secret = button_key.get(session, clock) if clock is not None else button_key.peek(session)
+    if secret is None:
+        return None
+    return hmac.new(secret, b"pseudonyms of platform ids", hashlib.sha256).digest()
 
 
 def _with_key(key: bytes, platform: str, user_id: str) -> str:
