@@ -3,6 +3,7 @@ explicit arguments. Nothing is built at import time; tests call this with their 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from bot.engine.media import share_media
 from bot.engine.port import Transport
 from bot.engine.types import Incoming
 from bot.logs import protect
+from bot.metrics import Metrics
 from community import db
 from community.clock import Clock, SystemClock
 from community.i18n import SHIPPED_LOCALES, Translator
@@ -38,13 +40,18 @@ class App:
     dispatcher: Dispatcher
     scheduler: Scheduler | None = None
     heartbeat: Heartbeat | None = None
+    metrics: Metrics | None = None
 
     async def process(self, incoming: Incoming) -> int:
         """Handle one event (in a worker thread) and deliver the replies it queued right away;
         returns how many were delivered. What cannot go now waits in the outbox for the
         dispatcher."""
+        started = time.monotonic()
         claimed = await self.engine.handle_async(incoming)
-        return await self.dispatcher.deliver(claimed) if claimed else 0
+        delivered = await self.dispatcher.deliver(claimed) if claimed else 0
+        if self.metrics is not None:
+            self.metrics.handled(started)
+        return delivered
 
     def start_jobs(self) -> bool:
         """Start the one scheduler (buddy follow-ups, the weekly round); `close` stops it.
@@ -52,7 +59,12 @@ class App:
         self.scheduler = Scheduler(
             self.settings, self.db_engine, self.session_factory, self.translator, self.clock
         )
-        return self.scheduler.start()
+        leads = self.scheduler.start()
+        if self.metrics is not None:
+            self.metrics.leader.set(1 if leads else 0)
+            if leads:
+                self.metrics.watch_scheduler(self.scheduler.scheduler.add_listener)
+        return leads
 
     def close(self) -> None:
         if self.scheduler is not None:
@@ -95,14 +107,17 @@ def build_app(
     owner = heartbeat.owner
     engine = Engine(session_factory, settings, translator, clock, capabilities, owner)
     marks = AsyncMarks(db_engine) if AsyncMarks.available(db_engine) else None
+    metrics = Metrics()
+    metrics.watch_outbox(session_factory, clock)
     dispatcher = Dispatcher(
-        session_factory, transports, clock, settings.outbox_max_attempts, marks=marks, owner=owner
-    )
+        session_factory, transports, clock, settings.outbox_max_attempts,
+        marks=marks, owner=owner, metrics=metrics,
+    )  # fmt: skip
     with session_factory() as session:
         # What is kept only for a while goes now too: a bot that was down catches up at once.
         housekeeping.run(session, clock, settings)
     heartbeat.start()
     return App(
         settings, db_engine, session_factory, translator, clock, engine, dispatcher,
-        heartbeat=heartbeat,
+        heartbeat=heartbeat, metrics=metrics,
     )  # fmt: skip

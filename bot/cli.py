@@ -4,6 +4,7 @@ the mistakes an installer can fix into one or two plain lines instead of a trace
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 from contextvars import ContextVar
@@ -109,11 +110,14 @@ def run(config: ConfigOption = None) -> None:
     from bot.engine.port import Transport
 
     settings = _settings(config)
+    from bot.logs import announce, use_format
+
+    use_format(settings.monitoring.log_format)
     if settings.privacy.controller is None:
-        typer.echo(
+        announce(
             "Warning: the config has no [privacy] table: /privacy cannot tell parents who runs "
             "the bot (README, Configuration).",
-            err=True,
+            logging.WARNING,
         )
     transports: list[Transport] = []
     runners = []
@@ -140,7 +144,7 @@ def run(config: ConfigOption = None) -> None:
     try:
         built = build_app(settings, transports)
     except SchemaOutdated as exc:
-        typer.echo(str(exc), err=True)
+        announce(str(exc), logging.ERROR)
         raise typer.Exit(1) from None
     built.start_jobs()  # the one scheduler: buddy follow-ups, the weekly round
     from bot.matrix.client import MatrixLoginError
@@ -149,10 +153,10 @@ def run(config: ConfigOption = None) -> None:
     try:
         asyncio.run(_serve(built, runners))
     except TelegramFatal as exc:  # a wrong token, a second instance: one line, no token
-        typer.echo(f"Telegram: {exc}", err=True)
+        announce(f"Telegram: {exc}", logging.ERROR)
         raise typer.Exit(1) from None
     except MatrixLoginError as exc:  # a refused access token: one line, no token
-        typer.echo(f"Matrix: {exc}", err=True)
+        announce(f"Matrix: {exc}", logging.ERROR)
         raise typer.Exit(1) from None
     finally:
         built.close()
@@ -168,6 +172,12 @@ async def _serve(built, runners) -> None:  # type: ignore[no-untyped-def]
         loop.add_signal_handler(sig, stop.set)
     tasks = [asyncio.ensure_future(r(built, stop)) for r in runners]
     tasks.append(asyncio.ensure_future(built.dispatcher.run(stop=stop)))
+    listen = built.settings.monitoring.listen
+    if listen is not None and built.metrics is not None:
+        from bot.metrics import serve
+
+        served = serve(built.metrics, built.session_factory, listen, stop)
+        tasks.append(asyncio.ensure_future(served))
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for task in done:

@@ -22,11 +22,13 @@ import logging
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
 HIDDEN = "[hidden]"
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # The loggers whose lines are ours: written not to carry anything private.
 OURS = ("bot", "community", "config", "matching")
 # Libraries whose lines carry only what our code gave them (job and migration names, SQL text
@@ -267,7 +269,7 @@ def configure_logging(verbose: bool = False, level: int | None = None) -> None:
     """Log to stderr, with the filter on the handler."""
     logging.basicConfig(
         level=level if level is not None else (logging.INFO if verbose else logging.WARNING),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format=TEXT_FORMAT,
         stream=sys.stderr,
     )
     # Noise for an installer, not a privacy matter (the filter sees to that): SQLAlchemy echoes
@@ -275,3 +277,51 @@ def configure_logging(verbose: bool = False, level: int | None = None) -> None:
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     install()
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line (`[monitoring] log_format = "json"`): time, level, logger and the
+    event, and for an error its class and traceback, after the filter made them safe. No extra
+    fields: a record's other attributes may hold what the filter does not see."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json
+
+        event: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:  # already redacted by the filter, which runs first
+            event["error"] = record.exc_text.rstrip().rpartition("\n")[2].partition(":")[0]
+            event["traceback"] = record.exc_text
+        return json.dumps(event, ensure_ascii=False)
+
+
+JsonFormatter.converter = time.gmtime
+
+
+_format = "text"
+
+
+def use_format(log_format: str) -> None:
+    """Switch every handler of the root logger to "json" or back to "text"."""
+    global _format
+    _format = log_format
+    formatter = JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(formatter)
+
+
+def announce(text: str, level: int = logging.INFO) -> None:
+    """A line for whoever runs the bot (it started, it cannot start), whatever the log level:
+    plain on stderr, or one JSON event when the logs are JSON, so that a log collector reads
+    every line."""
+    if _format == "json":
+        record = logging.LogRecord("bot", level, __file__, 0, text, None, None)
+        print(JsonFormatter().format(record), file=sys.stderr, flush=True)
+    else:
+        print(text, file=sys.stderr, flush=True)

@@ -22,6 +22,7 @@ from config.buddy_matching import buddy_matching
 from config.exposure import shown_database_url
 from config.locales import LOCALES
 from config.moderation import ModerationSettings, load_moderation_settings
+from config.monitoring import MonitoringSettings, load_monitoring_settings
 from config.privacy import PrivacySettings, load_privacy_settings
 from config.programme import PromptSettings, load_prompt_settings
 
@@ -141,6 +142,7 @@ class Settings:
     prompts: PromptSettings = field(default_factory=PromptSettings)
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
@@ -367,6 +369,7 @@ def load_settings(
             "prompts",
             "moderation",
             "privacy",
+            "monitoring",
         }
     )
 
@@ -473,6 +476,7 @@ def load_settings(
         prompts=load_prompt_settings(config_path, reader.get("prompts", dict, {})),
         moderation=load_moderation_settings(config_path, reader.get("moderation", dict, {})),
         privacy=load_privacy_settings(reader),
+        monitoring=load_monitoring_settings(reader, env),
     )
 
 

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,9 @@ from community.clock import Clock
 from community.services import conversations, outbox
 from community.services.async_marks import AsyncMarks
 from community.services.outbox import Claimed
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -39,6 +42,7 @@ class Dispatcher:
         batch: int = 50,
         marks: AsyncMarks | None = None,
         owner: str | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.transports = {t.platform: t for t in transports}
@@ -48,6 +52,11 @@ class Dispatcher:
         self.marks = marks  # PostgreSQL: "sent" marks without a thread hop
         self.token = outbox.new_token()  # this sender's claims
         self.owner = owner  # the process holding them (its heartbeat's id)
+        self.metrics = metrics
+
+    def _count(self, platform: str, result: str) -> None:
+        if self.metrics is not None:
+            self.metrics.sent(platform, result)
 
     def _db_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self.session_factory() as session:
@@ -80,6 +89,7 @@ class Dispatcher:
                 result = await self._perform(row, targets, remote)
             except SendError as exc:
                 failed.add(chat)
+                self._count(row.platform, "retry" if exc.retry_after is not None else "failed")
                 status = await self._db(
                     outbox.mark_failed, row, str(exc), self.clock, self.max_attempts,
                     exc.retry_after, exc.permanent, exc.unreachable,
@@ -88,12 +98,14 @@ class Dispatcher:
                 continue
             except Exception as exc:  # a bug in a transport must not stop the others
                 failed.add(chat)
+                self._count(row.platform, "error")
                 await self._db(
                     outbox.mark_failed, row, type(exc).__name__, self.clock, self.max_attempts
                 )
                 log.exception("transport error on outbox row %s", row.id)
                 continue
             remote[row.id] = result
+            self._count(row.platform, "sent")
             done.append((row, result))
             if len(done) >= MARK_EVERY:
                 await self._mark_sent(done)
@@ -163,5 +175,8 @@ class Dispatcher:
                 await self.dispatch_due()
             except Exception:  # the database may be away for a moment: try again later
                 log.exception("outbox round failed")
+            else:
+                if self.metrics is not None:
+                    self.metrics.sender_went_round()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)

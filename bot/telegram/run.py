@@ -5,11 +5,11 @@ runs `run_telegram` next to the app's one outbox sender."""
 from __future__ import annotations
 
 import asyncio
-import sys
 from typing import Any
 
 from telegram.error import Conflict, InvalidToken
 
+from bot.logs import announce
 from bot.telegram.adapter import TelegramAdapter, TelegramOptions, make_bot
 from bot.telegram.menu import CommandMenus
 
@@ -59,10 +59,7 @@ def connect(app: Any, adapter: TelegramAdapter) -> None:
 async def run_telegram(app: Any, adapter: TelegramAdapter, stop: asyncio.Event) -> None:
     """Receive Telegram updates until `stop` is set (the outbox sender runs beside it)."""
     connect(app, adapter)
-    print(
-        f"Ouderkring runs on Telegram ({adapter.options.mode}). Ctrl-C or SIGTERM stops it.",
-        file=sys.stderr,
-    )
+    announce(f"Ouderkring runs on Telegram ({adapter.options.mode}). Ctrl-C or SIGTERM stops it.")
     try:
         await adapter.run(stop)
     except InvalidToken:  # PTB's own message would print the token
