@@ -391,7 +391,12 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--postgres", metavar="URL", help="a server to create databases on")
     where.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-fsync", action="store_true", help="PostgreSQL without fsync")
+    parser.add_argument(
+        "--processes", metavar="1,2,4", help="only the scale-out figures (bench/processes.py)"
+    )
     args = parser.parse_args(argv)
+    if args.processes:
+        return _processes(args)
     logging.getLogger("bot").setLevel(logging.WARNING)
     settings = load_settings(environ={})
     status = 0
@@ -423,6 +428,25 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     return status
+
+
+def _processes(args: argparse.Namespace) -> int:
+    from bench import processes
+    from tests.support.postgres import PostgresServer, start_postgres
+
+    counts = [int(n) for n in args.processes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="bench-processes-") as tmp:
+        server = (
+            PostgresServer(args.postgres)
+            if args.postgres
+            else start_postgres(Path(tmp) / "pg", durable=not args.no_fsync)
+        )
+        try:
+            processes.run(counts, args.parents, server)
+        finally:
+            if not args.postgres:
+                server.stop()
+    return 0
 
 
 if __name__ == "__main__":

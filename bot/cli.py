@@ -4,7 +4,6 @@ the mistakes an installer can fix into one or two plain lines instead of a trace
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import sys
 from contextvars import ContextVar
@@ -17,6 +16,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from bot.cli_ops import register as register_ops
 from bot.cli_roles import role_app
+from bot.cli_run import register as register_run
 from community.db import SchemaOutdated
 from config.exposure import current_user
 
@@ -103,90 +103,7 @@ def console(config: ConfigOption = None) -> None:
     _console(config, migrate=False)
 
 
-@app.command()
-def run(config: ConfigOption = None) -> None:
-    """Run the bot on the chat platforms that are configured (`platforms`)."""
-    from bot.app import build_app
-    from bot.engine.port import Transport
-
-    settings = _settings(config)
-    from bot.logs import announce, use_format
-
-    use_format(settings.monitoring.log_format)
-    if settings.privacy.controller is None:
-        announce(
-            "Warning: the config has no [privacy] table: /privacy cannot tell parents who runs "
-            "the bot (README, Configuration).",
-            logging.WARNING,
-        )
-    transports: list[Transport] = []
-    runners = []
-    if "telegram" in settings.platforms:
-        from bot.telegram.run import run_telegram, telegram_adapter
-
-        telegram = telegram_adapter(settings)
-        transports.append(telegram.transport)
-        runners.append(lambda built, stop: run_telegram(built, telegram, stop))
-    if "matrix" in settings.platforms:
-        from bot.matrix.runner import matrix_transport, run_matrix
-
-        matrix = matrix_transport(settings)
-        transports.append(matrix)
-        runners.append(lambda built, stop: run_matrix(built, matrix, stop))
-    if not runners:
-        typer.echo(
-            'No chat platform is configured: set platforms = ["telegram"] and/or ["matrix"] '
-            'in the config (README, "Run on Telegram", "Run on Matrix"), or use '
-            "`ouderkring console`.",
-            err=True,
-        )
-        raise typer.Exit(1)
-    try:
-        built = build_app(settings, transports)
-    except SchemaOutdated as exc:
-        announce(str(exc), logging.ERROR)
-        raise typer.Exit(1) from None
-    built.start_jobs()  # the one scheduler: buddy follow-ups, the weekly round
-    from bot.matrix.client import MatrixLoginError
-    from bot.telegram.run import TelegramFatal
-
-    try:
-        asyncio.run(_serve(built, runners))
-    except TelegramFatal as exc:  # a wrong token, a second instance: one line, no token
-        announce(f"Telegram: {exc}", logging.ERROR)
-        raise typer.Exit(1) from None
-    except MatrixLoginError as exc:  # a refused access token: one line, no token
-        announce(f"Matrix: {exc}", logging.ERROR)
-        raise typer.Exit(1) from None
-    finally:
-        built.close()
-
-
-async def _serve(built, runners) -> None:  # type: ignore[no-untyped-def]
-    """Every platform's listener and one outbox sender, until SIGINT or SIGTERM."""
-    import signal
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.ensure_future(r(built, stop)) for r in runners]
-    tasks.append(asyncio.ensure_future(built.dispatcher.run(stop=stop)))
-    listen = built.settings.monitoring.listen
-    if listen is not None and built.metrics is not None:
-        from bot.metrics import serve
-
-        served = serve(built.metrics, built.session_factory, listen, stop)
-        tasks.append(asyncio.ensure_future(served))
-    try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for task in done:
-            if task.exception() is not None:
-                stop.set()
-                raise task.exception()  # type: ignore[misc]
-    finally:
-        stop.set()
-        await asyncio.gather(*tasks, return_exceptions=True)
+register_run(app)  # `ouderkring run`: bot/cli_run.py
 
 
 @app.command()

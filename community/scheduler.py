@@ -163,7 +163,7 @@ class Scheduler:
         """Start, unless another process runs the scheduler already; returns whether it did."""
         global _runtime
         if not self._take_lock():
-            log.warning("another process runs the scheduler; this one does not")
+            log.info("another process runs the scheduler; this one does not")
             return False
         _runtime = self.runtime
         self.scheduler.add_job(
@@ -190,6 +190,17 @@ class Scheduler:
         self.scheduler.start()
         if not self.settings.buddy_weekly_round and self.scheduler.get_job(WEEKLY_ROUND_JOB):
             self.scheduler.remove_job(WEEKLY_ROUND_JOB)  # switched off in the config
+        return True
+
+    def holds_lock(self) -> bool:
+        """Whether this process still holds the lock (PostgreSQL: its session is alive)."""
+        if self._lock is None:
+            return self.db_engine.dialect.name != "postgresql" and self.scheduler.running
+        try:
+            self._lock.execute(text("SELECT 1"))
+            self._lock.commit()
+        except Exception:
+            return False
         return True
 
     def shutdown(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import nio
 from sqlalchemy.orm import Session, sessionmaker
@@ -101,13 +102,21 @@ def make_listener(app: App, transport: MatrixTransport) -> MatrixListener:
 
 
 async def run_matrix(
-    app: App, transport: MatrixTransport, stop: asyncio.Event, sync_timeout_ms: int = 30000
+    app: App,
+    transport: MatrixTransport,
+    stop: asyncio.Event,
+    sync_timeout_ms: int = 30000,
+    lead: Any | None = None,
 ) -> None:
-    """Check the login, then sync until `stop` is set, handing each event to `app.process`."""
+    """Check the login, then sync until `stop` is set, handing each event to `app.process`.
+    With `lead` (bot/leader.py) the sync waits until this process leads: one reader of the
+    bot's events; every process sends."""
     await check_login(app, transport)
-    listener = make_listener(app, transport)
-    log.info("Matrix: syncing as %s", transport.client.user_id)
     try:
+        if lead is not None and not await lead.wait(stop):
+            return
+        listener = make_listener(app, transport)
+        log.info("Matrix: syncing as %s", transport.client.user_id)
         await listener.run(stop, timeout_ms=sync_timeout_ms)
     finally:
         await transport.client.close()

@@ -208,8 +208,10 @@ class TelegramAdapter:
         self,
         stop: asyncio.Event,
         background: Callable[[asyncio.Event], Coroutine[Any, Any, Any]] | None = None,
+        may_poll: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
-        """Receive updates until `stop` is set; `background` (the outbox sender) runs alongside."""
+        """Receive updates until `stop` is set; `background` (the outbox sender) runs alongside.
+        Long polling starts once `may_poll` says so (True; False: stopped before)."""
         await self.start(stop)
         log.info("Telegram: running as @%s (%s)", self.username, self.options.mode)
         tasks: list[asyncio.Task[Any]] = []
@@ -218,7 +220,7 @@ class TelegramAdapter:
         try:
             if self.options.mode == "webhook":
                 await self.serve_webhook(stop)
-            else:
+            elif may_poll is None or await may_poll():
                 await self.poll(stop)
         finally:
             stop.set()

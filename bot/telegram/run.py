@@ -56,12 +56,17 @@ def connect(app: Any, adapter: TelegramAdapter) -> None:
     adapter.menus = CommandMenus(app.session_factory, app.translator, app.settings)
 
 
-async def run_telegram(app: Any, adapter: TelegramAdapter, stop: asyncio.Event) -> None:
-    """Receive Telegram updates until `stop` is set (the outbox sender runs beside it)."""
+async def run_telegram(
+    app: Any, adapter: TelegramAdapter, stop: asyncio.Event, lead: Any | None = None
+) -> None:
+    """Receive Telegram updates until `stop` is set (the outbox sender runs beside it). Long
+    polling waits until this process leads (`lead`: bot/leader.py; Telegram serves one poller);
+    behind a webhook every process takes the updates posted to it."""
     connect(app, adapter)
     announce(f"Ouderkring runs on Telegram ({adapter.options.mode}). Ctrl-C or SIGTERM stops it.")
+    may_poll = None if lead is None else (lambda: lead.wait(stop))
     try:
-        await adapter.run(stop)
+        await adapter.run(stop, may_poll=may_poll)
     except InvalidToken:  # PTB's own message would print the token
         raise TelegramFatal(
             "the bot token in OUDERKRING_TELEGRAM_TOKEN was refused (check it with @BotFather)"

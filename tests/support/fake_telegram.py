@@ -184,6 +184,10 @@ class FakeTelegram:
         self._callback_messages: dict[str, tuple[int, int]] = {}
         self.confirmed_offset = 0
         self.hold_confirmations = False  # a crash before the next getUpdates reached Telegram
+        # As Telegram: a newer getUpdates ends a waiting older one with 409 Conflict (two
+        # pollers of one bot); counted, so that a test can show only one process polls.
+        self._poll_generation = 0
+        self.poll_conflicts = 0
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._client: ClientSession | None = None
@@ -584,7 +588,17 @@ class FakeTelegram:
             self._confirm(offset)
         limit = int(p.get("limit", 100))
         deadline = time.monotonic() + float(p.get("timeout", 0))
+        self._poll_generation += 1
+        mine = self._poll_generation
+        self._new_update.set()  # an older poll still waiting wakes up and learns it lost
         while True:
+            if self._poll_generation != mine:
+                self.poll_conflicts += 1
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running",
+                )
             ready = [
                 u
                 for u in self._updates
