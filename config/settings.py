@@ -24,6 +24,7 @@ from config.locales import LOCALES
 from config.moderation import ModerationSettings, load_moderation_settings
 from config.privacy import PrivacySettings, load_privacy_settings
 from config.programme import PromptSettings, load_prompt_settings
+from config.translation import TranslationSettings, load_translation_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 EXAMPLE_CONFIG = PACKAGE_DIR / "ouderkring.example.toml"
@@ -141,6 +142,7 @@ class Settings:
     prompts: PromptSettings = field(default_factory=PromptSettings)
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    translation: TranslationSettings = field(default_factory=TranslationSettings)
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
@@ -367,6 +369,7 @@ def load_settings(
             "prompts",
             "moderation",
             "privacy",
+            "translation",
         }
     )
 
@@ -473,6 +476,7 @@ def load_settings(
         prompts=load_prompt_settings(config_path, reader.get("prompts", dict, {})),
         moderation=load_moderation_settings(config_path, reader.get("moderation", dict, {})),
         privacy=load_privacy_settings(reader),
+        translation=load_translation_settings(reader, env),
     )
 
 
