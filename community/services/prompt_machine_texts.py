@@ -89,9 +89,10 @@ def answer_translations(
     whatever language the bot speaks to them in); an answer already in that language is left
     as it is."""
     found: dict[tuple[int, str], str] = {}
-    if machine is None or not machine.enabled:
+    settings = machine.settings if machine is not None else None
+    if machine is None or settings is None or not settings.enabled:
         return found
-    targets = sorted({locale for locale in locales if machine.settings.translates_into(locale)})
+    targets = sorted({locale for locale in locales if settings.translates_into(locale)})
     texts = [(answer.id, text) for answer in answers if (text := shown(answer))][:limit]
     for answer_id, text in texts:
         for locale in targets:
