@@ -173,6 +173,8 @@ class PrivacyFilter(logging.Filter):
             self.add_secret(token.split(":", 1)[1], min_length=8)
         self.add_secret(getattr(settings, "matrix_access_token", None))
         self.add_secret(getattr(getattr(settings, "telegram", None), "webhook_secret", None))
+        # The machine translation server's key (config/translation.py), sent in each request.
+        self.add_secret(getattr(getattr(settings, "translation", None), "api_key", None))
         # The key that signs buttons (community/services/button_key.py), when it is given.
         self.add_secret(os.environ.get("OUDERKRING_SECRET_KEY"))
         for password in _database_passwords(getattr(settings, "database_url", "")):

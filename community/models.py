@@ -431,6 +431,24 @@ class Prompt(Base):
     reminded_at: Mapped[datetime | None]
 
 
+class PromptMachineText(Base):
+    """A prompt in one language as the machine translation server drafted it (`[translation]`),
+    made once per prompt and language: every parent of that language reads the same text, and
+    a restart does not ask again. `source_hash` names the text it was made from, so a prompt
+    whose text changed before delivery is drafted again. Goes with its prompt."""
+
+    __tablename__ = "prompt_machine_text"
+
+    prompt_id: Mapped[int] = mapped_column(
+        ForeignKey("prompt.id", ondelete="CASCADE"), primary_key=True
+    )
+    locale: Mapped[str] = mapped_column(String(10), primary_key=True)
+    source_locale: Mapped[str] = mapped_column(String(10))
+    source_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
 class PromptAnswer(Base):
     """A parent's reply to a prompt: a message, or a photo or voice note kept as the platform's
     reference. Erased with the parent."""

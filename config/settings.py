@@ -25,6 +25,7 @@ from config.moderation import ModerationSettings, load_moderation_settings
 from config.monitoring import MonitoringSettings, load_monitoring_settings
 from config.privacy import PrivacySettings, load_privacy_settings
 from config.programme import PromptSettings, load_prompt_settings
+from config.translation import TranslationSettings, load_translation_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 EXAMPLE_CONFIG = PACKAGE_DIR / "ouderkring.example.toml"
@@ -143,6 +144,7 @@ class Settings:
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
+    translation: TranslationSettings = field(default_factory=TranslationSettings)
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         return f"{platform}:{user_id}" in self.admins
@@ -370,6 +372,7 @@ def load_settings(
             "moderation",
             "privacy",
             "monitoring",
+            "translation",
         }
     )
 
@@ -477,6 +480,7 @@ def load_settings(
         moderation=load_moderation_settings(config_path, reader.get("moderation", dict, {})),
         privacy=load_privacy_settings(reader),
         monitoring=load_monitoring_settings(reader, env),
+        translation=load_translation_settings(reader, env),
     )
 
 

@@ -20,6 +20,7 @@ from config.settings import (
     ENV_TELEGRAM_TOKEN,
     ENV_TELEGRAM_WEBHOOK_SECRET,
 )
+from config.translation import ENV_TRANSLATION_API_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "compose.yaml"
@@ -28,6 +29,7 @@ SECRETS = (
     ENV_MATRIX_TOKEN,
     ENV_TELEGRAM_WEBHOOK_SECRET,
     "OUDERKRING_SECRET_KEY",
+    ENV_TRANSLATION_API_KEY,
 )
 
 
@@ -44,6 +46,8 @@ def test_services_and_profiles() -> None:
     assert services["libretranslate"]["profiles"] == ["translate"]
     assert services["libretranslate"]["image"].startswith("libretranslate/libretranslate")
     assert services["libretranslate"]["environment"]["LT_LOAD_ONLY"] == "nl,en,ar,tr,pl,uk"
+    # Reached by the bot on the compose network only: parents' words stay on these machines.
+    assert "ports" not in services["libretranslate"]
     bot = services["bot"]
     assert bot["command"] == ["run"]
     assert bot["depends_on"]["postgres"]["condition"] == "service_healthy"

@@ -43,10 +43,12 @@ from community.services import (
     rooms,
 )
 from community.services.buddies import Buddies
+from community.services.machine_translation import MachineTranslator
 from community.services.moderation import Moderation
 from community.services.outbox import Outgoing
 from community.services.staff import Staff
 from config.programme import PromptSettings
+from config.translation import TranslationSettings
 
 
 class Domain:
@@ -343,12 +345,20 @@ class Domain:
     def neighbourhood(self, neighbourhood_id: int) -> Neighbourhood | None:
         return self._session.get(Neighbourhood, neighbourhood_id)
 
-    def deliver_now(self, prompt: Prompt, translator: Translator, config: PromptSettings) -> int:
+    def deliver_now(
+        self,
+        prompt: Prompt,
+        translator: Translator,
+        config: PromptSettings,
+        translation: TranslationSettings | None = None,
+    ) -> int:
         """Queue a prompt that is due now, in this transaction (0 in the quiet hours: the
-        scheduled job sends it when they end)."""
+        scheduled job sends it when they end); `translation`: machine drafts where it has no
+        text in a parent's language."""
         if prompts.in_quiet_hours(self.clock.now(), config):
             return 0
-        return prompts.deliver(self._session, prompt, translator, self.clock, config)
+        with MachineTranslator(translation) as machine:
+            return prompts.deliver(self._session, prompt, translator, self.clock, config, machine)
 
     def invitations_ahead(self, community: Community) -> list[tuple[Prompt, dict[str, int]]]:
         """Invitations still to come, each with its answers so far."""

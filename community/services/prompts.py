@@ -44,8 +44,9 @@ from community.models import (
     Room,
     Rsvp,
 )
-from community.services import outbox
+from community.services import outbox, prompt_machine_texts
 from community.services.broadcast import queue_to_people
+from community.services.machine_translation import MachineTranslator
 from community.services.outbox import Outgoing
 from config import Settings
 from config.programme import DAYS, ProgrammeItem, PromptSettings, parse_hhmm
@@ -61,6 +62,7 @@ MAX_CHILDREN = 4  # buttons 1..4 ("4" means 4 or more)
 SOURCE_LOCALE = "nl"  # every prompt has a Dutch text
 REMINDER_AT = time(10, 0)  # local time of the reminder on the day before the event
 DIGEST_ANSWERS = 20  # answers quoted in one digest; more are counted
+DIGEST_CHARS = 200  # of each answer quoted
 REACH_LINES = 30  # parents listed per group in a call list; the count says how many in all
 DIGEST_MEDIA = 10  # photos and voice notes forwarded with one digest; more wait for the next
 EXCERPT = 80
@@ -194,18 +196,27 @@ def when_text(moment: datetime, locale: str, settings: PromptSettings) -> str:
 
 
 def prompt_text(
-    prompt: Prompt, locale: str, translator: Translator, settings: PromptSettings
+    prompt: Prompt,
+    locale: str,
+    translator: Translator,
+    settings: PromptSettings,
+    drafts: prompt_machine_texts.PromptDrafts | None = None,
 ) -> str:
-    """The prompt in the reader's language; Dutch plus a line saying so when there is none."""
+    """The prompt in the reader's language; when there is none, the machine's draft marked as
+    an automatic translation (with `[translation]` set), else Dutch plus a line saying so."""
     texts = prompt.texts
     source = SOURCE_LOCALE if SOURCE_LOCALE in texts else next(iter(texts))
-    parts = [texts.get(locale) or texts[source]]
+    missing = locale not in texts
+    drafted = drafts(locale, source, texts[source]) if missing and drafts else None
+    parts = [drafted or texts.get(locale) or texts[source]]
     if prompt.event_at is not None and prompt.place:
         when = when_text(prompt.event_at, locale, settings)
         parts.append(translator.t(locale, "prompt.when_where", when=when, place=prompt.place))
     if prompt.kind == "question":
         parts.append(translator.t(locale, "prompt.answer_hint"))
-    if locale not in texts and source == SOURCE_LOCALE:
+    if drafted:
+        parts.append(translator.t(locale, "prompt.automatic_translation"))
+    elif missing and source == SOURCE_LOCALE:
         parts.append(translator.t(locale, "prompt.dutch_only"))
     return "\n\n".join(parts)
 
@@ -321,12 +332,13 @@ def send_due_prompts(
             )
         )
     queued = 0
-    for prompt_id in due:
-        with session_factory.begin() as session:
-            prompt = session.get(Prompt, prompt_id, with_for_update=True)
-            if prompt is None or prompt.delivered_at is not None:
-                continue  # another run took it
-            queued += deliver(session, prompt, translator, clock, config)
+    with MachineTranslator(settings.translation) as machine:
+        for prompt_id in due:
+            with session_factory.begin() as session:
+                prompt = session.get(Prompt, prompt_id, with_for_update=True)
+                if prompt is None or prompt.delivered_at is not None:
+                    continue  # another run took it
+                queued += deliver(session, prompt, translator, clock, config, machine)
     return queued
 
 
@@ -336,7 +348,10 @@ def deliver(
     translator: Translator,
     clock: Clock,
     config: PromptSettings,
+    machine: MachineTranslator | None = None,
 ) -> int:
+    """Queue the prompt to its parents now (or skip it when too late). With `machine`, a
+    parent whose language it has no text in gets the machine's draft, marked."""
     now = clock.now()
     late = now - prompt.due_at > timedelta(days=config.catch_up_days)
     started = prompt.event_at is not None and prompt.event_at <= now
@@ -347,6 +362,7 @@ def deliver(
     community = session.get(Community, prompt.community_id)
     default_locale = community.default_locale if community else SOURCE_LOCALE
     people = recipients(session, prompt)
+    drafts = prompt_machine_texts.prompt_drafts(session, prompt.id, machine, clock)
     buttons = None
     if prompt.kind == "invitation":
         buttons = lambda person, locale: rsvp_buttons(prompt, locale, translator)  # noqa: E731
@@ -356,7 +372,7 @@ def deliver(
         session, people, translator, clock, "prompt", key=f"prompt:{prompt.id}",
         default_locale=default_locale, buttons=buttons,
         media=Media.from_json(prompt.media) if prompt.media else None,
-        render=lambda locale: prompt_text(prompt, locale, translator, config),
+        render=lambda locale: prompt_text(prompt, locale, translator, config, drafts),
         asks=prompt.kind == "question",
     )  # fmt: skip
     prompt.recipients = len(people)
@@ -427,7 +443,8 @@ def send_digests(
     if not config.enabled or today.time() < config.digest_at or in_quiet_hours(now, config):
         return 0
     queued = 0
-    with session_factory.begin() as session:
+    machine = MachineTranslator(settings.translation)
+    with session_factory.begin() as session, machine:
         for community in session.scalars(select(Community)).all():
             answers = session.scalars(
                 select(PromptAnswer)
@@ -435,15 +452,7 @@ def send_digests(
                 .where(Prompt.community_id == community.id, PromptAnswer.digested_at.is_(None))
                 .order_by(PromptAnswer.prompt_id, PromptAnswer.id)
             ).all()
-            staff = session.scalars(
-                select(Person)
-                .where(
-                    Person.community_id == community.id,
-                    Person.role.in_([Role.PROFESSIONAL, Role.COORDINATOR]),
-                    Person.active.is_(True),
-                )
-                .order_by(Person.id)
-            ).all()
+            staff = _staff(session, community)
             if not answers or not staff:
                 continue  # kept for the next digest (a community without staff yet)
             answers = _within_media_cap(answers)
@@ -454,11 +463,16 @@ def send_digests(
                 if p is not None and p.kind == "invitation"
             }
             key = f"digest:{community.id}:{today.date().isoformat()}"
+            locales = {translator.resolve(p.locale or community.default_locale) for p in staff}
+            translations = prompt_machine_texts.answer_translations(
+                answers, locales, machine, _shown, DIGEST_ANSWERS
+            )
             queued += queue_to_people(
                 session, staff, translator, clock, "digest.intro",
                 key=key,
                 default_locale=community.default_locale,
-                render=partial(digest_text, answers, prompts, translator=translator, rsvps=rsvps),
+                render=partial(digest_text, answers, prompts, translator=translator, rsvps=rsvps,
+                               translations=translations),
                 mentions=tuple(sorted({a.person_id for a in answers})),
             )  # fmt: skip
             for answer in answers:
@@ -477,6 +491,24 @@ def send_digests(
                     mentions=(answer.person_id,),
                 )  # fmt: skip
     return queued
+
+
+def _staff(session: Session, community: Community) -> Sequence[Person]:
+    """Who gets the community's digest: its active professionals and coordinators."""
+    return session.scalars(
+        select(Person)
+        .where(
+            Person.community_id == community.id,
+            Person.role.in_([Role.PROFESSIONAL, Role.COORDINATOR]),
+            Person.active.is_(True),
+        )
+        .order_by(Person.id)
+    ).all()
+
+
+def _shown(answer: PromptAnswer) -> str | None:
+    """The part of an answer's text a digest quotes."""
+    return answer.text[:DIGEST_CHARS] if answer.text else None
 
 
 def _media_caption(translator: Translator, prompt: Prompt, locale: str) -> str:
@@ -509,7 +541,10 @@ def digest_text(
     locale: str,
     translator: Translator,
     rsvps: dict[int, dict[str, int]] | None = None,
+    translations: dict[tuple[int, str], str] | None = None,
 ) -> str:
+    """The digest in `locale`; `translations` (answer id, locale): an answer's machine
+    translation, quoted under it and marked."""
     lines = [translator.t(locale, "digest.intro", count=len(answers))]
     shown = 0
     for prompt_id, prompt in prompts.items():
@@ -528,7 +563,11 @@ def digest_text(
             lines.append(translator.t(locale, "digest.media", count=media))
         for answer in mine:
             if answer.text and shown < DIGEST_ANSWERS:
-                lines.append(f"- {answer.text[:200]}")
+                lines.append(f"- {_shown(answer)}")
+                machine = (translations or {}).get((answer.id, locale))
+                if machine:
+                    marked = translator.t(locale, "digest.automatic_translation", text=machine)
+                    lines.append(f"  {marked}")
                 shown += 1
     return "\n".join(lines)
 

@@ -17,10 +17,12 @@ import pytest
 from bot.logs import HIDDEN, PrivacyFilter, endpoint
 from config import load_settings
 from config.settings import MatrixSpec
+from config.translation import TranslationSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "5550123:AAH-unit_Secret/+=99"
 MATRIX_TOKEN = "syt_dW5pdA_secretMATRIX_17"
+TRANSLATION_KEY = "lt-key-Secret-2049"
 
 
 @pytest.fixture
@@ -32,6 +34,7 @@ def guard() -> PrivacyFilter:
         matrix_access_token=MATRIX_TOKEN,
         database_url="postgresql+psycopg://ouderkring:pa%24%24w0rd!@db/ok",
         matrix=MatrixSpec("https://m.example.org", "@ouderkring:example.org"),
+        translation=TranslationSettings("http://libretranslate:5000", TRANSLATION_KEY),
     )
     fresh = PrivacyFilter()
     fresh.remember(settings)
@@ -63,6 +66,7 @@ def test_secrets_are_hidden_in_every_form(guard: PrivacyFilter) -> None:
         MATRIX_TOKEN,
         "pa$$w0rd!",  # the database password, as it is
         "pa%24%24w0rd!",  # and as it is in the URL
+        TRANSLATION_KEY,  # the machine translation server's key
     ):
         shown = line(guard, "bot.telegram.adapter", logging.ERROR, "failed: %s", form)
         assert shown is not None and HIDDEN in shown

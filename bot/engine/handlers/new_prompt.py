@@ -411,7 +411,7 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
         data.get("options"),
     )  # fmt: skip
     if at_once:
-        count = ctx.domain.deliver_now(prompt, ctx.translator, config)
+        count = ctx.domain.deliver_now(prompt, ctx.translator, config, ctx.settings.translation)
         if prompt.delivered_at is not None:
             ctx.say("new.sent", count=count)
             return Outcome.DONE
