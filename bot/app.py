@@ -3,9 +3,11 @@ explicit arguments. Nothing is built at import time; tests call this with their 
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,8 +27,11 @@ from community.scheduler import Scheduler
 from community.services import button_key, housekeeping
 from community.services.async_marks import AsyncMarks
 from community.services.communities import sync_communities
+from community.services.outbox import Claimed
 from community.services.senders import Heartbeat
 from config import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -41,6 +46,7 @@ class App:
     scheduler: Scheduler | None = None
     heartbeat: Heartbeat | None = None
     metrics: Metrics | None = None
+    _sending: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def process(self, incoming: Incoming) -> int:
         """Handle one event (in a worker thread) and deliver the replies it queued right away;
@@ -52,6 +58,32 @@ class App:
         if self.metrics is not None:
             self.metrics.handled(started)
         return delivered
+
+    async def accept(self, incoming: Incoming) -> None:
+        """Handle one event and return once its replies are safe in the outbox; they are sent
+        in the background (`drain` waits for them). An adapter that takes events of many chats
+        at once uses this, so that no chat waits for another chat's sends or for a platform's
+        pause: replies of one chat still go in order (the outbox sends a chat's next row only
+        after the one before)."""
+        started = time.monotonic()
+        claimed = await self.engine.handle_async(incoming)
+        task = asyncio.create_task(self._deliver_later(claimed, started))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _deliver_later(self, claimed: list[Claimed], started: float) -> None:
+        try:
+            if claimed:
+                await self.dispatcher.deliver(claimed)
+        except Exception:  # the rows stay claimed by this process: the sender loop retries
+            log.exception("sending replies failed; the outbox sends them later")
+        if self.metrics is not None:
+            self.metrics.handled(started)
+
+    async def drain(self) -> None:
+        """Wait until the replies being sent in the background are sent (or given back)."""
+        while self._sending:
+            await asyncio.gather(*list(self._sending), return_exceptions=True)
 
     def start_jobs(self) -> bool:
         """Start the one scheduler (buddy follow-ups, the weekly round); `close` stops it.

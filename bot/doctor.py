@@ -60,6 +60,7 @@ def run_checks(config: Path | None, quick: bool = False) -> Iterator[Finding]:
         return
     if database.ok:
         yield _check_outbox(settings)
+        yield _check_leader(settings)
     yield from _check_platforms(settings)
     yield _check_webhook(settings)
     yield _check_disk(settings)
@@ -163,6 +164,57 @@ def _check_outbox(settings: Settings) -> Finding:
             "the log of `ouderkring run` says why",
         )
     return _fine("outbox", waiting)
+
+
+def _check_leader(settings: Settings) -> Finding:
+    """Which `ouderkring run` processes beat, and whether one of them leads (holds the
+    scheduler's lock on PostgreSQL: README, "More than one process")."""
+    from sqlalchemy import func, select, text
+
+    from community import db
+    from community.clock import SystemClock
+    from community.models import SenderProcess
+    from community.scheduler import ADVISORY_LOCK
+    from community.services.senders import STALE_SECONDS, alive_since
+
+    engine = db.make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            since = alive_since(SystemClock().now())
+            running = conn.scalar(
+                select(func.count())
+                .select_from(SenderProcess)
+                .where(SenderProcess.heartbeat_at >= since)
+            )
+            held = None
+            if engine.dialect.name == "postgresql":
+                held = conn.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                        "AND granted AND classid = 0 AND objid = :k AND objsubid = 1"
+                    ),
+                    {"k": ADVISORY_LOCK},
+                )
+    finally:
+        engine.dispose()
+    if not running:
+        return _problem(
+            "leader",
+            f"no `ouderkring run` process is running (none beat in the last {STALE_SECONDS} s)",
+        )
+    processes = f"{running} `ouderkring run` process{'es' if running > 1 else ''} running"
+    if held is None:
+        if running > 1:
+            return _problem(
+                "leader",
+                f"{processes} on one SQLite file: run one, or move to PostgreSQL to run more",
+            )
+        return _fine("leader", f"{processes}; it runs the scheduler")
+    if not held:
+        return _problem(
+            "leader", f"{processes}, and none leads yet: the scheduler does not run (wait 10 s)"
+        )
+    return _fine("leader", f"{processes}; one leads (the scheduler and the updates)")
 
 
 def _telegram(settings: Settings) -> Finding:

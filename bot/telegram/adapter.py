@@ -1,12 +1,14 @@
 """The Telegram adapter: receives updates (long polling or a webhook), hands each to the engine
 as an `Incoming`, and answers button taps. Sending is the transport's job (`transport.py`).
 
-Updates are handled one at a time, in order. A batch from `getUpdates` is confirmed (by the
-next `getUpdates` with a higher offset) only after every update in it was handled, so a crash
-loses nothing: Telegram sends the unconfirmed updates again after a restart, and the engine,
-which stores each handled `update_id` in the same transaction as the handler's writes, skips
-the ones it already handled. A webhook update is answered `200` only after it was handled;
-on an error Telegram delivers it again.
+Chats are handled at once, each chat's updates in order: a button tap is acknowledged
+(`answerCallbackQuery`) as soon as it arrives, before any update is handled, and one chat never
+waits for another. A batch from `getUpdates` is confirmed (by the next `getUpdates` with a
+higher offset) only after every update in it was handled, so a crash loses nothing: Telegram
+sends the unconfirmed updates again after a restart, and the engine, which stores each handled
+`update_id` in the same transaction as the handler's writes, skips the ones it already
+handled. A webhook update is answered `200` only after it was handled; on an error Telegram
+delivers it again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import contextlib
 import hmac
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -106,18 +108,19 @@ class TelegramAdapter:
         self.bot_id = options.token.split(":", 1)[0]
         self.handled = 0  # updates handed to the engine (for tests and logs)
         self.last_update_id = 0  # the newest update done with (handled or skipped)
-        self._order = asyncio.Lock()
+        self._order = asyncio.Lock()  # one batch of getUpdates at a time
+        self._chats: dict[str, asyncio.Lock] = {}  # one update of a chat at a time
 
     # -- one update -----------------------------------------------------------------------------
-    async def handle_update(self, update: Update) -> None:
-        """Translate and hand to the engine; acknowledge a button tap. Raises when the engine
-        failed, so that the update is not confirmed."""
+    async def handle_update(self, update: Update, acknowledged: bool = False) -> None:
+        """Translate and hand to the engine; acknowledge a button tap (unless `acknowledged`
+        already). Raises when the engine failed, so that the update is not confirmed."""
         try:
             incoming = to_incoming(update, self.username, self.bot_id)
         except Exception:  # an update we cannot read must not block the ones after it
             log.exception("update %s not understood; skipped", update.update_id)
             incoming = None
-        if update.callback_query is not None:
+        if update.callback_query is not None and not acknowledged:
             # First stop the spinner on the tapped button; the answer comes as a message, and
             # the engine removes or updates the keyboard (ClearButtons / EditMessage).
             await self._answer(update.callback_query)
@@ -162,14 +165,58 @@ class TelegramAdapter:
         except Exception:  # a menu is a convenience: never stop handling for it
             log.exception("could not update the command menu")
 
-    async def _handle_until_done(self, update: Update, stop: asyncio.Event) -> None:
+    def _acknowledge(self, updates: Sequence[Update]) -> list[asyncio.Task[None]]:
+        """Stop the spinner of every tapped button of a batch at once (Telegram does not count
+        these answers against the flood limits)."""
+        return [
+            asyncio.create_task(self._answer(u.callback_query))
+            for u in updates
+            if u.callback_query is not None
+        ]
+
+    def _chat_lock(self, update: Update) -> asyncio.Lock:
+        chat = update.effective_chat or update.effective_user
+        key = str(chat.id) if chat is not None else ""
+        lock = self._chats.get(key)
+        if lock is None:
+            lock = self._chats[key] = asyncio.Lock()
+        return lock
+
+    async def _handle_batch(self, updates: Sequence[Update], stop: asyncio.Event) -> None:
+        """Every chat of a batch at once, each chat's updates in order."""
+        acks = self._acknowledge(updates)
+        by_chat: dict[asyncio.Lock, list[Update]] = {}
+        for update in updates:
+            by_chat.setdefault(self._chat_lock(update), []).append(update)
+
+        async def one_chat(lock: asyncio.Lock, chat_updates: list[Update]) -> None:
+            for update in chat_updates:
+                async with lock:
+                    await self._handle_until_done(update, stop, acknowledged=True)
+
+        try:
+            results = await asyncio.gather(
+                *(one_chat(lock, ups) for lock, ups in by_chat.items()), return_exceptions=True
+            )
+        finally:
+            await asyncio.gather(*acks, return_exceptions=True)
+            # Forget idle chats, so the map stays small (taking a free lock never yields, so no
+            # handler is between finding a lock here and holding it).
+            self._chats = {k: v for k, v in self._chats.items() if v.locked()}
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+
+    async def _handle_until_done(
+        self, update: Update, stop: asyncio.Event, acknowledged: bool = False
+    ) -> None:
         """An update fails only when the database (or the engine's delivery) is away: the
         engine turns a handler's error into an apology. So try again until it goes through;
         when stopped meanwhile, leave it unconfirmed for the next start."""
         delay = self.options.retry_delay
         while True:
             try:
-                await self.handle_update(update)
+                await self.handle_update(update, acknowledged)
                 self.last_update_id = max(self.last_update_id, update.update_id)
                 return
             except Exception:
@@ -254,9 +301,9 @@ class TelegramAdapter:
                 break
             confirmed = offset
             async with self._order:
-                for update in updates:
-                    await self._handle_until_done(update, stop)
-                    offset = update.update_id + 1
+                await self._handle_batch(updates, stop)
+                if updates:
+                    offset = max(u.update_id for u in updates) + 1
         if offset is not None and offset != confirmed:
             # Confirm what was handled, so the next start does not fetch it again.
             with contextlib.suppress(TelegramError):
@@ -326,7 +373,7 @@ class TelegramAdapter:
             update = Update.de_json(data, self.bot)
         except Exception:
             return web.Response(status=400)
-        async with self._order:
+        async with self._chat_lock(update):
             try:
                 await self.handle_update(update)
             except Exception:

@@ -14,8 +14,9 @@ A python-telegram-bot `BaseRateLimiter` with two rules:
 A short wait is waited out here; a long one (a group that used its 20 a minute, or a pause
 Telegram asked for) is not: the request fails at once with `RetryAfter`, so the outbox sends
 that message later and goes on with other chats. A `RetryAfter` from Telegram itself pauses
-every request for the time Telegram asked and is passed on (no retries here: the outbox
-reschedules).
+the chat it was about for the time Telegram asked (every request, when it named no chat) and
+is passed on (no retries here: the outbox reschedules); a paused chat's next request fails at
+once with the rest of the pause, so one chat's pause never holds up the others.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ class FloodLimiter(BaseRateLimiter[None]):
         self._overall: deque[_Sent] = deque()
         self._groups: dict[int | str, deque[_Sent]] = defaultdict(deque)
         self._lock = asyncio.Lock()
-        self._paused_until = 0.0
+        self._paused_until = 0.0  # every request (a 429 that named no chat)
+        self._chat_paused: dict[int | str, float] = {}  # one chat (a 429 for a send to it)
         self._next_slot = 0.0
 
     async def initialize(self) -> None:
@@ -131,7 +133,21 @@ class FloodLimiter(BaseRateLimiter[None]):
         lim = self.limits
         return lim.overall_period * (1 + lim.margin) / lim.overall
 
+    def _check_chat(self, chat_id: Any) -> None:
+        """A chat Telegram paused: fail at once (never wait under the lock that others need)."""
+        if chat_id is None:
+            return
+        until = self._chat_paused.get(chat_id)
+        if until is None:
+            return
+        left = until - self._clock()
+        if left <= 0:
+            del self._chat_paused[chat_id]
+            return
+        raise _retry_after(left)
+
     async def _reserve(self, chat_id: Any) -> _Sent:
+        self._check_chat(chat_id)
         async with self._lock:
             while True:
                 now = self._clock()
@@ -161,8 +177,14 @@ class FloodLimiter(BaseRateLimiter[None]):
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as exc:
-            # Telegram asked for a pause: hold every request that long, and pass the error on.
-            self._paused_until = max(self._paused_until, self._clock() + retry_after_seconds(exc))
+            # Telegram asked for a pause: hold that chat's requests (every request, when it was
+            # about no chat) that long, and pass the error on.
+            until = self._clock() + retry_after_seconds(exc)
+            chat_id = data.get("chat_id")
+            if chat_id is None:
+                self._paused_until = max(self._paused_until, until)
+            else:
+                self._chat_paused[chat_id] = max(self._chat_paused.get(chat_id, 0.0), until)
             raise
         finally:
             if sent is not None:

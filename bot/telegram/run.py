@@ -65,6 +65,7 @@ async def run_telegram(
     connect(app, adapter)
     announce(f"Ouderkring runs on Telegram ({adapter.options.mode}). Ctrl-C or SIGTERM stops it.")
     may_poll = None if lead is None else (lambda: lead.wait(stop))
+    adapter.handle = app.accept  # replies go in the background: no chat waits for another
     try:
         await adapter.run(stop, may_poll=may_poll)
     except InvalidToken:  # PTB's own message would print the token
@@ -75,6 +76,8 @@ async def run_telegram(
         raise TelegramFatal(
             "another process gets this bot's updates (a second `ouderkring run`?): stop it first"
         ) from None
+    finally:
+        await app.drain()
 
 
 def build(settings: Any, options: TelegramOptions | None = None, **build_kwargs: Any):  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -61,12 +62,32 @@ def _upgrade(url: str) -> None:
     engine.dispose()
 
 
+@contextmanager
+def _running_bot(config: Path, **env: str) -> Iterator[None]:
+    """A bot process as `ouderkring run` makes it: beating, and leading (the scheduler)."""
+    from bot.app import build_app
+    from config import load_settings
+
+    app = build_app(load_settings(config, environ=env))
+    try:
+        assert app.start_jobs()
+        yield
+    finally:
+        app.close()
+
+
 def test_a_healthy_install_is_all_ok(database_url: str, tmp_path: Path) -> None:
     _upgrade(database_url)
     config = _config(tmp_path, database_url)
-    result = _doctor(tmp_path, "-c", str(config))
+    with _running_bot(config):
+        result = _doctor(tmp_path, "-c", str(config))
     assert result.returncode == 0, result.stdout + result.stderr
     lines = _lines(result.stdout)
+    assert lines["leader"] == "ok: 1 `ouderkring run` process running; " + (
+        "it runs the scheduler"
+        if database_url.startswith("sqlite")
+        else "one leads (the scheduler and the updates)"
+    )
     assert lines["config"].startswith(f"ok: {config} is valid")
     assert lines["database"] == f"ok: {_shown(database_url)} is reachable, schema " + (
         f"{db.head_revision()} is current"
@@ -79,6 +100,15 @@ def test_a_healthy_install_is_all_ok(database_url: str, tmp_path: Path) -> None:
     quick = _doctor(tmp_path, "-c", str(config), "--quick")
     assert quick.returncode == 0
     assert list(_lines(quick.stdout)) == ["config", "database"]
+
+
+def test_no_bot_running(database_url: str, tmp_path: Path) -> None:
+    _upgrade(database_url)
+    result = _doctor(tmp_path, "-c", str(_config(tmp_path, database_url)))
+    assert result.returncode == 1
+    assert _lines(result.stdout)["leader"] == (
+        "problem: no `ouderkring run` process is running (none beat in the last 4 s)"
+    )
 
 
 def _shown(url: str) -> str:
@@ -158,7 +188,8 @@ def test_the_outbox_backlog_and_what_gave_up(database_url: str, tmp_path: Path) 
     _upgrade(database_url)
     config = _config(tmp_path, database_url)
     _queue(database_url, OutboxStatus.PENDING, timedelta(seconds=30), count=2)
-    fresh = _doctor(tmp_path, "-c", str(config))
+    with _running_bot(config):
+        fresh = _doctor(tmp_path, "-c", str(config))
     assert fresh.returncode == 0, fresh.stdout
     assert (
         _lines(fresh.stdout)["outbox"] == "ok: 2 messages waiting, the oldest for less than 1 min"
@@ -188,7 +219,8 @@ def test_messages_to_parents_who_blocked_the_bot_are_no_problem(
     _upgrade(database_url)
     config = _config(tmp_path, database_url)
     _queue(database_url, OutboxStatus.DEAD, timedelta(days=1), count=2, unreachable=True)
-    result = _doctor(tmp_path, "-c", str(config))
+    with _running_bot(config):
+        result = _doctor(tmp_path, "-c", str(config))
     assert result.returncode == 0, result.stdout
     assert _lines(result.stdout)["outbox"] == (
         "ok: 0 messages waiting; 2 not delivered in 7 days to parents who blocked the bot or "
@@ -205,12 +237,13 @@ def test_files_others_can_read(tmp_path: Path) -> None:
     result = _doctor(tmp_path, "-c", str(config))
     assert result.returncode == 1
     problems = [line for line in result.stdout.splitlines() if "problem:" in line]
-    assert problems == [
+    assert problems[1:] == [
         f"config:    problem: every user of this computer can read {config} (mode 644); "
         f"it names the admins. Make it private: chmod 600 {config}",
         f"files:     problem: other users can read the database {tmp_path / 'ouderkring.db'} "
         f"(mode 644): chmod 600 {tmp_path / 'ouderkring.db'}",
     ]
+    assert problems[0].startswith("leader:    problem: no `ouderkring run` process is running")
 
 
 # -- platforms ----------------------------------------------------------------------------------
@@ -261,7 +294,8 @@ def _with_platforms(config: Path, platforms: str) -> None:
 async def test_telegram_token_good_and_refused(fake: FakeTelegram, tmp_path: Path) -> None:
     config = _telegram_config(tmp_path, fake)
     _with_platforms(config, '["telegram"]')
-    code, out = await _doctor_async(tmp_path, config, OUDERKRING_TELEGRAM_TOKEN=fake.token)
+    with _running_bot(config, OUDERKRING_TELEGRAM_TOKEN=fake.token):
+        code, out = await _doctor_async(tmp_path, config, OUDERKRING_TELEGRAM_TOKEN=fake.token)
     assert code == 0, out
     assert "telegram:  ok: the token belongs to @ouderkring_test_bot" in out
     assert "webhook:   ok: not used" in out
@@ -292,7 +326,8 @@ async def test_webhook_checks(fake: FakeTelegram, tmp_path: Path) -> None:
     config = _telegram_config(tmp_path, fake, f'mode = "webhook"\nwebhook_url = "{hook}"\n')
     _with_platforms(config, '["telegram"]')
     env = {"OUDERKRING_TELEGRAM_TOKEN": fake.token, "OUDERKRING_TELEGRAM_WEBHOOK_SECRET": "s3cr3t"}
-    code, out = await _doctor_async(tmp_path, config, **env)
+    with _running_bot(config, **env):
+        code, out = await _doctor_async(tmp_path, config, **env)
     assert code == 0, out
     assert "the webhook is not set yet (`ouderkring run` sets it at start)" in out
     assert f"webhook:   ok: {hook} with a secret, served on 127.0.0.1:8443" in out
@@ -338,7 +373,10 @@ def test_matrix_access_token_good_and_refused(synapse: SynapseServer, tmp_path: 
         tmp_path, url, f'[matrix]\nhomeserver = "{synapse.url}"\nuser_id = "{user.user_id}"\n'
     )
     _with_platforms(config, '["matrix"]')
-    good = _doctor(tmp_path, "-c", str(config), OUDERKRING_MATRIX_ACCESS_TOKEN=user.access_token)
+    with _running_bot(config, OUDERKRING_MATRIX_ACCESS_TOKEN=user.access_token):
+        good = _doctor(
+            tmp_path, "-c", str(config), OUDERKRING_MATRIX_ACCESS_TOKEN=user.access_token
+        )
     assert good.returncode == 0, good.stdout + good.stderr
     assert _lines(good.stdout)["matrix"] == (
         f"ok: the access token belongs to {user.user_id} (device {user.device_id})"

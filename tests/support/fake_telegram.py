@@ -30,6 +30,7 @@ import contextlib
 import itertools
 import json
 import math
+import random
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -178,6 +179,11 @@ class FakeTelegram:
         self._query_ids = itertools.count(1)
         self._new_update = asyncio.Event()
         self._fail_429: list[tuple[str | None, float]] = []
+        # A share of counted calls answered 429 at random (a benchmark's bad day), and the
+        # retry_after they carry.
+        self.fail_share = 0.0
+        self.fail_retry_after = 1.0
+        self._random = random.Random(429)
         self._overall: deque[float] = deque()
         self._groups: dict[int, deque[float]] = defaultdict(deque)
         self._allowed: frozenset[str] = DEFAULT_UPDATE_TYPES
@@ -274,6 +280,13 @@ class FakeTelegram:
                     f"Too Many Requests: retry after {math.ceil(retry_after)}",
                     {"retry_after": retry_after},
                 )
+        if counted(call.method) and self.fail_share and self._random.random() < self.fail_share:
+            self.rate_limited += 1
+            raise ApiError(
+                429,
+                f"Too Many Requests: retry after {math.ceil(self.fail_retry_after)}",
+                {"retry_after": self.fail_retry_after},
+            )
         if counted(call.method):
             chat = call.params.get("chat_id")
             if isinstance(chat, int) and chat in self.blocked:

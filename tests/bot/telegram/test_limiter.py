@@ -1,5 +1,5 @@
 """The flood limiter: even pacing under the limit, sliding windows counted from Telegram's
-answer, a full group fails fast, Telegram's own 429 pauses everything."""
+answer, a full group fails fast, Telegram's own 429 pauses the chat it was about."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ async def test_a_full_group_fails_fast_instead_of_blocking_everyone(clock: Clock
     await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 5}, None)
 
 
-async def test_telegrams_429_pauses_every_request(clock: Clock) -> None:
+async def test_telegrams_429_for_a_chat_pauses_only_that_chat(clock: Clock) -> None:
     limiter = FloodLimiter(FloodLimits(max_wait=2.0), clock)
 
     async def flood() -> bool:
@@ -94,7 +94,32 @@ async def test_telegrams_429_pauses_every_request(clock: Clock) -> None:
     async def ok() -> bool:
         return True
 
+    # Another chat goes on at once, without waiting.
+    assert await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 2}, None)
+    assert clock.now < 1
+    with pytest.raises(RetryAfter) as paused:  # the paused chat fails at once: the outbox retries
+        await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 1}, None)
+    assert 4 <= paused.value.retry_after <= 5  # type: ignore[operator]
+    assert clock.now < 1
+    clock.now += 5
+    assert await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 1}, None)
+
+
+async def test_telegrams_429_about_no_chat_pauses_every_request(clock: Clock) -> None:
+    limiter = FloodLimiter(FloodLimits(max_wait=2.0), clock)
+
+    async def flood() -> bool:
+        raise RetryAfter(5)
+
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(flood, (), {}, "sendMessage", {}, None)
+
+    async def ok() -> bool:
+        return True
+
     with pytest.raises(RetryAfter):  # 5 s is too long to wait here: the outbox retries
         await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 2}, None)
+    clock.now += 5
+    await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 2}, None)
     clock.now += 5
     await limiter.process_request(ok, (), {}, "sendMessage", {"chat_id": 2}, None)

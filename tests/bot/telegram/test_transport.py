@@ -59,17 +59,19 @@ async def test_edit_of_a_missing_message_is_permanent(fake: FakeTelegram, bot) -
         await transport.perform(delivery(ClearButtons(Target())))
 
 
-async def test_429_gives_retry_after_and_pauses_sending(fake: FakeTelegram, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_429_gives_retry_after_and_pauses_that_chat(fake: FakeTelegram, bot) -> None:  # type: ignore[no-untyped-def]
     transport = TelegramTransport(bot)
     fake.fail_with_429(1, retry_after=3)
     with pytest.raises(SendError) as caught:
-        await transport.perform(delivery(SendMessage("hallo")))
+        await transport.perform(delivery(SendMessage("hallo"), chat=43))
     assert caught.value.retry_after == 3 and not caught.value.permanent
-    # Telegram asked for 3 seconds: the next message is held back too, without a request.
+    # Telegram asked for 3 seconds: that chat's next message is held back too, without a
+    # request; another chat's goes now.
     calls = len(fake.calls)
     with pytest.raises(SendError) as held:
         await transport.perform(delivery(SendMessage("hallo"), chat=43))
     assert held.value.retry_after and held.value.retry_after >= 2 and len(fake.calls) == calls
+    assert await transport.perform(delivery(SendMessage("hallo"), chat=44))
 
 
 async def test_403_marks_unreachable(fake: FakeTelegram, bot) -> None:  # type: ignore[no-untyped-def]

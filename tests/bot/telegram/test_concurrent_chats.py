@@ -1,0 +1,50 @@
+"""No chat waits for another: a 429 that Telegram gives for one chat pauses only that chat, and
+the taps of a batch are acknowledged before any of its updates is handled. On the fake Bot API,
+through python-telegram-bot and the real adapter."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.telegram_harness import TelegramBot, is_language_question
+
+SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+ANNA, BERT = 7, 8
+
+
+@pytest.fixture
+async def tg(fake: FakeTelegram, settings, clock):  # type: ignore[no-untyped-def]
+    bot = TelegramBot(fake, settings, clock)
+    await bot.start()
+    yield bot
+    await bot.close()
+
+
+@SQLITE
+async def test_a_429_for_one_chat_does_not_hold_up_another(
+    tg: TelegramBot, fake: FakeTelegram
+) -> None:
+    fake.fail_with_429(1, retry_after=60)  # Anna's first reply: wait a minute
+    await tg.say(ANNA, "/start ARNHEM")
+    assert fake.rate_limited == 1 and fake.sent_texts(ANNA) == []
+    said = await tg.say(BERT, "/start ARNHEM")  # answered now, not after Anna's minute
+    assert is_language_question(said)
+    assert fake.sent_texts(ANNA) == []  # Anna's chat waits out its own pause
+
+
+@SQLITE
+async def test_taps_are_acknowledged_before_anything_is_handled(
+    tg: TelegramBot, fake: FakeTelegram
+) -> None:
+    for parent in (ANNA, BERT):
+        assert is_language_question(await tg.say(parent, "/start ARNHEM"))
+    sends_before = len(fake.calls)
+    first = fake.press_label(ANNA, "English")
+    second = fake.press_label(BERT, "English")  # the same getUpdates batch
+    await tg.settle(max(first, second))
+    methods = [c.method for c in fake.calls[sends_before:] if c.method != "getUpdates"]
+    replies = [n for n, m in enumerate(methods) if m.startswith(("send", "edit"))]
+    acks = [n for n, m in enumerate(methods) if m == "answerCallbackQuery"]
+    assert len(acks) == 2 and replies
+    assert max(acks) < min(replies)
