@@ -44,7 +44,7 @@ from community.models import (
     Room,
     Rsvp,
 )
-from community.services import outbox
+from community.services import outbox, prompt_translations
 from community.services.broadcast import queue_to_people
 from community.services.outbox import Outgoing
 from config import Settings
@@ -194,18 +194,25 @@ def when_text(moment: datetime, locale: str, settings: PromptSettings) -> str:
 
 
 def prompt_text(
-    prompt: Prompt, locale: str, translator: Translator, settings: PromptSettings
+    prompt: Prompt,
+    locale: str,
+    translator: Translator,
+    settings: PromptSettings,
+    chosen: prompt_translations.Chosen | None = None,
 ) -> str:
-    """The prompt in the reader's language; Dutch plus a line saying so when there is none."""
+    """The prompt in the reader's language; Dutch plus a line saying so when there is none.
+    `chosen`: the text picked for the reader (a translation), with its own line."""
     texts = prompt.texts
     source = SOURCE_LOCALE if SOURCE_LOCALE in texts else next(iter(texts))
-    parts = [texts.get(locale) or texts[source]]
+    parts = [chosen.text if chosen is not None else texts.get(locale) or texts[source]]
     if prompt.event_at is not None and prompt.place:
         when = when_text(prompt.event_at, locale, settings)
         parts.append(translator.t(locale, "prompt.when_where", when=when, place=prompt.place))
     if prompt.kind == "question":
         parts.append(translator.t(locale, "prompt.answer_hint"))
-    if locale not in texts and source == SOURCE_LOCALE:
+    if chosen is not None:
+        parts += [translator.t(locale, chosen.note)] if chosen.note else []
+    elif locale not in texts and source == SOURCE_LOCALE:
         parts.append(translator.t(locale, "prompt.dutch_only"))
     return "\n\n".join(parts)
 
@@ -356,7 +363,9 @@ def deliver(
         session, people, translator, clock, "prompt", key=f"prompt:{prompt.id}",
         default_locale=default_locale, buttons=buttons,
         media=Media.from_json(prompt.media) if prompt.media else None,
-        render=lambda locale: prompt_text(prompt, locale, translator, config),
+        render=lambda locale: prompt_text(
+            prompt, locale, translator, config, prompt_translations.chosen(session, prompt, locale)
+        ),
         asks=prompt.kind == "question",
     )  # fmt: skip
     prompt.recipients = len(people)

@@ -24,8 +24,8 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 
 MAY_CREATE: dict[Role, frozenset[Role]] = {
-    Role.ADMIN: frozenset({Role.COORDINATOR, Role.PROFESSIONAL}),
-    Role.COORDINATOR: frozenset({Role.PROFESSIONAL}),
+    Role.ADMIN: frozenset({Role.COORDINATOR, Role.PROFESSIONAL, Role.TRANSLATOR}),
+    Role.COORDINATOR: frozenset({Role.PROFESSIONAL, Role.TRANSLATOR}),
 }
 
 

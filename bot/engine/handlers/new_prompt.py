@@ -11,6 +11,7 @@ from typing import Any
 from bot.engine.commands import command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.handlers import translating
 from community.actions import Media
 from community.models import Role
 from community.services import plain
@@ -299,7 +300,9 @@ class NewSend(Question):
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         slot = _programme_slot(ctx)
+        state = ctx.state
         return (
+            *translating.send_choices(ctx, state.data if state is not None else {}),
             Choice("now", ctx.t("new.send_now")),
             *(
                 (Choice("slot", ctx.t("new.send_slot", when=_when(ctx, slot))),)
@@ -319,6 +322,7 @@ class NewSend(Question):
         if data.get("options"):
             text += "\n" + ctx.t("new.options_line", options=" / ".join(data["options"]))
         ctx.say_text(text, media=_media(data))
+        translating.translators_line(ctx, data)
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:
@@ -331,6 +335,8 @@ class NewSend(Question):
         now = ctx.clock.now()
         if key == "now":
             return _create(ctx, now, at_once=True)
+        if key == "translators":
+            return _create(ctx, now + translating.TIME_TO_TRANSLATE)
         if key == "slot":
             slot = _programme_slot(ctx)
             return _create(ctx, slot or now, at_once=slot is None)
@@ -416,4 +422,5 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
             ctx.say("new.sent", count=count)
             return Outcome.DONE
     ctx.say("new.planned", when=when_text(prompt.due_at, ctx.locale, config))
+    translating.after_create(ctx, prompt)
     return Outcome.DONE
