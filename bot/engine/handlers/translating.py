@@ -242,7 +242,7 @@ def _save(ctx: Context) -> Outcome:
         return Outcome.DONE
     count = translations.done_by(person)
     ctx.say("translate.thanks", language=language_name(request.locale, ctx.locale))
-    ctx.say_text(ctx.tn("translate.count", "translate.count.plural", count))
+    ctx.say("translate.count", count=count)
     _tell_writer(ctx, prompt, "translate.writer_new", [request.locale])
     return Outcome.DONE
 
