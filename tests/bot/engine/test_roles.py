@@ -38,7 +38,7 @@ def test_chain_admin_coordinator_professional(chat: Chat, app: App) -> None:
     assert said[0] == "Welkom! Je bent nu coördinator bij Ouderkring Arnhem."
     assert _role(app, "bram") is Role.COORDINATOR
     # A coordinator may only make professional and translator codes.
-    assert chat.last_choices("bram: /code") == ["professional", "translator"]
+    assert chat.last_choices("bram: /code") == ["professional", "vertaler"]
     pro_code = _code_from(chat.say("bram: 1"))
 
     chat.say(f"cees: /start {pro_code}")
