@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from community.clock import Clock
@@ -26,6 +27,7 @@ from community.models import (
     Translator,
 )
 from community.services import prompt_translations, prompts
+from config import Settings
 
 SKIP, DONE = "skip", "done"
 
@@ -195,3 +197,18 @@ class Translations:
             .where(PromptTranslation.translator_id == person.id)
         )
         return int(count or 0)
+
+
+def forget_requests(session: Session, clock: Clock, settings: Settings) -> int:
+    """Housekeeping: who was asked to translate a prompt, and what they answered, is forgotten
+    once the prompt went out `sent_retention_days` ago (the translations stay with the prompt,
+    until their translator is erased)."""
+    sent_before = clock.now() - timedelta(days=settings.sent_retention_days)
+    gone = select(Prompt.id).where(Prompt.delivered_at < sent_before)
+    result = session.execute(
+        delete(TranslationRequest)
+        .where(TranslationRequest.prompt_id.in_(gone))
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
