@@ -21,7 +21,7 @@ from community.models import (
     TranslationRequest,
     Translator,
 )
-from community.services import prompts
+from community.services import housekeeping, prompts
 from tests.support.chat import Chat, Sent
 from tests.support.transport import RecordingTransport
 
@@ -164,6 +164,13 @@ def test_a_skip_leaves_the_dutch_text_with_its_line(
     assert [m.text for m in chat.press("tariq", request, "Translate")] == [
         "This message already went out, or someone else translated it. Thank you!"
     ]
+    # Who was asked is forgotten once the sent messages are.
+    clock.advance(days=app.settings.sent_retention_days + 1)
+    with app.session_factory() as session:
+        assert housekeeping.run(session, clock, app.settings)[
+            "translation requests of sent prompts"
+        ]
+        assert session.scalar(select(func.count()).select_from(TranslationRequest)) == 0
 
 
 def test_now_sends_with_what_is_there_and_asks_nobody(
