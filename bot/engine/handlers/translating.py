@@ -28,14 +28,8 @@ SKIP_ACTION = "translate_skip"
 TRANSLATING = frozenset({Role.TRANSLATOR, Role.PARENT, Role.PROFESSIONAL, Role.COORDINATOR})
 TIME_TO_TRANSLATE = timedelta(hours=24)
 MAX_TEXT = 600  # as a writer's text (bot/engine/handlers/new_prompt.py)
-PROBLEM_IDS = {
-    "long_sentence": "plain.long_sentence",
-    "number_words": "plain.number_words",
-    "indirect": "plain.indirect",
-    "abbreviation": "plain.abbreviation",
-    "long_word": "plain.long_word",
-    "too_long": "plain.too_long",
-}
+# The same words as the writer's check (the ids are listed in bot/engine/handlers/new_prompt.py).
+PROBLEM_IDS = {problem: f"plain.{problem}" for problem in plain.PROBLEMS}
 
 
 def _number(value: str) -> int | None:

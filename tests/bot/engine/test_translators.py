@@ -210,7 +210,18 @@ def test_erasing_a_translator_erases_their_work(
     _write(chat)
     chat.say("petra: 1")
     chat.press("tariq", _to(transport, "tariq")[-1], "Translate")
-    chat.say(f"tariq: {ARABIC}")
+    # The same plain-language check as the writer's: a long sentence is flagged.
+    long = " ".join(["كلمة"] * 16) + "."
+    flagged = chat.messages(f"tariq: {long}")
+    assert [m.text for m in flagged] == [
+        "Some parents may find this hard to read:\n- A sentence has more than 15 words. Split it.",
+        "Do you want to change it?",
+    ]
+    assert [b.label for b in flagged[-1].choices] == ["Write it again", "Keep it as it is"]
+    assert chat.say("tariq: Write it again") == [
+        "Write the message in Arabic. Use short sentences."
+    ]
+    assert chat.say(f"tariq: {ARABIC}")[0] == "Thank you! Parents who read Arabic get your text."
     chat.say("tariq: /stop")
     chat.say("tariq: Yes, stop")
     chat.say("tariq: Yes, erase all")
