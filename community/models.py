@@ -67,7 +67,7 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
     ADMIN = "admin"
     # Someone who only translates the school's messages (a volunteer invited with a code).
-    # A parent or staff member who translates keeps their role: see `Translator`.
+    # A parent or staff member who translates keeps their role: see `CommunityTranslator`.
     TRANSLATOR = "translator"
 
 
@@ -594,7 +594,7 @@ class ModerationReport(Base):
     closed_at: Mapped[datetime | None]
 
 
-class Translator(Base):
+class CommunityTranslator(Base):
     """Someone who translates the school's new prompts into one language for the parents who
     read it: a volunteer with a translator code, a staff member, or a parent who said yes.
     Erased with the person."""

@@ -25,6 +25,7 @@ from community.clock import Clock
 from community.models import (
     BuddyPair,
     BuddyProfile,
+    CommunityTranslator,
     Conversation,
     MatchRound,
     OutboxKey,
@@ -40,7 +41,6 @@ from community.models import (
     RoleCode,
     Rsvp,
     TranslationRequest,
-    Translator,
 )
 from community.services.moderation import Moderation
 
@@ -270,7 +270,7 @@ def _staff(session: Session, person: Person) -> dict[str, Any]:
 
 def _translating(session: Session, person: Person) -> dict[str, Any] | None:
     """The language they translate into, how often they were asked, and their texts."""
-    found = session.get(Translator, person.id)
+    found = session.get(CommunityTranslator, person.id)
     texts = session.scalars(
         select(PromptTranslation)
         .where(PromptTranslation.translator_id == person.id)

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from community.clock import Clock
 from community.models import (
     Community,
+    CommunityTranslator,
     Person,
     Prompt,
     PromptTranslation,
     RoleCode,
     TranslationRequest,
-    Translator,
 )
 from community.services import prompt_translations, prompts
 from config import Settings
@@ -47,14 +47,14 @@ class Translations:
         self.clock = clock
 
     # -- who translates ---------------------------------------------------------------------------
-    def of(self, person: Person) -> Translator | None:
-        return self._session.get(Translator, person.id)
+    def of(self, person: Person) -> CommunityTranslator | None:
+        return self._session.get(CommunityTranslator, person.id)
 
-    def become(self, person: Person, community: Community, locale: str) -> Translator:
+    def become(self, person: Person, community: Community, locale: str) -> CommunityTranslator:
         """`person` translates into `locale` for `community` (a second time: the new language)."""
         found = self.of(person)
         if found is None:
-            found = Translator(person_id=person.id, created_at=self.clock.now())
+            found = CommunityTranslator(person_id=person.id, created_at=self.clock.now())
             self._session.add(found)
         found.community_id, found.locale = community.id, locale
         self._session.flush()
@@ -64,16 +64,16 @@ class Translations:
         """A translator code used by a parent or staff member: spent, their role unchanged."""
         record.used_at, record.used_by_id = self.clock.now(), person.id
 
-    def _translators(self, community_id: int) -> list[tuple[Translator, Person]]:
+    def _translators(self, community_id: int) -> list[tuple[CommunityTranslator, Person]]:
         rows = self._session.execute(
-            select(Translator, Person)
-            .join(Person, Person.id == Translator.person_id)
+            select(CommunityTranslator, Person)
+            .join(Person, Person.id == CommunityTranslator.person_id)
             .where(
-                Translator.community_id == community_id,
+                CommunityTranslator.community_id == community_id,
                 Person.active.is_(True),
                 Person.unreachable_at.is_(None),
             )
-            .order_by(Translator.created_at, Person.id)
+            .order_by(CommunityTranslator.created_at, Person.id)
         )
         return [(t, p) for t, p in rows]
 
@@ -175,8 +175,8 @@ class Translations:
         session = self._session
         translators = session.scalar(
             select(func.count())
-            .select_from(Translator)
-            .where(Translator.community_id == community.id)
+            .select_from(CommunityTranslator)
+            .where(CommunityTranslator.community_id == community.id)
         )
         done = session.scalar(
             select(func.count())

@@ -14,12 +14,12 @@ from bot.app import App
 from community.clock import FakeClock
 from community.models import (
     Community,
+    CommunityTranslator,
     Person,
     Prompt,
     PromptTranslation,
     Role,
     TranslationRequest,
-    Translator,
 )
 from community.services import housekeeping, prompts
 from tests.support.chat import Chat, Sent
@@ -195,7 +195,7 @@ def test_a_parent_who_speaks_dutch_and_arabic_is_asked_once_and_says_yes(
     )
     assert chat.say("noor: Yes, I want to help")[0].startswith("Thank you for translating for")
     with app.session_factory() as session:
-        found = session.scalars(select(Translator)).one()
+        found = session.scalars(select(CommunityTranslator)).one()
         assert found.locale == "ar"
         person = session.get(Person, found.person_id)
         assert person is not None and person.role is Role.PARENT  # still a parent
@@ -227,7 +227,7 @@ def test_erasing_a_translator_erases_their_work(
     chat.say("tariq: Yes, erase all")
     with app.session_factory() as session:
         assert session.scalar(select(Person).where(Person.platform_user_id == "tariq")) is None
-        for table in (Translator, TranslationRequest, PromptTranslation):
+        for table in (CommunityTranslator, TranslationRequest, PromptTranslation):
             assert session.scalar(select(func.count()).select_from(table)) == 0, table
         assert session.scalar(select(func.count()).select_from(Prompt)) >= 1
     # Without its translation the Arabic parent gets the Dutch text with the line.
