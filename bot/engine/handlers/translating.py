@@ -114,13 +114,14 @@ def _request(ctx: Context, args: tuple[str, ...]) -> tuple[Any, Prompt] | None:
     person = ctx.require_person()
     prompt_id = _number(args[0]) if len(args) == 1 else None
     request = ctx.domain.translations.request(prompt_id, person) if prompt_id else None
-    ctx.clear_pressed()
     if request is None:
         ctx.say("input.old_button")  # not sent to them: forged, or from an erased prompt
+        ctx.clear_pressed()
         return None
     prompt = ctx.domain.translations.is_open(request)
     if prompt is None:
         ctx.say("translate.closed")
+        ctx.clear_pressed()
         return None
     return request, prompt
 
@@ -139,6 +140,9 @@ def skip(ctx: Context, args: tuple[str, ...]) -> None:
     if found is None:
         return
     request, prompt = found
+    # A skip takes the buttons off; a Translate press leaves them, for a translator who put
+    # the message aside (/cancel) and comes back to it.
+    ctx.clear_pressed()
     if request.answer is not None:
         ctx.say("translate.skipped")
         return
