@@ -231,7 +231,7 @@ def test_erasing_a_translator_erases_their_work(
         assert session.scalar(select(Person).where(Person.platform_user_id == "tariq")) is None
         for table in (CommunityTranslator, TranslationRequest, PromptTranslation):
             assert session.scalar(select(func.count()).select_from(table)) == 0, table
-        assert session.scalar(select(func.count()).select_from(Prompt)) >= 1
+        assert (session.scalar(select(func.count()).select_from(Prompt)) or 0) >= 1
     # Without its translation the Arabic parent gets the Dutch text with the line.
     _deliver(chat, app, clock)
     assert _to(transport, "amira")[-1].text.startswith(DUTCH + "\n\n")
