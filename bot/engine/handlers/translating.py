@@ -59,6 +59,13 @@ def request_text(
     return "\n\n".join(lines)
 
 
+def draft_for(ctx: Context, prompt: Prompt, locale: str) -> str | None:
+    """A translation server's draft for the translator to start from (issue 21, item 2: with
+    `[translation] url` set, community.services.machine_translation drafts it here); None: no
+    draft line."""
+    return None
+
+
 def ask_translators(ctx: Context, prompt: Prompt) -> list[str]:
     """Send a new prompt to its translators; returns the languages asked for."""
     asked = ctx.domain.translations.ask(prompt)
@@ -68,7 +75,7 @@ def ask_translators(ctx: Context, prompt: Prompt) -> list[str]:
             action_button(ctx.translator.t(reads, "translate.button"), TRANSLATE_ACTION, prompt.id),
             action_button(ctx.translator.t(reads, "translate.button_skip"), SKIP_ACTION, prompt.id),
         )
-        text = request_text(ctx, prompt, person, locale, draft=None)
+        text = request_text(ctx, prompt, person, locale, draft_for(ctx, prompt, locale))
         ctx.act_for(person, SendMessage(text, buttons), key=f"translate:{prompt.id}:{person.id}")
     return sorted({locale for _, locale in asked})
 
