@@ -95,7 +95,10 @@ def use(record: RoleCode, person: Person, clock: Clock) -> None:
 # -- taking a role away --------------------------------------------------------------------------
 # The same ladder as for making codes: an admin takes any staff role away, a coordinator only a
 # professional's, and only in their own community.
-MAY_REVOKE = MAY_CREATE
+# (Translators are not staff: /revoke does not list them.)
+MAY_REVOKE: dict[Role, frozenset[Role]] = {
+    role: made - {Role.TRANSLATOR} for role, made in MAY_CREATE.items()
+}
 STAFF_ROLES = (Role.COORDINATOR, Role.PROFESSIONAL)
 
 
