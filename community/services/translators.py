@@ -70,6 +70,8 @@ class Translations:
             .join(Person, Person.id == CommunityTranslator.person_id)
             .where(
                 CommunityTranslator.community_id == community_id,
+                # Staff who stopped keep no community: they are asked nothing.
+                Person.community_id == community_id,
                 Person.active.is_(True),
                 Person.unreachable_at.is_(None),
             )
