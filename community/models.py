@@ -66,6 +66,9 @@ class Role(enum.StrEnum):
     PROFESSIONAL = "professional"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    # Someone who only translates the school's messages (a volunteer invited with a code).
+    # A parent or staff member who translates keeps their role: see `CommunityTranslator`.
+    TRANSLATOR = "translator"
 
 
 class OutboxStatus(enum.StrEnum):
@@ -607,3 +610,57 @@ class ModerationReport(Base):
     done: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(index=True)
     closed_at: Mapped[datetime | None]
+
+
+class CommunityTranslator(Base):
+    """Someone who translates the school's new prompts into one language for the parents who
+    read it: a volunteer with a translator code, a staff member, or a parent who said yes.
+    Erased with the person."""
+
+    __tablename__ = "translator"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("community.id", ondelete="CASCADE"), index=True
+    )
+    locale: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime]
+
+
+class TranslationRequest(Base):
+    """A prompt sent to a translator, and what they did: nothing yet, "skip" or "done". Their
+    buttons act only while it is open and the prompt has not gone out."""
+
+    __tablename__ = "translation_request"
+
+    prompt_id: Mapped[int] = mapped_column(
+        ForeignKey("prompt.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    locale: Mapped[str] = mapped_column(String(10))
+    asked_at: Mapped[datetime]
+    answer: Mapped[str | None] = mapped_column(String(10))
+    answered_at: Mapped[datetime | None]
+
+
+class PromptTranslation(Base):
+    """A prompt's text in one more language: written by a translator ("person") or drafted by
+    a translation server ("machine"). A translator's texts are erased with them (the messages
+    already sent to parents stay: they are the school's)."""
+
+    __tablename__ = "prompt_translation"
+    __table_args__ = (UniqueConstraint("prompt_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("prompt.id", ondelete="CASCADE"))
+    locale: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    translator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(10))  # "person" or "machine"
+    created_at: Mapped[datetime]

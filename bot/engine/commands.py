@@ -13,7 +13,9 @@ from community.models import Role
 
 Handler = Callable[[Context], None]
 
-REGISTERED = frozenset({Role.PARENT, Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN})
+REGISTERED = frozenset(
+    {Role.PARENT, Role.TRANSLATOR, Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN}
+)
 STAFF = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 

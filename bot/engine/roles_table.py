@@ -18,7 +18,14 @@ from bot.engine.commands import COMMANDS, Command
 from community.i18n import Translator
 from community.models import Role
 
-ROLES: tuple[Role, ...] = (Role.GUEST, Role.PARENT, Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN)
+ROLES: tuple[Role, ...] = (
+    Role.GUEST,
+    Role.PARENT,
+    Role.TRANSLATOR,
+    Role.PROFESSIONAL,
+    Role.COORDINATOR,
+    Role.ADMIN,
+)
 README = Path(__file__).resolve().parents[2] / "README.md"
 BEGIN, END = "<!-- roles table: begin -->", "<!-- roles table: end -->"
 

@@ -47,6 +47,7 @@ from community.services.machine_translation import MachineTranslator
 from community.services.moderation import Moderation
 from community.services.outbox import Outgoing
 from community.services.staff import Staff
+from community.services.translators import Translations
 from config.programme import PromptSettings
 from config.translation import TranslationSettings
 
@@ -92,6 +93,11 @@ class Domain:
     @property
     def staff(self) -> Staff:
         return Staff(self._session, self.clock, self)
+
+    # -- community translators (community/services/translators.py) -------------------------------
+    @property
+    def translations(self) -> Translations:
+        return Translations(self._session, self.clock)
 
     # -- people -----------------------------------------------------------------------------------
     def find_person(self, platform: str, user_id: str) -> Person | None:

@@ -23,6 +23,7 @@ from community.services import (
     outbox,
     platform_state,
     role_codes,
+    translators,
 )
 from config import Settings
 
@@ -99,6 +100,7 @@ STEPS: dict[str, Step] = {
     "answers to prompts": forget_old_answers,
     "reports and newcomers in group rooms": _moderation,
     "wrong code tries": _code_tries,
+    "translation requests of sent prompts": translators.forget_requests,
     # `[privacy] inactive_days`: told a week before, then erased (community/services/inactivity.py)
     "silent parents told": inactivity.warn,
     "silent parents erased": inactivity.erase_silent,

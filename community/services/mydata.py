@@ -25,6 +25,7 @@ from community.clock import Clock
 from community.models import (
     BuddyPair,
     BuddyProfile,
+    CommunityTranslator,
     Conversation,
     MatchRound,
     OutboxKey,
@@ -34,10 +35,12 @@ from community.models import (
     Person,
     Prompt,
     PromptAnswer,
+    PromptTranslation,
     RelayedMessage,
     Role,
     RoleCode,
     Rsvp,
+    TranslationRequest,
 )
 from community.services.moderation import Moderation
 
@@ -63,6 +66,9 @@ TABLES = frozenset(
         "role_code",
         "moderation_report",
         "room_newcomer",
+        "translator",
+        "translation_request",
+        "prompt_translation",
     }
 )
 
@@ -88,6 +94,7 @@ def collect(session: Session, person: Person, clock: Clock) -> dict[str, Any]:
         "relayed_messages": _count(session, RelayedMessage, RelayedMessage.person_id == person.id),
         "staff": _staff(session, person) if person.role in STAFF else None,
         "moderation": _moderation(session, person, clock),
+        "translating": _translating(session, person),
     }
 
 
@@ -258,6 +265,28 @@ def _staff(session: Session, person: Person) -> dict[str, Any]:
         "code_used_at": _iso(used),
         "prompts_written": _count(session, Prompt, Prompt.author_id == person.id),
         "buddy_rounds_started": _count(session, MatchRound, MatchRound.started_by_id == person.id),
+    }
+
+
+def _translating(session: Session, person: Person) -> dict[str, Any] | None:
+    """The language they translate into, how often they were asked, and their texts."""
+    found = session.get(CommunityTranslator, person.id)
+    texts = session.scalars(
+        select(PromptTranslation)
+        .where(PromptTranslation.translator_id == person.id)
+        .order_by(PromptTranslation.id)
+    ).all()
+    if found is None and not texts:
+        return None
+    asked = TranslationRequest.person_id == person.id
+    return {
+        "language": found.locale if found is not None else None,
+        "since": _iso(found.created_at) if found is not None else None,
+        "asked": _count(session, TranslationRequest, asked),
+        "skipped": _count(session, TranslationRequest, asked, TranslationRequest.answer == "skip"),
+        "translations": [
+            {"language": t.locale, "text": t.text, "at": _iso(t.created_at)} for t in texts
+        ],
     }
 
 

@@ -16,6 +16,7 @@ AGE_BANDS: tuple[str, ...] = ("0-2", "2-4", "4-6", "6-12")
 ROLE_RANK = {
     Role.GUEST: 0,
     Role.PARENT: 1,
+    Role.TRANSLATOR: 1,  # a translator code is taken apart (bot/engine/handlers/translator_join.py)
     Role.PROFESSIONAL: 2,
     Role.COORDINATOR: 3,
     Role.ADMIN: 4,

@@ -44,7 +44,7 @@ from community.models import (
     Room,
     Rsvp,
 )
-from community.services import outbox, prompt_machine_texts
+from community.services import outbox, prompt_machine_texts, prompt_translations
 from community.services.broadcast import queue_to_people
 from community.services.machine_translation import MachineTranslator
 from community.services.outbox import Outgoing
@@ -201,14 +201,22 @@ def prompt_text(
     translator: Translator,
     settings: PromptSettings,
     drafts: prompt_machine_texts.PromptDrafts | None = None,
+    chosen: prompt_translations.Chosen | None = None,
 ) -> str:
-    """The prompt in the reader's language; when there is none, the machine's draft marked as
-    an automatic translation (with `[translation]` set), else Dutch plus a line saying so."""
+    """The prompt in the reader's language: its own text, else `chosen` (a translator's text
+    picked for the reader, with its own line), else the machine's draft marked as an automatic
+    translation (with `[translation]` set), else Dutch plus a line saying so."""
     texts = prompt.texts
     source = SOURCE_LOCALE if SOURCE_LOCALE in texts else next(iter(texts))
     missing = locale not in texts
-    drafted = drafts(locale, source, texts[source]) if missing and drafts else None
-    parts = [drafted or texts.get(locale) or texts[source]]
+    fallback = chosen is None or chosen.source == prompt_translations.FALLBACK
+    drafted = drafts(locale, source, texts[source]) if missing and fallback and drafts else None
+    if drafted:
+        parts = [drafted]
+    elif chosen is not None:
+        parts = [chosen.text]
+    else:
+        parts = [texts.get(locale) or texts[source]]
     if prompt.event_at is not None and prompt.place:
         when = when_text(prompt.event_at, locale, settings)
         parts.append(translator.t(locale, "prompt.when_where", when=when, place=prompt.place))
@@ -216,6 +224,8 @@ def prompt_text(
         parts.append(translator.t(locale, "prompt.answer_hint"))
     if drafted:
         parts.append(translator.t(locale, "prompt.automatic_translation"))
+    elif chosen is not None:
+        parts += [translator.t(locale, chosen.note)] if chosen.note else []
     elif missing and source == SOURCE_LOCALE:
         parts.append(translator.t(locale, "prompt.dutch_only"))
     return "\n\n".join(parts)
@@ -372,7 +382,10 @@ def deliver(
         session, people, translator, clock, "prompt", key=f"prompt:{prompt.id}",
         default_locale=default_locale, buttons=buttons,
         media=Media.from_json(prompt.media) if prompt.media else None,
-        render=lambda locale: prompt_text(prompt, locale, translator, config, drafts),
+        render=lambda locale: prompt_text(
+            prompt, locale, translator, config, drafts,
+            prompt_translations.chosen(session, prompt, locale),
+        ),
         asks=prompt.kind == "question",
     )  # fmt: skip
     prompt.recipients = len(people)

@@ -24,8 +24,8 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 
 MAY_CREATE: dict[Role, frozenset[Role]] = {
-    Role.ADMIN: frozenset({Role.COORDINATOR, Role.PROFESSIONAL}),
-    Role.COORDINATOR: frozenset({Role.PROFESSIONAL}),
+    Role.ADMIN: frozenset({Role.COORDINATOR, Role.PROFESSIONAL, Role.TRANSLATOR}),
+    Role.COORDINATOR: frozenset({Role.PROFESSIONAL, Role.TRANSLATOR}),
 }
 
 
@@ -95,7 +95,10 @@ def use(record: RoleCode, person: Person, clock: Clock) -> None:
 # -- taking a role away --------------------------------------------------------------------------
 # The same ladder as for making codes: an admin takes any staff role away, a coordinator only a
 # professional's, and only in their own community.
-MAY_REVOKE = MAY_CREATE
+# (Translators are not staff: /revoke does not list them.)
+MAY_REVOKE: dict[Role, frozenset[Role]] = {
+    role: made - {Role.TRANSLATOR} for role, made in MAY_CREATE.items()
+}
 STAFF_ROLES = (Role.COORDINATOR, Role.PROFESSIONAL)
 
 

@@ -16,6 +16,8 @@ from bot.engine.handlers import (  # noqa: F401
     rooms,
     staff,
     stop,
+    translating,
+    translator_join,
 )
 
 # Registered last, so /help lists the buddy commands after the ones every person has.

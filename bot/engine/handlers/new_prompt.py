@@ -4,13 +4,14 @@ change it or send it as it is. It goes now (or when the quiet hours end) or tomo
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.engine.commands import command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.handlers import translating
+from bot.engine.handlers.new_prompt_times import programme_slot, typed_moment, when
 from community.actions import Media
 from community.models import Role
 from community.services import plain
@@ -19,9 +20,7 @@ from community.services.prompts import (
     MAX_OPTIONS,
     to_utc,
     when_text,
-    with_community_time,
 )
-from config.programme import DAYS
 
 WRITERS = frozenset({Role.PROFESSIONAL, Role.COORDINATOR})
 KINDS = {
@@ -40,8 +39,6 @@ PROBLEM_IDS = {
 MAX_TEXT = 600
 MAX_PLACE = 200
 MORNING = time(10, 0)
-ROLL_OVER = timedelta(days=30)
-WHEN = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\s+(\d{1,2})[:.](\d{2})$")
 
 menu_flow(
     "new",
@@ -242,39 +239,11 @@ class NewWhen(Question):
         ctx.say("new.ask_when")
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        event_at = _typed_moment(ctx, text)
+        event_at = typed_moment(ctx, text)
         if event_at is None:
             return Outcome.STAY
         ctx.remember(event_at=event_at.isoformat())
         return Outcome.NEXT
-
-
-def _typed_moment(ctx: Context, text: str) -> datetime | None:
-    """A typed day and time ("14-10 10:00") as UTC, still to come; else says why, None."""
-    config = ctx.settings.prompts
-    match = WHEN.match(text.strip())
-    now_local = ctx.clock.now().astimezone(config.zone)
-    moment: datetime | None = None
-    if match:
-        day, month, year, hour, minute = match.groups()
-        full_year = int(year) + (2000 if year and len(year) == 2 else 0) if year else None
-        try:
-            moment = datetime(
-                full_year or now_local.year, int(month), int(day), int(hour), int(minute)
-            )
-            # "14-10" in December means next October; a moment earlier today has passed.
-            if full_year is None and moment < now_local.replace(tzinfo=None) - ROLL_OVER:
-                moment = moment.replace(year=moment.year + 1)
-        except ValueError:
-            moment = None
-    if moment is None:
-        ctx.say("new.bad_when")
-        return None
-    at = to_utc(moment, config)
-    if at <= ctx.clock.now():
-        ctx.say("new.past_when")
-        return None
-    return at
 
 
 @question
@@ -298,11 +267,13 @@ class NewSend(Question):
     name = "new_send"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        slot = _programme_slot(ctx)
+        slot = programme_slot(ctx)
+        state = ctx.state
         return (
+            *translating.send_choices(ctx, state.data if state is not None else {}),
             Choice("now", ctx.t("new.send_now")),
             *(
-                (Choice("slot", ctx.t("new.send_slot", when=_when(ctx, slot))),)
+                (Choice("slot", ctx.t("new.send_slot", when=when(ctx, slot))),)
                 if slot is not None
                 else ()
             ),
@@ -319,6 +290,7 @@ class NewSend(Question):
         if data.get("options"):
             text += "\n" + ctx.t("new.options_line", options=" / ".join(data["options"]))
         ctx.say_text(text, media=_media(data))
+        translating.translators_line(ctx, data)
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:
@@ -331,8 +303,10 @@ class NewSend(Question):
         now = ctx.clock.now()
         if key == "now":
             return _create(ctx, now, at_once=True)
+        if key == "translators":
+            return _create(ctx, now + translating.TIME_TO_TRANSLATE)
         if key == "slot":
-            slot = _programme_slot(ctx)
+            slot = programme_slot(ctx)
             return _create(ctx, slot or now, at_once=slot is None)
         if key == "tomorrow":
             tomorrow = now.astimezone(config.zone).date() + timedelta(days=1)
@@ -352,7 +326,7 @@ class NewSendAt(Question):
         ctx.say("new.ask_send_at")
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        due_at = _typed_moment(ctx, text)
+        due_at = typed_moment(ctx, text)
         if due_at is None:
             return Outcome.STAY
         state = ctx.state
@@ -361,36 +335,6 @@ class NewSendAt(Question):
             ctx.say("new.send_after_event")
             return Outcome.STAY
         return _create(ctx, due_at)
-
-
-def _programme_slot(ctx: Context) -> datetime | None:
-    """The next moment the programme sends this kind of prompt in the writer's community (its
-    coordinator's day and time, or the programme file's), if there is one."""
-    state, config = ctx.state, ctx.settings.prompts
-    person = ctx.person
-    community = person.community if person is not None else None
-    kind = state.data.get("kind") if state is not None else None
-    if community is None or config.programme is None or kind is None:
-        return None
-    items = [with_community_time(i, community) for i in config.programme.items if i.kind == kind]
-    if not items:
-        return None
-    now_local = ctx.clock.now().astimezone(config.zone)
-    item = items[0]
-    days_ahead = (DAYS.index(item.day) - now_local.weekday()) % 7
-    for extra in (0, 7):
-        moment = datetime.combine(now_local.date() + timedelta(days=days_ahead + extra), item.at)
-        due = to_utc(moment, config)
-        if due > ctx.clock.now():
-            event = state.data.get("event_at") if state is not None else None
-            if event and due >= datetime.fromisoformat(str(event)):
-                return None  # the slot comes after the event itself
-            return due
-    return None
-
-
-def _when(ctx: Context, moment: datetime | None) -> str:
-    return when_text(moment, ctx.locale, ctx.settings.prompts) if moment is not None else ""
 
 
 def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
@@ -416,4 +360,5 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
             ctx.say("new.sent", count=count)
             return Outcome.DONE
     ctx.say("new.planned", when=when_text(prompt.due_at, ctx.locale, config))
+    translating.after_create(ctx, prompt)
     return Outcome.DONE

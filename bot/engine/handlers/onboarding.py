@@ -18,6 +18,7 @@ from bot.engine.dialogue import (
     start_flow,
 )
 from bot.engine.handlers.room_setup import invite_to_rooms
+from bot.engine.handlers.translator_join import offer_to, take_translator_code
 from community.models import Community, Person, Role, RoleCode
 from community.services.people import ROLE_RANK, is_settled
 
@@ -38,6 +39,7 @@ def onboarding_done(ctx: Context) -> None:
         ctx.say("done.buddy")
     ctx.say("done.help")
     invite_to_rooms(ctx, person)
+    offer_to(ctx, person)
 
 
 @flow("staff", ("language",))
@@ -168,6 +170,9 @@ def _in_onboarding(ctx: Context) -> bool:
 
 
 def _take_role_code(ctx: Context, record: RoleCode) -> None:
+    if record.role is Role.TRANSLATOR:
+        take_translator_code(ctx, record)
+        return
     person, role = ctx.person, ctx.role
     current = role if person is not None or role is Role.ADMIN else Role.GUEST
     if ROLE_RANK[record.role] <= ROLE_RANK[current]:

@@ -15,6 +15,7 @@ from babel.dates import format_date
 from bot.engine.commands import command
 from bot.engine.context import Context
 from bot.engine.handlers import profile
+from community.i18n import language_name
 from community.services import mydata
 from community.services.prompts import RSVP_LABELS
 from config.privacy import WARNING_DAYS
@@ -178,6 +179,11 @@ def _kept(ctx: Context, data: dict[str, Any]) -> list[str]:
     if moderation["reports_made"] or moderation["reports_about_you"]:
         made, about = moderation["reports_made"], moderation["reports_about_you"]
         lines.append(ctx.t("mydata.reports", made=made, about=about))
+    translating = data["translating"]
+    if translating is not None:
+        done, language = len(translating["translations"]), translating["language"]
+        name = language_name(language, ctx.locale) if language else "-"
+        lines.append(ctx.t("mydata.translating", language=name, count=done))
     if moderation["newcomer_since"]:
         lines.append(ctx.t("mydata.newcomer", date=_date(ctx, moderation["newcomer_since"])))
     return lines

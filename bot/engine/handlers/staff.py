@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.engine.commands import STAFF, command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.handlers.translating import community_lines
 from community.models import Community, Role
 from community.services.role_codes import may_create
 
@@ -37,7 +38,7 @@ class CodeRole(Question):
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         return tuple(
             Choice(f"role:{role.value}", ctx.t(f"role.{role.value}"))
-            for role in (Role.COORDINATOR, Role.PROFESSIONAL)
+            for role in (Role.COORDINATOR, Role.PROFESSIONAL, Role.TRANSLATOR)
             if may_create(ctx.role, role)
         )
 
@@ -101,5 +102,6 @@ def community_overview(ctx: Context) -> None:
             lines.append(
                 ctx.tn("community.unreachable", "community.unreachable.plural", unreachable)
             )
+        lines += community_lines(ctx, community)
         lines.append(ctx.t("community.invite", code=community.invite_code))
         ctx.say_text("\n".join(lines))

@@ -181,8 +181,8 @@ def test_help_offers_only_what_the_role_may_do(chat: Chat) -> None:
     coordinator = _code(chat, "coordinator")
     chat.say(f"bram: /start {coordinator}")
     chat.say("bram: English")
-    assert "/code – make a code for a new professional" in chat.say("bram: /help")[0]
-    assert chat.last_choices("bram: /code") == ["professional"]
+    assert "/code – make a code for a new professional or translator" in chat.say("bram: /help")[0]
+    assert chat.last_choices("bram: /code") == ["professional", "translator"]
 
 
 def test_mydata_shows_everything_that_is_stored(chat: Chat, app: App) -> None:

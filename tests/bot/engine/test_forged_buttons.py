@@ -279,6 +279,38 @@ def case_mod(chat: Chat, clock: FakeClock) -> Case:
     return Case("bram", sent, "Warn", STAFF_FORGERS)
 
 
+def _translation_request(chat: Chat) -> Sent:
+    """wim writes a tip in Dutch with time for translators; tom translates into English."""
+    app = chat.app
+    with app.session_factory.begin() as session:
+        arnhem = session.scalar(select(Community).where(Community.slug == "arnhem"))
+        assert arnhem is not None
+        codes = [
+            role_codes.create(session, arnhem, role, app.clock, 7)
+            for role in (Role.PROFESSIONAL, Role.TRANSLATOR)
+        ]
+    for user, code, lines in (
+        ("wim", codes[0], ("Nederlands",)),
+        ("tom", codes[1], ("English",) * 2),
+    ):
+        chat.say(f"{user}: /start {code}")
+        for line in lines:
+            chat.say(f"{user}: {line}")
+    for line in ("/new", "Tip", "Lees samen een boek.", "Alle ouders", "1"):
+        chat.say(f"wim: {line}")
+    request = _to(chat, "tom")[-1]
+    assert request.choices, request.text
+    return request
+
+
+def case_translate(chat: Chat, clock: FakeClock) -> Case:
+    return Case("tom", _translation_request(chat), "Translate", ("anna", "bram", "cora", "zed"))
+
+
+def case_translate_skip(chat: Chat, clock: FakeClock) -> Case:
+    return Case("tom", _translation_request(chat), "Skip", ("anna", "bram", "cora", "zed"))
+
+
 CASES: dict[str, Callable[[Chat, FakeClock], Case]] = {
     "mod": case_mod,
     "rsvp": case_rsvp,
@@ -291,6 +323,8 @@ CASES: dict[str, Callable[[Chat, FakeClock], Case]] = {
     "buddy_all": case_buddy_all,
     "buddy_met": case_buddy_met,
     "buddy_share": case_buddy_share,
+    "translate": case_translate,
+    "translate_skip": case_translate_skip,
 }
 
 

@@ -92,6 +92,8 @@ class People:
         self._staff("cora", Role.COORDINATOR)
         self._staff("pim", Role.PROFESSIONAL)
         self._staff("stef", Role.PROFESSIONAL)
+        self._staff("tara", Role.TRANSLATOR)
+        chat.say("tara: Polski")  # the language she translates into
         chat.say("stef: /stop")
         chat.say("stef: Yes, stop")
         chat.say("stef: No")  # keeps their data, but not their role
@@ -128,6 +130,7 @@ class People:
         self.half_way()
         yield "guest half-way through onboarding", "gina", Role.GUEST
         yield "parent", "pia", Role.PARENT
+        yield "translator", "tara", Role.TRANSLATOR
         yield "professional", "pim", Role.PROFESSIONAL
         yield "coordinator", "cora", Role.COORDINATOR
         yield "admin", "admin", Role.ADMIN

@@ -30,15 +30,15 @@ def _help_commands(chat: Chat, user: str) -> set[str]:
 def test_chain_admin_coordinator_professional(chat: Chat, app: App) -> None:
     chat.say("admin: /start")
     assert chat.say("admin: English")[0] == "Welcome! You are an admin of this bot."
-    assert chat.last_choices("admin: /code") == ["coordinator", "professional"]
+    assert chat.last_choices("admin: /code") == ["coordinator", "professional", "translator"]
     code = _code_from(chat.say("admin: coordinator"))
 
     chat.say(f"bram: /start {code}")
     said = chat.say("bram: Nederlands")
     assert said[0] == "Welkom! Je bent nu coördinator bij Ouderkring Arnhem."
     assert _role(app, "bram") is Role.COORDINATOR
-    # A coordinator may only make professional codes, so there is no question to ask.
-    assert chat.last_choices("bram: /code") == ["professional"]
+    # A coordinator may only make professional and translator codes.
+    assert chat.last_choices("bram: /code") == ["professional", "vertaler"]
     pro_code = _code_from(chat.say("bram: 1"))
 
     chat.say(f"cees: /start {pro_code}")

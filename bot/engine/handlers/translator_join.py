@@ -1,0 +1,119 @@
+"""Becoming a translator: with a translator code from a coordinator (a volunteer who is not a
+parent here becomes one by it; a parent or staff member of the community keeps their role and
+translates too), or by saying yes once, at the end of onboarding, as a parent who speaks Dutch
+and another language of the bot. Either way they choose the one language they translate into.
+"""
+
+from __future__ import annotations
+
+from bot.engine.context import Choice, Context
+from bot.engine.dialogue import Outcome, Question, YesNoQuestion, flow, question, start_flow
+from community.i18n import language_name, native_name
+from community.models import Person, Role, RoleCode
+from community.services.prompt_translations import SOURCE_LOCALE
+
+# Who keeps their role and translates too, with a code of their own community.
+KEEP_ROLE = frozenset({Role.PARENT, Role.PROFESSIONAL, Role.COORDINATOR})
+
+
+def take_translator_code(ctx: Context, record: RoleCode) -> None:
+    """/start with a translator code (bot/engine/handlers/onboarding.py sends it here)."""
+    person = ctx.person
+    if person is not None and person.role in KEEP_ROLE:
+        if person.community_id != record.community_id:
+            ctx.say("start.other_community")
+            return
+        ctx.domain.translations.spend_code(record, person)
+        start_flow(ctx, "translator_join", "translator_locale")
+        return
+    if ctx.role is not Role.GUEST:  # an admin, or a translator already
+        ctx.say("start.code_not_higher", role=ctx.t(f"role.{ctx.role.value}"))
+        return
+    translator = ctx.ensure_person()
+    ctx.leave()
+    ctx.domain.staff.use_code(record, translator)
+    start_flow(ctx, "translator_join")
+
+
+@flow("translator_join", ("language", "translator_locale"))
+def translator_joined(ctx: Context) -> None:
+    ctx.leave()
+    person = ctx.require_person()
+    found = ctx.domain.translations.of(person)
+    community = person.community
+    if found is None or community is None:
+        return
+    language = language_name(found.locale, ctx.locale)
+    ctx.say("translate.joined", community=community.name, language=language)
+    if person.role is Role.TRANSLATOR:
+        ctx.say("done.help")
+
+
+@question
+class TranslatorLocale(Question):
+    """The language someone translates the school's messages into: one of the bot's."""
+
+    name = "translator_locale"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(
+            Choice(f"lang:{loc}", native_name(loc))
+            for loc in ctx.translator.locales
+            if loc != SOURCE_LOCALE
+        )
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("translate.ask_locale", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        person = ctx.require_person()
+        locale = key.split(":", 1)[1]
+        if person.community is None:
+            ctx.leave()
+            ctx.say("code.no_community")
+            return Outcome.DONE
+        ctx.domain.translations.become(person, person.community, locale)
+        return Outcome.NEXT
+
+
+# -- a parent who speaks Dutch and another language ---------------------------------------------
+def offer_to(ctx: Context, person: Person) -> None:
+    """At the end of onboarding, once: a parent with Dutch and one of the bot's other languages
+    at home is asked whether they want to help translate into it."""
+    profile = person.profile
+    if profile is None or SOURCE_LOCALE not in profile.home_languages:
+        return
+    others = [code for code in profile.home_languages if code in ctx.translator.locales]
+    others = [code for code in others if code != SOURCE_LOCALE]
+    if others and ctx.domain.translations.of(person) is None:
+        start_flow(ctx, "translator_offer", locale=others[0])
+
+
+@flow("translator_offer", ("translator_offer",))
+def offer_answered(ctx: Context) -> None:
+    ctx.leave()
+
+
+@question
+class TranslatorOffer(YesNoQuestion):
+    name = "translator_offer"
+    ask_id, yes_id, no_id = "translate.offer", "translate.offer.yes", "translate.offer.no"
+
+    def _locale(self, ctx: Context) -> str:
+        state = ctx.state
+        return str(state.data.get("locale", "")) if state is not None else ""
+
+    def prompt(self, ctx: Context) -> None:
+        language = language_name(self._locale(ctx), ctx.locale)
+        ctx.say(self.ask_id, language=language, choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        person = ctx.require_person()
+        locale = self._locale(ctx)
+        if key == "no" or person.community is None or locale not in ctx.translator.locales:
+            ctx.say("translate.offer_declined")
+            return Outcome.NEXT
+        ctx.domain.translations.become(person, person.community, locale)
+        language = language_name(locale, ctx.locale)
+        ctx.say("translate.joined", community=person.community.name, language=language)
+        return Outcome.NEXT
