@@ -262,7 +262,11 @@ class TelegramTransport:
         caption = text or media.caption or None
         long_caption = caption is not None and len(caption) > CAPTION_LIMIT
         send = getattr(self.bot, method)
-        kwargs = {} if method == "send_sticker" else {"caption": None if long_caption else caption}
+        kwargs: dict[str, object] = (
+            {} if method == "send_sticker" else {"caption": None if long_caption else caption}
+        )
+        if method in ("send_voice", "send_audio") and media.duration_ms:
+            kwargs["duration"] = max(1, round(media.duration_ms / 1000))  # whole seconds
         sent: Message = await send(
             chat, file, reply_markup=None if long_caption else markup, **kwargs
         )

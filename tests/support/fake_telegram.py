@@ -701,7 +701,7 @@ class FakeTelegram:
         if kind == "photo":
             media = {"photo": [{**info, "width": 1280, "height": 960}]}
         elif kind == "voice":
-            media = {"voice": {**info, "duration": 1}}
+            media = {"voice": {**info, "duration": int(p.get("duration") or 1)}}
         elif kind in ("video", "audio"):
             media = {kind: {**info, "duration": 1, "width": 1, "height": 1}}
         else:

@@ -16,6 +16,7 @@ from bot.engine.handlers import (  # noqa: F401
     rooms,
     staff,
     stop,
+    voice,
 )
 
 # Registered last, so /help lists the buddy commands after the ones every person has.

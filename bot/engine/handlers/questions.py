@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import MultiSelect, Outcome, Question, YesNoQuestion, question
+from bot.engine.handlers import voice
 from community.i18n import language_name, native_name
 from community.models import Community, ParentProfile
 from community.postcode import postcode_area
@@ -88,15 +89,21 @@ class PostcodeQuestion(Question):
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         if self.tries(ctx) >= POSTCODE_TRIES:
             return (Choice("skip", ctx.t("button.skip")),)
-        return ()
+        # The first question after consent: where a parent who reads little can ask to listen.
+        listen = voice.listen_choice(ctx)
+        return (listen,) if listen is not None else ()
 
     def prompt(self, ctx: Context) -> None:
         if self.tries(ctx) >= POSTCODE_TRIES:
             ctx.say("postcode.skip_offer", choices=self.choices(ctx))
         else:
-            ctx.say("postcode.ask")
+            ctx.say("postcode.ask", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
+        if key == voice.CHOICE:
+            voice.prefer_listening(ctx)
+            self.prompt(ctx)
+            return Outcome.STAY
         ctx.say("postcode.skipped")
         return Outcome.NEXT
 
