@@ -97,7 +97,8 @@ class PostcodeQuestion(Question):
         if self.tries(ctx) >= POSTCODE_TRIES:
             ctx.say("postcode.skip_offer", choices=self.choices(ctx))
         else:
-            ctx.say("postcode.ask", choices=self.choices(ctx))
+            # the listening button on the first ask only: a typed answer takes it off again
+            ctx.say("postcode.ask", choices=self.choices(ctx) if not self.tries(ctx) else ())
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == voice.CHOICE:
@@ -109,6 +110,8 @@ class PostcodeQuestion(Question):
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         person = ctx.require_person()
+        if not self.tries(ctx) and voice.listen_choice(ctx) is not None:
+            voice.withdraw_offer(ctx)
         area = postcode_area(text)
         hood = None
         if area is not None and person.community is not None:

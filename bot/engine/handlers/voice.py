@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Choice, Context
+from community import buttons as codec
+from community.actions import ClearButtons
 from community.services.voice import set_voice_notes
 
 PICTOGRAM = "🔊"  # the speaker: voice notes, listening
@@ -24,6 +26,23 @@ def listen_choice(ctx: Context) -> Choice | None:
     if person is None or person.voice_notes or state is None or state.flow != "onboarding":
         return None
     return Choice(CHOICE, f"{PICTOGRAM} {ctx.t('voice.prefer')}")
+
+
+def withdraw_offer(ctx: Context) -> None:
+    """The parent typed their answer instead: take the "I prefer listening" button off the
+    question it was on, so that no button is left to press on an answered question (typing
+    its words still works while onboarding lasts, and /voice on always does)."""
+    if ctx.person is None or not ctx.capabilities.edit:
+        return
+    incoming = ctx.incoming
+    asked = ctx.domain.asked_in_chat(incoming.platform, incoming.chat_id)
+    if asked is None or asked.answered:
+        return
+    for button in asked.buttons:
+        data = codec.decode(button.data)
+        if isinstance(data, codec.QuestionData) and data.key == CHOICE:
+            ctx.replies.append(ClearButtons(asked.target))
+            return
 
 
 def prefer_listening(ctx: Context) -> None:

@@ -137,6 +137,18 @@ def test_onboarding_offers_listening_right_after_consent(chat: Chat, app: App) -
         assert session.scalars(select(Person.voice_notes)).one() is True
 
 
+def test_a_wrong_postcode_is_asked_again_without_the_offer(chat: Chat) -> None:
+    chat.say("anna: /start ARNHEM")
+    chat.say("anna: English")
+    chat.say("anna: 1")
+    again = chat.messages("anna: 99")
+    assert again[-1].text == "What is your postcode? For example: 6825 AB"
+    assert again[-1].choices == ()
+    assert not _voices(again)
+    # the words still work while onboarding lasts
+    assert chat.say("anna: I prefer listening")[0].startswith("Voice notes are on.")
+
+
 def test_the_button_words_typed_without_the_pictogram_work_too(chat: Chat) -> None:
     chat.say("anna: /start ARNHEM")
     chat.say("anna: Nederlands")

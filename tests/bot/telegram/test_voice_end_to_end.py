@@ -77,3 +77,18 @@ async def test_the_same_note_goes_to_the_next_parent_by_file_id(
         "sendMessage",
         "sendVoice",
     ]
+
+
+@SQLITE
+async def test_a_parent_who_types_the_postcode_keeps_reading(
+    tg: TelegramBot, fake: FakeTelegram
+) -> None:
+    await tg.say(ANNA, "/start ARNHEM")
+    await tg.press(ANNA, "English")
+    await tg.press(ANNA, "Yes, that is OK")
+    question = fake.last(ANNA)
+    assert [b["text"] for b in question.buttons()] == ["🔊 I prefer listening"]
+    said = await tg.say(ANNA, "6825 AB")
+    assert said[0] == "Thank you. You live in Presikhaaf-Oost."
+    assert fake.messages[(ANNA, question.message_id)].buttons() == []  # the offer is taken off
+    assert not [m for m in fake.sent_to(ANNA) if m.method == "sendVoice"]
