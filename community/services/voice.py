@@ -70,7 +70,7 @@ def _listeners(session: Session, person_ids: set[int]) -> dict[int, _Listener]:
         )
         for person_id, platform, private, user, locale in rows:
             chats = frozenset(c for c in (private, user) if c)
-            found[person_id] = _Listener(platform, chats, locale)
+            found[person_id] = _Listener(platform, chats, str(locale))
     return found
 
 
@@ -89,12 +89,15 @@ def with_voice_notes(session: Session, items: list[Outgoing]) -> list[Outgoing]:
     for item in items:
         position.append(len(result))
         result.append(item)
-        listener = listeners.get(item.person_id) if _speaks(item.action) else None
+        action, person_id = item.action, item.person_id
+        if not isinstance(action, SendMessage) or person_id is None or not _speaks(action):
+            continue
+        listener = listeners.get(person_id)
         if listener is None or item.platform != listener.platform:
             continue
         if item.chat_id not in listener.chats:
             continue  # a group, or a relay: the voice note is for their private chat only
-        voice = Voice(spoken_text(item.action), listener.locale)
+        voice = Voice(spoken_text(action), listener.locale)
         result.append(replace(item, action=voice, key=None, queued=None))
     for index, item in enumerate(items):
         target = item.action.target
