@@ -254,6 +254,35 @@ def test_group_messages_and_other_chats_get_no_note(chat: Chat, app: App) -> Non
     assert rows[3][3]["target"]["outbox_id"] == rows[1][0]
 
 
+def test_erasing_a_parent_erases_the_notes_that_name_them(chat: Chat, app: App) -> None:
+    """A note holds the words of its text: a note to bo that quotes anna goes with anna."""
+    chat.onboard("anna")
+    chat.onboard("bo")
+    chat.say("anna: /voice on")
+    chat.say("bo: /voice on")
+    with app.session_factory.begin() as session:
+        anna, bo = (
+            session.scalars(select(Person).where(Person.platform_user_id == user)).one()
+            for user in ("anna", "bo")
+        )
+        quote = Outgoing(
+            "console", "bo", SendMessage("Zyxwen says hello"), bo.id, mentions=(anna.id,)
+        )
+        outbox.enqueue_all(session, [quote], app.clock)
+    chat.say("admin: /help")  # sends it
+    with app.session_factory() as session:
+        kinds = session.execute(select(OutboxMessage.kind, OutboxMessage.payload)).all()
+    assert [k for k, p in kinds if "Zyxwen" in str(p)] == ["send", "voice"]
+    chat.say("anna: /stop")
+    chat.say("anna: Yes, stop")
+    chat.say("anna: Yes, erase all")
+    with app.session_factory() as session:
+        assert session.scalars(select(Person.platform_user_id)).all() == ["bo"]
+        left = session.scalars(select(OutboxMessage.payload)).all()
+    assert not [p for p in left if "Zyxwen" in str(p)]
+    assert any(p.get("locale") == "en" for p in left)  # bo's own notes stay
+
+
 @pytest.mark.parametrize("locale", SHIPPED_LOCALES)
 def test_every_language_has_a_voice(locale: str, app: App) -> None:
     assert locale in VOICES
