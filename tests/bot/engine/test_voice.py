@@ -89,6 +89,7 @@ def test_voice_on_then_every_message_comes_as_text_and_a_note(chat: Chat, app: A
     kind, payload, status = rows[-1]
     assert status is OutboxStatus.SENT
     assert payload == {"text": helped[0].text, "locale": "en"}  # words, never the audio
+    assert any("You get every message as a voice note too." in t for t in chat.say("anna: /mydata"))
     off = chat.messages("anna: /voice off")
     assert [m.text for m in off] == [
         "Voice notes are off. You get text only. Turn them on again with /voice on."
