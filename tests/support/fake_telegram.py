@@ -162,6 +162,8 @@ class FakeTelegram:
     invite_links: list[dict[str, Any]] = field(default_factory=list)
     answered: dict[str, dict[str, Any]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    # people whose privacy settings take no voice messages: sendVoice answers 400
+    no_voice: set[int] = field(default_factory=set)
     webhook: dict[str, Any] | None = None
     webhook_responses: list[int] = field(default_factory=list)
     rate_limited: int = 0  # 429s answered
@@ -712,6 +714,8 @@ class FakeTelegram:
         return self._media("sendPhoto", "photo", p)
 
     def _api_sendVoice(self, p: dict[str, Any]) -> dict[str, Any]:
+        if self._chat_id(p) in self.no_voice:
+            raise ApiError(400, "Bad Request: VOICE_MESSAGES_FORBIDDEN")
         return self._media("sendVoice", "voice", p)
 
     def _api_sendDocument(self, p: dict[str, Any]) -> dict[str, Any]:

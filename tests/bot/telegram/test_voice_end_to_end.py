@@ -92,3 +92,20 @@ async def test_a_parent_who_types_the_postcode_keeps_reading(
     assert said[0] == "Thank you. You live in Presikhaaf-Oost."
     assert fake.messages[(ANNA, question.message_id)].buttons() == []  # the offer is taken off
     assert not [m for m in fake.sent_to(ANNA) if m.method == "sendVoice"]
+
+
+@SQLITE
+async def test_a_parent_whose_telegram_refuses_voice_messages_gets_audio(
+    tg: TelegramBot, fake: FakeTelegram
+) -> None:
+    await _listening_parent(tg, fake, ANNA)  # the notes are uploaded, their file ids known
+    fake.no_voice.add(BO)
+    await _listening_parent(tg, fake, BO)
+    methods = [m.method for m in fake.sent_to(BO)][-4:]
+    assert methods == ["sendMessage", "sendAudio", "sendMessage", "sendAudio"]
+    fake.no_voice.add(ANNA)
+    said = await tg.say(ANNA, "6825 AB")  # a new note: uploaded, as audio for her
+    assert said[0] == "Thank you. You live in Presikhaaf-Oost."
+    assert [m.method for m in fake.sent_to(ANNA)][-3:] == ["sendAudio", "sendMessage", "sendAudio"]
+    upload = fake.uploads[-1]
+    assert (upload.method, upload.filename) == ("sendAudio", "voice.ogg")
