@@ -12,8 +12,11 @@ lines are skipped.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import sys
+import tempfile
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import App
@@ -104,16 +107,42 @@ def render(delivery: Delivery) -> str:
     return f"to {delivery.chat_id}: {lines[0]}" + "".join(f"\n{line}" for line in lines[1:])
 
 
+def save_voice(media: Media, folder: Path) -> Path | None:
+    """A voice note the bot made (a data: URL) as a file in `folder`, named by its content, so
+    that it can be played; the same note is written once."""
+    if media.kind != "voice" or not media.ref.startswith("data:"):
+        return None
+    try:
+        fetched = decode_data_url(media)
+    except MediaUnavailable:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"voice-{hashlib.sha256(fetched.data).hexdigest()[:16]}.ogg"
+    if not path.exists():
+        path.write_bytes(fetched.data)
+    return path
+
+
 class ConsoleTransport:
-    """Prints; a message's number is its outbox id, so an edit or pin can name it."""
+    """Prints; a message's number is its outbox id, so an edit or pin can name it. Voice notes
+    are written as files to `voice_folder` (default: one in the temporary folder), and their
+    path is printed: ``to anna: [voice /tmp/ouderkring-voice/voice-....ogg, 2.4 s]``."""
 
     platform = PLATFORM
     capabilities = Capabilities(buttons=False, edit=False)
 
-    def __init__(self, output: TextIO) -> None:
+    def __init__(self, output: TextIO, voice_folder: Path | None = None) -> None:
         self.output = output
+        self.voice_folder = voice_folder or Path(tempfile.gettempdir()) / "ouderkring-voice"
 
     async def perform(self, delivery: Delivery) -> str | None:
+        action = delivery.action
+        media = action.media if isinstance(action, SendMessage) else None
+        path = save_voice(media, self.voice_folder) if media is not None else None
+        if media is not None and path is not None:
+            seconds = f", {media.duration_ms / 1000:.1f} s" if media.duration_ms else ""
+            print(f"to {delivery.chat_id}: [voice {path}{seconds}]", file=self.output, flush=True)
+            return str(delivery.outbox_id)
         print(render(delivery), file=self.output, flush=True)
         if isinstance(delivery.action, CreateRoom):
             return f"@room{delivery.outbox_id}"

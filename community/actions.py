@@ -30,6 +30,7 @@ class Media:
     # The platform that holds `ref` (a Telegram file id means nothing on Matrix): a transport
     # given media from another platform fetches it there and uploads it. None: a URL or data: URL.
     origin: str | None = None
+    duration_ms: int | None = None  # of a voice note or audio (Matrix shows it)
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if v is not None}
@@ -43,6 +44,7 @@ class Media:
             data.get("mime_type"),
             data.get("size"),
             data.get("origin"),
+            data.get("duration_ms"),
         )
 
 
@@ -163,6 +165,24 @@ class SealedMessage(Action):
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SendMessage:
         return SendMessage(str(data.get("text", "")))  # what is stored: the fallback
+
+
+@dataclass(frozen=True)
+class Voice(Action):
+    """The message before it, spoken: `text` read aloud in the language of `locale`, sent as a
+    voice note. The row stays small (the words, not the audio): the sender makes the audio when
+    it sends the row (bot/voice), once per text and language."""
+
+    kind: ClassVar[str] = "voice"
+    text: str
+    locale: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "locale": self.locale}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Voice:
+        return cls(str(data.get("text", "")), str(data.get("locale", "")))
 
 
 @dataclass(frozen=True)
@@ -293,6 +313,7 @@ ACTION_TYPES: dict[str, Any] = {
     for cls in (
         SendMessage,
         SealedMessage,
+        Voice,
         EditMessage,
         ClearButtons,
         PinMessage,

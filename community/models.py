@@ -151,6 +151,8 @@ class Person(Base):
     # and when they were told that a long silence erases them (cleared when they write).
     last_seen_at: Mapped[datetime | None]
     inactivity_warned_at: Mapped[datetime | None]
+    # Every message to them comes as a voice note too (/voice; "I prefer listening").
+    voice_notes: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     community: Mapped[Community | None] = relationship()
     profile: Mapped[ParentProfile | None] = relationship(

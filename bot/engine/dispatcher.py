@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.engine.port import Delivery, SendError, Transport
 from bot.engine.threads import run_blocking
-from community.actions import action_from_row
+from bot.voice.notes import voice_message
+from community.actions import Voice, action_from_row
 from community.clock import Clock
 from community.services import conversations, outbox
 from community.services.async_marks import AsyncMarks
@@ -137,6 +138,8 @@ class Dispatcher:
         if transport is None:
             raise SendError(f"no transport for {row.platform}", retry_after=60)
         action = action_from_row(row.kind, row.payload)
+        if isinstance(action, Voice):
+            action = await voice_message(action)
         target = action.target
         target_remote = None
         if target is not None:

@@ -77,6 +77,8 @@ def media_content(media: Media, text: str = "", filename: str | None = None) -> 
         info["mimetype"] = media.mime_type
     if media.size is not None:
         info["size"] = media.size
+    if media.duration_ms is not None:
+        info["duration"] = media.duration_ms  # milliseconds, as m.audio has it
     if info:
         content["info"] = info
     if media.kind == "voice":

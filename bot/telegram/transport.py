@@ -210,9 +210,16 @@ class TelegramTransport:
             known = self.uploads.get(media)
             if known is not None:
                 own, kind = known
-                sent_id, _ = await self._send_file(
-                    chat, replace(media, kind=kind), own, text, markup
-                )
+                try:
+                    sent_id, _ = await self._send_file(
+                        chat, replace(media, kind=kind), own, text, markup
+                    )
+                except BadRequest as exc:
+                    if not _voice_refused(media, exc):
+                        raise
+                    sent_id, _ = await self._send_file(
+                        chat, replace(media, kind="audio"), own, text, markup
+                    )
                 return sent_id
             try:
                 fetched = await self.media_sources.fetch(media)
@@ -222,6 +229,12 @@ class TelegramTransport:
             try:
                 sent_id, file_id = await self._send_file(chat, media, upload, text, markup)
             except BadRequest as exc:
+                if _voice_refused(media, exc):
+                    # this person's Telegram takes no voice messages: the note as an audio
+                    # file (for them only: the next parent still gets a voice note)
+                    upload = InputFile(fetched.data, filename=fetched.filename)
+                    audio = replace(media, kind="audio")
+                    return (await self._send_file(chat, audio, upload, text, markup))[0]
                 if media.kind != "photo" or "photo" not in exc.message.lower():
                     raise
                 # Telegram takes photos up to 10 MB in common formats; another image (a big
@@ -262,7 +275,11 @@ class TelegramTransport:
         caption = text or media.caption or None
         long_caption = caption is not None and len(caption) > CAPTION_LIMIT
         send = getattr(self.bot, method)
-        kwargs = {} if method == "send_sticker" else {"caption": None if long_caption else caption}
+        kwargs: dict[str, object] = (
+            {} if method == "send_sticker" else {"caption": None if long_caption else caption}
+        )
+        if method in ("send_voice", "send_audio") and media.duration_ms:
+            kwargs["duration"] = max(1, round(media.duration_ms / 1000))  # whole seconds
         sent: Message = await send(
             chat, file, reply_markup=None if long_caption else markup, **kwargs
         )
@@ -299,6 +316,11 @@ class TelegramTransport:
         await self.bot.ban_chat_member(chat, user_id)
         await self.bot.unban_chat_member(chat, user_id, only_if_banned=True)
         return None
+
+
+def _voice_refused(media: Media, exc: BadRequest) -> bool:
+    """Telegram refuses voice messages to people who turned them off (a privacy setting)."""
+    return media.kind == "voice" and "voice_messages_forbidden" in exc.message.lower()
 
 
 def _file_id(message: Message) -> str | None:

@@ -118,6 +118,7 @@ def account(person: Person) -> dict[str, Any]:
         "last_seen": _iso(person.last_seen_at),
         "unreachable_since": _iso(person.unreachable_at),
         "inactivity_warned_at": _iso(person.inactivity_warned_at),
+        "voice_notes": person.voice_notes,
     }
 
 

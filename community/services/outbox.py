@@ -52,7 +52,7 @@ from community.models import (
     Person,
     SenderProcess,
 )
-from community.services import button_key, open_questions, senders
+from community.services import button_key, open_questions, senders, voice
 
 CLAIM_SECONDS = 120
 KEY_RETENTION_DAYS = 400  # longer than any schedule that could queue the same key again
@@ -200,6 +200,7 @@ def _insert(
     claim_for, owner = claim if claim is not None else (None, None)
     fresh = _new_keys(session, items, clock) if items else set()
     items = _bind_buttons(session, [i for i in items if i.key is None or i.key in fresh], clock)
+    items = voice.with_voice_notes(session, items)
     now = clock.now()
     asked = {
         i.person_id for i in items if i.person_id is not None and open_questions.asks(i.action)

@@ -21,6 +21,7 @@ from community.actions import (
     SealedMessage,
     SendMessage,
     Target,
+    Voice,
     action_from_row,
 )
 
@@ -35,6 +36,10 @@ EXAMPLES = [
     InviteMember("123"),
     RemoveMember("456"),
     CreateRoom("community:1:tips", "Tips en vragen", "Tips swappen", space=False),
+    Voice("Lees vandaag samen.\n1: Ja", "nl"),
+    SendMessage(
+        "", media=Media("voice", "data:audio/ogg;base64,T2dn", None, "audio/ogg", 3, None, 2400)
+    ),
 ]
 
 

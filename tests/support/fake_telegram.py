@@ -163,6 +163,8 @@ class FakeTelegram:
     invite_links: list[dict[str, Any]] = field(default_factory=list)
     answered: dict[str, dict[str, Any]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    # people whose privacy settings take no voice messages: sendVoice answers 400
+    no_voice: set[int] = field(default_factory=set)
     webhook: dict[str, Any] | None = None
     webhook_responses: list[int] = field(default_factory=list)
     rate_limited: int = 0  # 429s answered
@@ -728,7 +730,7 @@ class FakeTelegram:
         if kind == "photo":
             media = {"photo": [{**info, "width": 1280, "height": 960}]}
         elif kind == "voice":
-            media = {"voice": {**info, "duration": 1}}
+            media = {"voice": {**info, "duration": int(p.get("duration") or 1)}}
         elif kind in ("video", "audio"):
             media = {kind: {**info, "duration": 1, "width": 1, "height": 1}}
         else:
@@ -739,6 +741,8 @@ class FakeTelegram:
         return self._media("sendPhoto", "photo", p)
 
     def _api_sendVoice(self, p: dict[str, Any]) -> dict[str, Any]:
+        if self._chat_id(p) in self.no_voice:
+            raise ApiError(400, "Bad Request: VOICE_MESSAGES_FORBIDDEN")
         return self._media("sendVoice", "voice", p)
 
     def _api_sendDocument(self, p: dict[str, Any]) -> dict[str, Any]:

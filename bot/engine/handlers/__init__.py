@@ -18,6 +18,7 @@ from bot.engine.handlers import (  # noqa: F401
     stop,
     translating,
     translator_join,
+    voice,
 )
 
 # Registered last, so /help lists the buddy commands after the ones every person has.

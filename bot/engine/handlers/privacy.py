@@ -85,6 +85,8 @@ def _account(ctx: Context, data: dict[str, Any]) -> list[str]:
         lines.append(ctx.t("mydata.unreachable", date=_date(ctx, account["unreachable_since"])))
     if account["inactivity_warned_at"]:
         lines.append(ctx.t("mydata.warned", date=_date(ctx, account["inactivity_warned_at"])))
+    if account["voice_notes"]:
+        lines.append(ctx.t("mydata.voice_notes"))
     return lines
 
 

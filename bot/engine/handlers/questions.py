@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import MultiSelect, Outcome, Question, YesNoQuestion, question
+from bot.engine.handlers import voice
 from community.i18n import language_name, native_name
 from community.models import Community, ParentProfile
 from community.postcode import postcode_area
@@ -88,20 +89,29 @@ class PostcodeQuestion(Question):
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         if self.tries(ctx) >= POSTCODE_TRIES:
             return (Choice("skip", ctx.t("button.skip")),)
-        return ()
+        # The first question after consent: where a parent who reads little can ask to listen.
+        listen = voice.listen_choice(ctx)
+        return (listen,) if listen is not None else ()
 
     def prompt(self, ctx: Context) -> None:
         if self.tries(ctx) >= POSTCODE_TRIES:
             ctx.say("postcode.skip_offer", choices=self.choices(ctx))
         else:
-            ctx.say("postcode.ask")
+            # the listening button on the first ask only: a typed answer takes it off again
+            ctx.say("postcode.ask", choices=self.choices(ctx) if not self.tries(ctx) else ())
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
+        if key == voice.CHOICE:
+            voice.prefer_listening(ctx)
+            self.prompt(ctx)
+            return Outcome.STAY
         ctx.say("postcode.skipped")
         return Outcome.NEXT
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         person = ctx.require_person()
+        if not self.tries(ctx) and voice.listen_choice(ctx) is not None:
+            voice.withdraw_offer(ctx)
         area = postcode_area(text)
         hood = None
         if area is not None and person.community is not None:

@@ -117,6 +117,7 @@ def test_mydata_lists_everything_a_parent_did_and_the_file_holds_the_same(
         "last_seen": None,
         "unreachable_since": None,
         "inactivity_warned_at": None,
+        "voice_notes": False,
     }
     assert data["account"]["last_seen"].startswith("2026-09-16")
     profile = data["parent_profile"]

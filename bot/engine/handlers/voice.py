@@ -1,0 +1,77 @@
+"""Voice notes: /voice on, /voice off (or /voice alone, which switches), and the "I prefer
+listening" button of onboarding. With voice notes on, every message to the person comes as a
+text and then as a voice note in their language (community/services/voice.py queues it,
+bot/voice makes it).
+"""
+
+from __future__ import annotations
+
+from bot.engine.commands import REGISTERED, command
+from bot.engine.context import Choice, Context
+from community import buttons as codec
+from community.actions import ClearButtons
+from community.services.voice import set_voice_notes
+
+PICTOGRAM = "🔊"  # the speaker: voice notes, listening
+CHOICE = "voice"
+_ON = {"on", "1"}
+_OFF = {"off", "0"}
+
+
+def listen_choice(ctx: Context) -> Choice | None:
+    """The "🔊 I prefer listening" button, offered while onboarding to a parent who has not
+    turned voice notes on; None when it would mean nothing."""
+    person = ctx.person
+    state = ctx.state
+    if person is None or person.voice_notes or state is None or state.flow != "onboarding":
+        return None
+    return Choice(CHOICE, f"{PICTOGRAM} {ctx.t('voice.prefer')}")
+
+
+def withdraw_offer(ctx: Context) -> None:
+    """The parent typed their answer instead: take the "I prefer listening" button off the
+    question it was on, so that no button is left to press on an answered question (typing
+    its words still works while onboarding lasts, and /voice on always does)."""
+    if ctx.person is None or not ctx.capabilities.edit:
+        return
+    incoming = ctx.incoming
+    asked = ctx.domain.asked_in_chat(incoming.platform, incoming.chat_id)
+    if asked is None or asked.answered:
+        return
+    for button in asked.buttons:
+        data = codec.decode(button.data)
+        if isinstance(data, codec.QuestionData) and data.key == CHOICE:
+            ctx.replies.append(ClearButtons(asked.target))
+            return
+
+
+def prefer_listening(ctx: Context) -> None:
+    """The onboarding button was pressed (or its words typed): voice notes on from now on."""
+    set_voice_notes(ctx.require_person(), True)
+    ctx.say("voice.on")
+
+
+def _wanted(ctx: Context, word: str, on_now: bool) -> bool | None:
+    """on / off from the word after /voice (in English or the person's language); none:
+    switch. None when the word means neither."""
+    word = word.strip().lower()
+    if not word:
+        return not on_now
+    if word in _ON or word == ctx.t("voice.word.on").lower():
+        return True
+    if word in _OFF or word == ctx.t("voice.word.off").lower():
+        return False
+    return None
+
+
+@command("voice", roles=REGISTERED)
+def voice(ctx: Context) -> None:
+    person = ctx.require_person()
+    wanted = _wanted(ctx, " ".join(ctx.incoming.args), person.voice_notes)
+    if wanted is None:
+        ctx.say("voice.usage", word_on=ctx.t("voice.word.on"), word_off=ctx.t("voice.word.off"))
+        return
+    if not set_voice_notes(person, wanted):
+        ctx.say("voice.already_on" if wanted else "voice.already_off")
+        return
+    ctx.say("voice.on" if wanted else "voice.off")

@@ -1,0 +1,1 @@
+"""Voice notes made on this machine: eSpeak NG speaks, libsndfile encodes OGG/Opus."""
