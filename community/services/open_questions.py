@@ -8,14 +8,15 @@ answered) close it too. The engine's rule for typed replies lives in bot/engine/
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from community.actions import Action, Button, SendMessage, Target
-from community.buttons import has_actions
+from community.actions import Action, Button, ClearButtons, EditMessage, SendMessage, Target
+from community.buttons import has_actions, topic
 from community.models import Conversation, OutboxMessage, OutboxStatus, Person, Role
 
 # The last rows of a chat looked at: a question further back than this is not open any more.
@@ -71,6 +72,14 @@ class Asked:
 def latest(session: Session, platform: str, chat_id: str, now: datetime) -> Asked | None:
     """The chat's latest question, or None when nothing was asked lately. `answered`: its
     buttons were taken off since, so nothing in the chat is open."""
+    return next(_questions(session, platform, chat_id, now), None)
+
+
+def _questions(
+    session: Session, platform: str, chat_id: str, now: datetime | None
+) -> Iterator[Asked]:
+    """The chat's recent questions, newest first. `now` None: rows queued for later (quiet
+    hours) count too."""
     rows = session.execute(
         select(
             OutboxMessage.id,
@@ -90,7 +99,7 @@ def latest(session: Session, platform: str, chat_id: str, now: datetime) -> Aske
     ).all()
     closed: set[str] = set()  # messages whose buttons were taken off later
     for row in rows:
-        if row.status is OutboxStatus.DEAD or row.available_at > now:
+        if row.status is OutboxStatus.DEAD or (now is not None and row.available_at > now):
             continue  # never seen by the person (or not yet: quiet hours)
         payload = row.payload
         if row.kind != "send":
@@ -102,8 +111,7 @@ def latest(session: Session, platform: str, chat_id: str, now: datetime) -> Aske
         if not buttons and not payload.get("asks"):
             continue
         answered = f"outbox_id:{row.id}" in closed or f"remote_id:{row.remote_id}" in closed
-        return Asked(row.id, row.remote_id, str(payload.get("text", "")), buttons, answered)
-    return None
+        yield Asked(row.id, row.remote_id, str(payload.get("text", "")), buttons, answered)
 
 
 def row_id(session: Session, platform: str, chat_id: str, ref: Target) -> int | None:
@@ -119,4 +127,69 @@ def row_id(session: Session, platform: str, chat_id: str, ref: Target) -> int | 
         select(OutboxMessage.id)
         .where(where, OutboxMessage.platform == platform, OutboxMessage.chat_id == chat_id)
         .limit(1)
+    )
+
+
+# -- closing the earlier question -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Queued:
+    """What `closing` needs of a row about to be queued (community/services/outbox.py)."""
+
+    platform: str
+    chat_id: str
+    person_id: int | None
+    action: Action
+
+
+def closing(session: Session, items: Sequence[Queued]) -> dict[int, list[ClearButtons]]:
+    """The earlier questions that the asking messages among `items` close: for the first such
+    message of each parent's private chat, by its index, the actions that take the buttons off
+    the chat's earlier questions that still have them (queued in the chat's order: after those
+    are sent, before the new one). A question of the same topic stays (an RSVP, then "How
+    many?"), and so do staff's work items; a platform that cannot edit skips the action
+    (bot/engine/dispatcher.py)."""
+    firsts: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(items):
+        if item.person_id is not None and asks(item.action):
+            firsts.setdefault((item.platform, item.chat_id), index)
+    if not firsts:
+        return {}
+    parents = _parents_chats(session, {items[i].person_id for i in firsts.values()})
+    closes: dict[int, list[ClearButtons]] = {}
+    for (platform, chat_id), index in firsts.items():
+        item = items[index]
+        if (item.person_id, chat_id) not in parents:
+            continue  # a room, or someone who is no parent
+        closes[index] = [
+            ClearButtons(earlier.target)
+            for earlier in _questions(session, platform, chat_id, None)
+            if earlier.buttons and not earlier.answered
+            and not _same_topic(earlier.buttons, item.action)
+            and not _acted_on(earlier, item, items[:index])
+        ]  # fmt: skip
+    return {index: clears for index, clears in closes.items() if clears}
+
+
+def _parents_chats(session: Session, person_ids: set[int | None]) -> set[tuple[int, str]]:
+    rows = session.execute(
+        select(Person.id, Person.private_chat_id, Person.platform_user_id).where(
+            Person.id.in_({p for p in person_ids if p is not None}), Person.role == Role.PARENT
+        )
+    ).all()
+    return {(row.id, row.private_chat_id or row.platform_user_id) for row in rows}
+
+
+def _same_topic(earlier: tuple[Button, ...], action: Action) -> bool:
+    topics = {topic(button.data) for button in getattr(action, "buttons", ())} - {None}
+    return any(topic(button.data) in topics for button in earlier)
+
+
+def _acted_on(earlier: Asked, new: Queued, before: Sequence[Queued]) -> bool:
+    """Whether the same event already updates the earlier question (a handler took its buttons
+    off, or changed them, on a press)."""
+    return any(
+        isinstance(item.action, ClearButtons | EditMessage)
+        and (item.platform, item.chat_id) == (new.platform, new.chat_id)
+        and earlier.is_message(item.action.target)
+        for item in before
     )
