@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.app import build_app
 from bot.console import ConsoleTransport, parse, parse_line, run_console
-from bot.engine.types import EventKind
+from bot.engine.types import EventKind, Incoming
 from community.clock import FakeClock
 from config import Settings
 
@@ -105,23 +105,25 @@ def test_a_press_on_a_closed_question_in_the_console(settings: Settings, clock: 
 
 
 def test_join_leave_and_readable_room_names(settings: Settings, clock: FakeClock) -> None:
-    joined = parse("anna joins @tips")
-    left = parse_line("anna leaves @tips")
-    assert joined is not None and not isinstance(joined, str)
+    joined, left = parse("anna joins @tips"), parse_line("anna leaves @tips")
+    assert isinstance(joined, Incoming) and left is not None
     assert (joined.kind, joined.chat_id, joined.is_private) == (
         EventKind.MEMBER_JOINED,
         "@tips",
         False,
-    )  # type: ignore[union-attr]
-    assert left is not None and left.kind is EventKind.MEMBER_LEFT
+    )
+    assert left.kind is EventKind.MEMBER_LEFT
     script = "\n".join(
-        ["admin: /start", "admin: English", "admin: /rooms", "anna@tips-en-vragen: hello"]
+        ["admin: /start", "admin: English", "admin: /rooms", "zoe joins @tips-en-vragen"]
     )
     lines, _ = run(settings, clock, script + "\n")
     made = [line for line in lines if "[created" in line]
     assert made[0] == "to : [created space] Ouderkring Arnhem @ouderkring-arnhem"
     assert "to @ouderkring-arnhem: [created room] Tips en vragen @tips-en-vragen" in made
     assert not any(re.search(r"@room\d", line) for line in lines)
+    # A stranger who joins the room is taken out of it, and told why in private.
+    removed = lines.index("to @tips-en-vragen: [removed] zoe")
+    assert any(line.startswith("to zoe: ") for line in lines[removed:])
 
 
 def test_tick_moves_the_clock_on_and_runs_the_jobs(settings: Settings) -> None:
