@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from community.actions import Action, Button, ClearButtons, EditMessage, SendMessage, Target
@@ -21,6 +22,7 @@ from community.models import Conversation, OutboxMessage, OutboxStatus, Person, 
 
 # The last rows of a chat looked at: a question further back than this is not open any more.
 SCAN = 30
+_CHUNK = 500  # ids in one IN (...): well within every database's limit
 _ASKING_KINDS = ("send", "edit", "clear_buttons")
 
 
@@ -75,20 +77,22 @@ def latest(session: Session, platform: str, chat_id: str, now: datetime) -> Aske
     return next(_questions(session, platform, chat_id, now), None)
 
 
+_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.kind,
+    OutboxMessage.payload,
+    OutboxMessage.status,
+    OutboxMessage.available_at,
+    OutboxMessage.remote_id,
+)
+
+
 def _questions(
     session: Session, platform: str, chat_id: str, now: datetime | None
 ) -> Iterator[Asked]:
-    """The chat's recent questions, newest first. `now` None: rows queued for later (quiet
-    hours) count too."""
+    """The chat's recent questions, newest first."""
     rows = session.execute(
-        select(
-            OutboxMessage.id,
-            OutboxMessage.kind,
-            OutboxMessage.payload,
-            OutboxMessage.status,
-            OutboxMessage.available_at,
-            OutboxMessage.remote_id,
-        )
+        select(*_COLUMNS)
         .where(
             OutboxMessage.platform == platform,
             OutboxMessage.chat_id == chat_id,
@@ -97,6 +101,38 @@ def _questions(
         .order_by(OutboxMessage.id.desc())
         .limit(SCAN)
     ).all()
+    return _walk(rows, now)
+
+
+def _questions_of(session: Session, platform: str, chat_ids: list[str]) -> dict[str, list[Any]]:
+    """The recent rows of many chats at once (a prompt to every parent), newest first."""
+    found: dict[str, list[Any]] = {}
+    for start in range(0, len(chat_ids), _CHUNK):
+        rank = (
+            func.row_number()
+            .over(partition_by=OutboxMessage.chat_id, order_by=OutboxMessage.id.desc())
+            .label("rank")
+        )
+        recent = (
+            select(*_COLUMNS, OutboxMessage.chat_id, rank)
+            .where(
+                OutboxMessage.platform == platform,
+                OutboxMessage.chat_id.in_(chat_ids[start : start + _CHUNK]),
+                OutboxMessage.kind.in_(_ASKING_KINDS),
+            )
+            .subquery()
+        )
+        rows = session.execute(
+            select(recent).where(recent.c.rank <= SCAN).order_by(recent.c.id.desc())
+        ).all()
+        for row in rows:
+            found.setdefault(row.chat_id, []).append(row)
+    return found
+
+
+def _walk(rows: Sequence[Any], now: datetime | None) -> Iterator[Asked]:
+    """The questions among a chat's rows (newest first). `now` None: rows queued for later
+    (quiet hours) count too."""
     closed: set[str] = set()  # messages whose buttons were taken off later
     for row in rows:
         if row.status is OutboxStatus.DEAD or (now is not None and row.available_at > now):
@@ -155,28 +191,42 @@ def closing(session: Session, items: Sequence[Queued]) -> dict[int, list[ClearBu
     if not firsts:
         return {}
     parents = _parents_chats(session, {items[i].person_id for i in firsts.values()})
+    asking = [
+        (platform, chat_id, index)
+        for (platform, chat_id), index in firsts.items()
+        if (items[index].person_id, chat_id) in parents  # not a room, nor staff
+    ]
+    rows: dict[str, dict[str, list[Any]]] = {}
+    for platform in {platform for platform, _, _ in asking}:
+        chats = [chat_id for p, chat_id, _ in asking if p == platform]
+        rows[platform] = _questions_of(session, platform, chats)
     closes: dict[int, list[ClearButtons]] = {}
-    for (platform, chat_id), index in firsts.items():
+    for platform, chat_id, index in asking:
         item = items[index]
-        if (item.person_id, chat_id) not in parents:
-            continue  # a room, or someone who is no parent
-        closes[index] = [
+        clears = [
             ClearButtons(earlier.target)
-            for earlier in _questions(session, platform, chat_id, None)
+            for earlier in _walk(rows[platform].get(chat_id, []), None)
             if earlier.buttons and not earlier.answered
             and not _same_topic(earlier.buttons, item.action)
             and not _acted_on(earlier, item, items[:index])
         ]  # fmt: skip
-    return {index: clears for index, clears in closes.items() if clears}
+        if clears:
+            closes[index] = clears
+    return closes
 
 
 def _parents_chats(session: Session, person_ids: set[int | None]) -> set[tuple[int, str]]:
-    rows = session.execute(
-        select(Person.id, Person.private_chat_id, Person.platform_user_id).where(
-            Person.id.in_({p for p in person_ids if p is not None}), Person.role == Role.PARENT
+    """(person, private chat) of the parents among `person_ids`."""
+    ids = sorted(p for p in person_ids if p is not None)
+    chats: set[tuple[int, str]] = set()
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            select(Person.id, Person.private_chat_id, Person.platform_user_id).where(
+                Person.id.in_(ids[start : start + _CHUNK]), Person.role == Role.PARENT
+            )
         )
-    ).all()
-    return {(row.id, row.private_chat_id or row.platform_user_id) for row in rows}
+        chats.update((row.id, row.private_chat_id or row.platform_user_id) for row in rows)
+    return chats
 
 
 def _same_topic(earlier: tuple[Button, ...], action: Action) -> bool:
