@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from community.models import Community
+from community.models import Community, OutboxMessage, OutboxStatus
 from community.services import prompts
 from tests.bot.telegram.test_end_to_end import PARENT, onboard, tg  # noqa: F401
 from tests.support.fake_telegram import FakeTelegram
@@ -64,3 +64,17 @@ async def test_a_newer_question_takes_the_keyboard_off_the_earlier_one(
     said = [m.text for m in fake.sent_to(PARENT)[before:]]
     assert said == ["That question is closed.", question.text]
     assert [b["text"] for b in fake.last(PARENT).buttons()] == ["Yes", "No", "Not yet"]
+
+
+async def test_a_closed_question_whose_message_is_gone_is_no_failure(
+    tg: TelegramBot,  # noqa: F811
+    fake: FakeTelegram,
+) -> None:
+    await onboard(tg, PARENT)
+    await _deliver(tg, "invitation")
+    fake.last(PARENT).deleted = True  # the parent cleared the chat
+    await _deliver(tg, "question", ["Yes", "No", "Not yet"])
+    assert fake.last(PARENT).text.startswith("Question question")  # type: ignore[union-attr]
+    with tg.app.session_factory() as session:
+        statuses = set(session.scalars(select(OutboxMessage.status)))
+    assert OutboxStatus.DEAD not in statuses
