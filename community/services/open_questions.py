@@ -178,15 +178,15 @@ class Queued:
 
 
 def closing(session: Session, items: Sequence[Queued]) -> dict[int, list[ClearButtons]]:
-    """The earlier questions that the asking messages among `items` close: for the first such
-    message of each parent's private chat, by its index, the actions that take the buttons off
-    the chat's earlier questions that still have them (queued in the chat's order: after those
-    are sent, before the new one). A question of the same topic stays (an RSVP, then "How
-    many?"), and so do staff's work items; a platform that cannot edit skips the action
-    (bot/engine/dispatcher.py)."""
+    """The earlier questions that the questions among `items` close: for the first message with
+    choices (or waiting for words) in each parent's private chat, by its index, the actions that
+    take the buttons off the chat's earlier questions that still have them (queued in the chat's
+    order: after those are sent, before the new one). A question of the same topic stays (an
+    RSVP, then "How many?"), and so do staff's work items; a platform that cannot edit skips
+    the action (bot/engine/dispatcher.py)."""
     firsts: dict[tuple[str, str], int] = {}
     for index, item in enumerate(items):
-        if item.person_id is not None and asks(item.action):
+        if item.person_id is not None and _has_choices(item.action):
             firsts.setdefault((item.platform, item.chat_id), index)
     if not firsts:
         return {}
@@ -213,6 +213,12 @@ def closing(session: Session, items: Sequence[Queued]) -> dict[int, list[ClearBu
         if clears:
             closes[index] = clears
     return closes
+
+
+def _has_choices(action: Action) -> bool:
+    """A message with choices (a dialogue's too: a /buddy menu closes an RSVP) or one that waits
+    for typed words."""
+    return isinstance(action, SendMessage) and bool(action.buttons or action.asks)
 
 
 def _parents_chats(session: Session, person_ids: set[int | None]) -> set[tuple[int, str]]:

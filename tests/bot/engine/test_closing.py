@@ -116,3 +116,15 @@ def test_a_platform_that_cannot_edit_keeps_the_old_buttons(
     # Pressed later, it says the question is closed, and asks the open one again.
     pressed = chat.press("anna", invitation, "Maybe")
     assert [m.text for m in pressed] == ["That question is closed.", "Did you read?"]
+
+
+def test_a_dialogue_question_closes_an_earlier_invitation(
+    chat: Chat, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    invitation = chat.deliver("anna", _invitation(1))
+    before = len(transport.done)
+    menu = chat.messages("anna: /profile")
+    assert menu[-1].choices  # a menu: a question of its own
+    cleared = [a for a in _done_since(transport, before) if isinstance(a, ClearButtons)]
+    assert cleared == [ClearButtons(Target(outbox_id=invitation.delivery.outbox_id))]
