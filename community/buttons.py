@@ -81,11 +81,13 @@ TOPICS: dict[str, str] = {}
 
 
 def topic(data: str) -> str | None:
-    """The topic a button's data answers; None for a dialogue's question or unknown data."""
+    """The topic a button's data answers (an action not registered in this process is its own
+    topic); None for a dialogue's question or data of no action."""
     decoded = decode(data)
-    if not isinstance(decoded, ActionData) or decoded.name not in TOPICS:
+    if not isinstance(decoded, ActionData):
         return None
-    return f"{TOPICS[decoded.name]}:{decoded.args[0] if decoded.args else ''}"
+    name = TOPICS.get(decoded.name, decoded.name)
+    return f"{name}:{decoded.args[0] if decoded.args else ''}"
 
 
 # -- decoding -------------------------------------------------------------------------------------
