@@ -69,9 +69,13 @@ def _settings(config: Path | None) -> Settings:
 def _console(config: Path | None, migrate: bool) -> None:
     from bot.app import build_app
     from bot.console import ConsoleTransport, run_console
+    from community.clock import ShiftedClock
 
     settings = _settings(config)
-    built = build_app(settings, [ConsoleTransport(sys.stdout)], migrate=migrate)
+    # A clock that /tick HH:MM can move on (bot/console_jobs.py).
+    built = build_app(
+        settings, [ConsoleTransport(sys.stdout)], clock=ShiftedClock(), migrate=migrate
+    )
     try:
         asyncio.run(run_console(built, sys.stdin))
     finally:

@@ -73,6 +73,23 @@ def action_data(name: str, *args: str | int) -> str:
     return data
 
 
+# -- topics -------------------------------------------------------------------------------------
+# Action name -> its topic, registered with the action (bot/engine/buttons.py): buttons of one
+# topic with the same first argument answer one thing asked in steps (an RSVP, then how many
+# children), so a later step does not close the earlier one.
+TOPICS: dict[str, str] = {}
+
+
+def topic(data: str) -> str | None:
+    """The topic a button's data answers (an action not registered in this process is its own
+    topic); None for a dialogue's question or data of no action."""
+    decoded = decode(data)
+    if not isinstance(decoded, ActionData):
+        return None
+    name = TOPICS.get(decoded.name, decoded.name)
+    return f"{name}:{decoded.args[0] if decoded.args else ''}"
+
+
 # -- decoding -------------------------------------------------------------------------------------
 def decode(data: str) -> QuestionData | ActionData | None:
     """What a pressed button's data says, or None when it is no data of ours."""

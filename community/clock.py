@@ -26,3 +26,17 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+class ShiftedClock:
+    """The system's time, moved on by the console's `/tick HH:MM` to show what happens later
+    (a prompt after the quiet hours, the afternoon digest) without waiting for it."""
+
+    def __init__(self) -> None:
+        self.shift = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.shift
+
+    def advance(self, **delta: float) -> None:
+        self.shift += timedelta(**delta)

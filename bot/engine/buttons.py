@@ -55,6 +55,7 @@ def button_action(
         if name in BUTTON_ACTIONS:
             raise ValueError(f"two button actions named {name!r}")
         BUTTON_ACTIONS[name] = ButtonAction(name, handler, roles, topic, takes_text)
+        codec.TOPICS[name] = topic or name  # the outbox closes questions by it too
         return handler
 
     return register

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.engine.port import Delivery, SendError, Transport
 from bot.engine.threads import run_blocking
 from bot.voice.notes import voice_message
-from community.actions import Voice, action_from_row
+from community.actions import ClearButtons, Voice, action_from_row
 from community.clock import Clock
 from community.services import conversations, outbox
 from community.services.async_marks import AsyncMarks
@@ -138,6 +138,10 @@ class Dispatcher:
         if transport is None:
             raise SendError(f"no transport for {row.platform}", retry_after=60)
         action = action_from_row(row.kind, row.payload)
+        if isinstance(action, ClearButtons) and not transport.capabilities.edit:
+            # A platform that cannot edit keeps the old buttons: the engine answers a press on
+            # a closed question (bot/engine/replies.py).
+            return None
         if isinstance(action, Voice):
             action = await voice_message(action)
         target = action.target

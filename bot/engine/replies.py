@@ -159,14 +159,7 @@ def is_closed(ctx: Context, data: codec.ActionData) -> bool:
     if latest is None or pressed is None or pressed >= latest.outbox_id:
         return False
     topic = action.topic_of(data.args)
-    return not any(topic == _topic(button.data) for button in latest.buttons)
-
-
-def _topic(data: str) -> str | None:
-    decoded = codec.decode(data)
-    if not isinstance(decoded, codec.ActionData) or decoded.name not in BUTTON_ACTIONS:
-        return None
-    return BUTTON_ACTIONS[decoded.name].topic_of(decoded.args)
+    return not any(topic == codec.topic(button.data) for button in latest.buttons)
 
 
 # -- a message that could be for two: asked, never guessed ----------------------------------------

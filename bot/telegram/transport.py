@@ -67,6 +67,7 @@ _MEDIA_METHODS = {
     "sticker": "send_sticker",
 }
 _DONE_MARKERS = ("message is not modified", "message to delete not found")
+_GONE_MARKERS = ("message to edit not found", "message can't be edited")
 _USER_GONE = (
     "chat not found",
     "user not found",
@@ -136,6 +137,8 @@ class TelegramTransport:
             message = exc.message.lower()
             if any(marker in message for marker in _DONE_MARKERS):
                 return delivery.target_remote_id  # already as wanted
+            if isinstance(action, ClearButtons) and any(m in message for m in _GONE_MARKERS):
+                return None  # a closed question's message is gone: no buttons left to take off
             if isinstance(action, AdmitMember) and (
                 "hide_requester_missing" in message or "user_already_participant" in message
             ):

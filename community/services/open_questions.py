@@ -8,18 +8,21 @@ answered) close it too. The engine's rule for typed replies lives in bot/engine/
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from community.actions import Action, Button, SendMessage, Target
-from community.buttons import has_actions
+from community.actions import Action, Button, ClearButtons, EditMessage, SendMessage, Target
+from community.buttons import has_actions, topic
 from community.models import Conversation, OutboxMessage, OutboxStatus, Person, Role
 
 # The last rows of a chat looked at: a question further back than this is not open any more.
 SCAN = 30
+_CHUNK = 500  # ids in one IN (...): well within every database's limit
 _ASKING_KINDS = ("send", "edit", "clear_buttons")
 
 
@@ -71,15 +74,25 @@ class Asked:
 def latest(session: Session, platform: str, chat_id: str, now: datetime) -> Asked | None:
     """The chat's latest question, or None when nothing was asked lately. `answered`: its
     buttons were taken off since, so nothing in the chat is open."""
+    return next(_questions(session, platform, chat_id, now), None)
+
+
+_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.kind,
+    OutboxMessage.payload,
+    OutboxMessage.status,
+    OutboxMessage.available_at,
+    OutboxMessage.remote_id,
+)
+
+
+def _questions(
+    session: Session, platform: str, chat_id: str, now: datetime | None
+) -> Iterator[Asked]:
+    """The chat's recent questions, newest first."""
     rows = session.execute(
-        select(
-            OutboxMessage.id,
-            OutboxMessage.kind,
-            OutboxMessage.payload,
-            OutboxMessage.status,
-            OutboxMessage.available_at,
-            OutboxMessage.remote_id,
-        )
+        select(*_COLUMNS)
         .where(
             OutboxMessage.platform == platform,
             OutboxMessage.chat_id == chat_id,
@@ -88,9 +101,41 @@ def latest(session: Session, platform: str, chat_id: str, now: datetime) -> Aske
         .order_by(OutboxMessage.id.desc())
         .limit(SCAN)
     ).all()
+    return _walk(rows, now)
+
+
+def _questions_of(session: Session, platform: str, chat_ids: list[str]) -> dict[str, list[Any]]:
+    """The recent rows of many chats at once (a prompt to every parent), newest first."""
+    found: dict[str, list[Any]] = {}
+    for start in range(0, len(chat_ids), _CHUNK):
+        rank = (
+            func.row_number()
+            .over(partition_by=OutboxMessage.chat_id, order_by=OutboxMessage.id.desc())
+            .label("rank")
+        )
+        recent = (
+            select(*_COLUMNS, OutboxMessage.chat_id, rank)
+            .where(
+                OutboxMessage.platform == platform,
+                OutboxMessage.chat_id.in_(chat_ids[start : start + _CHUNK]),
+                OutboxMessage.kind.in_(_ASKING_KINDS),
+            )
+            .subquery()
+        )
+        rows = session.execute(
+            select(recent).where(recent.c.rank <= SCAN).order_by(recent.c.id.desc())
+        ).all()
+        for row in rows:
+            found.setdefault(row.chat_id, []).append(row)
+    return found
+
+
+def _walk(rows: Sequence[Any], now: datetime | None) -> Iterator[Asked]:
+    """The questions among a chat's rows (newest first). `now` None: rows queued for later
+    (quiet hours) count too."""
     closed: set[str] = set()  # messages whose buttons were taken off later
     for row in rows:
-        if row.status is OutboxStatus.DEAD or row.available_at > now:
+        if row.status is OutboxStatus.DEAD or (now is not None and row.available_at > now):
             continue  # never seen by the person (or not yet: quiet hours)
         payload = row.payload
         if row.kind != "send":
@@ -102,8 +147,7 @@ def latest(session: Session, platform: str, chat_id: str, now: datetime) -> Aske
         if not buttons and not payload.get("asks"):
             continue
         answered = f"outbox_id:{row.id}" in closed or f"remote_id:{row.remote_id}" in closed
-        return Asked(row.id, row.remote_id, str(payload.get("text", "")), buttons, answered)
-    return None
+        yield Asked(row.id, row.remote_id, str(payload.get("text", "")), buttons, answered)
 
 
 def row_id(session: Session, platform: str, chat_id: str, ref: Target) -> int | None:
@@ -119,4 +163,89 @@ def row_id(session: Session, platform: str, chat_id: str, ref: Target) -> int | 
         select(OutboxMessage.id)
         .where(where, OutboxMessage.platform == platform, OutboxMessage.chat_id == chat_id)
         .limit(1)
+    )
+
+
+# -- closing the earlier question -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Queued:
+    """What `closing` needs of a row about to be queued (community/services/outbox.py)."""
+
+    platform: str
+    chat_id: str
+    person_id: int | None
+    action: Action
+
+
+def closing(session: Session, items: Sequence[Queued]) -> dict[int, list[ClearButtons]]:
+    """The earlier questions that the questions among `items` close: for the first message with
+    choices (or waiting for words) in each parent's private chat, by its index, the actions that
+    take the buttons off the chat's earlier questions that still have them (queued in the chat's
+    order: after those are sent, before the new one). A question of the same topic stays (an
+    RSVP, then "How many?"), and so do staff's work items; a platform that cannot edit skips
+    the action (bot/engine/dispatcher.py)."""
+    firsts: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(items):
+        if item.person_id is not None and _has_choices(item.action):
+            firsts.setdefault((item.platform, item.chat_id), index)
+    if not firsts:
+        return {}
+    parents = _parents_chats(session, {items[i].person_id for i in firsts.values()})
+    asking = [
+        (platform, chat_id, index)
+        for (platform, chat_id), index in firsts.items()
+        if (items[index].person_id, chat_id) in parents  # not a room, nor staff
+    ]
+    rows: dict[str, dict[str, list[Any]]] = {}
+    for platform in {platform for platform, _, _ in asking}:
+        chats = [chat_id for p, chat_id, _ in asking if p == platform]
+        rows[platform] = _questions_of(session, platform, chats)
+    closes: dict[int, list[ClearButtons]] = {}
+    for platform, chat_id, index in asking:
+        item = items[index]
+        clears = [
+            ClearButtons(earlier.target)
+            for earlier in _walk(rows[platform].get(chat_id, []), None)
+            if earlier.buttons and not earlier.answered
+            and not _same_topic(earlier.buttons, item.action)
+            and not _acted_on(earlier, item, items[:index])
+        ]  # fmt: skip
+        if clears:
+            closes[index] = clears
+    return closes
+
+
+def _has_choices(action: Action) -> bool:
+    """A message with choices (a dialogue's too: a /buddy menu closes an RSVP) or one that waits
+    for typed words."""
+    return isinstance(action, SendMessage) and bool(action.buttons or action.asks)
+
+
+def _parents_chats(session: Session, person_ids: set[int | None]) -> set[tuple[int, str]]:
+    """(person, private chat) of the parents among `person_ids`."""
+    ids = sorted(p for p in person_ids if p is not None)
+    chats: set[tuple[int, str]] = set()
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            select(Person.id, Person.private_chat_id, Person.platform_user_id).where(
+                Person.id.in_(ids[start : start + _CHUNK]), Person.role == Role.PARENT
+            )
+        )
+        chats.update((row.id, row.private_chat_id or row.platform_user_id) for row in rows)
+    return chats
+
+
+def _same_topic(earlier: tuple[Button, ...], action: Action) -> bool:
+    topics = {topic(button.data) for button in getattr(action, "buttons", ())} - {None}
+    return any(topic(button.data) in topics for button in earlier)
+
+
+def _acted_on(earlier: Asked, new: Queued, before: Sequence[Queued]) -> bool:
+    """Whether the same event already updates the earlier question (a handler took its buttons
+    off, or changed them, on a press)."""
+    return any(
+        isinstance(item.action, ClearButtons | EditMessage)
+        and (item.platform, item.chat_id) == (new.platform, new.chat_id)
+        and earlier.is_message(item.action.target)
+        for item in before
     )

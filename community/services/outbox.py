@@ -200,7 +200,11 @@ def _insert(
     claim_for, owner = claim if claim is not None else (None, None)
     fresh = _new_keys(session, items, clock) if items else set()
     items = _bind_buttons(session, [i for i in items if i.key is None or i.key in fresh], clock)
+    closing = len(items)
+    items = _close_earlier(session, items)
     items = voice.with_voice_notes(session, items)
+    # The closings and voice notes added are counted apart: callers count what they queued.
+    closing = len(items) - closing
     now = clock.now()
     asked = {
         i.person_id for i in items if i.person_id is not None and open_questions.asks(i.action)
@@ -215,7 +219,7 @@ def _insert(
         ready = _insert_claimed(
             session, items, payloads, (claim_for, owner), available_at or now, clock, along
         )
-        return len(items), ready
+        return len(items) - closing, ready
     if along is not None:
         session.execute(*along)
     if not items:
@@ -250,16 +254,31 @@ def _insert(
         ids = _insert_one_by_one(session, rows)
     elif claim_for is None and not told:
         session.execute(insert(_T), rows)
-        return len(rows), []
+        return len(rows) - closing, []
     else:
         result = session.execute(insert(_T).returning(_T.c.id, sort_by_parameter_order=True), rows)
         ids = [row_id for (row_id,) in result]
     _told(session, ids, items)
-    return len(rows), [
+    return len(rows) - closing, [
         _claimed(row_id, item, r["payload"], claim_for)
         for row_id, r, item in zip(ids, rows, items, strict=True)
         if claim_for is not None and r["claimed_by"] is not None
     ]
+
+
+def _close_earlier(session: Session, items: list[Outgoing]) -> list[Outgoing]:
+    """A message that asks closes the chat's earlier question: its buttons are taken off, in
+    the chat's order, right before the new one (community/services/open_questions.py)."""
+    wanted = [open_questions.Queued(i.platform, i.chat_id, i.person_id, i.action) for i in items]
+    closes = open_questions.closing(session, wanted)
+    if not closes:
+        return items
+    closed: list[Outgoing] = []
+    for index, item in enumerate(items):
+        for clear in closes.get(index, ()):
+            closed.append(Outgoing(item.platform, item.chat_id, clear, item.person_id))
+        closed.append(item)
+    return closed
 
 
 def _bind_buttons(session: Session, items: list[Outgoing], clock: Clock) -> list[Outgoing]:

@@ -38,6 +38,18 @@ def test_data_that_is_not_ours_decodes_to_none(junk: str) -> None:
     assert codec.decode(junk) is None
 
 
+def test_steps_of_one_thing_share_a_topic() -> None:
+    """An RSVP and its "How many children?" answer one invitation (registered with the
+    actions, bot/engine/buttons.py): a later step does not close the earlier one."""
+    import bot.engine.handlers  # noqa: F401  (registers the actions and their topics)
+
+    rsvp, count = codec.action_data("rsvp", 7, "yes"), codec.action_data("rsvpn", 7, 2)
+    assert codec.topic(rsvp) == codec.topic(count) == "invitation:7"
+    assert codec.topic(codec.action_data("rsvp", 8, "yes")) != codec.topic(rsvp)
+    assert codec.topic(codec.action_data("share", 7, "yes")) == "share:7"
+    assert codec.topic(codec.question_data("ab12", "yes")) is None
+
+
 def test_bad_names_arguments_and_lengths_are_refused_when_built() -> None:
     with pytest.raises(ValueError):
         codec.action_data("no-name", 1)
