@@ -327,8 +327,10 @@ class Engine:
             return []
         try:
             with self.session_factory.begin() as session:
-                person = people.find(session, incoming.platform, incoming.user_id)
-                locale = self._initial_locale(incoming, person.locale if person else None)
+                person, row = people.find_speaker(session, incoming.platform, incoming.user_id)
+                # Before consent the chosen language is only in the dialogue state.
+                chosen = person.locale if person else row.locale if row else None
+                locale = self._initial_locale(incoming, chosen)
                 text = self.translator.t(locale, msgid)
                 item = Outgoing(
                     incoming.platform,

@@ -4,9 +4,13 @@ step kept across /language, a clear word after /stop, and no menu that is only "
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.engine.handlers import questions
+from bot.engine.types import Incoming
+from community.i18n import SHIPPED_LOCALES, native_name
 from community.models import ParentProfile
 from tests.support.chat import Chat
 
@@ -23,3 +27,49 @@ def test_a_postcode_in_arabic_digits_and_letters_is_accepted(chat: Chat, app: Ap
     chat.say("hala: نعم")
     assert chat.say("hala: ٦٨٢٥ اب")[0] == "شكرًا. أنت تسكن في \u2068Presikhaaf-Oost\u2069."
     assert _profile(app).postcode_area == "6825"  # the letters are not kept
+
+
+# -- language names, and errors in a language the reader reads ---------------------------------
+@pytest.mark.parametrize("locale", SHIPPED_LOCALES)
+def test_home_language_buttons_show_names_never_codes(chat: Chat, app: App, locale: str) -> None:
+    chat.say("hala: /start ARNHEM")
+    for line in (native_name(locale), "1", "6825 AB", "1", "5"):  # 5: Done, after 4 age bands
+        chat.say(f"hala: {line}")
+    labels = chat.last_choices("hala: /start ARNHEM")  # the home-language question again
+    codes = app.settings.communities[0].home_languages
+    names = labels[:-1]  # the last button is Done
+    assert len(names) == len(codes) and not set(names) & set(codes), names
+    assert len(set(names)) == len(names)
+
+
+def test_a_wrong_answer_to_which_language_is_said_in_every_language(chat: Chat) -> None:
+    chat.say("hala: /start ARNHEM")
+    sent = chat.messages("hala: 7")
+    assert sent[0].text.splitlines() == [
+        "Tik op een knop. Of stuur het nummer.",
+        "Please tap a button. Or send its number.",
+        "اضغط على زر من فضلك. أو أرسل رقمه.",
+        "Lütfen düğmelerden birine dokun. Ya da numarasını gönder.",
+        "Kliknij przycisk. Albo wyślij jego numer.",
+        "Натисни кнопку. Або надішли її номер.",
+    ]
+    assert [c.label for c in sent[1].choices][1] == "English"  # the question again
+
+
+def test_a_wrong_answer_to_which_language_is_said_in_the_hinted_language(chat: Chat) -> None:
+    chat.send(Incoming.from_text("console", "hala", "hala", True, "/start ARNHEM"))
+    sent = chat.send(Incoming.from_text("console", "hala", "hala", True, "?", language_hint="tr"))
+    assert sent[0].text == "Lütfen düğmelerden birine dokun. Ya da numarasını gönder."
+
+
+def test_an_error_before_consent_is_in_the_chosen_language(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat.say("hala: /start ARNHEM")
+    chat.say("hala: العربية")  # chosen, but nothing stored yet: the language is in the dialogue
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(questions.ConsentQuestion, "on_choice", broken)
+    assert chat.say("hala: نعم") == ["عذرًا، حدث خطأ. حاول مرة أخرى من فضلك."]
