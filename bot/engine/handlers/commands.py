@@ -5,12 +5,16 @@ from __future__ import annotations
 from bot.engine.commands import REGISTERED, command, visible_to
 from bot.engine.context import Context
 from bot.engine.dialogue import start_flow
+from bot.engine.handlers.joining import help_while_joining, joining
 from community.models import Role
 from community.services.people import is_settled
 
 
 @command("help", roles=None)
 def help_(ctx: Context) -> None:
+    if joining(ctx):
+        help_while_joining(ctx)
+        return
     if ctx.role is Role.GUEST:
         ctx.say("help.guest")
         return

@@ -73,3 +73,47 @@ def test_an_error_before_consent_is_in_the_chosen_language(
 
     monkeypatch.setattr(questions.ConsentQuestion, "on_choice", broken)
     assert chat.say("hala: نعم") == ["عذرًا، حدث خطأ. حاول مرة أخرى من فضلك."]
+
+
+# -- commands before consent: help for where the person is -------------------------------------
+CONSENT = "I keep only a few answers: your neighbourhood, the ages of your children and your"
+
+
+def test_a_command_before_consent_gets_the_question_again_not_send_start(chat: Chat) -> None:
+    chat.say("hala: /start ARNHEM")
+    chat.say("hala: English")  # at the consent question, nothing stored yet
+    said = chat.say("hala: /buddy")
+    assert said[0] == (
+        "That works once you have joined. First answer the question below. Or send /cancel to stop."
+    )
+    assert said[-1].startswith(CONSENT)
+    assert not any("/start" in text for text in said)
+
+
+def test_help_before_consent_says_what_works_now(chat: Chat) -> None:
+    chat.say("hala: /start ARNHEM")
+    chat.say("hala: English")
+    said = chat.say("hala: /help")
+    assert said[0].splitlines() == [
+        "You are joining Ouderkring Arnhem. First answer the question below. This works now:",
+        "/language – choose your language",
+        "/privacy – how I handle your data",
+        "/mydata – see what I keep about you",
+        "/cancel – stop the question I asked",
+    ]
+    assert said[-1].startswith(CONSENT)
+    assert chat.say("hala: Yes, that is OK")[0].startswith("What is your postcode?")
+
+
+def test_a_command_before_choosing_a_language_asks_for_the_language_in_every_language(
+    chat: Chat,
+) -> None:
+    chat.say("hala: /start ARNHEM")
+    sent = chat.messages("hala: /help")
+    assert sent[0].text.splitlines()[:2] == [
+        "Kies eerst hieronder je taal.",
+        "First choose your language below.",
+    ]
+    assert len(sent[0].text.splitlines()) == len(SHIPPED_LOCALES)
+    assert [c.label for c in sent[-1].choices][1] == "English"
+    assert chat.say("hala: /profile")[0] == sent[0].text
