@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.commands import REGISTERED, command, visible_to
+from bot.engine.commands import command, visible_to
 from bot.engine.context import Context
 from bot.engine.dialogue import start_flow
 from bot.engine.handlers.joining import help_while_joining, joining
@@ -42,6 +42,17 @@ def cancel(ctx: Context) -> None:
         ctx.say("cancel.done")
 
 
-@command("language", roles=REGISTERED)
+@command("language", roles=None)
 def language(ctx: Context) -> None:
-    start_flow(ctx, "edit", "language")
+    """Choose the language again. Half-way through onboarding, the parent comes back to the very
+    step they were at afterwards, with what they ticked there (not the first unanswered one)."""
+    state = ctx.state
+    onboarding = state is not None and state.flow == "onboarding"
+    if joining(ctx) and state is not None:
+        # Before consent only the dialogue holds the community: its own language step.
+        start_flow(ctx, "onboarding", "language", **state.data)
+    elif onboarding and state is not None and state.step != "language":
+        back = {"step": state.step, "data": dict(state.data)}
+        start_flow(ctx, "edit", "language", back=back)
+    else:
+        start_flow(ctx, "edit", "language")

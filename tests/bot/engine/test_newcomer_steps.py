@@ -117,3 +117,40 @@ def test_a_command_before_choosing_a_language_asks_for_the_language_in_every_lan
     assert len(sent[0].text.splitlines()) == len(SHIPPED_LOCALES)
     assert [c.label for c in sent[-1].choices][1] == "English"
     assert chat.say("hala: /profile")[0] == sent[0].text
+
+
+# -- /language half-way comes back to the same step ---------------------------------------------
+def test_language_before_consent_comes_back_to_the_consent_question(chat: Chat, app: App) -> None:
+    chat.say("hala: /start ARNHEM")
+    chat.say("hala: English")
+    assert chat.say("hala: /language")[0].startswith("Kies je taal.")
+    said = chat.say("hala: Nederlands")
+    assert said[0] == "Welkom bij Ouderkring Arnhem!"  # the same community, now in Dutch
+    assert said[-1].startswith("Ik bewaar alleen een paar antwoorden")
+    assert chat.say("hala: Ja, dat is goed")[0].startswith("Wat is je postcode?")
+    assert _profile(app).consent_at is not None
+
+
+def test_language_half_way_comes_back_to_the_step_with_its_ticks(chat: Chat, app: App) -> None:
+    chat.say("hala: /start ARNHEM")
+    chat.say("hala: English")
+    chat.say("hala: Yes, that is OK")
+    for _ in range(3):
+        chat.say("hala: no idea")
+    chat.say("hala: Skip")  # no postcode: now at the ages
+    chat.say("hala: 0-2 years")
+    chat.say("hala: /language")
+    sent = chat.messages("hala: Nederlands")
+    assert [m.text for m in sent][0] == "Opgeslagen. Dank je!"
+    assert sent[-1].text.startswith("Hoe oud zijn je kinderen?")  # not the postcode again
+    assert [c.label for c in sent[-1].choices][0] == "✓ 0-2 jaar"
+    assert chat.say("hala: Klaar")[0].startswith("Welke talen spreek je thuis?")
+    assert _profile(app).age_bands == ["0-2"] and _profile(app).postcode_area is None
+
+
+def test_language_before_any_code_sets_the_language_for_what_follows(chat: Chat) -> None:
+    assert chat.say("hala: /language")[0].startswith("Kies je taal.")
+    said = chat.say("hala: Türkçe")
+    assert said[0] == "Kaydedildi. Teşekkürler!"
+    assert said[1].startswith("Merhaba! Ben Ouderkring botuyum.")
+    assert chat.say("hala: hello")[0].startswith("Merhaba! Ben Ouderkring botuyum.")
