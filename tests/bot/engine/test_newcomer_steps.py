@@ -10,9 +10,12 @@ from sqlalchemy import select
 from bot.app import App
 from bot.engine.handlers import questions
 from bot.engine.types import Incoming
+from community.clock import FakeClock
 from community.i18n import SHIPPED_LOCALES, native_name
-from community.models import ParentProfile
+from community.models import ParentProfile, Role
+from tests.bot.engine.test_prompts_chat import _last_to, _staff
 from tests.support.chat import Chat
+from tests.support.transport import RecordingTransport
 
 
 def _profile(app: App) -> ParentProfile:
@@ -154,3 +157,53 @@ def test_language_before_any_code_sets_the_language_for_what_follows(chat: Chat)
     assert said[0] == "Kaydedildi. Teşekkürler!"
     assert said[1].startswith("Merhaba! Ben Ouderkring botuyum.")
     assert chat.say("hala: hello")[0].startswith("Merhaba! Ben Ouderkring botuyum.")
+
+
+# -- a neighbourhood typed as the start of its name --------------------------------------------
+def test_a_neighbourhood_typed_in_part_offers_the_ones_that_fit(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna", postcode="6825 AB")  # Presikhaaf-Oost
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    for line in ("/new", "Tip", "Walk to the park in your street.", "Parents in one neighbourhood"):
+        chat.say(f"petra: {line}")
+    sent = chat.messages("petra: Presikhaaf")
+    assert [m.text for m in sent] == ["These neighbourhoods fit. Tap the one you mean."]
+    assert [c.label for c in sent[0].choices] == ["Presikhaaf-Oost", "Presikhaaf-West"]
+    said = [m.text for m in chat.press("petra", sent[0], "Presikhaaf-Oost")]
+    assert said[0] == "For: parents in Presikhaaf-Oost. They will get this:"
+    assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"
+    assert _last_to(transport, "anna").text == "Walk to the park in your street."
+
+
+def test_a_neighbourhood_that_fits_none_or_many_says_what_to_type(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    for line in ("/new", "Tip", "Walk to the park in your street.", "Parents in one neighbourhood"):
+        chat.say(f"petra: {line}")
+    assert chat.say("petra: Atlantis") == [
+        "I do not know that neighbourhood. Type a name or a postcode, like 6825."
+    ]
+    assert chat.say("petra: en") == [  # a word in 8 names
+        "Many neighbourhoods fit. Type more of the name, or a postcode like 6825."
+    ]
+    assert chat.last_choices("petra: Malburgen") == [
+        "Malburgen-Oost (Noord)",
+        "Malburgen-Oost (Zuid), Immerloo en Het Duifje",
+        "Malburgen-West",
+    ]
+    assert chat.say("petra: 3")[0] == "For: parents in Malburgen-West. They will get this:"
+
+
+def test_one_neighbourhood_that_fits_by_a_word_of_its_name_is_taken(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    _staff(app, clock, "petra", Role.PROFESSIONAL)
+    for line in ("/new", "Tip", "Walk to the park in your street.", "Parents in one neighbourhood"):
+        chat.say(f"petra: {line}")
+    said = chat.say("petra: immerloo")
+    assert (
+        said[0]
+        == "For: parents in Malburgen-Oost (Zuid), Immerloo en Het Duifje. They will get this:"
+    )
