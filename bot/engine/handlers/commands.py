@@ -15,6 +15,12 @@ def help_(ctx: Context) -> None:
     if joining(ctx):
         help_while_joining(ctx)
         return
+    if ctx.person is not None and not ctx.person.active:
+        # Imported here: /help is registered first, so that it leads the list /help shows.
+        from bot.engine.handlers.stop import stopped_help
+
+        stopped_help(ctx)
+        return
     if ctx.role is Role.GUEST:
         ctx.say("help.guest")
         return

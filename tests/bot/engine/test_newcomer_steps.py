@@ -207,3 +207,45 @@ def test_one_neighbourhood_that_fits_by_a_word_of_its_name_is_taken(
         said[0]
         == "For: parents in Malburgen-Oost (Zuid), Immerloo en Het Duifje. They will get this:"
     )
+
+
+# -- after /stop ---------------------------------------------------------------------------------
+STOPPED = "You stopped contact. I send you nothing. Send /start to start again."
+
+
+def _stopped(chat: Chat) -> None:
+    chat.onboard("anna")
+    chat.say("anna: /stop")
+    chat.say("anna: Yes, stop")
+    chat.say("anna: No, keep it")
+
+
+def test_after_stop_help_says_contact_stopped_and_what_still_works(chat: Chat) -> None:
+    _stopped(chat)
+    assert chat.say("anna: /help") == [
+        "\n".join(
+            [
+                STOPPED,
+                "This works now:",
+                "/mydata – see what I keep about you",
+                "/privacy – how I handle your data",
+                "/language – choose your language",
+                "/stop – erase all your data",
+            ]
+        )
+    ]
+    assert chat.say("anna: /stop")[0] == "Shall I erase all your data?"  # not "stop?" again
+    assert chat.say("anna: No, keep it") == ["OK, I keep your data. Send /start to come back."]
+    assert chat.say("anna: /start") == [
+        "Welcome back!",
+        "You are already in. Send /help to see what I can do.",
+    ]
+    assert chat.say("anna: /help")[0].startswith("This is what I can do:")
+
+
+def test_after_stop_mydata_says_contact_stopped_first(chat: Chat) -> None:
+    _stopped(chat)
+    said = chat.say("anna: /mydata")
+    assert said[0] == STOPPED
+    assert said[1].startswith("This is everything I keep about you:")
+    assert sum(STOPPED in text for text in said) == 1
