@@ -450,6 +450,9 @@ class BuddyMenu(Question):
                 options.append(Choice("resume", ctx.t("buddy.menu.resume")))
             else:
                 options.append(Choice("pause", ctx.t("buddy.menu.pause")))
+        elif person.profile is not None and not options:
+            # Never a menu of only "Close": who asked for no buddy can ask for one here.
+            options.append(Choice("opt_in", ctx.t("buddy.menu.opt_in")))
         options.append(Choice("close", ctx.t("button.close")))
         return tuple(options)
 
@@ -500,6 +503,10 @@ class BuddyMenu(Question):
         elif key == "resume":
             ctx.domain.buddies.set_paused(person, False)
             ctx.say("buddy.resumed")
+        elif key == "opt_in" and person.profile is not None:
+            person.profile.buddy_opt_in = True
+            ctx.domain.buddies.set_paused(person, False)
+            ctx.say("buddy.status.looking")
         else:
             ctx.say("profile.closed")
         return Outcome.DONE

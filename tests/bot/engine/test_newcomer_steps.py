@@ -249,3 +249,27 @@ def test_after_stop_mydata_says_contact_stopped_first(chat: Chat) -> None:
     assert said[0] == STOPPED
     assert said[1].startswith("This is everything I keep about you:")
     assert sum(STOPPED in text for text in said) == 1
+
+
+# -- no menu of only "Close" ---------------------------------------------------------------------
+def test_the_buddy_menu_without_a_buddy_offers_to_find_one(chat: Chat, app: App) -> None:
+    chat.onboard("anna", buddy="2")  # no buddy, thank you
+    sent = chat.messages("anna: /buddy")
+    assert sent[0].text == "You did not ask for a buddy. You can change that with /profile."
+    assert [c.label for c in sent[-1].choices] == ["Find me a buddy", "Close"]
+    assert chat.say("anna: 1") == [
+        "We are looking for a buddy for you. A coordinator checks first."
+    ]
+    assert _profile(app).buddy_opt_in is True
+    assert chat.last_choices("anna: /buddy") == ["Pause looking for a buddy", "Close"]
+
+
+def test_no_menu_a_parent_can_open_is_only_close(chat: Chat) -> None:
+    chat.onboard("anna", buddy="2")
+    chat.onboard("bilal")
+    for user in ("anna", "bilal"):
+        for command in ("/buddy", "/profile"):
+            sent = chat.messages(f"{user}: {command}")
+            labels = [c.label for c in sent[-1].choices]
+            assert len(labels) >= 2 and "Close" in labels, (user, command, labels)
+            chat.say(f"{user}: Close")
