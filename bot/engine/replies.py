@@ -217,4 +217,8 @@ class Which(Question):
         ctx.leave()
         if not prompts.take_answer(ctx, text, None):
             ctx.say("input.not_understood")
+        step = back.get("step")
+        if back.get("flow") and step in QUESTIONS and QUESTIONS[step].asked_again:
+            ctx.enter(back["flow"], step, **back.get("data", {}))
+            QUESTIONS[step].prompt(ctx)
         return Outcome.DONE

@@ -372,6 +372,10 @@ class BuddyNameQuestion(Question):
     """The first name a parent wants their buddy to know: the only name the bot ever keeps."""
 
     name = "buddy_name"
+    # The name goes to the buddy: while the school's question waits for an answer, a typed
+    # message here is not guessed at ("Nijntje" may answer the school); asked again after.
+    for_another = True
+    asked_again = True
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         return (Choice("not_now", ctx.t(NOT_NOW_ID)),)

@@ -4,6 +4,8 @@ step kept across /language, a clear word after /stop, and no menu that is only "
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -13,7 +15,9 @@ from bot.engine.types import Incoming
 from community.clock import FakeClock
 from community.i18n import SHIPPED_LOCALES, native_name
 from community.models import ParentProfile, Role
-from tests.bot.engine.test_prompts_chat import _last_to, _staff
+from tests.bot.engine.test_buddies import _coordinator, _introduce, _to
+from tests.bot.engine.test_prompts_chat import QUESTION, _last_to, _send, _staff
+from tests.bot.engine.test_typed_replies import THANKS, _answers
 from tests.support.chat import Chat
 from tests.support.transport import RecordingTransport
 
@@ -273,3 +277,40 @@ def test_no_menu_a_parent_can_open_is_only_close(chat: Chat) -> None:
             labels = [c.label for c in sent[-1].choices]
             assert len(labels) >= 2 and "Close" in labels, (user, command, labels)
             chat.say(f"{user}: Close")
+
+
+# -- a free-text step never swallows a message meant for the school ------------------------------
+def test_a_contact_details_step_opened_after_the_school_question_asks_which(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    _introduce(chat)
+    _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
+    chat.say("admin: /help")  # the school's question, not answered yet
+    chat.say("anna: /buddy")
+    chat.say("anna: Swap contact details with Bilal")
+    chat.say("bilal: /buddy")
+    chat.say("bilal: Swap contact details with Anna")  # both said yes: bilal types details now
+    asked = chat.messages("bilal: We read a book together")
+    assert [m.text for m in asked] == ["Is this for your buddy or for the school?"]
+    school = chat.messages("bilal: For the school")
+    assert not _to(school, "anna")
+    assert _to(school, "bilal") == [THANKS]
+    assert _answers(app) == ["We read a book together"]
+
+
+def test_the_first_name_step_does_not_take_the_school_answer(
+    chat: Chat, app: App, clock: FakeClock
+) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
+    chat.say("admin: /help")  # the school's question, not answered yet
+    chat.press("bram", chat.messages("bram: /match")[-1], "Approve")  # now: "Which first name?"
+    assert chat.say("anna: Nijntje") == ["Is this for your buddy or for the school?"]
+    assert chat.say("anna: 2") == [
+        THANKS,
+        "Which first name may I give your buddy? Just type it. A nickname is fine too.",
+    ]
+    assert _answers(app) == ["Nijntje"]
+    assert chat.say("anna: Anna")[0] == "Thank you, Anna!"  # the school answered: no question
