@@ -372,10 +372,7 @@ class BuddyNameQuestion(Question):
     """The first name a parent wants their buddy to know: the only name the bot ever keeps."""
 
     name = "buddy_name"
-    # The name goes to the buddy: while the school's question waits for an answer, a typed
-    # message here is not guessed at ("Nijntje" may answer the school); asked again after.
-    for_another = True
-    asked_again = True
+    asked_again = True  # after words that were for the school, the name is still needed
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         return (Choice("not_now", ctx.t(NOT_NOW_ID)),)
@@ -399,6 +396,11 @@ class BuddyNameQuestion(Question):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         name = buddies.clean_first_name(text)
         if name is None:
+            # More than a name, while the school's question waits: maybe the answer to it.
+            from bot.engine import replies  # here: replies imports the handlers
+
+            if replies.ask_which(ctx, text, any_step=True):
+                return Outcome.DONE
             ctx.say("buddy.name.invalid")
             return Outcome.STAY
         person = ctx.require_person()

@@ -307,10 +307,22 @@ def test_the_first_name_step_does_not_take_the_school_answer(
     _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
     chat.say("admin: /help")  # the school's question, not answered yet
     chat.press("bram", chat.messages("bram: /match")[-1], "Approve")  # now: "Which first name?"
-    assert chat.say("anna: Nijntje") == ["Is this for your buddy or for the school?"]
+    answer = "We read a book together, and it was hard"  # more than a first name
+    assert chat.say(f"anna: {answer}") == ["Is this for your buddy or for the school?"]
     assert chat.say("anna: 2") == [
         THANKS,
         "Which first name may I give your buddy? Just type it. A nickname is fine too.",
     ]
-    assert _answers(app) == ["Nijntje"]
-    assert chat.say("anna: Anna")[0] == "Thank you, Anna!"  # the school answered: no question
+    assert _answers(app) == [answer]
+    assert chat.say("anna: Anna")[0] == "Thank you, Anna!"
+    # More than a name, meant for the buddy after all: the step says what it wants, once.
+    assert chat.say("bilal: my name is Bilal, hi!") == ["Is this for your buddy or for the school?"]
+    assert chat.say("bilal: For my buddy") == [
+        "Please type only a first name. For example: Fatima."
+    ]
+    assert chat.say("bilal: I am Bilal, hi") == [
+        "Please type only a first name. For example: Fatima."
+    ]
+    # A first name answers the first-name question, the latest one: no question about it.
+    assert chat.say("bilal: Bilal")[0] == "Thank you, Bilal!"
+    assert _answers(app) == [answer]
