@@ -32,6 +32,9 @@ class Question:
     # What is typed here goes to another person (a buddy): a message that might be an answer
     # to the school's open question is not guessed at (bot/engine/replies.py asks which).
     for_another: bool = False
+    # The bot still needs this answer (a first name): after such a message went to the school,
+    # the question is asked again instead of being dropped.
+    asked_again: bool = False
 
     def enter(self, ctx: Context) -> None:
         """First time this question is reached: may say more than a re-ask does."""

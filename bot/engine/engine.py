@@ -22,7 +22,7 @@ from bot.engine.commands import COMMANDS
 from bot.engine.context import Context
 from bot.engine.dialogue import QUESTIONS, continue_flow, reprompt
 from bot.engine.flood import FloodGuard, Verdict
-from bot.engine.handlers import rooms, screening
+from bot.engine.handlers import joining, rooms, screening
 from bot.engine.port import Capabilities
 from bot.engine.threads import run_blocking
 from bot.engine.types import EventKind, Incoming
@@ -281,7 +281,10 @@ class Engine:
         if command is None:
             ctx.say("input.unknown_command")
         elif not command.allowed(ctx.role):
-            ctx.say("start.need_code" if ctx.role is Role.GUEST else "input.not_allowed")
+            if joining.joining(ctx):
+                joining.answer_first(ctx)  # they sent the code: help for where they are
+            else:
+                ctx.say("start.need_code" if ctx.role is Role.GUEST else "input.not_allowed")
         else:
             if command.roles is not None and ctx.person is None:
                 # Only an admin gets here unstored: the role comes from the config file.
@@ -327,8 +330,10 @@ class Engine:
             return []
         try:
             with self.session_factory.begin() as session:
-                person = people.find(session, incoming.platform, incoming.user_id)
-                locale = self._initial_locale(incoming, person.locale if person else None)
+                person, row = people.find_speaker(session, incoming.platform, incoming.user_id)
+                # Before consent the chosen language is only in the dialogue state.
+                chosen = person.locale if person else row.locale if row else None
+                locale = self._initial_locale(incoming, chosen)
                 text = self.translator.t(locale, msgid)
                 item = Outgoing(
                     incoming.platform,

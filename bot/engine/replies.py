@@ -163,12 +163,15 @@ def is_closed(ctx: Context, data: codec.ActionData) -> bool:
 
 
 # -- a message that could be for two: asked, never guessed ----------------------------------------
-def ask_which(ctx: Context, text: str) -> bool:
+def ask_which(ctx: Context, text: str, any_step: bool = False) -> bool:
     """Typed words while a step passes them to a buddy, and the school's question prompt is
-    still waiting for this parent's answer: "Is this for your buddy or for the school?"."""
+    still waiting for this parent's answer: "Is this for your buddy or for the school?".
+    `any_step`: the step itself found the words are not what it asks (not a first name)."""
     state, person = ctx.state, ctx.person
     current = QUESTIONS.get(state.step or "") if state is not None else None
-    if state is None or current is None or not current.for_another or person is None:
+    if state is None or current is None or person is None:
+        return False
+    if not (current.for_another or any_step) or state.data.get("which_asked"):
         return False
     if ctx.role is not Role.PARENT or not text:
         return False
@@ -204,10 +207,14 @@ class Which(Question):
         back, text = state.data.get("back", {}), str(state.data.get("text", ""))
         ctx.clear_pressed()
         if key == "buddy" and back.get("flow") and back.get("step") in QUESTIONS:
-            ctx.enter(back["flow"], back["step"], **back.get("data", {}))
+            ctx.enter(back["flow"], back["step"], **back.get("data", {}), which_asked=True)
             continue_flow(ctx, None, text)
             return Outcome.DONE
         ctx.leave()
         if not prompts.take_answer(ctx, text, None):
             ctx.say("input.not_understood")
+        step = back.get("step")
+        if back.get("flow") and step in QUESTIONS and QUESTIONS[step].asked_again:
+            ctx.enter(back["flow"], step, **back.get("data", {}))
+            QUESTIONS[step].prompt(ctx)
         return Outcome.DONE

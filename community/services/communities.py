@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from community.clock import Clock
 from community.models import Community, Neighbourhood, ParentProfile, Person, Role
+from community.postcode import postcode_area
 from config import CommunitySpec
+
+_WORD = re.compile(r"[\W_]+")
 
 
 def sync_communities(session: Session, specs: tuple[CommunitySpec, ...], clock: Clock) -> None:
@@ -71,6 +76,28 @@ def neighbourhood_named(community: Community, typed: str) -> Neighbourhood | Non
         return exact[0]
     starting = [h for h in hoods if h.name.casefold().startswith(wanted)]
     return starting[0] if len(starting) == 1 else None
+
+
+def neighbourhoods_matching(community: Community, typed: str) -> list[Neighbourhood]:
+    """The neighbourhoods a writer may mean by what they typed: the one of a postcode area
+    (6825) or of the exact name; else every one whose name starts so ("Presikhaaf": East and
+    West), else every one with a word that starts so ("Immerloo"), by name."""
+    typed = typed.strip()
+    area = postcode_area(typed) or (typed[:4] if typed[:4].isdigit() else None)
+    if area is not None:
+        hood = neighbourhood_for(community, area)
+        return [hood] if hood is not None else []
+    wanted = typed.casefold()
+    if not wanted:
+        return []
+    hoods = sorted(community.neighbourhoods, key=lambda h: h.name)
+    exact = [h for h in hoods if h.name.casefold() == wanted]
+    if exact:
+        return exact[:1]
+    starting = [h for h in hoods if h.name.casefold().startswith(wanted)]
+    if starting:
+        return starting
+    return [h for h in hoods if any(w.startswith(wanted) for w in _WORD.split(h.name.casefold()))]
 
 
 def unreachable_count(session: Session, community: Community) -> int:

@@ -86,7 +86,11 @@ def test_a_press_takes_a_button_of_the_last_message_with_buttons(
     lines, notes = run(settings, clock, "anna: /start ARNHEM\nanna: [2]\nanna: [9]\nanna: [1]\n")
     assert "to anna: Welcome to Ouderkring Arnhem!" in lines  # [2]: English
     assert notes.count("no such button") == 1  # [9]: there is none; nothing was sent for it
-    assert lines[-1] == "to anna: What is your postcode? For example: 6825 AB"  # [1]: yes
+    # [1]: yes; the postcode question comes with its one button ("I prefer listening").
+    assert lines[-2:] == [
+        "to anna: What is your postcode? For example: 6825 AB",
+        "    [1] 🔊 I prefer listening",
+    ]
 
 
 def test_a_press_on_a_closed_question_in_the_console(settings: Settings, clock: FakeClock) -> None:

@@ -26,10 +26,16 @@ from community.postcode import postcode_area
         ("\u200f٦٨٢٥ AB\u200f", "6825"),  # with right-to-left marks
         ("１２３４ AB", "1234"),  # full-width digits
         ("６８２５ ａｂ", "6825"),  # full-width digits and letters
+        # Only the 4 digits matter: the letters may be typed in any alphabet.
+        ("٦٨٢٥ اب", "6825"),  # Arabic-Indic digits, Arabic letters
+        ("۶۸۲۵ اب", "6825"),  # Persian digits, Arabic letters
+        ("٦٨٢٥ اَب", "6825"),  # with a vowel mark
+        ("6825 اـب", "6825"),  # with the stretching stroke
+        ("6825 ЅЅ", "6825"),  # Cyrillic letters
         ("6825--AB", None),
         ("68 25 AB", None),
         ("٠٨٢٥ AB", None),
-        ("6825 ЅЅ", None),  # Cyrillic look-alikes are not Latin letters
+        ("6825 a1", None),
         ("0825 AB", None),
         ("6825 SS", None),
         ("682 AB", None),
@@ -57,7 +63,7 @@ _DIGIT_ZEROS = [0x30, 0x660, 0x6F0, 0xFF10]  # ASCII, Arabic-Indic, Persian, ful
     st.integers(1000, 9999),
     st.sampled_from(_DIGIT_ZEROS),
     st.sampled_from(["", " ", "-", " - ", "\u00a0", "\u2013"]),
-    st.sampled_from(["AB", "ab", "Xy", ""]),
+    st.sampled_from(["AB", "ab", "Xy", "اب", "ЖК", ""]),
 )
 def test_a_postcode_in_any_digits_and_spacing_is_read(
     number: int, zero: int, separator: str, letters: str

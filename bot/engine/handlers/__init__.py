@@ -4,6 +4,7 @@ package registers them all."""
 from bot.engine.handlers import (  # noqa: F401
     commands,
     moderation,
+    new_hood,
     new_prompt,
     onboarding,
     privacy,

@@ -372,6 +372,7 @@ class BuddyNameQuestion(Question):
     """The first name a parent wants their buddy to know: the only name the bot ever keeps."""
 
     name = "buddy_name"
+    asked_again = True  # after words that were for the school, the name is still needed
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         return (Choice("not_now", ctx.t(NOT_NOW_ID)),)
@@ -395,6 +396,11 @@ class BuddyNameQuestion(Question):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         name = buddies.clean_first_name(text)
         if name is None:
+            # More than a name, while the school's question waits: maybe the answer to it.
+            from bot.engine import replies  # here: replies imports the handlers
+
+            if replies.ask_which(ctx, text, any_step=True):
+                return Outcome.DONE
             ctx.say("buddy.name.invalid")
             return Outcome.STAY
         person = ctx.require_person()
@@ -450,6 +456,9 @@ class BuddyMenu(Question):
                 options.append(Choice("resume", ctx.t("buddy.menu.resume")))
             else:
                 options.append(Choice("pause", ctx.t("buddy.menu.pause")))
+        elif person.profile is not None and not options:
+            # Never a menu of only "Close": who asked for no buddy can ask for one here.
+            options.append(Choice("opt_in", ctx.t("buddy.menu.opt_in")))
         options.append(Choice("close", ctx.t("button.close")))
         return tuple(options)
 
@@ -500,6 +509,10 @@ class BuddyMenu(Question):
         elif key == "resume":
             ctx.domain.buddies.set_paused(person, False)
             ctx.say("buddy.resumed")
+        elif key == "opt_in" and person.profile is not None:
+            person.profile.buddy_opt_in = True
+            ctx.domain.buddies.set_paused(person, False)
+            ctx.say("buddy.status.looking")
         else:
             ctx.say("profile.closed")
         return Outcome.DONE

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from bot.engine.commands import REGISTERED, command, visible_to
+from bot.engine.commands import command, visible_to
 from bot.engine.context import Context
 from bot.engine.dialogue import start_flow
+from bot.engine.handlers.joining import help_while_joining, joining
 from community.models import Role
 from community.services.people import is_settled
 
 
 @command("help", roles=None)
 def help_(ctx: Context) -> None:
+    if joining(ctx):
+        help_while_joining(ctx)
+        return
+    if ctx.person is not None and not ctx.person.active:
+        # Imported here: /help is registered first, so that it leads the list /help shows.
+        from bot.engine.handlers.stop import stopped_help
+
+        stopped_help(ctx)
+        return
     if ctx.role is Role.GUEST:
         ctx.say("help.guest")
         return
@@ -38,6 +48,17 @@ def cancel(ctx: Context) -> None:
         ctx.say("cancel.done")
 
 
-@command("language", roles=REGISTERED)
+@command("language", roles=None)
 def language(ctx: Context) -> None:
-    start_flow(ctx, "edit", "language")
+    """Choose the language again. Half-way through onboarding, the parent comes back to the very
+    step they were at afterwards, with what they ticked there (not the first unanswered one)."""
+    state = ctx.state
+    onboarding = state is not None and state.flow == "onboarding"
+    if joining(ctx) and state is not None:
+        # Before consent only the dialogue holds the community: its own language step.
+        start_flow(ctx, "onboarding", "language", **state.data)
+    elif onboarding and state is not None and state.step != "language":
+        back = {"step": state.step, "data": dict(state.data)}
+        start_flow(ctx, "edit", "language", back=back)
+    else:
+        start_flow(ctx, "edit", "language")

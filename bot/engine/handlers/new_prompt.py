@@ -46,7 +46,6 @@ menu_flow(
      "new_place", "new_send", "new_send_at"),
 )  # fmt: skip
 AGE_IDS = {"0-2": "age.0_2", "2-4": "age.2_4", "4-6": "age.4_6", "6-12": "age.6_12"}
-MAX_HOOD = 60
 
 
 def _media(data: dict[str, Any]) -> Media | None:
@@ -196,27 +195,6 @@ class NewAudience(Question):
             return Outcome.NEXT  # to new_hood
         band = key.removeprefix("band:")
         ctx.remember(bands=[band] if band in AGE_IDS else [], hood=None)
-        return _after_audience(ctx)
-
-
-@question
-class NewHood(Question):
-    name = "new_hood"
-
-    def prompt(self, ctx: Context) -> None:
-        ctx.say("new.ask_hood")
-
-    def on_text(self, ctx: Context, text: str) -> Outcome:
-        community = ctx.require_person().community
-        hood = (
-            ctx.domain.neighbourhood_named(community, text[:MAX_HOOD])
-            if community is not None and text.strip()
-            else None
-        )
-        if hood is None:
-            ctx.say("new.hood_unknown")
-            return Outcome.STAY
-        ctx.remember(bands=[], hood=hood.id)
         return _after_audience(ctx)
 
 

@@ -79,8 +79,6 @@ def _account(ctx: Context, data: dict[str, Any]) -> list[str]:
         lines.append(ctx.t("mydata.community", community=account["community"]))
     lines.append(ctx.t("mydata.since", date=_date(ctx, account["since"])))
     lines.append(ctx.t("mydata.last_seen", date=_date(ctx, account["last_seen"])))
-    if not account["active"]:
-        lines.append(ctx.t("mydata.stopped"))
     if account["unreachable_since"]:
         lines.append(ctx.t("mydata.unreachable", date=_date(ctx, account["unreachable_since"])))
     if account["inactivity_warned_at"]:
@@ -197,6 +195,8 @@ def show_my_data(ctx: Context) -> None:
     if person is None:
         ctx.say("mydata.nothing")
         return
+    if not person.active:
+        ctx.say("contact.stopped")  # first, so that it is not missed
     data = ctx.domain.my_data(person)
     ctx.say_text("\n".join(_account(ctx, data)))
     ctx.say_text("\n".join(_profile(ctx, data)))

@@ -3,14 +3,17 @@ when the parent changes that answer with /profile."""
 
 from __future__ import annotations
 
+from bot.engine import first_words
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import MultiSelect, Outcome, Question, YesNoQuestion, question
 from bot.engine.handlers import voice
+from community.actions import Media
 from community.i18n import language_name, native_name
 from community.models import Community, ParentProfile
 from community.postcode import postcode_area
 from community.services import communities
 from community.services.people import AGE_BANDS, is_onboarded
+from config.locales import FALLBACK_LOCALE
 
 POSTCODE_TRIES = 3
 
@@ -46,6 +49,16 @@ class LanguageQuestion(Question):
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         ctx.set_locale(key.split(":", 1)[1])
         return Outcome.NEXT
+
+    # A wrong answer here is said so in a language the reader reads (bot.engine.first_words).
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        first_words.say(ctx, "input.use_buttons")
+        self.prompt(ctx)
+        return Outcome.STAY
+
+    def on_media(self, ctx: Context, media: Media) -> None:
+        first_words.say(ctx, "input.media_not_needed")
+        self.prompt(ctx)
 
 
 @question
@@ -148,6 +161,14 @@ class AgesQuestion(MultiSelect):
         _profile(ctx).age_bands = values
 
 
+def home_language_label(ctx: Context, code: str) -> str:
+    """A home language's name on its button, in the reader's language. CLDR lacks a few names
+    in a few languages (`rif` in Arabic): then the English name, never the bare code (the
+    community's config is checked to have one)."""
+    name = language_name(code, ctx.locale)
+    return name if name != code else language_name(code, FALLBACK_LOCALE)
+
+
 @question
 class HomeLanguagesQuestion(MultiSelect):
     name = "home_languages"
@@ -158,7 +179,7 @@ class HomeLanguagesQuestion(MultiSelect):
     def options(self, ctx: Context) -> list[tuple[str, str]]:
         community = ctx.require_person().community
         codes = community.home_languages if community else []
-        return [(code, language_name(code, ctx.locale)) for code in codes]
+        return [(code, home_language_label(ctx, code)) for code in codes]
 
     def saved(self, ctx: Context) -> list[str]:
         return list(_profile(ctx).home_languages)

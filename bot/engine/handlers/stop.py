@@ -55,4 +55,22 @@ class EraseConfirm(YesNoQuestion):
 
 @command("stop", roles=REGISTERED)
 def stop(ctx: Context) -> None:
-    start_flow(ctx, "stop")
+    # Stopped already: what is left to decide is whether to erase.
+    stopped = not ctx.require_person().active
+    start_flow(ctx, "stop", "erase_confirm" if stopped else None)
+
+
+# What still works for someone who stopped, with the words /help uses for it.
+AFTER_STOP = (
+    ("mydata", "help.cmd.mydata"),
+    ("privacy", "help.cmd.privacy"),
+    ("language", "help.cmd.language"),
+    ("stop", "help.stopped.erase"),
+)
+
+
+def stopped_help(ctx: Context) -> None:
+    """/help after /stop: contact has stopped, how to start again, and what still works."""
+    lines = [ctx.t("contact.stopped"), ctx.t("help.works_now")]
+    lines += [f"/{name} – {ctx.t(msgid)}" for name, msgid in AFTER_STOP]
+    ctx.say_text("\n".join(lines))

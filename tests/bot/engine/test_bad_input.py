@@ -32,7 +32,7 @@ def test_text_where_a_button_was_expected(chat: Chat) -> None:
 
 def test_number_out_of_range_is_not_a_choice(chat: Chat) -> None:
     chat.say("anna: /start ARNHEM")
-    assert chat.say("anna: 7")[0] == "Tik op een knop. Of stuur het nummer."
+    assert chat.say("anna: 7")[0].splitlines()[0] == "Tik op een knop. Of stuur het nummer."
 
 
 def test_old_button_is_refused_and_changes_nothing(chat: Chat, app: App) -> None:

@@ -46,6 +46,7 @@ REFUSALS = (
     "room.other_community",
     "report.members_only",
     "room.linked_elsewhere",
+    "input.answer_first",  # half-way through joining: "That works once you have joined."
 )
 GROUP = {Place.OWN_GROUP: "@own", Place.OTHER_GROUP: "@other"}
 # /start without a code, where there are several communities, asks for the code from the
