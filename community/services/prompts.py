@@ -84,6 +84,15 @@ def in_quiet_hours(moment: datetime, settings: PromptSettings) -> bool:
     return now >= start or now < end  # over midnight, e.g. 21:00-08:00
 
 
+def quiet_hours_end(moment: datetime, settings: PromptSettings) -> datetime:
+    """The first moment after `moment` when the quiet hours end (UTC)."""
+    here = local(moment, settings)
+    end = datetime.combine(here.date(), settings.quiet_end)
+    if end <= here.replace(tzinfo=None):
+        end += timedelta(days=1)
+    return to_utc(end, settings)
+
+
 # -- the programme in the database ------------------------------------------------------------
 def sync_programme(
     session: Session, settings: PromptSettings, community: Community, clock: Clock

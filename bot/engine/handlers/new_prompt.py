@@ -17,6 +17,8 @@ from community.services import plain
 from community.services.prompts import (
     MAX_OPTION,
     MAX_OPTIONS,
+    in_quiet_hours,
+    quiet_hours_end,
     to_utc,
     when_text,
     with_community_time,
@@ -404,6 +406,10 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
     data = dict(state.data)
     ctx.leave()
     config = ctx.settings.prompts
+    # "Now" in the quiet hours means when they end: the scheduler's job sends it then.
+    quiet = at_once and in_quiet_hours(due_at, config)
+    if quiet:
+        due_at, at_once = quiet_hours_end(due_at, config), False
     event_at = datetime.fromisoformat(data["event_at"]) if data.get("event_at") else None
     prompt = ctx.domain.create_prompt(
         community, str(data["kind"]), {ctx.locale: str(data["text"])}, due_at, person,
@@ -415,5 +421,8 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
         if prompt.delivered_at is not None:
             ctx.say("new.sent", count=count)
             return Outcome.DONE
+    if quiet:
+        ctx.say("new.after_quiet", time=config.quiet_end.strftime("%H:%M"))
+        return Outcome.DONE
     ctx.say("new.planned", when=when_text(prompt.due_at, ctx.locale, config))
     return Outcome.DONE

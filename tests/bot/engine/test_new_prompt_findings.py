@@ -1,0 +1,57 @@
+"""Newcomer findings on /new and prompts (issue 17): "Now" in the quiet hours, a prompt's own
+language, the /reach labels and the invitation's preview, as professionals and parents meet them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.app import App
+from community.clock import FakeClock
+from community.models import Community, Person, Role
+from community.services import prompts
+from tests.support.chat import Chat, Sent
+from tests.support.transport import RecordingTransport
+
+
+def staff(app: App, clock: FakeClock, user: str, role: Role, locale: str = "en") -> None:
+    with app.session_factory.begin() as session:
+        community = session.scalar(select(Community))
+        assert community is not None
+        session.add(
+            Person(
+                platform="console", platform_user_id=user, private_chat_id=user, locale=locale,
+                role=role, community_id=community.id, active=True, created_at=clock.now(),
+            )
+        )  # fmt: skip
+
+
+def texts_to(transport: RecordingTransport, user: str) -> list[str]:
+    return [Sent(d).text for d in transport.sent if d.chat_id == user]
+
+
+def write_tip(chat: Chat, user: str, text: str) -> list[str]:
+    chat.say(f"{user}: /new")
+    chat.say(f"{user}: Tip")
+    chat.say(f"{user}: {text}")
+    return chat.say(f"{user}: All parents")
+
+
+def test_now_in_the_quiet_hours_says_when_it_goes_and_it_goes_then(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    staff(app, clock, "petra", Role.PROFESSIONAL)
+    clock.current = datetime(2026, 9, 1, 20, 30, tzinfo=UTC)  # 22:30 in Amsterdam
+    write_tip(chat, "petra", "Sing a song together at bath time.")
+    assert chat.say("petra: Now") == [
+        "It is quiet time now. Parents get no messages then. It goes at 08:00."
+    ]
+    assert "Sing a song together at bath time." not in texts_to(transport, "anna")
+    clock.current = datetime(2026, 9, 2, 5, 45, tzinfo=UTC)  # 07:45: still quiet
+    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 0
+    clock.current = datetime(2026, 9, 2, 6, 0, tzinfo=UTC)  # 08:00: the job sends it
+    assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 1
+    chat.say("admin: /help")  # the dispatcher sends what was queued
+    assert texts_to(transport, "anna")[-1] == "Sing a song together at bath time."
