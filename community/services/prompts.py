@@ -205,7 +205,8 @@ def when_text(moment: datetime, locale: str, settings: PromptSettings) -> str:
 def prompt_text(
     prompt: Prompt, locale: str, translator: Translator, settings: PromptSettings
 ) -> str:
-    """The prompt in the reader's language; Dutch plus a line saying so when there is none."""
+    """The prompt in the reader's language; else in Dutch, or the one language it was written in
+    (a professional's), plus a line saying which."""
     texts = prompt.texts
     source = SOURCE_LOCALE if SOURCE_LOCALE in texts else next(iter(texts))
     parts = [texts.get(locale) or texts[source]]
@@ -216,6 +217,9 @@ def prompt_text(
         parts.append(translator.t(locale, "prompt.answer_hint"))
     if locale not in texts and source == SOURCE_LOCALE:
         parts.append(translator.t(locale, "prompt.dutch_only"))
+    elif locale not in texts:  # written in another language: the reader learns which
+        language = language_name(source, locale)
+        parts.append(translator.t(locale, "prompt.other_language", language=language))
     return "\n\n".join(parts)
 
 

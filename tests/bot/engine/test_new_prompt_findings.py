@@ -55,3 +55,45 @@ def test_now_in_the_quiet_hours_says_when_it_goes_and_it_goes_then(
     assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 1
     chat.say("admin: /help")  # the dispatcher sends what was queued
     assert texts_to(transport, "anna")[-1] == "Sing a song together at bath time."
+
+
+def test_a_prompt_written_in_english_is_marked_for_parents_of_another_language(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    chat.say("anna: /language")
+    chat.say("anna: Nederlands")
+    chat.onboard("bram")  # English
+    staff(app, clock, "petra", Role.PROFESSIONAL)  # writes in English, her language
+    write_tip(chat, "petra", "Sing a song together at bath time.")
+    assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 2"
+    assert texts_to(transport, "anna")[-1] == (
+        "Sing a song together at bath time.\n\n"
+        "Dit bericht is er nog niet in jouw taal. Hier is het in het Engels."
+    )
+    assert texts_to(transport, "bram")[-1] == "Sing a song together at bath time."
+
+
+def test_a_prompt_written_in_polish_names_polish_and_a_dutch_one_names_dutch(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("bram")  # English
+    staff(app, clock, "piotr", Role.PROFESSIONAL, locale="pl")
+    staff(app, clock, "nina", Role.PROFESSIONAL, locale="nl")
+    chat.say("piotr: /new")
+    chat.say("piotr: Porada")
+    chat.say("piotr: Zaśpiewaj piosenkę w kąpieli.")
+    chat.say("piotr: Wszyscy rodzice")
+    chat.say("piotr: Teraz")
+    assert texts_to(transport, "bram")[-1] == (
+        "Zaśpiewaj piosenkę w kąpieli.\n\n"
+        "This message is not in your language yet. Here it is in Polish."
+    )
+    chat.say("nina: /new")
+    chat.say("nina: Tip")
+    chat.say("nina: Zing een liedje in bad.")
+    chat.say("nina: Alle ouders")
+    chat.say("nina: Nu")
+    assert texts_to(transport, "bram")[-1] == (
+        "Zing een liedje in bad.\n\nThis message is not in your language yet. Here it is in Dutch."
+    )
