@@ -355,8 +355,8 @@ def reach_command(
     language: Annotated[str, typer.Option(help="Language of the list.")] = "en",
     config: ConfigOption = None,
 ) -> None:
-    """Call list: parents our messages do not reach, and parents who did not reply for 4 weeks
-    (to phone or visit; no reply never means no interest)."""
+    """Call list: parents our messages do not reach, and parents who got 2 or more prompts in
+    the last 4 weeks and answered none (to phone or visit; no reply never means no interest)."""
     from community.services import prompts
 
     built = _built(config)

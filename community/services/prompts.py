@@ -62,6 +62,8 @@ SOURCE_LOCALE = "nl"  # every prompt has a Dutch text
 REMINDER_AT = time(10, 0)  # local time of the reminder on the day before the event
 DIGEST_ANSWERS = 20  # answers quoted in one digest; more are counted
 REACH_LINES = 30  # parents listed per group in a call list; the count says how many in all
+REACH_DAYS = 28  # the call list looks back this far
+REACH_PROMPTS = 2  # a parent who got this many prompts in that time and answered none is listed
 DIGEST_MEDIA = 10  # photos and voice notes forwarded with one digest; more wait for the next
 EXCERPT = 80
 
@@ -899,7 +901,7 @@ class ReachReport:
 
 
 def reach_report(
-    session: Session, community: Community, clock: Clock, days: int = 28
+    session: Session, community: Community, clock: Clock, days: int = REACH_DAYS
 ) -> ReachReport:
     """Parents to phone or visit instead: those messages do not reach, and those who did not
     reply to any prompt for `days` days (which never means they are not interested)."""
@@ -953,7 +955,7 @@ def reach_report(
             unreachable.append(entry)
         elif profile.prompts_paused:
             continue  # they asked for a pause: not silence, and nothing to phone about
-        elif got.get(person.id, 0) >= 2 and person.id not in replied:
+        elif got.get(person.id, 0) >= REACH_PROMPTS and person.id not in replied:
             quiet.append(entry)
     return ReachReport(unreachable, quiet)
 
@@ -980,7 +982,9 @@ def reach_text(
         lines += ["", t(locale, "reach.unreachable", count=len(report.unreachable))]
         lines += [line(entry) for entry in report.unreachable[:REACH_LINES]]
     if report.quiet:
-        lines += ["", t(locale, "reach.quiet", count=len(report.quiet))]
+        # The label says the rule itself: "4 weeks" alone is wrong for a parent who joined today.
+        weeks, count = REACH_DAYS // 7, len(report.quiet)
+        lines += ["", t(locale, "reach.quiet", prompts=REACH_PROMPTS, weeks=weeks, count=count)]
         lines += [line(entry) for entry in report.quiet[:REACH_LINES]]
         lines += [t(locale, "reach.not_uninterested")]
     if report.unreachable or report.quiet:

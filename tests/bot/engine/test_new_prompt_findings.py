@@ -97,3 +97,16 @@ def test_a_prompt_written_in_polish_names_polish_and_a_dutch_one_names_dutch(
     assert texts_to(transport, "bram")[-1] == (
         "Zing een liedje in bad.\n\nThis message is not in your language yet. Here it is in Dutch."
     )
+
+
+def test_reach_says_its_rule_for_a_parent_who_joined_today(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")  # joined today
+    staff(app, clock, "petra", Role.PROFESSIONAL)
+    for text in ("Sing a song together at bath time.", "Read a book together in bed."):
+        write_tip(chat, "petra", text)
+        chat.say("petra: Now")
+    said = chat.say("petra: /reach")[0]
+    assert "Got 2 or more messages in the last 4 weeks and answered none: 1\n- " in said
+    assert "for 4 weeks" not in said
