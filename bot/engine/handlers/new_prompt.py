@@ -43,6 +43,8 @@ MAX_TEXT = 600
 MAX_PLACE = 200
 MORNING = time(10, 0)
 ROLL_OVER = timedelta(days=30)
+# A place that is only a day and/or a time ("14-10", "10:00", "14-10 10:00") is no place.
+LOOKS_LIKE_WHEN = re.compile(r"^[\d\s:./-]*\d[\d\s:./-]*(uur|h|u)?$", re.IGNORECASE)
 WHEN = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\s+(\d{1,2})[:.](\d{2})$")
 
 menu_flow(
@@ -291,6 +293,9 @@ class NewPlace(Question):
         if not place or len(place) > MAX_PLACE:
             ctx.say("new.ask_place")
             return Outcome.STAY
+        if LOOKS_LIKE_WHEN.match(place):  # a second date, typed one step too late
+            ctx.say("new.place_is_date")
+            return Outcome.STAY
         ctx.remember(place=place)
         return Outcome.NEXT
 
@@ -318,6 +323,9 @@ class NewSend(Question):
         data = state.data if state is not None else {}
         ctx.say("new.preview", audience=audience_text(ctx, data))
         text = str(data.get("text", ""))
+        if data.get("event_at") and data.get("place"):  # as the parents will see it
+            when = _when(ctx, datetime.fromisoformat(str(data["event_at"])))
+            text += "\n\n" + ctx.t("prompt.when_where", when=when, place=data["place"])
         if data.get("options"):
             text += "\n" + ctx.t("new.options_line", options=" / ".join(data["options"]))
         ctx.say_text(text, media=_media(data))

@@ -110,3 +110,27 @@ def test_reach_says_its_rule_for_a_parent_who_joined_today(
     said = chat.say("petra: /reach")[0]
     assert "Got 2 or more messages in the last 4 weeks and answered none: 1\n- " in said
     assert "for 4 weeks" not in said
+
+
+def test_the_invitation_preview_shows_day_time_and_place_and_a_date_is_no_place(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    chat.onboard("anna")
+    staff(app, clock, "petra", Role.PROFESSIONAL)
+    chat.say("petra: /new")
+    chat.say("petra: Invitation")
+    chat.say("petra: Coffee morning at school. Bring your child.")
+    chat.say("petra: All parents")
+    assert chat.say("petra: 9-9 9:30") == ["Where is it? Type the place and the address."]
+    for typed in ("10-9 10:00", "10:00", "9-9"):
+        assert chat.say(f"petra: {typed}") == [
+            "That looks like a date or time. Where is it? Type the place and the address."
+        ]
+    said = chat.say("petra: School De Regenboog, Hoofdstraat 1")
+    assert said[:2] == [
+        "For: All parents. They will get this:",
+        "Coffee morning at school. Bring your child.\n\n"
+        "When: Wednesday 9 September, 09:30. Where: School De Regenboog, Hoofdstraat 1.",
+    ]
+    assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"
+    assert texts_to(transport, "anna")[-1] == said[1]
