@@ -411,8 +411,15 @@ def prompts_import(
                 typer.echo(f"Dry run: {len(planned)} prompts checked, nothing stored.")
                 session.rollback()
                 return
-            prompt_import.store(session, chosen, planned, built.clock)
-            typer.echo(f"Stored {len(planned)} prompts for {chosen.name}.")
+            done = prompt_import.store(session, chosen, planned, built.clock)
+            typer.echo(f"Stored {len(done.new)} prompts for {chosen.name}.")
+            for numbers, what in (
+                (done.updated, "Updated (not sent yet)"),
+                (done.already, "Already there, not stored again"),
+                (done.sent, "Already sent, left as they were"),
+            ):
+                if numbers:
+                    typer.echo(f"{what}: prompt {', '.join(map(str, numbers))}.")
     finally:
         built.close()
 

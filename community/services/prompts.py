@@ -109,7 +109,11 @@ def sync_programme(
     existing = {
         prompt.key: prompt
         for prompt in session.scalars(
-            select(Prompt).where(Prompt.community_id == community.id, Prompt.key.is_not(None))
+            select(Prompt).where(
+                Prompt.community_id == community.id,
+                Prompt.key.is_not(None),
+                Prompt.key.not_like("file:%"),  # imported prompts (prompt_import) are not ours
+            )
         )
     }
     added = 0
