@@ -88,7 +88,15 @@ def read(path: Path, community: Community, settings: PromptSettings, clock: Cloc
     """Every prompt of the file, checked; raises PromptFileError naming all problems."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except FileNotFoundError:
+        raise PromptFileError(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise PromptFileError(f"{path} is a folder, not a file.") from None
+    except OSError as exc:
+        raise PromptFileError(f"{path} cannot be read: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise PromptFileError(f"{path} is not UTF-8 text: save it as UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
         raise PromptFileError(f"{path}: {exc}") from None
     entries = data.get("prompt")
     if not isinstance(entries, list) or not entries:

@@ -57,6 +57,7 @@ def test_demo_runs_a_piped_conversation_and_keeps_it(tmp_path: Path) -> None:
 
 
 def test_console_refuses_an_outdated_schema(tmp_path: Path) -> None:
+    (tmp_path / "ouderkring.db").touch()  # an empty database (a missing one: test_cli_findings)
     result = _run(["console"], tmp_path, "anna: hi\n")
     assert result.returncode == 1
     assert "Run: ouderkring db upgrade" in result.stderr
