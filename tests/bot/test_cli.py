@@ -80,7 +80,7 @@ def test_code_command_makes_a_code_that_works_once(tmp_path: Path, role: str) ->
     code = made.stdout.strip().splitlines()[-1].split()[1]
     chat = _run(["console"], tmp_path, f"x: /start {code}\nx: English\ny: /start {code}\n")
     assert f"Welcome! You are now {role} at Ouderkring Arnhem." in chat.stdout
-    assert "to y: Die code ken ik niet." in chat.stdout
+    assert "to y: Deze code is al gebruikt." in chat.stdout
 
 
 # -- an installer's mistakes: one or two plain lines, never a traceback -------------------------
