@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.app import App
 from community.clock import FakeClock
 from community.models import Community, Person, Role
-from community.services import prompts
+from community.services import buddies, prompts
 from tests.support.chat import Chat, Sent
 from tests.support.transport import RecordingTransport
 
@@ -134,3 +134,31 @@ def test_the_invitation_preview_shows_day_time_and_place_and_a_date_is_no_place(
     ]
     assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"
     assert texts_to(transport, "anna")[-1] == said[1]
+
+
+def test_a_buddy_introduction_is_in_the_language_each_parent_chose(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    staff(app, clock, "bram", Role.COORDINATOR)
+    chat.onboard("anna")  # English, Arabic at home
+    chat.onboard("bilal")
+    chat.say("bilal: /language")
+    chat.say("bilal: العربية")
+    proposal = chat.messages("bram: /match")[-1]
+    approved = chat.press("bram", proposal, "Approve")
+    found = {user: [m.text for m in approved if m.chat_id == user] for user in ("anna", "bilal")}
+    assert found["anna"][0] == "Good news! We found a buddy for you."
+    assert found["bilal"][0] == app.translator.t("ar", "buddy.found")
+    chat.say("anna: Anna")
+    intro = chat.messages("bilal: Bilal")
+    to_anna = [m.text for m in intro if m.chat_id == "anna"]
+    to_bilal = [m.text for m in intro if m.chat_id == "bilal"]
+    assert to_anna[0] == app.translator.t("en", "buddy.intro.hello", name="Bilal")
+    assert to_bilal[1] == app.translator.t("ar", "buddy.intro.hello", name="Anna")
+    # The follow-up two weeks later: each in their own language too.
+    clock.advance(days=15)
+    buddies.send_due_follow_ups(app.session_factory, app.translator, clock)
+    chat.say("admin: /help")  # the dispatcher sends what was queued
+    asked = {user: texts_to(transport, user)[-1] for user in ("anna", "bilal")}
+    assert asked["anna"] == app.translator.t("en", "buddy.follow_up.ask", name="Bilal")
+    assert asked["bilal"] == app.translator.t("ar", "buddy.follow_up.ask", name="Anna")
