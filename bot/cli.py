@@ -15,6 +15,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from bot.cli_ops import register as register_ops
+from bot.cli_prompts import prompts_app
+from bot.cli_prompts import register as register_prompts
 from bot.cli_roles import role_app
 from bot.cli_run import register as register_run
 from community.db import SchemaOutdated
@@ -27,15 +29,17 @@ app = typer.Typer(
     help="Ouderkring: a chat bot that connects parents to each other and to school.",
     no_args_is_help=True,
     add_completion=False,
+    # Plain help: flags shown as flags (no "<bool>"), [[prompt]] kept as typed.
+    rich_markup_mode=None,
     # Tracebacks with local variables could show a token or database password.
     pretty_exceptions_show_locals=False,
 )
-db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(db_app, name="db")
-prompts_app = typer.Typer(help="Weekly prompts: import prepared prompts.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(role_app, name="role")
 register_ops(app)  # backup, restore, doctor
+register_prompts(app)  # reach
 
 ConfigOption = Annotated[
     Path | None,
@@ -72,6 +76,14 @@ def _console(config: Path | None, migrate: bool) -> None:
     from community.clock import ShiftedClock
 
     settings = _settings(config)
+    missing = None if migrate else _missing_sqlite_file(settings.database_url)
+    if missing is not None:  # opening it would leave an empty database file behind
+        typer.echo(
+            f"There is no database at {missing} yet.\n"
+            "Start with `ouderkring demo`, or make it with `ouderkring db upgrade`.",
+            err=True,
+        )
+        raise typer.Exit(1)
     # A clock that /tick HH:MM can move on (bot/console_jobs.py).
     built = build_app(
         settings, [ConsoleTransport(sys.stdout)], clock=ShiftedClock(), migrate=migrate
@@ -80,6 +92,19 @@ def _console(config: Path | None, migrate: bool) -> None:
         asyncio.run(run_console(built, sys.stdin))
     finally:
         built.close()
+
+
+def _missing_sqlite_file(database_url: str) -> Path | None:
+    """The SQLite file of the URL when it does not exist (None for PostgreSQL or memory)."""
+    try:
+        url = make_url(database_url)
+    except (ArgumentError, ValueError):
+        return None  # main() explains a bad URL when the app is built
+    name = url.database or ""
+    if url.get_backend_name() != "sqlite" or name in ("", ":memory:") or name.startswith("file:"):
+        return None
+    path = Path(name).expanduser().absolute()
+    return None if path.exists() else path
 
 
 @app.callback()
@@ -125,8 +150,8 @@ def link(
     settings = _settings(config)
     chosen = [c for c in settings.communities if community in (None, c.slug)]
     if not chosen:
-        slugs = ", ".join(c.slug for c in settings.communities) or "none configured"
-        typer.echo(f"No community {community!r} ({slugs}).", err=True)
+        known = [c.slug for c in settings.communities]
+        typer.echo(community_problem(community, known), err=True)
         raise typer.Exit(2)
     if not (settings.telegram and settings.telegram.username) and not settings.telegram_token:
         typer.echo(
@@ -176,8 +201,7 @@ def code(
             else (every[0] if len(every) == 1 else None)
         )
         if chosen is None:
-            slugs = ", ".join(c.slug for c in every) or "none configured"
-            typer.echo(f"Name the community with --community ({slugs}).", err=True)
+            typer.echo(community_problem(community, [c.slug for c in every]), err=True)
             raise typer.Exit(2)
         secret = role_codes.create(
             session, chosen, Role(role), built.clock, settings.role_code_days
@@ -259,10 +283,19 @@ def _chosen_community(session, slug: str | None):  # type: ignore[no-untyped-def
     if chosen is None and slug is None and len(every) == 1:
         chosen = every[0]
     if chosen is None:
-        slugs = ", ".join(c.slug for c in every) or "none configured"
-        typer.echo(f"Name the community with --community ({slugs}).", err=True)
+        typer.echo(community_problem(slug, [c.slug for c in every]), err=True)
         raise typer.Exit(2)
     return chosen
+
+
+def community_problem(slug: str | None, known: list[str]) -> str:
+    """Why --community chose nothing, naming the communities there are."""
+    if not known:
+        return "There is no community yet. Add one under [[community]] in the config file."
+    names = ", ".join(known)
+    if slug is not None:
+        return f"There is no community {slug!r}. Known communities: {names}."
+    return f"There are several communities. Choose one with --community ({names})."
 
 
 def _built(config: Path | None):  # type: ignore[no-untyped-def]
@@ -273,79 +306,6 @@ def _built(config: Path | None):  # type: ignore[no-untyped-def]
     except SchemaOutdated as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-
-
-CommunityOption = Annotated[
-    str | None, typer.Option("--community", help="Community slug (needed if several).")
-]
-
-
-@app.command("reach")
-def reach_command(
-    community: CommunityOption = None,
-    language: Annotated[str, typer.Option(help="Language of the list.")] = "en",
-    config: ConfigOption = None,
-) -> None:
-    """Call list: parents our messages do not reach, and parents who did not reply for 4 weeks
-    (to phone or visit; no reply never means no interest)."""
-    from community.services import prompts
-
-    built = _built(config)
-    try:
-        with built.session_factory() as session:
-            chosen = _chosen_community(session, community)
-            report = prompts.reach_report(session, chosen, built.clock)
-            locale = built.translator.resolve(language)
-            typer.echo(prompts.reach_text(report, chosen.name, built.translator, locale))
-    finally:
-        built.close()
-
-
-@prompts_app.command("import")
-def prompts_import(
-    file: Annotated[Path, typer.Argument(help="A TOML file of [[prompt]] entries.")],
-    community: CommunityOption = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Only check the file; store nothing.")
-    ] = False,
-    anyway: Annotated[
-        bool, typer.Option("--anyway", help="Store texts the plain-language check flags.")
-    ] = False,
-    config: ConfigOption = None,
-) -> None:
-    """Import prompts prepared in a file (format: community/services/prompt_import.py). Each
-    text gets the plain-language check of /new; flagged texts are refused unless --anyway."""
-    from community.services import prompt_import
-
-    built = _built(config)
-    try:
-        with built.session_factory.begin() as session:
-            chosen = _chosen_community(session, community)
-            try:
-                planned = prompt_import.read(file, chosen, built.settings.prompts, built.clock)
-            except prompt_import.PromptFileError as exc:
-                typer.echo(str(exc), err=True)
-                raise typer.Exit(2) from None
-            flagged = False
-            for item in planned:
-                when = item.send.strftime("%Y-%m-%d %H:%M UTC")
-                typer.echo(f"{item.number}. {item.kind}, {when}: {item.texts['nl']}")
-                for locale, problems in item.problems.items():
-                    flagged = True
-                    for problem in problems:
-                        text = built.translator.t("en", f"plain.{problem}")
-                        typer.echo(f"   {locale}: {text}")
-            if flagged and not anyway:
-                typer.echo("Fix the flagged texts, or import them with --anyway.", err=True)
-                raise typer.Exit(2)
-            if dry_run:
-                typer.echo(f"Dry run: {len(planned)} prompts checked, nothing stored.")
-                session.rollback()
-                return
-            prompt_import.store(session, chosen, planned, built.clock)
-            typer.echo(f"Stored {len(planned)} prompts for {chosen.name}.")
-    finally:
-        built.close()
 
 
 def _codes(proposal):  # type: ignore[no-untyped-def]
@@ -495,7 +455,7 @@ def _explain(exc: Exception) -> tuple[str, int] | None:
 
 def main() -> None:
     try:
-        app()
+        app(prog_name="ouderkring")
     except Exception as exc:
         explained = _explain(exc)
         if explained is None:

@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-role_app = typer.Typer(help="Staff roles: list them, take one away.", no_args_is_help=True)
+role_app = typer.Typer(
+    help="Staff roles: list them, take one away.", no_args_is_help=True, rich_markup_mode=None
+)
 
 CommunityOption = Annotated[
     str | None, typer.Option("--community", help="Community slug (needed if several).")

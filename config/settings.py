@@ -42,6 +42,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _CODE = re.compile(r"^[A-Za-z0-9]{4,32}$")
 _PC4 = re.compile(r"^[1-9][0-9]{3}$")
 _IDENTITY = re.compile(r"^[a-z]+:.+$")
+ADMIN_FORM = '"platform:user id", such as "telegram:123456789" or "matrix:@ann:example.org"'
 _SECRET_KEYS = {"token", "access_token", "password", "secret", "bot_token"}
 _MAX_NAME = 120  # the length of the name columns in the database
 # The database drivers Ouderkring installs: SQLite's is built in, psycopg comes with [postgres].
@@ -268,11 +269,15 @@ def _database_url(raw: str, path: Path | str, field_name: str) -> str:
     return raw
 
 
-def _str_list(reader: _Reader, key: str, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
+def _str_list(
+    reader: _Reader, key: str, pattern: re.Pattern[str] | None = None, form: str = ""
+) -> tuple[str, ...]:
+    """A list of strings; `form` says what a valid item looks like."""
     values = reader.get(key, list, required=True)
     for index, item in enumerate(values):
         if not isinstance(item, str) or (pattern is not None and not pattern.match(item)):
-            raise ConfigError(reader.path, f"{reader.name(key)}[{index}]", f"{item!r} is not valid")
+            problem = f"{item!r} is not valid" + (f": use {form}" if form else "")
+            raise ConfigError(reader.path, f"{reader.name(key)}[{index}]", problem)
     return tuple(values)
 
 
@@ -317,7 +322,7 @@ def load_community(path: Path, known_locales: tuple[str, ...]) -> CommunitySpec:
         if name in seen_names:
             raise hood.fail("name", f"{name!r} is already neighbourhoods[{seen_names[name]}]")
         seen_names[name] = index
-        areas = _str_list(hood, "postcode_areas", _PC4)
+        areas = _str_list(hood, "postcode_areas", _PC4, '4 digits, such as "6825"')
         if not areas:
             raise hood.fail("postcode_areas", "needs at least 1 postcode area, such as '6825'")
         for area_index, area in enumerate(areas):
@@ -391,7 +396,13 @@ def load_settings(
         raise bot.fail(
             "default_locale", f"{default_locale!r} is not shipped ({', '.join(known_locales)})"
         )
-    admins = frozenset(_str_list(bot, "admins", _IDENTITY)) if "admins" in bot.data else frozenset()
+    if not isinstance(bot.data.get("admins", []), list):
+        raise bot.fail("admins", 'must be a list, such as admins = ["telegram:123456789"]')
+    admins = (
+        frozenset(_str_list(bot, "admins", _IDENTITY, ADMIN_FORM))
+        if "admins" in bot.data
+        else frozenset()
+    )
     role_code_days = bot.get("role_code_days", int, 14)
     if not 1 <= role_code_days <= 365:
         raise bot.fail("role_code_days", "must be between 1 and 365")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -489,26 +489,6 @@ def round_reports(session: Session, community: Community, last: int = 5) -> list
             )
         )
     return out
-
-
-# -- the introduction -----------------------------------------------------------------------------
-def intro_language(
-    shipped: Collection[str], a: Person, b: Person, preferred: str | None = None
-) -> str | None:
-    """The language to introduce two parents in: a home language both have, when the bot ships it
-    (the matcher's choice first, so two Arabic speakers get Arabic once `ar` ships); else the
-    language both chose for the bot; else None (each reads it in their own language)."""
-    home_a = set(a.profile.home_languages if a.profile else ())
-    home_b = set(b.profile.home_languages if b.profile else ())
-    shared = home_a & home_b & set(shipped)
-    if preferred in shared:
-        return preferred
-    # A shared home language other than Dutch first: it is the one they are at home in.
-    for code in sorted(shared, key=lambda c: (c == "nl", c)):
-        return code
-    if a.locale is not None and a.locale == b.locale and a.locale in shipped:
-        return a.locale
-    return None
 
 
 # -- the follow-up (a scheduled job) --------------------------------------------------------------

@@ -310,6 +310,13 @@ class Domain:
             prompts.sync_programme(self._session, config, person.community, self.clock)
         return prompts.upcoming(self._session, person, self.clock, days)
 
+    def upcoming_in(
+        self, community: Community, config: PromptSettings, days: int = 14
+    ) -> list[Prompt]:
+        """Every prompt of the community to come (an admin's route map)."""
+        prompts.sync_programme(self._session, config, community, self.clock)
+        return prompts.upcoming_in_community(self._session, community, self.clock, days)
+
     def reach_report(self, community: Community) -> prompts.ReachReport:
         return prompts.reach_report(self._session, community, self.clock)
 

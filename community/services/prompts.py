@@ -64,6 +64,8 @@ REMINDER_AT = time(10, 0)  # local time of the reminder on the day before the ev
 DIGEST_ANSWERS = 20  # answers quoted in one digest; more are counted
 DIGEST_CHARS = 200  # of each answer quoted
 REACH_LINES = 30  # parents listed per group in a call list; the count says how many in all
+REACH_DAYS = 28  # the call list looks back this far
+REACH_PROMPTS = 2  # a parent who got this many prompts in that time and answered none is listed
 DIGEST_MEDIA = 10  # photos and voice notes forwarded with one digest; more wait for the next
 EXCERPT = 80
 
@@ -86,6 +88,15 @@ def in_quiet_hours(moment: datetime, settings: PromptSettings) -> bool:
     return now >= start or now < end  # over midnight, e.g. 21:00-08:00
 
 
+def quiet_hours_end(moment: datetime, settings: PromptSettings) -> datetime:
+    """The first moment after `moment` when the quiet hours end (UTC)."""
+    here = local(moment, settings)
+    end = datetime.combine(here.date(), settings.quiet_end)
+    if end <= here.replace(tzinfo=None):
+        end += timedelta(days=1)
+    return to_utc(end, settings)
+
+
 # -- the programme in the database ------------------------------------------------------------
 def sync_programme(
     session: Session, settings: PromptSettings, community: Community, clock: Clock
@@ -100,7 +111,11 @@ def sync_programme(
     existing = {
         prompt.key: prompt
         for prompt in session.scalars(
-            select(Prompt).where(Prompt.community_id == community.id, Prompt.key.is_not(None))
+            select(Prompt).where(
+                Prompt.community_id == community.id,
+                Prompt.key.is_not(None),
+                Prompt.key.not_like("file:%"),  # imported prompts (prompt_import) are not ours
+            )
         )
     }
     added = 0
@@ -204,8 +219,9 @@ def prompt_text(
     chosen: prompt_translations.Chosen | None = None,
 ) -> str:
     """The prompt in the reader's language: its own text, else `chosen` (a translator's text
-    picked for the reader, with its own line), else the machine's draft marked as an automatic
-    translation (with `[translation]` set), else Dutch plus a line saying so."""
+    picked for the reader), else the machine's draft marked as an automatic translation (with
+    `[translation]` set), else in Dutch, or the one language it was written in (a
+    professional's), plus a line saying which."""
     texts = prompt.texts
     source = SOURCE_LOCALE if SOURCE_LOCALE in texts else next(iter(texts))
     missing = locale not in texts
@@ -224,10 +240,11 @@ def prompt_text(
         parts.append(translator.t(locale, "prompt.answer_hint"))
     if drafted:
         parts.append(translator.t(locale, "prompt.automatic_translation"))
-    elif chosen is not None:
-        parts += [translator.t(locale, chosen.note)] if chosen.note else []
-    elif missing and source == SOURCE_LOCALE:
+    elif missing and fallback and source == SOURCE_LOCALE:
         parts.append(translator.t(locale, "prompt.dutch_only"))
+    elif missing and fallback:  # written in another language: the reader learns which
+        language = language_name(source, locale)
+        parts.append(translator.t(locale, "prompt.other_language", language=language))
     return "\n\n".join(parts)
 
 
@@ -938,7 +955,7 @@ class ReachReport:
 
 
 def reach_report(
-    session: Session, community: Community, clock: Clock, days: int = 28
+    session: Session, community: Community, clock: Clock, days: int = REACH_DAYS
 ) -> ReachReport:
     """Parents to phone or visit instead: those messages do not reach, and those who did not
     reply to any prompt for `days` days (which never means they are not interested)."""
@@ -992,7 +1009,7 @@ def reach_report(
             unreachable.append(entry)
         elif profile.prompts_paused:
             continue  # they asked for a pause: not silence, and nothing to phone about
-        elif got.get(person.id, 0) >= 2 and person.id not in replied:
+        elif got.get(person.id, 0) >= REACH_PROMPTS and person.id not in replied:
             quiet.append(entry)
     return ReachReport(unreachable, quiet)
 
@@ -1019,7 +1036,9 @@ def reach_text(
         lines += ["", t(locale, "reach.unreachable", count=len(report.unreachable))]
         lines += [line(entry) for entry in report.unreachable[:REACH_LINES]]
     if report.quiet:
-        lines += ["", t(locale, "reach.quiet", count=len(report.quiet))]
+        # The label says the rule itself: "4 weeks" alone is wrong for a parent who joined today.
+        weeks, count = REACH_DAYS // 7, len(report.quiet)
+        lines += ["", t(locale, "reach.quiet", prompts=REACH_PROMPTS, weeks=weeks, count=count)]
         lines += [line(entry) for entry in report.quiet[:REACH_LINES]]
         lines += [t(locale, "reach.not_uninterested")]
     if report.unreachable or report.quiet:

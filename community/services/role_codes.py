@@ -86,6 +86,18 @@ def find_valid(session: Session, code: str, clock: Clock) -> RoleCode | None:
     return record
 
 
+def spent(session: Session, code: str, clock: Clock) -> str | None:
+    """Why a code that exists does not work: "used" or "expired"; None if it is no code."""
+    if not code or len(code) > 64:
+        return None
+    record = session.scalar(select(RoleCode).where(RoleCode.code_hash == _hash(code)))
+    if record is None:
+        return None
+    if record.used_at is not None:
+        return "used"
+    return "expired" if record.expires_at <= clock.now() else None
+
+
 def use(record: RoleCode, person: Person, clock: Clock) -> None:
     """Spend a code: it works once, and gives `person` its role in its community."""
     record.used_at, record.used_by_id = clock.now(), person.id

@@ -29,6 +29,10 @@ class Staff:
     def find_code(self, code: str) -> RoleCode | None:
         return role_codes.find_valid(self._session, code, self.clock)
 
+    def spent_code(self, code: str) -> str | None:
+        """ "used" or "expired" for a one-time code that no longer works, else None."""
+        return role_codes.spent(self._session, code, self.clock)
+
     def code_by_id(self, code_id: int) -> RoleCode | None:
         """The code, if it is still unused and unexpired."""
         record = self._session.get(RoleCode, code_id)

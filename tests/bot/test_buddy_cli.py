@@ -63,4 +63,4 @@ def test_match_prints_proposals_and_stores_them_only_without_dry_run(tmp_path: P
 
     unknown = _match(url, "--community", "utrecht", "--dry-run")
     assert unknown.returncode == 2
-    assert "Name the community with --community (arnhem)." in unknown.stderr
+    assert "There is no community 'utrecht'. Known communities: arnhem." in unknown.stderr

@@ -57,6 +57,7 @@ def test_demo_runs_a_piped_conversation_and_keeps_it(tmp_path: Path) -> None:
 
 
 def test_console_refuses_an_outdated_schema(tmp_path: Path) -> None:
+    (tmp_path / "ouderkring.db").touch()  # an empty database (a missing one: test_cli_findings)
     result = _run(["console"], tmp_path, "anna: hi\n")
     assert result.returncode == 1
     assert "Run: ouderkring db upgrade" in result.stderr
@@ -79,7 +80,7 @@ def test_code_command_makes_a_code_that_works_once(tmp_path: Path, role: str) ->
     code = made.stdout.strip().splitlines()[-1].split()[1]
     chat = _run(["console"], tmp_path, f"x: /start {code}\nx: English\ny: /start {code}\n")
     assert f"Welcome! You are now {role} at Ouderkring Arnhem." in chat.stdout
-    assert "to y: Die code ken ik niet." in chat.stdout
+    assert "to y: Deze code is al gebruikt." in chat.stdout
 
 
 # -- an installer's mistakes: one or two plain lines, never a traceback -------------------------

@@ -336,10 +336,10 @@ def _introduce_when_ready(ctx: Context, pair: BuddyPair) -> None:
     names = {p.id: ctx.domain.buddies.first_name(p) for p in (pair.a, pair.b)}
     if any(name is None for name in names.values()):
         return  # the other parent has not told us their first name yet
-    shared = buddies.intro_language(ctx.translator.locales, pair.a, pair.b, pair.language)
     for person in (pair.a, pair.b):
+        # Each in the language they chose for the bot, even when both speak another at home.
         buddy = buddies.other(pair, person)
-        locale = shared or ctx.translator.resolve(person.locale or ctx.settings.default_locale)
+        locale = ctx.translator.resolve(person.locale or ctx.settings.default_locale)
         _introduce(ctx, pair, person, buddy, names[buddy.id] or "", locale)
     pair.introduced_at = ctx.clock.now()
 

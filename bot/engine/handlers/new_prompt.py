@@ -4,6 +4,7 @@ change it or send it as it is. It goes now (or when the quiet hours end) or tomo
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -18,6 +19,8 @@ from community.services import plain
 from community.services.prompts import (
     MAX_OPTION,
     MAX_OPTIONS,
+    in_quiet_hours,
+    quiet_hours_end,
     to_utc,
     when_text,
 )
@@ -39,6 +42,8 @@ PROBLEM_IDS = {
 MAX_TEXT = 600
 MAX_PLACE = 200
 MORNING = time(10, 0)
+# A place that is only a day and/or a time ("14-10", "10:00", "14-10 10:00") is no place.
+LOOKS_LIKE_WHEN = re.compile(r"^[\d\s:./-]*\d[\d\s:./-]*(uur|h|u)?$", re.IGNORECASE)
 
 menu_flow(
     "new",
@@ -236,6 +241,9 @@ class NewPlace(Question):
         if not place or len(place) > MAX_PLACE:
             ctx.say("new.ask_place")
             return Outcome.STAY
+        if LOOKS_LIKE_WHEN.match(place):  # a second date, typed one step too late
+            ctx.say("new.place_is_date")
+            return Outcome.STAY
         ctx.remember(place=place)
         return Outcome.NEXT
 
@@ -265,6 +273,9 @@ class NewSend(Question):
         data = state.data if state is not None else {}
         ctx.say("new.preview", audience=audience_text(ctx, data))
         text = str(data.get("text", ""))
+        if data.get("event_at") and data.get("place"):  # as the parents will see it
+            moment = when(ctx, datetime.fromisoformat(str(data["event_at"])))
+            text += "\n\n" + ctx.t("prompt.when_where", when=moment, place=data["place"])
         if data.get("options"):
             text += "\n" + ctx.t("new.options_line", options=" / ".join(data["options"]))
         ctx.say_text(text, media=_media(data))
@@ -326,6 +337,10 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
     data = dict(state.data)
     ctx.leave()
     config = ctx.settings.prompts
+    # "Now" in the quiet hours means when they end: the scheduler's job sends it then.
+    quiet = at_once and in_quiet_hours(due_at, config)
+    if quiet:
+        due_at, at_once = quiet_hours_end(due_at, config), False
     event_at = datetime.fromisoformat(data["event_at"]) if data.get("event_at") else None
     prompt = ctx.domain.create_prompt(
         community, str(data["kind"]), {ctx.locale: str(data["text"])}, due_at, person,
@@ -337,6 +352,9 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
         if prompt.delivered_at is not None:
             ctx.say("new.sent", count=count)
             return Outcome.DONE
+    if quiet:
+        ctx.say("new.after_quiet", time=config.quiet_end.strftime("%H:%M"))
+        return Outcome.DONE
     ctx.say("new.planned", when=when_text(prompt.due_at, ctx.locale, config))
     translating.after_create(ctx, prompt)
     return Outcome.DONE

@@ -121,6 +121,9 @@ def start(ctx: Context) -> None:
     _start_with_code(ctx, code)
 
 
+SPENT_CODE = {"used": "start.code_used", "expired": "start.code_expired"}
+
+
 def _start_with_code(ctx: Context, code: str) -> None:
     """An invite code or a one-time code. Guessing is slowed: after 5 wrong codes in a minute no
     code is taken for a while, not even a right one."""
@@ -135,7 +138,8 @@ def _start_with_code(ctx: Context, code: str) -> None:
     record = ctx.domain.staff.find_code(code)
     if record is None:
         ctx.domain.staff.note_wrong_try(incoming.platform, incoming.user_id)
-        ctx.say("start.bad_code")
+        spent = ctx.domain.staff.spent_code(code)  # a real code, used or too old: say so
+        ctx.say(SPENT_CODE.get(spent or "", "start.bad_code"))
         return
     _take_role_code(ctx, record)
 

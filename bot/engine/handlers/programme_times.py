@@ -12,6 +12,8 @@ from babel.dates import get_day_names
 from bot.engine.commands import STAFF, command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.handlers.which_community import AFTER, community_for
+from community.models import Community, Role
 from config.programme import DAYS, parse_hhmm
 
 KIND_IDS = {
@@ -32,14 +34,28 @@ def _day_name(ctx: Context, day: str) -> str:
 
 @command("programme", roles=STAFF)
 def programme(ctx: Context) -> None:
-    person = ctx.require_person()
-    if person.community is None:
-        ctx.say("code.no_community")
-        return
     if ctx.settings.prompts.programme is None or not ctx.settings.prompts.enabled:
         ctx.say("programme.none")
         return
-    start_flow(ctx, "programme")
+    community = community_for(ctx, "programme")
+    if community is not None:
+        _start(ctx, community)
+
+
+def _start(ctx: Context, community: Community) -> None:
+    start_flow(ctx, "programme", community=community.slug)
+
+
+AFTER["programme"] = _start
+
+
+def _community(ctx: Context) -> Community | None:
+    """The community this flow sets times for: the admin's choice, or the coordinator's own."""
+    if ctx.role is not Role.ADMIN:
+        return ctx.require_person().community
+    state = ctx.state
+    slug = state.data.get("community") if state is not None else None
+    return ctx.domain.community_by_slug(str(slug)) if slug else None
 
 
 @question
@@ -98,7 +114,7 @@ class ProgrammeTime(Question):
             ctx.say("programme.quiet", start=start, end=end)
             return Outcome.STAY
         state = ctx.state
-        community = ctx.require_person().community
+        community = _community(ctx)
         if state is None or community is None:
             return Outcome.DONE
         kind, day = str(state.data["kind"]), str(state.data["day"])

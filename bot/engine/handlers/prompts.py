@@ -10,8 +10,9 @@ from datetime import datetime
 from bot.engine.buttons import action_button, button_action
 from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
+from bot.engine.handlers.which_community import AFTER, community_for, say_no_community
 from community.actions import Media, SendMessage
-from community.models import PromptAnswer, Role
+from community.models import Community, Prompt, PromptAnswer, Role
 from community.services.prompts import (
     MAX_CHILDREN,
     OPTION_ACTION,
@@ -195,10 +196,26 @@ def _when(ctx: Context, moment: datetime) -> str:
 @command("routekaart", roles=REGISTERED)
 def routekaart(ctx: Context) -> None:
     """The route map: when contact happens, what comes next, and where information is."""
+    if ctx.role is Role.ADMIN:  # of no community: of the one there is, or the one pressed
+        chosen = community_for(ctx, "routekaart")
+        if chosen is not None:
+            _community_route_map(ctx, chosen)
+        return
     person = ctx.require_person()
     coming = ctx.domain.upcoming_prompts(person, ctx.settings.prompts)
+    _say_route_map(ctx, coming, person.community)
+
+
+def _community_route_map(ctx: Context, community: Community) -> None:
+    """The route map of a whole community (what an admin sees): every prompt to come."""
+    _say_route_map(ctx, ctx.domain.upcoming_in(community, ctx.settings.prompts), community)
+
+
+AFTER["routekaart"] = _community_route_map
+
+
+def _say_route_map(ctx: Context, coming: list[Prompt], community: Community | None) -> None:
     lines = route_map_lines(coming, ctx.locale, ctx.translator, ctx.settings.prompts)
-    community = person.community
     if ctx.role in STAFF_AND_PROFESSIONALS and community is not None:
         # Staff also see who comes to what is planned; who did not answer is not counted.
         for prompt, counts in ctx.domain.invitations_ahead(community):
@@ -217,7 +234,7 @@ def reach(ctx: Context) -> None:
         community = ctx.require_person().community
         options = [community] if community is not None else []
     if not options:
-        ctx.say("code.no_community")
+        say_no_community(ctx)
         return
     for community in options:
         report = ctx.domain.reach_report(community)

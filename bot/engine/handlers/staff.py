@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bot.engine.commands import STAFF, command
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.dialogue import QUESTIONS, Outcome, Question, menu_flow, question, start_flow
 from bot.engine.handlers.translating import community_lines
+from bot.engine.handlers.which_community import say_no_community
 from community.models import Community, Role
 from community.services.role_codes import may_create
 
@@ -53,7 +54,7 @@ class CodeRole(Question):
             return Outcome.DONE
         if not options:
             ctx.leave()
-            ctx.say("code.no_community")
+            say_no_community(ctx)
             return Outcome.DONE
         ctx.remember(role=role.value)
         return Outcome.NEXT
@@ -74,7 +75,7 @@ class CodeCommunity(Question):
         state = ctx.state
         if community is None or state is None:
             ctx.leave()
-            ctx.say("code.no_community")
+            say_no_community(ctx)
             return Outcome.DONE
         _make_code(ctx, Role(state.data["role"]), community)
         return Outcome.DONE
@@ -82,14 +83,34 @@ class CodeCommunity(Question):
 
 @command("code", roles=STAFF, help_by_role={Role.COORDINATOR: "help.cmd.code_professional"})
 def code(ctx: Context) -> None:
-    start_flow(ctx, "code")
+    """`/code`, or `/code professional` / `/code coordinator` to skip the question."""
+    wanted = _typed_role(ctx)
+    if wanted is not None and not may_create(ctx.role, wanted):
+        # A coordinator asking for a coordinator code: say why not, then what they can make.
+        ctx.say("code.not_allowed", role=ctx.t(f"role.{wanted.value}"))
+        wanted = None
+    if wanted is None:
+        start_flow(ctx, "code")
+        return
+    ctx.enter("code", "code_role")  # answered already: not asked
+    if QUESTIONS["code_role"].on_choice(ctx, f"role:{wanted.value}") is Outcome.NEXT:
+        start_flow(ctx, "code", "code_community", role=wanted.value)
+
+
+def _typed_role(ctx: Context) -> Role | None:
+    """The role typed after /code, in English or the person's language."""
+    typed = " ".join(ctx.incoming.args).strip().casefold()
+    for role in (Role.COORDINATOR, Role.PROFESSIONAL):
+        if typed in (role.value, ctx.t(f"role.{role.value}").casefold()):
+            return role
+    return None
 
 
 @command("community", roles=STAFF)
 def community_overview(ctx: Context) -> None:
     options = communities_of(ctx)
     if not options:
-        ctx.say("code.no_community")
+        say_no_community(ctx)
     for community in options:
         counts = ctx.domain.parent_counts(community)
         total = sum(count for _, count in counts)

@@ -5,26 +5,20 @@ rejection and a new round that avoids the rejected pair, erasure."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.app import App, build_app
+from bot.app import App
 from bot.engine.handlers.buddies import follow_up_button
 from bot.engine.types import Incoming
 from community.buttons import ActionData, decode
 from community.clock import FakeClock
-from community.i18n import FSI, LOCALES_DIR, PDI, SHIPPED_LOCALES, Translator
-from community.models import BuddyPair, BuddyProfile, PairStatus, ParentProfile, Person
+from community.models import BuddyPair, BuddyProfile, PairStatus, Person
 from community.services import buddies
-from config import Settings
 from tests.support.chat import Chat, Sent
-from tests.support.transport import RecordingTransport
 
-# Two parents with Arabic at home are introduced in Arabic where the bot speaks it, else in
-# the language they both chose (English here).
-INTRO = "ar" if "ar" in SHIPPED_LOCALES else "en"
+# Two parents with Arabic at home are introduced each in the language they chose (English here).
+INTRO = "en"
 
 
 def _coordinator(chat: Chat, user: str = "bram") -> None:
@@ -128,7 +122,7 @@ def test_a_whole_round_approval_introduction_relay_and_follow_up(
     intro = chat.messages("bilal: Bilal")
     to_anna, to_bilal = _to(intro, "anna"), _to(intro, "bilal")
     assert to_bilal[0] == "Thank you, Bilal!"
-    # Both speak Arabic at home, and Arabic is shipped: the introduction is in Arabic.
+    # Both speak Arabic at home but chose English: the introduction is in English.
     t = app.translator.t
     assert to_anna[0] == t(INTRO, "buddy.intro.hello", name="Bilal")
     assert to_bilal[1] == t(INTRO, "buddy.intro.hello", name="Anna")
@@ -304,30 +298,6 @@ def test_erasing_a_parent_erases_their_pairs_and_first_name(chat: Chat, app: App
         assert names == ["Bilal"]
 
 
-def _parent(locale: str, home: list[str]) -> Person:
-    return Person(locale=locale, profile=ParentProfile(home_languages=home, age_bands=[]))
-
-
-def test_the_introduction_is_in_arabic_when_both_speak_it_and_it_ships(tmp_path: Path) -> None:
-    for code, text in (("ar", "مرحبا {name}"), ("en", "Hi {name}"), ("nl", "Hoi {name}")):
-        (tmp_path / f"{code}/LC_MESSAGES").mkdir(parents=True)
-        (tmp_path / f"{code}/LC_MESSAGES/messages.po").write_text(
-            f'msgid "buddy.intro.hello"\nmsgstr "{text}"\n'
-        )
-    with_arabic = Translator(("nl", "en", "ar"), tmp_path)
-    a, b = _parent("nl", ["ar", "nl"]), _parent("en", ["ar"])
-    assert buddies.intro_language(with_arabic.locales, a, b, "ar") == "ar"
-    assert with_arabic.t("ar", "buddy.intro.hello", name="Bilal").startswith("مرحبا")
-    # Arabic not shipped (this release): the language both chose for the bot, else their own.
-    assert buddies.intro_language(("nl", "en"), a, b, "ar") is None
-    assert buddies.intro_language(("nl", "en"), a, _parent("nl", ["ar"]), "ar") == "nl"
-    # Both have Dutch at home too: Dutch, a shared home language that ships.
-    assert buddies.intro_language(("nl", "en"), a, _parent("en", ["ar", "nl"]), "ar") == "nl"
-    # A shared home language other than Dutch is preferred over Dutch.
-    c, d = _parent("nl", ["en", "nl"]), _parent("nl", ["nl", "en"])
-    assert buddies.intro_language(("nl", "en"), c, d, "en") == "en"
-
-
 def test_first_names_are_only_names() -> None:
     assert buddies.clean_first_name("  fatima ") == "Fatima"
     assert buddies.clean_first_name("Anne-Marie") == "Anne-Marie"
@@ -379,47 +349,6 @@ def test_mydata_shows_the_first_name_kept_for_the_buddy(chat: Chat) -> None:
     chat.say("anna: /buddy")
     chat.say("anna: Pause looking for a buddy")
     assert "Looking for a buddy: paused" in "\n".join(chat.say("anna: /mydata")).splitlines()
-
-
-ARABIC_INTRO = {
-    "buddy.intro.hello": "هذا هو رفيقك: {name}!",
-    "buddy.intro.step_library": "خطوة أولى: التقيا في المكتبة. الأطفال مرحب بهم هناك.",
-    "buddy.intro.step_coffee": "خطوة أولى: اذهبا معًا إلى صباح القهوة القادم.",
-    "buddy.intro.step_walk": "خطوة أولى: تمشّيا معًا مع الأطفال.",
-    "buddy.intro.relay": "اكتب إلى {name} عن طريقي: اكتب /buddy ورسالتك.",
-    "buddy.intro.private": "أنا أنقل رسائلكما. رقم هاتفك يبقى خاصًا.",
-}
-
-
-def test_two_arabic_speaking_parents_are_introduced_in_arabic_once_it_ships(
-    settings: Settings, clock: FakeClock, tmp_path: Path
-) -> None:
-    # This release ships nl and en; an Arabic catalog made on the spot (the rest falls back to
-    # English) stands for the one to come. Both parents use the bot in English.
-    for code in ("en", "nl"):
-        shutil.copytree(LOCALES_DIR / code, tmp_path / code)
-    (tmp_path / "ar/LC_MESSAGES").mkdir(parents=True)
-    entries = "".join(f'msgid "{k}"\nmsgstr "{v}"\n\n' for k, v in ARABIC_INTRO.items())
-    (tmp_path / "ar/LC_MESSAGES/messages.po").write_text(entries, encoding="utf-8")
-    translator = Translator(("nl", "en", "ar"), tmp_path)
-    transport = RecordingTransport()
-    app = build_app(settings, [transport], clock=clock, translator=translator, migrate=True)
-    try:
-        chat = Chat(app, transport)
-        _coordinator(chat)
-        chat.onboard("anna", home=("2",))  # Arabic at home
-        chat.onboard("bilal", home=("2",))
-        chat.press("bram", chat.messages("bram: /match")[-1], "Approve")
-        chat.say("anna: Anna")
-        intro = chat.messages("bilal: Bilal")
-        to_anna = _to(intro, "anna")
-        assert to_anna[0] == f"هذا هو رفيقك: {FSI}Bilal{PDI}!"
-        assert to_anna[1].startswith("خطوة أولى")  # the first step; nothing of their answers
-        assert _to(intro, "bilal")[1] == f"هذا هو رفيقك: {FSI}Anna{PDI}!"
-        # Everything else stays in the language each chose for the bot.
-        assert _to(intro, "bilal")[0] == "Thank you, Bilal!"
-    finally:
-        app.close()
 
 
 def test_a_parent_who_left_the_name_question_gets_it_again_with_buddy(chat: Chat) -> None:

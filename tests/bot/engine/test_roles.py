@@ -45,7 +45,7 @@ def test_chain_admin_coordinator_professional(chat: Chat, app: App) -> None:
     chat.say("cees: English")
     assert _role(app, "cees") is Role.PROFESSIONAL
     # Codes work once.
-    assert chat.say(f"dirk: /start {pro_code}")[0].startswith("Die code ken ik niet.")
+    assert chat.say(f"dirk: /start {pro_code}")[0].startswith("Deze code is al gebruikt.")
     assert _role(app, "dirk") is None
 
 
@@ -65,7 +65,7 @@ def test_expired_code_is_refused(chat: Chat, app: App, clock: FakeClock) -> None
     chat.say("admin: /code")
     code = _code_from(chat.say("admin: 2"))
     clock.advance(days=15)
-    assert chat.say(f"eva: /start {code}")[0].startswith("Die code ken ik niet.")
+    assert chat.say(f"eva: /start {code}")[0].startswith("Deze code is te oud")
 
 
 def test_help_lists_only_the_commands_of_the_role(chat: Chat) -> None:

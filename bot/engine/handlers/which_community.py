@@ -1,0 +1,60 @@
+"""Which community a staff command is about. A coordinator's is their own; an admin belongs to
+none, so with one community that one is used, with several the bot asks with buttons, and with
+none it says there is none and how to make one (never "ask the admin" to the admin)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.engine.context import Choice, Context
+from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from community.models import Community, Role
+
+# What to do once the admin chose: by name, as the choice is stored in the dialogue state.
+AFTER: dict[str, Callable[[Context, Community], None]] = {}
+
+menu_flow("which_community", ("which_community",))
+
+
+def say_no_community(ctx: Context) -> None:
+    ctx.say("admin.no_community" if ctx.role is Role.ADMIN else "code.no_community")
+
+
+def community_for(ctx: Context, then: str) -> Community | None:
+    """The community the command is about, or None when the bot asked (or said there is none).
+    `then` names the AFTER entry that goes on once an admin presses a community."""
+    if ctx.role is not Role.ADMIN:
+        community = ctx.require_person().community
+        if community is None:
+            say_no_community(ctx)
+        return community
+    options = ctx.domain.communities()
+    if len(options) == 1:
+        return options[0]
+    if not options:
+        say_no_community(ctx)
+        return None
+    start_flow(ctx, "which_community", then=then)
+    return None
+
+
+@question
+class WhichCommunity(Question):
+    name = "which_community"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(Choice(f"community:{c.slug}", c.name) for c in ctx.domain.communities())
+
+    def prompt(self, ctx: Context) -> None:
+        ctx.say("code.ask_community", choices=self.choices(ctx))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        state = ctx.state
+        then = str(state.data.get("then", "")) if state is not None else ""
+        community = ctx.domain.community_by_slug(key.split(":", 1)[1])
+        ctx.leave()
+        if community is None or ctx.role is not Role.ADMIN or then not in AFTER:
+            say_no_community(ctx)
+            return Outcome.DONE
+        AFTER[then](ctx, community)
+        return Outcome.DONE
