@@ -14,6 +14,7 @@ import typer
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from bot.cli_i18n import i18n_app
 from bot.cli_ops import register as register_ops
 from bot.cli_roles import role_app
 from community.db import SchemaOutdated
@@ -34,6 +35,7 @@ app.add_typer(db_app, name="db")
 prompts_app = typer.Typer(help="Weekly prompts: import prepared prompts.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(role_app, name="role")
+app.add_typer(i18n_app, name="i18n")
 register_ops(app)  # backup, restore, doctor
 
 ConfigOption = Annotated[

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -56,31 +57,57 @@ def is_rtl(locale: str) -> bool:
     return Locale.parse(locale).text_direction == "rtl"
 
 
-class Translator:
-    """Looks up messages by id in the recipient's language, falling back to English."""
+def read_catalog(locale: str, locales_dir: Path = LOCALES_DIR) -> Catalog:
+    with catalog_path(locale, locales_dir).open("rb") as handle:
+        return read_po(handle, locale=locale)
 
-    def __init__(self, locales: Iterable[str] = SHIPPED_LOCALES, locales_dir: Path = LOCALES_DIR):
+
+def is_translated(message: Message) -> bool:
+    """Every form filled in: a message with an empty form is left to the fallback whole, so a
+    partly translated plural never shows its id."""
+    forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return bool(message.id) and all(form and form.strip() for form in forms)
+
+
+def _load(locale: str, locales_dir: Path) -> gettext.GNUTranslations:
+    catalog = read_catalog(locale, locales_dir)
+    for message in list(catalog):
+        if message.id and not is_translated(message):
+            catalog.delete(message.id, message.context)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+class Translator:
+    """Looks up messages by id in the recipient's language. A message a catalog lacks (or has
+    only partly, such as one plural form) comes from the default language, then from English:
+    a language can ship before every message is translated."""
+
+    def __init__(
+        self,
+        locales: Iterable[str] = SHIPPED_LOCALES,
+        locales_dir: Path = LOCALES_DIR,
+        default_locale: str | None = None,
+    ):
         self.locales = tuple(locales)
         self._rtl = {locale: is_rtl(locale) for locale in self.locales}
-        fallback = self._load(FALLBACK_LOCALE, locales_dir)
-        self._catalogs: dict[str, gettext.GNUTranslations] = {FALLBACK_LOCALE: fallback}
+        english = _load(FALLBACK_LOCALE, locales_dir)
+        self._catalogs: dict[str, gettext.GNUTranslations] = {FALLBACK_LOCALE: english}
+        # The chain is built once: locale -> default -> English (gettext asks each in turn).
+        first = default_locale if default_locale in self.locales else FALLBACK_LOCALE
+        if first != FALLBACK_LOCALE:
+            self._catalogs[first] = _load(first, locales_dir)
+            self._catalogs[first].add_fallback(english)
         for locale in self.locales:
-            if locale != FALLBACK_LOCALE:
-                catalog = self._load(locale, locales_dir)
-                catalog.add_fallback(fallback)
-                self._catalogs[locale] = catalog
-
-    @staticmethod
-    def _load(locale: str, locales_dir: Path) -> gettext.GNUTranslations:
-        with catalog_path(locale, locales_dir).open("rb") as handle:
-            catalog = read_po(handle, locale=locale)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        return gettext.GNUTranslations(buffer)
+            if locale not in self._catalogs:
+                self._catalogs[locale] = _load(locale, locales_dir)
+                self._catalogs[locale].add_fallback(self._catalogs[first])
+        self.default_locale = first
 
     def resolve(self, locale: str | None) -> str:
-        return locale if locale in self._catalogs else FALLBACK_LOCALE
+        return locale if locale in self._catalogs else self.default_locale
 
     def _format(self, locale: str, text: str, values: Mapping[str, Any]) -> str:
         if not values:
