@@ -55,8 +55,14 @@ def catalog_state(locale: str, locales_dir: Path = LOCALES_DIR) -> CatalogState:
     )
 
 
-def report_lines(state: CatalogState, shipped: bool, with_ids: bool = True) -> list[str]:
-    """A summary line, then the ids: missing first (they fall back), then unreviewed."""
+def report_lines(
+    state: CatalogState,
+    shipped: bool,
+    with_ids: bool = True,
+    texts: dict[str, str] | None = None,
+) -> list[str]:
+    """A summary line, then the ids: missing first (they fall back), then unreviewed. With
+    `texts` (id -> text), each id is followed by that text: the English beside the translation."""
     done = state.total - len(state.missing)
     status = "shipped" if shipped else "not shipped"
     lines = [
@@ -64,6 +70,47 @@ def report_lines(state: CatalogState, shipped: bool, with_ids: bool = True) -> l
         f"{len(state.missing)} missing, {len(state.unreviewed)} unreviewed"
     ]
     if with_ids:
-        lines += [f"  missing: {key}" for key in state.missing]
-        lines += [f"  unreviewed: {key}" for key in state.unreviewed]
+        shown = texts or {}
+        for label, keys in (("missing", state.missing), ("unreviewed", state.unreviewed)):
+            lines += [
+                f"  {label}: {key}" + (f"\t{shown[key]}" if key in shown else "") for key in keys
+            ]
     return lines
+
+
+def texts_of(locale: str, locales_dir: Path = LOCALES_DIR) -> dict[str, str]:
+    """id -> text (plural forms joined with " | "), for showing beside an id."""
+    out: dict[str, str] = {}
+    for message in read_catalog(locale, locales_dir):
+        if message.id:
+            forms = message.string if isinstance(message.string, tuple) else (message.string,)
+            out[_key(message.id)] = " | ".join(forms).replace("\n", " ")
+    return out
+
+
+def mark_reviewed(locale: str, ids: set[str] | None, locales_dir: Path = LOCALES_DIR) -> int:
+    """Remove the unreviewed mark of `ids` (None: of every message) in the file itself, line by
+    line, so that nothing else in it changes. Returns how many marks were removed."""
+    path = catalog_path(locale, locales_dir)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    kept: list[str] = []
+    removed = 0
+    for index, line in enumerate(lines):
+        if line.strip() == f"# {UNREVIEWED}" and _entry_id(lines, index) is not None:
+            entry = _entry_id(lines, index)
+            if ids is None or entry in ids:
+                removed += 1
+                continue
+        kept.append(line)
+    path.write_text("\n".join(kept), encoding="utf-8")
+    return removed
+
+
+def _entry_id(lines: list[str], index: int) -> str | None:
+    """The id of the entry whose comment block holds line `index`."""
+    for line in lines[index + 1 :]:
+        if line.startswith('msgid "'):
+            return line[len('msgid "') : -1]
+        if not line.startswith("#"):
+            return None
+    return None

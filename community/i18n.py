@@ -46,11 +46,32 @@ def native_name(locale: str) -> str:
     return _capitalised(Locale.parse(locale).get_display_name(locale) or locale)
 
 
+# Where CLDR has no name of a home language in a reader's language (Riffian in Arabic or
+# Ukrainian), or a worse one, the catalog gives it: `language_name.<code>`.
+LANGUAGE_NAME_PREFIX = "language_name."
+
+
+@functools.cache
+def _catalog_language_names(locale: str) -> dict[str, str]:
+    if locale not in LOCALES or not catalog_path(locale).is_file():
+        return {}
+    return {
+        str(m.id).removeprefix(LANGUAGE_NAME_PREFIX): str(m.string)
+        for m in read_catalog(locale)
+        if isinstance(m.id, str) and m.id.startswith(LANGUAGE_NAME_PREFIX) and is_translated(m)
+    }
+
+
 @functools.cache
 def language_name(code: str, in_locale: str) -> str:
-    """The name of a home language (any ISO code CLDR knows) in the reader's language."""
-    name = Locale.parse(in_locale).languages.get(code)
-    return _capitalised(name) if name else code
+    """The name of a home language (any ISO code CLDR knows) in the reader's language: the
+    catalog's name, else CLDR's, else the English one, so a reader never sees a bare code."""
+    for locale in dict.fromkeys((in_locale, FALLBACK_LOCALE)):
+        name = _catalog_language_names(locale).get(code)
+        name = name or (Locale.parse(locale).languages.get(code) if locale else None)
+        if name:
+            return _capitalised(name)
+    return code
 
 
 def is_rtl(locale: str) -> bool:

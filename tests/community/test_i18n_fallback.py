@@ -85,3 +85,32 @@ def test_the_shipped_catalogs_pass_the_check() -> None:
     result = CliRunner().invoke(app, ["i18n", "check", "--summary"])
     assert result.exit_code == 0, result.output
     assert "0 missing" in result.output.splitlines()[0]
+
+
+def test_unreviewed_messages_are_shown_and_a_reviewer_removes_the_mark(tmp_path: Path) -> None:
+    shutil.copytree(LOCALES_DIR, tmp_path / "locales")
+    root = tmp_path / "locales"
+    before = catalog_path("ar", root).read_text()
+    state = catalog_state("ar", root)
+    assert "consent.ask" in state.unreviewed
+    # Parents see an unreviewed text: the mark is a comment, not gettext's "fuzzy".
+    arabic = Translator(("ar", "en"), root)
+    assert arabic.t("ar", "consent.yes") == "نعم، أوافق"
+
+    result = CliRunner().invoke(
+        app, ["i18n", "reviewed", "ar", "consent.ask", "consent.yes", "--locales-dir", str(root)]
+    )
+    assert result.exit_code == 0, result.output
+    after = catalog_state("ar", root)
+    assert set(state.unreviewed) - set(after.unreviewed) == {"consent.ask", "consent.yes"}
+    # Only the 2 mark lines went: entries, order and texts stay as they were.
+    lines = before.split("\n")
+    for msgid in ("consent.ask", "consent.yes"):
+        at = lines.index(f'msgid "{msgid}"')
+        assert lines[at - 1] == "# unreviewed"
+        del lines[at - 1]
+    assert catalog_path("ar", root).read_text() == "\n".join(lines)
+    assert Translator(("ar", "en"), root).t("ar", "consent.yes") == "نعم، أوافق"
+
+    result = CliRunner().invoke(app, ["i18n", "reviewed", "ar", "--locales-dir", str(root)])
+    assert result.exit_code == 2  # neither ids nor --all: nothing is marked by accident
