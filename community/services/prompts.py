@@ -29,6 +29,7 @@ from babel.dates import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from community import pictograms
 from community.actions import Button, EditMessage, Media, PinMessage, SendMessage, Target
 from community.buttons import action_data
 from community.clock import Clock
@@ -196,10 +197,11 @@ def when_text(moment: datetime, locale: str, settings: PromptSettings) -> str:
 def prompt_text(
     prompt: Prompt, locale: str, translator: Translator, settings: PromptSettings
 ) -> str:
-    """The prompt in the reader's language; Dutch plus a line saying so when there is none."""
+    """The prompt in the reader's language, led by its kind's pictogram; Dutch plus a line
+    saying so when there is none."""
     texts = prompt.texts
     source = SOURCE_LOCALE if SOURCE_LOCALE in texts else next(iter(texts))
-    parts = [texts.get(locale) or texts[source]]
+    parts = [pictograms.with_kind(prompt.kind, texts.get(locale) or texts[source])]
     if prompt.event_at is not None and prompt.place:
         when = when_text(prompt.event_at, locale, settings)
         parts.append(translator.t(locale, "prompt.when_where", when=when, place=prompt.place))

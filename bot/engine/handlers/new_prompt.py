@@ -11,6 +11,7 @@ from typing import Any
 from bot.engine.commands import command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from community import pictograms
 from community.actions import Media
 from community.models import Role
 from community.services import plain
@@ -315,7 +316,8 @@ class NewSend(Question):
         state = ctx.state
         data = state.data if state is not None else {}
         ctx.say("new.preview", audience=audience_text(ctx, data))
-        text = str(data.get("text", ""))
+        # As parents will see it: led by the kind's pictogram.
+        text = pictograms.with_kind(str(data.get("kind", "")), str(data.get("text", "")))
         if data.get("options"):
             text += "\n" + ctx.t("new.options_line", options=" / ".join(data["options"]))
         ctx.say_text(text, media=_media(data))
