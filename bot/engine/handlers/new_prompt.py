@@ -316,7 +316,6 @@ class NewSend(Question):
         state = ctx.state
         data = state.data if state is not None else {}
         ctx.say("new.preview", audience=audience_text(ctx, data))
-        # As parents will see it: led by the kind's pictogram.
         text = pictograms.with_kind(str(data.get("kind", "")), str(data.get("text", "")))
         if data.get("options"):
             text += "\n" + ctx.t("new.options_line", options=" / ".join(data["options"]))
