@@ -55,11 +55,11 @@ from community.models import (
 )
 from community.services import broadcast, outbox
 from config import Settings, load_settings
+from config.locales import LOCALES
 
 FLOOR_OPS = 1000
 COUNTED = 20  # parents whose messages are counted (statements, commits) after the timed run
 LETTERS = "ABCDEFGHJKLMNPRTVWXZ"  # no S: SA, SD and SS are not used in Dutch postcodes
-LOCALES = ("nl", "en", "ar", "tr", "pl", "uk")
 
 
 class NullTransport:

@@ -130,7 +130,7 @@ def build_app(
     with session_factory.begin() as session:
         sync_communities(session, settings.communities, clock)
     button_key.ensure(session_factory, clock)  # before any button is signed or checked
-    translator = translator or Translator(SHIPPED_LOCALES)
+    translator = translator or Translator(SHIPPED_LOCALES, default_locale=settings.default_locale)
     transports = list(transports)
     share_media(transports)  # each platform's files reach the others
     capabilities = {t.platform: t.capabilities for t in transports}

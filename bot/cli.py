@@ -14,6 +14,7 @@ import typer
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from bot.cli_i18n import i18n_app
 from bot.cli_ops import register as register_ops
 from bot.cli_prompts import prompts_app
 from bot.cli_prompts import register as register_prompts
@@ -38,6 +39,7 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True, rich_mar
 app.add_typer(db_app, name="db")
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(role_app, name="role")
+app.add_typer(i18n_app, name="i18n")
 register_ops(app)  # backup, restore, doctor
 register_prompts(app)  # reach
 

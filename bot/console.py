@@ -45,6 +45,7 @@ from community.actions import (
     SendMessage,
     Target,
 )
+from community.pictograms import shown
 
 PLATFORM = "console"
 _LINE = re.compile(
@@ -119,12 +120,12 @@ def render(delivery: Delivery, made: str | None = None) -> str:
     action, ref = delivery.action, f"#{delivery.target_remote_id}"
     match action:
         case SendMessage():
-            lines = _message(action.text, tuple(b.label for b in action.buttons))
+            lines = _message(action.text, tuple(shown(b) for b in action.buttons))
             if action.media is not None:
                 lines[0] = f"[{_media_label(action.media)}] {lines[0]}".rstrip()
         case EditMessage():
             lines = _message(
-                f"[edited {ref}] {action.text}", tuple(b.label for b in action.buttons)
+                f"[edited {ref}] {action.text}", tuple(shown(b) for b in action.buttons)
             )
         case ClearButtons():
             lines = [f"[buttons removed from {ref}]"]

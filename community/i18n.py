@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -45,42 +46,89 @@ def native_name(locale: str) -> str:
     return _capitalised(Locale.parse(locale).get_display_name(locale) or locale)
 
 
+# Where CLDR has no name of a home language in a reader's language (Riffian in Arabic or
+# Ukrainian), or a worse one, the catalog gives it: `language_name.<code>`.
+LANGUAGE_NAME_PREFIX = "language_name."
+
+
+@functools.cache
+def _catalog_language_names(locale: str) -> dict[str, str]:
+    if locale not in LOCALES or not catalog_path(locale).is_file():
+        return {}
+    return {
+        str(m.id).removeprefix(LANGUAGE_NAME_PREFIX): str(m.string)
+        for m in read_catalog(locale)
+        if isinstance(m.id, str) and m.id.startswith(LANGUAGE_NAME_PREFIX) and is_translated(m)
+    }
+
+
 @functools.cache
 def language_name(code: str, in_locale: str) -> str:
-    """The name of a home language (any ISO code CLDR knows) in the reader's language."""
-    name = Locale.parse(in_locale).languages.get(code)
-    return _capitalised(name) if name else code
+    """The name of a home language (any ISO code CLDR knows) in the reader's language: the
+    catalog's name, else CLDR's, else the English one, so a reader never sees a bare code."""
+    for locale in dict.fromkeys((in_locale, FALLBACK_LOCALE)):
+        name = _catalog_language_names(locale).get(code)
+        name = name or (Locale.parse(locale).languages.get(code) if locale else None)
+        if name:
+            return _capitalised(name)
+    return code
 
 
 def is_rtl(locale: str) -> bool:
     return Locale.parse(locale).text_direction == "rtl"
 
 
-class Translator:
-    """Looks up messages by id in the recipient's language, falling back to English."""
+def read_catalog(locale: str, locales_dir: Path = LOCALES_DIR) -> Catalog:
+    with catalog_path(locale, locales_dir).open("rb") as handle:
+        return read_po(handle, locale=locale)
 
-    def __init__(self, locales: Iterable[str] = SHIPPED_LOCALES, locales_dir: Path = LOCALES_DIR):
+
+def is_translated(message: Message) -> bool:
+    """Every form filled in: a message with an empty form is left to the fallback whole, so a
+    partly translated plural never shows its id."""
+    forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return bool(message.id) and all(form and form.strip() for form in forms)
+
+
+def _load(locale: str, locales_dir: Path) -> gettext.GNUTranslations:
+    catalog = read_catalog(locale, locales_dir)
+    for message in list(catalog):
+        if message.id and not is_translated(message):
+            catalog.delete(message.id, message.context)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+class Translator:
+    """Looks up messages by id in the recipient's language. A message a catalog lacks (or has
+    only partly, such as one plural form) comes from the default language, then from English:
+    a language can ship before every message is translated."""
+
+    def __init__(
+        self,
+        locales: Iterable[str] = SHIPPED_LOCALES,
+        locales_dir: Path = LOCALES_DIR,
+        default_locale: str | None = None,
+    ):
         self.locales = tuple(locales)
         self._rtl = {locale: is_rtl(locale) for locale in self.locales}
-        fallback = self._load(FALLBACK_LOCALE, locales_dir)
-        self._catalogs: dict[str, gettext.GNUTranslations] = {FALLBACK_LOCALE: fallback}
+        english = _load(FALLBACK_LOCALE, locales_dir)
+        self._catalogs: dict[str, gettext.GNUTranslations] = {FALLBACK_LOCALE: english}
+        # The chain is built once: locale -> default -> English (gettext asks each in turn).
+        first = default_locale if default_locale in self.locales else FALLBACK_LOCALE
+        if first != FALLBACK_LOCALE:
+            self._catalogs[first] = _load(first, locales_dir)
+            self._catalogs[first].add_fallback(english)
         for locale in self.locales:
-            if locale != FALLBACK_LOCALE:
-                catalog = self._load(locale, locales_dir)
-                catalog.add_fallback(fallback)
-                self._catalogs[locale] = catalog
-
-    @staticmethod
-    def _load(locale: str, locales_dir: Path) -> gettext.GNUTranslations:
-        with catalog_path(locale, locales_dir).open("rb") as handle:
-            catalog = read_po(handle, locale=locale)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        return gettext.GNUTranslations(buffer)
+            if locale not in self._catalogs:
+                self._catalogs[locale] = _load(locale, locales_dir)
+                self._catalogs[locale].add_fallback(self._catalogs[first])
+        self.default_locale = first
 
     def resolve(self, locale: str | None) -> str:
-        return locale if locale in self._catalogs else FALLBACK_LOCALE
+        return locale if locale in self._catalogs else self.default_locale
 
     def _format(self, locale: str, text: str, values: Mapping[str, Any]) -> str:
         if not values:

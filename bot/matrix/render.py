@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from community.actions import Button, Media
+from community.pictograms import shown
 
 TEXT_KEY = "nl.ouderkring.text"  # the message text without its numbered options
 KEYCAP = "\ufe0f\u20e3"
@@ -49,7 +50,7 @@ def normalise_keycap(key: str) -> str:
 def options_text(text: str, buttons: tuple[Button, ...]) -> str:
     if not buttons:
         return text
-    lines = [f"{keycap(i)} {button.label}" for i, button in enumerate(buttons, 1)]
+    lines = [f"{keycap(i)} {shown(button)}" for i, button in enumerate(buttons, 1)]
     return f"{text}\n\n" + "\n".join(lines) if text else "\n".join(lines)
 
 

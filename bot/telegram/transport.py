@@ -50,6 +50,7 @@ from community.actions import (
     RemoveMember,
     SendMessage,
 )
+from community.pictograms import shown
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
     per_row = 2 if len(buttons) > 2 and all(len(b.label) <= SHORT_LABEL for b in buttons) else 1
-    items = [InlineKeyboardButton(b.label, callback_data=b.data) for b in buttons]
+    items = [InlineKeyboardButton(shown(b), callback_data=b.data) for b in buttons]
     return InlineKeyboardMarkup([items[i : i + per_row] for i in range(0, len(items), per_row)])
 
 

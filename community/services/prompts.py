@@ -29,6 +29,7 @@ from babel.dates import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from community import pictograms
 from community.actions import Button, EditMessage, Media, PinMessage, SendMessage, Target
 from community.buttons import action_data
 from community.clock import Clock
@@ -218,21 +219,22 @@ def prompt_text(
     drafts: prompt_machine_texts.PromptDrafts | None = None,
     chosen: prompt_translations.Chosen | None = None,
 ) -> str:
-    """The prompt in the reader's language: its own text, else `chosen` (a translator's text
-    picked for the reader), else the machine's draft marked as an automatic translation (with
-    `[translation]` set), else in Dutch, or the one language it was written in (a
-    professional's), plus a line saying which."""
+    """The prompt in the reader's language, led by its kind's pictogram: its own text, else
+    `chosen` (a translator's text picked for the reader), else the machine's draft marked as an
+    automatic translation (with `[translation]` set), else in Dutch, or the one language it was
+    written in (a professional's), plus a line saying which."""
     texts = prompt.texts
     source = SOURCE_LOCALE if SOURCE_LOCALE in texts else next(iter(texts))
     missing = locale not in texts
     fallback = chosen is None or chosen.source == prompt_translations.FALLBACK
     drafted = drafts(locale, source, texts[source]) if missing and fallback and drafts else None
     if drafted:
-        parts = [drafted]
+        body = drafted
     elif chosen is not None:
-        parts = [chosen.text]
+        body = chosen.text
     else:
-        parts = [texts.get(locale) or texts[source]]
+        body = texts.get(locale) or texts[source]
+    parts = [pictograms.with_kind(prompt.kind, body)]
     if prompt.event_at is not None and prompt.place:
         when = when_text(prompt.event_at, locale, settings)
         parts.append(translator.t(locale, "prompt.when_where", when=when, place=prompt.place))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from community import pictograms
 from community.actions import Action, SendMessage, Target, Voice
 from community.models import Person
 
@@ -32,7 +33,8 @@ class _Listener:
 def spoken_text(action: SendMessage) -> str:
     """What the voice note says: the text, then each button with its number, so that a parent
     who does not read can still answer (typing the number picks the button)."""
-    lines = [action.text.strip()]
+    # A pictogram is for the eye: the speech engine would read its name aloud.
+    lines = [pictograms.without(action.text.strip())]
     lines += [f"{number}: {button.label}" for number, button in enumerate(action.buttons, 1)]
     return "\n".join(line for line in lines if line)
 

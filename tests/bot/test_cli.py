@@ -48,7 +48,7 @@ def test_demo_runs_a_piped_conversation_and_keeps_it(tmp_path: Path) -> None:
     first = _run(["demo"], tmp_path, "anna: /start ARNHEM\nanna: 2\n")
     assert first.returncode == 0, first.stderr
     assert "to anna: Welcome to Ouderkring Arnhem!" in first.stdout
-    assert "[1] Yes, that is OK  [2] No" in first.stdout
+    assert "[1] ✅ Yes, that is OK  [2] ❌ No" in first.stdout
     # A second run on the same SQLite file resumes where anna was.
     second = _run(["console"], tmp_path, "anna: 1\n")
     assert second.returncode == 0, second.stderr

@@ -39,7 +39,7 @@ def test_render_numbers_the_buttons() -> None:
         (Button("Nederlands", "q:ab12:lang:nl"), Button("English", "q:ab12:lang:en")),
     )
     assert render(Delivery(1, "console", "anna", action)) == (
-        "to anna: Kies je taal.\n    Choose your language.\n    [1] Nederlands  [2] English"
+        "to anna: Kies je taal.\n    Choose your language.\n    [1] 🌐 Nederlands  [2] 🌐 English"
     )
 
 

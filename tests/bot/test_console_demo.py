@@ -70,7 +70,7 @@ def test_the_readme_demo_runs_through_the_console(settings: Settings, clock: Fak
     assert lines.count("to piet: Sent. Parents who get it: 2") == 2
     _after(
         lines,
-        "to anna: Come to the library. We read to the children.",
+        "to anna: 📅 Come to the library. We read to the children.",
         "to anna: Nice! How many children will come with you?",
         "to bilal: Thank you. You can still press Yes later.",
         "to bilal: Thank you! We pass your answer on to school.",
@@ -102,9 +102,9 @@ def test_a_press_on_a_closed_question_in_the_console(settings: Settings, clock: 
     assert not any("[buttons removed" in line for line in lines)
     _after(
         lines,
-        "to anna: What did you read together this week?",
+        "to anna: ❓ What did you read together this week?",
         "to anna: That question is closed.",
-        "to anna: What did you read together this week?",
+        "to anna: ❓ What did you read together this week?",
     )
 
 

@@ -19,7 +19,7 @@ from bot.engine.dispatcher import Dispatcher
 from bot.engine.port import Capabilities, Delivery, SendError
 from community.actions import PinMessage, SendMessage, Target
 from community.clock import FakeClock
-from community.i18n import SHIPPED_LOCALES
+from community.i18n import SHIPPED_LOCALES, Translator
 from community.models import OutboxKey, OutboxMessage, OutboxStatus, Person
 from community.services import outbox
 from community.services.outbox import Outgoing
@@ -29,15 +29,7 @@ from tests.support.transport import RecordingTransport
 ROOT = Path(__file__).resolve().parents[2]
 
 # Before a language is chosen, the question is asked in every shipped language.
-LANGUAGE_QUESTIONS = {
-    "nl": "Kies je taal.",
-    "en": "Choose your language.",
-    "ar": "اختر لغتك.",
-    "tr": "Dilini seç.",
-    "pl": "Wybierz swój język.",
-    "uk": "Обери свою мову.",
-}
-CHOOSE_LANGUAGE = "\n".join(LANGUAGE_QUESTIONS[locale] for locale in SHIPPED_LOCALES)
+CHOOSE_LANGUAGE = "\n".join(Translator().t(locale, "language.choose") for locale in SHIPPED_LOCALES)
 
 
 def _queue(app: App, clock: FakeClock, chat_id: str, text: str, key: str | None = None) -> None:

@@ -90,8 +90,8 @@ def test_a_due_prompt_goes_once_to_each_parent_in_their_language(
     assert run_job(app, settings) == 2
     assert run_job(app, settings) == 0  # a second run (or a twin scheduler) changes nothing
     deliver(app)
-    assert texts_to(transport, "anna")[-1] == "Tip read in English."
-    assert texts_to(transport, "bram")[-1] == "Tip read in het Nederlands."
+    assert texts_to(transport, "anna")[-1] == "💡 Tip read in English."
+    assert texts_to(transport, "bram")[-1] == "💡 Tip read in het Nederlands."
     with app.session_factory() as session:
         prompt = session.scalar(select(Prompt).where(Prompt.key == "read-w1"))
         assert prompt is not None and prompt.delivered_at is not None and prompt.recipients == 2
@@ -106,7 +106,7 @@ def test_a_parent_whose_language_has_no_text_gets_dutch_and_one_line_saying_so(
     run_job(app, settings)
     deliver(app)
     assert texts_to(transport, "anna")[-1] == (
-        "Lees samen een boek.\n\nThis message is not in your language yet. Here it is in Dutch."
+        "💡 Lees samen een boek.\n\nThis message is not in your language yet. Here it is in Dutch."
     )
 
 
@@ -149,8 +149,8 @@ def test_an_item_that_leaves_the_programme_takes_its_unsent_prompts_with_it(
     with app.session_factory() as session:
         skipped = {p.key: p.skipped for p in session.scalars(select(Prompt))}
     assert skipped == {"old-w1": False, "old-w2": True, "kept-w2": False, "new-w2": False}
-    assert "Tip old in English." in texts_to(transport, "anna")
-    assert texts_to(transport, "anna").count("Tip old in English.") == 1
+    assert "💡 Tip old in English." in texts_to(transport, "anna")
+    assert texts_to(transport, "anna").count("💡 Tip old in English.") == 1
 
 
 def test_due_times_follow_summer_and_winter_time(app: App, clock: FakeClock) -> None:
@@ -182,8 +182,8 @@ def test_a_prompt_for_an_age_band_reaches_only_parents_with_such_a_child(
     at(clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC))
     assert run_job(app, settings) == 1
     deliver(app)
-    assert texts_to(transport, "anna")[-1] == "Tip toddler in English."
-    assert "Tip toddler in English." not in texts_to(transport, "bram")
+    assert texts_to(transport, "anna")[-1] == "💡 Tip toddler in English."
+    assert "💡 Tip toddler in English." not in texts_to(transport, "bram")
 
 
 def test_parents_who_joined_after_a_prompt_went_out_do_not_get_it_later(

@@ -181,4 +181,4 @@ def test_the_prompts_job_sends_due_prompts_once(chat: Chat, app: App, clock: Fak
     before = len(chat.transport.done)
     asyncio.run(app.dispatcher.dispatch_due())
     texts = [Sent(d).text for d in chat.transport.done[before:]]
-    assert texts == ["Speak your own language at home."]
+    assert texts == ["💡 Speak your own language at home."]

@@ -39,6 +39,8 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
+from community.pictograms import without
+
 # Methods that Telegram counts against its flood limits (messages the bot makes or changes).
 COUNTED_PREFIXES = ("send", "edit", "copyMessage", "forwardMessage")
 _RAW_STRING_FIELDS = {
@@ -440,13 +442,14 @@ class FakeTelegram:
         )
 
     def press_label(self, user: int, label: str, chat: int | None = None) -> int:
-        """Press the button with this label on the newest message to the chat that has it."""
+        """Press the button with this label on the newest message to the chat that has it (the
+        label with its pictogram, or its words alone, as a parent finds it)."""
         chat_id = user if chat is None else chat
         for sent in sorted(self.messages.values(), key=lambda m: -m.message_id):
             if sent.chat_id != chat_id:
                 continue
             for button in sent.buttons():
-                if button["text"] == label:
+                if label in (button["text"], without(button["text"])):
                     return self.press(user, sent.message_id, button["callback_data"], chat)
         labels = [
             b["text"] for m in self.messages.values() if m.chat_id == chat_id for b in m.buttons()

@@ -13,6 +13,7 @@ from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
 from bot.engine.handlers import translating
 from bot.engine.handlers.new_prompt_times import programme_slot, typed_moment, when
+from community import pictograms
 from community.actions import Media
 from community.models import Role
 from community.services import plain
@@ -272,7 +273,7 @@ class NewSend(Question):
         state = ctx.state
         data = state.data if state is not None else {}
         ctx.say("new.preview", audience=audience_text(ctx, data))
-        text = str(data.get("text", ""))
+        text = pictograms.with_kind(str(data.get("kind", "")), str(data.get("text", "")))
         if data.get("event_at") and data.get("place"):  # as the parents will see it
             moment = when(ctx, datetime.fromisoformat(str(data["event_at"])))
             text += "\n\n" + ctx.t("prompt.when_where", when=moment, place=data["place"])

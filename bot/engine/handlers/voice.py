@@ -12,20 +12,20 @@ from community import buttons as codec
 from community.actions import ClearButtons
 from community.services.voice import set_voice_notes
 
-PICTOGRAM = "🔊"  # the speaker: voice notes, listening
 CHOICE = "voice"
 _ON = {"on", "1"}
 _OFF = {"off", "0"}
 
 
 def listen_choice(ctx: Context) -> Choice | None:
-    """The "🔊 I prefer listening" button, offered while onboarding to a parent who has not
+    """The "I prefer listening" button (shown with the speaker 🔊: community/pictograms.py),
+    offered while onboarding to a parent who has not
     turned voice notes on; None when it would mean nothing."""
     person = ctx.person
     state = ctx.state
     if person is None or person.voice_notes or state is None or state.flow != "onboarding":
         return None
-    return Choice(CHOICE, f"{PICTOGRAM} {ctx.t('voice.prefer')}")
+    return Choice(CHOICE, ctx.t("voice.prefer"))
 
 
 def withdraw_offer(ctx: Context) -> None:

@@ -35,7 +35,9 @@ QUESTION = ProgrammeItem(
 )
 WEDNESDAY = datetime(2026, 9, 2, 8, 5, tzinfo=UTC)  # 10:05 in Arnhem: the question is due
 AR_MARK = "هذه ترجمة آلية. قد تكون فيها أخطاء."
-AR_DUTCH_ONLY = "هذه الرسالة ليست بلغتك بعد. ها هي بالهولندية."
+AR_DUTCH_ONLY = "هذه الرسالة ليست بلغتكم بعد. ها هي بالهولندية."
+TIP_MARK = "💡 "  # a tip is led by its pictogram (community/pictograms.py)
+QUESTION_MARK = "❓ "
 
 
 @pytest.fixture
@@ -107,8 +109,8 @@ def test_a_dutch_prompt_reaches_an_arabic_parent_marked_as_automatic_translation
     _parents(chat)
     _staff(app, clock, "petra", "nl")
     assert _new_tip_now(chat, TIP)[0] == "Verstuurd. Ouders die het krijgen: 2"
-    assert _last_to(transport, "amina") == f"[ar] {TIP}\n\n{AR_MARK}"
-    assert _last_to(transport, "daan") == TIP  # Dutch: the text as petra wrote it
+    assert _last_to(transport, "amina") == f"{TIP_MARK}[ar] {TIP}\n\n{AR_MARK}"
+    assert _last_to(transport, "daan") == TIP_MARK + TIP  # Dutch: the text as petra wrote it
     assert server.translations() == [("nl", "ar", TIP)]  # once, for the one language missing
     with app.session_factory() as session:
         kept = session.scalars(select(PromptMachineText)).all()
@@ -127,7 +129,7 @@ def test_a_draft_is_made_once_per_prompt_and_language_and_kept(
     assert prompts.send_due_prompts(app.session_factory, app.translator, clock, settings) == 3
     chat.say("admin: /help")  # anything: the dispatcher sends what was queued
     amina, hala = _last_to(transport, "amina"), _last_to(transport, "hala")
-    assert amina == hala and amina.startswith("[ar] Wat deden jullie samen?\n\n")
+    assert amina == hala and amina.startswith(f"{QUESTION_MARK}[ar] Wat deden jullie samen?\n\n")
     assert amina.endswith(AR_MARK)
     assert server.translations() == [("nl", "ar", "Wat deden jullie samen?")]
     # After a restart (a new translator, the same database): the kept draft, no new request.
@@ -154,7 +156,7 @@ def test_without_the_setting_no_request_is_made_and_the_dutch_line_stays(
     _parents(chat)
     _staff(app, clock, "petra", "nl")
     _new_tip_now(chat, TIP)
-    assert _last_to(transport, "amina") == f"{TIP}\n\n{AR_DUTCH_ONLY}"
+    assert _last_to(transport, "amina") == f"{TIP_MARK}{TIP}\n\n{AR_DUTCH_ONLY}"
     assert server.requests == []
     with app.session_factory() as session:
         assert session.scalars(select(PromptMachineText)).all() == []
@@ -174,7 +176,7 @@ def test_a_server_that_fails_leaves_todays_behaviour_and_one_plain_log_line(
     server.status = 500  # when it is reached at all: it fails
     caplog.set_level(logging.INFO)
     assert _new_tip_now(chat, TIP)[0] == "Verstuurd. Ouders die het krijgen: 2"
-    assert _last_to(transport, "amina") == f"{TIP}\n\n{AR_DUTCH_ONLY}"
+    assert _last_to(transport, "amina") == f"{TIP_MARK}{TIP}\n\n{AR_DUTCH_ONLY}"
     failed = [r for r in caplog.records if "machine translation" in r.getMessage()]
     assert len(failed) == 1 and failed[0].levelno == logging.WARNING
     assert "nl -> ar failed" in failed[0].getMessage()

@@ -54,7 +54,7 @@ def test_now_in_the_quiet_hours_says_when_it_goes_and_it_goes_then(
     clock.current = datetime(2026, 9, 2, 6, 0, tzinfo=UTC)  # 08:00: the job sends it
     assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 1
     chat.say("admin: /help")  # the dispatcher sends what was queued
-    assert texts_to(transport, "anna")[-1] == "Sing a song together at bath time."
+    assert texts_to(transport, "anna")[-1] == "💡 Sing a song together at bath time."
 
 
 def test_a_prompt_written_in_english_is_marked_for_parents_of_another_language(
@@ -68,10 +68,10 @@ def test_a_prompt_written_in_english_is_marked_for_parents_of_another_language(
     write_tip(chat, "petra", "Sing a song together at bath time.")
     assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 2"
     assert texts_to(transport, "anna")[-1] == (
-        "Sing a song together at bath time.\n\n"
+        "💡 Sing a song together at bath time.\n\n"
         "Dit bericht is er nog niet in jouw taal. Hier is het in het Engels."
     )
-    assert texts_to(transport, "bram")[-1] == "Sing a song together at bath time."
+    assert texts_to(transport, "bram")[-1] == "💡 Sing a song together at bath time."
 
 
 def test_a_prompt_written_in_polish_names_polish_and_a_dutch_one_names_dutch(
@@ -86,7 +86,7 @@ def test_a_prompt_written_in_polish_names_polish_and_a_dutch_one_names_dutch(
     chat.say("piotr: Wszyscy rodzice")
     chat.say("piotr: Teraz")
     assert texts_to(transport, "bram")[-1] == (
-        "Zaśpiewaj piosenkę w kąpieli.\n\n"
+        "💡 Zaśpiewaj piosenkę w kąpieli.\n\n"
         "This message is not in your language yet. Here it is in Polish."
     )
     chat.say("nina: /new")
@@ -95,7 +95,7 @@ def test_a_prompt_written_in_polish_names_polish_and_a_dutch_one_names_dutch(
     chat.say("nina: Alle ouders")
     chat.say("nina: Nu")
     assert texts_to(transport, "bram")[-1] == (
-        "Zing een liedje in bad.\n\nThis message is not in your language yet. Here it is in Dutch."
+        "💡 Zing een liedje in bad.\n\nThis message is not in your language yet. Here it is in Dutch."
     )
 
 
@@ -129,7 +129,7 @@ def test_the_invitation_preview_shows_day_time_and_place_and_a_date_is_no_place(
     said = chat.say("petra: School De Regenboog, Hoofdstraat 1")
     assert said[:2] == [
         "For: All parents. They will get this:",
-        "Coffee morning at school. Bring your child.\n\n"
+        "📅 Coffee morning at school. Bring your child.\n\n"
         "When: Wednesday 9 September, 09:30. Where: School De Regenboog, Hoofdstraat 1.",
     ]
     assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"

@@ -32,7 +32,7 @@ def test_a_postcode_in_arabic_digits_and_letters_is_accepted(chat: Chat, app: Ap
     chat.say("hala: /start ARNHEM")
     chat.say("hala: العربية")
     chat.say("hala: نعم")
-    assert chat.say("hala: ٦٨٢٥ اب")[0] == "شكرًا. أنت تسكن في \u2068Presikhaaf-Oost\u2069."
+    assert chat.say("hala: ٦٨٢٥ اب")[0] == "شكرًا. أنتم تسكنون في \u2068Presikhaaf-Oost\u2069."
     assert _profile(app).postcode_area == "6825"  # the letters are not kept
 
 
@@ -55,7 +55,7 @@ def test_a_wrong_answer_to_which_language_is_said_in_every_language(chat: Chat) 
     assert sent[0].text.splitlines() == [
         "Tik op een knop. Of stuur het nummer.",
         "Please tap a button. Or send its number.",
-        "اضغط على زر من فضلك. أو أرسل رقمه.",
+        "اضغطوا على زر من فضلكم. أو أرسلوا رقمه.",
         "Lütfen düğmelerden birine dokun. Ya da numarasını gönder.",
         "Kliknij przycisk. Albo wyślij jego numer.",
         "Натисни кнопку. Або надішли її номер.",
@@ -79,7 +79,7 @@ def test_an_error_before_consent_is_in_the_chosen_language(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(questions.ConsentQuestion, "on_choice", broken)
-    assert chat.say("hala: نعم") == ["عذرًا، حدث خطأ. حاول مرة أخرى من فضلك."]
+    assert chat.say("hala: نعم") == ["عذرًا، حدث خطأ. حاولوا مرة أخرى من فضلكم."]
 
 
 # -- commands before consent: help for where the person is -------------------------------------
@@ -177,7 +177,7 @@ def test_a_neighbourhood_typed_in_part_offers_the_ones_that_fit(
     said = [m.text for m in chat.press("petra", sent[0], "Presikhaaf-Oost")]
     assert said[0] == "For: parents in Presikhaaf-Oost. They will get this:"
     assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"
-    assert _last_to(transport, "anna").text == "Walk to the park in your street."
+    assert _last_to(transport, "anna").text == "💡 Walk to the park in your street."
 
 
 def test_a_neighbourhood_that_fits_none_or_many_says_what_to_type(

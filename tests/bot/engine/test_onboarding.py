@@ -6,28 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from community.i18n import SHIPPED_LOCALES
+from community.i18n import SHIPPED_LOCALES, Translator, native_name
 from community.models import Conversation, ParentProfile, Person, Role
 from tests.support.chat import Chat
 
 # Before a language is chosen, the question is asked in every shipped language.
-LANGUAGE_QUESTIONS = {
-    "nl": "Kies je taal.",
-    "en": "Choose your language.",
-    "ar": "اختر لغتك.",
-    "tr": "Dilini seç.",
-    "pl": "Wybierz swój język.",
-    "uk": "Обери свою мову.",
-}
-NATIVE_NAMES = {
-    "nl": "Nederlands",
-    "en": "English",
-    "ar": "العربية",
-    "tr": "Türkçe",
-    "pl": "Polski",
-    "uk": "Українська",
-}
-CHOOSE_LANGUAGE = "\n".join(LANGUAGE_QUESTIONS[locale] for locale in SHIPPED_LOCALES)
+CHOOSE_LANGUAGE = "\n".join(Translator().t(locale, "language.choose") for locale in SHIPPED_LOCALES)
 
 
 def _person(app: App, user: str) -> Person | None:
@@ -71,7 +55,7 @@ def test_full_onboarding_stores_the_profile(chat: Chat, app: App) -> None:
 def test_language_buttons_show_each_language_in_its_own_name(chat: Chat) -> None:
     sent = chat.messages("anna: /start ARNHEM")
     assert [c.label for c in sent[-1].choices] == [
-        NATIVE_NAMES[locale] for locale in SHIPPED_LOCALES
+        native_name(locale) for locale in SHIPPED_LOCALES
     ]
 
 

@@ -57,7 +57,7 @@ def test_an_invitation_is_answered_with_buttons_days_later(
     chat.say("admin: /help")  # anything: the dispatcher sends the queued invitation
     invitation = _last_to(transport, "anna")
     assert invitation.text == (
-        "Come to the library.\n\n"
+        "📅 Come to the library.\n\n"
         "When: Wednesday 9 September, 10:00. Where: Bibliotheek, Kortestraat 16."
     )
     assert [b.label for b in invitation.choices] == [
@@ -120,7 +120,7 @@ def test_a_reply_to_a_question_prompt_is_kept_as_its_answer(
     _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
     chat.say("admin: /help")
     assert _last_to(transport, "anna").text == (
-        "What did you do together?\n\nReply here with a message, photo or voice note."
+        "❓ What did you do together?\n\nReply here with a message, photo or voice note."
     )
     assert chat.say("anna: We read a book about a bear.") == [
         "Thank you! We pass your answer on to school."
@@ -266,14 +266,14 @@ def test_a_professional_writes_a_tip_that_goes_out_now(
     said = chat.say("petra: All parents")
     assert said[:2] == [
         "For: All parents. They will get this:",
-        "Sing a song together at bath time.",
+        "💡 Sing a song together at bath time.",
     ]
     # Sent at once, in the same transaction: the parent's message goes out with the reply.
     assert chat.say("petra: Now") == [
         "Sent. Parents who get it: 1",
-        "Sing a song together at bath time.",
+        "💡 Sing a song together at bath time.",
     ]
-    assert _last_to(transport, "anna").text == "Sing a song together at bath time."
+    assert _last_to(transport, "anna").text == "💡 Sing a song together at bath time."
 
 
 def test_a_prompt_for_an_age_band_or_a_neighbourhood_reaches_only_those_parents(
@@ -295,7 +295,7 @@ def test_a_prompt_for_an_age_band_or_a_neighbourhood_reaches_only_those_parents(
     said = write("Read a picture book together.", "0-2 years")
     assert said[0] == "For: parents of children 0-2 years. They will get this:"
     assert "Sent. Parents who get it: 1" in said
-    assert _last_to(transport, "anna").text == "Read a picture book together."
+    assert _last_to(transport, "anna").text == "💡 Read a picture book together."
     assert all(d.chat_id != "bram" or "picture" not in Sent(d).text for d in transport.sent)
 
     chat.say("petra: /new")
@@ -310,8 +310,8 @@ def test_a_prompt_for_an_age_band_or_a_neighbourhood_reaches_only_those_parents(
     said = chat.say("petra: 6811")
     assert said[0].startswith("For: parents in ") and "Presikhaaf" not in said[0]
     assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"
-    assert _last_to(transport, "bram").text == "Walk to the park in your street."
-    assert _last_to(transport, "anna").text == "Read a picture book together."
+    assert _last_to(transport, "bram").text == "💡 Walk to the park in your street."
+    assert _last_to(transport, "anna").text == "💡 Read a picture book together."
 
 
 def test_a_hard_text_is_flagged_before_it_goes_out(
@@ -339,7 +339,7 @@ def test_a_hard_text_is_flagged_before_it_goes_out(
     )
     assert chat.say("petra: They write their own answer") == ["Who is it for?"]
     said = chat.say("petra: All parents")
-    assert said[1] == "Which 3 books did you read this week?"
+    assert said[1] == "❓ Which 3 books did you read this week?"
     assert chat.say("petra: Tomorrow at 10:00") == [
         "I will send it on Wednesday 2 September, 10:00."
     ]
@@ -367,7 +367,7 @@ def test_an_invitation_from_a_professional_asks_when_and_where(
     assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"
     invitation = _last_to(transport, "anna")
     assert invitation.text == (
-        "Coffee morning at school. Bring your child.\n\n"
+        "📅 Coffee morning at school. Bring your child.\n\n"
         "When: Wednesday 9 September, 09:30. Where: School De Regenboog, Hoofdstraat 1."
     )
     assert len(invitation.choices) == 3
@@ -412,7 +412,7 @@ def test_a_professional_sends_a_video_with_the_tip(
     assert preview[1].action.media == video
     chat.say("petra: Now")
     tip = _last_to(transport, "anna")
-    assert tip.text == "Watch how I fold a paper boat. Try it together!"
+    assert tip.text == "💡 Watch how I fold a paper boat. Try it together!"
     assert tip.action.media == video
 
 
@@ -552,7 +552,7 @@ def test_a_question_with_buttons_is_answered_by_a_press_days_later(
     ]
     chat.say("petra: Yes / No / Not yet")
     preview = chat.say("petra: All parents")
-    assert preview[1] == "Did you go to the library this month?\nButtons: Yes / No / Not yet"
+    assert preview[1] == "❓ Did you go to the library this month?\nButtons: Yes / No / Not yet"
     assert chat.say("petra: Now")[0] == "Sent. Parents who get it: 1"
     question = _last_to(transport, "anna")
     assert [b.label for b in question.choices] == ["Yes", "No", "Not yet"]

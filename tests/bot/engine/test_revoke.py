@@ -134,7 +134,7 @@ def test_staff_who_stop_lose_every_power_at_once(chat: Chat, app: App) -> None:
     chat.say("cora: /stop")
     chat.say("cora: Yes, stop")
     # Still at the erase question, and already without any power.
-    for command in ("/code", "/community", "/revoke", "/match", "/new", "/language"):
+    for command in ("/code", "/community", "/revoke", "/match", "/new"):
         assert chat.say(f"cora: {command}")[0].startswith("Hello! I am the Ouderkring bot.")
     assert chat.say("cora@tips: /linkgroup") == [NOT_YOURS]
     person = _person(app, "cora")

@@ -28,6 +28,7 @@ from tests.support.transport import RecordingTransport
 TUESDAY = datetime(2026, 9, 1, 7, 0, tzinfo=UTC)  # 09:00 in Amsterdam
 DUTCH = "Lees samen een boek voor het slapen."
 ARABIC = "اقرؤوا كتابًا معًا قبل النوم."
+TIP = "💡 "  # a tip is led by its pictogram (community/pictograms.py)
 
 
 def _to(transport: RecordingTransport, user: str) -> list[Sent]:
@@ -135,9 +136,9 @@ def test_a_dutch_prompt_reaches_an_arabic_parent_in_arabic_after_a_translators_a
         "This message already went out, or someone else translated it. Thank you!"
     ]
     _deliver(chat, app, clock)
-    assert _to(transport, "amira")[-1].text == ARABIC
+    assert _to(transport, "amira")[-1].text == TIP + ARABIC
     assert _to(transport, "anna")[-1].text == (
-        DUTCH + "\n\nThis message is not in your language yet. Here it is in Dutch."
+        TIP + DUTCH + "\n\nThis message is not in your language yet. Here it is in Dutch."
     )
     # Thanks matter: the coordinator's overview counts the translators' work.
     overview = chat.say("cora: /community")[-1]
@@ -161,7 +162,7 @@ def test_a_skip_leaves_the_dutch_text_with_its_line(
     )
     _deliver(chat, app, clock)
     dutch_line = app.translator.t("ar", "prompt.dutch_only")
-    assert _to(transport, "amira")[-1].text == f"{DUTCH}\n\n{dutch_line}"
+    assert _to(transport, "amira")[-1].text == f"{TIP}{DUTCH}\n\n{dutch_line}"
     # Too late now: the prompt went out.
     assert [m.text for m in chat.press("tariq", request, "Translate")] == [
         "This message already went out, or someone else translated it. Thank you!"
@@ -234,4 +235,4 @@ def test_erasing_a_translator_erases_their_work(
         assert (session.scalar(select(func.count()).select_from(Prompt)) or 0) >= 1
     # Without its translation the Arabic parent gets the Dutch text with the line.
     _deliver(chat, app, clock)
-    assert _to(transport, "amira")[-1].text.startswith(DUTCH + "\n\n")
+    assert _to(transport, "amira")[-1].text.startswith(TIP + DUTCH + "\n\n")

@@ -155,9 +155,9 @@ async def test_onboarding_in_a_direct_chat(bot: Bot, make_parent) -> None:  # ty
     room_id = await open_chat(bot, parent)
     said = await onboard(bot, parent, room_id)
     assert said[0].startswith("Kies je taal.\nChoose your language.")
-    assert f"\n\n{ONE} Nederlands\n{TWO} English" in said[0]  # numbered options
+    assert f"\n\n{ONE} 🌐 Nederlands\n{TWO} 🌐 English" in said[0]  # numbered, pictograms
     assert any(text.startswith("Welcome to Ouderkring Arnhem") for text in said)
-    assert any(f"{ONE} Yes, that is OK" in text for text in said)  # choices as numbered options
+    assert any(f"{ONE} ✅ Yes, that is OK" in text for text in said)  # choices as numbered options
     assert any(text.startswith("You chose: Dutch, Arabic") for text in said)
     stored = person(bot, parent.user_id)
     assert stored == {"locale": "en", "private_chat_id": room_id, "completed": True}

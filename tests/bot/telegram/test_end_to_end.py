@@ -55,7 +55,7 @@ async def onboard(tg: TelegramBot, user: int) -> None:
 
 async def test_onboarding_with_inline_keyboards(tg: TelegramBot, fake: FakeTelegram) -> None:
     assert is_language_question(await tg.say(PARENT, "/start ARNHEM"))
-    assert tg.labels(PARENT)[:2] == ["Nederlands", "English"]  # each language in its own name
+    assert tg.labels(PARENT)[:2] == ["🌐 Nederlands", "🌐 English"]  # each in its own name
     language_question = fake.last(PARENT)
 
     said = await tg.press(PARENT, "English")
@@ -71,7 +71,7 @@ async def test_onboarding_with_inline_keyboards(tg: TelegramBot, fake: FakeTeleg
     assert said[0] == "Thank you. You live in Presikhaaf-Oost."
     ages = fake.last(PARENT)
     assert await tg.press(PARENT, "0-2 years") == []  # ticked in place: the message is edited
-    assert fake.messages[(PARENT, ages.message_id)].buttons()[0]["text"].startswith("\u2713")
+    assert fake.messages[(PARENT, ages.message_id)].buttons()[0]["text"].startswith("🧒 \u2713")
     await tg.press(PARENT, "4-6 years")
     await tg.press(PARENT, "Done")
     await tg.press(PARENT, tg.labels(PARENT)[0])
@@ -100,7 +100,7 @@ async def test_a_double_tapped_button_counts_once(tg: TelegramBot, fake: FakeTel
     texts = fake.sent_texts(PARENT)
     assert texts.count("Welcome to Ouderkring Arnhem!") == 1
     assert len(fake.answered) == 2  # both taps acknowledged
-    assert tg.labels(PARENT) == ["Yes, that is OK", "No"]  # the consent question, once
+    assert tg.labels(PARENT) == ["✅ Yes, that is OK", "❌ No"]  # the consent question, once
 
 
 @SQLITE
@@ -108,7 +108,7 @@ async def test_a_press_on_a_button_of_an_old_message(tg: TelegramBot, fake: Fake
     await tg.say(PARENT, "/start ARNHEM")
     await tg.press(PARENT, "English")
     consent = fake.last(PARENT)
-    no_data = next(b["callback_data"] for b in consent.buttons() if b["text"] == "No")
+    no_data = next(b["callback_data"] for b in consent.buttons() if b["text"] == "❌ No")
     await tg.press(PARENT, "Yes, that is OK")
     # An old keyboard still on the phone (e.g. a second device): press "No" on it now.
     before = len(fake.sent_to(PARENT))

@@ -43,7 +43,11 @@ async def test_a_report_and_a_removal_on_telegram(tg: TelegramBot, fake: FakeTel
     report = fake.last(COORDINATOR)
     assert report.text is not None and report.text.endswith("> 💬 Anna:\n> Koop mijn spullen!")
     assert "Vries" not in report.text
-    assert tg.labels(COORDINATOR) == ["Delete everywhere", "Warn", "Remove from the group"]
+    assert tg.labels(COORDINATOR) == [
+        "🗑️ Delete everywhere",
+        "⚠️ Warn",
+        "🚷 Remove from the group",
+    ]
 
     said = await tg.press(COORDINATOR, "Remove from the group")
     assert said == ["Done: this person is out of the group."]
