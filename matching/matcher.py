@@ -23,12 +23,15 @@ class Effort:
     pairs (default: 6 when the round fits in one part, else 8, as the cuts need more), whose
     connected components are solved exactly when they have at most `part_size` parents
     (default: 1,000 with rustworkx, 80 without), else cut into parts that size and re-solved
-    near the borders, `passes` times along different lines."""
+    near the borders, `passes` times along different lines (default: 3; 1 above
+    `border_passes_up_to` parents, where the border strips hold nearly everyone, so that each
+    further pass costs as much as the first and gains about 0.05%)."""
 
     exact_up_to: int = 150
     per_parent: int | None = None
     part_size: int | None = None
-    passes: int = 3
+    passes: int | None = None
+    border_passes_up_to: int = 50_000
     use_rustworkx: bool = True
 
 
@@ -92,7 +95,7 @@ def solve_pool(pool: Pool, effort: Effort) -> Mate:
         adj,
         _positions(pool),
         part_size=part_size,
-        passes=effort.passes,
+        passes=effort.passes or (3 if pool.n <= effort.border_passes_up_to else 1),
         use_rustworkx=effort.use_rustworkx,
     )
     _pair_the_rest(pool, mate)
