@@ -6,7 +6,7 @@ transaction (all or nothing). Scheduled jobs and the matcher use the same servic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -45,8 +45,10 @@ from community.services import (
 from community.services.buddies import Buddies
 from community.services.moderation import Moderation
 from community.services.outbox import Outgoing
+from community.services.round_picture import RoundCounts, round_counts
 from community.services.staff import Staff
 from config.programme import PromptSettings
+from matching import LeftOver, Proposal
 
 
 class Domain:
@@ -80,6 +82,12 @@ class Domain:
     @property
     def buddies(self) -> Buddies:
         return Buddies(self._session, self.clock, self.quoted)
+
+    def round_counts(
+        self, community: Community, proposals: Sequence[Proposal], left_over: Iterable[LeftOver]
+    ) -> RoundCounts:
+        """A buddy round's counts per neighbourhood and language, for its picture."""
+        return round_counts(self._session, community, proposals, left_over)
 
     # -- moderation in group rooms (community/services/moderation.py) -----------------------------
     @property
