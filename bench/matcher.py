@@ -36,7 +36,7 @@ import networkx as nx
 from matching import eligible_graph, eligible_pairs, match
 from matching.solver import has_rustworkx
 
-from .bound import bucket_bound, upper_bound
+from .bound import bucket_bound, component_bound, upper_bound
 from .cities import KINDS, Instance, city, region
 from .instance_file import BadFile, dump, load
 
@@ -144,7 +144,7 @@ def run_region(parents: int, seed: int) -> dict[str, object]:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     matched = 2 * len(result.proposals)  # type: ignore[attr-defined]
     seeking = len(inst.candidates)
-    bound = bucket_bound(inst.candidates, inst.rules, inst.avoid)
+    bound = component_bound(inst.candidates, inst.rules, inst.avoid, PAIR_BOUND_UP_TO)
     return {
         "city": "region",
         "parents": seeking,
