@@ -12,8 +12,8 @@ printed beside it; the matcher's time is the fastest of 3 runs up to 5,000 paren
 lines give the worst share and the worst speed-up over all rounds.
 
 `--region N` adds one round of N parents in several municipalities (every kind once, 40 km
-apart): time, peak memory (of the process while the matcher ran, the round included) and the share of parents
-matched.
+apart): time, peak memory (of the process while the matcher ran, the round included), the
+share of parents matched and the share of a bound summed over the municipalities.
 
     python -m bench.matcher                                  # every kind: 1,000, 5,000, 20,000
     python -m bench.matcher --city port --parents 1000 --save port.json
