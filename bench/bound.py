@@ -10,6 +10,9 @@ y[a] + y[b] >= w for every allowed pair; any matching weighs at most sum(y).
 - `bucket_bound(candidates, rules, avoid)` reads the matcher's buckets (parents alike in
   language, point and age band) instead: a bound per bucket, never per pair, so it runs in
   seconds at 100,000 parents; a little looser.
+- `component_bound(candidates, rules, avoid)`: the pair bound for each group of parents that no
+  allowed pair joins (a region's municipalities), the bucket bound for a group with too many
+  pairs.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import math
 from collections.abc import Collection, Sequence
 
 from matching import Candidate, Rules
-from matching.graph import available
+from matching.graph import available, eligible_pairs
 from matching.pool import Pool
 
 
@@ -99,3 +102,48 @@ def _buckets_of(pool: Pool, u: int) -> list[int]:
             if bucket is not None:
                 out.append(id(bucket[0]))
     return out
+
+
+def component_bound(
+    candidates: Sequence[Candidate],
+    rules: Rules,
+    avoid: Collection[frozenset[int]] = (),
+    pair_limit: int = 8_000_000,
+) -> int:
+    """The sum of a bound per group of parents that no allowed pair joins (places linked by the
+    distance limit, e.g. the municipalities of a region): the pair bound for a group with at
+    most `pair_limit` allowed pairs, else the bucket bound. Tighter than one bucket bound for
+    a round of 100,000, and still a bound: a matching is a union of matchings of the groups."""
+    pool = Pool(available(candidates, rules), rules)
+    if rules.allow_unknown_place:  # a parent without a place may pair with anyone
+        return bucket_bound(candidates, rules, avoid)
+    root = list(range(len(pool.places)))
+
+    def find(p: int) -> int:
+        while root[p] != p:
+            root[p] = root[root[p]]
+            p = root[p]
+        return p
+
+    for p, near in pool.near.items():
+        for q in near:
+            root[find(p)] = find(q)
+    groups: dict[int, list[Candidate]] = {}
+    for u, person in enumerate(pool.people):
+        groups.setdefault(find(pool.place[u]), []).append(person)
+    waiting = dict(zip(pool.ids, pool.wait_pts, strict=True))
+    total = 0
+    for group in groups.values():
+        ids = {c.parent_id for c in group}
+        group_avoid = [pair for pair in avoid if pair <= ids]
+        pairs = []
+        for pair in eligible_pairs(group, rules, avoid=group_avoid):
+            pairs.append(pair)
+            if len(pairs) > pair_limit:
+                break
+        if len(pairs) > pair_limit:
+            pairs.clear()
+            total += bucket_bound(group, rules, group_avoid)
+        elif pairs:
+            total += upper_bound(pairs, waiting)
+    return total

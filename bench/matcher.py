@@ -12,8 +12,8 @@ printed beside it; the matcher's time is the fastest of 3 runs up to 5,000 paren
 lines give the worst share and the worst speed-up over all rounds.
 
 `--region N` adds one round of N parents in several municipalities (every kind once, 40 km
-apart): time, peak memory (the process's, after the matcher ran) and the share of parents
-matched.
+apart): time, peak memory (of the process while the matcher ran, the round included), the
+share of parents matched and the share of a bound summed over the municipalities.
 
     python -m bench.matcher                                  # every kind: 1,000, 5,000, 20,000
     python -m bench.matcher --city port --parents 1000 --save port.json
@@ -36,7 +36,7 @@ import networkx as nx
 from matching import eligible_graph, eligible_pairs, match
 from matching.solver import has_rustworkx
 
-from .bound import bucket_bound, upper_bound
+from .bound import bucket_bound, component_bound, upper_bound
 from .cities import KINDS, Instance, city, region
 from .instance_file import BadFile, dump, load
 
@@ -138,13 +138,36 @@ def _reference(
     return weight
 
 
+def _reset_peak_memory() -> None:
+    """Linux: start the peak resident memory afresh, so that the rounds before do not count."""
+    try:
+        with open("/proc/self/clear_refs", "w") as out:
+            out.write("5")
+    except OSError:
+        pass  # elsewhere the peak of the whole process is printed
+
+
+def _peak_memory_mb() -> float:
+    """The peak resident memory of this process (since `_reset_peak_memory` on Linux), in MB:
+    the round, the matcher and everything it held at its peak."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
 def run_region(parents: int, seed: int) -> dict[str, object]:
     inst = region(parents, seed)
+    _reset_peak_memory()
     result, wall, cpu = _timed_match(inst)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    peak_mb = _peak_memory_mb()
     matched = 2 * len(result.proposals)  # type: ignore[attr-defined]
     seeking = len(inst.candidates)
-    bound = bucket_bound(inst.candidates, inst.rules, inst.avoid)
+    bound = component_bound(inst.candidates, inst.rules, inst.avoid, PAIR_BOUND_UP_TO)
     return {
         "city": "region",
         "parents": seeking,

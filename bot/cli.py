@@ -221,6 +221,9 @@ def match_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only print the proposals; store nothing.")
     ] = False,
+    picture: Annotated[
+        Path | None, typer.Option(help="Also write the round at a glance to this PNG file.")
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Buddy round: print the matcher's proposals with their reasons. Without --dry-run they are
@@ -266,6 +269,8 @@ def match_command(
             summary = buddies.left_over_text(session, left_over, built.translator, "en")
             if summary is not None:
                 typer.echo(summary)
+            if picture is not None:
+                _write_picture(picture, session, chosen, proposals, left_over, built.translator)
             if not proposals:
                 typer.echo(f"No buddy pairs to propose in {chosen.name} now.")
             elif dry_run and not waiting:
@@ -274,6 +279,20 @@ def match_command(
                 typer.echo("Stored. A coordinator approves them in the chat with /match.")
     finally:
         built.close()
+
+
+def _write_picture(path: Path, session, community, proposals, left_over, translator) -> None:  # type: ignore[no-untyped-def]
+    """The picture /match sends a coordinator (community/services/round_picture.py), in
+    English like the rest of this command."""
+    from community.services import round_picture
+
+    counts = round_picture.round_counts(session, community, proposals, left_over)
+    try:
+        path.write_bytes(round_picture.png(counts, translator, "en"))
+    except OSError as exc:
+        typer.echo(f"Cannot write the picture to {path}: {exc.strerror}.", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Picture of the round: {path}")
 
 
 def _chosen_community(session, slug: str | None):  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from collections.abc import Collection, Iterator, Sequence
+from heapq import merge
 from math import cos, floor, radians
 from operator import itemgetter
 
@@ -29,6 +30,17 @@ def _rank(parent_id: int) -> int:
     # depend on the order of the input or on how ids were handed out.
     digest = hashlib.blake2b(parent_id.to_bytes(16, "big", signed=True), digest_size=8).digest()
     return int.from_bytes(digest, "big")
+
+
+def _minus_points(entry: tuple[int, object, object] | tuple[int, object, object, object]) -> int:
+    return -entry[0]
+
+
+def _plain_stream(
+    near: list[tuple[int, int, Bucket]], dutch: bool
+) -> Iterator[tuple[int, Bucket, bool, bool]]:
+    for value, _, bucket in near:
+        yield value, bucket, False, dutch
 
 
 class Pool:
@@ -115,6 +127,7 @@ class Pool:
         ]
         self._classes = {}
         self._near_cache: dict[tuple[int, str], list[tuple[int, int, Bucket]]] = {}
+        self._sorted_cache: dict[tuple[int, str], list[tuple[int, int, Bucket]]] = {}
 
     # -- places ---------------------------------------------------------------------------------
 
@@ -226,6 +239,46 @@ class Pool:
             self._near_cache[key] = found
         return found
 
+    def _classes_lazily(self, u: int) -> Iterator[tuple[int, Bucket, bool, bool]]:
+        """The buckets of `classes(u)`, best first, made only as far as they are read: a
+        parent's best few buckets are nearly always enough (about one in ten is read)."""
+        age = self.rules.weights.shared_age_band
+        bands = sorted(self.bands[u])
+        streams: list[Iterator[tuple[int, Bucket, bool, bool]]] = []
+        for lang in self.links[u]:
+            dutch = lang == self.rules.dutch
+            near = self._sorted_near(self.place[u], lang)
+            if bands:
+                streams.append(self._band_stream(near, lang, bands, age, dutch))
+            streams.append(_plain_stream(near, dutch))
+        if len(streams) == 1:
+            return streams[0]
+        return merge(*streams, key=_minus_points)
+
+    def _band_stream(
+        self,
+        near: list[tuple[int, int, Bucket]],
+        lang: str,
+        bands: list[str],
+        age: int,
+        dutch: bool,
+    ) -> Iterator[tuple[int, Bucket, bool, bool]]:
+        band_buckets = self.band_buckets
+        for value, place, _ in near:
+            for band in bands:
+                members = band_buckets.get((lang, place, band))
+                if members is not None:
+                    yield value + age, members, True, dutch
+
+    def _sorted_near(self, place_u: int, lang: str) -> list[tuple[int, int, Bucket]]:
+        """`_near_buckets`, best first (ties in the order of `near`)."""
+        key = (place_u, lang)
+        found = self._sorted_cache.get(key)
+        if found is None:
+            found = sorted(self._near_buckets(place_u, lang), key=_minus_points)
+            self._sorted_cache[key] = found
+        return found
+
     def best_partners(self, u: int, k: int) -> list[tuple[int, int]]:
         """Up to k good partners of u as (pair points, v), best first, without enumerating all.
 
@@ -240,7 +293,7 @@ class Pool:
         extra = self.rules.weights.shared_language - self.rules.weights.shared_dutch
         only_dutch = self.rules.weights.shared_dutch
         kth = -1  # the k-th best points found so far, once there are k
-        for value, (members, ranks), by_band, dutch in self.classes(u):
+        for value, (members, ranks), by_band, dutch in self._classes_lazily(u):
             if value <= kth:
                 break
             start = bisect_right(ranks, rank_u)

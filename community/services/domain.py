@@ -6,7 +6,7 @@ transaction (all or nothing). Scheduled jobs and the matcher use the same servic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -46,10 +46,12 @@ from community.services.buddies import Buddies
 from community.services.machine_translation import MachineTranslator
 from community.services.moderation import Moderation
 from community.services.outbox import Outgoing
+from community.services.round_picture import RoundCounts, round_counts
 from community.services.staff import Staff
 from community.services.translators import Translations
 from config.programme import PromptSettings
 from config.translation import TranslationSettings
+from matching import LeftOver, Proposal
 
 
 class Domain:
@@ -83,6 +85,12 @@ class Domain:
     @property
     def buddies(self) -> Buddies:
         return Buddies(self._session, self.clock, self.quoted)
+
+    def round_counts(
+        self, community: Community, proposals: Sequence[Proposal], left_over: Iterable[LeftOver]
+    ) -> RoundCounts:
+        """A buddy round's counts per neighbourhood and language, for its picture."""
+        return round_counts(self._session, community, proposals, left_over)
 
     # -- moderation in group rooms (community/services/moderation.py) -----------------------------
     @property

@@ -64,3 +64,24 @@ def test_match_prints_proposals_and_stores_them_only_without_dry_run(tmp_path: P
     unknown = _match(url, "--community", "utrecht", "--dry-run")
     assert unknown.returncode == 2
     assert "There is no community 'utrecht'. Known communities: arnhem." in unknown.stderr
+
+
+def test_match_picture_writes_the_round_as_a_png(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    settings = dataclasses.replace(load_settings(environ={}), database_url=url)
+    transport = RecordingTransport()
+    app = build_app(settings, [transport], clock=FakeClock(), migrate=True)
+    chat = Chat(app, transport)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    app.close()
+
+    path = tmp_path / "round.png"
+    done = _match(url, "--dry-run", "--picture", str(path))
+    assert done.returncode == 0, done.stderr
+    assert f"Picture of the round: {path}" in done.stdout.splitlines()
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 1080
+
+    nowhere = _match(url, "--dry-run", "--picture", str(tmp_path / "no" / "round.png"))
+    assert nowhere.returncode == 1 and "Cannot write the picture to" in nowhere.stderr

@@ -158,7 +158,8 @@ def test_the_weekly_round_tells_the_coordinators_once(
     # The round kept the parents it left over: the coordinator sees them at /match.
     said = chat.say("bram: /match")
     assert said[0] == "Parents without a proposal this round: 1.\nDo not want a buddy now: 1."
-    assert said[1].startswith("Buddy proposals to check: 1.")
+    assert said[1].startswith("This round at a glance.")  # its picture's caption
+    assert said[2].startswith("Buddy proposals to check: 1.")
 
 
 def test_the_prompts_job_sends_due_prompts_once(chat: Chat, app: App, clock: FakeClock) -> None:

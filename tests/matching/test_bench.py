@@ -10,8 +10,8 @@ import networkx as nx
 import pytest
 
 from bench import matcher as bench
-from bench.bound import bucket_bound, upper_bound
-from bench.cities import KINDS, city
+from bench.bound import bucket_bound, component_bound, upper_bound
+from bench.cities import KINDS, city, region
 from bench.instance_file import BadFile, dump, load, parse
 from matching import eligible_graph, eligible_pairs, match
 
@@ -160,3 +160,11 @@ def test_a_file_that_is_not_json_gets_one_line(tmp_path: Path) -> None:
     file.write_text('{"rules": {"max_distance_m": 3000},\n "candidates": [}')
     with pytest.raises(BadFile, match=r"city.json: not valid JSON at line 2"):
         load(file)
+
+
+def test_the_component_bound_of_a_region_is_above_its_optimum() -> None:
+    inst = region(600, seed=3)
+    graph = eligible_graph(inst.candidates, inst.rules, avoid=inst.avoid)
+    optimum = sum(graph[u][v]["weight"] for u, v in nx.max_weight_matching(graph))
+    bound = component_bound(inst.candidates, inst.rules, inst.avoid)
+    assert optimum <= bound <= bucket_bound(inst.candidates, inst.rules, inst.avoid)

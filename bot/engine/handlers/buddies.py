@@ -30,7 +30,8 @@ from community.actions import Button, Media, SendMessage
 from community.buttons import question_data
 from community.i18n import language_name
 from community.models import BuddyPair, Community, PairStatus, Person, Role
-from community.services import buddies, buddy_limits
+from community.services import buddies, buddy_limits, round_picture
+from matching import LeftOver, Proposal
 
 PARENTS = frozenset({Role.PARENT})
 
@@ -173,8 +174,22 @@ def match_round(ctx: Context) -> None:
     summary = ctx.domain.buddies.left_over_text(left_over, ctx.translator, ctx.locale)
     if summary is not None:
         ctx.say_text(summary)
+    _send_picture(ctx, community, proposals, left_over)
     if waiting or new is not None:
         _show_next(ctx, community)
+
+
+def _send_picture(
+    ctx: Context, community: Community, proposals: list[Proposal], left_over: list[LeftOver]
+) -> None:
+    """The round at a glance: one picture, its totals as the caption (only to the staff who
+    asked: a coordinator of this community or an admin)."""
+    counts = ctx.domain.round_counts(community, proposals, left_over)
+    if not counts.hoods:
+        return
+    data = round_picture.png(counts, ctx.translator, ctx.locale)
+    caption = round_picture.caption(counts, ctx.translator, ctx.locale)
+    ctx.say_text(caption, media=round_picture.as_media(data))
 
 
 def _decide(ctx: Context, decision: str, pair: BuddyPair) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.engine.handlers.buddies import follow_up_button
+from bot.engine.media import decode_data_url
 from bot.engine.types import Incoming
 from community.buttons import ActionData, decode
 from community.clock import FakeClock
@@ -17,6 +18,7 @@ from community.models import BuddyPair, BuddyProfile, PairStatus, Person
 from community.services import buddies
 from tests.support.chat import Chat, Sent
 
+GLANCE = "This round at a glance. Has a buddy: {}. Proposed: {}. No buddy yet: {}."
 # Two parents with Arabic at home are introduced each in the language they chose (English here).
 INTRO = "en"
 
@@ -85,8 +87,9 @@ def test_a_whole_round_approval_introduction_relay_and_follow_up(
     assert chat.say("anna: /match") == not_allowed
 
     sent = chat.messages("bram: /match")
-    assert [m.chat_id for m in sent] == ["bram", "bram"]  # nothing reaches a parent yet
+    assert [m.chat_id for m in sent] == ["bram", "bram", "bram"]  # nothing reaches a parent yet
     assert sent[0].text == "New buddy round. Parents get nothing before you approve."
+    assert sent[1].text == GLANCE.format(0, 2, 0)  # the round's picture
     proposal = sent[-1]
     assert proposal.text.splitlines()[0] == "Buddy proposals to check: 1. The next one:"
     assert "Both speak Arabic." in proposal.text
@@ -181,7 +184,7 @@ def test_rejection_and_a_new_round_that_avoids_the_rejected_pair(chat: Chat, app
     second = _pairs(app)[1]
     assert {second[0], second[1]} != {first[0], first[1]}
     chat.press("bram", proposal, "Approve")
-    third_round = chat.say("bram: /match")
+    third_round = chat.say("bram: /match")[:-1]  # without the picture's caption
     # The last parent could only be paired with the rejected partner or someone with a buddy.
     assert third_round == [
         "No new buddy pairs right now. Try again later.",
@@ -239,6 +242,7 @@ def test_either_parent_ends_the_pair_without_blame_and_it_is_never_proposed_agai
         "• Presikhaaf-Oost: Arabic\n"
         "• Presikhaaf-Oost: Arabic\n"
         "What helps: new parents nearby with their language.",
+        GLANCE.format(0, 0, 2),
     ]
 
 
@@ -274,6 +278,7 @@ def test_a_paused_parent_is_not_proposed(chat: Chat) -> None:
         "• Presikhaaf-Oost: Arabic\n"
         "What helps: a parent nearby with their language, or a wider limit.\n"
         "Paused looking for a buddy: 1.",
+        GLANCE.format(0, 0, 1),  # the paused parent did not ask for one now
     ]
     chat.say("anna: /buddy")
     assert chat.say("anna: Look for a buddy again") == [
@@ -405,6 +410,10 @@ def test_the_round_lists_who_is_left_over_and_why_in_the_coordinators_language(
     chat.onboard("tesfay", home=("6",))  # Tigrinya: nobody else speaks it
     chat.onboard("carla", buddy="2")  # no buddy, thank you
     said = chat.say("bram: /match")
+    assert (
+        said[2] == "Deze ronde in één beeld. Heeft een buddy: 0. Voorgesteld: 2. Nog geen buddy: 1."
+    )
+    del said[2]
     assert said[0] == "Nieuwe buddyronde. Ouders krijgen niets voordat jij goedkeurt."
     assert said[1] == (
         "Ouders zonder voorstel deze ronde: 2.\n"
@@ -509,3 +518,23 @@ def test_a_parent_who_gives_no_first_name_is_reminded_once(
     assert _to(introduced, "anna") and "Bilal" in _to(introduced, "anna")[0]
     clock.advance(days=buddies.NAME_REMINDER_DAYS)
     assert remind() == []  # introduced: nothing to remind
+
+
+def test_match_sends_the_coordinator_a_picture_of_the_round_without_names(chat: Chat) -> None:
+    _coordinator(chat)
+    chat.onboard("anna")
+    chat.onboard("bilal")
+    chat.onboard("tesfay", home=("6",))  # Tigrinya: nobody else speaks it
+    assert chat.say("anna: /match") == [
+        "That command is not for you. Send /help for your commands."
+    ]
+    sent = chat.messages("bram: /match")
+    pictures = [m for m in sent if m.action.media is not None]
+    assert [m.chat_id for m in pictures] == ["bram"]  # only the coordinator who asked
+    picture = pictures[0]
+    assert picture.text == GLANCE.format(0, 2, 1)
+    media = picture.action.media
+    assert media is not None and media.kind == "photo" and media.mime_type == "image/png"
+    data = decode_data_url(media).data
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 1080
+    assert b"anna" not in data.lower() and b"bilal" not in data.lower()

@@ -48,8 +48,9 @@ def test_a_weaker_second_pass_pair_is_shown_apart_and_approved_as_any_other(
         "New buddy round. Parents get nothing before you approve.",
         "Pairs in the main round: 1. Pairs in the second pass, with wider limits: 1.",
     ]
-    assert said[2].startswith("Buddy proposals to check: 2.")  # the main round's pair first
-    assert "Weaker pair" not in said[2]
+    assert said[2] == "This round at a glance. Has a buddy: 0. Proposed: 4. No buddy yet: 0."
+    assert said[3].startswith("Buddy proposals to check: 2.")  # the main round's pair first
+    assert "Weaker pair" not in said[3]
     first = chat.messages("bram: /match")[-1]
     after = chat.press("bram", first, "Approve")
     weaker = [m for m in after if m.chat_id == "bram"][-1].text.splitlines()
