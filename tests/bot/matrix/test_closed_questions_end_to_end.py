@@ -45,7 +45,7 @@ async def test_a_newer_question_takes_the_options_off_the_earlier_one(
     await onboard(bot, parent, room_id)
     await _deliver(bot, "invitation")
     invitation = await last_event_of(parent, room_id, bot.user_id)
-    assert f"{keycap(3)} Maybe" in (await bot_says(parent, room_id, bot.user_id))[-1]
+    assert f"{keycap(3)} 🤔 Maybe" in (await bot_says(parent, room_id, bot.user_id))[-1]
 
     await _deliver(bot, "question", ["Yes", "No", "Not yet"])
     events = await parent.messages(room_id, limit=200)
@@ -55,7 +55,7 @@ async def test_a_newer_question_takes_the_options_off_the_earlier_one(
         if e["type"] == "m.room.message"
         and (e["content"].get("m.relates_to") or {}).get("event_id") == invitation
     ]
-    assert len(edits) == 1 and edits[0].startswith("Question invitation")
+    assert len(edits) == 1 and edits[0].startswith("📅 Question invitation")
     assert "Maybe" not in edits[0]  # the options are gone
     reactions = [
         e

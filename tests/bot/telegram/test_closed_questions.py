@@ -41,8 +41,8 @@ async def test_a_newer_question_takes_the_keyboard_off_the_earlier_one(
     await _deliver(tg, "invitation")
     invitation = fake.last(PARENT)
     labels = [b["text"] for b in invitation.buttons()]
-    maybe = next(b["callback_data"] for b in invitation.buttons() if b["text"] == "Maybe")
-    assert labels[0] == "Yes, I will come"
+    maybe = next(b["callback_data"] for b in invitation.buttons() if b["text"] == "🤔 Maybe")
+    assert labels[0] == "✅ Yes, I will come"
     # The RSVP's next step ("How many children?") leaves the invitation's keyboard on.
     assert await tg.press(PARENT, "Yes, I will come") == [
         "Nice! How many children will come with you?"
@@ -53,7 +53,7 @@ async def test_a_newer_question_takes_the_keyboard_off_the_earlier_one(
 
     await _deliver(tg, "question", ["Yes", "No", "Not yet"])
     question = fake.last(PARENT)
-    assert [b["text"] for b in question.buttons()] == ["Yes", "No", "Not yet"]
+    assert [b["text"] for b in question.buttons()] == ["1️⃣ Yes", "2️⃣ No", "3️⃣ Not yet"]
     assert fake.messages[(PARENT, invitation.message_id)].buttons() == []  # closed
     removed = fake.calls_of("editMessageReplyMarkup")[edits:]
     assert [int(c.params["message_id"]) for c in removed] == [invitation.message_id]
@@ -63,7 +63,7 @@ async def test_a_newer_question_takes_the_keyboard_off_the_earlier_one(
     await tg.settle(fake.press(PARENT, invitation.message_id, maybe))
     said = [m.text for m in fake.sent_to(PARENT)[before:]]
     assert said == ["That question is closed.", question.text]
-    assert [b["text"] for b in fake.last(PARENT).buttons()] == ["Yes", "No", "Not yet"]
+    assert [b["text"] for b in fake.last(PARENT).buttons()] == ["1️⃣ Yes", "2️⃣ No", "3️⃣ Not yet"]
 
 
 async def test_a_closed_question_whose_message_is_gone_is_no_failure(
@@ -74,7 +74,7 @@ async def test_a_closed_question_whose_message_is_gone_is_no_failure(
     await _deliver(tg, "invitation")
     fake.last(PARENT).deleted = True  # the parent cleared the chat
     await _deliver(tg, "question", ["Yes", "No", "Not yet"])
-    assert fake.last(PARENT).text.startswith("Question question")  # type: ignore[union-attr]
+    assert fake.last(PARENT).text.startswith("❓ Question question")  # type: ignore[union-attr]
     with tg.app.session_factory() as session:
         statuses = set(session.scalars(select(OutboxMessage.status)))
     assert OutboxStatus.DEAD not in statuses
