@@ -64,7 +64,7 @@ LETTERS = "ABCDEFGHJKLMNPRTVWXZ"  # no S: SA, SD and SS are not used in Dutch po
 
 class NullTransport:
     platform = "console"
-    capabilities = Capabilities()
+    capabilities = Capabilities(idempotent=True)  # nothing is sent: no send can go twice
 
     def __init__(self) -> None:
         self.sent = 0

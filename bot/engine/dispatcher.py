@@ -55,6 +55,12 @@ class Dispatcher:
         self.owner = owner  # the process holding them (its heartbeat's id)
         self.metrics = metrics
 
+    def _mark_every(self, platform: str) -> int:
+        """Deliveries between two "sent" marks: a batch where a repeated send is harmless, else
+        each at once (port.Capabilities.idempotent)."""
+        transport = self.transports.get(platform)
+        return MARK_EVERY if transport is not None and transport.capabilities.idempotent else 1
+
     def _count(self, platform: str, result: str) -> None:
         if self.metrics is not None:
             self.metrics.sent(platform, result)
@@ -108,7 +114,7 @@ class Dispatcher:
             remote[row.id] = result
             self._count(row.platform, "sent")
             done.append((row, result))
-            if len(done) >= MARK_EVERY:
+            if len(done) >= self._mark_every(row.platform):
                 await self._mark_sent(done)
                 confirmed, done = confirmed + len(done), []
         await self._mark_sent(done)

@@ -44,13 +44,17 @@ class Capabilities:
 
     `buttons`: real buttons that send data back (else numbered choices the person types or
     reacts to). `edit`: an earlier message can be changed (a ticked choice updates the question
-    in place instead of sending a new line). `join_links`: see below."""
+    in place instead of sending a new line). `join_links`: see below. `idempotent`: a send
+    repeated with the same outbox id makes no second message (Matrix's transaction ids), so
+    "sent" marks may wait for a batch; elsewhere each send is marked at once, so that a process
+    killed between a send and its mark repeats at most the one send in flight."""
 
     buttons: bool = False
     edit: bool = False
     # Joining a group goes through a personal link that asks for approval (Telegram), rather
     # than an invitation to someone the bot can add itself (Matrix).
     join_links: bool = False
+    idempotent: bool = False
 
 
 @dataclass(frozen=True)

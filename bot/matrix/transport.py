@@ -103,7 +103,7 @@ class MatrixTransport:
     """The engine's port for Matrix. `client` is a logged-in (restored) nio AsyncClient."""
 
     platform = PLATFORM
-    capabilities = Capabilities(buttons=False, edit=True)
+    capabilities = Capabilities(buttons=False, edit=True, idempotent=True)
 
     def __init__(
         self,
