@@ -82,8 +82,12 @@ async def check_login(app: App, transport: MatrixTransport) -> None:
     await checked.close()
 
 
-def make_listener(app: App, transport: MatrixTransport) -> MatrixListener:
-    """The sync loop for `app`: state in its database, events to `app.process`."""
+def make_listener(
+    app: App, transport: MatrixTransport, background_sends: bool = False
+) -> MatrixListener:
+    """The sync loop for `app`: state in its database, events to `app.process` (or, with
+    `background_sends`, to `app.accept`: an event is done once its replies are in the outbox,
+    and they go in the background, so no room waits for another room's sends)."""
     state = transport.state
     if isinstance(state, DbState):
         state.bind(app.session_factory, app.clock)
@@ -96,7 +100,10 @@ def make_listener(app: App, transport: MatrixTransport) -> MatrixListener:
         return await run_blocking(look)
 
     async def handle(incoming: Incoming) -> None:
-        await app.process(incoming)
+        if background_sends:
+            await app.accept(incoming)
+        else:
+            await app.process(incoming)
 
     return MatrixListener(transport.client, state, handle, known_room)
 
@@ -108,15 +115,16 @@ async def run_matrix(
     sync_timeout_ms: int = 30000,
     lead: Any | None = None,
 ) -> None:
-    """Check the login, then sync until `stop` is set, handing each event to `app.process`.
-    With `lead` (bot/leader.py) the sync waits until this process leads: one reader of the
-    bot's events; every process sends."""
+    """Check the login, then sync until `stop` is set, handing each event to `app.accept`
+    (its replies go in the background). With `lead` (bot/leader.py) the sync waits until this
+    process leads: one reader of the bot's events; every process sends."""
     await check_login(app, transport)
     try:
         if lead is not None and not await lead.wait(stop):
             return
-        listener = make_listener(app, transport)
+        listener = make_listener(app, transport, background_sends=True)
         log.info("Matrix: syncing as %s", transport.client.user_id)
         await listener.run(stop, timeout_ms=sync_timeout_ms)
     finally:
+        await app.drain()  # what is being sent goes out before the client closes
         await transport.client.close()
