@@ -13,6 +13,7 @@ from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
 from bot.engine.handlers import translating
 from bot.engine.handlers.new_prompt_times import programme_slot, typed_moment, when
+from bot.engine.handlers.plain_problems import say_problems
 from community import pictograms
 from community.actions import Media
 from community.models import Role
@@ -31,14 +32,6 @@ KINDS = {
     "tip": "new.kind.tip",
     "question": "new.kind.question",
     "invitation": "new.kind.invitation",
-}
-PROBLEM_IDS = {
-    "long_sentence": "plain.long_sentence",
-    "number_words": "plain.number_words",
-    "indirect": "plain.indirect",
-    "abbreviation": "plain.abbreviation",
-    "long_word": "plain.long_word",
-    "too_long": "plain.too_long",
 }
 MAX_TEXT = 600
 MAX_PLACE = 200
@@ -137,9 +130,7 @@ class NewCheck(Question):
     def enter(self, ctx: Context) -> None:
         state = ctx.state
         problems = state.data.get("problems", []) if state is not None else []
-        lines = [ctx.t("new.check_intro")]
-        lines += [f"- {ctx.t(PROBLEM_IDS[p])}" for p in problems if p in PROBLEM_IDS]
-        ctx.say_text("\n".join(lines))
+        say_problems(ctx, problems)
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:

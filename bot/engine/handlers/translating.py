@@ -15,6 +15,7 @@ from typing import Any
 from bot.engine.buttons import action_button, button_action
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.handlers.plain_problems import say_problems
 from community.actions import SendMessage
 from community.i18n import language_name
 from community.models import Community, Person, Prompt, Role
@@ -30,7 +31,6 @@ TRANSLATING = frozenset({Role.TRANSLATOR, Role.PARENT, Role.PROFESSIONAL, Role.C
 TIME_TO_TRANSLATE = timedelta(hours=24)
 MAX_TEXT = 600  # as a writer's text (bot/engine/handlers/new_prompt.py)
 # The same words as the writer's check (the ids are listed in bot/engine/handlers/new_prompt.py).
-PROBLEM_IDS = {problem: f"plain.{problem}" for problem in plain.PROBLEMS}
 
 
 def _number(value: str) -> int | None:
@@ -221,9 +221,7 @@ class TranslateCheck(Question):
 
     def enter(self, ctx: Context) -> None:
         problems = _data(ctx).get("problems", [])
-        lines = [ctx.t("new.check_intro")]
-        lines += [f"- {ctx.t(PROBLEM_IDS[p])}" for p in problems if p in PROBLEM_IDS]
-        ctx.say_text("\n".join(lines))
+        say_problems(ctx, problems)
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:
