@@ -60,7 +60,7 @@ _SETTINGS: ContextVar[Settings | None] = ContextVar("settings", default=None)
 
 def _settings(config: Path | None) -> Settings:
     from bot.logs import protect
-    from config import load_settings
+    from bot.platforms import load_settings
     from config.exposure import exposed_config_warning
 
     settings = load_settings(config)
@@ -134,39 +134,7 @@ def console(config: ConfigOption = None) -> None:
     _console(config, migrate=False)
 
 
-register_run(app)  # `ouderkring run`: bot/cli_run.py
-
-
-@app.command()
-def link(
-    community: Annotated[
-        str | None, typer.Option(help="Community slug (default: every community).")
-    ] = None,
-    out: Annotated[Path, typer.Option(help="Folder for the QR codes (PNG and SVG).")] = Path("."),
-    config: ConfigOption = None,
-) -> None:
-    """Print each community's Telegram deep link and write it as a QR code for a poster."""
-    from bot.telegram.links import deep_link, write_qr
-    from bot.telegram.run import bot_username
-
-    settings = _settings(config)
-    chosen = [c for c in settings.communities if community in (None, c.slug)]
-    if not chosen:
-        known = [c.slug for c in settings.communities]
-        typer.echo(community_problem(community, known), err=True)
-        raise typer.Exit(2)
-    if not (settings.telegram and settings.telegram.username) and not settings.telegram_token:
-        typer.echo(
-            "Set [telegram] username in the config, or OUDERKRING_TELEGRAM_TOKEN to ask Telegram.",
-            err=True,
-        )
-        raise typer.Exit(2)
-    username = asyncio.run(bot_username(settings))
-    for spec in chosen:
-        url = deep_link(username, spec.invite_code)
-        png, svg = write_qr(url, out, f"{spec.slug}-telegram")
-        typer.echo(f"{spec.name}: {url}")
-        typer.echo(f"  QR code: {png}  {svg}")
+register_run(app)  # `ouderkring run` and `link`: bot/cli_run.py
 
 
 @app.command("check-config")

@@ -70,7 +70,8 @@ def run_checks(config: Path | None, quick: bool = False) -> Iterator[Finding]:
 def _check_config(config: Path | None) -> tuple[Settings | None, Finding]:
     from bot.cli import _SETTINGS
     from bot.logs import protect
-    from config import ConfigError, load_settings
+    from bot.platforms import load_settings
+    from config import ConfigError
 
     try:
         settings = load_settings(config)
@@ -220,7 +221,8 @@ def _check_leader(settings: Settings) -> Finding:
 def _telegram(settings: Settings) -> Finding:
     from bot.telegram.run import TelegramFatal, check_token
 
-    if not settings.telegram_token:
+    section = settings.section("telegram")
+    if section is None or not section.token:
         return _problem("telegram", "set the bot token in OUDERKRING_TELEGRAM_TOKEN")
     try:
         found = asyncio.run(asyncio.wait_for(check_token(settings), PLATFORM_TIMEOUT))
@@ -234,12 +236,10 @@ def _telegram(settings: Settings) -> Finding:
 def _matrix(settings: Settings) -> Finding:
     from bot.matrix.client import MatrixLoginError, check_token
 
-    spec = settings.matrix
-    if spec is None or not settings.matrix_access_token:
+    spec = settings.section("matrix")
+    if spec is None or not spec.access_token:
         return _problem("matrix", "set the access token in OUDERKRING_MATRIX_ACCESS_TOKEN")
-    checking = check_token(
-        spec.homeserver, spec.user_id, settings.matrix_access_token, spec.device_id
-    )
+    checking = check_token(spec.homeserver, spec.user_id, spec.access_token, spec.device_id)
     try:
         found = asyncio.run(asyncio.wait_for(checking, PLATFORM_TIMEOUT))
     except MatrixLoginError as exc:
@@ -262,9 +262,9 @@ def _check_platforms(settings: Settings) -> Iterator[Finding]:
 
 
 def _check_webhook(settings: Settings) -> Finding:
-    from config.settings import ENV_TELEGRAM_WEBHOOK_SECRET
+    from bot.telegram.settings import ENV_TELEGRAM_WEBHOOK_SECRET
 
-    tg = settings.telegram
+    tg = settings.section("telegram")
     if "telegram" not in settings.platforms or tg is None or tg.mode != "webhook":
         return _fine("webhook", "not used (no Telegram webhook mode)")
     if not tg.webhook_secret:

@@ -55,6 +55,18 @@ class Capabilities:
     # than an invitation to someone the bot can add itself (Matrix).
     join_links: bool = False
     idempotent: bool = False
+    # How many buttons one message can carry and how long a label may be (None: no limit the
+    # engine must mind), and whether the platform has group rooms at all.
+    max_buttons: int | None = None
+    max_label: int | None = None
+    groups: bool = True
+
+
+class PlatformFatal(Exception):
+    """A problem only the operator can fix (a refused token, a second poller), told in one line
+    that names the platform and never the secret. `ouderkring run` stops on it."""
+
+    platform_title = "The platform"
 
 
 @dataclass(frozen=True)

@@ -13,4 +13,8 @@ It only translates. No dialogue or domain logic lives here; only this package im
 No end-to-end encryption in this version: the bot does not stay in encrypted rooms.
 """
 
+from bot.engine.port import Capabilities
+
 PLATFORM = "matrix"
+# No buttons: choices are numbered options that take a keycap reaction (1 to 10).
+CAPABILITIES = Capabilities(buttons=False, edit=True, idempotent=True, max_buttons=10)

@@ -17,6 +17,7 @@ from bot.engine.types import Incoming
 from bot.matrix import PLATFORM
 from bot.matrix.client import CLIENT_CONFIG, restore_client
 from bot.matrix.listener import MatrixListener
+from bot.matrix.settings import MatrixSpec
 from bot.matrix.transport import MatrixTransport
 from community.clock import Clock
 from community.services import platform_state, rooms
@@ -58,21 +59,21 @@ class DbState:
 
 def matrix_transport(settings: Settings) -> MatrixTransport:
     """The transport for `build_app`, from the stored login (checked by `run_matrix`)."""
-    spec = settings.matrix
-    if spec is None or not settings.matrix_access_token:
+    spec: MatrixSpec | None = settings.section(PLATFORM)
+    if spec is None or not spec.access_token:
         raise ValueError("Matrix is not configured ([matrix] and OUDERKRING_MATRIX_ACCESS_TOKEN)")
-    logs.guard(settings.matrix_access_token)
+    logs.guard(spec.access_token)
     client = nio.AsyncClient(
         spec.homeserver, spec.user_id, device_id=spec.device_id or "", config=CLIENT_CONFIG
     )
-    client.restore_login(spec.user_id, spec.device_id or "", settings.matrix_access_token)
+    client.restore_login(spec.user_id, spec.device_id or "", spec.access_token)
     return MatrixTransport(client, DbState())
 
 
 async def check_login(app: App, transport: MatrixTransport) -> None:
     """The token must belong to the configured user (and device): a new login would break
     idempotent resends, so the bot never makes one."""
-    spec = app.settings.matrix
+    spec: MatrixSpec | None = app.settings.section(PLATFORM)
     assert spec is not None
     client = transport.client
     checked = await restore_client(

@@ -31,8 +31,8 @@ import nio
 from nio.api import RelationshipType
 
 from bot.engine.media import MediaSources, UploadCache, is_foreign
-from bot.engine.port import Capabilities, Delivery, MediaUnavailable, SendError
-from bot.matrix import PLATFORM
+from bot.engine.port import Delivery, MediaUnavailable, SendError
+from bot.matrix import CAPABILITIES, PLATFORM
 from bot.matrix.media import MatrixMediaSource
 from bot.matrix.render import (
     edit_content,
@@ -103,7 +103,7 @@ class MatrixTransport:
     """The engine's port for Matrix. `client` is a logged-in (restored) nio AsyncClient."""
 
     platform = PLATFORM
-    capabilities = Capabilities(buttons=False, edit=True, idempotent=True)
+    capabilities = CAPABILITIES
 
     def __init__(
         self,

@@ -9,3 +9,8 @@ lives here, and this is the only package that imports `telegram`.
 - `menu`: the command menu per language and role
 - `links`: deep links and QR codes for posters
 """
+
+from bot.engine.port import Capabilities
+
+# The Bot API takes at most 100 buttons on one message.
+CAPABILITIES = Capabilities(buttons=True, edit=True, join_links=True, max_buttons=100)

@@ -42,9 +42,10 @@ from bot.engine.threads import run_blocking
 from bot.engine.types import EventKind, Incoming
 from bot.telegram.limiter import FloodLimiter, FloodLimits, retry_after_seconds
 from bot.telegram.menu import CommandMenus
+from bot.telegram.settings import ENV_TELEGRAM_WEBHOOK_SECRET
 from bot.telegram.transport import TelegramTransport, chat_ref
 from bot.telegram.updates import ALLOWED_UPDATES, to_incoming
-from config.settings import ENV_TELEGRAM_WEBHOOK_SECRET, ENVIRONMENT, ConfigError
+from config.reader import ENVIRONMENT, ConfigError
 
 log = logging.getLogger(__name__)
 

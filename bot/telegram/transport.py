@@ -34,7 +34,8 @@ from telegram.error import (
 )
 
 from bot.engine.media import MediaSources, UploadCache, is_foreign
-from bot.engine.port import Capabilities, Delivery, MediaUnavailable, SendError
+from bot.engine.port import Delivery, MediaUnavailable, SendError
+from bot.telegram import CAPABILITIES
 from bot.telegram.limiter import retry_after_seconds
 from bot.telegram.media import TelegramMediaSource
 from community.actions import (
@@ -111,7 +112,7 @@ class TelegramTransport:
     """Carries out actions with a python-telegram-bot `Bot` (an `ExtBot` with a rate limiter)."""
 
     platform = PLATFORM
-    capabilities = Capabilities(buttons=True, edit=True, join_links=True)
+    capabilities = CAPABILITIES
 
     def __init__(self, bot: Bot, media_sources: MediaSources | None = None) -> None:
         self.bot = bot
