@@ -119,10 +119,11 @@ def link(
     out: Annotated[Path, typer.Option(help="Folder for the QR codes (PNG and SVG).")] = Path("."),
     config: ConfigOption = None,
 ) -> None:
-    """Print each community's Telegram deep link and write it as a QR code for a poster."""
+    """Print each community's join links (Telegram deep links) and write each as a QR code for
+    a poster."""
     from bot.cli import _settings, community_problem
+    from bot.kit.qr import write_qr
     from bot.platforms import PLATFORMS
-    from bot.telegram.links import write_qr
 
     settings = _settings(config)
     chosen = [c for c in settings.communities if community in (None, c.slug)]
@@ -131,10 +132,10 @@ def link(
         typer.echo(community_problem(community, known), err=True)
         raise typer.Exit(2)
     linking = [p for p in PLATFORMS.values() if p.links is not None and p.link_problem]
-    problems = [problem for p in linking if (problem := p.link_problem(settings)) is not None]  # type: ignore[misc]
-    ready = [p for p in linking if p.link_problem(settings) is None]  # type: ignore[misc]
+    problems = {p.name: p.link_problem(settings) for p in linking}  # type: ignore[misc]
+    ready = [p for p in linking if problems[p.name] is None]
     if not ready:
-        for problem in problems:
+        for problem in problems.values():
             typer.echo(problem, err=True)
         raise typer.Exit(2)
     for platform in ready:

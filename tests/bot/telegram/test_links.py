@@ -8,8 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
+from bot.kit.qr import write_qr
 from bot.platforms import load_settings
-from bot.telegram.links import deep_link, write_qr
+from bot.telegram.links import deep_link
 from config import ConfigError
 
 DEMO = Path(__file__).resolve().parents[3] / "config" / "demo" / "arnhem.toml"
