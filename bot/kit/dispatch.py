@@ -7,8 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 
-from bot.engine.port import Delivery, SendError
-from community.actions import Action, ClearButtons, DeleteMessage, EditMessage, PinMessage
+from bot.engine.port import Capabilities, Delivery, SendError
+from community.actions import (
+    Action,
+    ClearButtons,
+    CreateRoom,
+    DeleteMessage,
+    EditMessage,
+    PinMessage,
+)
 
 # The actions that act on an earlier message (its platform id is the delivery's target).
 ON_A_MESSAGE: tuple[type[Action], ...] = (EditMessage, ClearButtons, PinMessage, DeleteMessage)
@@ -16,9 +23,16 @@ ON_A_MESSAGE: tuple[type[Action], ...] = (EditMessage, ClearButtons, PinMessage,
 Perform = Callable[[Delivery], Awaitable[str | None]]
 
 
-async def dispatch(delivery: Delivery, methods: Mapping[type, Perform], title: str) -> str | None:
+async def dispatch(
+    delivery: Delivery,
+    methods: Mapping[type, Perform],
+    title: str,
+    capabilities: Capabilities | None = None,
+) -> str | None:
     """Hand the delivery to the method for its action's type."""
     action = delivery.action
+    if isinstance(action, CreateRoom) and capabilities is not None and not capabilities.groups:
+        raise SendError(f"{title} has no group rooms", permanent=True)
     method = next((m for kind, m in methods.items() if isinstance(action, kind)), None)
     if method is None:
         raise SendError(f"action {action.kind!r} is not supported on {title}", permanent=True)

@@ -154,16 +154,9 @@ def _reaction(
     relates = content.get("m.relates_to")
     if not isinstance(relates, dict) or relates.get("rel_type") != "m.annotation":
         return None
-    return Incoming(
-        PLATFORM,
-        sender,
-        room.room_id,
-        room.is_private,
-        kind=EventKind.REACTION,
-        reaction=normalise_keycap(str(relates.get("key", ""))),
-        ref=Target(remote_id=str(relates.get("event_id"))),
-        **base,
-    )
+    reaction = normalise_keycap(str(relates.get("key", "")))
+    about = str(relates.get("event_id"))
+    return _about(sender, room, EventKind.REACTION, about, base, reaction=reaction)
 
 
 def _redaction(
@@ -173,15 +166,18 @@ def _redaction(
     redacts = event.get("redacts") or content.get("redacts")
     if not isinstance(redacts, str):
         return None
+    return _about(sender, room, EventKind.DELETION, redacts, base)
+
+
+def _about(
+    sender: str, room: RoomView, kind: EventKind, event_id: str, base: dict[str, Any],
+    **extra: Any,
+) -> Incoming:  # fmt: skip
+    """An event about an earlier message (`event_id`): a reaction, a deletion."""
     return Incoming(
-        PLATFORM,
-        sender,
-        room.room_id,
-        room.is_private,
-        kind=EventKind.DELETION,
-        ref=Target(remote_id=redacts),
-        **base,
-    )
+        PLATFORM, sender, room.room_id, room.is_private, kind=kind,
+        ref=Target(remote_id=event_id), **extra, **base,
+    )  # fmt: skip
 
 
 _BY_TYPE = {"m.room.message": _message, "m.reaction": _reaction, "m.room.redaction": _redaction}

@@ -106,7 +106,7 @@ class MatrixTransport(MatrixRooms):
             DeleteMessage: self._delete,
             PinMessage: self._pin,
         }
-        return await dispatch(delivery, methods, "Matrix")
+        return await dispatch(delivery, methods, "Matrix", self.capabilities)
 
     async def _send_message(self, delivery: Delivery) -> str | None:
         action = delivery.action
@@ -170,7 +170,7 @@ class MatrixTransport(MatrixRooms):
         """One keycap reaction of the bot's own per option (at most 10: 1️⃣ .. 🔟)."""
         if not self.react_options:
             return
-        for number in range(1, min(count, 10) + 1):
+        for number in range(1, min(count, self.capabilities.max_buttons or count) + 1):
             content = {
                 "m.relates_to": {
                     "rel_type": "m.annotation",

@@ -43,10 +43,9 @@ from bot.engine.types import EventKind, Incoming
 from bot.kit.backoff import Backoff, pause
 from bot.telegram.limiter import FloodLimiter, FloodLimits, retry_after_seconds
 from bot.telegram.menu import CommandMenus
-from bot.telegram.settings import ENV_TELEGRAM_WEBHOOK_SECRET
+from bot.telegram.settings import no_webhook_secret
 from bot.telegram.transport import TelegramTransport, chat_ref
 from bot.telegram.updates import ALLOWED_UPDATES, to_incoming
-from config.reader import ENVIRONMENT, ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +95,7 @@ class TelegramAdapter:
     ) -> None:
         if options.mode == "webhook" and not options.webhook_secret:
             # Without it anyone who finds the URL can post updates as any parent.
-            raise ConfigError(
-                ENVIRONMENT,
-                ENV_TELEGRAM_WEBHOOK_SECRET,
-                "webhook mode needs a secret of 1 to 256 letters, digits, _ or -",
-            )
+            raise no_webhook_secret()
         self.bot = bot
         self.handle = handle
         self.options = options

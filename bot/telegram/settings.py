@@ -94,8 +94,13 @@ def _check_required(table: Reader, telegram: TelegramSettings) -> None:
             problem = f"webhook mode needs an https URL (or {ENV_TELEGRAM_WEBHOOK_URL})"
             raise table.fail("webhook_url", problem)
         if secret is None or not _WEBHOOK_SECRET.match(secret):
-            raise ConfigError(
-                ENVIRONMENT,
-                ENV_TELEGRAM_WEBHOOK_SECRET,
-                "webhook mode needs a secret of 1 to 256 letters, digits, _ or -",
-            )
+            raise no_webhook_secret()
+
+
+def no_webhook_secret() -> ConfigError:
+    """Webhook mode without a (valid) secret: anyone who finds the URL could post updates."""
+    return ConfigError(
+        ENVIRONMENT,
+        ENV_TELEGRAM_WEBHOOK_SECRET,
+        "webhook mode needs a secret of 1 to 256 letters, digits, _ or -",
+    )

@@ -164,7 +164,7 @@ class TelegramTransport:
             PinMessage: self._pin,
             DeleteMessage: self._delete,
         }
-        return await dispatch(delivery, methods, "Telegram")
+        return await dispatch(delivery, methods, "Telegram", self.capabilities)
 
     async def _edit(self, delivery: Delivery) -> str | None:
         action = delivery.action
