@@ -2,10 +2,10 @@
 
 The console, Telegram and Matrix implement it, so handlers never change when a platform is
 added (a platform is a package plus one line in bot/platforms.py; bot/kit has what adapters
-share). The engine and the sender hand a transport only `Delivery`
-values: the action (see `community.actions`), the chat it goes to, the outbox row id (unique, a
-platform with idempotent sends uses it as its transaction id) and, for an action on an earlier
-message, that message's platform id already looked up.
+share). The engine and the sender hand a transport only `Delivery` values: the action (see
+`community.actions`), the chat it goes to, the outbox row id (unique, a platform with
+idempotent sends uses it as its transaction id) and, for an action on an earlier message, that
+message's platform id already looked up.
 
 Media from one platform sent on another: each platform is also a `MediaSource` that hands out
 the bytes of its own files (see `bot.engine.media`).
