@@ -34,3 +34,6 @@ class Platform:
     # each invite code (for the posters' QR codes). None: the platform has no such links.
     link_problem: Callable[[Settings], str | None] | None = None
     links: Callable[[Settings, Sequence[str]], Awaitable[list[str]]] | None = None
+    # `ouderkring doctor`: ask the platform whether the bot's account works, waiting at most
+    # the seconds given; what was found in one line, or a PlatformFatal that says what is wrong.
+    check: Callable[[Settings, float], Awaitable[str]] | None = None

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.kit.platform import Platform
 from bot.matrix import CAPABILITIES, PLATFORM
-from bot.matrix.settings import load_matrix
+from bot.matrix.settings import ENV_MATRIX_TOKEN, MatrixSpec, load_matrix
 from config.settings import Settings
 
 
@@ -23,6 +23,26 @@ class _Started:
         await run_matrix(app, self.transport, stop, lead=lead)  # type: ignore[arg-type]
 
 
+async def _check(settings: Settings, timeout: float) -> str:
+    from bot.matrix.client import MatrixLoginError, check_token
+
+    spec: MatrixSpec | None = settings.section(PLATFORM)
+    if spec is None or not spec.access_token:
+        raise MatrixLoginError(f"set the access token in {ENV_MATRIX_TOKEN}")
+    checking = check_token(spec.homeserver, spec.user_id, spec.access_token, spec.device_id)
+    try:
+        return await asyncio.wait_for(checking, timeout)
+    except MatrixLoginError as exc:
+        raise MatrixLoginError(f"{exc}: make a new access token for {spec.user_id}") from None
+    except TimeoutError:
+        problem = f"{spec.homeserver} did not answer in time: check the network"
+        raise MatrixLoginError(problem) from None
+
+
 MATRIX = Platform(
-    name=PLATFORM, capabilities=CAPABILITIES, load_section=load_matrix, start=_Started
+    name=PLATFORM,
+    capabilities=CAPABILITIES,
+    load_section=load_matrix,
+    start=_Started,
+    check=_check,
 )

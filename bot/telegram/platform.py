@@ -41,6 +41,18 @@ async def _links(settings: Settings, codes: Sequence[str]) -> list[str]:
     return [deep_link(username, code) for code in codes]
 
 
+async def _check(settings: Settings, timeout: float) -> str:
+    from bot.telegram.run import TelegramFatal, check_token
+
+    section = settings.section("telegram")
+    if section is None or not section.token:
+        raise TelegramFatal(f"set the bot token in {ENV_TELEGRAM_TOKEN}")
+    try:
+        return await asyncio.wait_for(check_token(settings), timeout)
+    except TimeoutError:
+        raise TelegramFatal("the Bot API did not answer in time: check the network") from None
+
+
 TELEGRAM = Platform(
     name="telegram",
     capabilities=CAPABILITIES,
@@ -48,4 +60,5 @@ TELEGRAM = Platform(
     start=_Started,
     link_problem=_link_problem,
     links=_links,
+    check=_check,
 )
