@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from bot.cli_i18n import i18n_app
+from bot.cli_match import register as register_match
 from bot.cli_ops import register as register_ops
 from bot.cli_prompts import prompts_app
 from bot.cli_prompts import register as register_prompts
@@ -60,7 +61,7 @@ _SETTINGS: ContextVar[Settings | None] = ContextVar("settings", default=None)
 
 def _settings(config: Path | None) -> Settings:
     from bot.logs import protect
-    from config import load_settings
+    from bot.platforms import load_settings
     from config.exposure import exposed_config_warning
 
     settings = load_settings(config)
@@ -134,39 +135,8 @@ def console(config: ConfigOption = None) -> None:
     _console(config, migrate=False)
 
 
-register_run(app)  # `ouderkring run`: bot/cli_run.py
-
-
-@app.command()
-def link(
-    community: Annotated[
-        str | None, typer.Option(help="Community slug (default: every community).")
-    ] = None,
-    out: Annotated[Path, typer.Option(help="Folder for the QR codes (PNG and SVG).")] = Path("."),
-    config: ConfigOption = None,
-) -> None:
-    """Print each community's Telegram deep link and write it as a QR code for a poster."""
-    from bot.telegram.links import deep_link, write_qr
-    from bot.telegram.run import bot_username
-
-    settings = _settings(config)
-    chosen = [c for c in settings.communities if community in (None, c.slug)]
-    if not chosen:
-        known = [c.slug for c in settings.communities]
-        typer.echo(community_problem(community, known), err=True)
-        raise typer.Exit(2)
-    if not (settings.telegram and settings.telegram.username) and not settings.telegram_token:
-        typer.echo(
-            "Set [telegram] username in the config, or OUDERKRING_TELEGRAM_TOKEN to ask Telegram.",
-            err=True,
-        )
-        raise typer.Exit(2)
-    username = asyncio.run(bot_username(settings))
-    for spec in chosen:
-        url = deep_link(username, spec.invite_code)
-        png, svg = write_qr(url, out, f"{spec.slug}-telegram")
-        typer.echo(f"{spec.name}: {url}")
-        typer.echo(f"  QR code: {png}  {svg}")
+register_run(app)  # `ouderkring run` and `link`: bot/cli_run.py
+register_match(app)  # `ouderkring match`: bot/cli_match.py
 
 
 @app.command("check-config")
@@ -213,88 +183,6 @@ def code(
     typer.echo(f"/start {secret}")
 
 
-@app.command("match")
-def match_command(
-    community: Annotated[
-        str | None, typer.Option(help="Community slug (needed if several).")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Only print the proposals; store nothing.")
-    ] = False,
-    picture: Annotated[
-        Path | None, typer.Option(help="Also write the round at a glance to this PNG file.")
-    ] = None,
-    config: ConfigOption = None,
-) -> None:
-    """Buddy round: print the matcher's proposals with their reasons. Without --dry-run they are
-    stored for the coordinators, who approve them in the chat with /match."""
-    from bot.app import build_app
-    from community.i18n import language_name
-    from community.services import buddies, buddy_limits
-
-    settings = _settings(config)
-    try:
-        built = build_app(settings)
-    except SchemaOutdated as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
-    try:
-        with built.session_factory.begin() as session:
-            chosen = _chosen_community(session, community)
-            waiting = buddies.open_proposals(session, chosen)
-            if waiting:
-                typer.echo(f"Waiting for a coordinator in {chosen.name}: {len(waiting)}.")
-                proposals = [buddies.as_proposal(pair) for pair in waiting]
-                left_over = buddies.stored_left_over(waiting[0].round)
-            elif dry_run:
-                result = buddies.run_matcher(session, chosen, built.clock)
-                proposals, left_over = result.proposals, result.left_over
-            else:
-                new, result = buddies.new_round(session, chosen, built.clock)
-                proposals = [buddies.as_proposal(p) for p in new.pairs] if new else []
-                left_over = result.left_over
-            codes = {code for p in proposals for code in (p.language, *_codes(p))}
-            names = {code: language_name(code, "en") for code in codes}
-            for number, proposal in enumerate(proposals, 1):
-                weaker = ", weaker: second pass" if proposal.second_pass else ""
-                typer.echo(
-                    f"{number}. parent {proposal.a} + parent {proposal.b} "
-                    f"({proposal.weight} points{weaker}): {proposal.describe(names)}"
-                )
-            passes = buddy_limits.passes_text(chosen, proposals, built.translator, "en")
-            if passes is not None:
-                typer.echo(passes)
-            # The parents left without a buddy and why, as a coordinator sees them in /match
-            # (in English, like the rest of this command).
-            summary = buddies.left_over_text(session, left_over, built.translator, "en")
-            if summary is not None:
-                typer.echo(summary)
-            if picture is not None:
-                _write_picture(picture, session, chosen, proposals, left_over, built.translator)
-            if not proposals:
-                typer.echo(f"No buddy pairs to propose in {chosen.name} now.")
-            elif dry_run and not waiting:
-                typer.echo("Dry run: nothing stored, nobody told.")
-            elif not waiting:
-                typer.echo("Stored. A coordinator approves them in the chat with /match.")
-    finally:
-        built.close()
-
-
-def _write_picture(path: Path, session, community, proposals, left_over, translator) -> None:  # type: ignore[no-untyped-def]
-    """The picture /match sends a coordinator (community/services/round_picture.py), in
-    English like the rest of this command."""
-    from community.services import round_picture
-
-    counts = round_picture.round_counts(session, community, proposals, left_over)
-    try:
-        path.write_bytes(round_picture.png(counts, translator, "en"))
-    except OSError as exc:
-        typer.echo(f"Cannot write the picture to {path}: {exc.strerror}.", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"Picture of the round: {path}")
-
-
 def _chosen_community(session, slug: str | None):  # type: ignore[no-untyped-def]
     """The community --community names, or the only one; exits 2 naming the choices."""
     from community.services import communities
@@ -327,10 +215,6 @@ def _built(config: Path | None):  # type: ignore[no-untyped-def]
     except SchemaOutdated as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-
-
-def _codes(proposal):  # type: ignore[no-untyped-def]
-    return [r.language for r in proposal.reasons if r.language]
 
 
 @db_app.command("upgrade")

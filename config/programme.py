@@ -14,11 +14,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-if TYPE_CHECKING:
-    from config.settings import _Reader
+from config.reader import ConfigError, Reader, read_toml
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_PROGRAMME = PACKAGE_DIR / "programme" / "school-year.toml"
@@ -102,7 +101,7 @@ class PromptSettings:
         return ZoneInfo(self.timezone)
 
 
-def _texts(reader: _Reader, key: str, required: bool = True) -> dict[str, str]:
+def _texts(reader: Reader, key: str, required: bool = True) -> dict[str, str]:
     raw = reader.get(key, dict, {} if not required else ...)
     texts: dict[str, str] = {}
     for locale, value in raw.items():
@@ -114,7 +113,7 @@ def _texts(reader: _Reader, key: str, required: bool = True) -> dict[str, str]:
     return texts
 
 
-def _hhmm(reader: _Reader, key: str, default: str | None) -> time | None:
+def _hhmm(reader: Reader, key: str, default: str | None) -> time | None:
     value = reader.get(key, str, default)
     if value is None:
         return None
@@ -123,7 +122,7 @@ def _hhmm(reader: _Reader, key: str, default: str | None) -> time | None:
     return parse_hhmm(value)
 
 
-def _day(reader: _Reader, key: str, default: str | None) -> str | None:
+def _day(reader: Reader, key: str, default: str | None) -> str | None:
     value = reader.get(key, str, default)
     if value is not None and value not in DAYS:
         raise reader.fail(key, f"use one of {', '.join(DAYS)}")
@@ -131,9 +130,7 @@ def _day(reader: _Reader, key: str, default: str | None) -> str | None:
 
 
 def load_programme(path: Path) -> Programme:
-    from config.settings import _read_toml, _Reader
-
-    reader = _Reader(path, _read_toml(path))
+    reader = Reader(path, read_toml(path))
     reader.check_unknown({"start", "time", "max_per_week", "item"})
     start = reader.get("start", date, required=True)
     if isinstance(start, datetime) or start.weekday() != 0:
@@ -147,7 +144,7 @@ def load_programme(path: Path) -> Programme:
     for index, raw in enumerate(reader.get("item", list, [])):
         if not isinstance(raw, dict):
             raise reader.fail(f"item[{index}]", "must be a table")
-        item = _Reader(path, raw, f"item[{index}].")
+        item = Reader(path, raw, f"item[{index}].")
         item.check_unknown(
             {"key", "kind", "weeks", "day", "time", "text", "age_bands", "event_day", "event_time",
              "place", "media"}
@@ -195,8 +192,6 @@ def load_programme(path: Path) -> Programme:
 
 def _check_cadence(path: Path, programme: Programme) -> None:
     """No parent (of any one age band) gets more than max_per_week prompts in a week."""
-    from config.settings import ConfigError
-
     for band in AGE_BANDS:
         per_week: dict[int, int] = {}
         for item in programme.items:
@@ -214,15 +209,13 @@ def _check_cadence(path: Path, programme: Programme) -> None:
 
 
 def load_support(path: Path) -> tuple[SupportEntry, ...]:
-    from config.settings import _read_toml, _Reader
-
-    reader = _Reader(path, _read_toml(path))
+    reader = Reader(path, read_toml(path))
     reader.check_unknown({"entry"})
     entries: list[SupportEntry] = []
     for index, raw in enumerate(reader.get("entry", list, required=True)):
         if not isinstance(raw, dict):
             raise reader.fail(f"entry[{index}]", "must be a table")
-        entry = _Reader(path, raw, f"entry[{index}].")
+        entry = Reader(path, raw, f"entry[{index}].")
         entry.check_unknown({"key", "name", "text", "url", "phone"})
         key = entry.get("key", str, required=True)
         if not _KEY.match(key):
@@ -241,9 +234,7 @@ def load_support(path: Path) -> tuple[SupportEntry, ...]:
 
 def load_prompt_settings(config_path: Path, data: dict[str, Any]) -> PromptSettings:
     """The [prompts] table (all optional): the shipped programme and directory by default."""
-    from config.settings import _Reader
-
-    reader = _Reader(config_path, data, "prompts.")
+    reader = Reader(config_path, data, "prompts.")
     reader.check_unknown(
         {"enabled", "programme", "support", "timezone", "quiet_hours", "catch_up_days",
          "digest_time", "answer_days", "answer_retention_days"}
@@ -290,7 +281,7 @@ def load_prompt_settings(config_path: Path, data: dict[str, Any]) -> PromptSetti
     )
 
 
-def _path(config_path: Path, reader: _Reader, key: str, default: Path) -> Path:
+def _path(config_path: Path, reader: Reader, key: str, default: Path) -> Path:
     value = reader.get(key, str, None)
     if value is None:
         return default
