@@ -6,6 +6,7 @@ platform id."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from bot.engine.port import Capabilities, Delivery, SendError
 from community.actions import (
@@ -25,7 +26,7 @@ Perform = Callable[[Delivery], Awaitable[str | None]]
 
 async def dispatch(
     delivery: Delivery,
-    methods: Mapping[type, Perform],
+    methods: Mapping[Any, Perform],
     title: str,
     capabilities: Capabilities | None = None,
 ) -> str | None:

@@ -5,7 +5,7 @@ listed in the registry (bot/platforms.py) that the settings loader, `ouderkring 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -17,7 +17,8 @@ class Started(Protocol):
     """A platform made ready for `ouderkring run`: the transport the app is built with, and
     the listener that hands the platform's events to the app until `stop` is set."""
 
-    transport: Transport
+    @property
+    def transport(self) -> Transport: ...
 
     async def run(self, app: Any, stop: asyncio.Event, lead: Any | None) -> None: ...
 
@@ -33,7 +34,7 @@ class Platform:
     # `ouderkring link`: why no links can be made now (None: they can), and the links to join
     # each invite code (for the posters' QR codes). None: the platform has no such links.
     link_problem: Callable[[Settings], str | None] | None = None
-    links: Callable[[Settings, Sequence[str]], Awaitable[list[str]]] | None = None
+    links: Callable[[Settings, Sequence[str]], Coroutine[Any, Any, list[str]]] | None = None
     # `ouderkring doctor`: ask the platform whether the bot's account works, waiting at most
     # the seconds given; what was found in one line, or a PlatformFatal that says what is wrong.
-    check: Callable[[Settings, float], Awaitable[str]] | None = None
+    check: Callable[[Settings, float], Coroutine[Any, Any, str]] | None = None
