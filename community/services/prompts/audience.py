@@ -57,7 +57,7 @@ def gets(person: Person, prompt: Prompt) -> bool:
     return why_not(person, person.profile, prompt) is None
 
 
-def parents(community_id: int) -> Select[tuple[Person, ParentProfile]]:
+def parents(community_id: int) -> Select[Person, ParentProfile]:
     """The community's active parents who finished joining, with their profiles: everyone the
     rule may say yes to (and whom the reach list looks at)."""
     return (
