@@ -11,7 +11,9 @@ from datetime import UTC, date, datetime, time
 from bot.app import App
 from community.actions import SendMessage
 from community.clock import FakeClock
+from community.models import ParentProfile, Person, Prompt, Role
 from community.services import people, prompts
+from community.services.prompts import audience
 from config import Settings
 from config.programme import Programme, ProgrammeItem
 from tests.support.chat import Chat
@@ -78,3 +80,29 @@ def test_a_parent_without_age_bands_is_promised_only_what_is_for_every_parent(
     delivered = _delivered(app, clock, transport, "anna")
     assert len(promised) == len(delivered) == 1
     assert delivered == ["💡 For everyone."]
+
+
+def test_the_rule_names_why_a_parent_does_not_get_a_prompt() -> None:
+    now = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
+
+    def why(prompt: dict[str, object], **changes: object) -> str | None:
+        person = Person(role=Role.PARENT, active=True, community_id=1, unreachable_at=None)
+        profile = ParentProfile(
+            completed_at=now, prompts_paused=False, age_bands=["0-2"], neighbourhood_id=3
+        )
+        for name, value in changes.items():
+            setattr(person if hasattr(Person, name) else profile, name, value)
+        shown = Prompt(**{"community_id": 1, "age_bands": [], "neighbourhood_id": None, **prompt})
+        return audience.why_not(person, profile, shown)
+
+    assert why({}) is None
+    assert why({"age_bands": ["0-2", "2-4"], "neighbourhood_id": 3}) is None
+    assert why({}, prompts_paused=True) == audience.PAUSED
+    assert why({}, unreachable_at=now) == audience.UNREACHABLE
+    assert why({}, completed_at=None) == audience.NOT_JOINED
+    assert why({}, role=Role.PROFESSIONAL) == audience.NOT_A_PARENT
+    assert why({}, community_id=2) == audience.NOT_A_PARENT
+    assert why({"age_bands": ["6-12"]}) == audience.OTHER_AGES
+    assert why({"age_bands": ["6-12"]}, age_bands=[]) == audience.OTHER_AGES
+    assert why({"neighbourhood_id": 4}) == audience.OTHER_NEIGHBOURHOOD
+    assert why({"neighbourhood_id": 4}, neighbourhood_id=None) == audience.OTHER_NEIGHBOURHOOD
