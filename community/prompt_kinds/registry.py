@@ -10,6 +10,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 
+from community import pictograms
 from community.prompt_kinds.kind import PromptKind
 
 _KINDS: dict[str, PromptKind] = {}
@@ -19,11 +20,16 @@ def register(kind: PromptKind) -> PromptKind:
     if kind.name in _KINDS and type(_KINDS[kind.name]) is not type(kind):
         raise ValueError(f"prompt kind {kind.name!r} is registered twice")
     _KINDS[kind.name] = kind
+    if kind.concept and kind.concept != kind.name:
+        # Its buttons in the /new and /programme menus are keyed by its name.
+        pictograms.ALIASES.setdefault(kind.name, kind.concept)
     return kind
 
 
 def unregister(name: str) -> None:
-    _KINDS.pop(name, None)
+    kind = _KINDS.pop(name, None)
+    if kind is not None and kind.concept and pictograms.ALIASES.get(name) == kind.concept:
+        del pictograms.ALIASES[name]
 
 
 def discover(package: str, path: list[str]) -> None:

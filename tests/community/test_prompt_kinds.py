@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App, build_app
-from community import prompt_kinds
+from community import pictograms, prompt_kinds
 from community.clock import FakeClock
 from community.i18n import LOCALES_DIR, SHIPPED_LOCALES, Translator
 from community.models import Community, Person, Prompt, Role
@@ -36,10 +36,11 @@ from community.prompt_kinds.kind import PromptKind
 
 
 class CoffeeMorning(PromptKind):
-    name = "coffee"
+    name = "coffee_morning"
     order = 35
     label = "coffee.kind"
     route_label = "coffee.route"
+    concept = "coffee"  # its pictogram (community/pictograms.py)
     event = True  # /new asks when and where; the programme needs event_day, event_time, place
     typed_answers = True
 
@@ -126,11 +127,13 @@ def test_a_new_kind_is_one_file_and_its_messages(
     transport: RecordingTransport,
 ) -> None:
     app, chat = coffee_app, Chat(coffee_app, transport)
-    assert prompt_kinds.of("coffee") is coffee
+    assert prompt_kinds.of("coffee_morning") is coffee
     chat.onboard("anna")
     _staff(app, clock, "petra")
     # Creation: /new offers it, and asks what its kind needs (an event: when and where).
-    assert chat.last_choices("petra: /new") == ["Tip", "Question", "Invitation", "Coffee morning"]
+    menu = chat.messages("petra: /new")[-1].choices
+    assert [b.label for b in menu] == ["Tip", "Question", "Invitation", "Coffee morning"]
+    assert pictograms.of_button(menu[-1]) == "☕"
     chat.say("petra: Coffee morning")
     chat.say("petra: Come for coffee at school.")
     chat.say("petra: All parents")
@@ -151,7 +154,7 @@ def test_a_new_kind_is_one_file_and_its_messages(
     )
     # The route map names it in its own words.
     with app.session_factory() as session:
-        prompt = session.scalar(select(Prompt).where(Prompt.kind == "coffee"))
+        prompt = session.scalar(select(Prompt).where(Prompt.kind == "coffee_morning"))
         assert prompt is not None and prompt.recipients == 1
         lines = prompts.route_map_lines([prompt], "en", app.translator, app.settings.prompts)
     assert any(line.endswith(": a coffee morning in School hall") for line in lines)
