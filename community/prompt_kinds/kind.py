@@ -56,7 +56,7 @@ class PromptKind:
         return translator.t(locale, self.route_label)
 
     def counts(self, session: Session, prompt: Prompt) -> dict[str, int] | None:
-        """Its answers counted for the digest and the route map (None: nothing to count)."""
+        """Its answers counted for the digest (None: nothing to count)."""
         return None
 
     def digest_lines(
