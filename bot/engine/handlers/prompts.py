@@ -13,7 +13,7 @@ from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
 from bot.engine.handlers.which_community import AFTER, community_for, say_no_community
 from community.actions import Media, SendMessage
-from community.models import Community, Person, Prompt, PromptAnswer, Role
+from community.models import Community, Prompt, PromptAnswer, Role
 from community.prompt_kinds.invitation import (
     MAX_CHILDREN,
     RSVP_ACTION,
@@ -38,10 +38,6 @@ SHARE_LABELS = {"yes": "answer.share.yes", "no": "answer.share.no"}
 
 def _number(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
-
-
-def _invitation(ctx: Context, prompt_id: int | None, person: Person) -> Prompt | None:
-    return ctx.domain.prompts.open_invitation(prompt_id, person) if prompt_id is not None else None
 
 
 @button_action(RSVP_ACTION, roles=PARENTS, topic="invitation")

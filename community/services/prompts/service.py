@@ -9,13 +9,17 @@ from datetime import datetime, time
 
 from sqlalchemy.orm import Session
 
+import community.services.prompts.answers as answers
+import community.services.prompts.programme as programme
+import community.services.prompts.reach as reach
+import community.services.prompts.route_map as route_map
+import community.services.prompts.rsvp as rsvp
 from community.actions import Media
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import Community, Person, Prompt, PromptAnswer, Room, Rsvp
 from community.prompt_kinds.invitation import rsvp_counts
 from community.services.machine_translation import MachineTranslator
-from community.services.prompts import answers, programme, reach, route_map, rsvp
 from community.services.prompts.delivery import deliver
 from community.services.prompts.schedule import in_quiet_hours
 from config.programme import PromptSettings
