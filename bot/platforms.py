@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.kit.platform import Platform
 from bot.matrix.platform import MATRIX
 from bot.telegram.platform import TELEGRAM
+from community.services.prompts.programme import check_programme
 from config.locales import LOCALES
 from config.settings import Settings
 from config.settings import load_settings as load_config
@@ -31,4 +32,6 @@ def load_settings(
     or another one in a test)."""
     chosen = PLATFORMS if platforms is None else platforms
     loaders = {name: platform.load_section for name, platform in chosen.items()}
-    return load_config(path, environ, known_locales, platforms=loaders)
+    settings = load_config(path, environ, known_locales, platforms=loaders)
+    check_programme(settings.prompts)
+    return settings

@@ -17,6 +17,7 @@ from community.clock import Clock
 from community.models import Community, Person, Prompt
 from community.services.prompts.schedule import to_utc
 from config.programme import DAYS, Programme, ProgrammeItem, PromptSettings, parse_hhmm
+from config.reader import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,23 @@ def sync_programme(
             prompt.skipped, prompt.delivered_at = True, clock.now()
     session.flush()
     return added
+
+
+def check_programme(settings: PromptSettings) -> None:
+    """Refuse a programme file with an item the registry cannot send (at start and in
+    `ouderkring doctor`): the same problems `usable_items` leaves out, as a config error."""
+    programme = settings.programme
+    if programme is None:
+        return
+    source = settings.sources[0] if settings.sources else "programme"
+    for index, item in enumerate(programme.items):
+        kind = prompt_kinds.find(item.kind)
+        if kind is None:
+            raise ConfigError(source, f"item[{index}].kind",
+                              f"use one of {', '.join(prompt_kinds.names())}")  # fmt: skip
+        if kind.event and (item.event_at is None or not item.place):
+            raise ConfigError(source, f"item[{index}].kind",
+                              f"a {item.kind} needs event_day, event_time and place")  # fmt: skip
 
 
 def usable_items(programme: Programme) -> list[ProgrammeItem]:
