@@ -5,11 +5,15 @@ only parses and prints."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from config.locales import LOCALES
+
+if TYPE_CHECKING:
+    from community.i18n import Translator
+    from community.services.prompt_import import Planned, Stored
 
 prompts_app = typer.Typer(
     help="Weekly prompts: import prepared prompts.", no_args_is_help=True, rich_markup_mode=None
@@ -93,15 +97,7 @@ def prompts_import(
             except prompt_import.PromptFileError as exc:
                 typer.echo(str(exc), err=True)
                 raise typer.Exit(2) from None
-            flagged = False
-            for item in planned:
-                when = item.send.strftime("%Y-%m-%d %H:%M UTC")
-                typer.echo(f"{item.number}. {item.kind}, {when}: {item.texts['nl']}")
-                for locale, problems in item.problems.items():
-                    flagged = True
-                    for problem in problems:
-                        text = built.translator.t("en", f"plain.{problem}")
-                        typer.echo(f"   {locale}: {text}")
+            flagged = _show_planned(planned, built.translator)
             if flagged and not anyway:
                 typer.echo("Fix the flagged texts, or import them with --anyway.", err=True)
                 raise typer.Exit(2)
@@ -110,13 +106,31 @@ def prompts_import(
                 session.rollback()
                 return
             done = prompt_import.store(session, chosen, planned, built.clock)
-            typer.echo(f"Stored {len(done.new)} prompts for {chosen.name}.")
-            for numbers, what in (
-                (done.updated, "Updated (not sent yet)"),
-                (done.already, "Already there, not stored again"),
-                (done.sent, "Already sent, left as they were"),
-            ):
-                if numbers:
-                    typer.echo(f"{what}: prompt {', '.join(map(str, numbers))}.")
+            _show_stored(done, chosen.name)
     finally:
         built.close()
+
+
+def _show_planned(planned: list[Planned], translator: Translator) -> bool:
+    """Print each prompt of the file with what the plain-language check found; True when a
+    text was flagged."""
+    flagged = False
+    for item in planned:
+        when = item.send.strftime("%Y-%m-%d %H:%M UTC")
+        typer.echo(f"{item.number}. {item.kind}, {when}: {item.texts['nl']}")
+        for locale, problems in item.problems.items():
+            flagged = True
+            for problem in problems:
+                typer.echo(f"   {locale}: {translator.t('en', f'plain.{problem}')}")
+    return flagged
+
+
+def _show_stored(done: Stored, community_name: str) -> None:
+    typer.echo(f"Stored {len(done.new)} prompts for {community_name}.")
+    for numbers, what in (
+        (done.updated, "Updated (not sent yet)"),
+        (done.already, "Already there, not stored again"),
+        (done.sent, "Already sent, left as they were"),
+    ):
+        if numbers:
+            typer.echo(f"{what}: prompt {', '.join(map(str, numbers))}.")

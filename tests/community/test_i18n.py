@@ -56,7 +56,7 @@ def _ids_used_in_code() -> set[str]:
     ids: set[str] = set()
     # Handlers are where texts are chosen; models hold dotted foreign keys, not message ids.
     # ... and the community services, whose scheduled jobs queue catalog texts to many people.
-    sources = [*ROOT.glob("bot/engine/**/*.py"), *ROOT.glob("community/services/*.py")]
+    sources = [*ROOT.glob("bot/engine/**/*.py"), *ROOT.glob("community/services/**/*.py")]
     for path in sources:
         for node in ast.walk(ast.parse(path.read_text())):
             is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
