@@ -114,7 +114,7 @@ def after_sent() -> outbox.AfterSent:
     """What must follow in the database once the outbox sent an action of a kind."""
     return outbox.AfterSent(
         {
-            CreateRoom.kind: rooms.after_created(room_hooks.on_created),
+            CreateRoom.kind: rooms.made_room_hook(room_hooks.on_created),
             SealedMessage.kind: role_codes.void_after_fallback,
         }
     )

@@ -33,7 +33,7 @@ def _texts(locale: str) -> room_setup.RoomTexts:
 
 def on_created(session: Session, room: Room, clock: Clock) -> None:
     """Set up a room the bot made once it is stored (the composition root hands this to
-    `community.services.rooms.after_created`)."""
+    `community.services.rooms.made_room_hook`)."""
     community = session.get(Community, room.community_id)
     if community is not None:
         room_setup.after_created(session, room, _texts(community.default_locale), clock)

@@ -18,7 +18,7 @@ from community.services import outbox
 from community.services.people import is_onboarded
 
 # What follows once a room the bot made is stored (its rules, its members): the engine's room
-# setup (bot/engine/room_hooks.py), handed to `after_created` by the composition root.
+# setup (bot/engine/room_hooks.py), handed to `made_room_hook` by the composition root.
 RoomFollowUp = Callable[[Session, Room, Clock], None]
 
 
@@ -109,7 +109,7 @@ def said_lately(session: Session, platform: str, chat_id: str, text: str, since:
     return any(payload.get("text") == text for payload in rows)
 
 
-def after_created(follow_up: RoomFollowUp) -> outbox.AfterSentHook:
+def made_room_hook(follow_up: RoomFollowUp) -> outbox.AfterSentHook:
     """The outbox's after-sent hook for a `CreateRoom`: a room the bot made (key
     "community:<id>:<purpose>") becomes one of the community's, then `follow_up` sets it up."""
 
