@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
+from bot import cli_shared
+from bot.cli_shared import ConfigOption
 from community.db import SchemaOutdated
-
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="The TOML config file.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -33,10 +33,9 @@ def match_command(
     """Buddy round: print the matcher's proposals with their reasons. Without --dry-run they are
     stored for the coordinators, who approve them in the chat with /match."""
     from bot.app import build_app
-    from bot.cli import _chosen_community, _settings
     from community.services import buddies, buddy_limits
 
-    settings = _settings(config)
+    settings = cli_shared.load(config)
     try:
         built = build_app(settings)
     except SchemaOutdated as exc:
@@ -44,7 +43,7 @@ def match_command(
         raise typer.Exit(1) from None
     try:
         with built.session_factory.begin() as session:
-            chosen = _chosen_community(session, community)
+            chosen = cli_shared.chosen_community(session, community)
             waiting = buddies.open_proposals(session, chosen)
             if waiting:
                 typer.echo(f"Waiting for a coordinator in {chosen.name}: {len(waiting)}.")

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot import cli_shared
+from bot.cli_shared import ConfigOption
 from config.locales import LOCALES
 
 if TYPE_CHECKING:
@@ -22,7 +24,6 @@ prompts_app = typer.Typer(
 CommunityOption = Annotated[
     str | None, typer.Option("--community", help="Community slug (needed if several).")
 ]
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="The TOML config file.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -39,16 +40,15 @@ def reach_command(
 ) -> None:
     """Call list: parents our messages do not reach, and parents who got 2 or more prompts in
     the last 4 weeks and answered none (to phone or visit; no reply never means no interest)."""
-    from bot.cli import _built, _chosen_community
     from community.services import prompts
 
     if language not in LOCALES:
         typer.echo(f"Unknown language {language!r}. Use one of: {', '.join(LOCALES)}.", err=True)
         raise typer.Exit(2)
-    built = _built(config)
+    built = cli_shared.built_app(config)
     try:
         with built.session_factory() as session:
-            chosen = _chosen_community(session, community)
+            chosen = cli_shared.chosen_community(session, community)
             report = prompts.reach_report(session, chosen, built.clock)
             typer.echo(prompts.reach_text(report, chosen.name, built.translator, language))
     finally:
@@ -85,13 +85,12 @@ def prompts_import(
       place = "Bibliotheek, Kortestraat 16"  # invitations: where
       key = "library-october"           # optional: names the prompt
     """
-    from bot.cli import _built, _chosen_community
     from community.services import prompt_import
 
-    built = _built(config)
+    built = cli_shared.built_app(config)
     try:
         with built.session_factory.begin() as session:
-            chosen = _chosen_community(session, community)
+            chosen = cli_shared.chosen_community(session, community)
             try:
                 planned = prompt_import.read(file, chosen, built.settings.prompts, built.clock)
             except prompt_import.PromptFileError as exc:

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot import cli_shared
+from bot.cli_shared import ConfigOption
 from community.db import SchemaOutdated
 
 if TYPE_CHECKING:
     from bot.kit.platform import Platform, Started
     from config import Settings
-
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="The TOML config file.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -30,11 +30,10 @@ def register(app: typer.Typer) -> None:
 
 def run(config: ConfigOption = None) -> None:
     """Run the bot on the chat platforms that are configured (`platforms`)."""
-    from bot.cli import _settings
     from bot.logs import announce, use_format
     from bot.platforms import PLATFORMS
 
-    settings = _settings(config)
+    settings = cli_shared.load(config)
     use_format(settings.monitoring.log_format)
     if settings.privacy.controller is None:
         announce(
@@ -121,15 +120,14 @@ def link(
 ) -> None:
     """Print each community's join links (Telegram deep links) and write each as a QR code for
     a poster."""
-    from bot.cli import _settings, community_problem
     from bot.kit.qr import write_qr
     from bot.platforms import PLATFORMS
 
-    settings = _settings(config)
+    settings = cli_shared.load(config)
     chosen = [c for c in settings.communities if community in (None, c.slug)]
     if not chosen:
         known = [c.slug for c in settings.communities]
-        typer.echo(community_problem(community, known), err=True)
+        typer.echo(cli_shared.community_problem(community, known), err=True)
         raise typer.Exit(2)
     linking = [p for p in PLATFORMS.values() if p.links is not None and p.link_problem]
     problems = {p.name: p.link_problem(settings) for p in linking}  # type: ignore[misc]

@@ -17,6 +17,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import cli_errors, cli_shared
+
 if TYPE_CHECKING:
     from config import Settings
 
@@ -68,7 +70,6 @@ def run_checks(config: Path | None, quick: bool = False) -> Iterator[Finding]:
 
 
 def _check_config(config: Path | None) -> tuple[Settings | None, Finding]:
-    from bot.cli import _SETTINGS
     from bot.logs import protect
     from bot.platforms import load_settings
     from config import ConfigError
@@ -77,7 +78,7 @@ def _check_config(config: Path | None) -> tuple[Settings | None, Finding]:
         settings = load_settings(config)
     except ConfigError as exc:
         return None, _problem("config", exc.describe())
-    _SETTINGS.set(settings)  # a database error can then say where the URL was set
+    cli_shared.CURRENT.set(settings)  # a database error can then say where the URL was set
     protect(settings)
     names = ", ".join(c.name for c in settings.communities)
     platforms = ", ".join(settings.platforms) or "none (console only)"
@@ -87,7 +88,6 @@ def _check_config(config: Path | None) -> tuple[Settings | None, Finding]:
 
 
 def _check_database(settings: Settings) -> Finding:
-    from bot.cli import _explain
     from community import db
     from config.exposure import shown_database_url
 
@@ -102,7 +102,7 @@ def _check_database(settings: Settings) -> Finding:
         finally:
             engine.dispose()
     except Exception as exc:
-        explained = _explain(exc)
+        explained = cli_errors.explain(exc)
         what = explained[0] if explained else f"{type(exc).__name__}: {exc}"
         return _problem("database", _one_line(what))
     if current is None:

@@ -45,25 +45,8 @@ PLATFORM_LIBRARIES = {"telegram": "bot/telegram", "nio": "bot/matrix"}
 # "function <path>::<qualified name>" or "cycle <module> <-> <module> ...".
 KNOWN_OVER: frozenset[str] = frozenset(
     {
-        # bot/cli.py is being split (its commands import the group back inside functions).
-        "module bot/cli.py",
-        "function bot/cli.py::match_command",
-        "cycle bot.cli <-> bot.cli_ops <-> bot.cli_prompts <-> bot.cli_roles <-> bot.cli_run"
-        " <-> bot.doctor",
-        # The Matrix adapter is being moved onto the shared adapter kit.
-        "module bot/matrix/transport.py",
-        "function bot/matrix/translate.py::translate",
         # The buddy handlers are being split.
         "module bot/engine/handlers/buddies.py",
-        # services/prompts.py is being split along its seams.
-        "module community/services/prompts.py",
-        "function community/services/prompts.py::send_digests",
-        # The settings loader is being split, and its cycle with the programme broken.
-        "module config/settings.py",
-        "function config/settings.py::load_settings",
-        "function config/settings.py::load_community",
-        "function config/programme.py::load_programme",
-        "cycle config.moderation <-> config.programme <-> config.settings",
     }
 )
 

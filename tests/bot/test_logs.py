@@ -198,7 +198,7 @@ logging.getLogger("telegram").setLevel(logging.DEBUG)
 
 @cli.app.command("leak")
 def leak() -> None:
-    cli._settings(None)
+    cli.load(None)
     bot = logging.getLogger("telegram.ext.ExtBot")
     bot.debug("Set Bot API URL: %s", "https://api.telegram.org/bot{TOKEN}")
     bot.critical("Error while parsing updates! Received data was %r", "hoi 6813 QZ")
