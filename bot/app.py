@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.engine import threads
 from bot.engine.dispatcher import Dispatcher
 from bot.engine.engine import Engine
+from bot.engine.handler_table import HANDLERS
 from bot.engine.media import share_media
 from bot.engine.port import Transport
+from bot.engine.registry import Handlers
 from bot.engine.types import Incoming
 from bot.logs import protect
 from bot.metrics import Metrics
+from community import buttons as codec
 from community import db
 from community.clock import Clock, SystemClock
 from community.i18n import SHIPPED_LOCALES, Translator
@@ -116,6 +119,7 @@ def build_app(
     clock: Clock | None = None,
     db_engine: DbEngine | None = None,
     translator: Translator | None = None,
+    handlers: Handlers = HANDLERS,
     migrate: bool = False,
 ) -> App:
     """Wire everything. With `migrate`, bring the schema up to date first (the demo does);
@@ -137,7 +141,9 @@ def build_app(
     # This process's claims name it; a process that stopped beating leaves its claims free.
     heartbeat = Heartbeat(db_engine, clock)
     owner = heartbeat.owner
-    engine = Engine(session_factory, settings, translator, clock, capabilities, owner)
+    # Buttons of one topic answer one thing asked in steps: the outbox closes questions by it.
+    codec.TOPICS.update(handlers.topics())
+    engine = Engine(session_factory, settings, translator, clock, handlers, capabilities, owner)
     marks = AsyncMarks(db_engine) if AsyncMarks.available(db_engine) else None
     metrics = Metrics()
     metrics.watch_outbox(session_factory, clock)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.engine.port import Capabilities
 from bot.engine.types import EventKind, Incoming
@@ -27,6 +27,9 @@ from community.services.domain import Domain
 from community.services.outbox import Outgoing
 from config import Settings
 
+if TYPE_CHECKING:
+    from bot.engine.registry import Handlers
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -46,6 +49,7 @@ class Context:
     clock: Clock
     person: Person | None
     locale: str
+    handlers: Handlers  # what commands, buttons and questions there are
     capabilities: Capabilities = field(default_factory=Capabilities)
     replies: list[Action] = field(default_factory=list)  # to the speaker, in order
     others: list[Outgoing] = field(default_factory=list)  # to other people and rooms

@@ -15,15 +15,13 @@ from collections.abc import Mapping
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-# Importing the handlers registers every command, question, flow and button action.
-import bot.engine.handlers  # noqa: F401
-from bot.engine import buttons, replies
-from bot.engine.commands import COMMANDS
+from bot.engine import replies
 from bot.engine.context import Context
-from bot.engine.dialogue import QUESTIONS, continue_flow, reprompt
+from bot.engine.dialogue import continue_flow, reprompt
 from bot.engine.flood import FloodGuard, Verdict
 from bot.engine.handlers import joining, rooms, screening
 from bot.engine.port import Capabilities
+from bot.engine.registry import Handlers
 from bot.engine.threads import run_blocking
 from bot.engine.types import EventKind, Incoming
 from community import buttons as codec
@@ -57,10 +55,12 @@ class Engine:
         settings: Settings,
         translator: Translator,
         clock: Clock,
+        handlers: Handlers,
         capabilities: Mapping[str, Capabilities] | None = None,
         owner: str | None = None,
     ) -> None:
         self.session_factory = session_factory
+        self.handlers = handlers
         # This process (its heartbeat's id): each event's claim names it, so that another
         # process takes the claim over at once if this one dies before delivering.
         self.owner = owner
@@ -175,7 +175,7 @@ class Engine:
         capabilities = self.capabilities.get(incoming.platform, Capabilities())
         return Context(
             incoming, domain, self.settings, self.translator, self.clock, person, locale,
-            capabilities, _row=row,
+            self.handlers, capabilities, _row=row,
         )  # fmt: skip
 
     def _route(self, ctx: Context) -> None:
@@ -204,7 +204,7 @@ class Engine:
             return
         state = ctx.state
         if incoming.media and not text:
-            current = QUESTIONS.get(state.step or "") if state is not None else None
+            current = self.handlers.questions.get(state.step or "") if state else None
             if current is not None:
                 current.on_media(ctx, incoming.media[0])
             elif not replies.answer(ctx, "", incoming.media[0], self._press):
@@ -247,7 +247,7 @@ class Engine:
             ctx.clear_pressed()  # answered: the question's buttons cannot be pressed again
 
     def _act(self, ctx: Context, data: codec.ActionData) -> None:
-        action = buttons.BUTTON_ACTIONS.get(data.name)
+        action = self.handlers.buttons.get(data.name)
         if action is not None and not action.allowed(ctx.role):
             ctx.say("input.not_allowed")
             ctx.clear_pressed()
@@ -277,7 +277,7 @@ class Engine:
         self._press(ctx, sent[number - 1].data)
 
     def _run_command(self, ctx: Context, name: str) -> None:
-        command = COMMANDS.get(name)
+        command = self.handlers.commands.get(name)
         if command is None:
             ctx.say("input.unknown_command")
         elif not command.allowed(ctx.role):
@@ -298,7 +298,7 @@ class Engine:
         if screening.screen(ctx, self.group_flood):
             return
         name = ctx.incoming.command if ctx.incoming.kind is EventKind.MESSAGE else None
-        command = COMMANDS.get(name) if name is not None else None
+        command = self.handlers.commands.get(name) if name is not None else None
         if command is not None and command.in_groups:
             if command.allowed(ctx.role) and (command.room_checked or self._in_own_room(ctx)):
                 command.handler(ctx)

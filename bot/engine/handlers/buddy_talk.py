@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.engine.buttons import action_button, button_action
+from bot.engine.buttons import action_button
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, start_flow
 from community.actions import Media, SendMessage
-from community.models import BuddyPair, PairStatus, Person, Role
+from community.models import BuddyPair, PairStatus, Person
 from community.services import buddies
 
-PARENTS = frozenset({Role.PARENT})
 SHARE_ACTION = "buddy_share"
 SHARE_ANSWERS = {"yes": "buddy.share.yes", "no": "buddy.share.no"}
 
@@ -79,12 +78,6 @@ def incoming_media(ctx: Context) -> Media | None:
     return ctx.incoming.media[0] if ctx.incoming.media else None
 
 
-@flow("buddy_write", ("buddy_write",))
-def buddy_write_done(ctx: Context) -> None:
-    ctx.leave()
-
-
-@question
 class BuddyWrite(Question):
     """A message for the buddy: typed text, or a photo or voice note (with or without text)."""
 
@@ -173,7 +166,6 @@ def say_yes(ctx: Context, pair: BuddyPair, person: Person) -> None:
     start_flow(ctx, "buddy_contact", pair=pair.id)
 
 
-@button_action(SHARE_ACTION, roles=PARENTS)
 def share_answer(ctx: Context, args: tuple[str, ...]) -> None:
     """The buddy's answer to a request to swap contact details, days later too."""
     person = ctx.require_person()
@@ -199,12 +191,6 @@ def share_answer(ctx: Context, args: tuple[str, ...]) -> None:
         say_yes(ctx, pair, person)
 
 
-@flow("buddy_contact", ("buddy_contact",))
-def buddy_contact_done(ctx: Context) -> None:
-    ctx.leave()
-
-
-@question
 class BuddyContact(Question):
     """What the buddy may get, typed once both said yes; passed on, never stored."""
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine.buttons import action_button, button_action
-from bot.engine.commands import STAFF, command
+from bot.engine.buttons import action_button
 from bot.engine.context import Context
 from community.actions import AdmitMember, DeleteMessage, RemoveMember, SendMessage, Target
 from community.models import Community, ModerationReport, Person, Role, Room
@@ -46,7 +45,6 @@ DONE_IDS = {
 }
 
 
-@command("rules", roles=None, in_groups=True, anywhere=True)
 def rules(ctx: Context) -> None:
     """The room rules, as pinned in every room: in a group in the community's language, in a
     private chat in the person's own."""
@@ -60,7 +58,6 @@ def rules(ctx: Context) -> None:
     ctx.say_text(ctx.translator.t(locale, "rooms.rules"))
 
 
-@command("report", roles=None, in_groups=True, room_checked=True)
 def report(ctx: Context) -> None:
     """Typed as a reply to a message in a group room. The group sees nothing: the command goes
     and the answer comes in private."""
@@ -192,7 +189,6 @@ def _coordinator_chats(ctx: Context, room: Room) -> list[tuple[str, str, str, in
     ]
 
 
-@button_action(MOD_ACTION, roles=STAFF)
 def decide(ctx: Context, args: tuple[str, ...]) -> None:
     """A coordinator's button on a report: checked against the report's community and what
     was done already; a press days later works the same."""

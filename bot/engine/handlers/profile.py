@@ -5,41 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.commands import command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import (
-    QUESTIONS,
     Outcome,
     Question,
-    flow,
-    menu_flow,
-    question,
     start_flow,
 )
 from bot.engine.handlers.onboarding import resume_onboarding
 from community.i18n import language_name, native_name
-from community.models import Role
 
 EDITABLE = ("language", "postcode", "ages", "home_languages", "buddy")
 
 
-@flow("edit", EDITABLE, single=True)
 def edit_done(ctx: Context) -> None:
     state = ctx.state
     back = state.data.get("back") if state is not None else None
     ctx.leave()
     ctx.say("profile.saved")
-    if isinstance(back, dict) and back.get("step") in QUESTIONS:
+    if isinstance(back, dict) and back.get("step") in ctx.handlers.questions:
         # /language half-way through onboarding: the same step again, in the new language.
         ctx.enter("onboarding", back["step"], **back.get("data", {}))
-        QUESTIONS[back["step"]].prompt(ctx)
+        ctx.handlers.questions[back["step"]].prompt(ctx)
     elif ctx.person is None:
         ctx.say("start.need_code")  # a stranger chose a language: now how to begin, in it
     else:
         resume_onboarding(ctx)
-
-
-menu_flow("profile", ("profile_menu",))
 
 
 def _summary(ctx: Context, data: dict[str, Any]) -> list[str]:
@@ -68,7 +58,6 @@ def _summary(ctx: Context, data: dict[str, Any]) -> list[str]:
     return lines
 
 
-@question
 class ProfileMenu(Question):
     name = "profile_menu"
 
@@ -96,6 +85,5 @@ class ProfileMenu(Question):
         return Outcome.DONE
 
 
-@command("profile", roles=frozenset({Role.PARENT}))
 def profile(ctx: Context) -> None:
     start_flow(ctx, "profile")

@@ -9,9 +9,8 @@ import re
 
 from babel.dates import get_day_names
 
-from bot.engine.commands import STAFF, command
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, start_flow
 from bot.engine.handlers.which_community import AFTER, community_for
 from community.models import Community, Role
 from config.programme import DAYS, parse_hhmm
@@ -25,14 +24,11 @@ KIND_IDS = {
 
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
-menu_flow("programme", ("programme_kind", "programme_day", "programme_time"))
-
 
 def _day_name(ctx: Context, day: str) -> str:
     return str(get_day_names("wide", locale=ctx.locale)[DAYS.index(day)])
 
 
-@command("programme", roles=STAFF)
 def programme(ctx: Context) -> None:
     if ctx.settings.prompts.programme is None or not ctx.settings.prompts.enabled:
         ctx.say("programme.none")
@@ -58,7 +54,6 @@ def _community(ctx: Context) -> Community | None:
     return ctx.domain.community_by_slug(str(slug)) if slug else None
 
 
-@question
 class ProgrammeKind(Question):
     name = "programme_kind"
 
@@ -73,7 +68,6 @@ class ProgrammeKind(Question):
         return Outcome.NEXT
 
 
-@question
 class ProgrammeDay(Question):
     name = "programme_day"
 
@@ -88,7 +82,6 @@ class ProgrammeDay(Question):
         return Outcome.NEXT
 
 
-@question
 class ProgrammeTime(Question):
     name = "programme_time"
 

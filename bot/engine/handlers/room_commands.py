@@ -9,7 +9,6 @@ of the room's own community (admins anywhere).
 
 from __future__ import annotations
 
-from bot.engine.commands import STAFF, command
 from bot.engine.context import Context
 from bot.engine.handlers.rooms import is_room_staff
 from community.actions import DeleteMessage, InviteMember, PinMessage, SendMessage, Target
@@ -20,7 +19,6 @@ RELAY_OFF = {"off", "uit"}
 MOVE = {"move", "verhuis"}
 
 
-@command("linkgroup", roles=STAFF, in_groups=True, room_checked=True)
 def link_group(ctx: Context) -> None:
     """Typed by a coordinator in a group they made (where bots cannot make groups: Telegram):
     the group becomes one of the community's rooms, with the rules pinned. From then on the bot
@@ -92,7 +90,6 @@ def _example_slug(ctx: Context) -> str:
     return f"/linkgroup {every[0].slug}" if every else "/linkgroup"
 
 
-@command("relay", roles=STAFF, in_groups=True, room_checked=True)
 def relay(ctx: Context) -> None:
     """Typed by a coordinator in a group room: relaying between this room and the community's
     rooms of the same purpose on other platforms goes on (or off; without a word it flips).
@@ -113,7 +110,6 @@ def relay(ctx: Context) -> None:
         ctx.say("relay.off")
 
 
-@command("delete", roles=STAFF, in_groups=True, room_checked=True)
 def delete(ctx: Context) -> None:
     """A coordinator answers a message in a group room with /delete: it is removed there and
     wherever it was relayed. (A Telegram bot is not told when someone deletes a message in a

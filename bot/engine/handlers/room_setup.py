@@ -6,7 +6,6 @@ after onboarding and taken out after /stop. The domain part is `community.servic
 from __future__ import annotations
 
 from bot.engine import room_hooks  # noqa: F401  (registers what follows a made room)
-from bot.engine.commands import STAFF, command
 from bot.engine.context import Context
 from community.models import Community, Person
 from community.services import room_setup
@@ -20,7 +19,6 @@ def _community(ctx: Context) -> Community | None:
     return every[0] if len(every) == 1 else None
 
 
-@command("rooms", roles=STAFF)
 def make_rooms(ctx: Context) -> None:
     community = _community(ctx)
     if community is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.commands import COMMANDS
 from bot.engine.context import Context
 from bot.engine.flood import FloodGuard, Verdict
 from bot.engine.handlers.moderation import (
@@ -65,7 +64,7 @@ def screen(ctx: Context, flood: FloodGuard) -> bool:
 
 def _has_link(ctx: Context) -> bool:
     incoming = ctx.incoming
-    if incoming.command is not None and incoming.command in COMMANDS:
+    if incoming.command is not None and incoming.command in ctx.handlers.commands:
         return False  # a command of ours is never relayed
     caption = incoming.media[0].caption if incoming.media else None
     return has_link(incoming.text) or (caption is not None and has_link(caption))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.engine.commands import STAFF, command
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import QUESTIONS, Outcome, Question, menu_flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, start_flow
 from bot.engine.handlers.translating import community_lines
 from bot.engine.handlers.which_community import say_no_community
 from community.models import Community, Role
@@ -29,10 +28,6 @@ def _make_code(ctx: Context, role: Role, community: Community) -> None:
     ctx.say_text(ctx.tn("code.howto", "code.howto.plural", days))
 
 
-menu_flow("code", ("code_role", "code_community"))
-
-
-@question
 class CodeRole(Question):
     name = "code_role"
 
@@ -60,7 +55,6 @@ class CodeRole(Question):
         return Outcome.NEXT
 
 
-@question
 class CodeCommunity(Question):
     name = "code_community"
 
@@ -81,7 +75,6 @@ class CodeCommunity(Question):
         return Outcome.DONE
 
 
-@command("code", roles=STAFF, help_by_role={Role.COORDINATOR: "help.cmd.code_professional"})
 def code(ctx: Context) -> None:
     """`/code`, or `/code professional` / `/code coordinator` to skip the question."""
     wanted = _typed_role(ctx)
@@ -93,7 +86,7 @@ def code(ctx: Context) -> None:
         start_flow(ctx, "code")
         return
     ctx.enter("code", "code_role")  # answered already: not asked
-    if QUESTIONS["code_role"].on_choice(ctx, f"role:{wanted.value}") is Outcome.NEXT:
+    if CodeRole().on_choice(ctx, f"role:{wanted.value}") is Outcome.NEXT:
         start_flow(ctx, "code", "code_community", role=wanted.value)
 
 
@@ -106,7 +99,6 @@ def _typed_role(ctx: Context) -> Role | None:
     return None
 
 
-@command("community", roles=STAFF)
 def community_overview(ctx: Context) -> None:
     options = communities_of(ctx)
     if not options:

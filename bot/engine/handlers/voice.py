@@ -6,7 +6,6 @@ bot/voice makes it).
 
 from __future__ import annotations
 
-from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Choice, Context
 from community import buttons as codec
 from community.actions import ClearButtons
@@ -64,7 +63,6 @@ def _wanted(ctx: Context, word: str, on_now: bool) -> bool | None:
     return None
 
 
-@command("voice", roles=REGISTERED)
 def voice(ctx: Context) -> None:
     person = ctx.require_person()
     wanted = _wanted(ctx, " ".join(ctx.incoming.args), person.voice_notes)

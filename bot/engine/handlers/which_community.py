@@ -7,13 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, start_flow
 from community.models import Community, Role
 
 # What to do once the admin chose: by name, as the choice is stored in the dialogue state.
 AFTER: dict[str, Callable[[Context, Community], None]] = {}
-
-menu_flow("which_community", ("which_community",))
 
 
 def say_no_community(ctx: Context) -> None:
@@ -38,7 +36,6 @@ def community_for(ctx: Context, then: str) -> Community | None:
     return None
 
 
-@question
 class WhichCommunity(Question):
     name = "which_community"
 
