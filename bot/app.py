@@ -19,6 +19,7 @@ from bot.engine.handler_table import HANDLERS
 from bot.engine.media import share_media
 from bot.engine.port import Transport
 from bot.engine.registry import Handlers
+from bot.engine.room_hooks import RoomHooks
 from bot.engine.types import Incoming
 from bot.logs import protect
 from bot.metrics import Metrics
@@ -27,7 +28,7 @@ from community import db
 from community.clock import Clock, SystemClock
 from community.i18n import SHIPPED_LOCALES, Translator
 from community.scheduler import Scheduler
-from community.services import button_key, housekeeping
+from community.services import button_key, housekeeping, rooms
 from community.services.async_marks import AsyncMarks
 from community.services.communities import sync_communities
 from community.services.outbox import Claimed
@@ -135,6 +136,9 @@ def build_app(
         sync_communities(session, settings.communities, clock)
     button_key.ensure(session_factory, clock)  # before any button is signed or checked
     translator = translator or Translator(SHIPPED_LOCALES, default_locale=settings.default_locale)
+    # What follows a made room is said with this one translator (set, not added: an app
+    # built again in the same process replaces it).
+    rooms.ROOM_CREATED[:] = [RoomHooks(translator).on_created]
     transports = list(transports)
     share_media(transports)  # each platform's files reach the others
     capabilities = {t.platform: t.capabilities for t in transports}

@@ -162,7 +162,7 @@ class Engine:
 
     def _context(self, session: Session, incoming: Incoming) -> Context:
         domain = Domain(session, self.clock)
-        person, row = domain.find_speaker(incoming.platform, incoming.user_id)
+        person, row = domain.people.find_speaker(incoming.platform, incoming.user_id)
         if person is not None:
             if person.unreachable_at is not None and incoming.is_private:
                 person.unreachable_at = None  # they wrote to us: reachable again
@@ -170,7 +170,7 @@ class Engine:
         chosen = person.locale if person is not None else row.locale if row is not None else None
         if person is None and row is None and incoming.is_private:
             # Erased in the last day: the language they chose is kept under a pseudonym.
-            chosen = domain.erased_locale(incoming.platform, incoming.user_id)
+            chosen = domain.dialogues.erased_locale(incoming.platform, incoming.user_id)
         locale = self._initial_locale(incoming, chosen)
         capabilities = self.capabilities.get(incoming.platform, Capabilities())
         return Context(
@@ -253,7 +253,7 @@ class Engine:
             ctx.clear_pressed()
             return
         # Forged data, or a button from someone else's chat: it was not sent to this person.
-        if action is None or not ctx.domain.button_sent_to(data, ctx.person):
+        if action is None or not ctx.domain.sent.button_sent_to(data, ctx.person):
             ctx.say("input.old_button")
             ctx.clear_pressed()
             return
@@ -270,7 +270,7 @@ class Engine:
         number = keycap_number(incoming.reaction or "")
         if number is None or incoming.ref is None:
             return  # a reaction that is not an answer: nothing to do
-        sent = ctx.domain.sent_buttons(incoming.platform, incoming.chat_id, incoming.ref)
+        sent = ctx.domain.sent.buttons(incoming.platform, incoming.chat_id, incoming.ref)
         if not sent or number > len(sent):
             ctx.say("input.old_button")
             return
@@ -315,7 +315,7 @@ class Engine:
         linked yet); an admin's in any group. A community is a wall."""
         if ctx.role is Role.ADMIN:
             return True
-        room = ctx.domain.room(ctx.incoming.platform, ctx.incoming.chat_id)
+        room = ctx.domain.rooms.find(ctx.incoming.platform, ctx.incoming.chat_id)
         person = ctx.person
         if room is None:
             return person is not None and person.community_id is not None

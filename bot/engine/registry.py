@@ -24,12 +24,11 @@ def _add(table: dict[str, T], kind: str, name: str, item: T) -> None:
 
 class Handlers:
     def __init__(self, entries: Iterable[Entry] = ()) -> None:
-        self.entries = tuple(entries)
         self.commands: dict[str, Command] = {}
         self.buttons: dict[str, ButtonAction] = {}
         self.questions: dict[str, Question] = {}
         self.flows: dict[str, Flow] = {}
-        for entry in self.entries:
+        for entry in entries:
             if isinstance(entry, Command):
                 _add(self.commands, "commands", entry.name, entry)
             elif isinstance(entry, ButtonAction):

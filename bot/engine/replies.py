@@ -57,7 +57,7 @@ def settle(ctx: Context, token_before: str | None) -> None:
     state = ctx.state
     if state is None or state.token != token_before or ctx.role is not Role.PARENT:
         return
-    if any(asks(action) for action in ctx.replies):
+    if any(asks(action) for action in ctx.out.to_speaker):
         ctx.leave()
 
 
@@ -65,7 +65,7 @@ def open_asked(ctx: Context) -> Asked | None:
     """The chat's latest message that asks, when no dialogue asks; None when it was answered,
     or belongs to a dialogue that ended."""
     incoming = ctx.incoming
-    asked = ctx.domain.asked_in_chat(incoming.platform, incoming.chat_id)
+    asked = ctx.domain.sent.asked_in_chat(incoming.platform, incoming.chat_id)
     if asked is None or asked.answered:
         return None
     state = ctx.state
@@ -150,9 +150,9 @@ def is_closed(ctx: Context, data: codec.ActionData) -> bool:
         # until it is decided, and its handler says when it was decided already.
         return False
     incoming = ctx.incoming
-    latest = ctx.domain.asked_in_chat(incoming.platform, incoming.chat_id)
+    latest = ctx.domain.sent.asked_in_chat(incoming.platform, incoming.chat_id)
     pressed = (
-        ctx.domain.message_row(incoming.platform, incoming.chat_id, incoming.ref)
+        ctx.domain.sent.row_id(incoming.platform, incoming.chat_id, incoming.ref)
         if incoming.ref is not None
         else None
     )

@@ -9,11 +9,10 @@ bot/engine/handlers/buddy_intro.py.
 
 from __future__ import annotations
 
-from bot.engine.buttons import action_button
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, YesNoQuestion, start_flow
 from bot.engine.handlers import buddy_talk
-from community.actions import Button, Media
+from community.actions import Media
 from community.models import BuddyPair, PairStatus, Person
 from community.services import buddies
 
@@ -178,8 +177,3 @@ def follow_up_answer(ctx: Context, args: tuple[str, ...]) -> None:
     if answer == buddies.ENDING_ANSWER:
         end_pair(ctx, pair, person)
     ctx.say(FOLLOW_UP_REPLY_IDS[answer], name=name)
-
-
-def follow_up_button(label: str, pair_id: int, answer: str) -> Button:
-    """The button the follow-up job builds (community/services/buddies.py), as the engine would."""
-    return action_button(label, buddies.FOLLOW_UP_ACTION, pair_id, answer)

@@ -29,7 +29,7 @@ def approve_pair(ctx: Context, pair: BuddyPair) -> None:
 
 def _ask_first_name(ctx: Context, person: Person, pair: BuddyPair) -> None:
     """Another person's question: their dialogue moves to it, so their typed answer lands here."""
-    ctx.domain.enter(
+    ctx.domain.dialogues.enter(
         person.platform,
         person.platform_user_id,
         person,
@@ -77,7 +77,9 @@ def _introduce(
     )
     for number, text in enumerate(texts):
         # Keyed: an introduction goes out once, whoever's answer completed it.
-        ctx.act_for(person, SendMessage(text), key=f"buddy:{pair.id}:intro:{person.id}:{number}")
+        ctx.out.act_for(
+            person, SendMessage(text), key=f"buddy:{pair.id}:intro:{person.id}:{number}"
+        )
 
 
 class BuddyNameQuestion(Question):

@@ -65,9 +65,9 @@ def _community_for(ctx: Context) -> Community | None:
     """The coordinator's community; an admin names one (`/match arnhem`) unless there is one."""
     if ctx.role is Role.COORDINATOR:
         return ctx.require_person().community
-    every = ctx.domain.communities()
+    every = ctx.domain.communities.all()
     if ctx.incoming.args:
-        return ctx.domain.community_by_slug(ctx.incoming.args[0])
+        return ctx.domain.communities.by_slug(ctx.incoming.args[0])
     return every[0] if len(every) == 1 else None
 
 
@@ -125,7 +125,7 @@ def _show_next(ctx: Context, community: Community) -> None:
 def match_round(ctx: Context) -> None:
     community = _community_for(ctx)
     if community is None:
-        slugs = ", ".join(c.slug for c in ctx.domain.communities())
+        slugs = ", ".join(c.slug for c in ctx.domain.communities.all())
         ctx.say("buddy.match.which", communities=slugs)
         return
     waiting = ctx.domain.buddies.open_proposals(community)
@@ -154,7 +154,7 @@ def _send_picture(
 ) -> None:
     """The round at a glance: one picture, its totals as the caption (only to the staff who
     asked: a coordinator of this community or an admin)."""
-    counts = ctx.domain.round_counts(community, proposals, left_over)
+    counts = ctx.domain.communities.round_counts(community, proposals, left_over)
     if not counts.hoods:
         return
     data = round_picture.png(counts, ctx.translator, ctx.locale)
@@ -253,7 +253,7 @@ class MatchReview(Question):
 def rounds(ctx: Context) -> None:
     community = _community_for(ctx)
     if community is None:
-        slugs = ", ".join(c.slug for c in ctx.domain.communities())
+        slugs = ", ".join(c.slug for c in ctx.domain.communities.all())
         ctx.say("buddy.match.which", communities=slugs)
         return
     reports = ctx.domain.buddies.reports(community)

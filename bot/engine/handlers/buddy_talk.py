@@ -49,7 +49,7 @@ def relay(ctx: Context, text: str, media: Media | None = None) -> None:
         ctx.say("buddy.relay.no_buddy")
         return
     person = ctx.require_person()
-    ctx.quote(person)  # their words go to the buddy: erased with them
+    ctx.domain.quoted.add(person.id)  # their words go to the buddy: erased with them
     other = buddies.other(pair, person)
     heading = ctx.translator.t(_locale(ctx, other), "buddy.relay.from", name=_name(ctx, person))
     passed = None
@@ -62,7 +62,7 @@ def relay(ctx: Context, text: str, media: Media | None = None) -> None:
         # are the caption now. The origin tells the buddy's transport where the file is.
         passed = replace(media, caption=None, origin=media.origin or ctx.incoming.platform)
     body = f"{heading}\n{text}" if text else heading
-    ctx.act_for(other, SendMessage(body, media=passed))
+    ctx.out.act_for(other, SendMessage(body, media=passed))
     ctx.say("buddy.relay.sent", name=_name(ctx, other))
 
 
@@ -150,7 +150,7 @@ def say_yes(ctx: Context, pair: BuddyPair, person: Person) -> None:
         return
     # Both said yes: each types what the other may get. The buddy's dialogue moves to that
     # question, so their next typed message is the contact, not something else.
-    ctx.domain.enter(
+    ctx.domain.dialogues.enter(
         other.platform,
         other.platform_user_id,
         other,
@@ -224,11 +224,11 @@ class BuddyContact(Question):
             ctx.say("buddy.relay.no_buddy")
             return Outcome.DONE
         person = ctx.require_person()
-        ctx.quote(person)  # their contact details go to the buddy: erased with them
+        ctx.domain.quoted.add(person.id)  # their contact details go to the buddy: erased with them
         other = buddies.other(pair, person)
         heading = ctx.translator.t(
             _locale(ctx, other), "buddy.contact.from", name=_name(ctx, person)
         )
-        ctx.act_for(other, SendMessage(f"{heading}\n{contact}"))
+        ctx.out.act_for(other, SendMessage(f"{heading}\n{contact}"))
         ctx.say("buddy.contact.sent", name=_name(ctx, other))
         return Outcome.DONE

@@ -38,7 +38,7 @@ def cancel(ctx: Context) -> None:
     person = ctx.person
     if person is None and community_id is not None:
         # Half-joined and nothing stored: tell them how to begin again.
-        community = ctx.domain.community_by_id(int(community_id))
+        community = ctx.domain.communities.by_id(int(community_id))
         ctx.say("cancel.join_later", code=community.invite_code if community else "")
     elif person is not None and not is_settled(person):
         ctx.say("cancel.resume")

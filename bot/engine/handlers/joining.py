@@ -41,7 +41,7 @@ def help_while_joining(ctx: Context) -> None:
         return
     state = ctx.state
     community_id = state.data.get("community") if state is not None else None
-    community = ctx.domain.community_by_id(int(community_id)) if community_id else None
+    community = ctx.domain.communities.by_id(int(community_id)) if community_id else None
     lines = [ctx.t("help.joining", community=community.name if community else "")]
     lines += [f"/{name} – {ctx.t(ctx.handlers.commands[name].help_id)}" for name in WORKS_NOW]
     ctx.say_text("\n".join(lines))

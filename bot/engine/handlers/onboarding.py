@@ -75,7 +75,7 @@ def resume_onboarding(ctx: Context) -> bool:
 
 
 def _single_community(ctx: Context) -> Community | None:
-    every = ctx.domain.communities()
+    every = ctx.domain.communities.all()
     return every[0] if len(every) == 1 else None
 
 
@@ -122,7 +122,7 @@ def _start_with_code(ctx: Context, code: str) -> None:
     if ctx.domain.staff.too_many_tries(incoming.platform, incoming.user_id):
         ctx.say("code.too_many")
         return
-    community = ctx.domain.community_by_code(code)
+    community = ctx.domain.communities.by_code(code)
     if community is not None:
         _join_community(ctx, community)
         return
@@ -206,7 +206,7 @@ class BecomeStaff(YesNoQuestion):
             return Outcome.DONE
         person = ctx.require_person()
         end_on_stop(ctx)  # the buddy hears the pair ended, no more
-        ctx.domain.forget_parent_data(person)
+        ctx.domain.privacy.forget_parent_data(person)
         ctx.domain.staff.use_code(record, person)
         staff_done(ctx)
         return Outcome.DONE

@@ -195,7 +195,7 @@ def show_my_data(ctx: Context) -> None:
         return
     if not person.active:
         ctx.say("contact.stopped")  # first, so that it is not missed
-    data = ctx.domain.my_data(person)
+    data = ctx.domain.privacy.my_data(person)
     ctx.say_text("\n".join(_account(ctx, data)))
     ctx.say_text("\n".join(_profile(ctx, data)))
     if data["staff"] is not None:

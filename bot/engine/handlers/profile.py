@@ -34,7 +34,7 @@ def edit_done(ctx: Context) -> None:
 
 def _summary(ctx: Context, data: dict[str, Any]) -> list[str]:
     """The onboarding answers and the buddy's first name, as short lines in the person's
-    language; `data` is what `Domain.my_data` collects (/mydata shows these lines too)."""
+    language; `data` is what `Domain.privacy.my_data` collects (/mydata shows these lines too)."""
     no_answer = ctx.t("profile.no_answer")
     lines = [ctx.t("profile.line.language", value=native_name(ctx.locale))]
     parent = data["parent_profile"]
@@ -68,7 +68,7 @@ class ProfileMenu(Question):
         )
 
     def enter(self, ctx: Context) -> None:
-        data = ctx.domain.my_data(ctx.require_person())
+        data = ctx.domain.privacy.my_data(ctx.require_person())
         ctx.say_text("\n".join([ctx.t("profile.intro"), *_summary(ctx, data)]))
         self.prompt(ctx)
 

@@ -51,7 +51,7 @@ def _community(ctx: Context) -> Community | None:
         return ctx.require_person().community
     state = ctx.state
     slug = state.data.get("community") if state is not None else None
-    return ctx.domain.community_by_slug(str(slug)) if slug else None
+    return ctx.domain.communities.by_slug(str(slug)) if slug else None
 
 
 class ProgrammeKind(Question):

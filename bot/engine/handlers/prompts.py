@@ -24,7 +24,6 @@ from community.services.prompts import (
     when_text,
 )
 
-PARENTS = frozenset({Role.PARENT})
 THANKS = {"no": "rsvp.thanks_no", "maybe": "rsvp.thanks_maybe"}
 SHARE_LABELS = {"yes": "answer.share.yes", "no": "answer.share.no"}
 
@@ -133,7 +132,9 @@ def share(ctx: Context, args: tuple[str, ...]) -> None:
         locale = community.default_locale if community is not None else ctx.locale
         text = ctx.translator.t(locale, "answer.share.line", text=answer.text or "")
         # It quotes the parent: erasing them (or their becoming staff) forgets the bot's copy.
-        ctx.act(room.platform, room.chat_id, SendMessage(text, media=media), mentions=(person.id,))
+        ctx.out.act(
+            room.platform, room.chat_id, SendMessage(text, media=media), mentions=(person.id,)
+        )
     ctx.domain.mark_shared(answer)
     ctx.say("answer.share.done")
 
@@ -216,7 +217,7 @@ def reach(ctx: Context) -> None:
     """Parents to phone or visit instead of writing: messages do not reach them, or they have
     not replied for 4 weeks (which never means they are not interested)."""
     if ctx.role is Role.ADMIN:
-        options = ctx.domain.communities()
+        options = ctx.domain.communities.all()
     else:
         community = ctx.require_person().community
         options = [community] if community is not None else []

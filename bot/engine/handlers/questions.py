@@ -24,7 +24,7 @@ def _joining(ctx: Context) -> Community | None:
         return ctx.person.community
     state = ctx.state
     community_id = state.data.get("community") if state is not None else None
-    return ctx.domain.community_by_id(int(community_id)) if community_id else None
+    return ctx.domain.communities.by_id(int(community_id)) if community_id else None
 
 
 def _profile(ctx: Context) -> ParentProfile:
@@ -76,7 +76,7 @@ class ConsentQuestion(YesNoQuestion):
         if key == "yes" and community is not None:
             # Only now is the parent stored: with the language they chose and their consent.
             person = ctx.ensure_person()
-            ctx.domain.join_as_parent(person, community)
+            ctx.domain.people.join_as_parent(person, community)
             _profile(ctx).consent_at = ctx.clock.now()
             return Outcome.NEXT
         # Without consent nothing is kept but the language, for the goodbye and a next time.
@@ -84,7 +84,7 @@ class ConsentQuestion(YesNoQuestion):
         if ctx.person is not None and not is_onboarded(ctx.person):
             ctx.erase_person()
         else:
-            ctx.domain.forget_guest(ctx.incoming.platform, ctx.incoming.chat_id)
+            ctx.domain.privacy.forget_guest(ctx.incoming.platform, ctx.incoming.chat_id)
         ctx.say("consent.declined")
         return Outcome.DONE
 

@@ -55,7 +55,7 @@ class RevokeWho(Question):
     def _targets(self, ctx: Context) -> list[tuple[Person, str]]:
         state = ctx.state
         community_id = state.data.get("community") if state is not None else None
-        community = ctx.domain.community_by_id(int(community_id)) if community_id else None
+        community = ctx.domain.communities.by_id(int(community_id)) if community_id else None
         if community is None or community not in communities_of(ctx):
             return []
         return [
@@ -119,6 +119,8 @@ class RevokeConfirm(YesNoQuestion):
             ctx.say("revoke.gone")
         else:
             role = ctx.t(f"role.{target.role.value}")
-            ctx.queue(ctx.domain.staff.revoke(target, ctx.translator, ctx.settings.default_locale))
+            ctx.out.queue(
+                ctx.domain.staff.revoke(target, ctx.translator, ctx.settings.default_locale)
+            )
             ctx.say("revoke.done", role=role)
         return Outcome.DONE

@@ -35,9 +35,9 @@ def link_group(ctx: Context) -> None:
     community = _community_to_link(ctx, [w for w in words if w not in MOVE])
     if community is None:
         return
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
+    room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     if room is not None and room.community_id != community.id:
-        owner = ctx.domain.community_by_id(room.community_id)
+        owner = ctx.domain.communities.by_id(room.community_id)
         owner_name = owner.name if owner is not None else ""
         if ctx.role is not Role.ADMIN:
             ctx.say("room.linked_elsewhere", community=owner_name)
@@ -47,18 +47,18 @@ def link_group(ctx: Context) -> None:
                 "room.move_how", community=owner_name, command=f"/linkgroup move {community.slug}"
             )
             return
-    ctx.domain.link_room(community, incoming.platform, incoming.chat_id, move=move)
+    ctx.domain.rooms.link(community, incoming.platform, incoming.chat_id, move=move)
     locale = community.default_locale
     rules = ctx.translator.t(locale, "rooms.rules")
-    ctx.act(incoming.platform, incoming.chat_id, SendMessage(rules))
-    ctx.act(incoming.platform, incoming.chat_id, PinMessage(Target(earlier=1)))
+    ctx.out.act(incoming.platform, incoming.chat_id, SendMessage(rules))
+    ctx.out.act(incoming.platform, incoming.chat_id, PinMessage(Target(earlier=1)))
     ctx.say("room.linked", community=community.name)
     # People already in the group who never joined through the bot: asked, in the group, since
     # the bot cannot list them everywhere (a Telegram bot sees no member list).
     ctx.post(incoming.platform, incoming.chat_id, locale, "room.ask_members")
     if ctx.capabilities.join_links:
         # A link to the group that asks the bot for approval, for the coordinator to share.
-        ctx.act(incoming.platform, incoming.chat_id, InviteMember(incoming.user_id))
+        ctx.out.act(incoming.platform, incoming.chat_id, InviteMember(incoming.user_id))
 
 
 def _community_to_link(ctx: Context, words: list[str]) -> Community | None:
@@ -71,11 +71,11 @@ def _community_to_link(ctx: Context, words: list[str]) -> Community | None:
             ctx.say("code.no_community")
         return community
     if words:
-        named = ctx.domain.community_by_slug(words[0])
+        named = ctx.domain.communities.by_slug(words[0])
         if named is None:
             ctx.say("room.which_community", example=_example_slug(ctx))
         return named
-    every = ctx.domain.communities()
+    every = ctx.domain.communities.all()
     if len(every) == 1:
         return every[0]
     if every:
@@ -86,7 +86,7 @@ def _community_to_link(ctx: Context, words: list[str]) -> Community | None:
 
 
 def _example_slug(ctx: Context) -> str:
-    every = ctx.domain.communities()
+    every = ctx.domain.communities.all()
     return f"/linkgroup {every[0].slug}" if every else "/linkgroup"
 
 
@@ -103,7 +103,7 @@ def relay(ctx: Context) -> None:
         return
     word = incoming.args[0].lower() if incoming.args else ""
     on = True if word in RELAY_ON else False if word in RELAY_OFF else not room.relay
-    rooms = ctx.domain.set_relay(room, on)
+    rooms = ctx.domain.relay.set(room, on)
     if on:
         ctx.say("relay.on", count=len(rooms) - 1)
     else:
@@ -124,9 +124,9 @@ def delete(ctx: Context) -> None:
     if incoming.ref is None or incoming.ref.remote_id is None:
         ctx.say("relay.delete_how")
         return
-    ctx.queue(ctx.domain.remove_everywhere(room, incoming.ref.remote_id))
+    ctx.out.queue(ctx.domain.relay.remove_everywhere(room, incoming.ref.remote_id))
     if incoming.message_id is not None:  # the command itself goes too: the group stays clean
-        ctx.act(
+        ctx.out.act(
             incoming.platform,
             incoming.chat_id,
             DeleteMessage(Target(remote_id=incoming.message_id)),
@@ -137,7 +137,7 @@ def _room_of_speaker(ctx: Context) -> Room | None:
     """The group room the command was typed in, if the speaker is staff of its community (an
     admin: of any community); otherwise says why not and returns None."""
     incoming = ctx.incoming
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
+    room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     if room is None:
         ctx.say("relay.not_linked")
         return None

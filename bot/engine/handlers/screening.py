@@ -41,7 +41,7 @@ def screen(ctx: Context, flood: FloodGuard) -> bool:
     )
     if verdict is Verdict.OK and not linked and not joining:
         return False
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
+    room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     if room is None:
         return False  # not one of ours: the rooms stay out of it too
     person = ctx.person
@@ -100,7 +100,7 @@ def _hold(ctx: Context, room: Room, quietly: bool) -> None:
         message_id = incoming.ref.remote_id
     if message_id is None:
         return
-    ctx.queue(ctx.domain.remove_everywhere(room, message_id))
+    ctx.out.queue(ctx.domain.relay.remove_everywhere(room, message_id))
     if quietly:
         return
     person = ctx.person
@@ -125,8 +125,8 @@ def _tell_speaker(ctx: Context, room: Room, msgid: str, **values: Any) -> None:
     if person is not None:
         ctx.tell(person, msgid, **values)
         return
-    community = ctx.domain.community_by_id(room.community_id)
+    community = ctx.domain.communities.by_id(room.community_id)
     locale = community.default_locale if community is not None else ctx.settings.default_locale
     incoming = ctx.incoming
     text = ctx.translator.t(locale, msgid, **values)
-    ctx.act(incoming.platform, incoming.user_id, SendMessage(text))
+    ctx.out.act(incoming.platform, incoming.user_id, SendMessage(text))

@@ -12,7 +12,7 @@ from community.services.role_codes import may_create
 
 def communities_of(ctx: Context) -> list[Community]:
     if ctx.role is Role.ADMIN:
-        return ctx.domain.communities()
+        return ctx.domain.communities.all()
     person = ctx.require_person()
     return [person.community] if person.community else []
 
@@ -65,7 +65,7 @@ class CodeCommunity(Question):
         ctx.say("code.ask_community", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        community = ctx.domain.community_by_slug(key.split(":", 1)[1])
+        community = ctx.domain.communities.by_slug(key.split(":", 1)[1])
         state = ctx.state
         if community is None or state is None:
             ctx.leave()
@@ -104,13 +104,13 @@ def community_overview(ctx: Context) -> None:
     if not options:
         say_no_community(ctx)
     for community in options:
-        counts = ctx.domain.parent_counts(community)
+        counts = ctx.domain.communities.parent_counts(community)
         total = sum(count for _, count in counts)
         lines = [
             ctx.tn("community.parents", "community.parents.plural", total, community=community.name)
         ]
         lines += [f"{name or ctx.t('profile.no_answer')}: {count}" for name, count in counts]
-        unreachable = ctx.domain.unreachable_count(community)
+        unreachable = ctx.domain.communities.unreachable_count(community)
         if unreachable:
             lines.append(
                 ctx.tn("community.unreachable", "community.unreachable.plural", unreachable)

@@ -77,7 +77,9 @@ def ask_translators(ctx: Context, prompt: Prompt) -> list[str]:
             action_button(ctx.translator.t(reads, "translate.button_skip"), SKIP_ACTION, prompt.id),
         )
         text = request_text(ctx, prompt, person, locale, draft_for(ctx, prompt, locale))
-        ctx.act_for(person, SendMessage(text, buttons), key=f"translate:{prompt.id}:{person.id}")
+        ctx.out.act_for(
+            person, SendMessage(text, buttons), key=f"translate:{prompt.id}:{person.id}"
+        )
     return sorted({locale for _, locale in asked})
 
 
@@ -178,7 +180,7 @@ def _tell_writer(ctx: Context, prompt: Prompt, msgid: str, codes: list[str]) -> 
         if progress.waiting
         else "",
     ]
-    ctx.act_for(writer, SendMessage("\n".join(line for line in lines if line)))
+    ctx.out.act_for(writer, SendMessage("\n".join(line for line in lines if line)))
 
 
 # -- the translation itself ---------------------------------------------------------------------

@@ -34,13 +34,13 @@ def withdraw_offer(ctx: Context) -> None:
     if ctx.person is None or not ctx.capabilities.edit:
         return
     incoming = ctx.incoming
-    asked = ctx.domain.asked_in_chat(incoming.platform, incoming.chat_id)
+    asked = ctx.domain.sent.asked_in_chat(incoming.platform, incoming.chat_id)
     if asked is None or asked.answered:
         return
     for button in asked.buttons:
         data = codec.decode(button.data)
         if isinstance(data, codec.QuestionData) and data.key == CHOICE:
-            ctx.replies.append(ClearButtons(asked.target))
+            ctx.out.to_speaker.append(ClearButtons(asked.target))
             return
 
 

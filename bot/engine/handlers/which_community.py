@@ -26,7 +26,7 @@ def community_for(ctx: Context, then: str) -> Community | None:
         if community is None:
             say_no_community(ctx)
         return community
-    options = ctx.domain.communities()
+    options = ctx.domain.communities.all()
     if len(options) == 1:
         return options[0]
     if not options:
@@ -40,7 +40,7 @@ class WhichCommunity(Question):
     name = "which_community"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return tuple(Choice(f"community:{c.slug}", c.name) for c in ctx.domain.communities())
+        return tuple(Choice(f"community:{c.slug}", c.name) for c in ctx.domain.communities.all())
 
     def prompt(self, ctx: Context) -> None:
         ctx.say("code.ask_community", choices=self.choices(ctx))
@@ -48,7 +48,7 @@ class WhichCommunity(Question):
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         state = ctx.state
         then = str(state.data.get("then", "")) if state is not None else ""
-        community = ctx.domain.community_by_slug(key.split(":", 1)[1])
+        community = ctx.domain.communities.by_slug(key.split(":", 1)[1])
         ctx.leave()
         if community is None or ctx.role is not Role.ADMIN or then not in AFTER:
             say_no_community(ctx)
