@@ -12,14 +12,18 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.engine import room_hooks, threads
+from bot.engine import threads
 from bot.engine.dispatcher import Dispatcher
 from bot.engine.engine import Engine
+from bot.engine.handler_table import HANDLERS
 from bot.engine.media import share_media
 from bot.engine.port import Transport
+from bot.engine.registry import Handlers
+from bot.engine.room_hooks import RoomHooks
 from bot.engine.types import Incoming
 from bot.logs import protect
 from bot.metrics import Metrics
+from community import buttons as codec
 from community import db
 from community.actions import CreateRoom, SealedMessage
 from community.clock import Clock, SystemClock
@@ -110,11 +114,11 @@ class App:
         self.db_engine.dispose()
 
 
-def after_sent() -> outbox.AfterSent:
+def after_sent(translator: Translator) -> outbox.AfterSent:
     """What must follow in the database once the outbox sent an action of a kind."""
     return outbox.AfterSent(
         {
-            CreateRoom.kind: rooms.made_room_hook(room_hooks.on_created),
+            CreateRoom.kind: rooms.made_room_hook(RoomHooks(translator).on_created),
             SealedMessage.kind: role_codes.void_after_fallback,
         }
     )
@@ -127,6 +131,7 @@ def build_app(
     clock: Clock | None = None,
     db_engine: DbEngine | None = None,
     translator: Translator | None = None,
+    handlers: Handlers = HANDLERS,
     migrate: bool = False,
 ) -> App:
     """Wire everything. With `migrate`, bring the schema up to date first (the demo does);
@@ -142,14 +147,18 @@ def build_app(
         sync_communities(session, settings.communities, clock)
     button_key.ensure(session_factory, clock)  # before any button is signed or checked
     translator = translator or Translator(SHIPPED_LOCALES, default_locale=settings.default_locale)
+    # What follows a made room is said with this one translator (set, not added: an app
+    # built again in the same process replaces it).
     transports = list(transports)
     share_media(transports)  # each platform's files reach the others
     capabilities = {t.platform: t.capabilities for t in transports}
     # This process's claims name it; a process that stopped beating leaves its claims free.
     heartbeat = Heartbeat(db_engine, clock)
     owner = heartbeat.owner
-    engine = Engine(session_factory, settings, translator, clock, capabilities, owner)
-    hooks = after_sent()
+    # Buttons of one topic answer one thing asked in steps: the outbox closes questions by it.
+    codec.TOPICS.update(handlers.topics())
+    engine = Engine(session_factory, settings, translator, clock, handlers, capabilities, owner)
+    hooks = after_sent(translator)
     marks = AsyncMarks(db_engine, hooks) if AsyncMarks.available(db_engine) else None
     metrics = Metrics()
     metrics.watch_outbox(session_factory, clock)

@@ -58,7 +58,7 @@ def role_revoke(
         with built.session_factory.begin() as session:
             chosen = cli_shared.chosen_community(session, community)
             domain = Domain(session, built.clock)
-            person = domain.find_person(platform, user_id)
+            person = domain.people.find(platform, user_id)
             staff = domain.staff.member(person.id) if person is not None else None
             if staff is None or staff.community_id != chosen.id:
                 who = f"{user_id} on {platform}"

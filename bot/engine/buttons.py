@@ -24,12 +24,16 @@ ButtonHandler = Callable[[Context, tuple[str, ...]], None]
 class ButtonAction:
     name: str
     handler: ButtonHandler
-    roles: frozenset[Role] | None  # None: anyone who can see the button
+    roles: frozenset[Role] | None = None  # None: anyone who can see the button
     # Buttons of one topic (with the same first argument) answer one thing, asked in steps
     # (an RSVP, then how many children): a later step does not close the earlier one.
     topic: str = ""
     # A typed message that picks none of the buttons still answers (a question prompt's words).
     takes_text: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier() or ":" in self.name:
+            raise ValueError(f"bad button action name {self.name!r}")
 
     def topic_of(self, args: tuple[str, ...]) -> str:
         return f"{self.topic or self.name}:{args[0] if args else ''}"
@@ -38,32 +42,7 @@ class ButtonAction:
         return self.roles is None or role in self.roles
 
 
-BUTTON_ACTIONS: dict[str, ButtonAction] = {}
-
-
-def button_action(
-    name: str,
-    roles: frozenset[Role] | None = None,
-    *,
-    topic: str = "",
-    takes_text: bool = False,
-) -> Callable[[ButtonHandler], ButtonHandler]:
-    if not name.isidentifier() or ":" in name:
-        raise ValueError(f"bad button action name {name!r}")
-
-    def register(handler: ButtonHandler) -> ButtonHandler:
-        if name in BUTTON_ACTIONS:
-            raise ValueError(f"two button actions named {name!r}")
-        BUTTON_ACTIONS[name] = ButtonAction(name, handler, roles, topic, takes_text)
-        codec.TOPICS[name] = topic or name  # the outbox closes questions by it too
-        return handler
-
-    return register
-
-
 def action_button(label: str, name: str, *args: str | int) -> Button:
-    """A button that runs the registered action `name` with `args` when pressed (signed for
-    its recipient when the outbox queues it)."""
-    if name not in BUTTON_ACTIONS:
-        raise KeyError(f"no button action named {name!r}")
+    """A button that runs the action `name` of the handler table with `args` when pressed
+    (signed for its recipient when the outbox queues it)."""
     return Button(label, codec.action_data(name, *args))

@@ -1,17 +1,19 @@
-"""What a handler gets: the incoming event, the person, the domain services bound to this one
-transaction, and ways to answer: the speaker, another person or a room, each in their own
-language. Handlers never touch a session or a platform."""
+"""What a handler gets: the incoming event, the person and their language, what the platform
+can do, and what the event queues (`out`: bot/engine/outbound.py), with the few ways to answer
+that need the speaker's language or dialogue: say something, ask, tell another person in theirs.
+The domain services bound to this one transaction are `domain`. Handlers never touch a session
+or a platform."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from bot.engine.outbound import Outbound
 from bot.engine.port import Capabilities
 from bot.engine.types import EventKind, Incoming
 from community.actions import (
-    Action,
     Button,
     ClearButtons,
     EditMessage,
@@ -26,6 +28,9 @@ from community.models import Conversation, Person, Role
 from community.services.domain import Domain
 from community.services.outbox import Outgoing
 from config import Settings
+
+if TYPE_CHECKING:
+    from bot.engine.registry import Handlers
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,9 @@ class Context:
     clock: Clock
     person: Person | None
     locale: str
+    handlers: Handlers  # what commands, buttons and questions there are
     capabilities: Capabilities = field(default_factory=Capabilities)
-    replies: list[Action] = field(default_factory=list)  # to the speaker, in order
-    others: list[Outgoing] = field(default_factory=list)  # to other people and rooms
-    handled_press: bool = False  # the handler already updated the pressed message
-    erased: bool = False  # the speaker was erased: the replies are forgotten once sent
+    out: Outbound = field(default_factory=Outbound)  # what this event queues
     _row: Conversation | None = None  # the dialogue state, loaded by the engine
 
     # -- who is talking -------------------------------------------------------------------------
@@ -65,20 +68,22 @@ class Context:
         if self.person is None:
             incoming = self.incoming
             chosen = self._row.locale if self._row is not None else None
-            self.person = self.domain.create_person(
+            self.person = self.domain.people.create(
                 incoming.platform, incoming.user_id, incoming.chat_id, role, chosen
             )
             if self._row is not None:
-                self.domain.link_person(self._row, self.person)
+                self.domain.dialogues.link_person(self._row, self.person)
         return self.person
 
     def erase_person(self) -> None:
         """Delete the person and all their data; replies still go out, linked to no one, and
         are deleted once sent. Only the language they chose is kept, under a pseudonym."""
-        self.domain.erase(self.require_person())
-        self.person, self._row, self.erased = None, None, True
+        self.domain.privacy.erase(self.require_person())
+        self.person, self._row, self.out.erased = None, None, True
         incoming = self.incoming
-        self.domain.remember_erased_locale(incoming.platform, incoming.user_id, self.locale)
+        self.domain.dialogues.remember_erased_locale(
+            incoming.platform, incoming.user_id, self.locale
+        )
 
     def require_person(self) -> Person:
         if self.person is None:
@@ -113,12 +118,14 @@ class Context:
         media: Media | None = None,
         buttons: tuple[Button, ...] = (),
     ) -> None:
-        self.replies.append(SendMessage(text, buttons or self.buttons(choices), multi, media))
+        self.out.to_speaker.append(
+            SendMessage(text, buttons or self.buttons(choices), multi, media)
+        )
 
     def say_sealed(self, text: str, *, fallback: str, code_id: int) -> None:
         """A reply carrying a one-time code: the code goes out from memory and is never stored;
         should it not go now, `fallback` is sent instead and the code voided."""
-        self.replies.append(SealedMessage(text, fallback, code_id))
+        self.out.to_speaker.append(SealedMessage(text, fallback, code_id))
 
     def buttons(self, choices: tuple[Choice, ...]) -> tuple[Button, ...]:
         """Buttons for the current question: their data names the question (its token)."""
@@ -134,22 +141,22 @@ class Context:
         ref = self.incoming.ref
         if self.incoming.kind is not EventKind.BUTTON or ref is None or not self.capabilities.edit:
             return False
-        self.replies.append(EditMessage(ref, text, self.buttons(choices), multi))
-        self.handled_press = True
+        self.out.to_speaker.append(EditMessage(ref, text, self.buttons(choices), multi))
+        self.out.handled_press = True
         return True
 
     def clear_pressed(self) -> None:
         """Take the buttons off the pressed message, so it cannot be pressed twice."""
         ref = self.incoming.ref
-        if ref is not None and self.capabilities.edit and not self.handled_press:
-            self.replies.append(ClearButtons(ref))
-            self.handled_press = True
+        if ref is not None and self.capabilities.edit and not self.out.handled_press:
+            self.out.to_speaker.append(ClearButtons(ref))
+            self.out.handled_press = True
 
     def set_locale(self, locale: str) -> None:
         self.locale = locale
         if self.person is not None:
             self.person.locale = locale
-        self.domain.remember_locale(self.incoming.platform, self.incoming.user_id, locale)
+        self.domain.dialogues.remember_locale(self.incoming.platform, self.incoming.user_id, locale)
 
     # -- telling others -------------------------------------------------------------------------
     def tell(
@@ -164,37 +171,11 @@ class Context:
     ) -> None:
         """A message to another person (or the speaker as a person), in their own language."""
         text = self.translator.t(person.locale or self.settings.default_locale, msgid, **values)
-        self.act_for(person, SendMessage(text, buttons, False, media), key=key)
-
-    def quote(self, person: Person) -> None:
-        """What this event queues carries the person's words: erasing them erases it."""
-        self.domain.quoted.add(person.id)
-
-    def act_for(self, person: Person, action: Action, key: str | None = None) -> None:
-        chat_id = person.private_chat_id or person.platform_user_id
-        self.others.append(Outgoing(person.platform, chat_id, action, person.id, key))
+        self.out.act_for(person, SendMessage(text, buttons, False, media), key=key)
 
     def post(self, platform: str, chat_id: str, locale: str, msgid: str, **values: Any) -> None:
         """A message to a group room, in the language given (the room's community's)."""
-        self.act(platform, chat_id, SendMessage(self.translator.t(locale, msgid, **values)))
-
-    def act(
-        self,
-        platform: str,
-        chat_id: str,
-        action: Action,
-        key: str | None = None,
-        person_id: int | None = None,
-        mentions: tuple[int, ...] = (),
-    ) -> None:
-        """Any action on a chat: admit a member, pin, delete... `person_id` links it to the
-        person whose words it carries (erasing them forgets the bot's copy); `mentions` to
-        the people it quotes."""
-        self.others.append(Outgoing(platform, chat_id, action, person_id, key, mentions=mentions))
-
-    def queue(self, items: list[Outgoing]) -> None:
-        """Actions a domain service built (relayed copies in the rooms of a conversation)."""
-        self.others.extend(items)
+        self.out.act(platform, chat_id, SendMessage(self.translator.t(locale, msgid, **values)))
 
     # -- dialogue state -------------------------------------------------------------------------
     @property
@@ -206,7 +187,7 @@ class Context:
     def enter(self, flow: str, step: str, **data: Any) -> Conversation:
         """Go to a question: a new token makes the buttons of every earlier question old."""
         incoming = self.incoming
-        self._row = self.domain.enter(
+        self._row = self.domain.dialogues.enter(
             incoming.platform, incoming.user_id, self.person, flow, step, data,
             secrets.token_hex(3), incoming.chat_id if incoming.is_private else None,
         )  # fmt: skip
@@ -215,33 +196,15 @@ class Context:
     def remember(self, **changes: Any) -> None:
         state = self.state
         if state is not None:
-            self.domain.remember(state, **changes)
+            self.domain.dialogues.remember(state, **changes)
 
     def leave(self) -> None:
         state = self.state
         if state is not None:
-            self.domain.leave(state)
+            self.domain.dialogues.leave(state)
 
     # -- what this event queues -----------------------------------------------------------------
     def outgoing(self) -> list[Outgoing]:
         """Everything to queue, in order: the replies to the speaker, then the rest."""
-        incoming, person = self.incoming, self.person
-        owner = person.id if person is not None and incoming.is_private else None
-        speaker = [
-            Outgoing(incoming.platform, incoming.chat_id, action, owner) for action in self.replies
-        ]
-        # Nothing is stored of a stranger outside a dialogue: the answer to them is not either.
-        stranger = person is None and self._row is None and incoming.is_private
-        quoted, forget = self.domain.quoted, self.erased or stranger
-        if not quoted and not forget:
-            return speaker + self.others
-        # Rows that may quote someone (a buddy's first name, their words) are linked to them.
-        speaker = [
-            replace(item, mentions=tuple(quoted - {owner}), forget_when_sent=forget)
-            for item in speaker
-        ]
-        others = [
-            replace(item, mentions=tuple((set(item.mentions) | quoted) - {item.person_id}))
-            for item in self.others
-        ]
-        return speaker + others
+        stranger = self.person is None and self._row is None and self.incoming.is_private
+        return self.out.rows(self.incoming, self.person, stranger, self.domain.quoted)

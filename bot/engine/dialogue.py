@@ -68,47 +68,20 @@ class Flow:
     single: bool = False  # one question out of `steps`, then finish (changing one answer)
 
 
-QUESTIONS: dict[str, Question] = {}
-FLOWS: dict[str, Flow] = {}
-
-
-def question(cls: type[Question]) -> type[Question]:
-    if cls.name in QUESTIONS:
-        raise ValueError(f"two questions named {cls.name!r}")
-    QUESTIONS[cls.name] = cls()
-    return cls
-
-
-def _add_flow(new: Flow) -> None:
-    if new.name in FLOWS:
-        raise ValueError(f"two flows named {new.name!r}")
-    FLOWS[new.name] = new
-
-
-def flow(
-    name: str, steps: tuple[str, ...], single: bool = False
-) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
-    def register(finish: Callable[[Context], None]) -> Callable[[Context], None]:
-        _add_flow(Flow(name, steps, finish, single))
-        return finish
-
-    return register
-
-
 def _leave(ctx: Context) -> None:
     ctx.leave()
 
 
-def menu_flow(name: str, steps: tuple[str, ...]) -> None:
+def menu_flow(name: str, steps: tuple[str, ...]) -> Flow:
     """A flow whose questions end it themselves (a menu, a choice that acts at once): if one
     still answers NEXT at the last step, the flow simply ends."""
-    _add_flow(Flow(name, steps, _leave))
+    return Flow(name, steps, _leave)
 
 
 def start_flow(ctx: Context, flow_name: str, step: str | None = None, **data: object) -> None:
-    first = step or FLOWS[flow_name].steps[0]
+    first = step or ctx.handlers.flows[flow_name].steps[0]
     ctx.enter(flow_name, first, **data)
-    QUESTIONS[first].enter(ctx)
+    ctx.handlers.questions[first].enter(ctx)
 
 
 # Pictograms, keycaps and emoji variation marks are not part of a typed answer.
@@ -177,8 +150,8 @@ def continue_flow(ctx: Context, choice: str | None, text: str) -> None:
     state = ctx.state
     assert state is not None
     step, flow_name = state.step or "", state.flow or ""
-    current = QUESTIONS.get(step)
-    active_flow = FLOWS.get(flow_name)
+    current = ctx.handlers.questions.get(step)
+    active_flow = ctx.handlers.flows.get(flow_name)
     if current is None or active_flow is None:  # a flow from an older version: start clean
         ctx.leave()
         ctx.say("input.not_understood")
@@ -203,15 +176,16 @@ def advance(ctx: Context, active_flow: Flow, step: str) -> None:
     if not active_flow.single and index + 1 < len(active_flow.steps):
         following = active_flow.steps[index + 1]
         ctx.enter(active_flow.name, following, **(ctx.state.data if ctx.state else {}))
-        QUESTIONS[following].enter(ctx)
+        ctx.handlers.questions[following].enter(ctx)
     else:
         active_flow.finish(ctx)
 
 
 def reprompt(ctx: Context) -> None:
     state = ctx.state
-    if state is not None and state.step in QUESTIONS:
-        QUESTIONS[state.step].prompt(ctx)
+    current = ctx.handlers.questions.get(state.step or "") if state is not None else None
+    if current is not None:
+        current.prompt(ctx)
 
 
 class YesNoQuestion(Question):

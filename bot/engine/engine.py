@@ -15,15 +15,13 @@ from collections.abc import Mapping
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-# Importing the handlers registers every command, question, flow and button action.
-import bot.engine.handlers  # noqa: F401
-from bot.engine import buttons, replies
-from bot.engine.commands import COMMANDS
+from bot.engine import replies
 from bot.engine.context import Context
-from bot.engine.dialogue import QUESTIONS, continue_flow, reprompt
+from bot.engine.dialogue import continue_flow, reprompt
 from bot.engine.flood import FloodGuard, Verdict
 from bot.engine.handlers import joining, rooms, screening
 from bot.engine.port import Capabilities
+from bot.engine.registry import Handlers
 from bot.engine.threads import run_blocking
 from bot.engine.types import EventKind, Incoming
 from community import buttons as codec
@@ -57,10 +55,12 @@ class Engine:
         settings: Settings,
         translator: Translator,
         clock: Clock,
+        handlers: Handlers,
         capabilities: Mapping[str, Capabilities] | None = None,
         owner: str | None = None,
     ) -> None:
         self.session_factory = session_factory
+        self.handlers = handlers
         # This process (its heartbeat's id): each event's claim names it, so that another
         # process takes the claim over at once if this one dies before delivering.
         self.owner = owner
@@ -162,7 +162,7 @@ class Engine:
 
     def _context(self, session: Session, incoming: Incoming) -> Context:
         domain = Domain(session, self.clock)
-        person, row = domain.find_speaker(incoming.platform, incoming.user_id)
+        person, row = domain.people.find_speaker(incoming.platform, incoming.user_id)
         if person is not None:
             if person.unreachable_at is not None and incoming.is_private:
                 person.unreachable_at = None  # they wrote to us: reachable again
@@ -170,12 +170,12 @@ class Engine:
         chosen = person.locale if person is not None else row.locale if row is not None else None
         if person is None and row is None and incoming.is_private:
             # Erased in the last day: the language they chose is kept under a pseudonym.
-            chosen = domain.erased_locale(incoming.platform, incoming.user_id)
+            chosen = domain.dialogues.erased_locale(incoming.platform, incoming.user_id)
         locale = self._initial_locale(incoming, chosen)
         capabilities = self.capabilities.get(incoming.platform, Capabilities())
         return Context(
             incoming, domain, self.settings, self.translator, self.clock, person, locale,
-            capabilities, _row=row,
+            self.handlers, capabilities, _row=row,
         )  # fmt: skip
 
     def _route(self, ctx: Context) -> None:
@@ -204,7 +204,7 @@ class Engine:
             return
         state = ctx.state
         if incoming.media and not text:
-            current = QUESTIONS.get(state.step or "") if state is not None else None
+            current = self.handlers.questions.get(state.step or "") if state else None
             if current is not None:
                 current.on_media(ctx, incoming.media[0])
             elif not replies.answer(ctx, "", incoming.media[0], self._press):
@@ -247,13 +247,13 @@ class Engine:
             ctx.clear_pressed()  # answered: the question's buttons cannot be pressed again
 
     def _act(self, ctx: Context, data: codec.ActionData) -> None:
-        action = buttons.BUTTON_ACTIONS.get(data.name)
+        action = self.handlers.buttons.get(data.name)
         if action is not None and not action.allowed(ctx.role):
             ctx.say("input.not_allowed")
             ctx.clear_pressed()
             return
         # Forged data, or a button from someone else's chat: it was not sent to this person.
-        if action is None or not ctx.domain.button_sent_to(data, ctx.person):
+        if action is None or not ctx.domain.sent.button_sent_to(data, ctx.person):
             ctx.say("input.old_button")
             ctx.clear_pressed()
             return
@@ -270,14 +270,14 @@ class Engine:
         number = keycap_number(incoming.reaction or "")
         if number is None or incoming.ref is None:
             return  # a reaction that is not an answer: nothing to do
-        sent = ctx.domain.sent_buttons(incoming.platform, incoming.chat_id, incoming.ref)
+        sent = ctx.domain.sent.buttons(incoming.platform, incoming.chat_id, incoming.ref)
         if not sent or number > len(sent):
             ctx.say("input.old_button")
             return
         self._press(ctx, sent[number - 1].data)
 
     def _run_command(self, ctx: Context, name: str) -> None:
-        command = COMMANDS.get(name)
+        command = self.handlers.commands.get(name)
         if command is None:
             ctx.say("input.unknown_command")
         elif not command.allowed(ctx.role):
@@ -298,7 +298,7 @@ class Engine:
         if screening.screen(ctx, self.group_flood):
             return
         name = ctx.incoming.command if ctx.incoming.kind is EventKind.MESSAGE else None
-        command = COMMANDS.get(name) if name is not None else None
+        command = self.handlers.commands.get(name) if name is not None else None
         if command is not None and command.in_groups:
             if command.allowed(ctx.role) and (command.room_checked or self._in_own_room(ctx)):
                 command.handler(ctx)
@@ -315,7 +315,7 @@ class Engine:
         linked yet); an admin's in any group. A community is a wall."""
         if ctx.role is Role.ADMIN:
             return True
-        room = ctx.domain.room(ctx.incoming.platform, ctx.incoming.chat_id)
+        room = ctx.domain.rooms.find(ctx.incoming.platform, ctx.incoming.chat_id)
         person = ctx.person
         if room is None:
             return person is not None and person.community_id is not None

@@ -23,17 +23,13 @@ import dataclasses
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.engine.buttons import BUTTON_ACTIONS
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import (
-    QUESTIONS,
     WORD_IDS,
     Outcome,
     Question,
     continue_flow,
-    flow,
     match_index,
-    question,
     reprompt,
     start_flow,
 )
@@ -61,7 +57,7 @@ def settle(ctx: Context, token_before: str | None) -> None:
     state = ctx.state
     if state is None or state.token != token_before or ctx.role is not Role.PARENT:
         return
-    if any(asks(action) for action in ctx.replies):
+    if any(asks(action) for action in ctx.out.to_speaker):
         ctx.leave()
 
 
@@ -69,7 +65,7 @@ def open_asked(ctx: Context) -> Asked | None:
     """The chat's latest message that asks, when no dialogue asks; None when it was answered,
     or belongs to a dialogue that ended."""
     incoming = ctx.incoming
-    asked = ctx.domain.asked_in_chat(incoming.platform, incoming.chat_id)
+    asked = ctx.domain.sent.asked_in_chat(incoming.platform, incoming.chat_id)
     if asked is None or asked.answered:
         return None
     state = ctx.state
@@ -89,12 +85,16 @@ def _meaning(data: str) -> str:
     return ""
 
 
-def _takes_text(asked: Asked) -> bool:
+def _takes_text(ctx: Context, asked: Asked) -> bool:
     if not asked.buttons:
         return True  # a question prompt answered in words
     for button in asked.buttons:
         decoded = codec.decode(button.data)
-        action = BUTTON_ACTIONS.get(decoded.name) if isinstance(decoded, codec.ActionData) else None
+        action = (
+            ctx.handlers.buttons.get(decoded.name)
+            if isinstance(decoded, codec.ActionData)
+            else None
+        )
         if action is not None and action.takes_text:
             return True
     return False
@@ -113,7 +113,7 @@ def answer(ctx: Context, text: str, media: Media | None, press: Press) -> bool:
             press(ctx, asked.buttons[index].data)
             return True
     # A number that is no choice's is not taken as words: a digit is never stored as an answer.
-    if asked is not None and (not _takes_text(asked) or (asked.buttons and _is_number(text))):
+    if asked is not None and (not _takes_text(ctx, asked) or (asked.buttons and _is_number(text))):
         ctx.say("input.use_buttons")
         show(ctx, asked)
         return True
@@ -144,15 +144,15 @@ def is_closed(ctx: Context, data: codec.ActionData) -> bool:
     """Whether the message whose action button was pressed asks what is no longer open: a
     newer question was sent to the chat since (the same topic excepted: an RSVP stays open
     while "How many children?" follows it). Parents' questions only: see below."""
-    action = BUTTON_ACTIONS[data.name]
+    action = ctx.handlers.buttons[data.name]
     if action.roles is not None and Role.PARENT not in action.roles:
         # Staff work through a queue (held links, buddy proposals): each item stays open
         # until it is decided, and its handler says when it was decided already.
         return False
     incoming = ctx.incoming
-    latest = ctx.domain.asked_in_chat(incoming.platform, incoming.chat_id)
+    latest = ctx.domain.sent.asked_in_chat(incoming.platform, incoming.chat_id)
     pressed = (
-        ctx.domain.message_row(incoming.platform, incoming.chat_id, incoming.ref)
+        ctx.domain.sent.row_id(incoming.platform, incoming.chat_id, incoming.ref)
         if incoming.ref is not None
         else None
     )
@@ -168,7 +168,7 @@ def ask_which(ctx: Context, text: str, any_step: bool = False) -> bool:
     still waiting for this parent's answer: "Is this for your buddy or for the school?".
     `any_step`: the step itself found the words are not what it asks (not a first name)."""
     state, person = ctx.state, ctx.person
-    current = QUESTIONS.get(state.step or "") if state is not None else None
+    current = ctx.handlers.questions.get(state.step or "") if state is not None else None
     if state is None or current is None or person is None:
         return False
     if not (current.for_another or any_step) or state.data.get("which_asked"):
@@ -183,12 +183,6 @@ def ask_which(ctx: Context, text: str, any_step: bool = False) -> bool:
     return True
 
 
-@flow("which", ("which",))
-def _which_done(ctx: Context) -> None:
-    ctx.leave()
-
-
-@question
 class Which(Question):
     """The two things a message could be for; the words wait in the dialogue state meanwhile
     (erased with the person, gone once answered or after `answer_hours`)."""
@@ -206,7 +200,8 @@ class Which(Question):
         assert state is not None
         back, text = state.data.get("back", {}), str(state.data.get("text", ""))
         ctx.clear_pressed()
-        if key == "buddy" and back.get("flow") and back.get("step") in QUESTIONS:
+        questions = ctx.handlers.questions
+        if key == "buddy" and back.get("flow") and back.get("step") in questions:
             ctx.enter(back["flow"], back["step"], **back.get("data", {}), which_asked=True)
             continue_flow(ctx, None, text)
             return Outcome.DONE
@@ -214,7 +209,7 @@ class Which(Question):
         if not prompts.take_answer(ctx, text, None):
             ctx.say("input.not_understood")
         step = back.get("step")
-        if back.get("flow") and step in QUESTIONS and QUESTIONS[step].asked_again:
+        if back.get("flow") and step in questions and questions[step].asked_again:
             ctx.enter(back["flow"], step, **back.get("data", {}))
-            QUESTIONS[step].prompt(ctx)
+            questions[step].prompt(ctx)
         return Outcome.DONE

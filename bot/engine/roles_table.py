@@ -1,8 +1,8 @@
 """Who may use what, where: the one source for the README's roles table and for the test that
 tries every command and button as every role (tests/bot/engine/test_role_table.py).
 
-The rules are read from the command and button registries, so a new command is in the table
-and in the test as soon as it is registered. Regenerate the README's table with
+The rules are read from the handler table (bot/engine/handler_table.py), so a new command is
+in the table and in the test as soon as it is listed there. Regenerate the README's table with
 ``python -m bot.engine.roles_table --write``.
 """
 
@@ -12,9 +12,9 @@ import enum
 import sys
 from pathlib import Path
 
-import bot.engine.handlers  # noqa: F401  (registers every command and button action)
-from bot.engine.buttons import BUTTON_ACTIONS, ButtonAction
-from bot.engine.commands import COMMANDS, Command
+from bot.engine.buttons import ButtonAction
+from bot.engine.commands import Command
+from bot.engine.handler_table import HANDLERS
 from community.i18n import Translator
 from community.models import Role
 
@@ -75,13 +75,13 @@ def render(translator: Translator | None = None) -> str:
         f"| command | {names} | where | what |",
         "|---|" + "---|" * len(ROLES) + "---|---|",
     ]
-    for command in COMMANDS.values():
+    for command in HANDLERS.commands.values():
         place = Place.OWN_GROUP if command.in_groups else Place.PRIVATE
         allowed = [command_allowed(command, role, place) for role in ROLES]
         what = translator.t("en", command.help_id)
         lines.append(f"| `/{command.name}` | {_cells(allowed)} | {_where(command)} | {what} |")
     lines += ["", f"| button | {names} |", "|---|" + "---|" * len(ROLES)]
-    for action in BUTTON_ACTIONS.values():
+    for action in HANDLERS.buttons.values():
         allowed = [button_allowed(action, role, Place.PRIVATE) for role in ROLES]
         lines.append(f"| `{action.name}` | {_cells(allowed)} |")
     return "\n".join(lines) + "\n"

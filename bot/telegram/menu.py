@@ -47,24 +47,24 @@ class CommandMenus:
     _set_for: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def commands(self, role: Any, locale: str) -> list[BotCommand]:
-        from bot.engine.commands import visible_to
+        from bot.engine.handler_table import HANDLERS
 
         return [
             BotCommand(cmd.name, self._describe(locale, cmd.help_id))
-            for cmd in visible_to(role)
+            for cmd in HANDLERS.visible_to(role)
             if cmd.name.isascii()
             and len(cmd.name) <= 32
             and (not getattr(cmd, "in_groups", False) or cmd.name in BOTH_CHATS)
         ]
 
     def group_commands(self, locale: str, admins: bool = False) -> list[BotCommand]:
-        from bot.engine.commands import COMMANDS
+        from bot.engine.handler_table import HANDLERS
 
         names = list(GROUP_COMMANDS)
         if admins:
             names += [
                 c.name
-                for c in COMMANDS.values()
+                for c in HANDLERS.commands.values()
                 if getattr(c, "in_groups", False) and c.name not in names
             ]
         return [BotCommand(name, self._describe(locale, f"help.cmd.{name}")) for name in names]

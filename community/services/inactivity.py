@@ -125,6 +125,6 @@ def erase_silent(session: Session, clock: Clock, settings: Settings) -> int:
             items = [Outgoing(buddy.platform, chat, SendMessage(text), buddy.id)]
             outbox.enqueue(session, items, clock, available_at=after_quiet_hours(now, settings))
         session.flush()
-        domain.erase(person)
+        domain.privacy.erase(person)
     session.commit()
     return len(due)

@@ -81,7 +81,7 @@ class Staff:
         message to them, in their language."""
         locale = person.locale or default_locale
         community = person.community
-        items = room_setup.removals(self._domain.rooms_of(community), person) if community else []
+        items = room_setup.removals(self._domain.rooms.of(community), person) if community else []
         text = translator.t(
             locale,
             "revoke.told",
@@ -92,6 +92,6 @@ class Staff:
         items.append(Outgoing(person.platform, chat_id, SendMessage(text)))
         platform, user_id = person.platform, person.platform_user_id
         role_codes.void_made_by(self._session, person)
-        self._domain.erase(person)
+        self._domain.privacy.erase(person)
         conversations.set_locale(self._session, platform, user_id, locale, self.clock)
         return items

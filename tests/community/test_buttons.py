@@ -39,9 +39,11 @@ def test_data_that_is_not_ours_decodes_to_none(junk: str) -> None:
 
 
 def test_steps_of_one_thing_share_a_topic() -> None:
-    """An RSVP and its "How many children?" answer one invitation (registered with the
-    actions, bot/engine/buttons.py): a later step does not close the earlier one."""
-    import bot.engine.handlers  # noqa: F401  (registers the actions and their topics)
+    """An RSVP and its "How many children?" answer one invitation (as the handler table
+    says, which the composition root hands over): a later step does not close the earlier one."""
+    from bot.engine.handler_table import HANDLERS
+
+    codec.TOPICS.update(HANDLERS.topics())  # what bot/app.py's build_app does
 
     rsvp, count = codec.action_data("rsvp", 7, "yes"), codec.action_data("rsvpn", 7, 2)
     assert codec.topic(rsvp) == codec.topic(count) == "invitation:7"

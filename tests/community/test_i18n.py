@@ -12,7 +12,7 @@ import pytest
 from babel import Locale
 from babel.messages.pofile import read_po
 
-from bot.engine.commands import COMMANDS
+from bot.engine.handler_table import HANDLERS
 from bot.engine.handlers.profile import EDITABLE
 from community.i18n import (
     FALLBACK_LOCALE,
@@ -68,7 +68,7 @@ def _ids_used_in_code() -> set[str]:
             # A dotted string starting with "bot." is a module path, not a message id.
             if is_text and ID.match(node.value) and not node.value.startswith("bot."):
                 ids.add(node.value)
-    ids |= {command.help_id for command in COMMANDS.values()}
+    ids |= {command.help_id for command in HANDLERS.commands.values()}
     ids |= {f"role.{role.value}" for role in Role}
     ids |= {f"age.{band.replace('-', '_')}" for band in AGE_BANDS}
     ids |= {f"profile.edit.{step}" for step in EDITABLE}

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.engine.buttons import action_button, button_action
+from bot.engine.buttons import action_button
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, start_flow
 from community.actions import Media, SendMessage
-from community.models import BuddyPair, PairStatus, Person, Role
+from community.models import BuddyPair, PairStatus, Person
 from community.services import buddies
 
-PARENTS = frozenset({Role.PARENT})
 SHARE_ACTION = "buddy_share"
 SHARE_ANSWERS = {"yes": "buddy.share.yes", "no": "buddy.share.no"}
 
@@ -50,7 +49,7 @@ def relay(ctx: Context, text: str, media: Media | None = None) -> None:
         ctx.say("buddy.relay.no_buddy")
         return
     person = ctx.require_person()
-    ctx.quote(person)  # their words go to the buddy: erased with them
+    ctx.domain.quoted.add(person.id)  # their words go to the buddy: erased with them
     other = buddies.other(pair, person)
     heading = ctx.translator.t(_locale(ctx, other), "buddy.relay.from", name=_name(ctx, person))
     passed = None
@@ -63,7 +62,7 @@ def relay(ctx: Context, text: str, media: Media | None = None) -> None:
         # are the caption now. The origin tells the buddy's transport where the file is.
         passed = replace(media, caption=None, origin=media.origin or ctx.incoming.platform)
     body = f"{heading}\n{text}" if text else heading
-    ctx.act_for(other, SendMessage(body, media=passed))
+    ctx.out.act_for(other, SendMessage(body, media=passed))
     ctx.say("buddy.relay.sent", name=_name(ctx, other))
 
 
@@ -79,12 +78,6 @@ def incoming_media(ctx: Context) -> Media | None:
     return ctx.incoming.media[0] if ctx.incoming.media else None
 
 
-@flow("buddy_write", ("buddy_write",))
-def buddy_write_done(ctx: Context) -> None:
-    ctx.leave()
-
-
-@question
 class BuddyWrite(Question):
     """A message for the buddy: typed text, or a photo or voice note (with or without text)."""
 
@@ -157,7 +150,7 @@ def say_yes(ctx: Context, pair: BuddyPair, person: Person) -> None:
         return
     # Both said yes: each types what the other may get. The buddy's dialogue moves to that
     # question, so their next typed message is the contact, not something else.
-    ctx.domain.enter(
+    ctx.domain.dialogues.enter(
         other.platform,
         other.platform_user_id,
         other,
@@ -173,7 +166,6 @@ def say_yes(ctx: Context, pair: BuddyPair, person: Person) -> None:
     start_flow(ctx, "buddy_contact", pair=pair.id)
 
 
-@button_action(SHARE_ACTION, roles=PARENTS)
 def share_answer(ctx: Context, args: tuple[str, ...]) -> None:
     """The buddy's answer to a request to swap contact details, days later too."""
     person = ctx.require_person()
@@ -199,12 +191,6 @@ def share_answer(ctx: Context, args: tuple[str, ...]) -> None:
         say_yes(ctx, pair, person)
 
 
-@flow("buddy_contact", ("buddy_contact",))
-def buddy_contact_done(ctx: Context) -> None:
-    ctx.leave()
-
-
-@question
 class BuddyContact(Question):
     """What the buddy may get, typed once both said yes; passed on, never stored."""
 
@@ -238,11 +224,11 @@ class BuddyContact(Question):
             ctx.say("buddy.relay.no_buddy")
             return Outcome.DONE
         person = ctx.require_person()
-        ctx.quote(person)  # their contact details go to the buddy: erased with them
+        ctx.domain.quoted.add(person.id)  # their contact details go to the buddy: erased with them
         other = buddies.other(pair, person)
         heading = ctx.translator.t(
             _locale(ctx, other), "buddy.contact.from", name=_name(ctx, person)
         )
-        ctx.act_for(other, SendMessage(f"{heading}\n{contact}"))
+        ctx.out.act_for(other, SendMessage(f"{heading}\n{contact}"))
         ctx.say("buddy.contact.sent", name=_name(ctx, other))
         return Outcome.DONE

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-from bot.engine.commands import command, visible_to
 from bot.engine.context import Context
 from bot.engine.dialogue import start_flow
 from bot.engine.handlers.joining import help_while_joining, joining
+from bot.engine.handlers.stop import stopped_help
 from community.models import Role
 from community.services.people import is_settled
 
 
-@command("help", roles=None)
 def help_(ctx: Context) -> None:
     if joining(ctx):
         help_while_joining(ctx)
         return
     if ctx.person is not None and not ctx.person.active:
-        # Imported here: /help is registered first, so that it leads the list /help shows.
-        from bot.engine.handlers.stop import stopped_help
-
         stopped_help(ctx)
         return
     if ctx.role is Role.GUEST:
         ctx.say("help.guest")
         return
     lines = [ctx.t("help.intro")]
-    lines += [f"/{cmd.name} – {ctx.t(cmd.help_for(ctx.role))}" for cmd in visible_to(ctx.role)]
+    lines += [
+        f"/{cmd.name} – {ctx.t(cmd.help_for(ctx.role))}"
+        for cmd in ctx.handlers.visible_to(ctx.role)
+    ]
     ctx.say_text("\n".join(lines))
 
 
-@command("cancel", roles=None)
 def cancel(ctx: Context) -> None:
     state = ctx.state
     if state is None:
@@ -40,7 +38,7 @@ def cancel(ctx: Context) -> None:
     person = ctx.person
     if person is None and community_id is not None:
         # Half-joined and nothing stored: tell them how to begin again.
-        community = ctx.domain.community_by_id(int(community_id))
+        community = ctx.domain.communities.by_id(int(community_id))
         ctx.say("cancel.join_later", code=community.invite_code if community else "")
     elif person is not None and not is_settled(person):
         ctx.say("cancel.resume")
@@ -48,7 +46,6 @@ def cancel(ctx: Context) -> None:
         ctx.say("cancel.done")
 
 
-@command("language", roles=None)
 def language(ctx: Context) -> None:
     """Choose the language again. Half-way through onboarding, the parent comes back to the very
     step they were at afterwards, with what they ticked there (not the first unanswered one)."""

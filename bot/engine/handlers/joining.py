@@ -5,7 +5,6 @@ the question again), never "send /start and your code" (they already did)."""
 from __future__ import annotations
 
 from bot.engine import first_words
-from bot.engine.commands import COMMANDS
 from bot.engine.context import Context
 from bot.engine.dialogue import reprompt
 from community.models import Role
@@ -42,8 +41,8 @@ def help_while_joining(ctx: Context) -> None:
         return
     state = ctx.state
     community_id = state.data.get("community") if state is not None else None
-    community = ctx.domain.community_by_id(int(community_id)) if community_id else None
+    community = ctx.domain.communities.by_id(int(community_id)) if community_id else None
     lines = [ctx.t("help.joining", community=community.name if community else "")]
-    lines += [f"/{name} – {ctx.t(COMMANDS[name].help_id)}" for name in WORKS_NOW]
+    lines += [f"/{name} – {ctx.t(ctx.handlers.commands[name].help_id)}" for name in WORKS_NOW]
     ctx.say_text("\n".join(lines))
     reprompt(ctx)

@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine.buttons import action_button, button_action
-from bot.engine.commands import STAFF, command
+from bot.engine.buttons import action_button
 from bot.engine.context import Context
 from community.actions import AdmitMember, DeleteMessage, RemoveMember, SendMessage, Target
 from community.models import Community, ModerationReport, Person, Role, Room
@@ -46,7 +45,6 @@ DONE_IDS = {
 }
 
 
-@command("rules", roles=None, in_groups=True, anywhere=True)
 def rules(ctx: Context) -> None:
     """The room rules, as pinned in every room: in a group in the community's language, in a
     private chat in the person's own."""
@@ -54,13 +52,12 @@ def rules(ctx: Context) -> None:
     if incoming.is_private:
         ctx.say("rooms.rules")
         return
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
-    community = ctx.domain.community_by_id(room.community_id) if room is not None else None
+    room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
+    community = ctx.domain.communities.by_id(room.community_id) if room is not None else None
     locale = community.default_locale if community is not None else ctx.locale
     ctx.say_text(ctx.translator.t(locale, "rooms.rules"))
 
 
-@command("report", roles=None, in_groups=True, room_checked=True)
 def report(ctx: Context) -> None:
     """Typed as a reply to a message in a group room. The group sees nothing: the command goes
     and the answer comes in private."""
@@ -68,11 +65,13 @@ def report(ctx: Context) -> None:
     if incoming.is_private:
         ctx.say("report.how")
         return
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
+    room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     if room is None:
         return  # a group that is not one of ours: stay out of it
     if incoming.message_id is not None:
-        ctx.act(room.platform, room.chat_id, DeleteMessage(Target(remote_id=incoming.message_id)))
+        ctx.out.act(
+            room.platform, room.chat_id, DeleteMessage(Target(remote_id=incoming.message_id))
+        )
     admin = ctx.role is Role.ADMIN  # an admin belongs to every community
     person = ctx.ensure_person(Role.ADMIN) if admin else ctx.person
     member = admin or (
@@ -119,7 +118,7 @@ def _reported(ctx: Context, room: Room, message_id: str) -> tuple[Author | None,
         return Author(None), None  # the platform did not show it: a coordinator looks there
     if quoted.user_id is None:
         return None, None
-    member = ctx.domain.find_person(room.platform, quoted.user_id)
+    member = ctx.domain.people.find(room.platform, quoted.user_id)
     return Author(member, room.platform, quoted.user_id), Said(
         clean_body(quoted.text), safe_first_name(quoted.name)
     )
@@ -131,7 +130,7 @@ def send_to_coordinators(
     """The report, in private, to each coordinator of the room's community in their language
     (to the admins when it has none yet). The row is linked to the member: erasing them
     erases the quote of their words."""
-    community = ctx.domain.community_by_id(room.community_id)
+    community = ctx.domain.communities.by_id(room.community_id)
     name = community.name if community is not None else ""
     member_id = author.person.id if author.person is not None else None
     intro = "report.held" if record.kind == HELD else "report.to_coordinators"
@@ -144,7 +143,7 @@ def send_to_coordinators(
             if _offered(verb, author)
         )
         # The row is the reader's (its buttons are signed for them); it quotes the member.
-        ctx.act(
+        ctx.out.act(
             platform, chat_id, SendMessage(body, buttons), person_id=reader_id,
             mentions=(member_id,) if member_id is not None else (),
         )  # fmt: skip
@@ -180,8 +179,8 @@ def _coordinator_chats(ctx: Context, room: Room) -> list[tuple[str, str, str, in
         running = set(ctx.settings.platforms)
         admins = (entry.split(":", 1) for entry in sorted(ctx.settings.admins))
         readers = [
-            ctx.domain.find_person(platform, user_id)
-            or ctx.domain.create_person(platform, user_id, user_id, Role.ADMIN)
+            ctx.domain.people.find(platform, user_id)
+            or ctx.domain.people.create(platform, user_id, user_id, Role.ADMIN)
             for platform, user_id in admins
             if not running or platform in running
         ]
@@ -192,7 +191,6 @@ def _coordinator_chats(ctx: Context, room: Room) -> list[tuple[str, str, str, in
     ]
 
 
-@button_action(MOD_ACTION, roles=STAFF)
 def decide(ctx: Context, args: tuple[str, ...]) -> None:
     """A coordinator's button on a report: checked against the report's community and what
     was done already; a press days later works the same."""
@@ -216,7 +214,7 @@ def decide(ctx: Context, args: tuple[str, ...]) -> None:
     if not _offered(verb, author):
         ctx.say("report.closed")
         return
-    community = ctx.domain.community_by_id(record.community_id)
+    community = ctx.domain.communities.by_id(record.community_id)
     _carry_out(ctx, record, room, author, verb, community)
     moderation.mark(record, verb)
     ctx.say(DONE_IDS[verb])
@@ -247,7 +245,7 @@ def _carry_out(
     locale = community.default_locale if community is not None else ctx.settings.default_locale
     deleted = DELETE in record.done or record.kind == HELD  # a held message is gone already
     if verb in (DELETE, REMOVE) and not deleted:
-        ctx.queue(ctx.domain.remove_everywhere(room, record.message_id))
+        ctx.out.queue(ctx.domain.relay.remove_everywhere(room, record.message_id))
     if verb == WARN:
         _tell_member(ctx, author, "moderation.warning", locale)
     elif verb == REMOVE:
@@ -256,7 +254,7 @@ def _carry_out(
         if platform is None or user_id is None:
             return
         for target in ctx.domain.moderation.removal_rooms(record, platform):
-            ctx.act(target.platform, target.chat_id, RemoveMember(user_id))
+            ctx.out.act(target.platform, target.chat_id, RemoveMember(user_id))
         _tell_member(ctx, author, "moderation.removed", locale, community=name)
     elif verb == ALLOW and author.person is not None:
         ctx.domain.moderation.trust(room, author.person)
@@ -270,7 +268,7 @@ def _tell_member(ctx: Context, author: Author, msgid: str, locale: str, **values
         ctx.tell(author.person, msgid, **values)
     elif author.platform is not None and author.user_id is not None:
         text = ctx.translator.t(locale, msgid, **values)
-        ctx.act(author.platform, author.user_id, SendMessage(text))
+        ctx.out.act(author.platform, author.user_id, SendMessage(text))
 
 
 def _tell_privately(ctx: Context, person: Person | None, msgid: str, locale: str) -> None:
@@ -280,7 +278,7 @@ def _tell_privately(ctx: Context, person: Person | None, msgid: str, locale: str
         return
     incoming = ctx.incoming
     text = ctx.translator.t(locale, msgid)
-    ctx.act(incoming.platform, incoming.user_id, SendMessage(text))
+    ctx.out.act(incoming.platform, incoming.user_id, SendMessage(text))
 
 
 def refuse_removed(ctx: Context, room: Room, person: Person) -> bool:
@@ -289,6 +287,6 @@ def refuse_removed(ctx: Context, room: Room, person: Person) -> bool:
     if not ctx.domain.moderation.removed_recently(room, person):
         return False
     incoming = ctx.incoming
-    ctx.act(incoming.platform, incoming.chat_id, AdmitMember(incoming.user_id, False))
+    ctx.out.act(incoming.platform, incoming.chat_id, AdmitMember(incoming.user_id, False))
     ctx.tell(person, "moderation.rejoin_refused")
     return True

@@ -5,7 +5,7 @@ what to type. Never a guess: only one neighbourhood that fits is taken without a
 from __future__ import annotations
 
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, question
+from bot.engine.dialogue import Outcome, Question
 from bot.engine.handlers.new_prompt import _after_audience
 from community.models import Neighbourhood
 from community.services.communities import neighbourhoods_matching
@@ -14,7 +14,6 @@ MAX_HOOD = 60  # characters of a typed name that are read
 MAX_OFFERED = 6  # more buttons than this do not help: type more of the name
 
 
-@question
 class NewHood(Question):
     name = "new_hood"
 
@@ -22,7 +21,7 @@ class NewHood(Question):
         """The neighbourhoods the last typed name fitted, kept in the dialogue as their ids."""
         state = ctx.state
         ids = state.data.get("hood_options", []) if state is not None else []
-        found = [ctx.domain.neighbourhood(int(hood_id)) for hood_id in ids]
+        found = [ctx.domain.communities.neighbourhood(int(hood_id)) for hood_id in ids]
         return [hood for hood in found if hood is not None]
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:

@@ -8,9 +8,8 @@ import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from bot.engine.commands import command
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, start_flow
 from bot.engine.handlers import translating
 from bot.engine.handlers.new_prompt_times import programme_slot, typed_moment, when
 from bot.engine.handlers.plain_problems import say_problems
@@ -28,11 +27,6 @@ MORNING = time(10, 0)
 # A place that is only a day and/or a time ("14-10", "10:00", "14-10 10:00") is no place.
 LOOKS_LIKE_WHEN = re.compile(r"^[\d\s:./-]*\d[\d\s:./-]*(uur|h|u)?$", re.IGNORECASE)
 
-menu_flow(
-    "new",
-    ("new_kind", "new_text", "new_check", "new_options", "new_audience", "new_hood", "new_when",
-     "new_place", "new_send", "new_send_at"),
-)  # fmt: skip
 AGE_IDS = {"0-2": "age.0_2", "2-4": "age.2_4", "4-6": "age.4_6", "6-12": "age.6_12"}
 
 
@@ -61,7 +55,6 @@ def _after_audience(ctx: Context) -> Outcome:
     return _go(ctx, "new_when" if _kind(ctx).event else "new_send")
 
 
-@command("new", roles=WRITERS)
 def new(ctx: Context) -> None:
     if ctx.require_person().community is None:
         ctx.say("code.no_community")
@@ -69,7 +62,6 @@ def new(ctx: Context) -> None:
     start_flow(ctx, "new")
 
 
-@question
 class NewKind(Question):
     name = "new_kind"
 
@@ -85,7 +77,6 @@ class NewKind(Question):
         return Outcome.NEXT
 
 
-@question
 class NewText(Question):
     name = "new_text"
 
@@ -111,7 +102,6 @@ class NewText(Question):
         return _after_text(ctx)
 
 
-@question
 class NewCheck(Question):
     name = "new_check"
 
@@ -134,7 +124,6 @@ class NewCheck(Question):
         return _after_text(ctx)
 
 
-@question
 class NewOptions(Question):
     """A question is answered freely, or with up to 4 buttons the writer types."""
 
@@ -161,7 +150,6 @@ class NewOptions(Question):
         return _go(ctx, "new_audience")
 
 
-@question
 class NewAudience(Question):
     """Who gets it: every parent, the parents of children of one age band, or of one
     neighbourhood (typed next)."""
@@ -189,7 +177,7 @@ class NewAudience(Question):
 
 def audience_text(ctx: Context, data: dict[str, Any]) -> str:
     """Who the prompt is for, in the writer's words: "Parents of children 2-4 years"."""
-    hood = ctx.domain.neighbourhood(int(data["hood"])) if data.get("hood") else None
+    hood = ctx.domain.communities.neighbourhood(int(data["hood"])) if data.get("hood") else None
     if hood is not None:
         return ctx.t("new.for_hood", neighbourhood=hood.name)
     bands = [ctx.t(AGE_IDS[band]) for band in data.get("bands", []) if band in AGE_IDS]
@@ -198,7 +186,6 @@ def audience_text(ctx: Context, data: dict[str, Any]) -> str:
     return ctx.t("new.audience.all")
 
 
-@question
 class NewWhen(Question):
     name = "new_when"
 
@@ -213,7 +200,6 @@ class NewWhen(Question):
         return Outcome.NEXT
 
 
-@question
 class NewPlace(Question):
     name = "new_place"
 
@@ -232,7 +218,6 @@ class NewPlace(Question):
         return Outcome.NEXT
 
 
-@question
 class NewSend(Question):
     name = "new_send"
 
@@ -289,7 +274,6 @@ class NewSend(Question):
         return Outcome.DONE
 
 
-@question
 class NewSendAt(Question):
     """Another day and time to send it, typed like the event's ("14-10 10:00")."""
 

@@ -6,29 +6,22 @@ else is a button, and a parent who says no to storing data leaves nothing behind
 
 from __future__ import annotations
 
-from bot.engine.commands import command
 from bot.engine.context import Context
 from bot.engine.dialogue import (
     Outcome,
     YesNoQuestion,
-    flow,
-    menu_flow,
-    question,
     reprompt,
     start_flow,
 )
+from bot.engine.handlers.buddies import end_on_stop
 from bot.engine.handlers.room_setup import invite_to_rooms
 from bot.engine.handlers.translator_join import offer_to, take_translator_code
 from community.models import Community, Person, Role, RoleCode
 from community.services.people import ROLE_RANK, is_settled
 
-# Importing the questions registers them for the flows below.
-from bot.engine.handlers import questions  # noqa: F401  # isort: skip
-
 ONBOARDING = ("language", "consent", "postcode", "ages", "home_languages", "buddy")
 
 
-@flow("onboarding", ONBOARDING)
 def onboarding_done(ctx: Context) -> None:
     person = ctx.require_person()
     assert person.profile is not None
@@ -42,7 +35,6 @@ def onboarding_done(ctx: Context) -> None:
     offer_to(ctx, person)
 
 
-@flow("staff", ("language",))
 def staff_done(ctx: Context) -> None:
     person = ctx.require_person()
     ctx.leave()
@@ -83,7 +75,7 @@ def resume_onboarding(ctx: Context) -> bool:
 
 
 def _single_community(ctx: Context) -> Community | None:
-    every = ctx.domain.communities()
+    every = ctx.domain.communities.all()
     return every[0] if len(every) == 1 else None
 
 
@@ -91,7 +83,6 @@ def _role_name(ctx: Context, role: Role) -> str:
     return ctx.t(f"role.{role.value}")
 
 
-@command("start", roles=None)
 def start(ctx: Context) -> None:
     code = ctx.incoming.args[0] if ctx.incoming.args else None
     person = ctx.person
@@ -131,7 +122,7 @@ def _start_with_code(ctx: Context, code: str) -> None:
     if ctx.domain.staff.too_many_tries(incoming.platform, incoming.user_id):
         ctx.say("code.too_many")
         return
-    community = ctx.domain.community_by_code(code)
+    community = ctx.domain.communities.by_code(code)
     if community is not None:
         _join_community(ctx, community)
         return
@@ -192,10 +183,6 @@ def _take_role_code(ctx: Context, record: RoleCode) -> None:
     start_flow(ctx, "staff")
 
 
-menu_flow("become_staff", ("become_staff",))
-
-
-@question
 class BecomeStaff(YesNoQuestion):
     """A parent with a staff code is asked first: their parent answers are erased."""
 
@@ -218,10 +205,8 @@ class BecomeStaff(YesNoQuestion):
             ctx.say("start.bad_code")
             return Outcome.DONE
         person = ctx.require_person()
-        from bot.engine.handlers.buddies import end_on_stop  # registered after this module
-
         end_on_stop(ctx)  # the buddy hears the pair ended, no more
-        ctx.domain.forget_parent_data(person)
+        ctx.domain.privacy.forget_parent_data(person)
         ctx.domain.staff.use_code(record, person)
         staff_done(ctx)
         return Outcome.DONE

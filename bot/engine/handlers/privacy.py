@@ -12,7 +12,6 @@ from typing import Any
 
 from babel.dates import format_date
 
-from bot.engine.commands import command
 from bot.engine.context import Context
 from bot.engine.handlers import profile
 from community.i18n import language_name
@@ -189,7 +188,6 @@ def _kept(ctx: Context, data: dict[str, Any]) -> list[str]:
     return lines
 
 
-@command("mydata", roles=None)
 def show_my_data(ctx: Context) -> None:
     person = ctx.person
     if person is None:
@@ -197,7 +195,7 @@ def show_my_data(ctx: Context) -> None:
         return
     if not person.active:
         ctx.say("contact.stopped")  # first, so that it is not missed
-    data = ctx.domain.my_data(person)
+    data = ctx.domain.privacy.my_data(person)
     ctx.say_text("\n".join(_account(ctx, data)))
     ctx.say_text("\n".join(_profile(ctx, data)))
     if data["staff"] is not None:
@@ -213,7 +211,6 @@ def show_my_data(ctx: Context) -> None:
     ctx.say("mydata.erase_hint")
 
 
-@command("privacy", roles=None)
 def privacy_statement(ctx: Context) -> None:
     """Five short messages: who, what, how long, the chat apps, your rights."""
     settings = ctx.settings

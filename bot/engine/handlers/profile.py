@@ -5,46 +5,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.commands import command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import (
-    QUESTIONS,
     Outcome,
     Question,
-    flow,
-    menu_flow,
-    question,
     start_flow,
 )
 from bot.engine.handlers.onboarding import resume_onboarding
 from community.i18n import language_name, native_name
-from community.models import Role
 
 EDITABLE = ("language", "postcode", "ages", "home_languages", "buddy")
 
 
-@flow("edit", EDITABLE, single=True)
 def edit_done(ctx: Context) -> None:
     state = ctx.state
     back = state.data.get("back") if state is not None else None
     ctx.leave()
     ctx.say("profile.saved")
-    if isinstance(back, dict) and back.get("step") in QUESTIONS:
+    if isinstance(back, dict) and back.get("step") in ctx.handlers.questions:
         # /language half-way through onboarding: the same step again, in the new language.
         ctx.enter("onboarding", back["step"], **back.get("data", {}))
-        QUESTIONS[back["step"]].prompt(ctx)
+        ctx.handlers.questions[back["step"]].prompt(ctx)
     elif ctx.person is None:
         ctx.say("start.need_code")  # a stranger chose a language: now how to begin, in it
     else:
         resume_onboarding(ctx)
 
 
-menu_flow("profile", ("profile_menu",))
-
-
 def _summary(ctx: Context, data: dict[str, Any]) -> list[str]:
     """The onboarding answers and the buddy's first name, as short lines in the person's
-    language; `data` is what `Domain.my_data` collects (/mydata shows these lines too)."""
+    language; `data` is what `Domain.privacy.my_data` collects (/mydata shows these lines too)."""
     no_answer = ctx.t("profile.no_answer")
     lines = [ctx.t("profile.line.language", value=native_name(ctx.locale))]
     parent = data["parent_profile"]
@@ -68,7 +58,6 @@ def _summary(ctx: Context, data: dict[str, Any]) -> list[str]:
     return lines
 
 
-@question
 class ProfileMenu(Question):
     name = "profile_menu"
 
@@ -79,7 +68,7 @@ class ProfileMenu(Question):
         )
 
     def enter(self, ctx: Context) -> None:
-        data = ctx.domain.my_data(ctx.require_person())
+        data = ctx.domain.privacy.my_data(ctx.require_person())
         ctx.say_text("\n".join([ctx.t("profile.intro"), *_summary(ctx, data)]))
         self.prompt(ctx)
 
@@ -96,6 +85,5 @@ class ProfileMenu(Question):
         return Outcome.DONE
 
 
-@command("profile", roles=frozenset({Role.PARENT}))
 def profile(ctx: Context) -> None:
     start_flow(ctx, "profile")

@@ -9,9 +9,8 @@ import re
 
 from babel.dates import get_day_names
 
-from bot.engine.commands import STAFF, command
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, start_flow
 from bot.engine.handlers.which_community import AFTER, community_for
 from community import prompt_kinds
 from community.models import Community, Role
@@ -19,14 +18,11 @@ from config.programme import DAYS, parse_hhmm
 
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
-menu_flow("programme", ("programme_kind", "programme_day", "programme_time"))
-
 
 def _day_name(ctx: Context, day: str) -> str:
     return str(get_day_names("wide", locale=ctx.locale)[DAYS.index(day)])
 
 
-@command("programme", roles=STAFF)
 def programme(ctx: Context) -> None:
     if ctx.settings.prompts.programme is None or not ctx.settings.prompts.enabled:
         ctx.say("programme.none")
@@ -49,10 +45,9 @@ def _community(ctx: Context) -> Community | None:
         return ctx.require_person().community
     state = ctx.state
     slug = state.data.get("community") if state is not None else None
-    return ctx.domain.community_by_slug(str(slug)) if slug else None
+    return ctx.domain.communities.by_slug(str(slug)) if slug else None
 
 
-@question
 class ProgrammeKind(Question):
     name = "programme_kind"
 
@@ -67,7 +62,6 @@ class ProgrammeKind(Question):
         return Outcome.NEXT
 
 
-@question
 class ProgrammeDay(Question):
     name = "programme_day"
 
@@ -82,7 +76,6 @@ class ProgrammeDay(Question):
         return Outcome.NEXT
 
 
-@question
 class ProgrammeTime(Question):
     name = "programme_time"
 

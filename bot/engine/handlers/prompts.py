@@ -8,20 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.engine.buttons import action_button, button_action
-from bot.engine.commands import REGISTERED, command
+from bot.engine.buttons import action_button
 from bot.engine.context import Context
 from bot.engine.handlers.which_community import AFTER, community_for, say_no_community
 from community.actions import Media, SendMessage
 from community.models import Community, Prompt, PromptAnswer, Role
 from community.prompt_kinds.invitation import (
     MAX_CHILDREN,
-    RSVP_ACTION,
     RSVP_ANSWERS,
-    RSVP_COUNT_ACTION,
     count_buttons,
 )
-from community.prompt_kinds.question import OPTION_ACTION
 from community.services.prompts import (
     SHARE_ACTION,
     SOURCE_LOCALE,
@@ -31,7 +27,6 @@ from community.services.prompts import (
     when_text,
 )
 
-PARENTS = frozenset({Role.PARENT})
 THANKS = {"no": "rsvp.thanks_no", "maybe": "rsvp.thanks_maybe"}
 SHARE_LABELS = {"yes": "answer.share.yes", "no": "answer.share.no"}
 
@@ -40,7 +35,6 @@ def _number(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-@button_action(RSVP_ACTION, roles=PARENTS, topic="invitation")
 def rsvp(ctx: Context, args: tuple[str, ...]) -> None:
     """Yes / no / maybe on an invitation. The buttons stay: a parent may change their mind."""
     person = ctx.require_person()
@@ -62,7 +56,6 @@ def rsvp(ctx: Context, args: tuple[str, ...]) -> None:
         ctx.say(THANKS[answer])
 
 
-@button_action(RSVP_COUNT_ACTION, roles=PARENTS, topic="invitation")
 def rsvp_children(ctx: Context, args: tuple[str, ...]) -> None:
     person = ctx.require_person()
     prompt_id = _number(args[0]) if len(args) == 2 else None
@@ -97,7 +90,6 @@ def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
     return True
 
 
-@button_action(OPTION_ACTION, roles=PARENTS, takes_text=True)
 def answer_option(ctx: Context, args: tuple[str, ...]) -> None:
     """A button of a question with buttons, pressed maybe days later: its label is the answer
     (a later press changes it)."""
@@ -129,7 +121,6 @@ def _thank_and_offer_sharing(ctx: Context, answer: PromptAnswer) -> None:
         ctx.say_text(ctx.t("answer.share.ask"), buttons=buttons)
 
 
-@button_action(SHARE_ACTION, roles=PARENTS)
 def share(ctx: Context, args: tuple[str, ...]) -> None:
     """Yes: the answer goes to the community's tips room(s) without a name; no: it stays with
     the school. A second press (or someone else's) changes nothing."""
@@ -152,12 +143,13 @@ def share(ctx: Context, args: tuple[str, ...]) -> None:
         locale = community.default_locale if community is not None else ctx.locale
         text = ctx.translator.t(locale, "answer.share.line", text=answer.text or "")
         # It quotes the parent: erasing them (or their becoming staff) forgets the bot's copy.
-        ctx.act(room.platform, room.chat_id, SendMessage(text, media=media), mentions=(person.id,))
+        ctx.out.act(
+            room.platform, room.chat_id, SendMessage(text, media=media), mentions=(person.id,)
+        )
     ctx.domain.prompts.mark_shared(answer)
     ctx.say("answer.share.done")
 
 
-@command("pause", roles=PARENTS)
 def pause(ctx: Context) -> None:
     """No tips and invitations for now: a parent's pause is never read as "not interested"
     (the reach report leaves them out)."""
@@ -167,7 +159,6 @@ def pause(ctx: Context) -> None:
         ctx.say("pause.not_joined")
 
 
-@command("resume", roles=PARENTS)
 def resume(ctx: Context) -> None:
     if ctx.domain.prompts.set_paused(ctx.require_person(), False):
         ctx.say("pause.resumed")
@@ -175,7 +166,6 @@ def resume(ctx: Context) -> None:
         ctx.say("pause.not_joined")
 
 
-@command("support", roles=REGISTERED)
 def support(ctx: Context) -> None:
     entries = ctx.settings.prompts.support
     if not entries:
@@ -204,7 +194,6 @@ def _when(ctx: Context, moment: datetime) -> str:
     return when_text(moment, ctx.locale, ctx.settings.prompts)
 
 
-@command("routekaart", roles=REGISTERED)
 def routekaart(ctx: Context) -> None:
     """The route map: when contact happens, what comes next, and where information is."""
     if ctx.role is Role.ADMIN:  # of no community: of the one there is, or the one pressed
@@ -235,12 +224,11 @@ def _say_route_map(ctx: Context, coming: list[Prompt], community: Community | No
     ctx.say_text("\n".join(lines))
 
 
-@command("reach", roles=STAFF_AND_PROFESSIONALS)
 def reach(ctx: Context) -> None:
     """Parents to phone or visit instead of writing: messages do not reach them, or they have
     not replied for 4 weeks (which never means they are not interested)."""
     if ctx.role is Role.ADMIN:
-        options = ctx.domain.communities()
+        options = ctx.domain.communities.all()
     else:
         community = ctx.require_person().community
         options = [community] if community is not None else []

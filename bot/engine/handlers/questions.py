@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.engine import first_words
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import MultiSelect, Outcome, Question, YesNoQuestion, question
+from bot.engine.dialogue import MultiSelect, Outcome, Question, YesNoQuestion
 from bot.engine.handlers import voice
 from community.actions import Media
 from community.i18n import language_name, native_name
@@ -24,7 +24,7 @@ def _joining(ctx: Context) -> Community | None:
         return ctx.person.community
     state = ctx.state
     community_id = state.data.get("community") if state is not None else None
-    return ctx.domain.community_by_id(int(community_id)) if community_id else None
+    return ctx.domain.communities.by_id(int(community_id)) if community_id else None
 
 
 def _profile(ctx: Context) -> ParentProfile:
@@ -34,7 +34,6 @@ def _profile(ctx: Context) -> ParentProfile:
     return profile
 
 
-@question
 class LanguageQuestion(Question):
     name = "language"
 
@@ -61,7 +60,6 @@ class LanguageQuestion(Question):
         self.prompt(ctx)
 
 
-@question
 class ConsentQuestion(YesNoQuestion):
     name = "consent"
     ask_id, yes_id, no_id = "consent.ask", "consent.yes", "consent.no"
@@ -78,7 +76,7 @@ class ConsentQuestion(YesNoQuestion):
         if key == "yes" and community is not None:
             # Only now is the parent stored: with the language they chose and their consent.
             person = ctx.ensure_person()
-            ctx.domain.join_as_parent(person, community)
+            ctx.domain.people.join_as_parent(person, community)
             _profile(ctx).consent_at = ctx.clock.now()
             return Outcome.NEXT
         # Without consent nothing is kept but the language, for the goodbye and a next time.
@@ -86,12 +84,11 @@ class ConsentQuestion(YesNoQuestion):
         if ctx.person is not None and not is_onboarded(ctx.person):
             ctx.erase_person()
         else:
-            ctx.domain.forget_guest(ctx.incoming.platform, ctx.incoming.chat_id)
+            ctx.domain.privacy.forget_guest(ctx.incoming.platform, ctx.incoming.chat_id)
         ctx.say("consent.declined")
         return Outcome.DONE
 
 
-@question
 class PostcodeQuestion(Question):
     name = "postcode"
 
@@ -144,7 +141,6 @@ class PostcodeQuestion(Question):
         return Outcome.STAY
 
 
-@question
 class AgesQuestion(MultiSelect):
     name = "ages"
     state_key = "age"
@@ -169,7 +165,6 @@ def home_language_label(ctx: Context, code: str) -> str:
     return name if name != code else language_name(code, FALLBACK_LOCALE)
 
 
-@question
 class HomeLanguagesQuestion(MultiSelect):
     name = "home_languages"
     state_key = "hl"
@@ -188,7 +183,6 @@ class HomeLanguagesQuestion(MultiSelect):
         _profile(ctx).home_languages = values
 
 
-@question
 class BuddyQuestion(YesNoQuestion):
     name = "buddy"
     ask_id, yes_id, no_id = "buddy.ask", "buddy.yes", "buddy.no"

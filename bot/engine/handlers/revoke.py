@@ -11,17 +11,13 @@ from __future__ import annotations
 
 from babel.dates import format_date
 
-from bot.engine.commands import STAFF, command
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, YesNoQuestion, menu_flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, YesNoQuestion, start_flow
 from bot.engine.handlers.staff import communities_of
-from community.models import Person, Role
+from community.models import Person
 from community.services.role_codes import may_revoke
 
-menu_flow("revoke", ("revoke_community", "revoke_who", "revoke_confirm"))
 
-
-@command("revoke", roles=STAFF, help_by_role={Role.COORDINATOR: "help.cmd.revoke_professional"})
 def revoke(ctx: Context) -> None:
     options = communities_of(ctx)
     if not options:
@@ -39,7 +35,6 @@ def _may_revoke(ctx: Context, target: Person) -> bool:
     return may_revoke(ctx.role, person.community_id if person else None, target)
 
 
-@question
 class RevokeCommunity(Question):
     name = "revoke_community"
 
@@ -54,14 +49,13 @@ class RevokeCommunity(Question):
         return Outcome.NEXT
 
 
-@question
 class RevokeWho(Question):
     name = "revoke_who"
 
     def _targets(self, ctx: Context) -> list[tuple[Person, str]]:
         state = ctx.state
         community_id = state.data.get("community") if state is not None else None
-        community = ctx.domain.community_by_id(int(community_id)) if community_id else None
+        community = ctx.domain.communities.by_id(int(community_id)) if community_id else None
         if community is None or community not in communities_of(ctx):
             return []
         return [
@@ -100,7 +94,6 @@ class RevokeWho(Question):
         return Outcome.NEXT
 
 
-@question
 class RevokeConfirm(YesNoQuestion):
     name = "revoke_confirm"
     ask_id, yes_id, no_id = "revoke.ask_sure", "revoke.yes", "button.no"
@@ -126,6 +119,8 @@ class RevokeConfirm(YesNoQuestion):
             ctx.say("revoke.gone")
         else:
             role = ctx.t(f"role.{target.role.value}")
-            ctx.queue(ctx.domain.staff.revoke(target, ctx.translator, ctx.settings.default_locale))
+            ctx.out.queue(
+                ctx.domain.staff.revoke(target, ctx.translator, ctx.settings.default_locale)
+            )
             ctx.say("revoke.done", role=role)
         return Outcome.DONE

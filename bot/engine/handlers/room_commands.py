@@ -9,7 +9,6 @@ of the room's own community (admins anywhere).
 
 from __future__ import annotations
 
-from bot.engine.commands import STAFF, command
 from bot.engine.context import Context
 from bot.engine.handlers.rooms import is_room_staff
 from community.actions import DeleteMessage, InviteMember, PinMessage, SendMessage, Target
@@ -20,7 +19,6 @@ RELAY_OFF = {"off", "uit"}
 MOVE = {"move", "verhuis"}
 
 
-@command("linkgroup", roles=STAFF, in_groups=True, room_checked=True)
 def link_group(ctx: Context) -> None:
     """Typed by a coordinator in a group they made (where bots cannot make groups: Telegram):
     the group becomes one of the community's rooms, with the rules pinned. From then on the bot
@@ -37,9 +35,9 @@ def link_group(ctx: Context) -> None:
     community = _community_to_link(ctx, [w for w in words if w not in MOVE])
     if community is None:
         return
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
+    room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     if room is not None and room.community_id != community.id:
-        owner = ctx.domain.community_by_id(room.community_id)
+        owner = ctx.domain.communities.by_id(room.community_id)
         owner_name = owner.name if owner is not None else ""
         if ctx.role is not Role.ADMIN:
             ctx.say("room.linked_elsewhere", community=owner_name)
@@ -49,18 +47,18 @@ def link_group(ctx: Context) -> None:
                 "room.move_how", community=owner_name, command=f"/linkgroup move {community.slug}"
             )
             return
-    ctx.domain.link_room(community, incoming.platform, incoming.chat_id, move=move)
+    ctx.domain.rooms.link(community, incoming.platform, incoming.chat_id, move=move)
     locale = community.default_locale
     rules = ctx.translator.t(locale, "rooms.rules")
-    ctx.act(incoming.platform, incoming.chat_id, SendMessage(rules))
-    ctx.act(incoming.platform, incoming.chat_id, PinMessage(Target(earlier=1)))
+    ctx.out.act(incoming.platform, incoming.chat_id, SendMessage(rules))
+    ctx.out.act(incoming.platform, incoming.chat_id, PinMessage(Target(earlier=1)))
     ctx.say("room.linked", community=community.name)
     # People already in the group who never joined through the bot: asked, in the group, since
     # the bot cannot list them everywhere (a Telegram bot sees no member list).
     ctx.post(incoming.platform, incoming.chat_id, locale, "room.ask_members")
     if ctx.capabilities.join_links:
         # A link to the group that asks the bot for approval, for the coordinator to share.
-        ctx.act(incoming.platform, incoming.chat_id, InviteMember(incoming.user_id))
+        ctx.out.act(incoming.platform, incoming.chat_id, InviteMember(incoming.user_id))
 
 
 def _community_to_link(ctx: Context, words: list[str]) -> Community | None:
@@ -73,11 +71,11 @@ def _community_to_link(ctx: Context, words: list[str]) -> Community | None:
             ctx.say("code.no_community")
         return community
     if words:
-        named = ctx.domain.community_by_slug(words[0])
+        named = ctx.domain.communities.by_slug(words[0])
         if named is None:
             ctx.say("room.which_community", example=_example_slug(ctx))
         return named
-    every = ctx.domain.communities()
+    every = ctx.domain.communities.all()
     if len(every) == 1:
         return every[0]
     if every:
@@ -88,11 +86,10 @@ def _community_to_link(ctx: Context, words: list[str]) -> Community | None:
 
 
 def _example_slug(ctx: Context) -> str:
-    every = ctx.domain.communities()
+    every = ctx.domain.communities.all()
     return f"/linkgroup {every[0].slug}" if every else "/linkgroup"
 
 
-@command("relay", roles=STAFF, in_groups=True, room_checked=True)
 def relay(ctx: Context) -> None:
     """Typed by a coordinator in a group room: relaying between this room and the community's
     rooms of the same purpose on other platforms goes on (or off; without a word it flips).
@@ -106,14 +103,13 @@ def relay(ctx: Context) -> None:
         return
     word = incoming.args[0].lower() if incoming.args else ""
     on = True if word in RELAY_ON else False if word in RELAY_OFF else not room.relay
-    rooms = ctx.domain.set_relay(room, on)
+    rooms = ctx.domain.relay.set(room, on)
     if on:
         ctx.say("relay.on", count=len(rooms) - 1)
     else:
         ctx.say("relay.off")
 
 
-@command("delete", roles=STAFF, in_groups=True, room_checked=True)
 def delete(ctx: Context) -> None:
     """A coordinator answers a message in a group room with /delete: it is removed there and
     wherever it was relayed. (A Telegram bot is not told when someone deletes a message in a
@@ -128,9 +124,9 @@ def delete(ctx: Context) -> None:
     if incoming.ref is None or incoming.ref.remote_id is None:
         ctx.say("relay.delete_how")
         return
-    ctx.queue(ctx.domain.remove_everywhere(room, incoming.ref.remote_id))
+    ctx.out.queue(ctx.domain.relay.remove_everywhere(room, incoming.ref.remote_id))
     if incoming.message_id is not None:  # the command itself goes too: the group stays clean
-        ctx.act(
+        ctx.out.act(
             incoming.platform,
             incoming.chat_id,
             DeleteMessage(Target(remote_id=incoming.message_id)),
@@ -141,7 +137,7 @@ def _room_of_speaker(ctx: Context) -> Room | None:
     """The group room the command was typed in, if the speaker is staff of its community (an
     admin: of any community); otherwise says why not and returns None."""
     incoming = ctx.incoming
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
+    room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     if room is None:
         ctx.say("relay.not_linked")
         return None

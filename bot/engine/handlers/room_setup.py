@@ -5,7 +5,6 @@ after onboarding and taken out after /stop. The domain part is `community.servic
 
 from __future__ import annotations
 
-from bot.engine.commands import STAFF, command
 from bot.engine.context import Context
 from community.models import Community, Person
 from community.services import room_setup
@@ -15,11 +14,10 @@ def _community(ctx: Context) -> Community | None:
     person = ctx.person
     if person is not None and person.community is not None:
         return person.community
-    every = ctx.domain.communities()
+    every = ctx.domain.communities.all()
     return every[0] if len(every) == 1 else None
 
 
-@command("rooms", roles=STAFF)
 def make_rooms(ctx: Context) -> None:
     community = _community(ctx)
     if community is None:
@@ -28,13 +26,13 @@ def make_rooms(ctx: Context) -> None:
     platform = ctx.incoming.platform
     if any(
         r.platform == platform and r.purpose == room_setup.SPACE
-        for r in ctx.domain.rooms_of(community)
+        for r in ctx.domain.rooms.of(community)
     ):
         ctx.say("rooms.exist", community=community.name)
         return
     topic = ctx.translator.t(community.default_locale, "rooms.space_topic", city=community.city)
     item = room_setup.create_space(community, platform, topic)
-    ctx.act(item.platform, item.chat_id, item.action, key=item.key)
+    ctx.out.act(item.platform, item.chat_id, item.action, key=item.key)
     ctx.say("rooms.making", community=community.name)
 
 
@@ -42,13 +40,13 @@ def invite_to_rooms(ctx: Context, person: Person) -> None:
     """After onboarding: into the space and the rooms that fit (where the bot made them)."""
     if person.community is None:
         return
-    for item in room_setup.invites(ctx.domain.rooms_of(person.community), person):
-        ctx.act(item.platform, item.chat_id, item.action)
+    for item in room_setup.invites(ctx.domain.rooms.of(person.community), person):
+        ctx.out.act(item.platform, item.chat_id, item.action)
 
 
 def remove_from_rooms(ctx: Context, person: Person) -> None:
     """After /stop: out of the community's rooms that the bot made."""
     if person.community is None:
         return
-    for item in room_setup.removals(ctx.domain.rooms_of(person.community), person):
-        ctx.act(item.platform, item.chat_id, item.action)
+    for item in room_setup.removals(ctx.domain.rooms.of(person.community), person):
+        ctx.out.act(item.platform, item.chat_id, item.action)

@@ -38,17 +38,17 @@ def on_group_event(ctx: Context) -> None:
     incoming = ctx.incoming
     if incoming.kind is EventKind.ROOM_MOVED:
         if incoming.moved_to:
-            ctx.domain.move_room(incoming.platform, incoming.chat_id, incoming.moved_to)
+            ctx.domain.rooms.move(incoming.platform, incoming.chat_id, incoming.moved_to)
         return
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
+    room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     if room is None:
         return  # a group that is not one of ours: stay out of it
-    community = ctx.domain.community_by_id(room.community_id)
+    community = ctx.domain.communities.by_id(room.community_id)
     name = community.name if community is not None else ""
     person = ctx.person
     member = belongs(ctx, room)
     if incoming.kind is EventKind.JOIN_REQUEST:
-        ctx.act(incoming.platform, incoming.chat_id, AdmitMember(incoming.user_id, member))
+        ctx.out.act(incoming.platform, incoming.chat_id, AdmitMember(incoming.user_id, member))
         if not member:
             _tell_how_to_join(ctx, name)
         elif person is not None:
@@ -57,7 +57,7 @@ def on_group_event(ctx: Context) -> None:
         if not member:
             # Added by someone without asking: the group holds only who joined through the
             # bot, as join requests promise. They may ask again once they joined.
-            ctx.act(incoming.platform, incoming.chat_id, RemoveMember(incoming.user_id))
+            ctx.out.act(incoming.platform, incoming.chat_id, RemoveMember(incoming.user_id))
             _tell_how_to_join(ctx, name)
         elif person is not None:
             ctx.tell(person, "room.welcome_private", community=name)
@@ -72,7 +72,7 @@ def on_group_event(ctx: Context) -> None:
 
 def belongs(ctx: Context, room: Room) -> bool:
     """The speaker belongs in this room: one of its community's people, or an admin."""
-    return ctx.role is Role.ADMIN or ctx.domain.may_join(room, ctx.person)
+    return ctx.role is Role.ADMIN or ctx.domain.rooms.may_join(room, ctx.person)
 
 
 def is_room_staff(ctx: Context, room: Room) -> bool:
@@ -105,9 +105,11 @@ def _tell_how_to_join(ctx: Context, community_name: str, once: bool = False) -> 
     else:
         platform, chat = incoming.platform, incoming.user_id  # their private chat
         text = ctx.t("room.how_to_join", community=community_name)
-    if once and ctx.domain.said_lately(platform, chat, text, ctx.clock.now() - ASK_AGAIN_AFTER):
+    if once and ctx.domain.rooms.said_lately(
+        platform, chat, text, ctx.clock.now() - ASK_AGAIN_AFTER
+    ):
         return
-    ctx.act(platform, chat, SendMessage(text), person_id=person.id if person else None)
+    ctx.out.act(platform, chat, SendMessage(text), person_id=person.id if person else None)
 
 
 def reserved_names(ctx: Context, community: Community | None) -> list[str]:
@@ -139,16 +141,18 @@ def _relay(ctx: Context, room: Room, community: Community | None) -> None:
         return copy_text(name or ctx.translator.t(locale, "relay.someone"), body)
 
     if incoming.kind is not EventKind.DELETION and len(body) > MAX_RELAY_TEXT:
-        if ctx.person is not None and ctx.domain.relay_partners(room):
+        if ctx.person is not None and ctx.domain.relay.partners(room):
             ctx.tell(ctx.person, "relay.too_long", limit=MAX_RELAY_TEXT)
         return  # it stays in its own group
     actor = Actor(ctx.person.id if ctx.person is not None else None, is_room_staff(ctx, room))
     if incoming.kind is EventKind.MESSAGE:
         if body or media is not None:
-            ctx.queue(ctx.domain.relay_copies(room, incoming.message_id, ctx.person, line, media))
+            ctx.out.queue(
+                ctx.domain.relay.copies(room, incoming.message_id, ctx.person, line, media)
+            )
     elif incoming.ref is not None and incoming.ref.remote_id is not None:
         if incoming.kind is EventKind.EDIT:
             if media is None:  # a changed caption would turn the copied photo into text
-                ctx.queue(ctx.domain.relay_edits(room, incoming.ref.remote_id, line, actor))
+                ctx.out.queue(ctx.domain.relay.edits(room, incoming.ref.remote_id, line, actor))
         else:
-            ctx.queue(ctx.domain.relay_deletions(room, incoming.ref.remote_id, actor))
+            ctx.out.queue(ctx.domain.relay.deletions(room, incoming.ref.remote_id, actor))

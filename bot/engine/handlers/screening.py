@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.commands import COMMANDS
 from bot.engine.context import Context
 from bot.engine.flood import FloodGuard, Verdict
 from bot.engine.handlers.moderation import (
@@ -42,7 +41,7 @@ def screen(ctx: Context, flood: FloodGuard) -> bool:
     )
     if verdict is Verdict.OK and not linked and not joining:
         return False
-    room = ctx.domain.room(incoming.platform, incoming.chat_id)
+    room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     if room is None:
         return False  # not one of ours: the rooms stay out of it too
     person = ctx.person
@@ -65,7 +64,7 @@ def screen(ctx: Context, flood: FloodGuard) -> bool:
 
 def _has_link(ctx: Context) -> bool:
     incoming = ctx.incoming
-    if incoming.command is not None and incoming.command in COMMANDS:
+    if incoming.command is not None and incoming.command in ctx.handlers.commands:
         return False  # a command of ours is never relayed
     caption = incoming.media[0].caption if incoming.media else None
     return has_link(incoming.text) or (caption is not None and has_link(caption))
@@ -101,7 +100,7 @@ def _hold(ctx: Context, room: Room, quietly: bool) -> None:
         message_id = incoming.ref.remote_id
     if message_id is None:
         return
-    ctx.queue(ctx.domain.remove_everywhere(room, message_id))
+    ctx.out.queue(ctx.domain.relay.remove_everywhere(room, message_id))
     if quietly:
         return
     person = ctx.person
@@ -126,8 +125,8 @@ def _tell_speaker(ctx: Context, room: Room, msgid: str, **values: Any) -> None:
     if person is not None:
         ctx.tell(person, msgid, **values)
         return
-    community = ctx.domain.community_by_id(room.community_id)
+    community = ctx.domain.communities.by_id(room.community_id)
     locale = community.default_locale if community is not None else ctx.settings.default_locale
     incoming = ctx.incoming
     text = ctx.translator.t(locale, msgid, **values)
-    ctx.act(incoming.platform, incoming.user_id, SendMessage(text))
+    ctx.out.act(incoming.platform, incoming.user_id, SendMessage(text))

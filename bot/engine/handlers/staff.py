@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.engine.commands import STAFF, command
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import QUESTIONS, Outcome, Question, menu_flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, start_flow
 from bot.engine.handlers.translating import community_lines
 from bot.engine.handlers.which_community import say_no_community
 from community.models import Community, Role
@@ -13,7 +12,7 @@ from community.services.role_codes import may_create
 
 def communities_of(ctx: Context) -> list[Community]:
     if ctx.role is Role.ADMIN:
-        return ctx.domain.communities()
+        return ctx.domain.communities.all()
     person = ctx.require_person()
     return [person.community] if person.community else []
 
@@ -29,10 +28,6 @@ def _make_code(ctx: Context, role: Role, community: Community) -> None:
     ctx.say_text(ctx.tn("code.howto", "code.howto.plural", days))
 
 
-menu_flow("code", ("code_role", "code_community"))
-
-
-@question
 class CodeRole(Question):
     name = "code_role"
 
@@ -60,7 +55,6 @@ class CodeRole(Question):
         return Outcome.NEXT
 
 
-@question
 class CodeCommunity(Question):
     name = "code_community"
 
@@ -71,7 +65,7 @@ class CodeCommunity(Question):
         ctx.say("code.ask_community", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        community = ctx.domain.community_by_slug(key.split(":", 1)[1])
+        community = ctx.domain.communities.by_slug(key.split(":", 1)[1])
         state = ctx.state
         if community is None or state is None:
             ctx.leave()
@@ -81,7 +75,6 @@ class CodeCommunity(Question):
         return Outcome.DONE
 
 
-@command("code", roles=STAFF, help_by_role={Role.COORDINATOR: "help.cmd.code_professional"})
 def code(ctx: Context) -> None:
     """`/code`, or `/code professional` / `/code coordinator` to skip the question."""
     wanted = _typed_role(ctx)
@@ -93,7 +86,7 @@ def code(ctx: Context) -> None:
         start_flow(ctx, "code")
         return
     ctx.enter("code", "code_role")  # answered already: not asked
-    if QUESTIONS["code_role"].on_choice(ctx, f"role:{wanted.value}") is Outcome.NEXT:
+    if CodeRole().on_choice(ctx, f"role:{wanted.value}") is Outcome.NEXT:
         start_flow(ctx, "code", "code_community", role=wanted.value)
 
 
@@ -106,19 +99,18 @@ def _typed_role(ctx: Context) -> Role | None:
     return None
 
 
-@command("community", roles=STAFF)
 def community_overview(ctx: Context) -> None:
     options = communities_of(ctx)
     if not options:
         say_no_community(ctx)
     for community in options:
-        counts = ctx.domain.parent_counts(community)
+        counts = ctx.domain.communities.parent_counts(community)
         total = sum(count for _, count in counts)
         lines = [
             ctx.tn("community.parents", "community.parents.plural", total, community=community.name)
         ]
         lines += [f"{name or ctx.t('profile.no_answer')}: {count}" for name, count in counts]
-        unreachable = ctx.domain.unreachable_count(community)
+        unreachable = ctx.domain.communities.unreachable_count(community)
         if unreachable:
             lines.append(
                 ctx.tn("community.unreachable", "community.unreachable.plural", unreachable)

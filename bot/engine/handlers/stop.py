@@ -3,19 +3,13 @@ professional who stops is staff no more from that moment (an admin's power is in
 
 from __future__ import annotations
 
-from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Context
-from bot.engine.dialogue import Outcome, YesNoQuestion, flow, question, start_flow
+from bot.engine.dialogue import Outcome, YesNoQuestion, start_flow
+from bot.engine.handlers.buddies import end_on_stop
 from bot.engine.handlers.room_setup import remove_from_rooms
 from community.services.role_codes import STAFF_ROLES
 
 
-@flow("stop", ("stop_confirm", "erase_confirm"))
-def stop_done(ctx: Context) -> None:
-    ctx.leave()
-
-
-@question
 class StopConfirm(YesNoQuestion):
     name = "stop_confirm"
     ask_id, yes_id, no_id = "stop.ask", "stop.yes", "stop.no"
@@ -32,13 +26,10 @@ class StopConfirm(YesNoQuestion):
             # Staff who stop lose every power at once, whatever they answer next.
             ctx.domain.staff.step_down(person)
         ctx.say("stop.stopped")
-        from bot.engine.handlers.buddies import end_on_stop  # registered after this module
-
         end_on_stop(ctx)
         return Outcome.NEXT
 
 
-@question
 class EraseConfirm(YesNoQuestion):
     name = "erase_confirm"
     ask_id, yes_id, no_id = "erase.ask", "erase.yes", "erase.no"
@@ -53,7 +44,6 @@ class EraseConfirm(YesNoQuestion):
         return Outcome.NEXT
 
 
-@command("stop", roles=REGISTERED)
 def stop(ctx: Context) -> None:
     # Stopped already: what is left to decide is whether to erase.
     stopped = not ctx.require_person().active

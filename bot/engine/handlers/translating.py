@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.engine.buttons import action_button, button_action
+from bot.engine.buttons import action_button
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, start_flow
 from bot.engine.handlers.plain_problems import say_problems
 from community.actions import SendMessage
 from community.i18n import language_name
@@ -77,7 +77,9 @@ def ask_translators(ctx: Context, prompt: Prompt) -> list[str]:
             action_button(ctx.translator.t(reads, "translate.button_skip"), SKIP_ACTION, prompt.id),
         )
         text = request_text(ctx, prompt, person, locale, draft_for(ctx, prompt, locale))
-        ctx.act_for(person, SendMessage(text, buttons), key=f"translate:{prompt.id}:{person.id}")
+        ctx.out.act_for(
+            person, SendMessage(text, buttons), key=f"translate:{prompt.id}:{person.id}"
+        )
     return sorted({locale for _, locale in asked})
 
 
@@ -134,7 +136,6 @@ def _request(ctx: Context, args: tuple[str, ...]) -> tuple[Any, Prompt] | None:
     return request, prompt
 
 
-@button_action(TRANSLATE_ACTION, roles=TRANSLATING)
 def translate(ctx: Context, args: tuple[str, ...]) -> None:
     found = _request(ctx, args)
     if found is not None:
@@ -142,7 +143,6 @@ def translate(ctx: Context, args: tuple[str, ...]) -> None:
         start_flow(ctx, "translate", prompt=prompt.id, locale=request.locale)
 
 
-@button_action(SKIP_ACTION, roles=TRANSLATING)
 def skip(ctx: Context, args: tuple[str, ...]) -> None:
     found = _request(ctx, args)
     if found is None:
@@ -180,11 +180,10 @@ def _tell_writer(ctx: Context, prompt: Prompt, msgid: str, codes: list[str]) -> 
         if progress.waiting
         else "",
     ]
-    ctx.act_for(writer, SendMessage("\n".join(line for line in lines if line)))
+    ctx.out.act_for(writer, SendMessage("\n".join(line for line in lines if line)))
 
 
 # -- the translation itself ---------------------------------------------------------------------
-menu_flow("translate", ("translate_text", "translate_check"))
 
 
 def _data(ctx: Context) -> dict[str, Any]:
@@ -192,7 +191,6 @@ def _data(ctx: Context) -> dict[str, Any]:
     return dict(state.data) if state is not None else {}
 
 
-@question
 class TranslateText(Question):
     name = "translate_text"
 
@@ -212,7 +210,6 @@ class TranslateText(Question):
         return _save(ctx)
 
 
-@question
 class TranslateCheck(Question):
     name = "translate_check"
 

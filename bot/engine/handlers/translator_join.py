@@ -7,7 +7,7 @@ and another language of the bot. Either way they choose the one language they tr
 from __future__ import annotations
 
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, YesNoQuestion, flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, YesNoQuestion, start_flow
 from community.i18n import language_name, native_name
 from community.models import Person, Role, RoleCode
 from community.services.prompt_translations import SOURCE_LOCALE
@@ -35,7 +35,6 @@ def take_translator_code(ctx: Context, record: RoleCode) -> None:
     start_flow(ctx, "translator_join")
 
 
-@flow("translator_join", ("language", "translator_locale"))
 def translator_joined(ctx: Context) -> None:
     ctx.leave()
     person = ctx.require_person()
@@ -49,7 +48,6 @@ def translator_joined(ctx: Context) -> None:
         ctx.say("done.help")
 
 
-@question
 class TranslatorLocale(Question):
     """The language someone translates the school's messages into: one of the bot's."""
 
@@ -89,12 +87,6 @@ def offer_to(ctx: Context, person: Person) -> None:
         start_flow(ctx, "translator_offer", locale=others[0])
 
 
-@flow("translator_offer", ("translator_offer",))
-def offer_answered(ctx: Context) -> None:
-    ctx.leave()
-
-
-@question
 class TranslatorOffer(YesNoQuestion):
     name = "translator_offer"
     ask_id, yes_id, no_id = "translate.offer", "translate.offer.yes", "translate.offer.no"

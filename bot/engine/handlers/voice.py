@@ -6,7 +6,6 @@ bot/voice makes it).
 
 from __future__ import annotations
 
-from bot.engine.commands import REGISTERED, command
 from bot.engine.context import Choice, Context
 from community import buttons as codec
 from community.actions import ClearButtons
@@ -35,13 +34,13 @@ def withdraw_offer(ctx: Context) -> None:
     if ctx.person is None or not ctx.capabilities.edit:
         return
     incoming = ctx.incoming
-    asked = ctx.domain.asked_in_chat(incoming.platform, incoming.chat_id)
+    asked = ctx.domain.sent.asked_in_chat(incoming.platform, incoming.chat_id)
     if asked is None or asked.answered:
         return
     for button in asked.buttons:
         data = codec.decode(button.data)
         if isinstance(data, codec.QuestionData) and data.key == CHOICE:
-            ctx.replies.append(ClearButtons(asked.target))
+            ctx.out.to_speaker.append(ClearButtons(asked.target))
             return
 
 
@@ -64,7 +63,6 @@ def _wanted(ctx: Context, word: str, on_now: bool) -> bool | None:
     return None
 
 
-@command("voice", roles=REGISTERED)
 def voice(ctx: Context) -> None:
     person = ctx.require_person()
     wanted = _wanted(ctx, " ".join(ctx.incoming.args), person.voice_notes)

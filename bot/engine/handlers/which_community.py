@@ -7,13 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.engine.context import Choice, Context
-from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
+from bot.engine.dialogue import Outcome, Question, start_flow
 from community.models import Community, Role
 
 # What to do once the admin chose: by name, as the choice is stored in the dialogue state.
 AFTER: dict[str, Callable[[Context, Community], None]] = {}
-
-menu_flow("which_community", ("which_community",))
 
 
 def say_no_community(ctx: Context) -> None:
@@ -28,7 +26,7 @@ def community_for(ctx: Context, then: str) -> Community | None:
         if community is None:
             say_no_community(ctx)
         return community
-    options = ctx.domain.communities()
+    options = ctx.domain.communities.all()
     if len(options) == 1:
         return options[0]
     if not options:
@@ -38,12 +36,11 @@ def community_for(ctx: Context, then: str) -> Community | None:
     return None
 
 
-@question
 class WhichCommunity(Question):
     name = "which_community"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return tuple(Choice(f"community:{c.slug}", c.name) for c in ctx.domain.communities())
+        return tuple(Choice(f"community:{c.slug}", c.name) for c in ctx.domain.communities.all())
 
     def prompt(self, ctx: Context) -> None:
         ctx.say("code.ask_community", choices=self.choices(ctx))
@@ -51,7 +48,7 @@ class WhichCommunity(Question):
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         state = ctx.state
         then = str(state.data.get("then", "")) if state is not None else ""
-        community = ctx.domain.community_by_slug(key.split(":", 1)[1])
+        community = ctx.domain.communities.by_slug(key.split(":", 1)[1])
         ctx.leave()
         if community is None or ctx.role is not Role.ADMIN or then not in AFTER:
             say_no_community(ctx)

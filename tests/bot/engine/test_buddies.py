@@ -9,7 +9,7 @@ import asyncio
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.engine.handlers.buddies import follow_up_button
+from bot.engine.buttons import action_button
 from bot.engine.media import decode_data_url
 from bot.engine.types import Incoming
 from community.buttons import ActionData, decode
@@ -152,7 +152,7 @@ def test_a_whole_round_approval_introduction_relay_and_follow_up(
     sent = decode(ask_anna.choices[0].data)
     assert isinstance(sent, ActionData) and sent.signature is not None  # bound to anna
     pair_id = int(sent.args[0])
-    assert sent.unsigned == follow_up_button("x", pair_id, "met").data
+    assert sent.unsigned == action_button("x", buddies.FOLLOW_UP_ACTION, pair_id, "met").data
     assert [m.text for m in chat.press("anna", ask_anna, "Yes, we met")] == [
         "How nice! Thank you for telling me."
     ]
@@ -162,7 +162,10 @@ def test_a_whole_round_approval_introduction_relay_and_follow_up(
 
 
 def test_the_follow_up_button_data_is_the_engines_own() -> None:
-    assert buddies.follow_up_data(12, "met") == follow_up_button("Yes", 12, "met").data
+    assert (
+        buddies.follow_up_data(12, "met")
+        == action_button("Yes", buddies.FOLLOW_UP_ACTION, 12, "met").data
+    )
 
 
 def test_rejection_and_a_new_round_that_avoids_the_rejected_pair(chat: Chat, app: App) -> None:

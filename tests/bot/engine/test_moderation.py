@@ -371,7 +371,7 @@ def test_what_moderation_keeps_goes_with_the_people_and_in_time(room: Chat) -> N
     with app.session_factory.begin() as session:
         anna = people.find(session, "console", "anna")
         assert anna is not None
-        Domain(session, app.clock).erase(anna)
+        Domain(session, app.clock).privacy.erase(anna)
     assert counts() == (0, 0)
     with app.session_factory() as session:
         # The coordinators' copies that quoted her went with her.

@@ -123,7 +123,7 @@ def test_a_label_typed_with_or_without_its_pictogram_answers(chat: Chat) -> None
 
 
 def test_the_buttons_of_buddies_moderation_and_staff_have_pictograms_too() -> None:
-    from bot.engine.handlers.buddies import DECISION_ACTIONS
+    from bot.engine.handlers.buddy_round import DECISION_ACTIONS
     from bot.engine.handlers.buddy_talk import SHARE_ACTION, SHARE_ANSWERS
     from bot.engine.handlers.moderation import BUTTON_IDS, MOD_ACTION
     from community.buttons import action_data, question_data

@@ -16,8 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.app import build_app
-from bot.engine.buttons import BUTTON_ACTIONS
-from bot.engine.commands import COMMANDS
+from bot.engine.handler_table import HANDLERS
 from bot.engine.roles_table import (
     README,
     ROLES,
@@ -63,8 +62,8 @@ def test_the_readme_holds_the_table_the_registries_make() -> None:
 
 def test_the_table_names_every_command_and_button() -> None:
     table = render()
-    assert all(f"`/{name}`" in table for name in COMMANDS)
-    assert all(f"`{name}`" in table for name in BUTTON_ACTIONS)
+    assert all(f"`/{name}`" in table for name in HANDLERS.commands)
+    assert all(f"`{name}`" in table for name in HANDLERS.buttons)
 
 
 @pytest.fixture
@@ -179,8 +178,8 @@ def test_every_command_and_button_as_every_role_everywhere(world: Chat) -> None:
     refusals = _refusals()
     tried: set[tuple[str, Role]] = set()
     wrong: list[str] = []
-    trials = [("command", c) for c in COMMANDS.values()]
-    trials += [("button", a) for a in BUTTON_ACTIONS.values()]
+    trials = [("command", c) for c in HANDLERS.commands.values()]
+    trials += [("button", a) for a in HANDLERS.buttons.values()]
     for (kind, thing), place in itertools.product(trials, Place):
         for who, user, role in people.playing():
             if kind == "command":

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from bot.app import App, build_app
 from bot.engine import buttons
 from bot.engine.context import Context
+from bot.engine.handler_table import TABLE
 from bot.engine.port import Capabilities, Delivery
+from bot.engine.registry import Handlers
 from bot.engine.types import EventKind, Incoming
 from community.actions import (
     AdmitMember,
@@ -159,17 +161,17 @@ _calls: list[tuple[str, tuple[str, ...]]] = []
 
 
 @pytest.fixture
-def echo_action() -> Iterator[str]:
-    """A stateless button action registered for one test."""
+def echo_action(tg: Chat, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A stateless button action added to the engine's handler table for one test."""
 
     def echo(ctx: Context, args: tuple[str, ...]) -> None:
         _calls.append((ctx.incoming.user_id, args))
         ctx.say_text("echo " + " ".join(args))
 
-    buttons.button_action("test_echo", roles=frozenset({Role.PARENT}))(echo)
+    echo_entry = buttons.ButtonAction("test_echo", echo, frozenset({Role.PARENT}))
+    monkeypatch.setattr(tg.app.engine, "handlers", Handlers((*TABLE, echo_entry)))
     _calls.clear()
     yield "test_echo"
-    del buttons.BUTTON_ACTIONS["test_echo"]
 
 
 def test_a_stateless_button_works_long_after_any_dialogue(
@@ -190,19 +192,20 @@ def test_a_stateless_button_works_long_after_any_dialogue(
     assert [m.text for m in tg.press("anna", gone, "Go")] == ["That button no longer works."]
 
 
-def test_registering_a_name_twice_fails(echo_action: str) -> None:
-    with pytest.raises(ValueError):
-        buttons.button_action(echo_action)(lambda ctx, args: None)
-    from bot.engine.commands import command
-    from bot.engine.dialogue import question
+def test_a_table_naming_a_handler_twice_is_refused() -> None:
+    from bot.engine.commands import Command
+    from bot.engine.dialogue import Question
 
     with pytest.raises(ValueError):
-        command("help")(lambda ctx: None)
+        Handlers((*TABLE, buttons.ButtonAction("rsvp", lambda ctx, args: None)))
     with pytest.raises(ValueError):
+        Handlers((*TABLE, Command("help", lambda ctx: None)))
 
-        @question
-        class Again:  # noqa: B903
-            name = "consent"
+    class Again(Question):
+        name = "consent"
+
+    with pytest.raises(ValueError):
+        Handlers((*TABLE, Again()))
 
 
 def _link_tips_room(app: App, clock: FakeClock) -> None:

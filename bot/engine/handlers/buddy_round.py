@@ -1,0 +1,276 @@
+"""Buddies, the coordinator's side: a round (/match: proposals one by one with their reasons,
+approve / reject / skip / approve all) and the report per round (/rounds).
+
+Nothing reaches a parent before a coordinator approves. The buttons on proposals are stateless
+(bot/engine/buttons.py): a press days later works, and is checked on arrival to be sent to the
+presser, against the presser's role, and against the database (a coordinator judges only the
+pairs of their own community).
+"""
+
+from __future__ import annotations
+
+from babel.dates import format_date
+
+from bot.engine.buttons import action_button
+from bot.engine.context import Choice, Context
+from bot.engine.dialogue import Outcome, Question
+from bot.engine.handlers.buddy_intro import approve_pair
+from community.i18n import language_name
+from community.models import BuddyPair, Community, PairStatus, Role
+from community.services import buddies, buddy_limits, round_picture
+from matching import LeftOver, Proposal
+
+REASON_IDS = {
+    "shared_language": "buddy.reason.shared_language",
+    "same_neighbourhood": "buddy.reason.same_neighbourhood",
+    "nearby": "buddy.reason.nearby",
+    "place_unknown": "buddy.reason.place_unknown",
+    "shared_age_band": "buddy.reason.shared_age_band",
+    "waited": "buddy.reason.waited",
+    "beyond_limit": "buddy.reason.beyond_limit",
+    "only_dutch": "buddy.reason.only_dutch",
+}
+# Above a pair of the second pass (wider limits): it is weaker, its first reasons say why.
+WEAKER_ID = "buddy.proposal.weaker"
+# Sent by the weekly round job (community/services/buddies.py, below the bot layer): named here
+# so that the catalog checks see every id in use.
+SCHEDULED_IDS = ("buddy.round.ready",)
+assert buddies.ROUND_READY_ID in SCHEDULED_IDS
+# The summary of the parents a round left over (community/services/buddies.py, shared with the
+# CLI): named here for the catalog checks.
+LEFT_OVER_IDS = (
+    "buddy.left.head",
+    "buddy.left.example",
+    "buddy.left.more",
+    "buddy.left.no_language_nearby",
+    "buddy.left.only_past_pairs",
+    "buddy.left.matched_better_elsewhere",
+    "buddy.left.no_place",
+    "buddy.left.waiting_for_approval",
+    "buddy.left.paused",
+    "buddy.left.opted_out",
+    "buddy.left.fix.no_language_nearby",
+    "buddy.left.fix.only_past_pairs",
+    "buddy.left.fix.matched_better_elsewhere",
+    "buddy.left.fix.no_place",
+    "buddy.left.fix.waiting_for_approval",
+)
+assert set(LEFT_OVER_IDS) == buddies.left_over_ids()
+PASSES_IDS = ("buddy.match.passes",)
+assert buddy_limits.PASSES_ID in PASSES_IDS
+
+
+# -- the coordinator's round ----------------------------------------------------------------------
+def _community_for(ctx: Context) -> Community | None:
+    """The coordinator's community; an admin names one (`/match arnhem`) unless there is one."""
+    if ctx.role is Role.COORDINATOR:
+        return ctx.require_person().community
+    every = ctx.domain.communities.all()
+    if ctx.incoming.args:
+        return ctx.domain.communities.by_slug(ctx.incoming.args[0])
+    return every[0] if len(every) == 1 else None
+
+
+def _may_judge(ctx: Context, community: Community) -> bool:
+    if ctx.role is Role.ADMIN:
+        return True
+    person = ctx.person
+    return person is not None and person.community_id == community.id
+
+
+def _reason_lines(ctx: Context, pair: BuddyPair) -> list[str]:
+    lines = []
+    for reason in buddies.reasons_of(pair):
+        values = reason.params()
+        if "language" in values:
+            values["language"] = language_name(values["language"], ctx.locale)
+        lines.append(ctx.t(REASON_IDS[reason.kind.value], **values))
+    return lines
+
+
+DECISIONS = {
+    "ok": "buddy.proposal.approve",
+    "no": "buddy.proposal.reject",
+    "skip": "buddy.proposal.skip",
+    "all": "buddy.proposal.approve_all",
+}
+DECISION_ACTIONS = {"ok": "buddy_ok", "no": "buddy_no", "skip": "buddy_skip", "all": "buddy_all"}
+
+
+def _show_next(ctx: Context, community: Community) -> None:
+    """The next proposal waiting for a decision, or the end of the round."""
+    waiting = ctx.domain.buddies.open_proposals(community)
+    state = ctx.state
+    if not waiting:
+        if state is not None and state.flow == "match_review":
+            ctx.leave()
+        ctx.say("buddy.round.done")
+        return
+    pair = waiting[0]
+    if ctx.person is not None:
+        # A typed "1" or "Approve" (console, platforms without buttons) answers this proposal;
+        # the buttons themselves are stateless and work whenever they are pressed.
+        ctx.enter("match_review", "match_review", pair=pair.id)
+    lines = [ctx.t("buddy.proposal.head", count=len(waiting))]
+    if pair.second_pass:
+        lines.append(ctx.t(WEAKER_ID))
+    lines += _reason_lines(ctx, pair)
+    choices = tuple(
+        action_button(ctx.t(label), DECISION_ACTIONS[key], pair.id)
+        for key, label in DECISIONS.items()
+    )
+    ctx.say_text("\n".join(lines), buttons=choices)
+
+
+def match_round(ctx: Context) -> None:
+    community = _community_for(ctx)
+    if community is None:
+        slugs = ", ".join(c.slug for c in ctx.domain.communities.all())
+        ctx.say("buddy.match.which", communities=slugs)
+        return
+    waiting = ctx.domain.buddies.open_proposals(community)
+    new = None
+    if waiting:
+        # A round already waits (the weekly schedule, or an earlier /match): who it left over.
+        left_over = buddies.stored_left_over(waiting[0].round)
+        proposals = [buddies.as_proposal(pair) for pair in waiting[0].round.pairs]
+    else:
+        new, result = ctx.domain.buddies.new_round(community, ctx.person)
+        ctx.say("buddy.match.started" if new is not None else "buddy.match.none")
+        left_over, proposals = result.left_over, result.proposals
+    passes = buddy_limits.passes_text(community, proposals, ctx.translator, ctx.locale)
+    if passes is not None:
+        ctx.say_text(passes)
+    summary = ctx.domain.buddies.left_over_text(left_over, ctx.translator, ctx.locale)
+    if summary is not None:
+        ctx.say_text(summary)
+    _send_picture(ctx, community, proposals, left_over)
+    if waiting or new is not None:
+        _show_next(ctx, community)
+
+
+def _send_picture(
+    ctx: Context, community: Community, proposals: list[Proposal], left_over: list[LeftOver]
+) -> None:
+    """The round at a glance: one picture, its totals as the caption (only to the staff who
+    asked: a coordinator of this community or an admin)."""
+    counts = ctx.domain.communities.round_counts(community, proposals, left_over)
+    if not counts.hoods:
+        return
+    data = round_picture.png(counts, ctx.translator, ctx.locale)
+    caption = round_picture.caption(counts, ctx.translator, ctx.locale)
+    ctx.say_text(caption, media=round_picture.as_media(data))
+
+
+def _decide(ctx: Context, decision: str, pair: BuddyPair) -> None:
+    """Approve, reject or skip one proposal, or approve every proposal left in its round."""
+    community = buddies.community_of(pair)
+    if decision == "all":
+        approved = 0
+        for each in pair.round.pairs:
+            if each.status is PairStatus.PROPOSED and ctx.domain.buddies.available(each):
+                approve_pair(ctx, each)
+                approved += 1
+            elif each.status is PairStatus.PROPOSED:
+                ctx.domain.buddies.decide(each, PairStatus.SKIPPED)
+        ctx.say("buddy.proposal.approved_all", count=approved)
+    elif pair.status is not PairStatus.PROPOSED:
+        ctx.say("buddy.proposal.decided")
+    elif decision == "no":
+        ctx.domain.buddies.decide(pair, PairStatus.REJECTED)
+        ctx.say("buddy.proposal.rejected")
+    elif decision == "skip":
+        ctx.domain.buddies.decide(pair, PairStatus.SKIPPED)
+        ctx.say("buddy.proposal.skipped")
+    elif not ctx.domain.buddies.available(pair):
+        # Since the round began, one of them stopped, paused or got another buddy.
+        ctx.domain.buddies.decide(pair, PairStatus.SKIPPED)
+        ctx.say("buddy.proposal.gone")
+    else:
+        approve_pair(ctx, pair)
+        ctx.say("buddy.proposal.approved")
+    _show_next(ctx, community)
+
+
+def _pressed(ctx: Context, decision: str, args: tuple[str, ...]) -> None:
+    pair = ctx.domain.buddies.pair(args[0]) if args else None
+    ctx.clear_pressed()
+    if pair is None or not _may_judge(ctx, buddies.community_of(pair)):
+        ctx.say("input.old_button")
+        return
+    _decide(ctx, decision, pair)
+
+
+def approve(ctx: Context, args: tuple[str, ...]) -> None:
+    _pressed(ctx, "ok", args)
+
+
+def reject(ctx: Context, args: tuple[str, ...]) -> None:
+    _pressed(ctx, "no", args)
+
+
+def skip(ctx: Context, args: tuple[str, ...]) -> None:
+    _pressed(ctx, "skip", args)
+
+
+def approve_all(ctx: Context, args: tuple[str, ...]) -> None:
+    _pressed(ctx, "all", args)
+
+
+class MatchReview(Question):
+    """The proposal on screen, for typed answers: "1" or "Approve" on the console."""
+
+    name = "match_review"
+
+    def choices(self, ctx: Context) -> tuple[Choice, ...]:
+        return tuple(Choice(key, ctx.t(label)) for key, label in DECISIONS.items())
+
+    def _pair(self, ctx: Context) -> BuddyPair | None:
+        state = ctx.state
+        pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
+        if pair is None or not _may_judge(ctx, buddies.community_of(pair)):
+            return None
+        return pair
+
+    def prompt(self, ctx: Context) -> None:
+        pair = self._pair(ctx)
+        if pair is None:
+            ctx.leave()
+            ctx.say("buddy.round.done")
+        else:
+            _show_next(ctx, buddies.community_of(pair))
+
+    def on_choice(self, ctx: Context, key: str) -> Outcome:
+        pair = self._pair(ctx)
+        if pair is None:
+            ctx.leave()
+            ctx.say("buddy.round.done")
+        else:
+            _decide(ctx, key, pair)
+        return Outcome.DONE
+
+
+def rounds(ctx: Context) -> None:
+    community = _community_for(ctx)
+    if community is None:
+        slugs = ", ".join(c.slug for c in ctx.domain.communities.all())
+        ctx.say("buddy.match.which", communities=slugs)
+        return
+    reports = ctx.domain.buddies.reports(community)
+    if not reports:
+        ctx.say("buddy.rounds.none")
+        return
+    lines = [ctx.t("buddy.rounds.intro", community=community.name)]
+    for report in reports:
+        date = format_date(report.started_at.date(), format="medium", locale=ctx.locale)
+        lines.append(
+            ctx.t(
+                "buddy.rounds.line",
+                date=date,
+                proposed=report.proposed,
+                made=report.made,
+                met=report.met,
+                ended=report.ended,
+            )
+        )
+    ctx.say_text("\n".join(lines))
