@@ -316,10 +316,10 @@ class Engine:
         if ctx.role is Role.ADMIN:
             return True
         room = ctx.domain.room(ctx.incoming.platform, ctx.incoming.chat_id)
-        person = ctx.person
+        speaker = ctx.speaker
         if room is None:
-            return person is not None and person.community_id is not None
-        return person is not None and person.community_id == room.community_id
+            return speaker is not None and speaker.community_id is not None
+        return speaker is not None and speaker.community_id == room.community_id
 
     def _apologise(self, incoming: Incoming, token: str) -> list[Claimed]:
         return self._answer_only(incoming, token, "error.generic")

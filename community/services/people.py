@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, literal_column, select
@@ -21,6 +22,38 @@ ROLE_RANK = {
     Role.COORDINATOR: 3,
     Role.ADMIN: 4,
 }
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """The person an event comes from, as plain values: what the engine and a handler read
+    to decide (who, which community, which language), with no session behind it, so that a
+    handler reading only this can be tested without a database. The ORM entity stays on the
+    context for the handlers that change what is stored."""
+
+    id: int
+    platform: str
+    platform_user_id: str
+    private_chat_id: str | None
+    role: Role
+    community_id: int | None
+    locale: str | None
+    active: bool = True
+    onboarded: bool = False
+
+    @property
+    def chat_id(self) -> str:
+        """Their private chat (on some platforms the user id is the chat)."""
+        return self.private_chat_id or self.platform_user_id
+
+    @classmethod
+    def of(cls, person: Person) -> Speaker:
+        """A snapshot of `person` as loaded (profile and community are loaded with it)."""
+        return cls(
+            person.id, person.platform, person.platform_user_id, person.private_chat_id,
+            person.role, person.community_id, person.locale, bool(person.active),
+            is_onboarded(person),
+        )  # fmt: skip
 
 
 _FIND = (
