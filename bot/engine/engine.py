@@ -116,7 +116,7 @@ class Engine:
             items = ctx.outgoing()
             # The speaker's changed dialogue state is written with the replies' INSERT.
             along = conversations.take_write(session)
-            speaker = ctx.person.id if ctx.person is not None else None
+            person = ctx.person
             return outbox.enqueue(
                 session,
                 items,
@@ -124,7 +124,8 @@ class Engine:
                 claim_for=token,
                 owner=self.owner,
                 along=along,
-                speaker=speaker,
+                speaker=person.id if person is not None else None,
+                speaker_chat=people.parent_chat(person) if person is not None else None,
             )
 
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:

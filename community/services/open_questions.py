@@ -8,7 +8,7 @@ answered) close it too. The engine's rule for typed replies lives in bot/engine/
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -189,20 +189,26 @@ class Queued:
     action: Action
 
 
-def closing(session: Session, items: Sequence[Queued]) -> dict[int, list[ClearButtons]]:
+def closing(
+    session: Session, items: Sequence[Queued], known: Mapping[int, str | None] | None = None
+) -> dict[int, list[ClearButtons]]:
     """The earlier questions that the questions among `items` close: for the first message with
     choices (or waiting for words) in each parent's private chat, by its index, the actions that
     take the buttons off the chat's earlier questions that still have them (queued in the chat's
     order: after those are sent, before the new one). A question of the same topic stays (an
     RSVP, then "How many?"), and so do staff's work items; a platform that cannot edit skips
-    the action (bot/engine/dispatcher.py)."""
+    the action (bot/engine/dispatcher.py). `known`: people the caller knows already (their
+    private chat if they are a parent, else None), who are not looked up."""
     firsts: dict[tuple[str, str], int] = {}
     for index, item in enumerate(items):
         if item.person_id is not None and _has_choices(item.action):
             firsts.setdefault((item.platform, item.chat_id), index)
     if not firsts:
         return {}
-    parents = _parents_chats(session, {items[i].person_id for i in firsts.values()})
+    known = known or {}
+    wanted = {items[i].person_id for i in firsts.values()}
+    parents = _parents_chats(session, wanted - known.keys())
+    parents |= {(p, chat) for p, chat in known.items() if p in wanted and chat is not None}
     asking = [
         (platform, chat_id, index)
         for (platform, chat_id), index in firsts.items()

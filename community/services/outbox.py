@@ -16,7 +16,7 @@ PostgreSQL a single UPDATE in autocommit: one round trip, as durable as a transa
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -166,6 +166,7 @@ def enqueue(
     available_at: datetime | None = None,
     along: Along | None = None,
     speaker: int | None = None,
+    speaker_chat: str | None = None,
 ) -> list[Claimed]:
     """Queue `items` in order, in the caller's transaction (items whose key was queued before
     are skipped). With `claim_for`, rows for chats with nothing older still open are queued
@@ -174,9 +175,11 @@ def enqueue(
     its parameters) is run in the same transaction; on PostgreSQL in the same statement as the
     rows where it can, which saves a round trip per event. A message that asks something new
     ends its recipient's dialogue, the `speaker`'s excepted (the engine settles theirs:
-    bot/engine/replies.py)."""
+    bot/engine/replies.py). `speaker_chat`: the speaker's private chat if they are a parent,
+    else None (the engine knows; closing their earlier question then needs no lookup)."""
     claim = None if claim_for is None else (claim_for, owner)
-    return _insert(session, items, clock, claim, available_at, along, speaker)[1]
+    known = {speaker: speaker_chat} if speaker is not None else {}
+    return _insert(session, items, clock, claim, available_at, along, speaker, known)[1]
 
 
 def enqueue_all(session: Session, items: Sequence[Outgoing], clock: Clock) -> int:
@@ -196,12 +199,13 @@ def _insert(
     available_at: datetime | None,
     along: Along | None = None,
     speaker: int | None = None,
+    known: Mapping[int, str | None] | None = None,
 ) -> tuple[int, list[Claimed]]:
     claim_for, owner = claim if claim is not None else (None, None)
     fresh = _new_keys(session, items, clock) if items else set()
     items = _bind_buttons(session, [i for i in items if i.key is None or i.key in fresh], clock)
     closing = len(items)
-    items = _close_earlier(session, items)
+    items = _close_earlier(session, items, known or {})
     items = voice.with_voice_notes(session, items)
     # The closings and voice notes added are counted apart: callers count what they queued.
     closing = len(items) - closing
@@ -266,11 +270,13 @@ def _insert(
     ]
 
 
-def _close_earlier(session: Session, items: list[Outgoing]) -> list[Outgoing]:
+def _close_earlier(
+    session: Session, items: list[Outgoing], known: Mapping[int, str | None]
+) -> list[Outgoing]:
     """A message that asks closes the chat's earlier question: its buttons are taken off, in
     the chat's order, right before the new one (community/services/open_questions.py)."""
     wanted = [open_questions.Queued(i.platform, i.chat_id, i.person_id, i.action) for i in items]
-    closes = open_questions.closing(session, wanted)
+    closes = open_questions.closing(session, wanted, known)
     if not closes:
         return items
     closed: list[Outgoing] = []

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, literal_column, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from community.clock import Clock
 from community.models import Community, Conversation, ParentProfile, Person, Role
@@ -116,6 +117,8 @@ def create(
     )
     session.add(person)
     session.flush()
+    # Just stored: no profile yet, and no query to find that out when one is asked for.
+    set_committed_value(person, "profile", None)
     return person
 
 
@@ -141,6 +144,13 @@ def join_as_parent(session: Session, person: Person, community: Community) -> Pa
         person.profile = ParentProfile(home_languages=[], age_bands=[])
     session.flush()
     return person.profile
+
+
+def parent_chat(person: Person) -> str | None:
+    """A parent's private chat (on some platforms the user id is the chat); None for staff."""
+    if person.role is not Role.PARENT:
+        return None
+    return person.private_chat_id or person.platform_user_id
 
 
 def is_onboarded(person: Person) -> bool:
