@@ -26,6 +26,7 @@ from pathlib import Path
 from bot.app import build_app
 from bot.telegram.adapter import TelegramOptions
 from bot.telegram.run import run_telegram, telegram_adapter
+from bot.telegram.settings import TelegramSettings
 from config import load_settings
 from config.moderation import UNLIMITED
 from tests.support.fake_telegram import FakeTelegram, Limits
@@ -38,7 +39,7 @@ async def _bench(parents: int, share: float, retry_after: float, folder: Path) -
     settings = dataclasses.replace(
         load_settings(environ={}),
         database_url=f"sqlite:///{folder / 'bench.db'}",
-        telegram_token=fake.token,
+        platform_settings={"telegram": TelegramSettings(token=fake.token)},
         moderation=UNLIMITED,
     )
     options = TelegramOptions(

@@ -39,9 +39,11 @@ from sqlalchemy import select
 from bot.app import build_app
 from bot.engine.port import Delivery, Transport
 from bot.matrix.runner import check_login, make_listener, matrix_transport
+from bot.matrix.settings import MatrixSpec
 from bot.telegram.adapter import TelegramOptions
 from bot.telegram.limiter import FloodLimits
 from bot.telegram.run import connect, telegram_adapter
+from bot.telegram.settings import TelegramSettings
 from community.actions import CreateRoom, SendMessage
 from community.clock import SystemClock
 from community.models import Community
@@ -49,7 +51,6 @@ from community.services import relay, rooms
 from community.services.relay_text import copy_text
 from config import load_settings
 from config.moderation import UNLIMITED
-from config.settings import MatrixSpec, TelegramSettings
 from tests.support.fake_telegram import FakeTelegram, Limits
 from tests.support.members import add_member
 from tests.support.synapse import SynapseServer, start_synapse
@@ -145,10 +146,12 @@ async def _run(
         load_settings(environ={}),
         database_url=f"sqlite:///{folder / 'relay-bench.db'}",
         platforms=("telegram", "matrix"),
-        matrix=MatrixSpec(server.url, bot_user.user_id, bot_user.device_id),
-        matrix_access_token=bot_user.access_token,
-        telegram=TelegramSettings(api_url=fake.base_url),
-        telegram_token=fake.token,
+        platform_settings={
+            "matrix": MatrixSpec(
+                server.url, bot_user.user_id, bot_user.device_id, access_token=bot_user.access_token
+            ),
+            "telegram": TelegramSettings(api_url=fake.base_url, token=fake.token),
+        },
         # It measures relaying, not the flood limits (they would slow one busy sender).
         moderation=UNLIMITED,
     )

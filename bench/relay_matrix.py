@@ -42,6 +42,7 @@ from bot.engine.port import Capabilities, Delivery
 from bot.engine.types import Incoming
 from bot.matrix.listener import MatrixListener
 from bot.matrix.runner import check_login, make_listener, matrix_transport
+from bot.matrix.settings import MatrixSpec
 from community.actions import CreateRoom, SendMessage
 from community.clock import SystemClock
 from community.models import Community, OutboxMessage, ProcessedEvent
@@ -49,7 +50,6 @@ from community.services import outbox, rooms
 from community.services.outbox import Outgoing
 from config import load_settings
 from config.moderation import UNLIMITED
-from config.settings import MatrixSpec
 from tests.support.synapse import start_synapse
 
 
@@ -65,8 +65,14 @@ async def bench(messages: int, base: Path) -> int:
             database_url=f"sqlite:///{base / 'bench.db'}",
             admins=frozenset({"telegram:coord"}),
             platforms=("matrix",),
-            matrix=MatrixSpec(server.url, bot_user.user_id, bot_user.device_id),
-            matrix_access_token=bot_user.access_token,
+            platform_settings={
+                "matrix": MatrixSpec(
+                    server.url,
+                    bot_user.user_id,
+                    bot_user.device_id,
+                    access_token=bot_user.access_token,
+                )
+            },
             # It measures relaying, not the flood limits (they would slow one busy sender).
             moderation=UNLIMITED,
         )

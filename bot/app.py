@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.engine import threads
+from bot.engine import room_hooks, threads
 from bot.engine.dispatcher import Dispatcher
 from bot.engine.engine import Engine
 from bot.engine.media import share_media
@@ -21,10 +21,11 @@ from bot.engine.types import Incoming
 from bot.logs import protect
 from bot.metrics import Metrics
 from community import db
+from community.actions import CreateRoom, SealedMessage
 from community.clock import Clock, SystemClock
 from community.i18n import SHIPPED_LOCALES, Translator
 from community.scheduler import Scheduler
-from community.services import button_key, housekeeping
+from community.services import button_key, housekeeping, outbox, role_codes, rooms
 from community.services.async_marks import AsyncMarks
 from community.services.communities import sync_communities
 from community.services.outbox import Claimed
@@ -109,6 +110,16 @@ class App:
         self.db_engine.dispose()
 
 
+def after_sent() -> outbox.AfterSent:
+    """What must follow in the database once the outbox sent an action of a kind."""
+    return outbox.AfterSent(
+        {
+            CreateRoom.kind: rooms.made_room_hook(room_hooks.on_created),
+            SealedMessage.kind: role_codes.void_after_fallback,
+        }
+    )
+
+
 def build_app(
     settings: Settings,
     transports: Iterable[Transport] = (),
@@ -138,12 +149,13 @@ def build_app(
     heartbeat = Heartbeat(db_engine, clock)
     owner = heartbeat.owner
     engine = Engine(session_factory, settings, translator, clock, capabilities, owner)
-    marks = AsyncMarks(db_engine) if AsyncMarks.available(db_engine) else None
+    hooks = after_sent()
+    marks = AsyncMarks(db_engine, hooks) if AsyncMarks.available(db_engine) else None
     metrics = Metrics()
     metrics.watch_outbox(session_factory, clock)
     dispatcher = Dispatcher(
         session_factory, transports, clock, settings.outbox_max_attempts,
-        marks=marks, owner=owner, metrics=metrics,
+        marks=marks, owner=owner, metrics=metrics, after_sent=hooks,
     )  # fmt: skip
     with session_factory() as session:
         # What is kept only for a while goes now too: a bot that was down catches up at once.

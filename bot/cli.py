@@ -4,27 +4,26 @@ the mistakes an installer can fix into one or two plain lines instead of a trace
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
+from bot.cli_errors import explain
 from bot.cli_i18n import i18n_app
+from bot.cli_match import register as register_match
 from bot.cli_ops import register as register_ops
 from bot.cli_prompts import prompts_app
 from bot.cli_prompts import register as register_prompts
 from bot.cli_roles import role_app
 from bot.cli_run import register as register_run
-from community.db import SchemaOutdated
-from config.exposure import current_user
+from bot.cli_shared import ConfigOption, community_problem, load
 
 if TYPE_CHECKING:
-    from config import Settings
+    pass
 
 app = typer.Typer(
     help="Ouderkring: a chat bot that connects parents to each other and to school.",
@@ -43,41 +42,13 @@ app.add_typer(i18n_app, name="i18n")
 register_ops(app)  # backup, restore, doctor
 register_prompts(app)  # reach
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        "-c",
-        help="The TOML config file (default: $OUDERKRING_CONFIG, "
-        "else the shipped example with the Arnhem demo community).",
-    ),
-]
-
-
-# The settings of this run, so that a database error can say which URL and where it was set.
-_SETTINGS: ContextVar[Settings | None] = ContextVar("settings", default=None)
-
-
-def _settings(config: Path | None) -> Settings:
-    from bot.logs import protect
-    from config import load_settings
-    from config.exposure import exposed_config_warning
-
-    settings = load_settings(config)
-    _SETTINGS.set(settings)
-    protect(settings)  # before anything can log a token, e.g. `link` asking Telegram
-    warning = exposed_config_warning(settings.source)
-    if warning is not None:
-        typer.echo(warning, err=True)
-    return settings
-
 
 def _console(config: Path | None, migrate: bool) -> None:
     from bot.app import build_app
     from bot.console import ConsoleTransport, run_console
     from community.clock import ShiftedClock
 
-    settings = _settings(config)
+    settings = load(config)
     missing = None if migrate else _missing_sqlite_file(settings.database_url)
     if missing is not None:  # opening it would leave an empty database file behind
         typer.echo(
@@ -134,45 +105,14 @@ def console(config: ConfigOption = None) -> None:
     _console(config, migrate=False)
 
 
-register_run(app)  # `ouderkring run`: bot/cli_run.py
-
-
-@app.command()
-def link(
-    community: Annotated[
-        str | None, typer.Option(help="Community slug (default: every community).")
-    ] = None,
-    out: Annotated[Path, typer.Option(help="Folder for the QR codes (PNG and SVG).")] = Path("."),
-    config: ConfigOption = None,
-) -> None:
-    """Print each community's Telegram deep link and write it as a QR code for a poster."""
-    from bot.telegram.links import deep_link, write_qr
-    from bot.telegram.run import bot_username
-
-    settings = _settings(config)
-    chosen = [c for c in settings.communities if community in (None, c.slug)]
-    if not chosen:
-        known = [c.slug for c in settings.communities]
-        typer.echo(community_problem(community, known), err=True)
-        raise typer.Exit(2)
-    if not (settings.telegram and settings.telegram.username) and not settings.telegram_token:
-        typer.echo(
-            "Set [telegram] username in the config, or OUDERKRING_TELEGRAM_TOKEN to ask Telegram.",
-            err=True,
-        )
-        raise typer.Exit(2)
-    username = asyncio.run(bot_username(settings))
-    for spec in chosen:
-        url = deep_link(username, spec.invite_code)
-        png, svg = write_qr(url, out, f"{spec.slug}-telegram")
-        typer.echo(f"{spec.name}: {url}")
-        typer.echo(f"  QR code: {png}  {svg}")
+register_run(app)  # `ouderkring run` and `link`: bot/cli_run.py
+register_match(app)  # `ouderkring match`: bot/cli_match.py
 
 
 @app.command("check-config")
 def check_config(config: ConfigOption = None) -> None:
     """Read the configuration and say whether it is valid."""
-    settings = _settings(config)
+    settings = load(config)
     names = ", ".join(c.name for c in settings.communities) or "none"
     typer.echo(f"{settings.source}: valid. Communities: {names}.")
 
@@ -193,7 +133,7 @@ def code(
     if role not in (Role.COORDINATOR.value, Role.PROFESSIONAL.value):
         typer.echo("ROLE must be coordinator or professional.", err=True)
         raise typer.Exit(2)
-    settings = _settings(config)
+    settings = load(config)
     built = build_app(settings)
     with built.session_factory.begin() as session:
         every = communities.all_communities(session)
@@ -213,132 +153,12 @@ def code(
     typer.echo(f"/start {secret}")
 
 
-@app.command("match")
-def match_command(
-    community: Annotated[
-        str | None, typer.Option(help="Community slug (needed if several).")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Only print the proposals; store nothing.")
-    ] = False,
-    picture: Annotated[
-        Path | None, typer.Option(help="Also write the round at a glance to this PNG file.")
-    ] = None,
-    config: ConfigOption = None,
-) -> None:
-    """Buddy round: print the matcher's proposals with their reasons. Without --dry-run they are
-    stored for the coordinators, who approve them in the chat with /match."""
-    from bot.app import build_app
-    from community.i18n import language_name
-    from community.services import buddies, buddy_limits
-
-    settings = _settings(config)
-    try:
-        built = build_app(settings)
-    except SchemaOutdated as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
-    try:
-        with built.session_factory.begin() as session:
-            chosen = _chosen_community(session, community)
-            waiting = buddies.open_proposals(session, chosen)
-            if waiting:
-                typer.echo(f"Waiting for a coordinator in {chosen.name}: {len(waiting)}.")
-                proposals = [buddies.as_proposal(pair) for pair in waiting]
-                left_over = buddies.stored_left_over(waiting[0].round)
-            elif dry_run:
-                result = buddies.run_matcher(session, chosen, built.clock)
-                proposals, left_over = result.proposals, result.left_over
-            else:
-                new, result = buddies.new_round(session, chosen, built.clock)
-                proposals = [buddies.as_proposal(p) for p in new.pairs] if new else []
-                left_over = result.left_over
-            codes = {code for p in proposals for code in (p.language, *_codes(p))}
-            names = {code: language_name(code, "en") for code in codes}
-            for number, proposal in enumerate(proposals, 1):
-                weaker = ", weaker: second pass" if proposal.second_pass else ""
-                typer.echo(
-                    f"{number}. parent {proposal.a} + parent {proposal.b} "
-                    f"({proposal.weight} points{weaker}): {proposal.describe(names)}"
-                )
-            passes = buddy_limits.passes_text(chosen, proposals, built.translator, "en")
-            if passes is not None:
-                typer.echo(passes)
-            # The parents left without a buddy and why, as a coordinator sees them in /match
-            # (in English, like the rest of this command).
-            summary = buddies.left_over_text(session, left_over, built.translator, "en")
-            if summary is not None:
-                typer.echo(summary)
-            if picture is not None:
-                _write_picture(picture, session, chosen, proposals, left_over, built.translator)
-            if not proposals:
-                typer.echo(f"No buddy pairs to propose in {chosen.name} now.")
-            elif dry_run and not waiting:
-                typer.echo("Dry run: nothing stored, nobody told.")
-            elif not waiting:
-                typer.echo("Stored. A coordinator approves them in the chat with /match.")
-    finally:
-        built.close()
-
-
-def _write_picture(path: Path, session, community, proposals, left_over, translator) -> None:  # type: ignore[no-untyped-def]
-    """The picture /match sends a coordinator (community/services/round_picture.py), in
-    English like the rest of this command."""
-    from community.services import round_picture
-
-    counts = round_picture.round_counts(session, community, proposals, left_over)
-    try:
-        path.write_bytes(round_picture.png(counts, translator, "en"))
-    except OSError as exc:
-        typer.echo(f"Cannot write the picture to {path}: {exc.strerror}.", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"Picture of the round: {path}")
-
-
-def _chosen_community(session, slug: str | None):  # type: ignore[no-untyped-def]
-    """The community --community names, or the only one; exits 2 naming the choices."""
-    from community.services import communities
-
-    every = communities.all_communities(session)
-    chosen = communities.by_slug(session, slug) if slug else None
-    if chosen is None and slug is None and len(every) == 1:
-        chosen = every[0]
-    if chosen is None:
-        typer.echo(community_problem(slug, [c.slug for c in every]), err=True)
-        raise typer.Exit(2)
-    return chosen
-
-
-def community_problem(slug: str | None, known: list[str]) -> str:
-    """Why --community chose nothing, naming the communities there are."""
-    if not known:
-        return "There is no community yet. Add one under [[community]] in the config file."
-    names = ", ".join(known)
-    if slug is not None:
-        return f"There is no community {slug!r}. Known communities: {names}."
-    return f"There are several communities. Choose one with --community ({names})."
-
-
-def _built(config: Path | None):  # type: ignore[no-untyped-def]
-    from bot.app import build_app
-
-    try:
-        return build_app(_settings(config))
-    except SchemaOutdated as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
-
-
-def _codes(proposal):  # type: ignore[no-untyped-def]
-    return [r.language for r in proposal.reasons if r.language]
-
-
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Create or update the database schema to this version."""
     from community import db
 
-    settings = _settings(config)
+    settings = load(config)
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
     typer.echo(f"Database schema is at {db.current_revision(engine)}.")
@@ -350,135 +170,17 @@ def db_current(config: ConfigOption = None) -> None:
     """Show the schema version of the database and the one this version needs."""
     from community import db
 
-    settings = _settings(config)
+    settings = load(config)
     engine = db.make_engine(settings.database_url)
     typer.echo(f"Database: {db.current_revision(engine) or 'empty'}. Needed: {db.head_revision()}.")
     engine.dispose()
-
-
-# -- mistakes an installer can fix ------------------------------------------------------------
-
-
-def _url_and_where() -> tuple[URL | None, str]:
-    """The database URL in use (None if it does not parse) and where the installer changes it."""
-    from config.settings import ENV_DATABASE_URL
-
-    settings = _SETTINGS.get()
-    if os.environ.get(ENV_DATABASE_URL):
-        where = f"the environment variable {ENV_DATABASE_URL}"
-    elif settings is not None:
-        where = f"[database].url in {settings.source}"
-    else:
-        where = "[database].url in the config file"
-    if settings is None:
-        return None, where
-    try:
-        return make_url(settings.database_url), where
-    except (ArgumentError, ValueError):
-        return None, where
-
-
-def _sqlite_problem(url: URL, where: str) -> str:
-    name = url.database or ""
-    if url.query.get("uri") == "true" and name.startswith("file:"):
-        name = name.removeprefix("file:")  # SQLite's URI form, e.g. for mode=ro
-    path = Path(name).expanduser().absolute()
-    folder = path.parent
-    if not folder.is_dir():
-        return (
-            f"The folder {folder} of the SQLite database does not exist.\n"
-            f"Create it (mkdir -p {folder}) or change {where}."
-        )
-    if path.is_dir():
-        return f"The SQLite database {path} is a folder.\nChange {where} to a file name."
-    return (
-        f"The SQLite database {path} cannot be opened for writing (read-only file or folder).\n"
-        f"Let the user {current_user()} write the file and its folder {folder} "
-        f"(SQLite writes -wal and -shm files next to it), or change {where}."
-    )
-
-
-def _database_problem(exc: DBAPIError) -> str | None:
-    """What is wrong with the database or the way to it; None for what looks like a bug."""
-    url, where = _url_and_where()
-    driver_message = str(exc.orig).strip()
-    first_line = driver_message.splitlines()[0] if driver_message else type(exc.orig).__name__
-    if url is not None and url.get_backend_name() == "sqlite":
-        if "unable to open" in driver_message or "readonly" in driver_message:
-            return _sqlite_problem(url, where)
-        if "not a database" in driver_message:
-            return f"{url.database} is not an SQLite database file.\nChange {where}."
-        if "locked" in driver_message or "disk" in driver_message:
-            return f"The SQLite database cannot be used: {first_line}.\nCheck {where}."
-        return None  # e.g. an SQL syntax error: a bug, worth its traceback
-    if not isinstance(exc, OperationalError):
-        return None  # PostgreSQL's other errors come from a statement: a bug
-    shown = url.render_as_string(hide_password=True) if url is not None else "the database"
-    server = f"{url.host or 'localhost'}:{url.port or 5432}" if url is not None else "the server"
-    if "password authentication failed" in driver_message or "no password supplied" in (
-        driver_message
-    ):
-        return (
-            f"PostgreSQL at {server} refused the user name or password of {shown}.\n"
-            f"Check the user and password in {where}."
-        )
-    if "does not exist" in driver_message:
-        # psycopg says which: 'database "x" does not exist' or 'role "x" does not exist'.
-        return (
-            f"PostgreSQL at {server}: {_after_fatal(first_line)}.\n"
-            f"Create it on the server, or correct {where}."
-        )
-    if "connection failed" in driver_message or "timeout" in driver_message:
-        return (
-            f"Cannot reach PostgreSQL at {server}: is the server running and does it accept "
-            f"connections there?\nStart it, or correct the host and port in {where}."
-        )
-    return f"The database {shown} cannot be used: {first_line}.\nCheck {where}."
-
-
-def _after_fatal(line: str) -> str:
-    """psycopg's 'connection failed: connection to server at ... failed: FATAL:  x' -> 'x'."""
-    return line.rsplit("FATAL:", 1)[-1].strip()
-
-
-def _explain(exc: Exception) -> tuple[str, int] | None:
-    """The message and exit code for a mistake an installer can fix; None for a bug."""
-    from config import ConfigError
-
-    if isinstance(exc, ConfigError):
-        return exc.describe(), 2
-    if isinstance(exc, SchemaOutdated):
-        return str(exc), 1
-    if isinstance(exc, DBAPIError):
-        problem = _database_problem(exc)
-        return None if problem is None else (problem, 1)
-    if isinstance(exc, ArgumentError):
-        return f"The database URL is not valid.\nCorrect {_url_and_where()[1]}.", 2
-    if isinstance(exc, ModuleNotFoundError) and exc.name in ("psycopg", "psycopg2"):
-        return (
-            "The PostgreSQL driver (psycopg) is not installed.\n"
-            "Install the postgres extra: pip install 'ouderkring[postgres]' "
-            "(in a checkout: pip install -e '.[postgres]').",
-            1,
-        )
-    if isinstance(exc, IsADirectoryError):
-        return f"{exc.filename} is a folder where a file was expected.", 1
-    if isinstance(exc, PermissionError):
-        return (
-            f"Permission denied: {exc.filename}.\n"
-            f"Let the user {current_user()} read (and for the database, write) it.",
-            1,
-        )
-    if isinstance(exc, UnicodeDecodeError):
-        return "Input is not UTF-8 text: save it as UTF-8 and try again.", 1
-    return None
 
 
 def main() -> None:
     try:
         app(prog_name="ouderkring")
     except Exception as exc:
-        explained = _explain(exc)
+        explained = explain(exc)
         if explained is None:
             raise  # a bug: the traceback helps whoever reports it
         message, code = explained

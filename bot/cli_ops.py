@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="The TOML config file.")]
+from bot import cli_shared
+from bot.cli_shared import ConfigOption
 
 
 def register(app: typer.Typer) -> None:
@@ -27,10 +28,9 @@ def backup(
 ) -> None:
     """Back up the database to FILE while the bot runs: SQLite with its online backup API,
     PostgreSQL with pg_dump (custom format, for pg_restore)."""
-    from bot.cli import _settings
     from community import backup as backups
 
-    settings = _settings(config)
+    settings = cli_shared.load(config)
     try:
         if backups.is_sqlite(settings.database_url):
             written = backups.backup_sqlite(settings.database_url, file, overwrite)
@@ -49,11 +49,10 @@ def restore(
 ) -> None:
     """Replace the database with the backup FILE. Stop the bot first; everything written
     after the backup is lost."""
-    from bot.cli import _settings
     from community import backup as backups
     from community import db
 
-    settings = _settings(config)
+    settings = cli_shared.load(config)
     try:
         if backups.is_sqlite(settings.database_url):
             backups.restore_sqlite(settings.database_url, file)

@@ -1,15 +1,21 @@
 """`ouderkring reach` and `ouderkring prompts import`: the professionals' tools on the command
-line. The work is done in `community/services/prompts.py` and `prompt_import.py`; this module
+line. The work is done in `community/services/prompts/` and `prompt_import.py`; this module
 only parses and prints."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot import cli_shared
+from bot.cli_shared import ConfigOption
 from config.locales import LOCALES
+
+if TYPE_CHECKING:
+    from community.i18n import Translator
+    from community.services.prompt_import import Planned, Stored
 
 prompts_app = typer.Typer(
     help="Weekly prompts: import prepared prompts.", no_args_is_help=True, rich_markup_mode=None
@@ -18,7 +24,6 @@ prompts_app = typer.Typer(
 CommunityOption = Annotated[
     str | None, typer.Option("--community", help="Community slug (needed if several).")
 ]
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="The TOML config file.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -35,16 +40,15 @@ def reach_command(
 ) -> None:
     """Call list: parents our messages do not reach, and parents who got 2 or more prompts in
     the last 4 weeks and answered none (to phone or visit; no reply never means no interest)."""
-    from bot.cli import _built, _chosen_community
     from community.services import prompts
 
     if language not in LOCALES:
         typer.echo(f"Unknown language {language!r}. Use one of: {', '.join(LOCALES)}.", err=True)
         raise typer.Exit(2)
-    built = _built(config)
+    built = cli_shared.built_app(config)
     try:
         with built.session_factory() as session:
-            chosen = _chosen_community(session, community)
+            chosen = cli_shared.chosen_community(session, community)
             report = prompts.reach_report(session, chosen, built.clock)
             typer.echo(prompts.reach_text(report, chosen.name, built.translator, language))
     finally:
@@ -81,28 +85,18 @@ def prompts_import(
       place = "Bibliotheek, Kortestraat 16"  # invitations: where
       key = "library-october"           # optional: names the prompt
     """
-    from bot.cli import _built, _chosen_community
     from community.services import prompt_import
 
-    built = _built(config)
+    built = cli_shared.built_app(config)
     try:
         with built.session_factory.begin() as session:
-            chosen = _chosen_community(session, community)
+            chosen = cli_shared.chosen_community(session, community)
             try:
                 planned = prompt_import.read(file, chosen, built.settings.prompts, built.clock)
             except prompt_import.PromptFileError as exc:
                 typer.echo(str(exc), err=True)
                 raise typer.Exit(2) from None
-            flagged = False
-            for item in planned:
-                when = item.send.strftime("%Y-%m-%d %H:%M UTC")
-                typer.echo(f"{item.number}. {item.kind}, {when}: {item.texts['nl']}")
-                for locale, problems in item.problems.items():
-                    flagged = True
-                    for problem in problems:
-                        text = built.translator.t("en", f"plain.{problem}")
-                        typer.echo(f"   {locale}: {text}")
-            if flagged and not anyway:
+            if _print_planned(planned, built.translator) and not anyway:
                 typer.echo("Fix the flagged texts, or import them with --anyway.", err=True)
                 raise typer.Exit(2)
             if dry_run:
@@ -110,13 +104,30 @@ def prompts_import(
                 session.rollback()
                 return
             done = prompt_import.store(session, chosen, planned, built.clock)
-            typer.echo(f"Stored {len(done.new)} prompts for {chosen.name}.")
-            for numbers, what in (
-                (done.updated, "Updated (not sent yet)"),
-                (done.already, "Already there, not stored again"),
-                (done.sent, "Already sent, left as they were"),
-            ):
-                if numbers:
-                    typer.echo(f"{what}: prompt {', '.join(map(str, numbers))}.")
+            _print_stored(done, chosen.name)
     finally:
         built.close()
+
+
+def _print_planned(planned: list[Planned], translator: Translator) -> bool:
+    """Each prompt of the file, with what the plain-language check flags; True if any."""
+    flagged = False
+    for item in planned:
+        when = item.send.strftime("%Y-%m-%d %H:%M UTC")
+        typer.echo(f"{item.number}. {item.kind}, {when}: {item.texts['nl']}")
+        for locale, problems in item.problems.items():
+            flagged = True
+            for problem in problems:
+                typer.echo(f"   {locale}: {translator.t('en', f'plain.{problem}')}")
+    return flagged
+
+
+def _print_stored(done: Stored, community_name: str) -> None:
+    typer.echo(f"Stored {len(done.new)} prompts for {community_name}.")
+    for numbers, what in (
+        (done.updated, "Updated (not sent yet)"),
+        (done.already, "Already there, not stored again"),
+        (done.sent, "Already sent, left as they were"),
+    ):
+        if numbers:
+            typer.echo(f"{what}: prompt {', '.join(map(str, numbers))}.")

@@ -3,10 +3,12 @@ chat). The person is told in their language when the bot next sends its outbox."
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from bot import cli_shared
+from bot.cli_shared import ConfigOption
 
 role_app = typer.Typer(
     help="Staff roles: list them, take one away.", no_args_is_help=True, rich_markup_mode=None
@@ -15,20 +17,18 @@ role_app = typer.Typer(
 CommunityOption = Annotated[
     str | None, typer.Option("--community", help="Community slug (needed if several).")
 ]
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="The TOML config file.")]
 
 
 @role_app.command("list")
 def role_list(community: CommunityOption = None, config: ConfigOption = None) -> None:
     """The coordinators and professionals of a community: role, platform, platform user id and
     the day they got the role (the bot keeps no names)."""
-    from bot.cli import _built, _chosen_community
     from community.services.domain import Domain
 
-    built = _built(config)
+    built = cli_shared.built_app(config)
     try:
         with built.session_factory() as session:
-            chosen = _chosen_community(session, community)
+            chosen = cli_shared.chosen_community(session, community)
             staff = Domain(session, built.clock).staff.of(chosen)
             if not staff:
                 typer.echo(f"{chosen.name} has no coordinators or professionals.")
@@ -50,14 +50,13 @@ def role_revoke(
 ) -> None:
     """Take a coordinator's or professional's role away: they are told in their language, leave
     the rooms the bot made, and what is stored about them is erased."""
-    from bot.cli import _built, _chosen_community
     from community.services import outbox
     from community.services.domain import Domain
 
-    built = _built(config)
+    built = cli_shared.built_app(config)
     try:
         with built.session_factory.begin() as session:
-            chosen = _chosen_community(session, community)
+            chosen = cli_shared.chosen_community(session, community)
             domain = Domain(session, built.clock)
             person = domain.find_person(platform, user_id)
             staff = domain.staff.member(person.id) if person is not None else None

@@ -1,34 +1,39 @@
 """`ouderkring run`: the bot on the configured platforms, with the outbox sender, the leader's
-scheduler and pollers (bot/leader.py) and the health and metrics server (bot/metrics.py)."""
+scheduler and pollers (bot/leader.py) and the health and metrics server (bot/metrics.py); and
+`ouderkring link`, each platform's join links as QR codes. Both read the platform registry
+(bot/platforms.py) and know no platform by name."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot import cli_shared
+from bot.cli_shared import ConfigOption
 from community.db import SchemaOutdated
 
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="The TOML config file.")]
+if TYPE_CHECKING:
+    from bot.kit.platform import Platform, Started
+    from config import Settings
 
 
 def register(app: typer.Typer) -> None:
-    """Add `run` to the `ouderkring` command."""
+    """Add `run` and `link` to the `ouderkring` command."""
     app.command("run")(run)
+    app.command("link")(link)
 
 
 def run(config: ConfigOption = None) -> None:
     """Run the bot on the chat platforms that are configured (`platforms`)."""
-    from bot.app import build_app
-    from bot.cli import _settings
-    from bot.engine.port import Transport
     from bot.logs import announce, use_format
+    from bot.platforms import PLATFORMS
 
-    settings = _settings(config)
-
+    settings = cli_shared.load(config)
     use_format(settings.monitoring.log_format)
     if settings.privacy.controller is None:
         announce(
@@ -36,21 +41,7 @@ def run(config: ConfigOption = None) -> None:
             "the bot (README, Configuration).",
             logging.WARNING,
         )
-    transports: list[Transport] = []
-    runners = []
-    if "telegram" in settings.platforms:
-        from bot.telegram.run import run_telegram, telegram_adapter
-
-        telegram = telegram_adapter(settings)
-        transports.append(telegram.transport)
-        runners.append(lambda built, lead, stop: run_telegram(built, telegram, stop, lead))
-    if "matrix" in settings.platforms:
-        from bot.matrix.runner import matrix_transport, run_matrix
-
-        matrix = matrix_transport(settings)
-        transports.append(matrix)
-        runners.append(lambda built, lead, stop: run_matrix(built, matrix, stop, lead=lead))
-    if not runners:
+    if not settings.platforms:
         typer.echo(
             'No chat platform is configured: set platforms = ["telegram"] and/or ["matrix"] '
             'in the config (README, "Run on Telegram", "Run on Matrix"), or use '
@@ -58,31 +49,37 @@ def run(config: ConfigOption = None) -> None:
             err=True,
         )
         raise typer.Exit(1)
+    raise typer.Exit(run_platforms(settings, PLATFORMS))
+
+
+def run_platforms(settings: Settings, registry: Mapping[str, Platform]) -> int:
+    """Build the app on the platforms `settings.platforms` names and serve until stopped; the
+    exit status (0 stopped, 1 a problem only the operator can fix, 3 leadership lost)."""
+    from bot.app import build_app
+    from bot.engine.port import PlatformFatal
+    from bot.leader import LeadershipLost
+    from bot.logs import announce
+
+    started = [registry[name].start(settings) for name in settings.platforms]
     try:
-        built = build_app(settings, transports)
+        built = build_app(settings, [s.transport for s in started])
     except SchemaOutdated as exc:
         announce(str(exc), logging.ERROR)
-        raise typer.Exit(1) from None
-    from bot.leader import LeadershipLost
-    from bot.matrix.client import MatrixLoginError
-    from bot.telegram.run import TelegramFatal
-
+        return 1
     try:
-        asyncio.run(_serve(built, runners))
-    except TelegramFatal as exc:  # a wrong token, a second instance: one line, no token
-        announce(f"Telegram: {exc}", logging.ERROR)
-        raise typer.Exit(1) from None
-    except MatrixLoginError as exc:  # a refused access token: one line, no token
-        announce(f"Matrix: {exc}", logging.ERROR)
-        raise typer.Exit(1) from None
+        asyncio.run(_serve(built, started))
+    except PlatformFatal as exc:  # a wrong token, a second instance: one line, no token
+        announce(f"{exc.platform_title}: {exc}", logging.ERROR)
+        return 1
     except LeadershipLost as exc:
         announce(f"Stopped: {exc}", logging.ERROR)
-        raise typer.Exit(3) from None
+        return 3
     finally:
         built.close()
+    return 0
 
 
-async def _serve(built, runners) -> None:  # type: ignore[no-untyped-def]
+async def _serve(built, started: Sequence[Started]) -> None:  # type: ignore[no-untyped-def]
     """Every platform's listener, one outbox sender, the leadership (the scheduler, and the
     listeners that only the leader runs) and the health server, until SIGINT or SIGTERM."""
     import signal
@@ -94,7 +91,7 @@ async def _serve(built, runners) -> None:  # type: ignore[no-untyped-def]
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     lead = Leadership(built)
-    tasks = [asyncio.ensure_future(r(built, lead, stop)) for r in runners]
+    tasks = [asyncio.ensure_future(s.run(built, stop, lead)) for s in started]
     tasks.append(asyncio.ensure_future(lead.run(stop)))
     tasks.append(asyncio.ensure_future(built.dispatcher.run(stop=stop)))
     listen = built.settings.monitoring.listen
@@ -112,3 +109,37 @@ async def _serve(built, runners) -> None:  # type: ignore[no-untyped-def]
     finally:
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def link(
+    community: Annotated[
+        str | None, typer.Option(help="Community slug (default: every community).")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the QR codes (PNG and SVG).")] = Path("."),
+    config: ConfigOption = None,
+) -> None:
+    """Print each community's join links (Telegram deep links) and write each as a QR code for
+    a poster."""
+    from bot.kit.qr import write_qr
+    from bot.platforms import PLATFORMS
+
+    settings = cli_shared.load(config)
+    chosen = [c for c in settings.communities if community in (None, c.slug)]
+    if not chosen:
+        known = [c.slug for c in settings.communities]
+        typer.echo(cli_shared.community_problem(community, known), err=True)
+        raise typer.Exit(2)
+    linking = [p for p in PLATFORMS.values() if p.links is not None and p.link_problem]
+    problems = {p.name: p.link_problem(settings) for p in linking}  # type: ignore[misc]
+    ready = [p for p in linking if problems[p.name] is None]
+    if not ready:
+        for problem in problems.values():
+            typer.echo(problem, err=True)
+        raise typer.Exit(2)
+    for platform in ready:
+        assert platform.links is not None
+        urls = asyncio.run(platform.links(settings, [spec.invite_code for spec in chosen]))
+        for spec, url in zip(chosen, urls, strict=True):
+            png, svg = write_qr(url, out, f"{spec.slug}-{platform.name}")
+            typer.echo(f"{spec.name}: {url}")
+            typer.echo(f"  QR code: {png}  {svg}")

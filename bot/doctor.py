@@ -11,11 +11,13 @@ import asyncio
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from bot import cli_errors, cli_shared
 
 if TYPE_CHECKING:
     from config import Settings
@@ -68,15 +70,15 @@ def run_checks(config: Path | None, quick: bool = False) -> Iterator[Finding]:
 
 
 def _check_config(config: Path | None) -> tuple[Settings | None, Finding]:
-    from bot.cli import _SETTINGS
     from bot.logs import protect
-    from config import ConfigError, load_settings
+    from bot.platforms import load_settings
+    from config import ConfigError
 
     try:
         settings = load_settings(config)
     except ConfigError as exc:
         return None, _problem("config", exc.describe())
-    _SETTINGS.set(settings)  # a database error can then say where the URL was set
+    cli_shared.CURRENT.set(settings)  # a database error can then say where the URL was set
     protect(settings)
     names = ", ".join(c.name for c in settings.communities)
     platforms = ", ".join(settings.platforms) or "none (console only)"
@@ -86,7 +88,6 @@ def _check_config(config: Path | None) -> tuple[Settings | None, Finding]:
 
 
 def _check_database(settings: Settings) -> Finding:
-    from bot.cli import _explain
     from community import db
     from config.exposure import shown_database_url
 
@@ -101,7 +102,7 @@ def _check_database(settings: Settings) -> Finding:
         finally:
             engine.dispose()
     except Exception as exc:
-        explained = _explain(exc)
+        explained = cli_errors.explain(exc)
         what = explained[0] if explained else f"{type(exc).__name__}: {exc}"
         return _problem("database", _one_line(what))
     if current is None:
@@ -217,54 +218,27 @@ def _check_leader(settings: Settings) -> Finding:
     return _fine("leader", f"{processes}; one leads (the scheduler and the updates)")
 
 
-def _telegram(settings: Settings) -> Finding:
-    from bot.telegram.run import TelegramFatal, check_token
-
-    if not settings.telegram_token:
-        return _problem("telegram", "set the bot token in OUDERKRING_TELEGRAM_TOKEN")
-    try:
-        found = asyncio.run(asyncio.wait_for(check_token(settings), PLATFORM_TIMEOUT))
-    except TelegramFatal as exc:
-        return _problem("telegram", str(exc))
-    except TimeoutError:
-        return _problem("telegram", "the Bot API did not answer in time: check the network")
-    return _fine("telegram", found)
-
-
-def _matrix(settings: Settings) -> Finding:
-    from bot.matrix.client import MatrixLoginError, check_token
-
-    spec = settings.matrix
-    if spec is None or not settings.matrix_access_token:
-        return _problem("matrix", "set the access token in OUDERKRING_MATRIX_ACCESS_TOKEN")
-    checking = check_token(
-        spec.homeserver, spec.user_id, settings.matrix_access_token, spec.device_id
-    )
-    try:
-        found = asyncio.run(asyncio.wait_for(checking, PLATFORM_TIMEOUT))
-    except MatrixLoginError as exc:
-        return _problem("matrix", f"{exc}: make a new access token for {spec.user_id}")
-    except TimeoutError:
-        return _problem("matrix", f"{spec.homeserver} did not answer in time: check the network")
-    return _fine("matrix", found)
-
-
-# Each platform's check, by the name in `platforms`; each lives beside its adapter.
-PLATFORM_CHECKS: dict[str, Callable[[Settings], Finding]] = {
-    "telegram": _telegram,
-    "matrix": _matrix,
-}
-
-
 def _check_platforms(settings: Settings) -> Iterator[Finding]:
+    """Each platform `platforms` names, asked through its registry entry (bot/platforms.py)."""
+    from bot.engine.port import PlatformFatal
+    from bot.platforms import PLATFORMS
+
     for name in settings.platforms:
-        yield PLATFORM_CHECKS[name](settings)
+        check = PLATFORMS[name].check
+        if check is None:
+            continue
+        try:
+            found = asyncio.run(check(settings, PLATFORM_TIMEOUT))
+        except PlatformFatal as exc:
+            yield _problem(name, str(exc))
+        else:
+            yield _fine(name, found)
 
 
 def _check_webhook(settings: Settings) -> Finding:
-    from config.settings import ENV_TELEGRAM_WEBHOOK_SECRET
+    from bot.telegram.settings import ENV_TELEGRAM_WEBHOOK_SECRET
 
-    tg = settings.telegram
+    tg = settings.section("telegram")
     if "telegram" not in settings.platforms or tg is None or tg.mode != "webhook":
         return _fine("webhook", "not used (no Telegram webhook mode)")
     if not tg.webhook_secret:

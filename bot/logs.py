@@ -167,19 +167,17 @@ class PrivacyFilter(logging.Filter):
     def remember(self, settings: Any) -> None:
         """The secrets of a run's settings: the tokens, the webhook secret, the database
         password; and the bot's own Matrix id, which may be named."""
-        token = getattr(settings, "telegram_token", None) or ""
-        self.add_secret(token)
-        if ":" in token:  # "<bot id>:<secret>": the secret half alone is still the secret
-            self.add_secret(token.split(":", 1)[1], min_length=8)
-        self.add_secret(getattr(settings, "matrix_access_token", None))
-        self.add_secret(getattr(getattr(settings, "telegram", None), "webhook_secret", None))
+        for token in settings.secrets() if hasattr(settings, "secrets") else ():
+            self.add_secret(token)
+            if ":" in token:  # "<bot id>:<secret>": the secret half alone is still the secret
+                self.add_secret(token.split(":", 1)[1], min_length=8)
         # The machine translation server's key (config/translation.py), sent in each request.
         self.add_secret(getattr(getattr(settings, "translation", None), "api_key", None))
         # The key that signs buttons (community/services/button_key.py), when it is given.
         self.add_secret(os.environ.get("OUDERKRING_SECRET_KEY"))
         for password in _database_passwords(getattr(settings, "database_url", "")):
             self.add_secret(password)
-        matrix = getattr(settings, "matrix", None)
+        matrix = settings.section("matrix") if hasattr(settings, "section") else None
         if matrix is not None:
             self.own_ids = self.own_ids | {matrix.user_id}
 

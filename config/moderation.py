@@ -26,9 +26,9 @@ UNLIMITED = ModerationSettings(group_messages=10**6, private_messages=10**6)
 
 
 def load_moderation_settings(config_path: Path, data: dict[str, Any]) -> ModerationSettings:
-    from config.settings import _Reader
+    from config.reader import Reader
 
-    reader = _Reader(config_path, data, "moderation.")
+    reader = Reader(config_path, data, "moderation.")
     limits = {
         "newcomer_hours": (0, 24 * 14),
         "group_messages": (1, 1000),

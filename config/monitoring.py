@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from config.settings import _Reader
+    from config.reader import Reader
 
 DEFAULT_LISTEN = "127.0.0.1:9464"  # 9464: the port Prometheus's exporter list gives to none
 LOG_FORMATS = ("text", "json")
@@ -42,7 +42,7 @@ def parse_listen(value: str) -> tuple[str, int] | None:
     return host, int(port)
 
 
-def load_monitoring_settings(reader: _Reader, env: Mapping[str, str]) -> MonitoringSettings:
+def load_monitoring_settings(reader: Reader, env: Mapping[str, str]) -> MonitoringSettings:
     """Without the table: served on loopback, text logs. `OUDERKRING_LOG_FORMAT` wins over the
     file (a container's log driver wants JSON whatever the mounted config says)."""
     listen: tuple[str, int] | None = MonitoringSettings.listen

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from config.settings import _Reader
+    from config.reader import Reader
 
 # Told this many days before a silent parent is erased (the statement says so too).
 WARNING_DAYS = 7
@@ -34,7 +34,7 @@ class PrivacySettings:
         return self.inactive_days > 0
 
 
-def _text(table: _Reader, key: str, required: bool) -> str | None:
+def _text(table: Reader, key: str, required: bool) -> str | None:
     value = table.get(key, str, required=True) if required else table.get(key, str, None)
     if value is None:
         return None
@@ -44,7 +44,7 @@ def _text(table: _Reader, key: str, required: bool) -> str | None:
     return value
 
 
-def load_privacy_settings(reader: _Reader) -> PrivacySettings:
+def load_privacy_settings(reader: Reader) -> PrivacySettings:
     """Without the table: nobody named (the statement sends people to their coordinator) and
     the default period. With it, `controller` and `contact` are required."""
     if "privacy" not in reader.data:

@@ -2,10 +2,12 @@
 
 A programme is content, not catalog text: each item has its own texts per language (Dutch at
 least). Each item runs in one or more weeks of the school year, counted from the programme's
-start (a Monday), on a weekday at a local time. Kinds: a tip, a question (parents answer with a
-message, photo or voice note), an invitation (RSVP buttons, an .ics file, a reminder the day
-before) and a support reminder. No parent gets more than `max_per_week` prompts in a week: the
-loader refuses a programme that would send more to any age band.
+start (a Monday), on a weekday at a local time. An item's kind (a tip, a question, an invitation,
+a support reminder...) is a name this loader only checks the form of: what a kind is and needs
+is community/prompt_kinds/'s, which leaves out (and logs) an item of a kind it does not know or
+an event kind without its event_day, event_time and place. No parent gets more than
+`max_per_week` prompts in a week: the loader refuses a programme that would send more to any
+age band.
 """
 
 from __future__ import annotations
@@ -14,17 +16,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-if TYPE_CHECKING:
-    from config.settings import _Reader
+from config.reader import ConfigError, Reader, read_toml
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_PROGRAMME = PACKAGE_DIR / "programme" / "school-year.toml"
 DEFAULT_SUPPORT = PACKAGE_DIR / "programme" / "support.toml"
 
-KINDS = ("tip", "question", "invitation", "support")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AGE_BANDS = ("0-2", "2-4", "4-6", "6-12")
 MEDIA_KINDS = ("photo", "video", "voice")
@@ -102,7 +102,7 @@ class PromptSettings:
         return ZoneInfo(self.timezone)
 
 
-def _texts(reader: _Reader, key: str, required: bool = True) -> dict[str, str]:
+def _texts(reader: Reader, key: str, required: bool = True) -> dict[str, str]:
     raw = reader.get(key, dict, {} if not required else ...)
     texts: dict[str, str] = {}
     for locale, value in raw.items():
@@ -114,7 +114,7 @@ def _texts(reader: _Reader, key: str, required: bool = True) -> dict[str, str]:
     return texts
 
 
-def _hhmm(reader: _Reader, key: str, default: str | None) -> time | None:
+def _hhmm(reader: Reader, key: str, default: str | None) -> time | None:
     value = reader.get(key, str, default)
     if value is None:
         return None
@@ -123,7 +123,7 @@ def _hhmm(reader: _Reader, key: str, default: str | None) -> time | None:
     return parse_hhmm(value)
 
 
-def _day(reader: _Reader, key: str, default: str | None) -> str | None:
+def _day(reader: Reader, key: str, default: str | None) -> str | None:
     value = reader.get(key, str, default)
     if value is not None and value not in DAYS:
         raise reader.fail(key, f"use one of {', '.join(DAYS)}")
@@ -131,9 +131,7 @@ def _day(reader: _Reader, key: str, default: str | None) -> str | None:
 
 
 def load_programme(path: Path) -> Programme:
-    from config.settings import _read_toml, _Reader
-
-    reader = _Reader(path, _read_toml(path))
+    reader = Reader(path, read_toml(path))
     reader.check_unknown({"start", "time", "max_per_week", "item"})
     start = reader.get("start", date, required=True)
     if isinstance(start, datetime) or start.weekday() != 0:
@@ -147,7 +145,7 @@ def load_programme(path: Path) -> Programme:
     for index, raw in enumerate(reader.get("item", list, [])):
         if not isinstance(raw, dict):
             raise reader.fail(f"item[{index}]", "must be a table")
-        item = _Reader(path, raw, f"item[{index}].")
+        item = Reader(path, raw, f"item[{index}].")
         item.check_unknown(
             {"key", "kind", "weeks", "day", "time", "text", "age_bands", "event_day", "event_time",
              "place", "media"}
@@ -157,8 +155,8 @@ def load_programme(path: Path) -> Programme:
             raise item.fail("key", "use a unique key of lowercase letters, digits and '-'")
         seen.add(key)
         kind = item.get("kind", str, required=True)
-        if kind not in KINDS:
-            raise item.fail("kind", f"use one of {', '.join(KINDS)}")
+        if not _KEY.match(kind):
+            raise item.fail("kind", "use the name of a kind of prompt, such as tip or invitation")
         weeks = item.get("weeks", list, required=True)
         if not weeks or not all(isinstance(w, int) and 1 <= w <= 53 for w in weeks):
             raise item.fail("weeks", "must list week numbers from 1 to 53")
@@ -168,8 +166,6 @@ def load_programme(path: Path) -> Programme:
         event_day = _day(item, "event_day", None)
         event_at = _hhmm(item, "event_time", None)
         place = item.get("place", str, None)
-        if kind == "invitation" and (event_day is None or event_at is None or not place):
-            raise item.fail("kind", "an invitation needs event_day, event_time and place")
         media = item.get("media", dict, None)
         if media is not None and (
             set(media) - {"kind", "ref"}
@@ -195,8 +191,6 @@ def load_programme(path: Path) -> Programme:
 
 def _check_cadence(path: Path, programme: Programme) -> None:
     """No parent (of any one age band) gets more than max_per_week prompts in a week."""
-    from config.settings import ConfigError
-
     for band in AGE_BANDS:
         per_week: dict[int, int] = {}
         for item in programme.items:
@@ -214,15 +208,13 @@ def _check_cadence(path: Path, programme: Programme) -> None:
 
 
 def load_support(path: Path) -> tuple[SupportEntry, ...]:
-    from config.settings import _read_toml, _Reader
-
-    reader = _Reader(path, _read_toml(path))
+    reader = Reader(path, read_toml(path))
     reader.check_unknown({"entry"})
     entries: list[SupportEntry] = []
     for index, raw in enumerate(reader.get("entry", list, required=True)):
         if not isinstance(raw, dict):
             raise reader.fail(f"entry[{index}]", "must be a table")
-        entry = _Reader(path, raw, f"entry[{index}].")
+        entry = Reader(path, raw, f"entry[{index}].")
         entry.check_unknown({"key", "name", "text", "url", "phone"})
         key = entry.get("key", str, required=True)
         if not _KEY.match(key):
@@ -241,9 +233,7 @@ def load_support(path: Path) -> tuple[SupportEntry, ...]:
 
 def load_prompt_settings(config_path: Path, data: dict[str, Any]) -> PromptSettings:
     """The [prompts] table (all optional): the shipped programme and directory by default."""
-    from config.settings import _Reader
-
-    reader = _Reader(config_path, data, "prompts.")
+    reader = Reader(config_path, data, "prompts.")
     reader.check_unknown(
         {"enabled", "programme", "support", "timezone", "quiet_hours", "catch_up_days",
          "digest_time", "answer_days", "answer_retention_days"}
@@ -290,7 +280,7 @@ def load_prompt_settings(config_path: Path, data: dict[str, Any]) -> PromptSetti
     )
 
 
-def _path(config_path: Path, reader: _Reader, key: str, default: Path) -> Path:
+def _path(config_path: Path, reader: Reader, key: str, default: Path) -> Path:
     value = reader.get(key, str, None)
     if value is None:
         return default

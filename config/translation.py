@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from config.locales import LOCALES
 
 if TYPE_CHECKING:
-    from config.settings import _Reader
+    from config.reader import Reader
 
 ENV_TRANSLATION_API_KEY = "OUDERKRING_TRANSLATION_API_KEY"
 DEFAULT_TIMEOUT = 5.0  # seconds: a draft that takes longer is not worth holding a delivery for
@@ -41,7 +41,7 @@ class TranslationSettings:
         return self.enabled and locale in self.locales
 
 
-def load_translation_settings(reader: _Reader, env: dict[str, str]) -> TranslationSettings:
+def load_translation_settings(reader: Reader, env: dict[str, str]) -> TranslationSettings:
     """Without the table (or without `url` in it): off, whatever the environment says."""
     if "translation" not in reader.data:
         return TranslationSettings()

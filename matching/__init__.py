@@ -29,7 +29,8 @@ See matching/README.md for an example.
 """
 
 from .graph import eligible_graph, eligible_pairs
-from .matcher import Effort, match
+from .matcher import match
+from .pairing import Effort
 from .profiles import Availability, Candidate, Place
 from .results import (
     LeftOver,

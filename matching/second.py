@@ -16,7 +16,7 @@ from math import ceil
 
 from .geo import haversine_m
 from .graph import available
-from .matcher import Effort, pairs_of, solve_pool
+from .pairing import Effort, pairs_of, solve_pool
 from .pool import Pool
 from .profiles import Candidate
 from .results import LeftOverReason, MatchResult, Proposal, Reason, ReasonKind

@@ -14,12 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from config.settings import (
-    ENV_DATABASE_URL,
-    ENV_MATRIX_TOKEN,
-    ENV_TELEGRAM_TOKEN,
-    ENV_TELEGRAM_WEBHOOK_SECRET,
-)
+from bot.matrix.settings import ENV_MATRIX_TOKEN
+from bot.telegram.settings import ENV_TELEGRAM_TOKEN, ENV_TELEGRAM_WEBHOOK_SECRET
+from config.settings import ENV_DATABASE_URL
 from config.translation import ENV_TRANSLATION_API_KEY
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import event
 
 from bot.app import App
-from config import Settings, load_settings
+from bot.platforms import load_settings
+from config import Settings
 from tests.support.chat import Chat
 
 TELEGRAM_TOKEN = "987654:tok-en-SECRET-telegram"
@@ -32,7 +33,7 @@ def settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("OUDERKRING_TELEGRAM_TOKEN", TELEGRAM_TOKEN)
     monkeypatch.setenv("OUDERKRING_MATRIX_ACCESS_TOKEN", MATRIX_TOKEN)
     base = load_settings()
-    assert base.telegram_token == TELEGRAM_TOKEN
+    assert base.section("telegram").token == TELEGRAM_TOKEN
     return dataclasses.replace(base, database_url=database_url)
 
 

@@ -44,6 +44,8 @@ class Dispatcher:
         marks: AsyncMarks | None = None,
         owner: str | None = None,
         metrics: Metrics | None = None,
+        *,
+        after_sent: outbox.AfterSent,
     ) -> None:
         self.session_factory = session_factory
         self.transports = {t.platform: t for t in transports}
@@ -54,6 +56,7 @@ class Dispatcher:
         self.token = outbox.new_token()  # this sender's claims
         self.owner = owner  # the process holding them (its heartbeat's id)
         self.metrics = metrics
+        self.after_sent = after_sent  # what follows in the database once a row of a kind went
 
     def _mark_every(self, platform: str) -> int:
         """Deliveries between two "sent" marks: a batch where a repeated send is harmless, else
@@ -126,7 +129,7 @@ class Dispatcher:
         if not done:
             return
         if self.marks is None or not await self.marks.mark(done, self.clock):
-            await self._db(outbox.mark_sent, done, self.clock)
+            await self._db(outbox.mark_sent, done, self.clock, self.after_sent)
 
     async def _targets(self, claimed: Sequence[Claimed]) -> dict[int, str]:
         """Platform ids of the earlier messages that edits and pins act on."""

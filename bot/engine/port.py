@@ -1,10 +1,11 @@
 """The port every chat platform implements: one `perform` that carries out a typed action.
 
-The console implements it now; Telegram and Matrix implement the same port, so handlers never
-change when a platform is added. The engine and the sender hand a transport only `Delivery`
-values: the action (see `community.actions`), the chat it goes to, the outbox row id (unique, a
-platform with idempotent sends uses it as its transaction id) and, for an action on an earlier
-message, that message's platform id already looked up.
+The console, Telegram and Matrix implement it, so handlers never change when a platform is
+added (a platform is a package plus one line in bot/platforms.py; bot/kit has what adapters
+share). The engine and the sender hand a transport only `Delivery` values: the action (see
+`community.actions`), the chat it goes to, the outbox row id (unique, a platform with
+idempotent sends uses it as its transaction id) and, for an action on an earlier message, that
+message's platform id already looked up.
 
 Media from one platform sent on another: each platform is also a `MediaSource` that hands out
 the bytes of its own files (see `bot.engine.media`).
@@ -55,6 +56,19 @@ class Capabilities:
     # than an invitation to someone the bot can add itself (Matrix).
     join_links: bool = False
     idempotent: bool = False
+    # How many buttons (or numbered options answered by a reaction) one message can carry and
+    # how long a label may be (None: no limit to mind), and whether the platform has group
+    # rooms at all (bot/kit/dispatch.py refuses to create one where it has not).
+    max_buttons: int | None = None
+    max_label: int | None = None
+    groups: bool = True
+
+
+class PlatformFatal(Exception):
+    """A problem only the operator can fix (a refused token, a second poller), told in one line
+    that names the platform and never the secret. `ouderkring run` stops on it."""
+
+    platform_title = "The platform"
 
 
 @dataclass(frozen=True)

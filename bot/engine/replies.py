@@ -175,8 +175,8 @@ def ask_which(ctx: Context, text: str, any_step: bool = False) -> bool:
         return False
     if ctx.role is not Role.PARENT or not text:
         return False
-    prompt = ctx.domain.open_question(person, ctx.settings.prompts.answer_days)
-    if prompt is None or ctx.domain.has_answered(prompt, person):
+    prompt = ctx.domain.prompts.open_question(person, ctx.settings.prompts.answer_days)
+    if prompt is None or ctx.domain.prompts.has_answered(prompt, person):
         return False
     back = {"flow": state.flow, "step": state.step, "data": dict(state.data)}
     start_flow(ctx, "which", back=back, text=text)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from community.clock import Clock
 from community.i18n import SHIPPED_LOCALES, Translator
 from community.models import Community, Room
-from community.services import room_setup, rooms
+from community.services import room_setup
 
 
 @cache
@@ -31,10 +31,9 @@ def _texts(locale: str) -> room_setup.RoomTexts:
     )
 
 
-def _on_created(session: Session, room: Room, clock: Clock) -> None:
+def on_created(session: Session, room: Room, clock: Clock) -> None:
+    """Set up a room the bot made once it is stored (the composition root hands this to
+    `community.services.rooms.made_room_hook`)."""
     community = session.get(Community, room.community_id)
     if community is not None:
         room_setup.after_created(session, room, _texts(community.default_locale), clock)
-
-
-rooms.ROOM_CREATED.append(_on_created)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import nio
 
+from bot.engine.port import PlatformFatal
+
 # nio retries 429 answers forever by default; the outbox must see them to reschedule.
 CLIENT_CONFIG = nio.AsyncClientConfig(
     max_limit_exceeded=0,
@@ -19,8 +21,10 @@ CLIENT_CONFIG = nio.AsyncClientConfig(
 )
 
 
-class MatrixLoginError(Exception):
-    pass
+class MatrixLoginError(PlatformFatal):
+    """The homeserver refused the access token, or it belongs to another account or device."""
+
+    platform_title = "Matrix"
 
 
 async def restore_client(

@@ -24,6 +24,7 @@ import aiohttp
 import nio
 
 from bot.engine.types import EventKind, Incoming, Quoted
+from bot.kit.backoff import Backoff
 from bot.matrix.state import NEXT_BATCH, State, dm_key
 from bot.matrix.translate import RoomView, translate
 
@@ -107,7 +108,7 @@ class MatrixListener:
         Only the long poll is cut short by `stop`: a batch being handled is finished first (its
         replies delivered and marked), so a stop never leaves a reply claimed but unconfirmed,
         which would hold up that chat until the claim runs out."""
-        backoff = 1.0
+        backoff = Backoff()
         while not stop.is_set():
             fetch = asyncio.ensure_future(self._fetch(timeout_ms))
             stopper = asyncio.ensure_future(stop.wait())
@@ -120,17 +121,13 @@ class MatrixListener:
                 return
             try:
                 await self._handle_batch(*fetch.result())
-                backoff = 1.0
+                backoff.reset()
             except (ConnectionError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-                log.warning("Matrix sync failed (%s); trying again in %.0f s", exc, backoff)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=backoff)
-                backoff = min(backoff * 2, 60.0)
+                log.warning("Matrix sync failed (%s); trying again in %.0f s", exc, backoff.delay)
+                await backoff.wait(stop)
             except Exception:
                 log.exception("handling a Matrix sync batch failed; it will come again")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=backoff)
-                backoff = min(backoff * 2, 60.0)
+                await backoff.wait(stop)
 
     # -- invites ----------------------------------------------------------------
 

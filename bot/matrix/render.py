@@ -9,6 +9,7 @@ later (`ClearButtons`) by an edit.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from community.actions import Button, Media
@@ -47,14 +48,14 @@ def normalise_keycap(key: str) -> str:
     return key
 
 
-def options_text(text: str, buttons: tuple[Button, ...]) -> str:
+def options_text(text: str, buttons: Sequence[Button]) -> str:
     if not buttons:
         return text
     lines = [f"{keycap(i)} {shown(button)}" for i, button in enumerate(buttons, 1)]
     return f"{text}\n\n" + "\n".join(lines) if text else "\n".join(lines)
 
 
-def message_content(text: str, buttons: tuple[Button, ...] = ()) -> dict[str, Any]:
+def message_content(text: str, buttons: Sequence[Button] = ()) -> dict[str, Any]:
     content: dict[str, Any] = {"msgtype": "m.text", "body": options_text(text, buttons)}
     if buttons:
         content[TEXT_KEY] = text

@@ -8,71 +8,40 @@ import logging
 from typing import Any
 
 import nio
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot import logs
 from bot.app import App
 from bot.engine.threads import run_blocking
 from bot.engine.types import Incoming
+from bot.kit.state import PlatformState
 from bot.matrix import PLATFORM
 from bot.matrix.client import CLIENT_CONFIG, restore_client
 from bot.matrix.listener import MatrixListener
+from bot.matrix.settings import MatrixSpec
 from bot.matrix.transport import MatrixTransport
-from community.clock import Clock
-from community.services import platform_state, rooms
+from community.services import rooms
 from config import Settings
 
 log = logging.getLogger(__name__)
 
 
-class DbState:
-    """The adapter's state in the `platform_state` table, once bound to the app's database."""
-
-    def __init__(self) -> None:
-        self._sessions: sessionmaker[Session] | None = None
-        self._clock: Clock | None = None
-
-    def bind(self, sessions: sessionmaker[Session], clock: Clock) -> None:
-        self._sessions, self._clock = sessions, clock
-
-    def _factory(self) -> sessionmaker[Session]:
-        if self._sessions is None:
-            raise RuntimeError("DbState used before bind()")
-        return self._sessions
-
-    async def get(self, key: str) -> str | None:
-        def read() -> str | None:
-            with self._factory()() as session:
-                return platform_state.get(session, PLATFORM, key)
-
-        return await run_blocking(read)
-
-    async def set(self, key: str, value: str) -> None:
-        def write() -> None:
-            assert self._clock is not None
-            with self._factory().begin() as session:
-                platform_state.put(session, PLATFORM, key, value, self._clock)
-
-        await run_blocking(write)
-
-
 def matrix_transport(settings: Settings) -> MatrixTransport:
     """The transport for `build_app`, from the stored login (checked by `run_matrix`)."""
-    spec = settings.matrix
-    if spec is None or not settings.matrix_access_token:
+    spec: MatrixSpec | None = settings.section(PLATFORM)
+    if spec is None or not spec.access_token:
         raise ValueError("Matrix is not configured ([matrix] and OUDERKRING_MATRIX_ACCESS_TOKEN)")
-    logs.guard(settings.matrix_access_token)
+    logs.guard(spec.access_token)
     client = nio.AsyncClient(
         spec.homeserver, spec.user_id, device_id=spec.device_id or "", config=CLIENT_CONFIG
     )
-    client.restore_login(spec.user_id, spec.device_id or "", settings.matrix_access_token)
-    return MatrixTransport(client, DbState())
+    client.restore_login(spec.user_id, spec.device_id or "", spec.access_token)
+    return MatrixTransport(client, PlatformState(PLATFORM))
 
 
 async def check_login(app: App, transport: MatrixTransport) -> None:
     """The token must belong to the configured user (and device): a new login would break
     idempotent resends, so the bot never makes one."""
-    spec = app.settings.matrix
+    spec: MatrixSpec | None = app.settings.section(PLATFORM)
     assert spec is not None
     client = transport.client
     checked = await restore_client(
@@ -89,7 +58,7 @@ def make_listener(
     `background_sends`, to `app.accept`: an event is done once its replies are in the outbox,
     and they go in the background, so no room waits for another room's sends)."""
     state = transport.state
-    if isinstance(state, DbState):
+    if isinstance(state, PlatformState):
         state.bind(app.session_factory, app.clock)
 
     async def known_room(room_id: str) -> bool:

@@ -63,101 +63,124 @@ def translate(event: dict[str, Any], room: RoomView, bot_user_id: str) -> Incomi
     """One timeline event -> an `Incoming`, or None for what the engine need not see."""
     event_type = event.get("type")
     sender = event.get("sender")
-    event_id = event.get("event_id")
     content = event.get("content")
     if not isinstance(sender, str) or not isinstance(content, dict):
         return None
     base: dict[str, Any] = {
-        "event_id": event_id,
+        "event_id": event.get("event_id"),
         "sender_name": room.name_of(sender),
     }
-
     if event_type == "m.room.member":
         return _membership(event, room, bot_user_id, base)
-    if event_type == "m.room.tombstone":  # the room was upgraded: it lives on elsewhere
-        replacement = content.get("replacement_room")
-        if not isinstance(replacement, str) or room.is_private:
-            return None
-        return Incoming(
-            PLATFORM, sender, room.room_id, False, kind=EventKind.ROOM_MOVED,
-            moved_to=replacement, **base,
-        )  # fmt: skip
+    if event_type == "m.room.tombstone":
+        return _tombstone(sender, content, room, base)
     if sender == bot_user_id:  # our own echo
         return None
+    read = _BY_TYPE.get(str(event_type))
+    return read(event, sender, content, room, base) if read is not None else None
 
-    if event_type == "m.room.message":
-        if content.get("msgtype") == "m.notice":  # other bots; never answer them
-            return None
-        relates = content.get("m.relates_to")
-        if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
-            new = content.get("m.new_content")
-            new = new if isinstance(new, dict) else {}
-            edited_media = _media(new)  # a changed caption comes with its file
-            return Incoming(
-                PLATFORM,
-                sender,
-                room.room_id,
-                room.is_private,
-                text=str(new.get("body", "")),
-                kind=EventKind.EDIT,
-                ref=Target(remote_id=str(relates.get("event_id"))),
-                media=(edited_media,) if edited_media is not None else (),
-                **base,
-            )
-        media = _media(content)
-        message = {**base, "message_id": event_id if isinstance(event_id, str) else None}
-        replied = relates.get("m.in_reply_to") if isinstance(relates, dict) else None
-        # A reply in a group room names the message it answers (a coordinator's /delete).
-        if isinstance(replied, dict) and isinstance(replied.get("event_id"), str):
-            message["ref"] = None if room.is_private else Target(remote_id=replied["event_id"])
-            body = content.get("body")
-            if not room.is_private and isinstance(body, str):
-                message["quoted"] = _quoted(body, room)
-        if media is not None:
-            # The caption is the message's text, as on Telegram: "/buddy ..." under a photo.
-            text = media.caption or ""
-            return Incoming(
-                PLATFORM, sender, room.room_id, room.is_private, text, media=(media,), **message
-            )
-        body = content.get("body")
-        if content.get("msgtype") in ("m.text", "m.emote") and isinstance(body, str):
-            text = _strip_reply(body)
-            if not room.is_private and parse_command(text)[0] is not None:
-                message["sender_is_chat_admin"] = sender in room.admins
-            return Incoming.from_text(
-                PLATFORM, sender, room.room_id, room.is_private, text, **message
-            )
+
+def _tombstone(
+    sender: str, content: dict[str, Any], room: RoomView, base: dict[str, Any]
+) -> Incoming | None:
+    """The room was upgraded: it lives on elsewhere."""
+    replacement = content.get("replacement_room")
+    if not isinstance(replacement, str) or room.is_private:
         return None
+    return Incoming(
+        PLATFORM, sender, room.room_id, False, kind=EventKind.ROOM_MOVED,
+        moved_to=replacement, **base,
+    )  # fmt: skip
 
-    if event_type == "m.reaction":
-        relates = content.get("m.relates_to")
-        if not isinstance(relates, dict) or relates.get("rel_type") != "m.annotation":
-            return None
-        return Incoming(
-            PLATFORM,
-            sender,
-            room.room_id,
-            room.is_private,
-            kind=EventKind.REACTION,
-            reaction=normalise_keycap(str(relates.get("key", ""))),
-            ref=Target(remote_id=str(relates.get("event_id"))),
-            **base,
-        )
 
-    if event_type == "m.room.redaction":
-        redacts = event.get("redacts") or content.get("redacts")
-        if not isinstance(redacts, str):
-            return None
+def _message(
+    event: dict[str, Any], sender: str, content: dict[str, Any], room: RoomView,
+    base: dict[str, Any],
+) -> Incoming | None:  # fmt: skip
+    if content.get("msgtype") == "m.notice":  # other bots; never answer them
+        return None
+    relates = content.get("m.relates_to")
+    if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
+        return _edit(sender, content, relates, room, base)
+    event_id = event.get("event_id")
+    media = _media(content)
+    message = {**base, "message_id": event_id if isinstance(event_id, str) else None}
+    replied = relates.get("m.in_reply_to") if isinstance(relates, dict) else None
+    # A reply in a group room names the message it answers (a coordinator's /delete).
+    if isinstance(replied, dict) and isinstance(replied.get("event_id"), str):
+        message["ref"] = None if room.is_private else Target(remote_id=replied["event_id"])
+        body = content.get("body")
+        if not room.is_private and isinstance(body, str):
+            message["quoted"] = _quoted(body, room)
+    if media is not None:
+        # The caption is the message's text, as on Telegram: "/buddy ..." under a photo.
+        text = media.caption or ""
         return Incoming(
-            PLATFORM,
-            sender,
-            room.room_id,
-            room.is_private,
-            kind=EventKind.DELETION,
-            ref=Target(remote_id=redacts),
-            **base,
+            PLATFORM, sender, room.room_id, room.is_private, text, media=(media,), **message
         )
+    body = content.get("body")
+    if content.get("msgtype") in ("m.text", "m.emote") and isinstance(body, str):
+        text = _strip_reply(body)
+        if not room.is_private and parse_command(text)[0] is not None:
+            message["sender_is_chat_admin"] = sender in room.admins
+        return Incoming.from_text(PLATFORM, sender, room.room_id, room.is_private, text, **message)
     return None
+
+
+def _edit(
+    sender: str, content: dict[str, Any], relates: dict[str, Any], room: RoomView,
+    base: dict[str, Any],
+) -> Incoming:  # fmt: skip
+    new = content.get("m.new_content")
+    new = new if isinstance(new, dict) else {}
+    edited_media = _media(new)  # a changed caption comes with its file
+    return Incoming(
+        PLATFORM,
+        sender,
+        room.room_id,
+        room.is_private,
+        text=str(new.get("body", "")),
+        kind=EventKind.EDIT,
+        ref=Target(remote_id=str(relates.get("event_id"))),
+        media=(edited_media,) if edited_media is not None else (),
+        **base,
+    )
+
+
+def _reaction(
+    event: dict[str, Any], sender: str, content: dict[str, Any], room: RoomView,
+    base: dict[str, Any],
+) -> Incoming | None:  # fmt: skip
+    relates = content.get("m.relates_to")
+    if not isinstance(relates, dict) or relates.get("rel_type") != "m.annotation":
+        return None
+    reaction = normalise_keycap(str(relates.get("key", "")))
+    about = str(relates.get("event_id"))
+    return _about(sender, room, EventKind.REACTION, about, base, reaction=reaction)
+
+
+def _redaction(
+    event: dict[str, Any], sender: str, content: dict[str, Any], room: RoomView,
+    base: dict[str, Any],
+) -> Incoming | None:  # fmt: skip
+    redacts = event.get("redacts") or content.get("redacts")
+    if not isinstance(redacts, str):
+        return None
+    return _about(sender, room, EventKind.DELETION, redacts, base)
+
+
+def _about(
+    sender: str, room: RoomView, kind: EventKind, event_id: str, base: dict[str, Any],
+    **extra: Any,
+) -> Incoming:  # fmt: skip
+    """An event about an earlier message (`event_id`): a reaction, a deletion."""
+    return Incoming(
+        PLATFORM, sender, room.room_id, room.is_private, kind=kind,
+        ref=Target(remote_id=event_id), **extra, **base,
+    )  # fmt: skip
+
+
+_BY_TYPE = {"m.room.message": _message, "m.reaction": _reaction, "m.room.redaction": _redaction}
 
 
 def _quoted(body: str, room: RoomView) -> Quoted | None:

@@ -40,11 +40,12 @@ from telegram.request import HTTPXRequest
 from bot import logs
 from bot.engine.threads import run_blocking
 from bot.engine.types import EventKind, Incoming
+from bot.kit.backoff import Backoff, pause
 from bot.telegram.limiter import FloodLimiter, FloodLimits, retry_after_seconds
 from bot.telegram.menu import CommandMenus
+from bot.telegram.settings import no_webhook_secret
 from bot.telegram.transport import TelegramTransport, chat_ref
 from bot.telegram.updates import ALLOWED_UPDATES, to_incoming
-from config.settings import ENV_TELEGRAM_WEBHOOK_SECRET, ENVIRONMENT, ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +95,7 @@ class TelegramAdapter:
     ) -> None:
         if options.mode == "webhook" and not options.webhook_secret:
             # Without it anyone who finds the URL can post updates as any parent.
-            raise ConfigError(
-                ENVIRONMENT,
-                ENV_TELEGRAM_WEBHOOK_SECRET,
-                "webhook mode needs a secret of 1 to 256 letters, digits, _ or -",
-            )
+            raise no_webhook_secret()
         self.bot = bot
         self.handle = handle
         self.options = options
@@ -213,22 +210,23 @@ class TelegramAdapter:
         """An update fails only when the database (or the engine's delivery) is away: the
         engine turns a handler's error into an apology. So try again until it goes through;
         when stopped meanwhile, leave it unconfirmed for the next start."""
-        delay = self.options.retry_delay
+        backoff = Backoff(self.options.retry_delay)
         while True:
             try:
                 await self.handle_update(update, acknowledged)
                 self.last_update_id = max(self.last_update_id, update.update_id)
                 return
             except Exception:
-                log.exception("update %s failed; trying again in %.0f s", update.update_id, delay)
+                log.exception(
+                    "update %s failed; trying again in %.0f s", update.update_id, backoff.delay
+                )
                 if stop.is_set():
                     raise
-                await _sleep(stop, delay)
-                delay = min(delay * 2, 60.0)
+                await backoff.wait(stop)
 
     # -- life cycle -----------------------------------------------------------------------------
     async def start(self, stop: asyncio.Event | None = None) -> None:
-        delay = 1.0
+        backoff = Backoff()
         while True:
             try:
                 await self.bot.initialize()  # getMe
@@ -239,10 +237,11 @@ class TelegramAdapter:
                 if stop is not None and stop.is_set():
                     raise
                 log.warning(
-                    "Telegram not reachable (%s); trying again in %.0f s", exc.message, delay
+                    "Telegram not reachable (%s); trying again in %.0f s",
+                    exc.message,
+                    backoff.delay,
                 )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 60.0)
+                await backoff.wait(None)
         self.username = self.options.username or self.bot.username
         if self.menus is not None:
             await self.menus.install(self.bot)
@@ -282,21 +281,20 @@ class TelegramAdapter:
         await self.bot.delete_webhook(drop_pending_updates=False)
         offset: int | None = None
         confirmed: int | None = None
-        failures = 0
+        backoff = Backoff(2.0)
         while not stop.is_set():
             try:
                 updates = await self._get_updates(offset, stop)
             except (InvalidToken, Conflict):
                 raise
             except RetryAfter as exc:
-                await _sleep(stop, retry_after_seconds(exc))
+                await pause(stop, retry_after_seconds(exc))
                 continue
             except (NetworkError, TelegramError) as exc:
-                failures += 1
                 log.warning("getUpdates failed (%s); trying again", exc.message)
-                await _sleep(stop, min(2**failures, 60))
+                await backoff.wait(stop)
                 continue
-            failures = 0
+            backoff.reset()
             if updates is None:  # stopped while waiting
                 break
             confirmed = offset
@@ -381,8 +379,3 @@ class TelegramAdapter:
                 return web.Response(status=500)
             self.last_update_id = max(self.last_update_id, update.update_id)
         return web.Response(status=200)
-
-
-async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -9,25 +9,32 @@ from typing import Any
 
 from telegram.error import Conflict, InvalidToken
 
+from bot.engine.port import PlatformFatal
 from bot.logs import announce
 from bot.telegram.adapter import TelegramAdapter, TelegramOptions, make_bot
 from bot.telegram.menu import CommandMenus
+from bot.telegram.settings import TelegramSettings
 
 
-class TelegramFatal(Exception):
+class TelegramFatal(PlatformFatal):
     """A problem only the operator can fix, told in one line (and never with the token)."""
+
+    platform_title = "Telegram"
+
+
+def telegram_section(settings: Any) -> TelegramSettings:
+    """The `[telegram]` section of loaded Settings (the defaults when it has none)."""
+    return settings.section("telegram") or TelegramSettings()
 
 
 def options_from(settings: Any) -> TelegramOptions:
     """TelegramOptions from the loaded Settings (token from the environment)."""
-    tg = settings.telegram
-    if not settings.telegram_token:
+    tg = telegram_section(settings)
+    if not tg.token:
         raise ValueError("OUDERKRING_TELEGRAM_TOKEN is not set")
-    api = tg.api_url.rstrip("/") if tg is not None else "https://api.telegram.org"
-    if tg is None:
-        return TelegramOptions(token=settings.telegram_token)
+    api = tg.api_url.rstrip("/")
     return TelegramOptions(
-        token=settings.telegram_token,
+        token=tg.token,
         mode=tg.mode,
         webhook_url=tg.webhook_url,
         webhook_listen=tg.webhook_listen,
@@ -92,8 +99,9 @@ def build(settings: Any, options: TelegramOptions | None = None, **build_kwargs:
 
 async def bot_username(settings: Any) -> str:
     """The bot's @name: from the config, else from Telegram (getMe)."""
-    if settings.telegram is not None and settings.telegram.username:
-        return str(settings.telegram.username)
+    username = telegram_section(settings).username
+    if username:
+        return username
     bot = make_bot(options_from(settings))
     async with bot:
         return str(bot.username)

@@ -34,14 +34,16 @@ from telegram.error import (
 )
 
 from bot.engine.media import MediaSources, UploadCache, is_foreign
-from bot.engine.port import Capabilities, Delivery, MediaUnavailable, SendError
+from bot.engine.port import Delivery, MediaUnavailable, SendError
+from bot.kit.dispatch import dispatch
+from bot.kit.media import sources, text_without_file
+from bot.telegram import CAPABILITIES
 from bot.telegram.limiter import retry_after_seconds
 from bot.telegram.media import TelegramMediaSource
 from community.actions import (
     AdmitMember,
     Button,
     ClearButtons,
-    CreateRoom,
     DeleteMessage,
     EditMessage,
     InviteMember,
@@ -111,13 +113,12 @@ class TelegramTransport:
     """Carries out actions with a python-telegram-bot `Bot` (an `ExtBot` with a rate limiter)."""
 
     platform = PLATFORM
-    capabilities = Capabilities(buttons=True, edit=True, join_links=True)
+    capabilities = CAPABILITIES
 
     def __init__(self, bot: Bot, media_sources: MediaSources | None = None) -> None:
         self.bot = bot
         self.media_source = TelegramMediaSource(bot)
-        # every platform's source in this process; the composition root shares one
-        self.media_sources = media_sources or MediaSources({PLATFORM: self.media_source})
+        self.media_sources = sources(PLATFORM, self.media_source, media_sources)
         # foreign file -> Telegram's file id of the uploaded copy, and the kind it went as
         self.uploads: UploadCache[tuple[str, str]] = UploadCache()
 
@@ -155,40 +156,51 @@ class TelegramTransport:
             raise SendError(f"telegram: {exc.message}") from None
 
     async def _perform(self, delivery: Delivery) -> str | None:
-        action, chat = delivery.action, chat_ref(delivery.chat_id)
-        if isinstance(action, SendMessage):
-            return await self._send(chat, action)
-        if isinstance(action, CreateRoom):
-            raise SendError("Telegram bots cannot create groups", permanent=True)
-        if isinstance(action, AdmitMember | InviteMember | RemoveMember):
-            return await self._member(chat, action)
-        target = delivery.target_remote_id
-        if target is None:
-            # The message it is about was never sent (or is unknown): nothing to act on.
-            raise SendError("the message this action is about has no Telegram id", permanent=True)
-        message_id = int(target)
-        if isinstance(action, EditMessage):
-            await self.bot.edit_message_text(
-                action.text[:TEXT_LIMIT],
-                chat_id=chat,
-                message_id=message_id,
-                reply_markup=keyboard(action.buttons),
-            )
-            return target
-        if isinstance(action, ClearButtons):
-            await self.bot.edit_message_reply_markup(
-                chat_id=chat, message_id=message_id, reply_markup=None
-            )
-            return target
-        if isinstance(action, PinMessage):
-            await self.bot.pin_chat_message(chat, message_id, disable_notification=True)
-            return target
-        if isinstance(action, DeleteMessage):
-            await self.bot.delete_message(chat, message_id)
-            return target
-        raise SendError(f"action {action.kind!r} is not supported on Telegram", permanent=True)
+        methods = {
+            SendMessage: self._send,
+            AdmitMember | InviteMember | RemoveMember: self._member,
+            EditMessage: self._edit,
+            ClearButtons: self._clear,
+            PinMessage: self._pin,
+            DeleteMessage: self._delete,
+        }
+        return await dispatch(delivery, methods, "Telegram", self.capabilities)
 
-    async def _send(self, chat: int | str, action: SendMessage) -> str:
+    async def _edit(self, delivery: Delivery) -> str | None:
+        action = delivery.action
+        assert isinstance(action, EditMessage) and delivery.target_remote_id
+        await self.bot.edit_message_text(
+            action.text[:TEXT_LIMIT],
+            chat_id=chat_ref(delivery.chat_id),
+            message_id=int(delivery.target_remote_id),
+            reply_markup=keyboard(action.buttons),
+        )
+        return delivery.target_remote_id
+
+    async def _clear(self, delivery: Delivery) -> str | None:
+        assert delivery.target_remote_id
+        await self.bot.edit_message_reply_markup(
+            chat_id=chat_ref(delivery.chat_id),
+            message_id=int(delivery.target_remote_id),
+            reply_markup=None,
+        )
+        return delivery.target_remote_id
+
+    async def _pin(self, delivery: Delivery) -> str | None:
+        assert delivery.target_remote_id
+        await self.bot.pin_chat_message(
+            chat_ref(delivery.chat_id), int(delivery.target_remote_id), disable_notification=True
+        )
+        return delivery.target_remote_id
+
+    async def _delete(self, delivery: Delivery) -> str | None:
+        assert delivery.target_remote_id
+        await self.bot.delete_message(chat_ref(delivery.chat_id), int(delivery.target_remote_id))
+        return delivery.target_remote_id
+
+    async def _send(self, delivery: Delivery) -> str:
+        action, chat = delivery.action, chat_ref(delivery.chat_id)
+        assert isinstance(action, SendMessage)
         markup = keyboard(action.buttons)
         if action.media is not None:
             return await self._send_media(chat, action.media, action.text, markup)
@@ -259,11 +271,7 @@ class TelegramTransport:
         markup: InlineKeyboardMarkup | None,
         reason: str,
     ) -> str:
-        caption = text or media.caption
-        if not caption:
-            raise SendError(f"{media.kind} not available: {reason}", permanent=True)
-        log.warning("sending the text without its %s: %s", media.kind, reason)
-        return await self._send_text(chat, caption, markup)
+        return await self._send_text(chat, text_without_file(media, text, reason), markup)
 
     async def _send_file(
         self,
@@ -297,9 +305,9 @@ class TelegramTransport:
                 )
         return str(sent.message_id), file_id
 
-    async def _member(
-        self, chat: int | str, action: AdmitMember | InviteMember | RemoveMember
-    ) -> str | None:
+    async def _member(self, delivery: Delivery) -> str | None:
+        action, chat = delivery.action, chat_ref(delivery.chat_id)
+        assert isinstance(action, AdmitMember | InviteMember | RemoveMember)
         user_id = int(action.user_id)
         if isinstance(action, AdmitMember):
             if action.approve:

@@ -28,8 +28,9 @@ TIMEOUT = 30.0  # seconds; a server that does not answer by then is given up on 
 
 
 class AsyncMarks:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, after_sent: outbox.AfterSent) -> None:
         self.engine = engine
+        self.after_sent = after_sent  # rows of these kinds take the ordinary road
         self.statements = 0  # for the benchmark's count of statements per message
         self._connection: Any = None  # psycopg.AsyncConnection, made on first use
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -42,7 +43,7 @@ class AsyncMarks:
 
     async def mark(self, done: Sequence[tuple[Claimed, str | None]], clock: Clock) -> bool:
         """Mark `done` sent; False when the caller must do it the ordinary way."""
-        token = outbox.fast_mark_token(done) if done else None
+        token = outbox.fast_mark_token(done, self.after_sent) if done else None
         if token is None or self._busy:
             return False  # (one connection: a second mark at the same moment goes by thread)
         self._busy = True

@@ -181,7 +181,7 @@ def row_id(session: Session, platform: str, chat_id: str, ref: Target) -> int | 
 # -- closing the earlier question -----------------------------------------------------------------
 @dataclass(frozen=True)
 class Queued:
-    """What `closing` needs of a row about to be queued (community/services/outbox.py)."""
+    """What `closing` needs of a row about to be queued (community/services/outbox/queue.py)."""
 
     platform: str
     chat_id: str

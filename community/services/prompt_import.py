@@ -32,13 +32,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from community import prompt_kinds
 from community.clock import Clock
 from community.models import Community, Prompt
 from community.services import communities, plain
 from community.services.prompts import create_prompt, to_utc
 from config.programme import AGE_BANDS, PromptSettings
 
-KINDS = ("tip", "question", "invitation")
 FIELDS = {"kind", "send", "text", "age_bands", "neighbourhood", "event", "place", "key"}
 MAX_TEXT = 600
 KEY_PREFIX = "file:"  # keeps imported prompts apart from the programme's keys
@@ -135,8 +135,9 @@ def _entry(
     if unknown:
         errors.append(f"{where}: unknown field(s) {', '.join(unknown)}")
     kind = raw.get("kind")
-    if kind not in KINDS:
-        errors.append(f"{where}.kind: use one of {', '.join(KINDS)}")
+    writable = prompt_kinds.names(lambda found: found.writable)
+    if kind not in writable:
+        errors.append(f"{where}.kind: use one of {', '.join(writable)}")
     texts = raw.get("text")
     if not isinstance(texts, dict) or not isinstance(texts.get("nl"), str):
         errors.append(f"{where}.text: text.nl is required (a Dutch text)")
@@ -160,7 +161,7 @@ def _entry(
         else:
             hood_id = hood.id
     event = place = None
-    if kind == "invitation":
+    if kind in writable and prompt_kinds.of(str(kind)).event:
         event = _when(raw.get("event"), f"{where}.event", settings, errors)
         place = raw.get("place")
         if not isinstance(place, str) or not place.strip():
@@ -172,7 +173,7 @@ def _entry(
         locale: found for locale, text in texts.items() if (found := plain.check(text, locale))
     }
     key = _key(raw, str(kind), texts, where, errors)
-    if send is None or kind not in KINDS or not texts:
+    if send is None or kind not in writable or not texts:
         return None
     return Planned(
         number, str(kind), send, texts, list(bands), hood_id, event, place, problems, key

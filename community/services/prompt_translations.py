@@ -2,8 +2,8 @@
 else a translation (a translator's, or a translation server's), else the Dutch text with one
 line saying so (`text_for`). Also where translators' texts are stored and read.
 
-Kept apart from community/services/prompts.py, which only asks `chosen` when it renders a
-prompt for a parent's language.
+Kept apart from community/services/prompts/delivery.py, which only asks `chosen` when it
+renders a prompt for a parent's language.
 """
 
 from __future__ import annotations

@@ -13,10 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from community.actions import SealedMessage
 from community.clock import Clock
 from community.models import CodeTry, Community, Person, Role, RoleCode
-from community.services import outbox
 from community.services.outbox import Claimed
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
@@ -153,11 +151,11 @@ def staff_since(session: Session, person: Person) -> datetime:
     return used or person.created_at
 
 
-@outbox.after_sent(SealedMessage.kind)
-def _void_after_fallback(
+def void_after_fallback(
     session: Session, claimed: Claimed, remote: str | None, clock: Clock
 ) -> None:
-    """The stored fallback of a sealed code message went out instead of the code: void it."""
+    """The stored fallback of a sealed code message went out instead of the code: void it (the
+    outbox's after-sent hook for a `SealedMessage`, wired in bot/app.py)."""
     code_id = claimed.payload.get("code_id")
     if code_id is not None:
         void_unsent(session, int(code_id))

@@ -17,9 +17,9 @@ from community.models import Community, OutboxMessage, OutboxStatus, Person, Rol
 from community.services import outbox
 from community.services.people import is_onboarded
 
-# What follows once a room of ours is stored (its rules, its members); the engine's room
-# setup registers it (bot/engine/handlers/room_setup.py).
-ROOM_CREATED: list[Callable[[Session, Room, Clock], None]] = []
+# What follows once a room the bot made is stored (its rules, its members): the engine's room
+# setup (bot/engine/room_hooks.py), handed to `made_room_hook` by the composition root.
+RoomFollowUp = Callable[[Session, Room, Clock], None]
 
 
 def find(session: Session, platform: str, chat_id: str) -> Room | None:
@@ -109,17 +109,20 @@ def said_lately(session: Session, platform: str, chat_id: str, text: str, since:
     return any(payload.get("text") == text for payload in rows)
 
 
-@outbox.after_sent("create_room")
-def _room_created(
-    session: Session, claimed: outbox.Claimed, remote_id: str | None, clock: Clock
-) -> None:
-    """A room the bot made (key "community:<id>:<purpose>") becomes one of the community's."""
-    key = str(claimed.payload.get("key", ""))
-    parts = key.split(":", 2)
-    if remote_id is None or len(parts) != 3 or parts[0] != "community":
-        return
-    community = session.get(Community, int(parts[1]))
-    if community is not None:
-        room = link(session, community, claimed.platform, remote_id, clock, purpose=parts[2])
-        for follow_up in ROOM_CREATED:
+def made_room_hook(follow_up: RoomFollowUp) -> outbox.AfterSentHook:
+    """The outbox's after-sent hook for a `CreateRoom`: a room the bot made (key
+    "community:<id>:<purpose>") becomes one of the community's, then `follow_up` sets it up."""
+
+    def created(
+        session: Session, claimed: outbox.Claimed, remote_id: str | None, clock: Clock
+    ) -> None:
+        key = str(claimed.payload.get("key", ""))
+        parts = key.split(":", 2)
+        if remote_id is None or len(parts) != 3 or parts[0] != "community":
+            return
+        community = session.get(Community, int(parts[1]))
+        if community is not None:
+            room = link(session, community, claimed.platform, remote_id, clock, purpose=parts[2])
             follow_up(session, room, clock)
+
+    return created

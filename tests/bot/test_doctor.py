@@ -67,7 +67,7 @@ def _upgrade(url: str) -> None:
 def _running_bot(config: Path, **env: str) -> Iterator[None]:
     """A bot process as `ouderkring run` makes it: beating, and leading (the scheduler)."""
     from bot.app import build_app
-    from config import load_settings
+    from bot.platforms import load_settings
 
     app = build_app(load_settings(config, environ=env))
     try:

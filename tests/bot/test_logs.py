@@ -15,8 +15,9 @@ from urllib.parse import quote
 import pytest
 
 from bot.logs import HIDDEN, PrivacyFilter, endpoint
+from bot.matrix.settings import MatrixSpec
+from bot.telegram.settings import TelegramSettings
 from config import load_settings
-from config.settings import MatrixSpec
 from config.translation import TranslationSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,10 +31,13 @@ def guard() -> PrivacyFilter:
     """A filter of its own (not the process-wide one) that knows one run's settings."""
     settings = dataclasses.replace(
         load_settings(environ={}),
-        telegram_token=TOKEN,
-        matrix_access_token=MATRIX_TOKEN,
         database_url="postgresql+psycopg://ouderkring:pa%24%24w0rd!@db/ok",
-        matrix=MatrixSpec("https://m.example.org", "@ouderkring:example.org"),
+        platform_settings={
+            "telegram": TelegramSettings(token=TOKEN),
+            "matrix": MatrixSpec(
+                "https://m.example.org", "@ouderkring:example.org", access_token=MATRIX_TOKEN
+            ),
+        },
         translation=TranslationSettings("http://libretranslate:5000", TRANSLATION_KEY),
     )
     fresh = PrivacyFilter()
@@ -194,7 +198,7 @@ logging.getLogger("telegram").setLevel(logging.DEBUG)
 
 @cli.app.command("leak")
 def leak() -> None:
-    cli._settings(None)
+    cli.load(None)
     bot = logging.getLogger("telegram.ext.ExtBot")
     bot.debug("Set Bot API URL: %s", "https://api.telegram.org/bot{TOKEN}")
     bot.critical("Error while parsing updates! Received data was %r", "hoi 6813 QZ")

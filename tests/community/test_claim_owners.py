@@ -74,7 +74,7 @@ def test_a_dead_process_claims_are_taken_over_within_5_seconds(apps, settings, c
     assert first_sent.sent == []
     # Had the first one only been slow, it could not mark what is no longer its claim.
     with second.session_factory() as session:
-        outbox.mark_sent(session, [(claimed[0], "late")], clock)
+        outbox.mark_sent(session, [(claimed[0], "late")], clock, outbox.AfterSent())
         row = session.get(OutboxMessage, claimed[0].id)
         assert row is not None and row.remote_id != "late"
 

@@ -55,8 +55,13 @@ def _ids_used_in_code() -> set[str]:
     code builds from names (commands, roles, age bands, editable answers)."""
     ids: set[str] = set()
     # Handlers are where texts are chosen; models hold dotted foreign keys, not message ids.
-    # ... and the community services, whose scheduled jobs queue catalog texts to many people.
-    sources = [*ROOT.glob("bot/engine/**/*.py"), *ROOT.glob("community/services/*.py")]
+    # ... and the community services, whose scheduled jobs queue catalog texts to many people,
+    # and the prompt kinds, which name their own texts.
+    sources = [
+        *ROOT.glob("bot/engine/**/*.py"),
+        *ROOT.glob("community/services/**/*.py"),
+        *ROOT.glob("community/prompt_kinds/*.py"),
+    ]
     for path in sources:
         for node in ast.walk(ast.parse(path.read_text())):
             is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)

@@ -13,6 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.app import App
 from bot.engine.dispatcher import Dispatcher
@@ -214,7 +215,9 @@ def test_a_message_held_by_another_sender_holds_back_later_ones_to_that_chat(
     assert _dispatch(app) == 1
     assert _texts(transport) == ["b1"]  # not a2: a1 is still out with the other sender
     with app.session_factory() as session:
-        outbox.mark_sent(session, [(held[0], "x")], clock)  # the other sender is done
+        outbox.mark_sent(
+            session, [(held[0], "x")], clock, outbox.AfterSent()
+        )  # the other sender is done
     assert _dispatch(app) == 1
     assert _texts(transport) == ["b1", "a2"]
 
@@ -228,7 +231,7 @@ def test_a_stale_sender_cannot_mark_a_row_it_no_longer_holds(
     clock.advance(seconds=outbox.CLAIM_SECONDS + 1)  # its claim ran out; we take the row
     assert _dispatch(app) == 1
     with app.session_factory() as session:
-        outbox.mark_sent(session, [(stale, "late")], clock)
+        outbox.mark_sent(session, [(stale, "late")], clock, outbox.AfterSent())
         outbox.mark_failed(session, stale, "late", clock, 8)
         row = session.get(OutboxMessage, stale.id)
         assert row is not None and row.status is OutboxStatus.SENT and row.remote_id != "late"
@@ -316,7 +319,10 @@ def test_four_senders_send_each_message_once_and_in_order(app: App, clock: FakeC
         ]
         outbox.enqueue(session, items, clock)
     transport = _OverlapTransport()
-    senders = [Dispatcher(app.session_factory, [transport], clock) for _ in range(4)]
+    senders = [
+        Dispatcher(app.session_factory, [transport], clock, after_sent=app.dispatcher.after_sent)
+        for _ in range(4)
+    ]
 
     def drain(sender: Dispatcher) -> None:
         async def rounds() -> None:
@@ -387,8 +393,8 @@ def test_an_event_queues_its_replies_claimed_only_where_the_chat_is_free(
     stranger = dataclasses.replace(claimed[0], id=rows[0].id, token="someone-else")
     done = [(c, f"r-{c.payload['text']}") for c in [*claimed, alone]]
     with app.session_factory() as session:
-        outbox.mark_sent(session, done, clock)
-        outbox.mark_sent(session, [(stranger, "no")], clock)
+        outbox.mark_sent(session, done, clock, outbox.AfterSent())
+        outbox.mark_sent(session, [(stranger, "no")], clock, outbox.AfterSent())
     with app.session_factory() as session:
         marked = {
             r.payload["text"]: (r.status, r.remote_id, r.claimed_by)
@@ -397,3 +403,36 @@ def test_an_event_queues_its_replies_claimed_only_where_the_chat_is_free(
     for text in ("a1", "a2", "c1", "d1"):
         assert marked[text] == (OutboxStatus.SENT, f"r-{text}", None)
     assert marked["b0"] == (OutboxStatus.PENDING, None, None)
+
+
+def test_what_follows_a_sent_row_comes_from_the_table_the_sender_is_given(
+    app: App, clock: FakeClock
+) -> None:
+    """No hook registers itself: `mark_sent` runs the hook of a row's kind from the table it is
+    handed, in the transaction that marks the row; the composition root builds the app's."""
+    token = outbox.new_token()
+    with app.session_factory.begin() as session:
+        first, second = outbox.enqueue(
+            session,
+            [
+                Outgoing("console", "ann", SendMessage("one")),
+                Outgoing("console", "bo", SendMessage("two")),
+            ],
+            clock,
+            claim_for=token,
+        )
+    seen: list[tuple[str, str | None, bool]] = []
+
+    def hook(session: Session, row: outbox.Claimed, remote: str | None, _: object) -> None:
+        seen.append((row.payload["text"], remote, session.in_transaction()))
+
+    table = outbox.AfterSent({"send": hook})
+    assert outbox.fast_mark_token([(second, "r2")], table) is None  # a hook: the ordinary road
+    assert outbox.fast_mark_token([(second, "r2")], outbox.AfterSent()) == token
+    with app.session_factory() as session:
+        outbox.mark_sent(session, [(first, "r1")], clock, outbox.AfterSent())
+        outbox.mark_sent(session, [(second, "r2")], clock, table)
+    assert seen == [("two", "r2", True)]
+    assert _statuses(app)[-2:] == [OutboxStatus.SENT, OutboxStatus.SENT]
+    # The app's table: a room the bot made is stored, a sealed code whose fallback went is void.
+    assert set(app.dispatcher.after_sent.hooks) == {"create_room", "sealed"}

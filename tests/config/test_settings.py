@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigError, load_settings
+from bot.platforms import load_settings
+from config import ConfigError
 from config.settings import ENVIRONMENT, EXAMPLE_CONFIG
 
 
@@ -29,7 +30,7 @@ def test_environment_overrides_the_database_and_carries_secrets() -> None:
         },
     )
     assert settings.database_url.endswith("@db/ok")
-    assert settings.telegram_token == "123:abc"
+    assert settings.section("telegram").token == "123:abc"
     assert "123:abc" not in repr(settings)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from config import load_settings
+from bot.platforms import load_settings
 from config.exposure import exposed_config_warning, shown_database_url
 from config.settings import EXAMPLE_CONFIG
 
@@ -37,7 +37,12 @@ def test_repr_and_str_hide_every_secret(url: str, password: str) -> None:
     settings = load_settings(EXAMPLE_CONFIG, environ=env)
     settings = dataclasses.replace(settings, platforms=("telegram",))
     assert settings.database_url == url  # the real one is there to connect with
-    for shown in (repr(settings), str(settings), repr(settings.telegram)):
+    for shown in (
+        repr(settings),
+        str(settings),
+        repr(settings.section("telegram")),
+        repr(settings.section("matrix")),
+    ):
         for secret in (password, "AAH-repr", "syt_repr", "hook_SECRET"):
             assert secret not in shown
     assert "db" in repr(settings) and "ouderkring" in repr(settings)  # the rest is shown

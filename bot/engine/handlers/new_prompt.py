@@ -14,25 +14,14 @@ from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_fl
 from bot.engine.handlers import translating
 from bot.engine.handlers.new_prompt_times import programme_slot, typed_moment, when
 from bot.engine.handlers.plain_problems import say_problems
-from community import pictograms
+from community import prompt_kinds
 from community.actions import Media
 from community.models import Role
+from community.prompt_kinds.question import MAX_OPTION, MAX_OPTIONS
 from community.services import plain
-from community.services.prompts import (
-    MAX_OPTION,
-    MAX_OPTIONS,
-    in_quiet_hours,
-    quiet_hours_end,
-    to_utc,
-    when_text,
-)
+from community.services.prompts import in_quiet_hours, quiet_hours_end, to_utc, when_text
 
 WRITERS = frozenset({Role.PROFESSIONAL, Role.COORDINATOR})
-KINDS = {
-    "tip": "new.kind.tip",
-    "question": "new.kind.question",
-    "invitation": "new.kind.invitation",
-}
 MAX_TEXT = 600
 MAX_PLACE = 200
 MORNING = time(10, 0)
@@ -58,16 +47,18 @@ def _go(ctx: Context, step: str) -> Outcome:
     return Outcome.DONE
 
 
-def _after_text(ctx: Context) -> Outcome:
+def _kind(ctx: Context) -> prompt_kinds.PromptKind:
+    """The kind being written (a tip until one is chosen)."""
     state = ctx.state
-    kind = state.data.get("kind") if state is not None else None
-    return _go(ctx, "new_options" if kind == "question" else "new_audience")
+    return prompt_kinds.of(str(state.data.get("kind", "")) if state is not None else "")
+
+
+def _after_text(ctx: Context) -> Outcome:
+    return _go(ctx, "new_options" if _kind(ctx).options else "new_audience")
 
 
 def _after_audience(ctx: Context) -> Outcome:
-    state = ctx.state
-    kind = state.data.get("kind") if state is not None else None
-    return _go(ctx, "new_when" if kind == "invitation" else "new_send")
+    return _go(ctx, "new_when" if _kind(ctx).event else "new_send")
 
 
 @command("new", roles=WRITERS)
@@ -83,7 +74,8 @@ class NewKind(Question):
     name = "new_kind"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return tuple(Choice(kind, ctx.t(msgid)) for kind, msgid in KINDS.items())
+        writable = prompt_kinds.kinds(lambda kind: kind.writable)
+        return tuple(Choice(kind.name, ctx.t(kind.label)) for kind in writable)
 
     def prompt(self, ctx: Context) -> None:
         ctx.say("new.ask_kind", choices=self.choices(ctx))
@@ -264,7 +256,7 @@ class NewSend(Question):
         state = ctx.state
         data = state.data if state is not None else {}
         ctx.say("new.preview", audience=audience_text(ctx, data))
-        text = pictograms.with_kind(str(data.get("kind", "")), str(data.get("text", "")))
+        text = _kind(ctx).lead(str(data.get("text", "")))
         if data.get("event_at") and data.get("place"):  # as the parents will see it
             moment = when(ctx, datetime.fromisoformat(str(data["event_at"])))
             text += "\n\n" + ctx.t("prompt.when_where", when=moment, place=data["place"])
@@ -334,13 +326,15 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
     if quiet:
         due_at, at_once = quiet_hours_end(due_at, config), False
     event_at = datetime.fromisoformat(data["event_at"]) if data.get("event_at") else None
-    prompt = ctx.domain.create_prompt(
+    prompt = ctx.domain.prompts.create(
         community, str(data["kind"]), {ctx.locale: str(data["text"])}, due_at, person,
         event_at, data.get("place"), _media(data), data.get("bands", []), data.get("hood"),
         data.get("options"),
     )  # fmt: skip
     if at_once:
-        count = ctx.domain.deliver_now(prompt, ctx.translator, config, ctx.settings.translation)
+        count = ctx.domain.prompts.deliver_now(
+            prompt, ctx.translator, config, ctx.settings.translation
+        )
         if prompt.delivered_at is not None:
             ctx.say("new.sent", count=count)
             return Outcome.DONE

@@ -1,7 +1,7 @@
 """/programme: a community's coordinator sets the day and time its prompts of one kind go out
 (tips, questions, invitations, support reminders). The programme file stays as it is; the
 community's own times are applied to every prompt not yet sent, and the pinned route map
-follows (`community.services.prompts.with_community_time`)."""
+follows (`community.services.prompts.programme.with_community_time`)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,9 @@ from bot.engine.commands import STAFF, command
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, menu_flow, question, start_flow
 from bot.engine.handlers.which_community import AFTER, community_for
+from community import prompt_kinds
 from community.models import Community, Role
 from config.programme import DAYS, parse_hhmm
-
-KIND_IDS = {
-    "tip": "new.kind.tip",
-    "question": "new.kind.question",
-    "invitation": "new.kind.invitation",
-    "support": "programme.kind.support",
-}
 
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
@@ -63,7 +57,7 @@ class ProgrammeKind(Question):
     name = "programme_kind"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return tuple(Choice(kind, ctx.t(msgid)) for kind, msgid in KIND_IDS.items())
+        return tuple(Choice(kind.name, ctx.t(kind.label)) for kind in prompt_kinds.kinds())
 
     def prompt(self, ctx: Context) -> None:
         ctx.say("programme.ask_kind", choices=self.choices(ctx))
@@ -119,7 +113,7 @@ class ProgrammeTime(Question):
             return Outcome.DONE
         kind, day = str(state.data["kind"]), str(state.data["day"])
         ctx.leave()
-        ctx.domain.set_programme_time(community, kind, day, at)
-        label = ctx.t(KIND_IDS[kind])
+        ctx.domain.prompts.set_programme_time(community, kind, day, at)
+        label = ctx.t(prompt_kinds.of(kind).label)
         ctx.say("programme.saved", kind=label, day=_day_name(ctx, day), time=typed)
         return Outcome.DONE

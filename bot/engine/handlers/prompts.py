@@ -1,7 +1,8 @@
 """Weekly prompts as a parent meets them: RSVP buttons on an invitation (pressed days later),
 how many children come, the calendar file, answers to a question prompt (a message, photo or
 voice note), and /support, the local support directory. Domain work is in
-community/services/prompts.py, reached through ctx.domain."""
+community/services/prompts/, reached through ctx.domain.prompts; what differs per kind of
+prompt is in community/prompt_kinds/."""
 
 from __future__ import annotations
 
@@ -13,16 +14,18 @@ from bot.engine.context import Context
 from bot.engine.handlers.which_community import AFTER, community_for, say_no_community
 from community.actions import Media, SendMessage
 from community.models import Community, Prompt, PromptAnswer, Role
-from community.services.prompts import (
+from community.prompt_kinds.invitation import (
     MAX_CHILDREN,
-    OPTION_ACTION,
     RSVP_ACTION,
     RSVP_ANSWERS,
     RSVP_COUNT_ACTION,
+    count_buttons,
+)
+from community.prompt_kinds.question import OPTION_ACTION
+from community.services.prompts import (
     SHARE_ACTION,
     SOURCE_LOCALE,
     calendar_file,
-    count_buttons,
     reach_text,
     route_map_lines,
     when_text,
@@ -43,12 +46,14 @@ def rsvp(ctx: Context, args: tuple[str, ...]) -> None:
     person = ctx.require_person()
     prompt_id = _number(args[0]) if len(args) == 2 else None
     answer = args[1] if len(args) == 2 else ""
-    prompt = ctx.domain.open_invitation(prompt_id, person) if prompt_id is not None else None
+    prompt = (
+        ctx.domain.prompts.open_invitation(prompt_id, person) if prompt_id is not None else None
+    )
     if prompt is None or answer not in RSVP_ANSWERS:
         ctx.say("rsvp.closed")
         ctx.clear_pressed()
         return
-    ctx.domain.record_rsvp(prompt, person, answer)
+    ctx.domain.prompts.record_rsvp(prompt, person, answer)
     if answer == "yes":
         ctx.say_text(
             ctx.t("rsvp.how_many"), buttons=count_buttons(prompt, ctx.locale, ctx.translator)
@@ -62,12 +67,14 @@ def rsvp_children(ctx: Context, args: tuple[str, ...]) -> None:
     person = ctx.require_person()
     prompt_id = _number(args[0]) if len(args) == 2 else None
     count = _number(args[1]) if len(args) == 2 else None
-    prompt = ctx.domain.open_invitation(prompt_id, person) if prompt_id is not None else None
+    prompt = (
+        ctx.domain.prompts.open_invitation(prompt_id, person) if prompt_id is not None else None
+    )
     if prompt is None or count is None or not 1 <= count <= MAX_CHILDREN:
         ctx.say("rsvp.closed")
         ctx.clear_pressed()
         return
-    if not ctx.domain.set_rsvp_children(prompt, person, count):
+    if not ctx.domain.prompts.set_rsvp_children(prompt, person, count):
         ctx.say("input.old_button")
         ctx.clear_pressed()
         return
@@ -82,10 +89,10 @@ def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
     person = ctx.person
     if person is None or ctx.role is not Role.PARENT:
         return False
-    prompt = ctx.domain.open_question(person, ctx.settings.prompts.answer_days)
+    prompt = ctx.domain.prompts.open_question(person, ctx.settings.prompts.answer_days)
     if prompt is None:
         return False
-    answer = ctx.domain.record_answer(prompt, person, text or None, media)
+    answer = ctx.domain.prompts.record_answer(prompt, person, text or None, media)
     _thank_and_offer_sharing(ctx, answer)
     return True
 
@@ -97,13 +104,15 @@ def answer_option(ctx: Context, args: tuple[str, ...]) -> None:
     person = ctx.require_person()
     prompt_id = _number(args[0]) if len(args) == 2 else None
     index = _number(args[1]) if len(args) == 2 else None
-    prompt = ctx.domain.answered_question(prompt_id, person) if prompt_id is not None else None
+    prompt = (
+        ctx.domain.prompts.answered_question(prompt_id, person) if prompt_id is not None else None
+    )
     ctx.clear_pressed()
     options = (prompt.options or []) if prompt is not None else []
     if prompt is None or index is None or index >= len(options):
         ctx.say("input.old_button")
         return
-    answer = ctx.domain.record_choice(prompt, person, options[index])
+    answer = ctx.domain.prompts.record_choice(prompt, person, options[index])
     _thank_and_offer_sharing(ctx, answer)
 
 
@@ -111,7 +120,7 @@ def _thank_and_offer_sharing(ctx: Context, answer: PromptAnswer) -> None:
     ctx.say("answer.thanks")
     person = ctx.require_person()
     community = person.community
-    if community is not None and ctx.domain.share_rooms(community):
+    if community is not None and ctx.domain.prompts.share_rooms(community):
         # Shared with the other parents only if they say yes (a button that works days later).
         buttons = tuple(
             action_button(ctx.t(msgid), SHARE_ACTION, answer.id, key)
@@ -126,7 +135,9 @@ def share(ctx: Context, args: tuple[str, ...]) -> None:
     the school. A second press (or someone else's) changes nothing."""
     person = ctx.require_person()
     answer_id = _number(args[0]) if len(args) == 2 else None
-    answer = ctx.domain.answer_to_share(answer_id, person) if answer_id is not None else None
+    answer = (
+        ctx.domain.prompts.answer_to_share(answer_id, person) if answer_id is not None else None
+    )
     ctx.clear_pressed()
     if answer is None or args[1] not in SHARE_LABELS:
         ctx.say("input.old_button")
@@ -135,14 +146,14 @@ def share(ctx: Context, args: tuple[str, ...]) -> None:
         ctx.say("answer.share.kept")
         return
     community = person.community
-    rooms = ctx.domain.share_rooms(community) if community is not None else []
+    rooms = ctx.domain.prompts.share_rooms(community) if community is not None else []
     media = Media.from_json(answer.media) if answer.media else None
     for room in rooms:
         locale = community.default_locale if community is not None else ctx.locale
         text = ctx.translator.t(locale, "answer.share.line", text=answer.text or "")
         # It quotes the parent: erasing them (or their becoming staff) forgets the bot's copy.
         ctx.act(room.platform, room.chat_id, SendMessage(text, media=media), mentions=(person.id,))
-    ctx.domain.mark_shared(answer)
+    ctx.domain.prompts.mark_shared(answer)
     ctx.say("answer.share.done")
 
 
@@ -150,7 +161,7 @@ def share(ctx: Context, args: tuple[str, ...]) -> None:
 def pause(ctx: Context) -> None:
     """No tips and invitations for now: a parent's pause is never read as "not interested"
     (the reach report leaves them out)."""
-    if ctx.domain.set_prompts_paused(ctx.require_person(), True):
+    if ctx.domain.prompts.set_paused(ctx.require_person(), True):
         ctx.say("pause.done")
     else:
         ctx.say("pause.not_joined")
@@ -158,7 +169,7 @@ def pause(ctx: Context) -> None:
 
 @command("resume", roles=PARENTS)
 def resume(ctx: Context) -> None:
-    if ctx.domain.set_prompts_paused(ctx.require_person(), False):
+    if ctx.domain.prompts.set_paused(ctx.require_person(), False):
         ctx.say("pause.resumed")
     else:
         ctx.say("pause.not_joined")
@@ -202,13 +213,13 @@ def routekaart(ctx: Context) -> None:
             _community_route_map(ctx, chosen)
         return
     person = ctx.require_person()
-    coming = ctx.domain.upcoming_prompts(person, ctx.settings.prompts)
+    coming = ctx.domain.prompts.upcoming(person, ctx.settings.prompts)
     _say_route_map(ctx, coming, person.community)
 
 
 def _community_route_map(ctx: Context, community: Community) -> None:
     """The route map of a whole community (what an admin sees): every prompt to come."""
-    _say_route_map(ctx, ctx.domain.upcoming_in(community, ctx.settings.prompts), community)
+    _say_route_map(ctx, ctx.domain.prompts.upcoming_in(community, ctx.settings.prompts), community)
 
 
 AFTER["routekaart"] = _community_route_map
@@ -218,7 +229,7 @@ def _say_route_map(ctx: Context, coming: list[Prompt], community: Community | No
     lines = route_map_lines(coming, ctx.locale, ctx.translator, ctx.settings.prompts)
     if ctx.role in STAFF_AND_PROFESSIONALS and community is not None:
         # Staff also see who comes to what is planned; who did not answer is not counted.
-        for prompt, counts in ctx.domain.invitations_ahead(community):
+        for prompt, counts in ctx.domain.prompts.invitations_ahead(community):
             when = _when(ctx, prompt.event_at or prompt.due_at)
             lines += ["", ctx.t("routekaart.rsvps", place=prompt.place or "", when=when, **counts)]
     ctx.say_text("\n".join(lines))
@@ -237,5 +248,5 @@ def reach(ctx: Context) -> None:
         say_no_community(ctx)
         return
     for community in options:
-        report = ctx.domain.reach_report(community)
+        report = ctx.domain.prompts.reach_report(community)
         ctx.say_text(reach_text(report, community.name, ctx.translator, ctx.locale))

@@ -5,7 +5,6 @@ after onboarding and taken out after /stop. The domain part is `community.servic
 
 from __future__ import annotations
 
-from bot.engine import room_hooks  # noqa: F401  (registers what follows a made room)
 from bot.engine.commands import STAFF, command
 from bot.engine.context import Context
 from community.models import Community, Person

@@ -118,12 +118,7 @@ def reserved_names(ctx: Context, community: Community | None) -> list[str]:
     ]
     if community is not None:
         names.append(community.name)
-    telegram, matrix = ctx.settings.telegram, ctx.settings.matrix
-    if telegram is not None and telegram.username:
-        names.append(telegram.username)
-    user_id = getattr(matrix, "user_id", None)
-    if isinstance(user_id, str):
-        names.append(user_id.lstrip("@").split(":", 1)[0])
+    names.extend(ctx.settings.bot_names())
     return names
 
 

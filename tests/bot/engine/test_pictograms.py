@@ -126,8 +126,8 @@ def test_the_buttons_of_buddies_moderation_and_staff_have_pictograms_too() -> No
     from bot.engine.handlers.buddies import DECISION_ACTIONS
     from bot.engine.handlers.buddy_talk import SHARE_ACTION, SHARE_ANSWERS
     from bot.engine.handlers.moderation import BUTTON_IDS, MOD_ACTION
-    from bot.engine.handlers.programme_times import KIND_IDS
     from community.buttons import action_data, question_data
+    from community.prompt_kinds import names
     from community.services.buddies import FOLLOW_UP_ACTION, FOLLOW_UP_ANSWERS
     from config.programme import DAYS
 
@@ -135,7 +135,7 @@ def test_the_buttons_of_buddies_moderation_and_staff_have_pictograms_too() -> No
     data += [action_data(FOLLOW_UP_ACTION, 7, answer) for answer in FOLLOW_UP_ANSWERS]
     data += [action_data(MOD_ACTION, 7, verb) for verb in BUTTON_IDS]
     data += [action_data(SHARE_ACTION, 7, answer) for answer in SHARE_ANSWERS]
-    keys = [*KIND_IDS, *DAYS, "buddy", "school", "write", "end", "pause", "resume", "share"]
+    keys = [*names(), *DAYS, "buddy", "school", "write", "end", "pause", "resume", "share"]
     keys += ["share_send", "share_withdraw", "not_now", "again", "keep", "cancel", "at", "slot"]
     keys += ["role:coordinator", "community:arnhem", "person:3", "edit:buddy", "band:0-2"]
     data += [question_data("t0k3n", key) for key in keys]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigError, load_settings
+from bot.platforms import load_settings
+from config import ConfigError
 
 TOKEN = {"OUDERKRING_MATRIX_ACCESS_TOKEN": "syt_secret"}
 
@@ -29,10 +30,11 @@ def test_matrix_settings(tmp_path: Path) -> None:
     )
     settings = load_settings(path, environ=TOKEN)
     assert settings.platforms == ("matrix",)
-    assert settings.matrix is not None
-    assert settings.matrix.homeserver == "https://matrix.example.org"
-    assert settings.matrix.device_id == "OUDERKRING1"
-    assert settings.matrix_access_token == "syt_secret"
+    matrix = settings.section("matrix")
+    assert matrix is not None
+    assert matrix.homeserver == "https://matrix.example.org"
+    assert matrix.device_id == "OUDERKRING1"
+    assert matrix.access_token == "syt_secret"
     assert "syt_secret" not in repr(settings)
 
 

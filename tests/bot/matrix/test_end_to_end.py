@@ -21,13 +21,13 @@ from sqlalchemy import select
 from bot.app import App, build_app
 from bot.matrix.listener import MatrixListener
 from bot.matrix.runner import check_login, make_listener, matrix_transport
+from bot.matrix.settings import MatrixSpec
 from bot.matrix.transport import MatrixTransport
 from community import db
 from community.clock import FakeClock
 from community.models import OutboxMessage, Person
 from config import load_settings
 from config.moderation import UNLIMITED
-from config.settings import MatrixSpec
 from tests.bot.matrix.conftest import Parent
 from tests.support.synapse import MatrixUser, SynapseServer
 
@@ -57,9 +57,22 @@ def bot_settings(
         database_url=f"sqlite:///{db}",
         admins=admins,
         platforms=("matrix",),
-        matrix=MatrixSpec(synapse.url, user.user_id, user.device_id),
-        matrix_access_token=user.access_token,
+        platform_settings={
+            "matrix": MatrixSpec(
+                synapse.url, user.user_id, user.device_id, access_token=user.access_token
+            )
+        },
         moderation=UNLIMITED,  # one parent types fast while the test clock stands still
+    )
+
+
+def with_telegram(settings, fake):  # type: ignore[no-untyped-def]
+    """The settings with a Telegram section for the fake Bot API besides the Matrix one."""
+    from bot.telegram.settings import TelegramSettings
+
+    telegram = TelegramSettings(api_url=fake.base_url, token=fake.token)
+    return dataclasses.replace(
+        settings, platform_settings={**settings.platform_settings, "telegram": telegram}
     )
 
 
@@ -68,7 +81,7 @@ async def start_bot(settings, clock: FakeClock) -> Bot:  # type: ignore[no-untyp
     app = build_app(settings, [transport], clock=clock, migrate=True)
     await check_login(app, transport)
     listener = make_listener(app, transport)
-    bot = Bot(app, transport, listener, clock, settings.matrix.user_id)
+    bot = Bot(app, transport, listener, clock, settings.section("matrix").user_id)
     await bot.turn()  # the first start: takes the sync token
     return bot
 

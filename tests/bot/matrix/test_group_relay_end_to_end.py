@@ -28,9 +28,8 @@ from community.clock import FakeClock
 from community.models import Community, Room
 from community.services import outbox
 from community.services.outbox import Outgoing
-from config.settings import TelegramSettings
 from tests.bot.matrix.conftest import Parent
-from tests.bot.matrix.test_end_to_end import bot_settings
+from tests.bot.matrix.test_end_to_end import bot_settings, with_telegram
 from tests.bot.matrix.test_media_end_to_end import download
 from tests.bot.telegram.conftest import options_for
 from tests.support.fake_telegram import FakeTelegram
@@ -132,9 +131,8 @@ async def test_a_telegram_group_and_a_matrix_room_are_one_conversation(
     settings = dataclasses.replace(
         bot_settings(synapse, bot_user, tmp_path / "bot.db", frozenset({f"telegram:{ADMIN}"})),
         platforms=("telegram", "matrix"),
-        telegram=TelegramSettings(api_url=fake.base_url),
-        telegram_token=fake.token,
     )
+    settings = with_telegram(settings, fake)
     clock = FakeClock()
     bot = await Both.start(settings, fake, clock)
     eva: Parent = await make_parent("eva")
@@ -247,9 +245,8 @@ async def test_a_photo_in_the_telegram_group_shows_in_the_matrix_room(
     settings = dataclasses.replace(
         bot_settings(synapse, bot_user, tmp_path / "bot.db", frozenset({f"telegram:{ADMIN}"})),
         platforms=("telegram", "matrix"),
-        telegram=TelegramSettings(api_url=fake.base_url),
-        telegram_token=fake.token,
     )
+    settings = with_telegram(settings, fake)
     clock = FakeClock()
     bot = await Both.start(settings, fake, clock)
     eva: Parent = await make_parent("eva")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.telegram.settings import TelegramSettings
 from community.clock import FakeClock
 from tests.bot.matrix.test_end_to_end import bot_says, bot_settings, start_bot, stop_bot
 from tests.support.log_capture import LogCapture
@@ -27,8 +28,10 @@ async def test_a_whole_dialogue_at_debug_logs_nothing_private(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     capture = LogCapture(caplog)
+    base = bot_settings(synapse, bot_user, tmp_path / "bot.db")
+    telegram = TelegramSettings(token=TELEGRAM_TOKEN)
     settings = dataclasses.replace(
-        bot_settings(synapse, bot_user, tmp_path / "bot.db"), telegram_token=TELEGRAM_TOKEN
+        base, platform_settings={**base.platform_settings, "telegram": telegram}
     )
     bot = await start_bot(settings, FakeClock())
     parent = await make_parent("zwaantje")

@@ -18,9 +18,8 @@ from community.clock import FakeClock
 from community.models import Community, Room
 from community.services import outbox
 from community.services.outbox import Outgoing
-from config.settings import TelegramSettings
 from tests.bot.matrix.conftest import Parent
-from tests.bot.matrix.test_end_to_end import bot_settings
+from tests.bot.matrix.test_end_to_end import bot_settings, with_telegram
 from tests.bot.matrix.test_group_relay_end_to_end import GROUP, Both
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.members import add_member
@@ -42,9 +41,8 @@ async def test_a_reported_copy_removes_its_author_from_the_matrix_room(
     settings = dataclasses.replace(
         bot_settings(synapse, bot_user, tmp_path / "bot.db", frozenset({f"telegram:{ADMIN}"})),
         platforms=("telegram", "matrix"),
-        telegram=TelegramSettings(api_url=fake.base_url),
-        telegram_token=fake.token,
     )
+    settings = with_telegram(settings, fake)
     clock = FakeClock()
     bot = await Both.start(settings, fake, clock)
     eva: Parent = await make_parent("eva")

@@ -17,7 +17,6 @@ from bot.matrix.runner import check_login, make_listener, matrix_transport
 from bot.telegram.run import connect, telegram_adapter
 from community.clock import FakeClock
 from community.models import BuddyPair, PairStatus
-from config.settings import TelegramSettings
 from tests.bot.matrix.conftest import Parent
 from tests.bot.matrix.test_end_to_end import (
     ONE,
@@ -26,6 +25,7 @@ from tests.bot.matrix.test_end_to_end import (
     bot_settings,
     last_event_of,
     open_chat,
+    with_telegram,
 )
 from tests.bot.telegram.conftest import options_for
 from tests.support.fake_telegram import FakeTelegram
@@ -44,9 +44,8 @@ async def test_a_telegram_parent_and_a_matrix_parent_are_buddies(
             synapse, bot_user, tmp_path / "bot.db", frozenset({f"matrix:{coordinator.user_id}"})
         ),
         platforms=("telegram", "matrix"),
-        telegram=TelegramSettings(api_url=fake.base_url),
-        telegram_token=fake.token,
     )
+    settings = with_telegram(settings, fake)
     telegram = telegram_adapter(settings, options_for(fake))
     matrix = matrix_transport(settings)
     app = build_app(settings, [telegram.transport, matrix], clock=FakeClock(), migrate=True)

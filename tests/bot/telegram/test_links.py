@@ -8,8 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
-from bot.telegram.links import deep_link, write_qr
-from config import ConfigError, load_settings
+from bot.kit.qr import write_qr
+from bot.platforms import load_settings
+from bot.telegram.links import deep_link
+from config import ConfigError
 
 DEMO = Path(__file__).resolve().parents[3] / "config" / "demo" / "arnhem.toml"
 
@@ -57,8 +59,8 @@ def test_telegram_settings(tmp_path: Path) -> None:
         load_settings(config, environ={})
     assert missing.value.field == "OUDERKRING_TELEGRAM_TOKEN"
     settings = load_settings(config, environ={"OUDERKRING_TELEGRAM_TOKEN": "1:x"})
-    assert settings.platforms == ("telegram",) and settings.telegram is not None
-    assert settings.telegram.mode == "polling"
+    assert settings.platforms == ("telegram",) and settings.section("telegram") is not None
+    assert settings.section("telegram").mode == "polling"
 
     hook = tmp_path / "hook.toml"
     hook.write_text(
@@ -71,8 +73,9 @@ def test_telegram_settings(tmp_path: Path) -> None:
     env["OUDERKRING_TELEGRAM_WEBHOOK_SECRET"] = "abc_DEF-123"
     env["OUDERKRING_TELEGRAM_WEBHOOK_PORT"] = "8080"
     settings = load_settings(hook, environ=env)
-    assert settings.telegram is not None and settings.telegram.webhook_port == 8080
-    assert settings.telegram.webhook_secret == "abc_DEF-123"
+    telegram = settings.section("telegram")
+    assert telegram is not None and telegram.webhook_port == 8080
+    assert telegram.webhook_secret == "abc_DEF-123"
     assert "abc_DEF" not in repr(settings)
 
     bad = tmp_path / "bad.toml"

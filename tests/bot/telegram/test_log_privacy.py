@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
+from bot.matrix.settings import MatrixSpec
+from bot.telegram.settings import TelegramSettings
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.log_capture import LogCapture
 from tests.support.telegram_harness import TelegramBot
@@ -30,7 +32,13 @@ async def test_a_whole_dialogue_at_debug_logs_nothing_private(
 ) -> None:  # type: ignore[no-untyped-def]
     capture = LogCapture(caplog)
     fake = await FakeTelegram(token=TOKEN, bot_id=5550123).start()
-    settings = dataclasses.replace(settings, telegram_token=TOKEN, matrix_access_token=MATRIX_TOKEN)
+    sections = {
+        "telegram": TelegramSettings(token=TOKEN),
+        "matrix": MatrixSpec(
+            "https://m.example.org", "@bot:example.org", access_token=MATRIX_TOKEN
+        ),
+    }
+    settings = dataclasses.replace(settings, platform_settings=sections)
     try:
         async with TelegramBot(fake, settings, clock) as tg:
             capture.watch_raw()

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.platforms import load_settings
 from bot.telegram.adapter import TelegramAdapter, TelegramOptions, make_bot
-from config import ConfigError, load_settings
-from config.settings import ENV_TELEGRAM_WEBHOOK_SECRET
+from bot.telegram.settings import ENV_TELEGRAM_WEBHOOK_SECRET
+from config import ConfigError
 from tests.bot.telegram.test_run_command import DEMO, ouderkring
 from tests.support.fake_telegram import FakeTelegram
 
@@ -23,11 +24,11 @@ def test_the_webhook_listens_on_loopback_unless_told_otherwise(tmp_path: Path) -
         '[telegram]\nmode = "webhook"\nwebhook_url = "https://bot.example.nl/tg"\n'
     )
     env = {"OUDERKRING_TELEGRAM_TOKEN": "1:x", ENV_TELEGRAM_WEBHOOK_SECRET: "abc_DEF-123"}
-    telegram = load_settings(config, environ=env).telegram
+    telegram = load_settings(config, environ=env).section("telegram")
     assert telegram is not None and telegram.webhook_listen == "127.0.0.1"
     assert TelegramOptions(token="1:x").webhook_listen == "127.0.0.1"
     config.write_text(config.read_text() + 'webhook_listen = "0.0.0.0"\n')
-    telegram = load_settings(config, environ=env).telegram
+    telegram = load_settings(config, environ=env).section("telegram")
     assert telegram is not None and telegram.webhook_listen == "0.0.0.0"  # an explicit choice
 
 

@@ -1,0 +1,131 @@
+"""The engine's fast road for replies: a few rows queued already claimed in one INSERT.
+
+Whether a row's chat has an open row is decided inside the INSERT itself, one round trip
+instead of a SELECT and an INSERT. Each EXISTS is one partial-index lookup; they all read the
+same snapshot, so the three claim columns always agree. Every value is a named parameter
+(v<row>_<column>), never a column key, so that an UPDATE combined with the INSERT (`_with`)
+cannot take one of them for a column of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, bindparam, case, insert, null, select, union_all
+from sqlalchemy.orm import Session
+
+from community.clock import Clock
+from community.models import OutboxStatus
+from community.services.outbox.rows import OPEN, TABLE, Along, ClaimFor, Outgoing, claim_until
+
+MANY_LIMIT = 64  # an event speaks to a few chats; a bigger batch takes the general road
+
+_T = TABLE
+_COLUMNS: tuple[str, ...] = ("person_id", "platform", "chat_id", "kind", "payload", "attempts")
+_COLUMNS += ("available_at", "forget_when_sent", "created_at")
+_PENDING = bindparam("o_pending", OutboxStatus.PENDING, type_=_T.c.status.type)
+_SENDING = bindparam("o_sending", OutboxStatus.SENDING, type_=_T.c.status.type)
+
+
+def _claimed_values(n: int) -> dict[str, Any]:
+    busy = (
+        select(_T.c.id)
+        .where(
+            OPEN,
+            _T.c.platform == bindparam(f"v{n}_o_platform", type_=String),
+            _T.c.chat_id == bindparam(f"v{n}_o_chat", type_=String),
+        )
+        .exists()
+    )
+    values: dict[str, Any] = {c: bindparam(f"v{n}_{c}", type_=_T.c[c].type) for c in _COLUMNS}
+    return values | {
+        "status": case((busy, _PENDING), else_=_SENDING),
+        "claimed_by": case((busy, null()), else_=bindparam("o_token", type_=String)),
+        "claim_owner": case((busy, null()), else_=bindparam("o_owner", type_=String)),
+        "locked_until": case(
+            (busy, null()), else_=bindparam("o_until", type_=_T.c.locked_until.type)
+        ),
+    }
+
+
+_MANY: dict[int, Any] = {}
+
+
+def _insert_many(count: int) -> Any:
+    """INSERT of `count` rows in one statement, each row's claim decided in it; built once per
+    count, so it is compiled once too. One row: INSERT ... VALUES; more: INSERT ... SELECT of
+    one SELECT per row (a multi-row VALUES is never cached by SQLAlchemy: compiled each time)."""
+    statement = _MANY.get(count)
+    if statement is not None:
+        return statement
+    if count == 1:
+        statement = insert(_T).values(_claimed_values(0))
+    else:
+        selects = [
+            select(*(value.label(c) for c, value in _claimed_values(n).items()))
+            for n in range(count)
+        ]
+        columns = [*_COLUMNS, "status", "claimed_by", "claim_owner", "locked_until"]
+        statement = insert(_T).from_select(columns, union_all(*selects))
+    statement = _MANY[count] = statement.returning(_T.c.id, _T.c.claimed_by)
+    return statement
+
+
+_WITH: dict[tuple[int, int], Any] = {}
+
+
+def _with(insert_statement: Any, along: Along | None) -> Any:
+    """`insert_statement` with `along`'s UPDATE as a data-modifying WITH (PostgreSQL runs it
+    whether or not the INSERT reads it, in the same snapshot); built once per pair."""
+    if along is None:
+        return insert_statement
+    key = (id(insert_statement), id(along[0]))
+    combined = _WITH.get(key)
+    if combined is None:
+        combined = _WITH[key] = insert_statement.add_cte(along[0].cte("along"))
+    return combined
+
+
+def insert_claimed(
+    session: Session,
+    items: Sequence[Outgoing],
+    payloads: list[dict[str, Any]],
+    claim: ClaimFor,
+    available_at: datetime,
+    clock: Clock,
+    along: Along | None = None,
+) -> list[tuple[int, str | None]]:
+    """Queue `items` in one statement, each already claimed by `claim` unless its chat has an
+    open row from before this statement (rows of one statement do not see each other).
+    Returns each row's id and who holds it (None: an older row of its chat is still open),
+    in the order of `items`."""
+    if along is not None and session.get_bind().dialect.name != "postgresql":
+        session.execute(*along)  # SQLite runs no UPDATE inside an INSERT (its round trip is free)
+        along = None
+    now, until = clock.now(), claim_until(clock)
+    token, owner = claim
+    params: dict[str, Any] = {"o_token": token, "o_owner": owner, "o_until": until}
+    for n, (item, payload) in enumerate(zip(items, payloads, strict=True)):
+        row = {
+            "person_id": item.person_id,
+            "platform": item.platform,
+            "chat_id": item.chat_id,
+            "kind": item.action.kind,
+            "payload": payload,
+            "attempts": 0,
+            "available_at": available_at,
+            "forget_when_sent": item.forget_when_sent,
+            "created_at": now,
+            "o_platform": item.platform,
+            "o_chat": item.chat_id,
+        }
+        params.update({f"v{n}_{key}": value for key, value in row.items()})
+    if along is not None:
+        params.update(along[1])
+    # One statement (not executemany): every row's EXISTS reads the table as it was before this
+    # statement, so a chat's later rows here do not wait for its first one. Ids follow the
+    # order of the rows (the outbox's order relies on it everywhere).
+    statement = _with(_insert_many(len(items)), along)
+    return [(row_id, by) for row_id, by in sorted(session.execute(statement, params).all())]
