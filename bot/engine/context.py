@@ -27,6 +27,7 @@ from community.i18n import Translator
 from community.models import Conversation, Person, Role
 from community.services.domain import Domain
 from community.services.outbox import Outgoing
+from community.services.people import Speaker
 from config import Settings
 
 if TYPE_CHECKING:
@@ -62,6 +63,11 @@ class Context:
         if self.settings.is_admin(self.incoming.platform, self.incoming.user_id):
             return Role.ADMIN
         return self.person.role if self.person is not None else Role.GUEST
+
+    @property
+    def speaker(self) -> Speaker | None:
+        """The stored person talking, as plain values (None for a stranger)."""
+        return Speaker.of(self.person) if self.person is not None else None
 
     def ensure_person(self, role: Role = Role.GUEST) -> Person:
         """The person talking, stored now (with the language they chose) if they were not."""

@@ -136,7 +136,9 @@ class Dispatcher:
         wanted = {
             int(target["outbox_id"])
             for row in claimed
-            if (target := row.payload.get("target")) and target.get("outbox_id") is not None
+            if (target := row.payload.get("target"))
+            and target.get("outbox_id") is not None
+            and target.get("remote_id") is None  # known when it was queued: no lookup
         }
         return await self._db(outbox.remote_ids, wanted) if wanted else {}
 
@@ -158,7 +160,8 @@ class Dispatcher:
         if target is not None:
             target_remote = target.remote_id
             if target.outbox_id is not None:
-                target_remote = remote.get(target.outbox_id) or targets.get(target.outbox_id)
+                known = remote.get(target.outbox_id) or targets.get(target.outbox_id)
+                target_remote = known or target.remote_id
             if target_remote is None:
                 raise SendError("the message it acts on was never sent", permanent=True)
         delivery = Delivery(row.id, row.platform, row.chat_id, action, target_remote)

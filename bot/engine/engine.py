@@ -116,7 +116,7 @@ class Engine:
             items = ctx.outgoing()
             # The speaker's changed dialogue state is written with the replies' INSERT.
             along = conversations.take_write(session)
-            speaker = ctx.person.id if ctx.person is not None else None
+            person = ctx.person
             return outbox.enqueue(
                 session,
                 items,
@@ -124,7 +124,8 @@ class Engine:
                 claim_for=token,
                 owner=self.owner,
                 along=along,
-                speaker=speaker,
+                speaker=person.id if person is not None else None,
+                speaker_chat=people.parent_chat(person) if person is not None else None,
             )
 
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:
@@ -316,10 +317,10 @@ class Engine:
         if ctx.role is Role.ADMIN:
             return True
         room = ctx.domain.rooms.find(ctx.incoming.platform, ctx.incoming.chat_id)
-        person = ctx.person
+        speaker = ctx.speaker
         if room is None:
-            return person is not None and person.community_id is not None
-        return person is not None and person.community_id == room.community_id
+            return speaker is not None and speaker.community_id is not None
+        return speaker is not None and speaker.community_id == room.community_id
 
     def _apologise(self, incoming: Incoming, token: str) -> list[Claimed]:
         return self._answer_only(incoming, token, "error.generic")

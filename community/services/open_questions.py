@@ -8,12 +8,12 @@ answered) close it too. The engine's rule for typed replies lives in bot/engine/
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from community.actions import Action, Button, ClearButtons, EditMessage, SendMessage, Target
@@ -87,44 +87,56 @@ _COLUMNS = (
 )
 
 
+# Built once: every event that asks something runs these, and building a statement (and its
+# cache key) costs more than running it.
+_RECENT = (
+    select(*_COLUMNS)
+    .where(
+        OutboxMessage.platform == bindparam("platform"),
+        OutboxMessage.chat_id == bindparam("chat_id"),
+        OutboxMessage.kind.in_(_ASKING_KINDS),
+    )
+    .order_by(OutboxMessage.id.desc())
+    .limit(SCAN)
+)
+_RANK = (
+    func.row_number()
+    .over(partition_by=OutboxMessage.chat_id, order_by=OutboxMessage.id.desc())
+    .label("rank")
+)
+_RECENT_OF_MANY = (
+    select(*_COLUMNS, OutboxMessage.chat_id, _RANK)
+    .where(
+        OutboxMessage.platform == bindparam("platform"),
+        OutboxMessage.chat_id.in_(bindparam("chat_ids", expanding=True)),
+        OutboxMessage.kind.in_(_ASKING_KINDS),
+    )
+    .subquery()
+)
+_RECENT_OF = (
+    select(_RECENT_OF_MANY)
+    .where(_RECENT_OF_MANY.c.rank <= SCAN)
+    .order_by(_RECENT_OF_MANY.c.id.desc())
+)
+
+
 def _questions(
     session: Session, platform: str, chat_id: str, now: datetime | None
 ) -> Iterator[Asked]:
     """The chat's recent questions, newest first."""
-    rows = session.execute(
-        select(*_COLUMNS)
-        .where(
-            OutboxMessage.platform == platform,
-            OutboxMessage.chat_id == chat_id,
-            OutboxMessage.kind.in_(_ASKING_KINDS),
-        )
-        .order_by(OutboxMessage.id.desc())
-        .limit(SCAN)
-    ).all()
+    rows = session.execute(_RECENT, {"platform": platform, "chat_id": chat_id}).all()
     return _walk(rows, now)
 
 
 def _questions_of(session: Session, platform: str, chat_ids: list[str]) -> dict[str, list[Any]]:
     """The recent rows of many chats at once (a prompt to every parent), newest first."""
     found: dict[str, list[Any]] = {}
+    if len(chat_ids) == 1:  # a reply to the speaker, the usual case: no window needed
+        rows = session.execute(_RECENT, {"platform": platform, "chat_id": chat_ids[0]}).all()
+        return {chat_ids[0]: list(rows)} if rows else {}
     for start in range(0, len(chat_ids), _CHUNK):
-        rank = (
-            func.row_number()
-            .over(partition_by=OutboxMessage.chat_id, order_by=OutboxMessage.id.desc())
-            .label("rank")
-        )
-        recent = (
-            select(*_COLUMNS, OutboxMessage.chat_id, rank)
-            .where(
-                OutboxMessage.platform == platform,
-                OutboxMessage.chat_id.in_(chat_ids[start : start + _CHUNK]),
-                OutboxMessage.kind.in_(_ASKING_KINDS),
-            )
-            .subquery()
-        )
-        rows = session.execute(
-            select(recent).where(recent.c.rank <= SCAN).order_by(recent.c.id.desc())
-        ).all()
+        chunk = chat_ids[start : start + _CHUNK]
+        rows = session.execute(_RECENT_OF, {"platform": platform, "chat_ids": chunk}).all()
         for row in rows:
             found.setdefault(row.chat_id, []).append(row)
     return found
@@ -177,20 +189,26 @@ class Queued:
     action: Action
 
 
-def closing(session: Session, items: Sequence[Queued]) -> dict[int, list[ClearButtons]]:
+def closing(
+    session: Session, items: Sequence[Queued], known: Mapping[int, str | None] | None = None
+) -> dict[int, list[ClearButtons]]:
     """The earlier questions that the questions among `items` close: for the first message with
     choices (or waiting for words) in each parent's private chat, by its index, the actions that
     take the buttons off the chat's earlier questions that still have them (queued in the chat's
     order: after those are sent, before the new one). A question of the same topic stays (an
     RSVP, then "How many?"), and so do staff's work items; a platform that cannot edit skips
-    the action (bot/engine/dispatcher.py)."""
+    the action (bot/engine/dispatcher.py). `known`: people the caller knows already (their
+    private chat if they are a parent, else None), who are not looked up."""
     firsts: dict[tuple[str, str], int] = {}
     for index, item in enumerate(items):
         if item.person_id is not None and _has_choices(item.action):
             firsts.setdefault((item.platform, item.chat_id), index)
     if not firsts:
         return {}
-    parents = _parents_chats(session, {items[i].person_id for i in firsts.values()})
+    known = known or {}
+    wanted = {items[i].person_id for i in firsts.values()}
+    parents = _parents_chats(session, wanted - known.keys())
+    parents |= {(p, chat) for p, chat in known.items() if p in wanted and chat is not None}
     asking = [
         (platform, chat_id, index)
         for (platform, chat_id), index in firsts.items()
@@ -204,7 +222,8 @@ def closing(session: Session, items: Sequence[Queued]) -> dict[int, list[ClearBu
     for platform, chat_id, index in asking:
         item = items[index]
         clears = [
-            ClearButtons(earlier.target)
+            # With its platform id where it was sent: the sender needs no lookup.
+            ClearButtons(Target(earlier.outbox_id, earlier.remote_id))
             for earlier in _walk(rows[platform].get(chat_id, []), None)
             if earlier.buttons and not earlier.answered
             and not _same_topic(earlier.buttons, item.action)
@@ -221,16 +240,17 @@ def _has_choices(action: Action) -> bool:
     return isinstance(action, SendMessage) and bool(action.buttons or action.asks)
 
 
+_PARENTS = select(Person.id, Person.private_chat_id, Person.platform_user_id).where(
+    Person.id.in_(bindparam("ids", expanding=True)), Person.role == Role.PARENT
+)
+
+
 def _parents_chats(session: Session, person_ids: set[int | None]) -> set[tuple[int, str]]:
     """(person, private chat) of the parents among `person_ids`."""
     ids = sorted(p for p in person_ids if p is not None)
     chats: set[tuple[int, str]] = set()
     for start in range(0, len(ids), _CHUNK):
-        rows = session.execute(
-            select(Person.id, Person.private_chat_id, Person.platform_user_id).where(
-                Person.id.in_(ids[start : start + _CHUNK]), Person.role == Role.PARENT
-            )
-        )
+        rows = session.execute(_PARENTS, {"ids": ids[start : start + _CHUNK]})
         chats.update((row.id, row.private_chat_id or row.platform_user_id) for row in rows)
     return chats
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, literal_column, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from community.clock import Clock
 from community.models import Community, Conversation, ParentProfile, Person, Role
@@ -21,6 +23,38 @@ ROLE_RANK = {
     Role.COORDINATOR: 3,
     Role.ADMIN: 4,
 }
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """The person an event comes from, as plain values: what the engine and a handler read
+    to decide (who, which community, which language), with no session behind it, so that a
+    handler reading only this can be tested without a database. The ORM entity stays on the
+    context for the handlers that change what is stored."""
+
+    id: int
+    platform: str
+    platform_user_id: str
+    private_chat_id: str | None
+    role: Role
+    community_id: int | None
+    locale: str | None
+    active: bool = True
+    onboarded: bool = False
+
+    @property
+    def chat_id(self) -> str:
+        """Their private chat (on some platforms the user id is the chat)."""
+        return self.private_chat_id or self.platform_user_id
+
+    @classmethod
+    def of(cls, person: Person) -> Speaker:
+        """A snapshot of `person` as loaded (profile and community are loaded with it)."""
+        return cls(
+            person.id, person.platform, person.platform_user_id, person.private_chat_id,
+            person.role, person.community_id, person.locale, bool(person.active),
+            is_onboarded(person),
+        )  # fmt: skip
 
 
 _FIND = (
@@ -83,6 +117,8 @@ def create(
     )
     session.add(person)
     session.flush()
+    # Just stored: no profile yet, and no query to find that out when one is asked for.
+    set_committed_value(person, "profile", None)
     return person
 
 
@@ -108,6 +144,13 @@ def join_as_parent(session: Session, person: Person, community: Community) -> Pa
         person.profile = ParentProfile(home_languages=[], age_bands=[])
     session.flush()
     return person.profile
+
+
+def parent_chat(person: Person) -> str | None:
+    """A parent's private chat (on some platforms the user id is the chat); None for staff."""
+    if person.role is not Role.PARENT:
+        return None
+    return person.private_chat_id or person.platform_user_id
 
 
 def is_onboarded(person: Person) -> bool:

@@ -8,7 +8,7 @@ the one-statement road (community/services/outbox/one_statement.py); the rest go
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -45,6 +45,7 @@ def enqueue(
     available_at: datetime | None = None,
     along: Along | None = None,
     speaker: int | None = None,
+    speaker_chat: str | None = None,
 ) -> list[Claimed]:
     """Queue `items` in order, in the caller's transaction (items whose key was queued before
     are skipped). With `claim_for`, rows for chats with nothing older still open are queued
@@ -53,9 +54,11 @@ def enqueue(
     its parameters) is run in the same transaction; on PostgreSQL in the same statement as the
     rows where it can, which saves a round trip per event. A message that asks something new
     ends its recipient's dialogue, the `speaker`'s excepted (the engine settles theirs:
-    bot/engine/replies.py)."""
+    bot/engine/replies.py). `speaker_chat`: the speaker's private chat if they are a parent,
+    else None (the engine knows; closing their earlier question then needs no lookup)."""
     claim = None if claim_for is None else (claim_for, owner)
-    return _insert(session, items, clock, claim, available_at, along, speaker)[1]
+    known = {speaker: speaker_chat} if speaker is not None else {}
+    return _insert(session, items, clock, claim, available_at, along, speaker, known)[1]
 
 
 def enqueue_all(session: Session, items: Sequence[Outgoing], clock: Clock) -> int:
@@ -71,11 +74,12 @@ def _insert(
     available_at: datetime | None,
     along: Along | None = None,
     speaker: int | None = None,
+    known: Mapping[int, str | None] | None = None,
 ) -> tuple[int, list[Claimed]]:
     """Queue `items`; returns how many of the caller's items were queued, and the rows queued
     already claimed by `claim`."""
     now = clock.now()
-    items, added = _prepare(session, items, clock, now, speaker)
+    items, added = _prepare(session, items, clock, now, speaker, known or {})
     payloads = [item.action.to_json() for item in items]
     if (
         claim is not None
@@ -99,7 +103,12 @@ def _insert(
 
 
 def _prepare(
-    session: Session, items: Sequence[Outgoing], clock: Clock, now: datetime, speaker: int | None
+    session: Session,
+    items: Sequence[Outgoing],
+    clock: Clock,
+    now: datetime,
+    speaker: int | None,
+    known: Mapping[int, str | None],
 ) -> tuple[list[Outgoing], int]:
     """The rows to queue for `items`: those with a new key, buttons signed, with the closings
     of earlier questions and the voice notes added; and how many were added (callers count
@@ -107,7 +116,7 @@ def _prepare(
     fresh = _new_keys(session, items, clock) if items else set()
     wanted = _bind_buttons(session, [i for i in items if i.key is None or i.key in fresh], clock)
     before = len(wanted)
-    wanted = _close_earlier(session, wanted)
+    wanted = _close_earlier(session, wanted, known)
     wanted = voice.with_voice_notes(session, wanted)
     asked = {
         i.person_id for i in wanted if i.person_id is not None and open_questions.asks(i.action)
@@ -216,11 +225,13 @@ def _open_chats(session: Session, chats: set[tuple[str, str]]) -> set[tuple[str,
     return busy
 
 
-def _close_earlier(session: Session, items: list[Outgoing]) -> list[Outgoing]:
+def _close_earlier(
+    session: Session, items: list[Outgoing], known: Mapping[int, str | None]
+) -> list[Outgoing]:
     """A message that asks closes the chat's earlier question: its buttons are taken off, in
     the chat's order, right before the new one (community/services/open_questions.py)."""
     wanted = [open_questions.Queued(i.platform, i.chat_id, i.person_id, i.action) for i in items]
-    closes = open_questions.closing(session, wanted)
+    closes = open_questions.closing(session, wanted, known)
     if not closes:
         return items
     closed: list[Outgoing] = []

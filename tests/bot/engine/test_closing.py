@@ -59,7 +59,10 @@ def test_the_earlier_question_loses_its_buttons_right_before_the_new_one(
     before = len(transport.done)
     chat.deliver("anna", _question(2))
     done = _done_since(transport, before)
-    assert done[0] == ClearButtons(Target(outbox_id=invitation.delivery.outbox_id))
+    # The clear carries the earlier message's platform id, known when it was queued.
+    assert done[0] == ClearButtons(
+        Target(outbox_id=invitation.delivery.outbox_id, remote_id=invitation.remote_id)
+    )
     assert isinstance(done[1], SendMessage) and done[1].text == "Did you read?"
     assert transport.done[before].target_remote_id == invitation.remote_id  # resolved
     # Closed once: a third question clears only the second.
@@ -67,7 +70,7 @@ def test_the_earlier_question_loses_its_buttons_right_before_the_new_one(
     question = transport.done[before - 1]
     chat.deliver("anna", _invitation(3, "Come to the park."))
     assert _done_since(transport, before)[:1] == [
-        ClearButtons(Target(outbox_id=question.outbox_id))
+        ClearButtons(Target(question.outbox_id, remote_id=f"remote-{question.outbox_id}"))
     ]
     assert sum(isinstance(a, ClearButtons) for a in _done_since(transport, before)) == 1
 
@@ -127,4 +130,8 @@ def test_a_dialogue_question_closes_an_earlier_invitation(
     menu = chat.messages("anna: /profile")
     assert menu[-1].choices  # a menu: a question of its own
     cleared = [a for a in _done_since(transport, before) if isinstance(a, ClearButtons)]
-    assert cleared == [ClearButtons(Target(outbox_id=invitation.delivery.outbox_id))]
+    assert cleared == [
+        ClearButtons(
+            Target(outbox_id=invitation.delivery.outbox_id, remote_id=invitation.remote_id)
+        )
+    ]

@@ -1,0 +1,106 @@
+"""A handler run against an in-memory fake of the domain: no database, no session.
+
+The shape of a handler's unit test (as cosmicpython tests handlers against a fake unit of
+work): the context gets plain values (the speaker, the dialogue state) and a fake domain that
+records what the handler asked of it; the test reads the replies and the fake's record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import pytest
+
+from bot.engine.context import Context
+from bot.engine.handlers.commands import cancel
+from bot.engine.types import Incoming
+from community.actions import SendMessage
+from community.clock import FakeClock
+from community.i18n import SHIPPED_LOCALES, Translator
+from community.models import Role
+from community.services.domain import Domain
+from community.services.people import Speaker
+from config import load_settings
+
+
+@dataclass
+class DialogueState:
+    """The dialogue state as a plain value (what `ctx.state` reads)."""
+
+    flow: str | None
+    step: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    token: str = "t0"
+
+
+@dataclass(frozen=True)
+class FakeCommunity:
+    id: int
+    invite_code: str
+
+
+class FakeDomain:
+    """Only what /cancel may ask of the domain, kept in memory; anything else fails loudly."""
+
+    def __init__(self, *communities: FakeCommunity) -> None:
+        self.communities = {c.id: c for c in communities}
+        self.left: list[DialogueState] = []
+        self.quoted: set[int] = set()
+
+    def community_by_id(self, community_id: int) -> FakeCommunity | None:
+        return self.communities.get(community_id)
+
+    def leave(self, state: DialogueState) -> None:
+        self.left.append(state)
+        state.flow = state.step = None
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the handler asked the domain for {name!r}")
+
+
+@pytest.fixture(scope="module")
+def translator() -> Translator:
+    return Translator(SHIPPED_LOCALES, default_locale="en")
+
+
+def context(
+    domain: FakeDomain,
+    translator: Translator,
+    state: DialogueState | None = None,
+    person: Any = None,
+) -> Context:
+    incoming = Incoming.from_text("console", "anna", "anna", True, "/cancel")
+    return Context(
+        incoming, cast(Domain, domain), load_settings(environ={}), translator, FakeClock(),
+        person, "en", _row=cast(Any, state),
+    )  # fmt: skip
+
+
+def texts(ctx: Context) -> list[str]:
+    return [reply.text for reply in ctx.replies if isinstance(reply, SendMessage)]
+
+
+def test_cancel_with_nothing_open_touches_nothing(translator: Translator) -> None:
+    domain = FakeDomain()
+    ctx = context(domain, translator)
+    cancel(ctx)
+    assert texts(ctx) == [translator.t("en", "cancel.nothing")]
+    assert domain.left == []
+
+
+def test_cancel_half_joined_says_how_to_begin_again(translator: Translator) -> None:
+    domain = FakeDomain(FakeCommunity(7, "ARNHEM"))
+    state = DialogueState("onboarding", "language", {"community": 7})
+    ctx = context(domain, translator, state)
+    cancel(ctx)
+    assert domain.left == [state]  # the dialogue ended, in the domain
+    assert ctx.state is None
+    assert texts(ctx) == [translator.t("en", "cancel.join_later", code="ARNHEM")]
+
+
+def test_speaker_is_a_plain_snapshot() -> None:
+    speaker = Speaker(1, "console", "anna", None, Role.PARENT, 7, "nl", onboarded=True)
+    assert speaker.chat_id == "anna"
+    with pytest.raises(AttributeError):
+        speaker.role = Role.ADMIN  # type: ignore[misc]
