@@ -14,6 +14,7 @@ from community.models import Base
 from config import Settings
 
 
+@pytest.mark.empty_database
 def test_migrations_match_the_models(database_url: str) -> None:
     engine = db.make_engine(database_url)
     db.upgrade(engine)
@@ -23,6 +24,7 @@ def test_migrations_match_the_models(database_url: str) -> None:
     engine.dispose()
 
 
+@pytest.mark.empty_database
 def test_app_refuses_an_empty_or_outdated_schema(settings: Settings) -> None:
     with pytest.raises(db.SchemaOutdated, match="Run: ouderkring db upgrade"):
         build_app(settings)

@@ -79,6 +79,13 @@ class Chat:
         sent = [Sent(d) for d in self.transport.done[before:] if isinstance(d.action, SendMessage)]
         return sent[-1]
 
+    def flush(self) -> list[Sent]:
+        """Send what waits in the outbox (a job queued it, not a message), as the sender does
+        between events; the messages sent."""
+        before = len(self.transport.done)
+        asyncio.run(self.app.dispatcher.dispatch_due())
+        return [Sent(d) for d in self.transport.done[before:] if isinstance(d.action, SendMessage)]
+
     def send(self, incoming: Incoming) -> list[Sent]:
         return [Sent(d) for d in self.run(incoming) if isinstance(d.action, SendMessage)]
 

@@ -75,8 +75,9 @@ class PostgresServer:
 
     # -- databases -----------------------------------------------------------
 
-    def create_database(self, name: str) -> str:
-        """Create a fresh (empty) database and return its SQLAlchemy URL.
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """Create a fresh database and return its SQLAlchemy URL: empty, or a copy of the
+        database `template` (which nobody may be connected to).
 
         An existing database of that name is dropped first.
         """
@@ -86,9 +87,12 @@ class PostgresServer:
         with psycopg.connect(**_conninfo(base.set(database="postgres")), autocommit=True) as conn:
             ident = sql.Identifier(name)
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
-            conn.execute(
-                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(ident)
-            )
+            if template is None:
+                create = sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0")
+                conn.execute(create.format(ident))
+            else:
+                create = sql.SQL("CREATE DATABASE {} TEMPLATE {}")
+                conn.execute(create.format(ident, sql.Identifier(template)))
         return base.set(database=name).render_as_string(hide_password=False)
 
     # -- lifecycle -----------------------------------------------------------

@@ -102,7 +102,7 @@ def test_staff_work_items_and_rooms_stay_open(
         with app.session_factory.begin() as session:
             room = Outgoing("console", "@tips", _question(prompt_id), anna)
             outbox.enqueue_all(session, [room], clock)
-        chat.say("admin: /help")  # the dispatcher sends what is queued
+        chat.flush()  # the dispatcher sends what is queued
     sent = [d.action for d in transport.done[before:] if d.chat_id == "@tips"]
     assert len(sent) == 2 and not any(isinstance(a, ClearButtons) for a in sent)
 

@@ -90,18 +90,18 @@ def _in_group(chat: Chat, text: str, message_id: str, kind: EventKind = EventKin
 def _prompts(chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport) -> None:
     """An answer (shared in the group), an RSVP, and the digest that quotes the answer."""
     _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
-    chat.say("admin: /help")  # the dispatcher sends the queued question
+    chat.flush()  # the dispatcher sends the queued question
     said = chat.messages(f"{USER}: {MARK} we read a book")
     share = chat.press(USER, said[-1], "Yes, share it")
     assert _to(share, USER) == ["Thank you! I shared it in the group."]
     _send(chat, app, clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC), LIBRARY)
-    chat.say("admin: /help")
+    chat.flush()
     how_many = chat.press(USER, _last_to(transport, USER), "Yes, I will come")
     chat.press(USER, how_many[-1], "2")
     clock.current = datetime(2026, 9, 7, 14, 30, tzinfo=UTC)  # 16:30 in Arnhem
     settings = _settings(app, QUESTION, LIBRARY)
     assert prompts.send_digests(app.session_factory, app.translator, clock, settings) == 1
-    chat.say("admin: /help")
+    chat.flush()
     assert MARK in _last_to(transport, "bram").text
 
 
@@ -141,7 +141,7 @@ def _did_everything(chat: Chat, app: App, clock: FakeClock, transport: Recording
     _in_group(chat, f"{MARK} edited in the group", "m1", kind=EventKind.EDIT)
     clock.advance(days=15)
     buddies.send_due_follow_ups(app.session_factory, app.translator, clock)
-    chat.say("admin: /help")
+    chat.flush()
     with app.session_factory.begin() as session:
         # The Matrix adapter keeps the direct chat it opened with someone like this.
         platform_state.put(session, "console", platform_state.direct_chat_key(USER), USER, clock)

@@ -131,7 +131,7 @@ def _to(chat: Chat, user: str) -> list[Sent]:
 
 
 def _dispatch(chat: Chat) -> None:
-    chat.say("admin: /help")  # anything: the dispatcher sends what the jobs queued
+    chat.flush()  # the dispatcher sends what the jobs queued
 
 
 def _send_prompts(chat: Chat, clock: FakeClock, *items: ProgrammeItem) -> None:

@@ -127,7 +127,7 @@ def test_a_draft_is_made_once_per_prompt_and_language_and_kept(
     clock.current = WEDNESDAY
     settings = _with_programme(app, QUESTION)
     assert prompts.send_due_prompts(app.session_factory, app.translator, clock, settings) == 3
-    chat.say("admin: /help")  # anything: the dispatcher sends what was queued
+    chat.flush()  # the dispatcher sends what was queued
     amina, hala = _last_to(transport, "amina"), _last_to(transport, "hala")
     assert amina == hala and amina.startswith(f"{QUESTION_MARK}[ar] Wat deden jullie samen?\n\n")
     assert amina.endswith(AR_MARK)
@@ -193,13 +193,13 @@ def test_answers_in_the_digest_are_translated_and_marked_for_the_professional(
     clock.current = WEDNESDAY
     settings = _with_programme(app, QUESTION)
     prompts.send_due_prompts(app.session_factory, app.translator, clock, settings)
-    chat.say("admin: /help")
+    chat.flush()
     chat.say("amina: قرأنا كتابا عن دب.")
     chat.say("daan: We lazen een boek.")
     server.requests.clear()
     clock.current = datetime(2026, 9, 2, 14, 0, tzinfo=UTC)  # 16:00 in Arnhem
     assert prompts.send_digests(app.session_factory, app.translator, clock, settings) == 2
-    chat.say("admin: /help")
+    chat.flush()
     assert _last_to(transport, "petra").splitlines()[-3:] == [
         "- قرأنا كتابا عن دب.",
         "  Automatische vertaling: [nl] قرأنا كتابا عن دب.",

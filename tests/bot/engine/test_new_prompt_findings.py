@@ -53,7 +53,7 @@ def test_now_in_the_quiet_hours_says_when_it_goes_and_it_goes_then(
     assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 0
     clock.current = datetime(2026, 9, 2, 6, 0, tzinfo=UTC)  # 08:00: the job sends it
     assert prompts.run_due_jobs(app.session_factory, app.translator, clock, app.settings) == 1
-    chat.say("admin: /help")  # the dispatcher sends what was queued
+    chat.flush()  # the dispatcher sends what was queued
     assert texts_to(transport, "anna")[-1] == "💡 Sing a song together at bath time."
 
 
@@ -158,7 +158,7 @@ def test_a_buddy_introduction_is_in_the_language_each_parent_chose(
     # The follow-up two weeks later: each in their own language too.
     clock.advance(days=15)
     buddies.send_due_follow_ups(app.session_factory, app.translator, clock)
-    chat.say("admin: /help")  # the dispatcher sends what was queued
+    chat.flush()  # the dispatcher sends what was queued
     asked = {user: texts_to(transport, user)[-1] for user in ("anna", "bilal")}
     assert asked["anna"] == app.translator.t("en", "buddy.follow_up.ask", name="Bilal")
     assert asked["bilal"] == app.translator.t("ar", "buddy.follow_up.ask", name="Anna")

@@ -285,7 +285,7 @@ def test_a_contact_details_step_opened_after_the_school_question_asks_which(
 ) -> None:
     _introduce(chat)
     _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
-    chat.say("admin: /help")  # the school's question, not answered yet
+    chat.flush()  # the school's question, not answered yet
     chat.say("anna: /buddy")
     chat.say("anna: Swap contact details with Bilal")
     chat.say("bilal: /buddy")
@@ -305,7 +305,7 @@ def test_the_first_name_step_does_not_take_the_school_answer(
     chat.onboard("anna")
     chat.onboard("bilal")
     _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
-    chat.say("admin: /help")  # the school's question, not answered yet
+    chat.flush()  # the school's question, not answered yet
     chat.press("bram", chat.messages("bram: /match")[-1], "Approve")  # now: "Which first name?"
     answer = "We read a book together, and it was hard"  # more than a first name
     assert chat.say(f"anna: {answer}") == ["Is this for your buddy or for the school?"]

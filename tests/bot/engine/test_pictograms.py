@@ -80,7 +80,7 @@ def _main_conversations(chat: Chat, app: App, clock: FakeClock) -> None:
     )
     clock.current = datetime(2026, 9, 7, 8, 5, tzinfo=UTC)
     prompts.send_due_prompts(app.session_factory, app.translator, clock, settings)
-    chat.say("admin: /help")  # the dispatcher sends the queued invitation
+    chat.flush()  # the dispatcher sends the queued invitation
     chat.say("anna: Yes, I will come")
     chat.say("anna: 2")
     for line in ("/profile", "Close", "/stop", "No, go on", "/new", "Invitation"):

@@ -46,10 +46,10 @@ def _did_everything(chat: Chat, app: App, clock: FakeClock, transport: Recording
     a question, an invitation answered with 2 children, tips paused."""
     _introduce(chat)
     _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
-    chat.say("admin: /help")
+    chat.flush()
     chat.say("anna: We read a book about a bear.")
     _send(chat, app, clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC), LIBRARY)
-    chat.say("admin: /help")
+    chat.flush()
     invitation = _last_to(transport, "anna")
     how_many = chat.press("anna", invitation, "Yes, I will come")
     chat.press("anna", how_many[-1], "2")
@@ -176,7 +176,7 @@ def test_a_long_answer_list_is_cut_in_messages_and_the_file_has_all(
     for day in range(12):  # 09:05 UTC: each question is due in summer and in winter time
         _send(chat, app, clock, datetime(2026, 9, 2, 9, 5, tzinfo=UTC) + timedelta(weeks=day),
               dataclasses.replace(QUESTION, key=f"share-{day}", weeks=(day + 1,)))  # fmt: skip
-        chat.say("admin: /help")
+        chat.flush()
         chat.say("anna: " + f"answer {day} " + "x" * 900)
     sent = chat.messages("anna: /mydata")
     assert all(len(m.text) <= 3200 for m in sent)

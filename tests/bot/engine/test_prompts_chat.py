@@ -54,7 +54,7 @@ def test_an_invitation_is_answered_with_buttons_days_later(
 ) -> None:
     chat.onboard("anna")
     _send(chat, app, clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC), LIBRARY)
-    chat.say("admin: /help")  # anything: the dispatcher sends the queued invitation
+    chat.flush()  # the dispatcher sends the queued invitation
     invitation = _last_to(transport, "anna")
     assert invitation.text == (
         "📅 Come to the library.\n\n"
@@ -93,7 +93,7 @@ def test_an_rsvp_after_the_event_says_the_invitation_is_closed(
 ) -> None:
     chat.onboard("anna")
     _send(chat, app, clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC), LIBRARY)
-    chat.say("admin: /help")
+    chat.flush()
     invitation = _last_to(transport, "anna")
     clock.current = datetime(2026, 9, 10, 8, 0, tzinfo=UTC)
     assert [m.text for m in chat.press("anna", invitation, "Yes, I will come")] == [
@@ -118,7 +118,7 @@ def test_a_reply_to_a_question_prompt_is_kept_as_its_answer(
         "Sorry, I did not understand that. Send /help to see what I can do."
     ]
     _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
-    chat.say("admin: /help")
+    chat.flush()
     assert _last_to(transport, "anna").text == (
         "❓ What did you do together?\n\nReply here with a message, photo or voice note."
     )
@@ -385,7 +385,7 @@ def test_staff_see_the_answers_to_invitations_on_the_route_map(
     chat.onboard("bram")
     _staff(app, clock, "petra", Role.PROFESSIONAL)
     _send(chat, app, clock, datetime(2026, 9, 7, 8, 5, tzinfo=UTC), LIBRARY)
-    chat.say("admin: /help")
+    chat.flush()
     invitation = [Sent(d) for d in transport.sent if d.chat_id == "anna"][-1]
     chat.press("anna", chat.press("anna", invitation, "Yes, I will come")[-1], "3")
     app.engine.settings = _settings(app, LIBRARY)
@@ -424,7 +424,7 @@ def test_a_programme_item_can_carry_a_video(
         QUESTION, kind="tip", media={"kind": "video", "ref": "https://example.org/boat.mp4"}
     )
     _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), item)
-    chat.say("admin: /help")
+    chat.flush()
     assert _last_to(transport, "anna").action.media == Media(
         "video", "https://example.org/boat.mp4"
     )
@@ -471,7 +471,7 @@ def test_an_answer_goes_to_the_group_only_if_the_parent_says_yes(
         rooms.link(session, community, "console", "@tips", clock, purpose="tips")
         rooms.link(session, community, "console", "@space", clock, purpose="space")
     _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
-    chat.say("admin: /help")
+    chat.flush()
     photo = Media("photo", "AgAD-9", None, "image/jpeg", 900, "telegram")
     sent = chat.send(Incoming("console", "anna", "anna", True, "Our tower!", media=(photo,)))
     assert [m.text for m in sent] == [

@@ -57,7 +57,7 @@ def test_an_invitation_is_answered_by_typing_a_number_or_a_word(
     for user in ("anna", "bilal", "carim"):
         chat.onboard(user)
     _send(chat, app, clock, INVITED, LIBRARY)
-    chat.say("admin: /help")  # the dispatcher sends the queued invitations
+    chat.flush()  # the dispatcher sends the queued invitations
     assert [b.label for b in _last_to(transport, "anna").choices][2] == "Maybe"
     assert chat.say("anna: 3") == ["Thank you. You can still press Yes later."]
     assert chat.say("bilal: ربما") == ["Thank you. You can still press Yes later."]
@@ -113,7 +113,7 @@ def test_the_contact_details_step_ends_and_a_later_message_is_for_the_school(
     assert chat.say("anna: /buddy")[-1] != ""  # a menu; then the step again
     chat.say("anna: Send my contact details to Bilal")
     _send(chat, app, clock, clock.now() + timedelta(minutes=1), QUESTION)
-    chat.say("admin: /help")
+    chat.flush()
     answer = chat.messages("anna: We read a book together, and it was hard")
     assert not _to(answer, "bilal")
     assert _to(answer, "anna")[0] == THANKS
@@ -125,7 +125,7 @@ def test_a_press_on_a_closed_question_says_so_and_asks_the_open_one(
 ) -> None:
     chat.onboard("anna")
     _send(chat, app, clock, INVITED, LIBRARY)
-    chat.say("admin: /help")
+    chat.flush()
     invitation = _last_to(transport, "anna")
     clock.advance(hours=1)
     _ask_with_buttons(chat, app, clock)
@@ -220,7 +220,7 @@ def test_a_message_that_could_be_for_the_buddy_or_the_school_is_asked_about(
 ) -> None:
     _introduce(chat)
     _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
-    chat.say("admin: /help")  # the school's question, not answered yet
+    chat.flush()  # the school's question, not answered yet
     chat.say("anna: /buddy")
     assert chat.say("anna: Write to Bilal")[0].startswith("Type your message for Bilal.")
     asked = chat.messages("anna: We made a tower of blocks")

@@ -179,7 +179,7 @@ def test_prompts_come_as_notes_in_the_parents_language(
     chat.onboard("bo")
     chat.say("anna: /voice aan")
     _send(chat, app, clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC), QUESTION)
-    chat.say("admin: /help")
+    chat.flush()
     to_anna = [Sent(d) for d in transport.sent if d.chat_id == "anna"][-2:]
     assert to_anna[0].text.startswith("❓ Wat deed u samen?")
     assert_spoken(to_anna[1].action.media, to_anna[0].text)  # type: ignore[arg-type]
@@ -270,7 +270,7 @@ def test_erasing_a_parent_erases_the_notes_that_name_them(chat: Chat, app: App) 
             "console", "bo", SendMessage("Zyxwen says hello"), bo.id, mentions=(anna.id,)
         )
         outbox.enqueue_all(session, [quote], app.clock)
-    chat.say("admin: /help")  # sends it
+    chat.flush()  # sends it
     with app.session_factory() as session:
         kinds = session.execute(select(OutboxMessage.kind, OutboxMessage.payload)).all()
     assert [k for k, p in kinds if "Zyxwen" in str(p)] == ["send", "voice"]
