@@ -278,8 +278,8 @@ def test_the_domain_has_one_member_per_area() -> None:
                 methods.append(node.name)
         if isinstance(node, ast.FunctionDef) and node.name == "__init__":
             for sub in ast.walk(node):
-                if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store):
-                    if not sub.attr.startswith("_"):
-                        members.add(sub.attr)
+                stored = isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store)
+                if stored and not sub.attr.startswith("_"):
+                    members.add(sub.attr)
     assert len(members) <= 15, sorted(members)
     assert not methods, f"forwarding methods on Domain: {methods}"
