@@ -16,8 +16,8 @@ from community.clock import Clock
 from community.models import BuddyPair, BuddyProfile, Community, PairStatus, Person
 from matching import Proposal, Reason, ReasonKind
 
-# The stateless button action that takes a follow-up answer. It is registered under this name in
-# bot/engine/handlers/buddies.py; the job lives here, below the bot layer, so it encodes the data
+# The stateless button action that takes a follow-up answer. It is listed under this name in
+# bot/engine/handler_table.py; the job lives here, below the bot layer, so it encodes the data
 # itself (community/buttons.py).
 FOLLOW_UP_ACTION = "buddy_met"
 FOLLOW_UP_ANSWERS = ("met", "not_yet", "another")

@@ -13,6 +13,7 @@ from typing import Any, cast
 import pytest
 
 from bot.engine.context import Context
+from bot.engine.handler_table import HANDLERS
 from bot.engine.handlers.commands import cancel
 from bot.engine.types import Incoming
 from community.actions import SendMessage
@@ -40,23 +41,42 @@ class FakeCommunity:
     invite_code: str
 
 
-class FakeDomain:
-    """Only what /cancel may ask of the domain, kept in memory; anything else fails loudly."""
+class _Loud:
+    """Fails loudly on anything the handler was not expected to ask."""
 
-    def __init__(self, *communities: FakeCommunity) -> None:
-        self.communities = {c.id: c for c in communities}
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the handler asked the domain for {name!r}")
+
+
+class FakeCommunities(_Loud):
+    def __init__(self, communities: dict[int, FakeCommunity]) -> None:
+        self.known = communities
+
+    def by_id(self, community_id: int) -> FakeCommunity | None:
+        return self.known.get(community_id)
+
+
+class FakeDialogues(_Loud):
+    def __init__(self) -> None:
         self.left: list[DialogueState] = []
-        self.quoted: set[int] = set()
-
-    def community_by_id(self, community_id: int) -> FakeCommunity | None:
-        return self.communities.get(community_id)
 
     def leave(self, state: DialogueState) -> None:
         self.left.append(state)
         state.flow = state.step = None
 
-    def __getattr__(self, name: str) -> Any:
-        raise AssertionError(f"the handler asked the domain for {name!r}")
+
+class FakeDomain(_Loud):
+    """Only the areas /cancel may reach, kept in memory (`domain.communities`,
+    `domain.dialogues`); anything else fails loudly."""
+
+    def __init__(self, *communities: FakeCommunity) -> None:
+        self.communities = FakeCommunities({c.id: c for c in communities})
+        self.dialogues = FakeDialogues()
+        self.quoted: set[int] = set()
+
+    @property
+    def left(self) -> list[DialogueState]:
+        return self.dialogues.left
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +93,7 @@ def context(
     incoming = Incoming.from_text("console", "anna", "anna", True, "/cancel")
     return Context(
         incoming, cast(Domain, domain), load_settings(environ={}), translator, FakeClock(),
-        person, "en", _row=cast(Any, state),
+        person, "en", HANDLERS, _row=cast(Any, state),
     )  # fmt: skip
 
 
