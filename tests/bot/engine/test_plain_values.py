@@ -98,7 +98,7 @@ def context(
 
 
 def texts(ctx: Context) -> list[str]:
-    return [reply.text for reply in ctx.replies if isinstance(reply, SendMessage)]
+    return [reply.text for reply in ctx.out.to_speaker if isinstance(reply, SendMessage)]
 
 
 def test_cancel_with_nothing_open_touches_nothing(translator: Translator) -> None:
