@@ -1,1 +1,1 @@
-"""The Ouderkring bot: the conversation engine, the chat platforms and the `ouderkring` command."""
+"""The Ouderkring bot: the engine, the chat platforms and the `ouderkring` command."""

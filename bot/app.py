@@ -168,7 +168,7 @@ def build_app(
     )  # fmt: skip
     with session_factory() as session:
         # What is kept only for a while goes now too: a bot that was down catches up at once.
-        housekeeping.run(session, clock, settings)
+        housekeeping.run(session, clock, settings, translator)
     heartbeat.start()
     return App(
         settings, db_engine, session_factory, translator, clock, engine, dispatcher,

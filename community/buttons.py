@@ -74,7 +74,8 @@ def action_data(name: str, *args: str | int) -> str:
 
 
 # -- topics -------------------------------------------------------------------------------------
-# Action name -> its topic, registered with the action (bot/engine/buttons.py): buttons of one
+# Action name -> its topic, filled by the composition root from the handler table (bot/app.py,
+# bot/engine/handler_table.py) before anything is queued: buttons of one
 # topic with the same first argument answer one thing asked in steps (an RSVP, then how many
 # children), so a later step does not close the earlier one.
 TOPICS: dict[str, str] = {}

@@ -107,7 +107,7 @@ def prompts_job() -> None:
 def housekeeping_job() -> None:
     rt = _current()
     with rt.session_factory() as session:
-        forgotten = housekeeping.run(session, rt.clock, rt.settings)
+        forgotten = housekeeping.run(session, rt.clock, rt.settings, rt.translator)
     log.info("housekeeping: rows forgotten: %s", forgotten)
 
 

@@ -24,7 +24,7 @@ from community.actions import (
 from community.buttons import question_data
 from community.clock import Clock
 from community.i18n import Translator
-from community.models import Conversation, Person, Role
+from community.models import DialogueState, Person, Role
 from community.services.domain import Domain
 from community.services.outbox import Outgoing
 from community.services.people import Speaker
@@ -55,7 +55,7 @@ class Context:
     handlers: Handlers  # what commands, buttons and questions there are
     capabilities: Capabilities = field(default_factory=Capabilities)
     out: Outbound = field(default_factory=Outbound)  # what this event queues
-    _row: Conversation | None = None  # the dialogue state, loaded by the engine
+    _row: DialogueState | None = None  # the dialogue state, loaded by the engine
 
     # -- who is talking -------------------------------------------------------------------------
     @property
@@ -185,12 +185,12 @@ class Context:
 
     # -- dialogue state -------------------------------------------------------------------------
     @property
-    def state(self) -> Conversation | None:
+    def state(self) -> DialogueState | None:
         """The open question, if any."""
         row = self._row
         return row if row is not None and row.flow is not None else None
 
-    def enter(self, flow: str, step: str, **data: Any) -> Conversation:
+    def enter(self, flow: str, step: str, **data: Any) -> DialogueState:
         """Go to a question: a new token makes the buttons of every earlier question old."""
         incoming = self.incoming
         self._row = self.domain.dialogues.enter(

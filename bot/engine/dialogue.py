@@ -1,5 +1,5 @@
 """The dialogue machinery: a flow is a list of questions; the person's place in it is stored in
-the database (community.services.conversations), so a restart resumes at the same step.
+the database (community.services.dialogue_state), so a restart resumes at the same step.
 
 A question asks (with buttons where it can), and takes either a button or typed text. Typed text
 that matches a button's number or label, or a plain yes / no word in any shipped language for a

@@ -21,7 +21,7 @@ from bot.engine.threads import run_blocking
 from bot.voice.notes import voice_message
 from community.actions import ClearButtons, Voice, action_from_row
 from community.clock import Clock
-from community.services import conversations, outbox
+from community.services import dialogue_state, outbox
 from community.services.async_marks import AsyncMarks
 from community.services.outbox import Claimed
 
@@ -183,7 +183,7 @@ class Dispatcher:
         """Forget delivered messages older than the retention period and people who never
         consented after a day of silence (the rest of the nightly housekeeping runs on the
         scheduler: `community.services.housekeeping`). Returns how many messages went."""
-        self._db_sync(conversations.forget_stale_guests, self.clock)
+        self._db_sync(dialogue_state.forget_stale_guests, self.clock)
         return int(self._db_sync(outbox.prune_sent, self.clock, retention_days))
 
     async def run(self, interval: float = 1.0, stop: asyncio.Event | None = None) -> None:

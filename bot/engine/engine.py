@@ -1,4 +1,4 @@
-"""The conversation engine: one incoming event in, actions queued in the outbox, all in one
+"""The engine: one incoming event in, actions queued in the outbox, all in one
 transaction. Platform-neutral: adapters call `handle` (or `handle_async` from the event loop)
 and then deliver what it returns; the dispatcher sends whatever else the outbox holds.
 
@@ -29,7 +29,7 @@ from community.actions import SendMessage
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import ProcessedEvent, Role
-from community.services import conversations, outbox, people
+from community.services import dialogue_state, outbox, people
 from community.services.domain import Domain
 from community.services.outbox import Claimed, Outgoing
 from config import Settings
@@ -115,7 +115,7 @@ class Engine:
             replies.settle(ctx, before)
             items = ctx.outgoing()
             # The speaker's changed dialogue state is written with the replies' INSERT.
-            along = conversations.take_write(session)
+            along = dialogue_state.take_write(session)
             person = ctx.person
             return outbox.enqueue(
                 session,

@@ -7,7 +7,7 @@ Privacy by design: no names, no addresses, no birth dates (community/models/peop
 
 from community.models.base import NAMING_CONVENTION, Base, UTCDateTime, stored_enum
 from community.models.buddies import BuddyPair, BuddyProfile, MatchRound, PairStatus
-from community.models.chats import Conversation, PlatformState, ProcessedEvent
+from community.models.chats import DialogueState, PlatformState, ProcessedEvent
 from community.models.outbox import (
     OPEN_ROWS,
     OutboxKey,
@@ -45,7 +45,7 @@ __all__ = [
     "CodeTry",
     "Community",
     "CommunityTranslator",
-    "Conversation",
+    "DialogueState",
     "MatchRound",
     "ModerationReport",
     "Neighbourhood",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from community.models.base import Base
 
 
-class Conversation(Base):
+class DialogueState(Base):
     """Where someone is in a dialogue, so that a restart resumes at the same step.
 
     Keyed by the platform user, not the person: before a parent consents nothing else is stored

@@ -36,7 +36,7 @@ class Room(Base):
 
 class RelayedMessage(Base):
     """A message in a group room and one relayed copy of it in another room of the same
-    conversation: an edit or a deletion of the message follows it to the copy. The copy is the
+    relay circle: an edit or a deletion of the message follows it to the copy. The copy is the
     outbox row that sent it (its platform id is known once sent); pruning that row forgets
     this too. Erasing the sender erases it."""
 

@@ -17,7 +17,7 @@ from community.buttons import ActionData, signed_for
 from community.clock import Clock
 from community.models import (
     Community,
-    Conversation,
+    DialogueState,
     Neighbourhood,
     OutboxMessage,
     Person,
@@ -27,7 +27,7 @@ from community.models import (
 from community.services import (
     button_key,
     communities,
-    conversations,
+    dialogue_state,
     erasure,
     mydata,
     open_questions,
@@ -84,7 +84,7 @@ class People(Bound):
 
     def find_speaker(
         self, platform: str, user_id: str
-    ) -> tuple[Person | None, Conversation | None]:
+    ) -> tuple[Person | None, DialogueState | None]:
         """The person and their dialogue state, read together (every event needs both)."""
         return people.find_speaker(self.session, platform, user_id)
 
@@ -108,7 +108,7 @@ class Privacy(Bound):
     def erase(self, person: Person) -> None:
         """Everything about the person goes, dialogue state included
         (community/services/erasure.py)."""
-        state = conversations.find(self.session, person.platform, person.platform_user_id)
+        state = dialogue_state.find(self.session, person.platform, person.platform_user_id)
         if state is not None:
             self.session.delete(state)
             self.session.flush()
@@ -128,14 +128,14 @@ class Privacy(Bound):
 
     def forget_guest(self, platform: str, chat_id: str) -> None:
         """Someone who said no before being stored: what was sent to them goes too."""
-        conversations.forget_chat(self.session, platform, chat_id)
+        dialogue_state.forget_chat(self.session, platform, chat_id)
 
 
 class Dialogues(Bound):
-    """Where each person is in a dialogue (community/services/conversations.py)."""
+    """Where each person is in a dialogue (community/services/dialogue_state.py)."""
 
-    def find(self, platform: str, user_id: str) -> Conversation | None:
-        return conversations.find(self.session, platform, user_id)
+    def find(self, platform: str, user_id: str) -> DialogueState | None:
+        return dialogue_state.find(self.session, platform, user_id)
 
     def enter(
         self,
@@ -147,30 +147,30 @@ class Dialogues(Bound):
         data: dict[str, Any],
         token: str,
         chat_id: str | None = None,
-    ) -> Conversation:
+    ) -> DialogueState:
         person_id = person.id if person is not None else None
-        return conversations.enter(
+        return dialogue_state.enter(
             self.session, platform, user_id, person_id, flow, step, self.clock, data, token,
             chat_id,
         )  # fmt: skip
 
-    def remember(self, state: Conversation, **changes: Any) -> None:
-        conversations.update(state, self.clock, **changes)
+    def remember(self, state: DialogueState, **changes: Any) -> None:
+        dialogue_state.update(state, self.clock, **changes)
 
-    def leave(self, state: Conversation) -> None:
-        conversations.leave(state, self.clock)
+    def leave(self, state: DialogueState) -> None:
+        dialogue_state.leave(state, self.clock)
 
     def remember_locale(self, platform: str, user_id: str, locale: str) -> None:
-        conversations.set_locale(self.session, platform, user_id, locale, self.clock)
+        dialogue_state.set_locale(self.session, platform, user_id, locale, self.clock)
 
     def remember_erased_locale(self, platform: str, user_id: str, locale: str) -> None:
-        conversations.remember_erased(self.session, platform, user_id, locale, self.clock)
+        dialogue_state.remember_erased(self.session, platform, user_id, locale, self.clock)
 
     def erased_locale(self, platform: str, user_id: str) -> str | None:
-        return conversations.erased_locale(self.session, platform, user_id)
+        return dialogue_state.erased_locale(self.session, platform, user_id)
 
-    def link_person(self, state: Conversation, person: Person) -> None:
-        conversations.link(state, person.id)
+    def link_person(self, state: DialogueState, person: Person) -> None:
+        dialogue_state.link(state, person.id)
 
 
 class Rooms(Bound):

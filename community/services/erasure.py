@@ -33,7 +33,7 @@ from community.models import (
     RelayedMessage,
     Rsvp,
 )
-from community.services import conversations, outbox, platform_state
+from community.services import dialogue_state, outbox, platform_state
 
 
 def _run(session: Session, statement: Any) -> None:
@@ -117,9 +117,9 @@ def erase(session: Session, person: Person, clock: Clock | None = None) -> None:
     if clock is not None:
         _take_back_copies(session, person.id, clock)
     forget_parent_data(session, person)
-    conversations.forget_member_actions(session, person.platform, person.platform_user_id)
+    dialogue_state.forget_member_actions(session, person.platform, person.platform_user_id)
     for chat_id in {person.private_chat_id, person.platform_user_id}:
-        conversations.forget_chat(session, person.platform, chat_id)
+        dialogue_state.forget_chat(session, person.platform, chat_id)
     platform_state.forget_direct_chat(session, person.platform, person.platform_user_id)
     _run(session, delete(Person).where(Person.id == person.id))
     session.expunge(person)

@@ -15,9 +15,10 @@ from sqlalchemy import delete
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from community.clock import Clock
+from community.i18n import Translator
 from community.models import ProcessedEvent, PromptAnswer
 from community.services import (
-    conversations,
+    dialogue_state,
     inactivity,
     moderation,
     outbox,
@@ -33,6 +34,7 @@ PROCESSED_EVENT_DAYS = 14
 
 # Each step: (session, clock, settings) -> rows forgotten.
 Step = Callable[[Session, Clock, Settings], int]
+TellingStep = Callable[[Session, Clock, Settings, Translator], int]
 
 
 def _delete_older(
@@ -64,14 +66,14 @@ def _sent_messages(session: Session, clock: Clock, settings: Settings) -> int:
 
 
 def _stale_guests(session: Session, clock: Clock, _settings: Settings) -> int:
-    return conversations.forget_stale_guests(session, clock)
+    return dialogue_state.forget_stale_guests(session, clock)
 
 
 def _ended_steps(session: Session, clock: Clock, settings: Settings) -> int:
     """Dialogue steps older than `[buddies] answer_hours` are over (the engine ends them on
     the next message too): what was typed and kept for them (a message waiting for "for your
     buddy or for the school?") goes with them."""
-    count = conversations.end_stale_steps(session, clock, timedelta(hours=settings.answer_hours))
+    count = dialogue_state.end_stale_steps(session, clock, timedelta(hours=settings.answer_hours))
     session.commit()
     return count
 
@@ -101,12 +103,20 @@ STEPS: dict[str, Step] = {
     "reports and newcomers in group rooms": _moderation,
     "wrong code tries": _code_tries,
     "translation requests of sent prompts": translators.forget_requests,
-    # `[privacy] inactive_days`: told a week before, then erased (community/services/inactivity.py)
+}
+# Steps that also tell someone (in their language, with the app's one translator):
+# `[privacy] inactive_days`: told a week before, then erased (community/services/inactivity.py).
+TELLING_STEPS: dict[str, TellingStep] = {
     "silent parents told": inactivity.warn,
     "silent parents erased": inactivity.erase_silent,
 }
 
 
-def run(session: Session, clock: Clock, settings: Settings) -> dict[str, int]:
+def run(
+    session: Session, clock: Clock, settings: Settings, translator: Translator
+) -> dict[str, int]:
     """Every step once; returns how many rows each forgot."""
-    return {name: step(session, clock, settings) for name, step in STEPS.items()}
+    done = {name: step(session, clock, settings) for name, step in STEPS.items()}
+    for name, telling in TELLING_STEPS.items():
+        done[name] = telling(session, clock, settings, translator)
+    return done

@@ -10,7 +10,6 @@ an admin revokes it. Both steps run in the nightly housekeeping and are safe to 
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, select
@@ -31,12 +30,6 @@ WARNING_ID = "privacy.inactive.warning"
 SUBJECT_ROLES = (Role.GUEST, Role.PARENT)
 
 
-@functools.cache
-def _translator() -> Translator:
-    # The nightly steps get no translator of their own; the shipped catalogs are the app's.
-    return Translator()
-
-
 def _last_seen() -> ColumnElement[datetime]:
     return func.coalesce(Person.last_seen_at, Person.created_at)
 
@@ -55,7 +48,7 @@ def after_quiet_hours(now: datetime, settings: Settings) -> datetime:
     return prompts.to_utc(end.replace(tzinfo=None), config)
 
 
-def warn(session: Session, clock: Clock, settings: Settings) -> int:
+def warn(session: Session, clock: Clock, settings: Settings, translator: Translator) -> int:
     """Tell every active parent whose silence ends in `WARNING_DAYS` days; returns how many."""
     days = settings.privacy.inactive_days
     if days <= 0:
@@ -75,8 +68,8 @@ def warn(session: Session, clock: Clock, settings: Settings) -> int:
     )
     items = []
     for person in due:
-        locale = _translator().resolve(person.locale or settings.default_locale)
-        text = _translator().t(locale, WARNING_ID, days=WARNING_DAYS)
+        locale = translator.resolve(person.locale or settings.default_locale)
+        text = translator.t(locale, WARNING_ID, days=WARNING_DAYS)
         seen = person.last_seen_at or person.created_at
         items.append(
             Outgoing(
@@ -94,7 +87,7 @@ def warn(session: Session, clock: Clock, settings: Settings) -> int:
     return len(due)
 
 
-def erase_silent(session: Session, clock: Clock, settings: Settings) -> int:
+def erase_silent(session: Session, clock: Clock, settings: Settings, translator: Translator) -> int:
     """Erase every parent silent for `inactive_days` who was told a week ago (or said /stop);
     their buddy hears that the pair ended, as after a /stop. Returns how many."""
     days = settings.privacy.inactive_days
@@ -119,8 +112,8 @@ def erase_silent(session: Session, clock: Clock, settings: Settings) -> int:
         pair = buddies.active_pair(session, person)
         if pair is not None and buddies.end_pair(pair, clock):
             buddy = buddies.other(pair, person)
-            locale = _translator().resolve(buddy.locale or settings.default_locale)
-            text = _translator().t(locale, "buddy.ended.other")
+            locale = translator.resolve(buddy.locale or settings.default_locale)
+            text = translator.t(locale, "buddy.ended.other")
             chat = buddy.private_chat_id or buddy.platform_user_id
             items = [Outgoing(buddy.platform, chat, SendMessage(text), buddy.id)]
             outbox.enqueue(session, items, clock, available_at=after_quiet_hours(now, settings))

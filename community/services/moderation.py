@@ -160,12 +160,12 @@ class Moderation:
             report.closed_at = self.clock.now()
 
     def removal_rooms(self, report: ModerationReport, platform: str) -> list[Room]:
-        """Where a removed member goes out of: the report's room's conversation (its rooms of
+        """Where a removed member goes out of: the report's room's relay circle (its rooms of
         the same purpose), on the member's own platform."""
         room = self.room_of(report)
         if room is None:
             return []
-        return [r for r in relay.conversation(self.session, room) if r.platform == platform]
+        return [r for r in relay.circle(self.session, room) if r.platform == platform]
 
     def removed_recently(self, room: Room, person: Person) -> bool:
         """A coordinator removed them from this community's rooms (the report is still kept):

@@ -26,7 +26,7 @@ from community.models import (
     BuddyPair,
     BuddyProfile,
     CommunityTranslator,
-    Conversation,
+    DialogueState,
     MatchRound,
     OutboxKey,
     OutboxMention,
@@ -223,7 +223,7 @@ def _rsvps(session: Session, person: Person, locale: str) -> list[dict[str, Any]
 
 def _dialogue(session: Session, person: Person) -> dict[str, Any] | None:
     """Where they are in a dialogue and the answers given in it so far."""
-    state = session.get(Conversation, (person.platform, person.platform_user_id))
+    state = session.get(DialogueState, (person.platform, person.platform_user_id))
     if state is None:
         return None
     return {

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from community.actions import Action, Button, ClearButtons, EditMessage, SendMessage, Target
 from community.buttons import has_actions, topic
-from community.models import Conversation, OutboxMessage, OutboxStatus, Person, Role
+from community.models import DialogueState, OutboxMessage, OutboxStatus, Person, Role
 
 # The last rows of a chat looked at: a question further back than this is not open any more.
 SCAN = 30
@@ -40,8 +40,8 @@ def close_dialogues(session: Session, person_ids: set[int], now: datetime) -> No
     # Parents only: staff get work items (held links, proposals) while they write a prompt.
     parents = select(Person.id).where(Person.id.in_(person_ids), Person.role == Role.PARENT)
     session.execute(
-        update(Conversation)
-        .where(Conversation.person_id.in_(parents), Conversation.flow.is_not(None))
+        update(DialogueState)
+        .where(DialogueState.person_id.in_(parents), DialogueState.flow.is_not(None))
         .values(flow=None, step=None, data={}, token="", updated_at=now)
         .execution_options(synchronize_session=False)
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from community.clock import Clock
-from community.models import Community, Conversation, ParentProfile, Person, Role
+from community.models import Community, DialogueState, ParentProfile, Person, Role
 from community.services import erasure
 
 AGE_BANDS: tuple[str, ...] = ("0-2", "2-4", "4-6", "6-12")
@@ -73,16 +73,16 @@ def find(session: Session, platform: str, user_id: str) -> Person | None:
 # (either may be missing). Every incoming event reads both: one round trip instead of two.
 _ANCHOR = select(literal_column("1").label("one")).subquery("speaker")
 _FIND_SPEAKER = (
-    select(Person, Conversation)
+    select(Person, DialogueState)
     .select_from(_ANCHOR)
     .outerjoin(
         Person,
         (Person.platform == bindparam("platform")) & (Person.platform_user_id == bindparam("user")),
     )
     .outerjoin(
-        Conversation,
-        (Conversation.platform == bindparam("platform"))
-        & (Conversation.user_id == bindparam("user")),
+        DialogueState,
+        (DialogueState.platform == bindparam("platform"))
+        & (DialogueState.user_id == bindparam("user")),
     )
     .options(joinedload(Person.profile), joinedload(Person.community))
 )
@@ -90,7 +90,7 @@ _FIND_SPEAKER = (
 
 def find_speaker(
     session: Session, platform: str, user_id: str
-) -> tuple[Person | None, Conversation | None]:
+) -> tuple[Person | None, DialogueState | None]:
     """The person a platform user is (if stored) and their dialogue state (if any)."""
     person, state = session.execute(_FIND_SPEAKER, {"platform": platform, "user": user_id}).one()
     return person, state

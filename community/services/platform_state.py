@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from community.clock import Clock
-from community.models import Conversation, Person, PlatformState
+from community.models import DialogueState, Person, PlatformState
 from community.services import button_key
 
 _MAX_KEY = 60  # platform_state.key is a String(60)
@@ -69,8 +69,8 @@ def forget_unused_direct_chats(session: Session, clock: Clock) -> int:
             )
         )
         states = session.execute(
-            select(Conversation.user_id, Conversation.chat_id).where(
-                Conversation.platform == platform
+            select(DialogueState.user_id, DialogueState.chat_id).where(
+                DialogueState.platform == platform
             )
         )
         for user_id, chat_id in [*people, *states]:

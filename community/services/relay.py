@@ -1,6 +1,6 @@
-"""Relaying between the group rooms of one conversation, across platforms.
+"""Relaying between the group rooms of one relay circle, across platforms.
 
-A community's group rooms with relay on and the same purpose form one conversation (the
+A community's group rooms with relay on and the same purpose form one relay circle (the
 "tips" room on Matrix and the Telegram group linked with /linkgroup, also "tips"; a
 neighbourhood's room with that neighbourhood's rooms elsewhere). A parent's message in one is
 copied to the others with their first name only; an edit or a deletion of it follows to the
@@ -33,10 +33,10 @@ def partners(session: Session, room: Room) -> list[Room]:
     """The other rooms a message in `room` is relayed to (none when relay is off here)."""
     if not room.relay or purpose_of(room) in NO_RELAY:
         return []
-    return [other for other in conversation(session, room) if other.id != room.id and other.relay]
+    return [other for other in circle(session, room) if other.id != room.id and other.relay]
 
 
-def conversation(session: Session, room: Room) -> list[Room]:
+def circle(session: Session, room: Room) -> list[Room]:
     """Every room of the room's community with the same purpose, this one included."""
     same = session.scalars(
         select(Room).where(Room.community_id == room.community_id).order_by(Room.id)
@@ -45,8 +45,8 @@ def conversation(session: Session, room: Room) -> list[Room]:
 
 
 def set_relay(session: Session, room: Room, on: bool) -> list[Room]:
-    """Turn relaying on or off for the whole conversation the room is in; returns its rooms."""
-    rooms = conversation(session, room)
+    """Turn relaying on or off for the whole relay circle the room is in; returns its rooms."""
+    rooms = circle(session, room)
     if purpose_of(room) in NO_RELAY:
         return rooms
     for other in rooms:

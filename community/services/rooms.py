@@ -1,7 +1,7 @@
 """Group rooms of a community: finding them, who may join, and what happens when a room is made.
 
 Messages in group rooms are routed here by the engine; relaying them between the rooms of one
-conversation (across platforms) lives next door in `community.services.relay`.
+relay circle (across platforms) lives next door in `community.services.relay`.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def link(
     move: bool = False,
 ) -> Room:
     """Make a group chat one of the community's rooms. A room of another community stays
-    with it unless `move` (an admin said so): then it leaves that community's conversation,
+    with it unless `move` (an admin said so): then it leaves that community's relay circle,
     with relaying off, so that nothing of one community reaches the other."""
     room = find(session, platform, chat_id)
     if room is None:

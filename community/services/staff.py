@@ -13,7 +13,7 @@ from community.actions import SendMessage
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import Community, Person, Role, RoleCode
-from community.services import conversations, role_codes, room_setup
+from community.services import dialogue_state, role_codes, room_setup
 from community.services.outbox import Outgoing
 
 if TYPE_CHECKING:
@@ -93,5 +93,5 @@ class Staff:
         platform, user_id = person.platform, person.platform_user_id
         role_codes.void_made_by(self._session, person)
         self._domain.privacy.erase(person)
-        conversations.set_locale(self._session, platform, user_id, locale, self.clock)
+        dialogue_state.set_locale(self._session, platform, user_id, locale, self.clock)
         return items

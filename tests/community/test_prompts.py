@@ -407,7 +407,7 @@ def test_answers_are_forgotten_after_the_retention_period(
     def answers_after(days: int) -> int:
         at(clock, datetime(2026, 9, 2, 8, 5, tzinfo=UTC) + timedelta(days=days))
         with app.session_factory() as session:
-            forgotten = housekeeping.run(session, clock, settings)
+            forgotten = housekeeping.run(session, clock, settings, app.translator)
             assert set(forgotten) >= {"answers to prompts", "sent messages"}
             return int(session.scalar(select(func.count()).select_from(PromptAnswer)) or 0)
 

@@ -15,7 +15,7 @@ from bot.app import App, build_app
 from bot.engine.types import Incoming
 from community import scheduler
 from community.clock import FakeClock
-from community.models import Conversation, MatchRound, OutboxMessage, ProcessedEvent
+from community.models import DialogueState, MatchRound, OutboxMessage, ProcessedEvent
 from community.services import housekeeping, prompts
 from config import Settings
 from config.programme import Programme, ProgrammeItem
@@ -103,7 +103,7 @@ def test_housekeeping_runs_at_night_and_forgets_what_is_past_its_time(
     with app.session_factory() as session:
         events = session.scalars(select(ProcessedEvent.processed_at)).all()
         assert events and all(at >= clock.now() - timedelta(days=1) for at in events)
-        assert session.scalar(select(Conversation).where(Conversation.user_id == "anna")) is None
+        assert session.scalar(select(DialogueState).where(DialogueState.user_id == "anna")) is None
         # what was sent to anna is forgotten with her; the reply to bo, who is in no dialogue,
         # was not kept once sent
         chats = session.scalars(select(OutboxMessage.chat_id)).all()

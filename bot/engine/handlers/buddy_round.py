@@ -32,12 +32,12 @@ REASON_IDS = {
 }
 # Above a pair of the second pass (wider limits): it is weaker, its first reasons say why.
 WEAKER_ID = "buddy.proposal.weaker"
-# Sent by the weekly round job (community/services/buddies/rounds.py, below the bot layer): named here
-# so that the catalog checks see every id in use.
+# Sent by the weekly round job (community/services/buddies/rounds.py, below the bot layer):
+# named here so that the catalog checks see every id in use.
 SCHEDULED_IDS = ("buddy.round.ready",)
 assert buddies.ROUND_READY_ID in SCHEDULED_IDS
-# The summary of the parents a round left over (community/services/buddies/left_over.py, shared with the
-# CLI): named here for the catalog checks.
+# The summary of the parents a round left over (community/services/buddies/left_over.py,
+# shared with the CLI): named here for the catalog checks.
 LEFT_OVER_IDS = (
     "buddy.left.head",
     "buddy.left.example",

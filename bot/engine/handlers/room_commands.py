@@ -93,7 +93,7 @@ def _example_slug(ctx: Context) -> str:
 def relay(ctx: Context) -> None:
     """Typed by a coordinator in a group room: relaying between this room and the community's
     rooms of the same purpose on other platforms goes on (or off; without a word it flips).
-    It is one switch for the whole conversation, so that it never relays one way only."""
+    It is one switch for the whole relay circle, so that it never relays one way only."""
     incoming = ctx.incoming
     if incoming.is_private:
         ctx.say("relay.in_group")

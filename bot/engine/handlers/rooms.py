@@ -125,8 +125,8 @@ def reserved_names(ctx: Context, community: Community | None) -> list[str]:
 
 
 def _relay(ctx: Context, room: Room, community: Community | None) -> None:
-    """A message, an edit or a deletion in a room of a relayed conversation: follow it in the
-    conversation's other rooms. The copy names the sender by a safe first name only."""
+    """A message, an edit or a deletion in a room of a relay circle: follow it in the
+    circle's other rooms. The copy names the sender by a safe first name only."""
     incoming = ctx.incoming
     locale = _locale(ctx, community)
     name = safe_first_name(incoming.sender_name, reserved_names(ctx, community))

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.engine.types import Incoming
 from community.i18n import SHIPPED_LOCALES
-from community.models import Conversation, OutboxMessage, ParentProfile, Person
+from community.models import DialogueState, OutboxMessage, ParentProfile, Person
 from community.services.people import AGE_BANDS
 from tests.support.chat import Chat
 
@@ -47,7 +47,7 @@ def test_old_button_is_refused_and_changes_nothing(chat: Chat, app: App) -> None
     with app.session_factory() as session:
         person = session.scalars(select(Person)).one()
         assert person.locale == "en"
-        state = session.get(Conversation, ("console", "anna"))
+        state = session.get(DialogueState, ("console", "anna"))
         assert state is not None and state.step == "postcode"
 
 
@@ -179,7 +179,7 @@ def _check_database(app: App) -> None:
                 assert profile.postcode_area is None or (
                     len(profile.postcode_area) == 4 and profile.postcode_area.isdigit()
                 )
-        for state in session.scalars(select(Conversation)):
+        for state in session.scalars(select(DialogueState)):
             # A dialogue state belongs to its person, or to nobody yet (before consent).
             if state.person_id is not None:
                 person = session.get(Person, state.person_id)

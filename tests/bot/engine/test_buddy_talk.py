@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.engine.types import Incoming
 from community.actions import Media, SendMessage
-from community.models import BuddyPair, BuddyProfile, Conversation, OutboxMessage, Person
+from community.models import BuddyPair, BuddyProfile, DialogueState, OutboxMessage, Person
 from tests.bot.engine.test_buddies import _introduce, _to
 from tests.support.chat import Chat
 
@@ -155,7 +155,7 @@ def test_contact_details_are_swapped_only_when_both_say_yes(chat: Chat, app: App
             *session.scalars(select(BuddyProfile.first_name)),
             *(repr(p.__dict__) for p in session.scalars(select(BuddyPair))),
             *(repr(p.__dict__) for p in session.scalars(select(Person))),
-            *(repr(c.data) for c in session.scalars(select(Conversation))),
+            *(repr(c.data) for c in session.scalars(select(DialogueState))),
         ]
     assert not [k for k in kept if "12345678" in str(k) or "bilal_arnhem" in str(k)]
 

@@ -121,5 +121,7 @@ def test_the_nightly_housekeeping_forgets_wrong_tries(
     chat.say("stranger: /start WRONG")
     clock.advance(minutes=1)
     with app.session_factory() as session:
-        assert housekeeping.run(session, clock, app.settings)["wrong code tries"] == 1
+        assert (
+            housekeeping.run(session, clock, app.settings, app.translator)["wrong code tries"] == 1
+        )
         assert session.scalars(select(CodeTry)).all() == []

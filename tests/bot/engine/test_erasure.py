@@ -151,7 +151,7 @@ def _did_everything(chat: Chat, app: App, clock: FakeClock, transport: Recording
 
 def _nightly(app: App, clock: FakeClock) -> None:
     with app.session_factory() as session:
-        housekeeping.run(session, clock, app.settings)
+        housekeeping.run(session, clock, app.settings, app.translator)
 
 
 def test_erasing_a_parent_who_did_everything_leaves_nothing(

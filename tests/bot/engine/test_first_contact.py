@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from community.clock import FakeClock
 from community.i18n import SHIPPED_LOCALES
-from community.models import Conversation, OutboxMessage, ParentProfile, Person, Role
+from community.models import DialogueState, OutboxMessage, ParentProfile, Person, Role
 from tests.support.chat import Chat
 
 
@@ -39,7 +39,7 @@ def test_nothing_is_stored_before_consent(chat: Chat, app: App) -> None:
     chat.say("bo: English")  # now at the consent question
     assert (_count(app, Person), _count(app, ParentProfile)) == (0, 0)
     with app.session_factory() as session:
-        (state,) = session.scalars(select(Conversation)).all()
+        (state,) = session.scalars(select(DialogueState)).all()
         assert (state.user_id, state.person_id, state.locale) == ("bo", None, "en")
     assert chat.say("bo: /mydata") == ["I keep nothing about you."]
 
@@ -63,7 +63,7 @@ def test_a_guest_who_goes_silent_is_forgotten_after_a_day(
     clock.advance(hours=25)
     app.dispatcher.prune(app.settings.sent_retention_days)
     with app.session_factory() as session:
-        states = session.scalars(select(Conversation.user_id)).all()
+        states = session.scalars(select(DialogueState.user_id)).all()
         chats = set(session.scalars(select(OutboxMessage.chat_id)))
     assert states == ["anna"] and chats == {"anna"}  # nothing of bo is left
 

@@ -371,7 +371,7 @@ def test_a_forged_press_is_refused_and_the_rightful_press_works_days_later(
     # forgotten.
     clock.advance(hours=25)
     with app.session_factory() as session:
-        housekeeping.run(session, clock, app.settings)
+        housekeeping.run(session, clock, app.settings, app.translator)
         assert session.get(OutboxMessage, case.message.delivery.outbox_id) is None
     sent = chat.press(case.recipient, case.message, case.label)
     assert sent and not {m.text for m in sent} & _refusals(app), [m.text for m in sent]

@@ -27,7 +27,7 @@ from sqlalchemy import select, text
 from bot.app import App, build_app
 from bot.engine.types import Incoming
 from community import db
-from community.actions import Media, SendMessage, Target, action_from_row
+from community.actions import Media, SealedMessage, SendMessage, Target, action_from_row
 from community.clock import FakeClock
 from community.models import Community, OutboxMessage, OutboxStatus, Person, Role
 from config import Settings, load_settings
@@ -185,7 +185,10 @@ class Machine(RuleBasedStateMachine):
 
     @invariant()
     def replies_are_bounded(self) -> None:
-        assert len(self.replies) <= MAX_REPLIES, [s.text for s in self.replies]
+        # What people get in their own chats; a coordinator's /rooms also posts each new
+        # room's rules into that room, one message a room.
+        private = [s for s in self.replies if s.chat_id in PEOPLE]
+        assert len(private) <= MAX_REPLIES, [s.text for s in private]
 
     @invariant()
     def nobody_sees_another_parents_postcode(self) -> None:
@@ -203,7 +206,9 @@ class Machine(RuleBasedStateMachine):
             in_flight: dict[tuple[str, str], int] = {}
             for row in rows:
                 action = action_from_row(row.kind, row.payload)
-                assert action.kind == row.kind
+                # A sealed row reads back as its fallback: the secret is never stored.
+                expected = SendMessage.kind if row.kind == SealedMessage.kind else row.kind
+                assert action.kind == expected
                 if isinstance(action, SendMessage):
                     assert len(action.text) <= 4096
                 if row.status is OutboxStatus.SENDING:

@@ -385,9 +385,9 @@ def test_what_moderation_keeps_goes_with_the_people_and_in_time(room: Chat) -> N
     assert counts() == (1, 1)
     app.clock.advance(days=2)  # type: ignore[attr-defined]
     with app.session_factory() as session:
-        housekeeping.run(session, app.clock, app.settings)
+        housekeeping.run(session, app.clock, app.settings, app.translator)
     assert counts() == (1, 0)
     app.clock.advance(days=30)  # type: ignore[attr-defined]
     with app.session_factory() as session:
-        housekeeping.run(session, app.clock, app.settings)
+        housekeeping.run(session, app.clock, app.settings, app.translator)
     assert counts() == (0, 0)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from community.i18n import SHIPPED_LOCALES, Translator, native_name
-from community.models import Conversation, ParentProfile, Person, Role
+from community.models import DialogueState, ParentProfile, Person, Role
 from tests.support.chat import Chat
 
 # Before a language is chosen, the question is asked in every shipped language.
@@ -107,7 +107,7 @@ def test_declining_consent_keeps_nothing(chat: Chat, app: App) -> None:
     with app.session_factory() as session:
         assert session.scalars(select(ParentProfile)).all() == []
         # Only the language stays with the empty dialogue state, for the next reply.
-        (state,) = session.scalars(select(Conversation)).all()
+        (state,) = session.scalars(select(DialogueState)).all()
         assert (state.person_id, state.locale, state.flow, state.data) == (None, "en", None, {})
 
 

@@ -224,7 +224,7 @@ def test_privacy_without_a_controller_or_an_inactivity_limit(app: App) -> None:
 # -- silence ----------------------------------------------------------------------------------------
 def _housekeeping(app: App, clock: FakeClock) -> dict[str, int]:
     with app.session_factory() as session:
-        return housekeeping.run(session, clock, app.settings)
+        return housekeeping.run(session, clock, app.settings, app.translator)
 
 
 def _people(app: App) -> dict[str, Person]:
@@ -305,7 +305,9 @@ def test_no_erasure_when_it_is_switched_off(chat: Chat, app: App, clock: FakeClo
     settings = dataclasses.replace(app.settings, privacy=PrivacySettings(inactive_days=0))
     clock.advance(days=5000)
     with app.session_factory() as session:
-        assert housekeeping.run(session, clock, settings)["silent parents erased"] == 0
+        assert (
+            housekeeping.run(session, clock, settings, app.translator)["silent parents erased"] == 0
+        )
     assert "anna" in _people(app)
 
 

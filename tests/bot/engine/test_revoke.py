@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import App, build_app
 from community.clock import FakeClock
-from community.models import Conversation, Person, Role
+from community.models import DialogueState, Person, Role
 from community.services import communities, role_codes
 from config import Settings
 from tests.support.chat import Chat
@@ -60,7 +60,7 @@ def test_an_admin_takes_a_coordinators_role_away(chat: Chat, app: App) -> None:
     # Erased: a stranger again, whose language the bot still knows.
     assert _person(app, "cora") is None
     with app.session_factory() as session:
-        state = session.get(Conversation, ("console", "cora"))
+        state = session.get(DialogueState, ("console", "cora"))
         assert state is not None and state.locale == "nl" and state.person_id is None
     assert chat.say("cora: /code")[0].startswith("Hallo! Ik ben de Ouderkring-bot.")
     # And back as a new parent with the letter's code.

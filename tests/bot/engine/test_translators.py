@@ -170,7 +170,7 @@ def test_a_skip_leaves_the_dutch_text_with_its_line(
     # Who was asked is forgotten once the sent messages are.
     clock.advance(days=app.settings.sent_retention_days + 1)
     with app.session_factory() as session:
-        assert housekeeping.run(session, clock, app.settings)[
+        assert housekeeping.run(session, clock, app.settings, app.translator)[
             "translation requests of sent prompts"
         ]
         assert session.scalar(select(func.count()).select_from(TranslationRequest)) == 0

@@ -11,8 +11,8 @@ from sqlalchemy import event, select
 
 from bot.app import App
 from community.clock import FakeClock
-from community.models import Conversation
-from community.services import conversations, outbox
+from community.models import DialogueState
+from community.services import dialogue_state, outbox
 from tests.support.chat import Chat
 
 
@@ -30,13 +30,15 @@ def _statements(app: App) -> Iterator[list[str]]:
         event.remove(app.db_engine, "before_cursor_execute", record)
 
 
-def _stored(user: str, clock: FakeClock) -> Conversation:
-    return Conversation(platform="console", user_id=user, token="", data={}, updated_at=clock.now())
+def _stored(user: str, clock: FakeClock) -> DialogueState:
+    return DialogueState(
+        platform="console", user_id=user, token="", data={}, updated_at=clock.now()
+    )
 
 
 def _state(app: App, user: str) -> tuple[str | None, str | None, str]:
     with app.session_factory() as session:
-        row = session.scalars(select(Conversation).where(Conversation.user_id == user)).one()
+        row = session.scalars(select(DialogueState).where(DialogueState.user_id == user)).one()
         return row.flow, row.step, row.token
 
 
@@ -61,13 +63,13 @@ def test_a_taken_write_is_run_even_when_nothing_is_queued(app: App, clock: FakeC
     with app.session_factory.begin() as session:
         session.add(_stored("bo", clock))
     with app.session_factory.begin() as session:
-        state = conversations.find(session, "console", "bo")
+        state = dialogue_state.find(session, "console", "bo")
         assert state is not None
-        conversations.enter(session, "console", "bo", None, "onboarding", "consent", clock)
-        along = conversations.take_write(session)
+        dialogue_state.enter(session, "console", "bo", None, "onboarding", "consent", clock)
+        along = dialogue_state.take_write(session)
         assert along is not None
         assert not session.is_modified(state)  # the ORM leaves the write to the caller
-        assert conversations.take_write(session) is None  # taken once
+        assert dialogue_state.take_write(session) is None  # taken once
         assert outbox.enqueue(session, [], clock, claim_for=outbox.new_token(), along=along) == []
     assert _state(app, "bo")[:2] == ("onboarding", "consent")
 
@@ -78,13 +80,13 @@ def test_nothing_is_taken_without_a_change_and_a_rollback_forgets(
     with app.session_factory.begin() as session:
         session.add(_stored("cees", clock))
     with app.session_factory() as session:
-        assert conversations.find(session, "console", "cees") is not None
-        assert conversations.take_write(session) is None  # read, not changed
-        conversations.set_locale(session, "console", "cees", "pl", clock)
+        assert dialogue_state.find(session, "console", "cees") is not None
+        assert dialogue_state.take_write(session) is None  # read, not changed
+        dialogue_state.set_locale(session, "console", "cees", "pl", clock)
         session.rollback()
-        assert conversations.take_write(session) is None
+        assert dialogue_state.take_write(session) is None
     with app.session_factory() as session:
-        state = conversations.find(session, "console", "cees")
+        state = dialogue_state.find(session, "console", "cees")
         assert state is not None and state.locale is None
 
 
@@ -92,15 +94,15 @@ def test_an_erased_state_is_not_written_back_over_a_new_one(app: App, clock: Fak
     with app.session_factory.begin() as session:
         session.add(_stored("dora", clock))
     with app.session_factory.begin() as session:
-        conversations.enter(
+        dialogue_state.enter(
             session, "console", "dora", None, "onboarding", "postcode", clock, {"postcode": "1234"}
         )
-        state = conversations.find(session, "console", "dora")
+        state = dialogue_state.find(session, "console", "dora")
         session.delete(state)  # erased: the answers go
         session.flush()
-        conversations.set_locale(session, "console", "dora", "uk", clock)  # the language stays
+        dialogue_state.set_locale(session, "console", "dora", "uk", clock)  # the language stays
     with app.session_factory() as session:
-        kept = conversations.find(session, "console", "dora")
+        kept = dialogue_state.find(session, "console", "dora")
         assert kept is not None
         assert (kept.locale, kept.flow, kept.step, kept.data) == ("uk", None, None, {})
 
@@ -109,7 +111,7 @@ def test_changes_not_taken_are_written_at_the_commit(app: App, clock: FakeClock)
     with app.session_factory.begin() as session:
         session.add_all([_stored("eva", clock), _stored("finn", clock)])
     with app.session_factory.begin() as session:  # two states change, nobody takes the write
-        conversations.enter(session, "console", "eva", None, "onboarding", "ages", clock)
-        conversations.enter(session, "console", "finn", None, "buddy", "intro", clock)
+        dialogue_state.enter(session, "console", "eva", None, "onboarding", "ages", clock)
+        dialogue_state.enter(session, "console", "finn", None, "buddy", "intro", clock)
     assert _state(app, "eva")[:2] == ("onboarding", "ages")
     assert _state(app, "finn")[:2] == ("buddy", "intro")

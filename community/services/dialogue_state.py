@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from community.clock import Clock
-from community.models import Conversation, OutboxMessage, OutboxStatus
+from community.models import DialogueState, OutboxMessage, OutboxStatus
 from community.services import platform_state
 
 FORGET_GUESTS_AFTER = timedelta(days=1)
 
 # Everything about a dialogue state that changes; written whole, so the statement is one.
 _CHANGING = ("chat_id", "person_id", "locale", "flow", "step", "token", "data", "updated_at")
-_D: Table = Conversation.__table__  # type: ignore[assignment]
+_D: Table = DialogueState.__table__  # type: ignore[assignment]
 WRITE = (
     sql_update(_D)
     .where(_D.c.platform == bindparam("d_platform"), _D.c.user_id == bindparam("d_user"))
@@ -29,11 +29,11 @@ WRITE = (
 _UNWRITTEN = "dialogue_unwritten"
 
 
-def find(session: Session, platform: str, user_id: str) -> Conversation | None:
-    return session.get(Conversation, (platform, user_id))
+def find(session: Session, platform: str, user_id: str) -> DialogueState | None:
+    return session.get(DialogueState, (platform, user_id))
 
 
-def _set(state: Conversation, **values: Any) -> None:
+def _set(state: DialogueState, **values: Any) -> None:
     """Change a dialogue state. A stored one is not left to the ORM's flush (which any query
     in between would trigger, as a statement of its own): it is written once, when the
     event's replies are queued (`take_write`), or at the latest just before the commit."""
@@ -47,7 +47,7 @@ def _set(state: Conversation, **values: Any) -> None:
     session.info.setdefault(_UNWRITTEN, {})[(state.platform, state.user_id)] = state
 
 
-def _params(state: Conversation) -> dict[str, Any]:
+def _params(state: DialogueState) -> dict[str, Any]:
     values = {f"d_{name}": getattr(state, name) for name in _CHANGING}
     return values | {"d_platform": state.platform, "d_user": state.user_id}
 
@@ -83,10 +83,10 @@ def _forget_after_rollback(session: Session, _previous: Any) -> None:
 
 def _row(
     session: Session, platform: str, user_id: str, clock: Clock, chat_id: str | None = None
-) -> Conversation:
+) -> DialogueState:
     state = find(session, platform, user_id)
     if state is None:
-        state = Conversation(platform=platform, user_id=user_id, token="", data={})
+        state = DialogueState(platform=platform, user_id=user_id, token="", data={})
         session.add(state)
     _set(state, chat_id=chat_id or state.chat_id, updated_at=clock.now())
     return state
@@ -103,7 +103,7 @@ def enter(
     data: dict[str, Any] | None = None,
     token: str = "",
     chat_id: str | None = None,
-) -> Conversation:
+) -> DialogueState:
     """Go to a step; `token` changes with every question asked (its buttons carry it)."""
     state = _row(session, platform, user_id, clock, chat_id)
     _set(
@@ -117,16 +117,16 @@ def enter(
     return state
 
 
-def update(state: Conversation, clock: Clock, **changes: Any) -> None:
+def update(state: DialogueState, clock: Clock, **changes: Any) -> None:
     _set(state, data={**state.data, **changes}, updated_at=clock.now())
 
 
-def leave(state: Conversation, clock: Clock) -> None:
+def leave(state: DialogueState, clock: Clock) -> None:
     """End the dialogue; only the chosen language stays (and the link to the person)."""
     _set(state, flow=None, step=None, data={}, token="", updated_at=clock.now())
 
 
-def link(state: Conversation, person_id: int) -> None:
+def link(state: DialogueState, person_id: int) -> None:
     _set(state, person_id=person_id)
 
 
@@ -186,8 +186,8 @@ def forget_member_actions(session: Session, platform: str, user_id: str) -> None
 def end_stale_steps(session: Session, clock: Clock, after: timedelta) -> int:
     """End every dialogue step left longer than `after`; the chosen language stays."""
     result = session.execute(
-        sql_update(Conversation)
-        .where(Conversation.flow.is_not(None), Conversation.updated_at < clock.now() - after)
+        sql_update(DialogueState)
+        .where(DialogueState.flow.is_not(None), DialogueState.updated_at < clock.now() - after)
         .values(flow=None, step=None, data={}, token="")
         .execution_options(synchronize_session=False)
     )
@@ -200,9 +200,9 @@ def forget_stale_guests(session: Session, clock: Clock) -> int:
     The language kept after an erasure (under a pseudonym) goes the same way."""
     stale = list(
         session.scalars(
-            select(Conversation).where(
-                Conversation.person_id.is_(None),
-                Conversation.updated_at < clock.now() - FORGET_GUESTS_AFTER,
+            select(DialogueState).where(
+                DialogueState.person_id.is_(None),
+                DialogueState.updated_at < clock.now() - FORGET_GUESTS_AFTER,
             )
         )
     )
