@@ -62,13 +62,19 @@ assert buddy_limits.PASSES_ID in PASSES_IDS
 
 # -- the coordinator's round ----------------------------------------------------------------------
 def _community_for(ctx: Context) -> Community | None:
-    """The coordinator's community; an admin names one (`/match arnhem`) unless there is one."""
+    """The coordinator's community; an admin names one (`/match arnhem`) unless there is one.
+    None: the admin was asked which (the communities named)."""
     if ctx.role is Role.COORDINATOR:
-        return ctx.require_person().community
-    every = ctx.domain.communities.all()
-    if ctx.incoming.args:
-        return ctx.domain.communities.by_slug(ctx.incoming.args[0])
-    return every[0] if len(every) == 1 else None
+        chosen = ctx.require_person().community
+    elif ctx.incoming.args:
+        chosen = ctx.domain.communities.by_slug(ctx.incoming.args[0])
+    else:
+        every = ctx.domain.communities.all()
+        chosen = every[0] if len(every) == 1 else None
+    if chosen is None:
+        slugs = ", ".join(c.slug for c in ctx.domain.communities.all())
+        ctx.say("buddy.match.which", communities=slugs)
+    return chosen
 
 
 def _may_judge(ctx: Context, community: Community) -> bool:
@@ -125,8 +131,6 @@ def _show_next(ctx: Context, community: Community) -> None:
 def match_round(ctx: Context) -> None:
     community = _community_for(ctx)
     if community is None:
-        slugs = ", ".join(c.slug for c in ctx.domain.communities.all())
-        ctx.say("buddy.match.which", communities=slugs)
         return
     waiting = ctx.domain.buddies.open_proposals(community)
     new = None
@@ -253,8 +257,6 @@ class MatchReview(Question):
 def rounds(ctx: Context) -> None:
     community = _community_for(ctx)
     if community is None:
-        slugs = ", ".join(c.slug for c in ctx.domain.communities.all())
-        ctx.say("buddy.match.which", communities=slugs)
         return
     reports = ctx.domain.buddies.reports(community)
     if not reports:
