@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"  # where Alembic keeps the revision a database is at
 log = logging.getLogger(__name__)
 
 
@@ -135,6 +136,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(engine: Engine | None = None) -> AlembicConfig:
+    # Alembic is imported where it is used: a command that only reads the schema's revision
+    # (every start, every `ouderkring` command) does not pay for loading it.
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
@@ -144,16 +149,28 @@ def alembic_config(engine: Engine | None = None) -> AlembicConfig:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    if revision == "head" and current_revision(engine) == head_revision():
+        return  # nothing to run: Alembic would load its environment and every script to see that
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
+@functools.cache
 def head_revision() -> str | None:
+    """The newest migration. Read once per process: the scripts do not change while it runs."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision Alembic stamped on the database; None when it has none (an empty one)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        # One branch, so one row (Alembic's MigrationContext reads the same table the same way).
+        return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
 def check_schema(engine: Engine) -> None:
