@@ -23,9 +23,8 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -35,6 +34,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from community.clock import Clock
 from community.services.outbox_health import outbox_health
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 # The sender loop goes round every second; a minute without a round means it hangs.
@@ -156,6 +158,9 @@ def health(metrics: Metrics, session_factory: sessionmaker[Session]) -> tuple[bo
 
 
 def make_web_app(metrics: Metrics, session_factory: sessionmaker[Session]) -> web.Application:
+    # aiohttp is loaded by the processes that serve (`ouderkring run`), not by every command.
+    from aiohttp import web
+
     async def healthz(request: web.Request) -> web.Response:
         well, parts = await asyncio.to_thread(health, metrics, session_factory)
         return web.Response(
@@ -179,6 +184,8 @@ async def serve(
     stop: asyncio.Event,
 ) -> None:
     """Serve `/healthz` and `/metrics` until `stop` is set."""
+    from aiohttp import web
+
     runner = web.AppRunner(make_web_app(metrics, session_factory), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, listen[0], listen[1])

@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-import aiohttp
-
 from bot.engine.port import FetchedMedia, MediaSource, MediaUnavailable, SendError
 from community.actions import Media
 
@@ -124,6 +122,9 @@ class UrlMediaSource:
     """Files at an http(s) URL (media in the configuration), fetched with a size cap."""
 
     async def fetch(self, media: Media, limit: int) -> FetchedMedia:
+        # Imported here: every process loads this module, few fetch a URL (aiohttp is heavy).
+        import aiohttp
+
         timeout = aiohttp.ClientTimeout(total=60)
         try:
             async with (

@@ -11,8 +11,10 @@ from __future__ import annotations
 import ctypes
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 # eSpeak NG's C API (speak_lib.h)
 _SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS: espeak_Synth returns when the text is spoken
@@ -74,6 +76,8 @@ class _Engine:
 
     def _collect(self, wav: ctypes._Pointer[ctypes.c_short], count: int, _events: int) -> int:
         if count > 0 and wav:
+            import numpy as np  # numpy only once something is spoken (see bot/voice/notes.py)
+
             self.chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
         return 0  # go on
 
@@ -94,6 +98,8 @@ class _Engine:
         self.lib.espeak_Synchronize()
         if result != _OK:
             raise SpeechUnavailable(f"eSpeak NG failed ({result})")
+        import numpy as np
+
         samples = np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.int16)
         self.chunks = []
         return Speech(samples, self.rate)

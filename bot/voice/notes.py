@@ -20,9 +20,6 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 
-import numpy as np
-import soundfile
-
 from bot.engine.port import SendError
 from bot.voice.espeak import Speech, SpeechUnavailable, speak
 from community.actions import Media, SendMessage, Voice
@@ -70,6 +67,10 @@ def speakable(text: str) -> str:
 def encode(speech: Speech) -> bytes:
     """Mono 16-bit speech -> OGG/Opus at 48 kHz (eSpeak speaks at 22050 Hz: resampled by
     linear interpolation, plenty for a voice whose sound stays below 11 kHz)."""
+    # Imported here: every process that sends loads this module, few of them speak.
+    import numpy as np
+    import soundfile
+
     samples = speech.samples.astype(np.float32) / 32768.0
     if speech.rate != RATE and len(samples):
         count = int(round(len(samples) * RATE / speech.rate))

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from config.translation import TranslationSettings
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,9 @@ class MachineTranslator:
         settings = self.settings
         if self.failed or settings is None or not _wanted(text, source, target, settings):
             return None
+        # httpx is loaded once a text is really sent: most processes never translate.
+        import httpx
+
         if self._client is None:
             self._client = httpx.Client(timeout=settings.timeout)
         try:
@@ -126,6 +130,8 @@ class MachineTranslator:
 
 
 def _reason(exc: Exception) -> str:
+    import httpx
+
     if isinstance(exc, TranslationFailed):
         return str(exc)
     if isinstance(exc, httpx.TimeoutException):
@@ -145,6 +151,8 @@ async def draft(text: str, source: str, target: str, settings: Any) -> str | Non
     settings = section(settings)
     if settings is None or not _wanted(text, source, target, settings):
         return None
+    import httpx
+
     try:
         async with httpx.AsyncClient(timeout=settings.timeout) as client:
             response = await client.post(
