@@ -39,7 +39,7 @@ from sqlalchemy import func, select
 from community import db
 from community.actions import SendMessage
 from community.clock import SystemClock
-from community.models import ParentProfile
+from community.models import OutboxMessage, OutboxStatus, ParentProfile
 from community.services import outbox
 from tests.support.fake_telegram import FakeTelegram
 
@@ -126,6 +126,31 @@ def _onboarded(url: str) -> int:
         engine.dispose()
 
 
+def _open_rows(url: str, chats: list[str]) -> int:
+    """Outbox rows to these chats still to be sent or being sent."""
+    engine = db.make_engine(url)
+    still = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+    try:
+        with engine.connect() as conn:
+            query = select(func.count()).where(
+                OutboxMessage.chat_id.in_(chats), OutboxMessage.status.in_(still)
+            )
+            return int(conn.scalar(query) or 0)
+    finally:
+        engine.dispose()
+
+
+async def settled(url: str, chats: list[str], timeout: float = 600) -> None:
+    """Until every row to these chats is sent (or given up). A row sent by a killed process and
+    not marked sent stays open until a live one sends it again and marks it: once none is open,
+    every message that will ever arrive twice has arrived twice (no waiting for a while)."""
+    deadline = time.monotonic() + timeout
+    while await asyncio.to_thread(_open_rows, url, chats):
+        if time.monotonic() > deadline:
+            raise AssertionError("the outbox still holds rows to send")
+        await asyncio.sleep(0.2)
+
+
 async def _onboard(fake: FakeTelegram, user: int, waiting: dict[int, float]) -> None:
     """Type each onboarding line once the bot answered the one before."""
     for line in ONBOARDING:
@@ -207,7 +232,7 @@ async def soak(
         deadline = time.monotonic() + 600
         while set(arrived()) != set(want) and time.monotonic() < deadline:
             await asyncio.sleep(0.5)
-        await asyncio.sleep(3)  # anything sent twice shows up now
+        await settled(url, [str(reader) for reader in readers])  # a second send came by now
         got_texts = arrived()
         onboarded = await asyncio.to_thread(_onboarded, url)
     finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nio
 
-from bench.soak import ONBOARDING, Bot, Figures, _onboarded
+from bench.soak import ONBOARDING, Bot, Figures, _onboarded, settled
 from community import db
 from community.actions import SendMessage
 from community.clock import SystemClock
@@ -158,7 +158,7 @@ async def soak_matrix(
         deadline = time.time() + 600
         while set(await arrived()) != want and time.time() < deadline:
             await asyncio.sleep(1)
-        await asyncio.sleep(3)
+        await settled(url, [p.room for p in people])  # a second send came by now
         got = await arrived()
         longest = 0.0
         ends = [*killed[1:], float("inf")]

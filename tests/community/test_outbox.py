@@ -318,6 +318,12 @@ def test_four_senders_send_each_message_once_and_in_order(app: App, clock: FakeC
             for c in range(chats)
         ]
         outbox.enqueue(session, items, clock)
+    if app.db_engine.dialect.name == "postgresql":
+        # As autovacuum would have by the time an outbox holds 2000 rows: a copy of the empty
+        # template has no statistics, and PostgreSQL plans the claims for a table of no rows.
+        with app.db_engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE outbox_message")
+            connection.commit()
     transport = _OverlapTransport()
     senders = [
         Dispatcher(app.session_factory, [transport], clock, after_sent=app.dispatcher.after_sent)
