@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import logging
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -156,12 +158,27 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+# A migration script's header: `revision: str = "0016"`, `down_revision: str | None = "0015"`.
+_HEADER = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
+
+
 @functools.cache
 def head_revision() -> str | None:
-    """The newest migration. Read once per process: the scripts do not change while it runs."""
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The newest migration: the one no other script names as its `down_revision`. Read from
+    the scripts' headers, once per process (they do not change while it runs): Alembic would
+    import Mako and every script to say the same at each start (tests/community/test_db.py
+    checks that both agree)."""
+    revisions: set[str] = set()
+    earlier: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        header = dict(_HEADER.findall(path.read_text(encoding="utf-8")))
+        revisions.add(ast.literal_eval(header["revision"]))
+        down = ast.literal_eval(header["down_revision"])
+        earlier.update(down if isinstance(down, tuple) else {down})
+    heads = revisions - earlier
+    if len(heads) > 1:
+        raise RuntimeError(f"the migrations have several heads: {sorted(heads)}")
+    return next(iter(heads), None)
 
 
 def current_revision(engine: Engine) -> str | None:

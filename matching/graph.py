@@ -8,12 +8,14 @@ reference in tests and the benchmark. `candidate_graph` keeps only each parent's
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .pool import Pool
 from .profiles import Availability, Candidate
 from .rules import Rules
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def candidate_adjacency(pool: Pool, per_parent: int) -> dict[int, dict[int, int]]:
@@ -35,6 +37,8 @@ def candidate_adjacency(pool: Pool, per_parent: int) -> dict[int, dict[int, int]
 
 def candidate_graph(pool: Pool, per_parent: int) -> nx.Graph:
     """Nodes are pool indices; each parent keeps its `per_parent` best partners."""
+    import networkx as nx  # loaded by a round, not by every process that imports matching
+
     graph = nx.Graph()
     graph.add_nodes_from(range(pool.n))
     for u, nbrs in candidate_adjacency(pool, per_parent).items():
@@ -44,6 +48,8 @@ def candidate_graph(pool: Pool, per_parent: int) -> nx.Graph:
 
 def full_graph(pool: Pool) -> nx.Graph:
     """Nodes are pool indices; every allowed pair is an edge."""
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_nodes_from(range(pool.n))
     graph.add_weighted_edges_from(_pairs(pool))
@@ -74,6 +80,8 @@ def eligible_graph(
     """The exact model with parent ids as nodes: every available parent who can be placed, and
     an edge with attribute "weight" for every allowed pair. `networkx.max_weight_matching` on it
     gives the optimum that `match` aims for."""
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_nodes_from(c.parent_id for c in available(candidates, rules))
     graph.add_weighted_edges_from(eligible_pairs(candidates, rules, avoid=avoid))

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import cos, radians
 
-import networkx as nx
-
 from .graph import candidate_adjacency, full_graph
 from .pool import UNKNOWN, Pool
 from .solver import Mate, Point, has_rustworkx, solve
@@ -37,6 +35,8 @@ class Effort:
 def solve_pool(pool: Pool, effort: Effort) -> Mate:
     """The matching of a pool's parents (pool indices): exact for small rounds."""
     if pool.n <= effort.exact_up_to:
+        import networkx as nx  # loaded by a round, not by every process that imports matching
+
         mate: Mate = {}
         for u, v in nx.max_weight_matching(full_graph(pool), weight="weight"):
             mate[u], mate[v] = v, u

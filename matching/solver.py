@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from math import cos, radians, sin
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 try:  # optional: a compiled blossom, about 50 times faster than networkx's
     import rustworkx as _rx
 except ImportError:  # pragma: no cover - depends on the installation
     _rx = None  # type: ignore[assignment]
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Mate = dict[int, int]
 Point = tuple[float, float]
@@ -61,6 +63,8 @@ def _exact(adj: Adjacency, nodes: Sequence[int], use_rustworkx: bool) -> Mate:
         fast.add_edges_from(edges)
         pairs = [(nodes[i], nodes[j]) for i, j in _rx.max_weight_matching(fast, weight_fn=int)]
     else:
+        import networkx as nx  # loaded only where rustworkx is missing
+
         slow = nx.Graph()
         slow.add_weighted_edges_from((nodes[i], nodes[j], w) for i, j, w in edges)
         pairs = list(nx.max_weight_matching(slow, weight="weight"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -31,6 +32,22 @@ def test_app_refuses_an_empty_or_outdated_schema(settings: Settings) -> None:
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
     db.check_schema(engine)  # now it is fine
+    engine.dispose()
+
+
+def test_the_head_read_from_the_scripts_is_alembics(database_url: str) -> None:
+    assert db.head_revision() == ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+    engine = db.make_engine(database_url)  # a copy of the migrated template
+    with engine.connect() as connection:
+        stamped = MigrationContext.configure(connection).get_current_revision()
+    assert db.current_revision(engine) == stamped == db.head_revision()
+    engine.dispose()
+
+
+@pytest.mark.empty_database
+def test_an_empty_database_has_no_revision(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    assert db.current_revision(engine) is None
     engine.dispose()
 
 
