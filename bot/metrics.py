@@ -44,12 +44,24 @@ SENDER_STALE_SECONDS = 60.0
 _REPLY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 120.0)
 
 
+_OUTBOX_FAMILIES = (
+    ("ouderkring_outbox_open_rows", "Messages waiting to be sent."),
+    ("ouderkring_outbox_oldest_open_seconds", "Age of the oldest message waiting to be sent."),
+    ("ouderkring_outbox_late_rows", "Messages due for over 5 minutes and not sent."),
+)
+
+
 class _OutboxCollector(Collector):
     """The queue as the database holds it, read when Prometheus asks."""
 
     def __init__(self, session_factory: sessionmaker[Session], clock: Clock) -> None:
         self.session_factory = session_factory
         self.clock = clock
+
+    def describe(self) -> Iterable[GaugeMetricFamily]:
+        # The names, for the registry when the collector is added: without this it would
+        # `collect` (a database query) at every start just to learn them.
+        return [GaugeMetricFamily(name, documentation) for name, documentation in _OUTBOX_FAMILIES]
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
         try:
@@ -61,19 +73,9 @@ class _OutboxCollector(Collector):
         oldest = 0.0
         if health.oldest_open is not None:
             oldest = max(0.0, (self.clock.now() - health.oldest_open).total_seconds())
-        yield GaugeMetricFamily(
-            "ouderkring_outbox_open_rows", "Messages waiting to be sent.", value=health.open_rows
-        )
-        yield GaugeMetricFamily(
-            "ouderkring_outbox_oldest_open_seconds",
-            "Age of the oldest message waiting to be sent.",
-            value=oldest,
-        )
-        yield GaugeMetricFamily(
-            "ouderkring_outbox_late_rows",
-            "Messages due for over 5 minutes and not sent.",
-            value=health.late_rows,
-        )
+        values = (health.open_rows, oldest, health.late_rows)
+        for (name, documentation), value in zip(_OUTBOX_FAMILIES, values, strict=True):
+            yield GaugeMetricFamily(name, documentation, value=value)
 
 
 class Metrics:
