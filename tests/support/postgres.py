@@ -95,6 +95,16 @@ class PostgresServer:
                 conn.execute(create.format(ident, sql.Identifier(template)))
         return base.set(database=name).render_as_string(hide_password=False)
 
+    def drop_database(self, name: str) -> None:
+        """Drop a database made by `create_database`, also while something is still connected
+        to it (a process a test killed)."""
+        if self._stopped:
+            return
+        base = make_url(self.url)
+        with psycopg.connect(**_conninfo(base.set(database="postgres")), autocommit=True) as conn:
+            ident = sql.Identifier(name)
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
+
     # -- lifecycle -----------------------------------------------------------
 
     def stop(self) -> None:
