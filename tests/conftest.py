@@ -98,11 +98,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> Iter
     server.drop_database(name)
 
 
+@functools.cache
+def _shipped_settings(environ: frozenset[tuple[str, str]]) -> Settings:
+    # Reading the shipped configuration (several TOML files) costs 50 ms; settings are frozen,
+    # so each worker reads it once for each environment it runs in.
+    return load_settings(environ=dict(environ))
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    base = load_settings(
-        environ={k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
-    )
+    environ = frozenset((k, v) for k, v in os.environ.items() if not k.startswith("OUDERKRING_"))
+    base = _shipped_settings(environ)
     # Tests drive many messages per person while the clock stands still: no flood limits here
     # (tests/bot/engine/test_moderation.py sets the ones it checks).
     return dataclasses.replace(
