@@ -72,6 +72,7 @@ class PostgresServer:
         self._pg_ctl = pg_ctl
         self._run_as = run_as
         self._stopped = False
+        self._admin: psycopg.Connection[tuple[object, ...]] | None = None
 
     # -- databases -----------------------------------------------------------
 
@@ -81,29 +82,40 @@ class PostgresServer:
 
         An existing database of that name is dropped first.
         """
-        if self._stopped:
-            raise RuntimeError("PostgreSQL test server has been stopped")
-        base = make_url(self.url)
-        with psycopg.connect(**_conninfo(base.set(database="postgres")), autocommit=True) as conn:
-            ident = sql.Identifier(name)
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
-            if template is None:
-                create = sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0")
-                conn.execute(create.format(ident))
-            else:
-                create = sql.SQL("CREATE DATABASE {} TEMPLATE {}")
-                conn.execute(create.format(ident, sql.Identifier(template)))
-        return base.set(database=name).render_as_string(hide_password=False)
+        ident = sql.Identifier(name)
+        self._admin_execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
+        if template is None:
+            create = sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0")
+            self._admin_execute(create.format(ident))
+        else:
+            create = sql.SQL("CREATE DATABASE {} TEMPLATE {}")
+            self._admin_execute(create.format(ident, sql.Identifier(template)))
+        return make_url(self.url).set(database=name).render_as_string(hide_password=False)
 
     def drop_database(self, name: str) -> None:
         """Drop a database made by `create_database`, also while something is still connected
         to it (a process a test killed)."""
-        if self._stopped:
-            return
-        base = make_url(self.url)
-        with psycopg.connect(**_conninfo(base.set(database="postgres")), autocommit=True) as conn:
+        if not self._stopped:
             ident = sql.Identifier(name)
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
+            self._admin_execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
+
+    def _admin_execute(self, statement: sql.Composed) -> None:
+        """Run a statement on the `postgres` database, on one connection kept for them all
+        (a test makes and drops a database: a new connection each time costs a server
+        process each)."""
+        if self._stopped:
+            raise RuntimeError("PostgreSQL test server has been stopped")
+        for attempt in range(2):
+            if self._admin is None or self._admin.closed:
+                base = make_url(self.url).set(database="postgres")
+                self._admin = psycopg.connect(**_conninfo(base), autocommit=True)
+            try:
+                self._admin.execute(statement)
+                return
+            except psycopg.OperationalError:
+                if attempt or not self._admin.broken:
+                    raise
+                self._admin.close()  # lost with a restart of the server: connect again
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -112,6 +124,8 @@ class PostgresServer:
         if self._stopped:
             return
         self._stopped = True
+        if self._admin is not None:
+            self._admin.close()
         if self.external:
             return
         assert self._data_dir is not None and self._base_dir is not None
