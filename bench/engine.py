@@ -292,15 +292,16 @@ def count_per_message(app: App, settings: Settings) -> tuple[float, float]:
     after the timed run: the counting hooks cost time of their own, which is not the engine's."""
     counter = Counter(app.db_engine)
     marks = app.dispatcher.marks
-    marked = marks.statements if marks is not None else 0
+    before = (marks.statements, marks.commits) if marks is not None else (0, 0)
     scripts = [script(i, settings, prefix="counted") for i in range(1, COUNTED + 1)]
     messages = len(asyncio.run(simulate(app, scripts)))
     event.remove(app.db_engine, "before_cursor_execute", counter._statement)
     event.remove(app.db_engine, "commit", counter._commit)
-    # "Sent" marks from the event loop (PostgreSQL) run outside SQLAlchemy: each is one
-    # statement and one durable commit (autocommit).
-    marked = (marks.statements if marks is not None else 0) - marked
-    return (counter.statements + marked) / messages, (counter.commits + marked) / messages
+    # "Sent" marks run outside the app's engine: from the event loop on PostgreSQL (each one
+    # statement and one durable commit, in autocommit), on an engine of their own on SQLite.
+    after = (marks.statements, marks.commits) if marks is not None else (0, 0)
+    statements = counter.statements + after[0] - before[0]
+    return statements / messages, (counter.commits + after[1] - before[1]) / messages
 
 
 def sanity(app: App, parents: int, prefix: str = "parent") -> list[str]:

@@ -33,6 +33,7 @@ from community.services import button_key, housekeeping, outbox, role_codes, roo
 from community.services.async_marks import AsyncMarks
 from community.services.communities import sync_communities
 from community.services.outbox import Claimed
+from community.services.outbox.sqlite_marks import SqliteMarks
 from community.services.senders import Heartbeat
 from config import Settings
 
@@ -159,7 +160,11 @@ def build_app(
     codec.TOPICS.update(handlers.topics())
     engine = Engine(session_factory, settings, translator, clock, handlers, capabilities, owner)
     hooks = after_sent(translator)
-    marks = AsyncMarks(db_engine, hooks) if AsyncMarks.available(db_engine) else None
+    marks: AsyncMarks | SqliteMarks | None = None
+    if AsyncMarks.available(db_engine):
+        marks = AsyncMarks(db_engine, hooks)
+    elif SqliteMarks.available(db_engine):
+        marks = SqliteMarks(db_engine, hooks, threads.run_blocking)
     metrics = Metrics()
     metrics.watch_outbox(session_factory, clock)
     dispatcher = Dispatcher(

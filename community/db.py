@@ -92,7 +92,12 @@ def _is_sqlite(path: Path) -> bool:
         return handle.read(16) == b"SQLite format 3\x00"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, synchronous: str = "FULL", **kwargs: Any) -> Engine:
+    """An engine on `url`. On SQLite, `synchronous` says whether a commit waits for the disk:
+    FULL (every commit is on disk when it returns); NORMAL only for the "sent" marks, made
+    durable by the next FULL commit (community/services/outbox/sqlite_marks.py)."""
+    if synchronous not in ("FULL", "NORMAL"):
+        raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
     # SQL parameters are user ids and texts: keep them out of error messages and echo logs.
     kwargs.setdefault("hide_parameters", True)
     _keep_rows_out_of_logs()
@@ -109,8 +114,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")  # cascades on erasure depend on it
             cursor.execute("PRAGMA journal_mode=WAL")
-            # FULL: a message marked sent stays marked after a power cut (no resend).
-            cursor.execute("PRAGMA synchronous=FULL")
+            # FULL: a queued message stays queued after a power cut, and a message marked
+            # sent stays marked (no resend) once a FULL commit followed its mark.
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
