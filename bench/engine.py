@@ -16,9 +16,10 @@ floor measured as before, 1,000 writes in a tight loop after the run, where cach
 and the server never sleeps: that floor is lower (by about 15% on PostgreSQL here).
 
 Durability is the same for the floor and the engine: SQLite in WAL mode with synchronous=FULL
-(the bot's default: every commit is on disk); PostgreSQL with fsync on, as in production (the
-throwaway server started here; `--no-fsync` starts it with fsync off, as the tests do, which
-shows the engine's own CPU cost instead).
+(the bot's default: every commit is on disk; a reply's "sent" mark alone does not wait for the
+disk, the next commit syncs it: community/services/outbox/sqlite_marks.py); PostgreSQL with
+fsync on, as in production (the throwaway server started here; `--no-fsync` starts it with
+fsync off, as the tests do, which shows the engine's own CPU cost instead).
 
     python -m bench.engine [--parents N] [--stored N] [--sent-rows N]
                            [--postgres URL | --no-postgres]

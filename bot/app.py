@@ -23,7 +23,6 @@ from bot.engine.room_hooks import RoomHooks
 from bot.engine.types import Incoming
 from bot.logs import protect
 from bot.metrics import Metrics
-from community import buttons as codec
 from community import db
 from community.actions import CreateRoom, SealedMessage
 from community.clock import Clock, SystemClock
@@ -143,7 +142,8 @@ def build_app(
     if migrate:
         db.upgrade(db_engine)
     db.check_schema(db_engine)
-    session_factory = db.make_session_factory(db_engine)
+    # Buttons of one topic answer one thing asked in steps: the outbox closes questions by it.
+    session_factory = db.make_session_factory(db_engine, button_topics=handlers.topics())
     with session_factory.begin() as session:
         sync_communities(session, settings.communities, clock)
     button_key.ensure(session_factory, clock)  # before any button is signed or checked
@@ -156,8 +156,6 @@ def build_app(
     # This process's claims name it; a process that stopped beating leaves its claims free.
     heartbeat = Heartbeat(db_engine, clock)
     owner = heartbeat.owner
-    # Buttons of one topic answer one thing asked in steps: the outbox closes questions by it.
-    codec.TOPICS.update(handlers.topics())
     engine = Engine(session_factory, settings, translator, clock, handlers, capabilities, owner)
     hooks = after_sent(translator)
     marks: AsyncMarks | SqliteMarks | None = None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from alembic import command
@@ -136,8 +138,23 @@ def make_engine(url: str, *, synchronous: str = "FULL", **kwargs: Any) -> Engine
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+_BUTTON_TOPICS = "button_topics"
+
+
+def make_session_factory(
+    engine: Engine, *, button_topics: Mapping[str, str] | None = None
+) -> sessionmaker[Session]:
+    """Sessions on `engine`. `button_topics` (button action name -> the topic it answers, from
+    the handler table) travels with every session, for whatever queues a question there: the
+    outbox closes a chat's earlier question unless it is of the same topic."""
+    info = {_BUTTON_TOPICS: MappingProxyType(dict(button_topics or {}))}
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
+
+
+def button_topics(session: Session) -> Mapping[str, str]:
+    """The button topics the session's factory was given (none: each action its own topic)."""
+    topics: Mapping[str, str] = session.info.get(_BUTTON_TOPICS, {})
+    return topics
 
 
 def alembic_config(engine: Engine | None = None) -> AlembicConfig:
