@@ -16,9 +16,10 @@ floor measured as before, 1,000 writes in a tight loop after the run, where cach
 and the server never sleeps: that floor is lower (by about 15% on PostgreSQL here).
 
 Durability is the same for the floor and the engine: SQLite in WAL mode with synchronous=FULL
-(the bot's default: every commit is on disk); PostgreSQL with fsync on, as in production (the
-throwaway server started here; `--no-fsync` starts it with fsync off, as the tests do, which
-shows the engine's own CPU cost instead).
+(the bot's default: every commit is on disk; a reply's "sent" mark alone does not wait for the
+disk, the next commit syncs it: community/services/outbox/sqlite_marks.py); PostgreSQL with
+fsync on, as in production (the throwaway server started here; `--no-fsync` starts it with
+fsync off, as the tests do, which shows the engine's own CPU cost instead).
 
     python -m bench.engine [--parents N] [--stored N] [--sent-rows N]
                            [--postgres URL | --no-postgres]
@@ -292,15 +293,16 @@ def count_per_message(app: App, settings: Settings) -> tuple[float, float]:
     after the timed run: the counting hooks cost time of their own, which is not the engine's."""
     counter = Counter(app.db_engine)
     marks = app.dispatcher.marks
-    marked = marks.statements if marks is not None else 0
+    before = (marks.statements, marks.commits) if marks is not None else (0, 0)
     scripts = [script(i, settings, prefix="counted") for i in range(1, COUNTED + 1)]
     messages = len(asyncio.run(simulate(app, scripts)))
     event.remove(app.db_engine, "before_cursor_execute", counter._statement)
     event.remove(app.db_engine, "commit", counter._commit)
-    # "Sent" marks from the event loop (PostgreSQL) run outside SQLAlchemy: each is one
-    # statement and one durable commit (autocommit).
-    marked = (marks.statements if marks is not None else 0) - marked
-    return (counter.statements + marked) / messages, (counter.commits + marked) / messages
+    # "Sent" marks run outside the app's engine: from the event loop on PostgreSQL (each one
+    # statement and one durable commit, in autocommit), on an engine of their own on SQLite.
+    after = (marks.statements, marks.commits) if marks is not None else (0, 0)
+    statements = counter.statements + after[0] - before[0]
+    return statements / messages, (counter.commits + after[1] - before[1]) / messages
 
 
 def sanity(app: App, parents: int, prefix: str = "parent") -> list[str]:

@@ -23,7 +23,6 @@ from bot.engine.room_hooks import RoomHooks
 from bot.engine.types import Incoming
 from bot.logs import protect
 from bot.metrics import Metrics
-from community import buttons as codec
 from community import db
 from community.actions import CreateRoom, SealedMessage
 from community.clock import Clock, SystemClock
@@ -33,6 +32,7 @@ from community.services import button_key, housekeeping, outbox, role_codes, roo
 from community.services.async_marks import AsyncMarks
 from community.services.communities import sync_communities
 from community.services.outbox import Claimed
+from community.services.outbox.sqlite_marks import SqliteMarks
 from community.services.senders import Heartbeat
 from config import Settings
 
@@ -142,7 +142,8 @@ def build_app(
     if migrate:
         db.upgrade(db_engine)
     db.check_schema(db_engine)
-    session_factory = db.make_session_factory(db_engine)
+    # Buttons of one topic answer one thing asked in steps: the outbox closes questions by it.
+    session_factory = db.make_session_factory(db_engine, button_topics=handlers.topics())
     with session_factory.begin() as session:
         sync_communities(session, settings.communities, clock)
     button_key.ensure(session_factory, clock)  # before any button is signed or checked
@@ -155,11 +156,13 @@ def build_app(
     # This process's claims name it; a process that stopped beating leaves its claims free.
     heartbeat = Heartbeat(db_engine, clock)
     owner = heartbeat.owner
-    # Buttons of one topic answer one thing asked in steps: the outbox closes questions by it.
-    codec.TOPICS.update(handlers.topics())
     engine = Engine(session_factory, settings, translator, clock, handlers, capabilities, owner)
     hooks = after_sent(translator)
-    marks = AsyncMarks(db_engine, hooks) if AsyncMarks.available(db_engine) else None
+    marks: AsyncMarks | SqliteMarks | None = None
+    if AsyncMarks.available(db_engine):
+        marks = AsyncMarks(db_engine, hooks)
+    elif SqliteMarks.available(db_engine):
+        marks = SqliteMarks(db_engine, hooks, threads.run_blocking)
     metrics = Metrics()
     metrics.watch_outbox(session_factory, clock)
     dispatcher = Dispatcher(

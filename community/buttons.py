@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from community.actions import MAX_BUTTON_DATA, Action, Button, EditMessage, SendMessage
@@ -74,20 +75,16 @@ def action_data(name: str, *args: str | int) -> str:
 
 
 # -- topics -------------------------------------------------------------------------------------
-# Action name -> its topic, filled by the composition root from the handler table (bot/app.py,
-# bot/engine/handler_table.py) before anything is queued: buttons of one
-# topic with the same first argument answer one thing asked in steps (an RSVP, then how many
-# children), so a later step does not close the earlier one.
-TOPICS: dict[str, str] = {}
-
-
-def topic(data: str) -> str | None:
-    """The topic a button's data answers (an action not registered in this process is its own
-    topic); None for a dialogue's question or data of no action."""
+def topic(data: str, topics: Mapping[str, str]) -> str | None:
+    """The topic a button's data answers; None for a dialogue's question or data of no action.
+    `topics`: action name -> its topic, from the handler table (bot/engine/handler_table.py),
+    handed over by the composition root. Buttons of one topic with the same first argument
+    answer one thing asked in steps (an RSVP, then how many children), so a later step does
+    not close the earlier one; an action not in `topics` is its own topic."""
     decoded = decode(data)
     if not isinstance(decoded, ActionData):
         return None
-    name = TOPICS.get(decoded.name, decoded.name)
+    name = topics.get(decoded.name, decoded.name)
     return f"{name}:{decoded.args[0] if decoded.args else ''}"
 
 

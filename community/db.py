@@ -8,7 +8,9 @@ import functools
 import logging
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -95,7 +97,12 @@ def _is_sqlite(path: Path) -> bool:
         return handle.read(16) == b"SQLite format 3\x00"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, synchronous: str = "FULL", **kwargs: Any) -> Engine:
+    """An engine on `url`. On SQLite, `synchronous` says whether a commit waits for the disk:
+    FULL (every commit is on disk when it returns); NORMAL only for the "sent" marks, made
+    durable by the next FULL commit (community/services/outbox/sqlite_marks.py)."""
+    if synchronous not in ("FULL", "NORMAL"):
+        raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
     # SQL parameters are user ids and texts: keep them out of error messages and echo logs.
     kwargs.setdefault("hide_parameters", True)
     _keep_rows_out_of_logs()
@@ -112,8 +119,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")  # cascades on erasure depend on it
             cursor.execute("PRAGMA journal_mode=WAL")
-            # FULL: a message marked sent stays marked after a power cut (no resend).
-            cursor.execute("PRAGMA synchronous=FULL")
+            # FULL: a queued message stays queued after a power cut, and a message marked
+            # sent stays marked (no resend) once a FULL commit followed its mark.
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -133,8 +141,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+_BUTTON_TOPICS = "button_topics"
+
+
+def make_session_factory(
+    engine: Engine, *, button_topics: Mapping[str, str] | None = None
+) -> sessionmaker[Session]:
+    """Sessions on `engine`. `button_topics` (button action name -> the topic it answers, from
+    the handler table) travels with every session, for whatever queues a question there: the
+    outbox closes a chat's earlier question unless it is of the same topic."""
+    info = {_BUTTON_TOPICS: MappingProxyType(dict(button_topics or {}))}
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
+
+
+def button_topics(session: Session) -> Mapping[str, str]:
+    """The button topics the session's factory was given (none: each action its own topic)."""
+    topics: Mapping[str, str] = session.info.get(_BUTTON_TOPICS, {})
+    return topics
 
 
 def alembic_config(engine: Engine | None = None) -> AlembicConfig:

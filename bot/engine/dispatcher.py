@@ -24,6 +24,7 @@ from community.clock import Clock
 from community.services import dialogue_state, outbox
 from community.services.async_marks import AsyncMarks
 from community.services.outbox import Claimed
+from community.services.outbox.sqlite_marks import SqliteMarks
 
 if TYPE_CHECKING:
     from bot.metrics import Metrics
@@ -41,7 +42,7 @@ class Dispatcher:
         clock: Clock,
         max_attempts: int = 8,
         batch: int = 50,
-        marks: AsyncMarks | None = None,
+        marks: AsyncMarks | SqliteMarks | None = None,
         owner: str | None = None,
         metrics: Metrics | None = None,
         *,
@@ -52,7 +53,8 @@ class Dispatcher:
         self.clock = clock
         self.max_attempts = max_attempts
         self.batch = batch
-        self.marks = marks  # PostgreSQL: "sent" marks without a thread hop
+        # "Sent" marks: from the event loop on PostgreSQL, without waiting for the disk on SQLite.
+        self.marks = marks
         self.token = outbox.new_token()  # this sender's claims
         self.owner = owner  # the process holding them (its heartbeat's id)
         self.metrics = metrics

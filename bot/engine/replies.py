@@ -159,7 +159,8 @@ def is_closed(ctx: Context, data: codec.ActionData) -> bool:
     if latest is None or pressed is None or pressed >= latest.outbox_id:
         return False
     topic = action.topic_of(data.args)
-    return not any(topic == codec.topic(button.data) for button in latest.buttons)
+    topics = ctx.handlers.topics()
+    return not any(topic == codec.topic(button.data, topics) for button in latest.buttons)
 
 
 # -- a message that could be for two: asked, never guessed ----------------------------------------

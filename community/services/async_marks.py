@@ -37,6 +37,10 @@ class AsyncMarks:
         self._busy = False
         self._compiled: dict[int, Any] = {}
 
+    @property
+    def commits(self) -> int:
+        return self.statements  # each runs in autocommit: its own durable commit
+
     @staticmethod
     def available(engine: Engine) -> bool:
         return engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from community import db
 from community.actions import Action, Button, ClearButtons, EditMessage, SendMessage, Target
 from community.buttons import has_actions, topic
 from community.models import DialogueState, OutboxMessage, OutboxStatus, Person, Role
@@ -206,6 +207,7 @@ def closing(
     if not firsts:
         return {}
     known = known or {}
+    topics = db.button_topics(session)
     wanted = {items[i].person_id for i in firsts.values()}
     parents = _parents_chats(session, wanted - known.keys())
     parents |= {(p, chat) for p, chat in known.items() if p in wanted and chat is not None}
@@ -226,7 +228,7 @@ def closing(
             ClearButtons(Target(earlier.outbox_id, earlier.remote_id))
             for earlier in _walk(rows[platform].get(chat_id, []), None)
             if earlier.buttons and not earlier.answered
-            and not _same_topic(earlier.buttons, item.action)
+            and not _same_topic(earlier.buttons, item.action, topics)
             and not _acted_on(earlier, item, items[:index])
         ]  # fmt: skip
         if clears:
@@ -255,9 +257,9 @@ def _parents_chats(session: Session, person_ids: set[int | None]) -> set[tuple[i
     return chats
 
 
-def _same_topic(earlier: tuple[Button, ...], action: Action) -> bool:
-    topics = {topic(button.data) for button in getattr(action, "buttons", ())} - {None}
-    return any(topic(button.data) in topics for button in earlier)
+def _same_topic(earlier: tuple[Button, ...], action: Action, topics: Mapping[str, str]) -> bool:
+    asked = {topic(button.data, topics) for button in getattr(action, "buttons", ())} - {None}
+    return any(topic(button.data, topics) in asked for button in earlier)
 
 
 def _acted_on(earlier: Asked, new: Queued, before: Sequence[Queued]) -> bool:

@@ -43,13 +43,14 @@ def test_steps_of_one_thing_share_a_topic() -> None:
     says, which the composition root hands over): a later step does not close the earlier one."""
     from bot.engine.handler_table import HANDLERS
 
-    codec.TOPICS.update(HANDLERS.topics())  # what bot/app.py's build_app does
+    topics = HANDLERS.topics()  # what bot/app.py's build_app hands over
 
     rsvp, count = codec.action_data("rsvp", 7, "yes"), codec.action_data("rsvpn", 7, 2)
-    assert codec.topic(rsvp) == codec.topic(count) == "invitation:7"
-    assert codec.topic(codec.action_data("rsvp", 8, "yes")) != codec.topic(rsvp)
-    assert codec.topic(codec.action_data("share", 7, "yes")) == "share:7"
-    assert codec.topic(codec.question_data("ab12", "yes")) is None
+    assert codec.topic(rsvp, topics) == codec.topic(count, topics) == "invitation:7"
+    assert codec.topic(codec.action_data("rsvp", 8, "yes"), topics) != codec.topic(rsvp, topics)
+    assert codec.topic(codec.action_data("share", 7, "yes"), topics) == "share:7"
+    assert codec.topic(codec.question_data("ab12", "yes"), topics) is None
+    assert codec.topic(count, {}) == "rsvpn:7"  # no table: each action its own topic
 
 
 def test_bad_names_arguments_and_lengths_are_refused_when_built() -> None:

@@ -11,8 +11,8 @@ transaction (when nothing older is open for that chat; the INSERT itself checks,
 before it), delivers them right after the commit and marks them all sent in one statement.
 
 The parts: `rows` (what a row is), `queue` (queueing, with `one_statement` the engine's fast
-road), `claims` (which sender delivers what) and `marks` (sent, failed, pruned). Callers use
-this package's names.
+road), `claims` (which sender delivers what) and `marks` (sent, failed, pruned), with `sqlite_marks`
+the engine's replies' marks on SQLite. Callers use this package's names.
 """
 
 from community.services.outbox.claims import claim_due, extend_claims, release

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Integer, String, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Engine, Integer, String, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -155,6 +155,22 @@ def _mark_sent_at_once(
     return True
 
 
+def mark_rows(
+    connection: Connection, done: Sequence[tuple[Claimed, str | None]], now: datetime
+) -> None:
+    """The UPDATE that marks the rows of `done` sent (those to be forgotten excepted), on
+    `connection`, in its transaction: each row by its primary key and its claim's token."""
+    kept = [(c, remote) for c, remote in done if not c.forget_when_sent]
+    if kept:
+        connection.execute(
+            _MARK_SENT,
+            [
+                {"row_id": c.id, "token": c.token, "sent_at": now, "remote": remote}
+                for c, remote in kept
+            ],
+        )
+
+
 def mark_sent(
     session: Session,
     done: Sequence[tuple[Claimed, str | None]],
@@ -168,15 +184,7 @@ def mark_sent(
     now = clock.now()
     if _mark_sent_at_once(session, done, now, after_sent):
         return
-    kept = [(c, remote) for c, remote in done if not c.forget_when_sent]
-    if kept:
-        session.connection().execute(
-            _MARK_SENT,
-            [
-                {"row_id": c.id, "token": c.token, "sent_at": now, "remote": remote}
-                for c, remote in kept
-            ],
-        )
+    mark_rows(session.connection(), done, now)
     for claimed, _ in done:
         if claimed.forget_when_sent:
             session.execute(
