@@ -3,8 +3,15 @@
 After a platform confirmed a reply, the sender marks its row sent. Done through the worker
 threads that costs a hop there and back and a pooled connection's bookkeeping, a tenth of the
 engine's cost per message. Here the same UPDATE (compiled once from the statement the outbox
-module defines) runs on an asynchronous connection of its own, in autocommit: one round trip,
-durable as any commit, and the event loop goes on while the server syncs it.
+module defines) runs on an asynchronous connection of its own, in autocommit: one round trip.
+
+That connection commits with synchronous_commit off, as SQLite's marks skip their sync
+(community/services/outbox/sqlite_marks.py): the mark is visible at once and kept if the bot is
+killed at any point (the server has it); the server's write-ahead log is one stream, so the
+next ordinary commit (the next handled event, the heartbeat within a second) or the WAL writer
+(within 0.6 s) makes it durable. Only a crash of the database server or its machine in that
+moment can undo a mark, and then the row is sent once more; a message is never lost (the
+commit that queues it waits for the disk). A handled event pays one disk sync instead of two.
 
 Anything unusual (SQLite, rows that need an after-sent hook, a mark already under way, a lost
 connection) returns False and the caller takes the ordinary road, so no mark is ever skipped.
@@ -88,9 +95,9 @@ class AsyncMarks:
 
             args, params = self.engine.dialect.create_connect_args(self.engine.url)
             params.pop("context", None)  # SQLAlchemy's type adapters are for its own connections
-            self._connection = await psycopg.AsyncConnection.connect(
-                *args, autocommit=True, **params
-            )
+            connection = await psycopg.AsyncConnection.connect(*args, autocommit=True, **params)
+            await connection.execute("SET synchronous_commit TO off")  # why: the docstring
+            self._connection = connection
             self._loop = loop
         return self._connection
 

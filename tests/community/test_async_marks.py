@@ -49,6 +49,23 @@ def test_replies_are_marked_from_the_event_loop_on_postgresql_only(app: App) -> 
     assert all(remote and remote.startswith("remote-") for _, remote, _ in _rows(app))
 
 
+def test_the_marks_connection_does_not_wait_for_the_disk_and_the_apps_does(app: App) -> None:
+    marks = app.dispatcher.marks
+    if not isinstance(marks, AsyncMarks):
+        return  # SQLite: tests/community/test_sqlite_marks.py
+
+    async def setting() -> str:
+        connection = await marks._connect()
+        cursor = await connection.execute("SHOW synchronous_commit")
+        row = await cursor.fetchone()
+        marks.discard()
+        return str(row[0])
+
+    assert asyncio.run(setting()) == "off"
+    with app.db_engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+
+
 def test_a_lost_connection_falls_back_and_the_next_mark_reconnects(app: App) -> None:
     marks = app.dispatcher.marks
     if not isinstance(marks, AsyncMarks):
