@@ -141,14 +141,13 @@ class Dialogues(Bound):
         self,
         platform: str,
         user_id: str,
-        person: Person | None,
+        person_id: int | None,
         flow: str,
         step: str,
         data: dict[str, Any],
         token: str,
         chat_id: str | None = None,
     ) -> DialogueState:
-        person_id = person.id if person is not None else None
         return dialogue_state.enter(
             self.session, platform, user_id, person_id, flow, step, self.clock, data, token,
             chat_id,
@@ -169,8 +168,8 @@ class Dialogues(Bound):
     def erased_locale(self, platform: str, user_id: str) -> str | None:
         return dialogue_state.erased_locale(self.session, platform, user_id)
 
-    def link_person(self, state: DialogueState, person: Person) -> None:
-        dialogue_state.link(state, person.id)
+    def link_person(self, state: DialogueState, person_id: int) -> None:
+        dialogue_state.link(state, person_id)
 
 
 class Rooms(Bound):

@@ -11,7 +11,7 @@ from community.services import room_setup
 
 
 def _community(ctx: Context) -> Community | None:
-    person = ctx.person
+    person = ctx.who.person
     if person is not None and person.community is not None:
         return person.community
     every = ctx.domain.communities.all()
@@ -21,19 +21,19 @@ def _community(ctx: Context) -> Community | None:
 def make_rooms(ctx: Context) -> None:
     community = _community(ctx)
     if community is None:
-        ctx.say("rooms.no_community")
+        ctx.reply.say("rooms.no_community")
         return
     platform = ctx.incoming.platform
     if any(
         r.platform == platform and r.purpose == room_setup.SPACE
         for r in ctx.domain.rooms.of(community)
     ):
-        ctx.say("rooms.exist", community=community.name)
+        ctx.reply.say("rooms.exist", community=community.name)
         return
     topic = ctx.translator.t(community.default_locale, "rooms.space_topic", city=community.city)
     item = room_setup.create_space(community, platform, topic)
     ctx.out.act(item.platform, item.chat_id, item.action, key=item.key)
-    ctx.say("rooms.making", community=community.name)
+    ctx.reply.say("rooms.making", community=community.name)
 
 
 def invite_to_rooms(ctx: Context, person: Person) -> None:

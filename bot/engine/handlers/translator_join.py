@@ -18,34 +18,34 @@ KEEP_ROLE = frozenset({Role.PARENT, Role.PROFESSIONAL, Role.COORDINATOR})
 
 def take_translator_code(ctx: Context, record: RoleCode) -> None:
     """/start with a translator code (bot/engine/handlers/onboarding.py sends it here)."""
-    person = ctx.person
+    person = ctx.who.person
     if person is not None and person.role in KEEP_ROLE:
         if person.community_id != record.community_id:
-            ctx.say("start.other_community")
+            ctx.reply.say("start.other_community")
             return
         ctx.domain.translations.spend_code(record, person)
         start_flow(ctx, "translator_join", "translator_locale")
         return
-    if ctx.role is not Role.GUEST:  # an admin, or a translator already
-        ctx.say("start.code_not_higher", role=ctx.t(f"role.{ctx.role.value}"))
+    if ctx.who.role is not Role.GUEST:  # an admin, or a translator already
+        ctx.reply.say("start.code_not_higher", role=ctx.reply.t(f"role.{ctx.who.role.value}"))
         return
-    translator = ctx.ensure_person()
-    ctx.leave()
+    translator = ctx.who.ensure_person()
+    ctx.dialogue.leave()
     ctx.domain.staff.use_code(record, translator)
     start_flow(ctx, "translator_join")
 
 
 def translator_joined(ctx: Context) -> None:
-    ctx.leave()
-    person = ctx.require_person()
+    ctx.dialogue.leave()
+    person = ctx.who.require_person()
     found = ctx.domain.translations.of(person)
     community = person.community
     if found is None or community is None:
         return
-    language = language_name(found.locale, ctx.locale)
-    ctx.say("translate.joined", community=community.name, language=language)
+    language = language_name(found.locale, ctx.who.locale)
+    ctx.reply.say("translate.joined", community=community.name, language=language)
     if person.role is Role.TRANSLATOR:
-        ctx.say("done.help")
+        ctx.reply.say("done.help")
 
 
 class TranslatorLocale(Question):
@@ -61,14 +61,14 @@ class TranslatorLocale(Question):
         )
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("translate.ask_locale", choices=self.choices(ctx))
+        ctx.reply.say("translate.ask_locale", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        person = ctx.require_person()
+        person = ctx.who.require_person()
         locale = key.split(":", 1)[1]
         if person.community is None:
-            ctx.leave()
-            ctx.say("code.no_community")
+            ctx.dialogue.leave()
+            ctx.reply.say("code.no_community")
             return Outcome.DONE
         ctx.domain.translations.become(person, person.community, locale)
         return Outcome.NEXT
@@ -92,20 +92,20 @@ class TranslatorOffer(YesNoQuestion):
     ask_id, yes_id, no_id = "translate.offer", "translate.offer.yes", "translate.offer.no"
 
     def _locale(self, ctx: Context) -> str:
-        state = ctx.state
+        state = ctx.dialogue.state
         return str(state.data.get("locale", "")) if state is not None else ""
 
     def prompt(self, ctx: Context) -> None:
-        language = language_name(self._locale(ctx), ctx.locale)
-        ctx.say(self.ask_id, language=language, choices=self.choices(ctx))
+        language = language_name(self._locale(ctx), ctx.who.locale)
+        ctx.reply.say(self.ask_id, language=language, choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        person = ctx.require_person()
+        person = ctx.who.require_person()
         locale = self._locale(ctx)
         if key == "no" or person.community is None or locale not in ctx.translator.locales:
-            ctx.say("translate.offer_declined")
+            ctx.reply.say("translate.offer_declined")
             return Outcome.NEXT
         ctx.domain.translations.become(person, person.community, locale)
-        language = language_name(locale, ctx.locale)
-        ctx.say("translate.joined", community=person.community.name, language=language)
+        language = language_name(locale, ctx.who.locale)
+        ctx.reply.say("translate.joined", community=person.community.name, language=language)
         return Outcome.NEXT

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import pytest
 
-from bot.engine.context import Context
+from bot.engine.context import Context, new_context
 from bot.engine.handler_table import HANDLERS
 from bot.engine.handlers.commands import cancel
 from bot.engine.types import Incoming
@@ -27,7 +27,7 @@ from config import load_settings
 
 @dataclass
 class DialogueState:
-    """The dialogue state as a plain value (what `ctx.state` reads)."""
+    """The dialogue state as a plain value (what `ctx.dialogue.state` reads)."""
 
     flow: str | None
     step: str | None = None
@@ -91,9 +91,9 @@ def context(
     person: Any = None,
 ) -> Context:
     incoming = Incoming.from_text("console", "anna", "anna", True, "/cancel")
-    return Context(
+    return new_context(
         incoming, cast(Domain, domain), load_settings(environ={}), translator, FakeClock(),
-        person, "en", HANDLERS, _row=cast(Any, state),
+        person, "en", HANDLERS, row=cast(Any, state),
     )  # fmt: skip
 
 
@@ -115,7 +115,7 @@ def test_cancel_half_joined_says_how_to_begin_again(translator: Translator) -> N
     ctx = context(domain, translator, state)
     cancel(ctx)
     assert domain.left == [state]  # the dialogue ended, in the domain
-    assert ctx.state is None
+    assert ctx.dialogue.state is None
     assert texts(ctx) == [translator.t("en", "cancel.join_later", code="ARNHEM")]
 
 
