@@ -5,7 +5,7 @@ A question asks (with buttons where it can), and takes either a button or typed 
 that matches a button's number or label, or a plain yes / no word in any shipped language for a
 yes-no question, counts as that button, so platforms without buttons (the console, Matrix) work
 the same way. Each time a question is asked anew its buttons carry a new token, so a press on a
-button of an earlier question is recognised as old (see `Context.enter`).
+button of an earlier question is recognised as old (see `ctx.dialogue.enter`).
 """
 
 from __future__ import annotations

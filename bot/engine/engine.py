@@ -291,7 +291,7 @@ class Engine:
         else:
             if command.roles is not None and ctx.who.person is None:
                 # Only an admin gets here unstored: the role comes from the config file.
-                ctx.who.ensure_person(Role.ADMIN)
+                ctx.who.ensure_speaker(Role.ADMIN)
             command.handler(ctx)
 
     def _route_group(self, ctx: Context) -> None:

@@ -14,8 +14,9 @@ from bot.engine.context import Context
 
 def chosen(ctx: Context) -> bool:
     """Whether the person chose a language: stored with them, or in their dialogue state."""
-    if ctx.who.person is not None:
-        return ctx.who.person.locale is not None
+    speaker = ctx.who.speaker
+    if speaker is not None:
+        return speaker.locale is not None
     state = ctx.dialogue.state
     return state is not None and state.locale is not None
 

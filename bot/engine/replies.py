@@ -168,16 +168,16 @@ def ask_which(ctx: Context, text: str, any_step: bool = False) -> bool:
     """Typed words while a step passes them to a buddy, and the school's question prompt is
     still waiting for this parent's answer: "Is this for your buddy or for the school?".
     `any_step`: the step itself found the words are not what it asks (not a first name)."""
-    state, person = ctx.dialogue.state, ctx.who.person
+    state, speaker = ctx.dialogue.state, ctx.who.speaker
     current = ctx.handlers.questions.get(state.step or "") if state is not None else None
-    if state is None or current is None or person is None:
+    if state is None or current is None or speaker is None:
         return False
     if not (current.for_another or any_step) or state.data.get("which_asked"):
         return False
     if ctx.who.role is not Role.PARENT or not text:
         return False
-    prompt = ctx.domain.prompts.open_question(person, ctx.settings.prompts.answer_days)
-    if prompt is None or ctx.domain.prompts.has_answered(prompt, person):
+    prompt = ctx.domain.prompts.open_question(speaker, ctx.settings.prompts.answer_days)
+    if prompt is None or ctx.domain.prompts.has_answered(prompt, speaker):
         return False
     back = {"flow": state.flow, "step": state.step, "data": dict(state.data)}
     start_flow(ctx, "which", back=back, text=text)

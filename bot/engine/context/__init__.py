@@ -31,6 +31,7 @@ from community.i18n import Translator
 from community.models import DialogueState, Person
 from community.services.domain import Domain
 from community.services.outbox import Outgoing
+from community.services.people import Speaker
 from config import Settings
 
 if TYPE_CHECKING:
@@ -61,18 +62,18 @@ def new_context(
     settings: Settings,
     translator: Translator,
     clock: Clock,
-    person: Person | None,
+    person: Person | Speaker | None,
     locale: str,
     handlers: Handlers,
     capabilities: Capabilities | None = None,
     row: DialogueState | None = None,
 ) -> Context:
-    """The context for one event: `person` and `row` (their dialogue state) as the engine
-    read them, `locale` the language to answer in."""
+    """The context for one event: `person` (stored, or as plain values) and `row` (their
+    dialogue state) as the engine read them, `locale` the language to answer in."""
     capabilities = capabilities or Capabilities()
     out = Outbound()
     dialogue = Dialogue(incoming, domain, row, person.id if person is not None else None)
-    who = Who(incoming, domain, settings, dialogue, out, person, locale)
+    who = Who(incoming, domain, settings, dialogue, out, dialogue.person_id, locale)
     reply = Reply(translator, capabilities, out, who, dialogue, incoming.ref, incoming.kind)
     others = Others(translator, settings, out)
     return Context(

@@ -4,13 +4,27 @@ its community's; it is queued in `out` (bot/engine/outbound.py) with the event."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from bot.engine.outbound import Outbound
 from community.actions import Button, Media, SendMessage
 from community.i18n import Translator
-from community.models import Person
 from config import Settings
+
+
+class Addressee(Protocol):
+    """Whom a message goes to: a person (as plain `Speaker` values, or as stored)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def platform(self) -> str: ...
+    @property
+    def platform_user_id(self) -> str: ...
+    @property
+    def private_chat_id(self) -> str | None: ...
+    @property
+    def locale(self) -> str | None: ...
 
 
 @dataclass
@@ -21,7 +35,7 @@ class Others:
 
     def tell(
         self,
-        person: Person,
+        person: Addressee,
         msgid: str,
         *,
         buttons: tuple[Button, ...] = (),
@@ -31,7 +45,9 @@ class Others:
     ) -> None:
         """A message to another person (or the speaker as a person), in their own language."""
         text = self.translator.t(person.locale or self.settings.default_locale, msgid, **values)
-        self.out.act_for(person, SendMessage(text, buttons, False, media), key=key)
+        chat_id = person.private_chat_id or person.platform_user_id
+        action = SendMessage(text, buttons, False, media)
+        self.out.act(person.platform, chat_id, action, key=key, person_id=person.id)
 
     def post(self, platform: str, chat_id: str, locale: str, msgid: str, **values: Any) -> None:
         """A message to a group room, in the language given (the room's community's)."""

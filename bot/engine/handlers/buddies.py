@@ -13,8 +13,9 @@ from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, YesNoQuestion, start_flow
 from bot.engine.handlers import buddy_talk
 from community.actions import Media
-from community.models import BuddyPair, PairStatus, Person
+from community.models import BuddyPair, PairStatus
 from community.services import buddies
+from community.services.people import Speaker
 
 FOLLOW_UP_LABEL_IDS = {
     "met": "buddy.follow_up.met",
@@ -48,7 +49,7 @@ class BuddyMenu(Question):
     name = "buddy_menu"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        person = ctx.who.require_person()
+        person = ctx.who.require_speaker()
         options = []
         introduced = buddy_talk.introduced_pair(ctx)
         if introduced is not None:
@@ -57,19 +58,20 @@ class BuddyMenu(Question):
             options += buddy_talk.share_choices(ctx, introduced)
         if ctx.domain.buddies.active_pair(person) is not None:
             options.append(Choice("end", ctx.reply.t("buddy.menu.end")))
-        if person.profile is not None and person.profile.buddy_opt_in:
+        answers = ctx.domain.people.answers(person)
+        if answers is not None and answers.buddy_opt_in:
             if ctx.domain.buddies.is_paused(person):
                 options.append(Choice("resume", ctx.reply.t("buddy.menu.resume")))
             else:
                 options.append(Choice("pause", ctx.reply.t("buddy.menu.pause")))
-        elif person.profile is not None and not options:
+        elif answers is not None and not options:
             # Never a menu of only "Close": who asked for no buddy can ask for one here.
             options.append(Choice("opt_in", ctx.reply.t("buddy.menu.opt_in")))
         options.append(Choice("close", ctx.reply.t("button.close")))
         return tuple(options)
 
     def enter(self, ctx: Context) -> None:
-        person = ctx.who.require_person()
+        person = ctx.who.require_speaker()
         pair = ctx.domain.buddies.active_pair(person)
         if pair is not None and pair.introduced_at is not None:
             name = ctx.domain.buddies.first_name(buddies.other(pair, person)) or "?"
@@ -81,7 +83,7 @@ class BuddyMenu(Question):
             return
         elif pair is not None:
             ctx.reply.say("buddy.status.introducing")
-        elif person.profile is None or not person.profile.buddy_opt_in:
+        elif not _opted_in(ctx, person):
             ctx.reply.say("buddy.status.off")
         elif ctx.domain.buddies.is_paused(person):
             ctx.reply.say("buddy.status.paused")
@@ -98,7 +100,7 @@ class BuddyMenu(Question):
         buddy_talk.relay(ctx, "", media)
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        person = ctx.who.require_person()
+        person = ctx.who.require_speaker()
         if key == "end":
             return Outcome.NEXT
         ctx.dialogue.leave()
@@ -115,8 +117,8 @@ class BuddyMenu(Question):
         elif key == "resume":
             ctx.domain.buddies.set_paused(person, False)
             ctx.reply.say("buddy.resumed")
-        elif key == "opt_in" and person.profile is not None:
-            person.profile.buddy_opt_in = True
+        elif key == "opt_in" and ctx.domain.people.answers(person) is not None:
+            ctx.domain.people.save_answers(person, buddy_opt_in=True)
             ctx.domain.buddies.set_paused(person, False)
             ctx.reply.say("buddy.status.looking")
         else:
@@ -124,7 +126,12 @@ class BuddyMenu(Question):
         return Outcome.DONE
 
 
-def end_pair(ctx: Context, pair: BuddyPair, person: Person) -> None:
+def _opted_in(ctx: Context, speaker: Speaker) -> bool:
+    answers = ctx.domain.people.answers(speaker)
+    return answers is not None and bool(answers.buddy_opt_in)
+
+
+def end_pair(ctx: Context, pair: BuddyPair, person: buddies.Parent) -> None:
     """End a pair: no reason asked, no blame; both go back to the pool, never this pair again."""
     if ctx.domain.buddies.end(pair):
         ctx.others.tell(buddies.other(pair, person), "buddy.ended.other")
@@ -132,7 +139,7 @@ def end_pair(ctx: Context, pair: BuddyPair, person: Person) -> None:
 
 def end_on_stop(ctx: Context) -> None:
     """A parent who stops contact leaves their buddy pair; the buddy hears it ended, no more."""
-    person = ctx.who.require_person()
+    person = ctx.who.require_speaker()
     pair = ctx.domain.buddies.active_pair(person)
     if pair is not None:
         end_pair(ctx, pair, person)
@@ -144,7 +151,7 @@ class BuddyEnd(YesNoQuestion):
     no_first = True
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        person = ctx.who.require_person()
+        person = ctx.who.require_speaker()
         ctx.dialogue.leave()
         pair = ctx.domain.buddies.active_pair(person)
         if key == "yes" and pair is not None:
@@ -157,7 +164,7 @@ class BuddyEnd(YesNoQuestion):
 
 # -- the follow-up answers ------------------------------------------------------------------------
 def follow_up_answer(ctx: Context, args: tuple[str, ...]) -> None:
-    person = ctx.who.require_person()
+    person = ctx.who.require_speaker()
     pair = ctx.domain.buddies.pair(args[0]) if args else None
     answer = args[1] if len(args) > 1 else ""
     if pair is None or not buddies.in_pair(pair, person) or answer not in FOLLOW_UP_LABEL_IDS:

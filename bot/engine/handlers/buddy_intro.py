@@ -99,7 +99,7 @@ class BuddyNameQuestion(Question):
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         """No buddy after all: the pair ends before it began, no blame, and looking pauses
         (they said "not now"; /buddy starts it again)."""
-        person = ctx.who.require_person()
+        person = ctx.who.require_speaker()
         state = ctx.dialogue.state
         pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
         ctx.dialogue.leave()
@@ -117,7 +117,7 @@ class BuddyNameQuestion(Question):
                 return Outcome.DONE
             ctx.reply.say("buddy.name.invalid")
             return Outcome.STAY
-        person = ctx.who.require_person()
+        person = ctx.who.require_speaker()
         ctx.domain.buddies.set_first_name(person, name)
         state = ctx.dialogue.state
         pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None

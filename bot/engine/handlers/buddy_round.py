@@ -65,7 +65,7 @@ def _community_for(ctx: Context) -> Community | None:
     """The coordinator's community; an admin names one (`/match arnhem`) unless there is one.
     None: the admin was asked which (the communities named)."""
     if ctx.who.role is Role.COORDINATOR:
-        chosen = ctx.who.require_person().community
+        chosen = ctx.domain.communities.of(ctx.who.require_speaker())
     elif ctx.incoming.args:
         chosen = ctx.domain.communities.by_slug(ctx.incoming.args[0])
     else:
@@ -80,8 +80,8 @@ def _community_for(ctx: Context) -> Community | None:
 def _may_judge(ctx: Context, community: Community) -> bool:
     if ctx.who.role is Role.ADMIN:
         return True
-    person = ctx.who.person
-    return person is not None and person.community_id == community.id
+    speaker = ctx.who.speaker
+    return speaker is not None and speaker.community_id == community.id
 
 
 def _reason_lines(ctx: Context, pair: BuddyPair) -> list[str]:
@@ -113,7 +113,7 @@ def _show_next(ctx: Context, community: Community) -> None:
         ctx.reply.say("buddy.round.done")
         return
     pair = waiting[0]
-    if ctx.who.person is not None:
+    if ctx.who.speaker is not None:
         # A typed "1" or "Approve" (console, platforms without buttons) answers this proposal;
         # the buttons themselves are stateless and work whenever they are pressed.
         ctx.dialogue.enter("match_review", "match_review", pair=pair.id)
@@ -139,7 +139,7 @@ def match_round(ctx: Context) -> None:
         left_over = buddies.stored_left_over(waiting[0].round)
         proposals = [buddies.as_proposal(pair) for pair in waiting[0].round.pairs]
     else:
-        new, result = ctx.domain.buddies.new_round(community, ctx.who.person)
+        new, result = ctx.domain.buddies.new_round(community, ctx.who.speaker)
         ctx.reply.say("buddy.match.started" if new is not None else "buddy.match.none")
         left_over, proposals = result.left_over, result.proposals
     passes = buddy_limits.passes_text(community, proposals, ctx.translator, ctx.who.locale)

@@ -28,11 +28,11 @@ SHARE_ANSWERS = {"yes": "buddy.share.yes", "no": "buddy.share.no"}
 
 def introduced_pair(ctx: Context) -> BuddyPair | None:
     """The speaker's buddy pair, once the two were introduced."""
-    pair = ctx.domain.buddies.active_pair(ctx.who.require_person())
+    pair = ctx.domain.buddies.active_pair(ctx.who.require_speaker())
     return pair if pair is not None and pair.introduced_at is not None else None
 
 
-def _name(ctx: Context, person: Person) -> str:
+def _name(ctx: Context, person: buddies.Parent) -> str:
     return ctx.domain.buddies.first_name(person) or "?"
 
 
@@ -48,7 +48,7 @@ def relay(ctx: Context, text: str, media: Media | None = None) -> None:
     if pair is None:
         ctx.reply.say("buddy.relay.no_buddy")
         return
-    person = ctx.who.require_person()
+    person = ctx.who.require_speaker()
     ctx.domain.quoted.add(person.id)  # their words go to the buddy: erased with them
     other = buddies.other(pair, person)
     heading = ctx.translator.t(_locale(ctx, other), "buddy.relay.from", name=_name(ctx, person))
@@ -90,7 +90,7 @@ class BuddyWrite(Question):
             ctx.dialogue.leave()
             ctx.reply.say("buddy.relay.no_buddy")
             return
-        other = buddies.other(pair, ctx.who.require_person())
+        other = buddies.other(pair, ctx.who.require_speaker())
         ctx.reply.say("buddy.write.ask", name=_name(ctx, other))
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
@@ -107,7 +107,7 @@ class BuddyWrite(Question):
 def share_choices(ctx: Context, pair: BuddyPair) -> list[Choice]:
     """The /buddy menu's contact entry: ask to swap, take the yes back while the buddy has not
     said yes, or (both said yes) send what the buddy may get."""
-    person = ctx.who.require_person()
+    person = ctx.who.require_speaker()
     name = _name(ctx, buddies.other(pair, person))
     if buddies.both_share(pair):
         return [Choice("share_send", ctx.reply.t("buddy.menu.share_send", name=name))]
@@ -118,14 +118,14 @@ def share_choices(ctx: Context, pair: BuddyPair) -> list[Choice]:
 
 def share_status(ctx: Context, pair: BuddyPair) -> None:
     """One line in the /buddy menu while the speaker waits for the buddy's yes."""
-    person = ctx.who.require_person()
+    person = ctx.who.require_speaker()
     if buddies.share_said_at(pair, person) is not None and not buddies.both_share(pair):
         ctx.reply.say("buddy.share.waiting", name=_name(ctx, buddies.other(pair, person)))
 
 
 def on_share_choice(ctx: Context, key: str, pair: BuddyPair) -> None:
     """The menu's contact entry was chosen (the menu has left its question already)."""
-    person = ctx.who.require_person()
+    person = ctx.who.require_speaker()
     if key == "share":
         say_yes(ctx, pair, person)
     elif key == "share_withdraw" and not buddies.both_share(pair):
@@ -136,7 +136,7 @@ def on_share_choice(ctx: Context, key: str, pair: BuddyPair) -> None:
         start_flow(ctx, "buddy_contact", pair=pair.id)
 
 
-def say_yes(ctx: Context, pair: BuddyPair, person: Person) -> None:
+def say_yes(ctx: Context, pair: BuddyPair, person: buddies.Parent) -> None:
     other = buddies.other(pair, person)
     name, mine = _name(ctx, other), _name(ctx, person)
     if not ctx.domain.buddies.say_yes_to_share(pair, person):
@@ -168,7 +168,7 @@ def say_yes(ctx: Context, pair: BuddyPair, person: Person) -> None:
 
 def share_answer(ctx: Context, args: tuple[str, ...]) -> None:
     """The buddy's answer to a request to swap contact details, days later too."""
-    person = ctx.who.require_person()
+    person = ctx.who.require_speaker()
     pair = ctx.domain.buddies.pair(args[0]) if args else None
     answer = args[1] if len(args) > 1 else ""
     ctx.reply.clear_pressed()
@@ -200,7 +200,7 @@ class BuddyContact(Question):
     def _pair(self, ctx: Context) -> BuddyPair | None:
         state = ctx.dialogue.state
         pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
-        person = ctx.who.require_person()
+        person = ctx.who.require_speaker()
         if pair is None or not buddies.in_pair(pair, person) or not buddies.both_share(pair):
             return None
         return pair if pair.status is PairStatus.APPROVED else None
@@ -212,7 +212,7 @@ class BuddyContact(Question):
             ctx.reply.say("buddy.relay.no_buddy")
             return
         ctx.reply.say(
-            "buddy.contact.ask", name=_name(ctx, buddies.other(pair, ctx.who.require_person()))
+            "buddy.contact.ask", name=_name(ctx, buddies.other(pair, ctx.who.require_speaker()))
         )
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
@@ -225,7 +225,7 @@ class BuddyContact(Question):
         if pair is None or contact is None:
             ctx.reply.say("buddy.relay.no_buddy")
             return Outcome.DONE
-        person = ctx.who.require_person()
+        person = ctx.who.require_speaker()
         ctx.domain.quoted.add(person.id)  # their contact details go to the buddy: erased with them
         other = buddies.other(pair, person)
         heading = ctx.translator.t(

@@ -7,14 +7,14 @@ from bot.engine.dialogue import start_flow
 from bot.engine.handlers.joining import help_while_joining, joining
 from bot.engine.handlers.stop import stopped_help
 from community.models import Role
-from community.services.people import is_settled
 
 
 def help_(ctx: Context) -> None:
     if joining(ctx):
         help_while_joining(ctx)
         return
-    if ctx.who.person is not None and not ctx.who.person.active:
+    speaker = ctx.who.speaker
+    if speaker is not None and not speaker.active:
         stopped_help(ctx)
         return
     if ctx.who.role is Role.GUEST:
@@ -35,12 +35,12 @@ def cancel(ctx: Context) -> None:
         return
     community_id = state.data.get("community")
     ctx.dialogue.leave()
-    person = ctx.who.person
-    if person is None and community_id is not None:
+    speaker = ctx.who.speaker
+    if speaker is None and community_id is not None:
         # Half-joined and nothing stored: tell them how to begin again.
         community = ctx.domain.communities.by_id(int(community_id))
         ctx.reply.say("cancel.join_later", code=community.invite_code if community else "")
-    elif person is not None and not is_settled(person):
+    elif speaker is not None and not speaker.settled:
         ctx.reply.say("cancel.resume")
     else:
         ctx.reply.say("cancel.done")

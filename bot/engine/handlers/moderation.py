@@ -15,8 +15,9 @@ from typing import Any
 
 from bot.engine.buttons import action_button
 from bot.engine.context import Context
+from bot.engine.context.others import Addressee
 from community.actions import AdmitMember, DeleteMessage, RemoveMember, SendMessage, Target
-from community.models import Community, ModerationReport, Person, Role, Room
+from community.models import Community, ModerationReport, Role, Room
 from community.services.moderation import (
     ALLOW,
     DELETE,
@@ -27,6 +28,7 @@ from community.services.moderation import (
     WARN,
     Author,
 )
+from community.services.people import Speaker
 from community.services.relay_text import clean_body, copy_text, safe_first_name
 
 MOD_ACTION = "mod"
@@ -73,7 +75,7 @@ def report(ctx: Context) -> None:
             room.platform, room.chat_id, DeleteMessage(Target(remote_id=incoming.message_id))
         )
     admin = ctx.who.role is Role.ADMIN  # an admin belongs to every community
-    person = ctx.who.ensure_person(Role.ADMIN) if admin else ctx.who.person
+    person = ctx.who.ensure_speaker(Role.ADMIN) if admin else ctx.who.speaker
     member = admin or (
         person is not None
         and person.community_id == room.community_id
@@ -225,11 +227,11 @@ def decide(ctx: Context, args: tuple[str, ...]) -> None:
 def _may_decide(ctx: Context, record: ModerationReport) -> bool:
     if ctx.who.role is Role.ADMIN:
         return True
-    person = ctx.who.person
+    speaker = ctx.who.speaker
     return (
-        person is not None
-        and person.role is Role.COORDINATOR
-        and person.community_id == record.community_id
+        speaker is not None
+        and speaker.role is Role.COORDINATOR
+        and speaker.community_id == record.community_id
     )
 
 
@@ -271,7 +273,7 @@ def _tell_member(ctx: Context, author: Author, msgid: str, locale: str, **values
         ctx.out.act(author.platform, author.user_id, SendMessage(text))
 
 
-def _tell_privately(ctx: Context, person: Person | None, msgid: str, locale: str) -> None:
+def _tell_privately(ctx: Context, person: Addressee | None, msgid: str, locale: str) -> None:
     """To the speaker of a group event, in private: by their person, or their platform id."""
     if person is not None:
         ctx.others.tell(person, msgid)
@@ -281,7 +283,7 @@ def _tell_privately(ctx: Context, person: Person | None, msgid: str, locale: str
     ctx.out.act(incoming.platform, incoming.user_id, SendMessage(text))
 
 
-def refuse_removed(ctx: Context, room: Room, person: Person) -> bool:
+def refuse_removed(ctx: Context, room: Room, person: Speaker) -> bool:
     """A join request of someone a coordinator removed (while the report is kept): declined,
     and they are told whom to ask. True when it was refused."""
     if not ctx.domain.moderation.removed_recently(room, person):

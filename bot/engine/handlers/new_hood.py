@@ -38,7 +38,7 @@ class NewHood(Question):
         return _after_audience(ctx)
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        community = ctx.who.require_person().community
+        community = ctx.domain.communities.of(ctx.who.require_speaker())
         found = (
             neighbourhoods_matching(community, text[:MAX_HOOD])
             if community is not None and text.strip()

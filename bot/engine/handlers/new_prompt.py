@@ -56,7 +56,7 @@ def _after_audience(ctx: Context) -> Outcome:
 
 
 def new(ctx: Context) -> None:
-    if ctx.who.require_person().community is None:
+    if ctx.domain.communities.of(ctx.who.require_speaker()) is None:
         ctx.reply.say("code.no_community")
         return
     start_flow(ctx, "new")
@@ -299,8 +299,8 @@ class NewSendAt(Question):
 
 def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
     state = ctx.dialogue.state
-    person = ctx.who.require_person()
-    community = person.community
+    speaker = ctx.who.require_speaker()
+    community = ctx.domain.communities.of(speaker)
     if state is None or community is None:
         ctx.dialogue.leave()
         ctx.reply.say("new.cancelled")
@@ -314,7 +314,7 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
         due_at, at_once = quiet_hours_end(due_at, config), False
     event_at = datetime.fromisoformat(data["event_at"]) if data.get("event_at") else None
     prompt = ctx.domain.prompts.create(
-        community, str(data["kind"]), {ctx.who.locale: str(data["text"])}, due_at, person,
+        community, str(data["kind"]), {ctx.who.locale: str(data["text"])}, due_at, speaker,
         event_at, data.get("place"), _media(data), data.get("bands", []), data.get("hood"),
         data.get("options"),
     )  # fmt: skip

@@ -46,8 +46,8 @@ def programme_slot(ctx: Context) -> datetime | None:
     """The next moment the programme sends this kind of prompt in the writer's community (its
     coordinator's day and time, or the programme file's), if there is one."""
     state, config = ctx.dialogue.state, ctx.settings.prompts
-    person = ctx.who.person
-    community = person.community if person is not None else None
+    speaker = ctx.who.speaker
+    community = ctx.domain.communities.of(speaker) if speaker is not None else None
     kind = state.data.get("kind") if state is not None else None
     if community is None or config.programme is None or kind is None:
         return None

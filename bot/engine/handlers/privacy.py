@@ -201,13 +201,13 @@ def _kept(ctx: Context, data: dict[str, Any]) -> list[str]:
 
 
 def show_my_data(ctx: Context) -> None:
-    person = ctx.who.person
-    if person is None:
+    speaker = ctx.who.speaker
+    if speaker is None:
         ctx.reply.say("mydata.nothing")
         return
-    if not person.active:
+    if not speaker.active:
         ctx.reply.say("contact.stopped")  # first, so that it is not missed
-    data = ctx.domain.privacy.my_data(person)
+    data = ctx.domain.privacy.my_data(speaker)
     ctx.reply.say_text("\n".join(_account(ctx, data)))
     ctx.reply.say_text("\n".join(_profile(ctx, data)))
     if data["staff"] is not None:

@@ -26,7 +26,7 @@ def edit_done(ctx: Context) -> None:
         # /language half-way through onboarding: the same step again, in the new language.
         ctx.dialogue.enter("onboarding", back["step"], **back.get("data", {}))
         ctx.handlers.questions[back["step"]].prompt(ctx)
-    elif ctx.who.person is None:
+    elif ctx.who.speaker is None:
         ctx.reply.say("start.need_code")  # a stranger chose a language: now how to begin, in it
     else:
         resume_onboarding(ctx)
@@ -70,7 +70,7 @@ class ProfileMenu(Question):
         )
 
     def enter(self, ctx: Context) -> None:
-        data = ctx.domain.privacy.my_data(ctx.who.require_person())
+        data = ctx.domain.privacy.my_data(ctx.who.require_speaker())
         ctx.reply.say_text("\n".join([ctx.reply.t("profile.intro"), *_summary(ctx, data)]))
         self.prompt(ctx)
 

@@ -42,7 +42,7 @@ AFTER["programme"] = _start
 def _community(ctx: Context) -> Community | None:
     """The community this flow sets times for: the admin's choice, or the coordinator's own."""
     if ctx.who.role is not Role.ADMIN:
-        return ctx.who.require_person().community
+        return ctx.domain.communities.of(ctx.who.require_speaker())
     state = ctx.dialogue.state
     slug = state.data.get("community") if state is not None else None
     return ctx.domain.communities.by_slug(str(slug)) if slug else None

@@ -37,17 +37,17 @@ def _number(value: str) -> int | None:
 
 def rsvp(ctx: Context, args: tuple[str, ...]) -> None:
     """Yes / no / maybe on an invitation. The buttons stay: a parent may change their mind."""
-    person = ctx.who.require_person()
+    speaker = ctx.who.require_speaker()
     prompt_id = _number(args[0]) if len(args) == 2 else None
     answer = args[1] if len(args) == 2 else ""
     prompt = (
-        ctx.domain.prompts.open_invitation(prompt_id, person) if prompt_id is not None else None
+        ctx.domain.prompts.open_invitation(prompt_id, speaker) if prompt_id is not None else None
     )
     if prompt is None or answer not in RSVP_ANSWERS:
         ctx.reply.say("rsvp.closed")
         ctx.reply.clear_pressed()
         return
-    ctx.domain.prompts.record_rsvp(prompt, person, answer)
+    ctx.domain.prompts.record_rsvp(prompt, speaker, answer)
     if answer == "yes":
         ctx.reply.say_text(
             ctx.reply.t("rsvp.how_many"),
@@ -58,17 +58,17 @@ def rsvp(ctx: Context, args: tuple[str, ...]) -> None:
 
 
 def rsvp_children(ctx: Context, args: tuple[str, ...]) -> None:
-    person = ctx.who.require_person()
+    speaker = ctx.who.require_speaker()
     prompt_id = _number(args[0]) if len(args) == 2 else None
     count = _number(args[1]) if len(args) == 2 else None
     prompt = (
-        ctx.domain.prompts.open_invitation(prompt_id, person) if prompt_id is not None else None
+        ctx.domain.prompts.open_invitation(prompt_id, speaker) if prompt_id is not None else None
     )
     if prompt is None or count is None or not 1 <= count <= MAX_CHILDREN:
         ctx.reply.say("rsvp.closed")
         ctx.reply.clear_pressed()
         return
-    if not ctx.domain.prompts.set_rsvp_children(prompt, person, count):
+    if not ctx.domain.prompts.set_rsvp_children(prompt, speaker, count):
         ctx.reply.say("input.old_button")
         ctx.reply.clear_pressed()
         return
@@ -80,13 +80,13 @@ def rsvp_children(ctx: Context, args: tuple[str, ...]) -> None:
 def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
     """A parent's message outside a dialogue: an answer to the question prompt they got last
     (within `answer_days`). Returns False when there is no such prompt."""
-    person = ctx.who.person
-    if person is None or ctx.who.role is not Role.PARENT:
+    speaker = ctx.who.speaker
+    if speaker is None or ctx.who.role is not Role.PARENT:
         return False
-    prompt = ctx.domain.prompts.open_question(person, ctx.settings.prompts.answer_days)
+    prompt = ctx.domain.prompts.open_question(speaker, ctx.settings.prompts.answer_days)
     if prompt is None:
         return False
-    answer = ctx.domain.prompts.record_answer(prompt, person, text or None, media)
+    answer = ctx.domain.prompts.record_answer(prompt, speaker, text or None, media)
     _thank_and_offer_sharing(ctx, answer)
     return True
 
@@ -94,25 +94,25 @@ def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
 def answer_option(ctx: Context, args: tuple[str, ...]) -> None:
     """A button of a question with buttons, pressed maybe days later: its label is the answer
     (a later press changes it)."""
-    person = ctx.who.require_person()
+    speaker = ctx.who.require_speaker()
     prompt_id = _number(args[0]) if len(args) == 2 else None
     index = _number(args[1]) if len(args) == 2 else None
     prompt = (
-        ctx.domain.prompts.answered_question(prompt_id, person) if prompt_id is not None else None
+        ctx.domain.prompts.answered_question(prompt_id, speaker) if prompt_id is not None else None
     )
     ctx.reply.clear_pressed()
     options = (prompt.options or []) if prompt is not None else []
     if prompt is None or index is None or index >= len(options):
         ctx.reply.say("input.old_button")
         return
-    answer = ctx.domain.prompts.record_choice(prompt, person, options[index])
+    answer = ctx.domain.prompts.record_choice(prompt, speaker, options[index])
     _thank_and_offer_sharing(ctx, answer)
 
 
 def _thank_and_offer_sharing(ctx: Context, answer: PromptAnswer) -> None:
     ctx.reply.say("answer.thanks")
-    person = ctx.who.require_person()
-    community = person.community
+    speaker = ctx.who.require_speaker()
+    community = ctx.domain.communities.of(speaker)
     if community is not None and ctx.domain.prompts.share_rooms(community):
         # Shared with the other parents only if they say yes (a button that works days later).
         buttons = tuple(
@@ -125,10 +125,10 @@ def _thank_and_offer_sharing(ctx: Context, answer: PromptAnswer) -> None:
 def share(ctx: Context, args: tuple[str, ...]) -> None:
     """Yes: the answer goes to the community's tips room(s) without a name; no: it stays with
     the school. A second press (or someone else's) changes nothing."""
-    person = ctx.who.require_person()
+    speaker = ctx.who.require_speaker()
     answer_id = _number(args[0]) if len(args) == 2 else None
     answer = (
-        ctx.domain.prompts.answer_to_share(answer_id, person) if answer_id is not None else None
+        ctx.domain.prompts.answer_to_share(answer_id, speaker) if answer_id is not None else None
     )
     ctx.reply.clear_pressed()
     if answer is None or args[1] not in SHARE_LABELS:
@@ -137,7 +137,7 @@ def share(ctx: Context, args: tuple[str, ...]) -> None:
     if args[1] == "no":
         ctx.reply.say("answer.share.kept")
         return
-    community = person.community
+    community = ctx.domain.communities.of(speaker)
     rooms = ctx.domain.prompts.share_rooms(community) if community is not None else []
     media = Media.from_json(answer.media) if answer.media else None
     for room in rooms:
@@ -145,7 +145,7 @@ def share(ctx: Context, args: tuple[str, ...]) -> None:
         text = ctx.translator.t(locale, "answer.share.line", text=answer.text or "")
         # It quotes the parent: erasing them (or their becoming staff) forgets the bot's copy.
         ctx.out.act(
-            room.platform, room.chat_id, SendMessage(text, media=media), mentions=(person.id,)
+            room.platform, room.chat_id, SendMessage(text, media=media), mentions=(speaker.id,)
         )
     ctx.domain.prompts.mark_shared(answer)
     ctx.reply.say("answer.share.done")
@@ -154,14 +154,14 @@ def share(ctx: Context, args: tuple[str, ...]) -> None:
 def pause(ctx: Context) -> None:
     """No tips and invitations for now: a parent's pause is never read as "not interested"
     (the reach report leaves them out)."""
-    if ctx.domain.prompts.set_paused(ctx.who.require_person(), True):
+    if ctx.domain.prompts.set_paused(ctx.who.require_speaker(), True):
         ctx.reply.say("pause.done")
     else:
         ctx.reply.say("pause.not_joined")
 
 
 def resume(ctx: Context) -> None:
-    if ctx.domain.prompts.set_paused(ctx.who.require_person(), False):
+    if ctx.domain.prompts.set_paused(ctx.who.require_speaker(), False):
         ctx.reply.say("pause.resumed")
     else:
         ctx.reply.say("pause.not_joined")
@@ -202,9 +202,9 @@ def routekaart(ctx: Context) -> None:
         if chosen is not None:
             _community_route_map(ctx, chosen)
         return
-    person = ctx.who.require_person()
-    coming = ctx.domain.prompts.upcoming(person, ctx.settings.prompts)
-    _say_route_map(ctx, coming, person.community)
+    speaker = ctx.who.require_speaker()
+    coming = ctx.domain.prompts.upcoming(speaker, ctx.settings.prompts)
+    _say_route_map(ctx, coming, ctx.domain.communities.of(speaker))
 
 
 def _community_route_map(ctx: Context, community: Community) -> None:
@@ -234,7 +234,7 @@ def reach(ctx: Context) -> None:
     if ctx.who.role is Role.ADMIN:
         options = ctx.domain.communities.all()
     else:
-        community = ctx.who.require_person().community
+        community = ctx.domain.communities.of(ctx.who.require_speaker())
         options = [community] if community is not None else []
     if not options:
         say_no_community(ctx)

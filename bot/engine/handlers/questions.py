@@ -9,10 +9,11 @@ from bot.engine.dialogue import MultiSelect, Outcome, Question, YesNoQuestion
 from bot.engine.handlers import voice
 from community.actions import Media
 from community.i18n import language_name, native_name
-from community.models import Community, ParentProfile
+from community.models import Community
 from community.postcode import postcode_area
 from community.services import communities
-from community.services.people import AGE_BANDS, is_onboarded
+from community.services.parent_answers import Answers
+from community.services.people import AGE_BANDS
 from config.locales import FALLBACK_LOCALE
 
 POSTCODE_TRIES = 3
@@ -20,18 +21,24 @@ POSTCODE_TRIES = 3
 
 def _joining(ctx: Context) -> Community | None:
     """The community a parent is joining: in the dialogue state before they are stored."""
-    if ctx.who.person is not None and ctx.who.person.community is not None:
-        return ctx.who.person.community
+    speaker = ctx.who.speaker
+    community = ctx.domain.communities.of(speaker) if speaker is not None else None
+    if community is not None:
+        return community
     state = ctx.dialogue.state
     community_id = state.data.get("community") if state is not None else None
     return ctx.domain.communities.by_id(int(community_id)) if community_id else None
 
 
-def _profile(ctx: Context) -> ParentProfile:
-    profile = ctx.who.require_person().profile
-    if profile is None:
+def _answers(ctx: Context) -> Answers:
+    answers = ctx.domain.people.answers(ctx.who.require_speaker())
+    if answers is None:
         raise LookupError("parent profile missing")
-    return profile
+    return answers
+
+
+def _save(ctx: Context, **changes: object) -> None:
+    ctx.domain.people.save_answers(ctx.who.require_speaker(), **changes)
 
 
 class LanguageQuestion(Question):
@@ -75,13 +82,12 @@ class ConsentQuestion(YesNoQuestion):
         community = _joining(ctx)
         if key == "yes" and community is not None:
             # Only now is the parent stored: with the language they chose and their consent.
-            person = ctx.who.ensure_person()
-            ctx.domain.people.join_as_parent(person, community)
-            _profile(ctx).consent_at = ctx.clock.now()
+            ctx.domain.people.join_as_parent(ctx.who.ensure_speaker(), community)
             return Outcome.NEXT
         # Without consent nothing is kept but the language, for the goodbye and a next time.
         ctx.dialogue.leave()
-        if ctx.who.person is not None and not is_onboarded(ctx.who.person):
+        speaker = ctx.who.speaker
+        if speaker is not None and not speaker.onboarded:
             ctx.who.erase_person()
         else:
             ctx.domain.privacy.forget_guest(ctx.incoming.platform, ctx.incoming.chat_id)
@@ -119,16 +125,15 @@ class PostcodeQuestion(Question):
         return Outcome.NEXT
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        person = ctx.who.require_person()
+        community = ctx.domain.communities.of(ctx.who.require_speaker())
         if not self.tries(ctx) and voice.listen_choice(ctx) is not None:
             voice.withdraw_offer(ctx)
         area = postcode_area(text)
         hood = None
-        if area is not None and person.community is not None:
-            hood = communities.neighbourhood_for(person.community, area)
+        if area is not None and community is not None:
+            hood = communities.neighbourhood_for(community, area)
         if area is not None and hood is not None:
-            profile = _profile(ctx)
-            profile.postcode_area, profile.neighbourhood = area, hood
+            _save(ctx, postcode_area=area, neighbourhood=hood)
             ctx.dialogue.remember(postcode_tries=0)
             ctx.reply.say("postcode.saved", neighbourhood=hood.name)
             return Outcome.NEXT
@@ -136,9 +141,7 @@ class PostcodeQuestion(Question):
         if area is None:
             ctx.reply.say("postcode.invalid")
         else:
-            ctx.reply.say(
-                "postcode.elsewhere", city=person.community.city if person.community else ""
-            )
+            ctx.reply.say("postcode.elsewhere", city=community.city if community else "")
         self.prompt(ctx)
         return Outcome.STAY
 
@@ -153,10 +156,10 @@ class AgesQuestion(MultiSelect):
         return [(band, ctx.reply.t(f"age.{band.replace('-', '_')}")) for band in AGE_BANDS]
 
     def saved(self, ctx: Context) -> list[str]:
-        return list(_profile(ctx).age_bands)
+        return list(_answers(ctx).age_bands)
 
     def save(self, ctx: Context, values: list[str]) -> None:
-        _profile(ctx).age_bands = values
+        _save(ctx, age_bands=values)
 
 
 def home_language_label(ctx: Context, code: str) -> str:
@@ -174,15 +177,15 @@ class HomeLanguagesQuestion(MultiSelect):
     none_id = "home_languages.none"
 
     def options(self, ctx: Context) -> list[tuple[str, str]]:
-        community = ctx.who.require_person().community
+        community = ctx.domain.communities.of(ctx.who.require_speaker())
         codes = community.home_languages if community else []
         return [(code, home_language_label(ctx, code)) for code in codes]
 
     def saved(self, ctx: Context) -> list[str]:
-        return list(_profile(ctx).home_languages)
+        return list(_answers(ctx).home_languages)
 
     def save(self, ctx: Context, values: list[str]) -> None:
-        _profile(ctx).home_languages = values
+        _save(ctx, home_languages=values)
 
 
 class BuddyQuestion(YesNoQuestion):
@@ -194,5 +197,5 @@ class BuddyQuestion(YesNoQuestion):
         self.prompt(ctx)
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        _profile(ctx).buddy_opt_in = key == "yes"
+        _save(ctx, buddy_opt_in=key == "yes")
         return Outcome.NEXT

@@ -29,10 +29,10 @@ def revoke(ctx: Context) -> None:
 
 
 def _may_revoke(ctx: Context, target: Person) -> bool:
-    person = ctx.who.person
-    if person is not None and person.id == target.id:
+    speaker = ctx.who.speaker
+    if speaker is not None and speaker.id == target.id:
         return False
-    return may_revoke(ctx.who.role, person.community_id if person else None, target)
+    return may_revoke(ctx.who.role, speaker.community_id if speaker else None, target)
 
 
 class RevokeCommunity(Question):

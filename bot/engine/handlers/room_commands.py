@@ -64,9 +64,9 @@ def link_group(ctx: Context) -> None:
 def _community_to_link(ctx: Context, words: list[str]) -> Community | None:
     """A coordinator links to their own community; an admin to the only one, or to the one
     they name by its short name. Says why when there is none."""
-    person = ctx.who.person
+    speaker = ctx.who.speaker
     if ctx.who.role is not Role.ADMIN:
-        community = person.community if person is not None else None
+        community = ctx.domain.communities.of(speaker) if speaker is not None else None
         if community is None:
             ctx.reply.say("code.no_community")
         return community

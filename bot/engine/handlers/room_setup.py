@@ -6,14 +6,16 @@ after onboarding and taken out after /stop. The domain part is `community.servic
 from __future__ import annotations
 
 from bot.engine.context import Context
-from community.models import Community, Person
+from community.models import Community
 from community.services import room_setup
+from community.services.people import Speaker
 
 
 def _community(ctx: Context) -> Community | None:
-    person = ctx.who.person
-    if person is not None and person.community is not None:
-        return person.community
+    speaker = ctx.who.speaker
+    community = ctx.domain.communities.of(speaker) if speaker is not None else None
+    if community is not None:
+        return community
     every = ctx.domain.communities.all()
     return every[0] if len(every) == 1 else None
 
@@ -36,17 +38,11 @@ def make_rooms(ctx: Context) -> None:
     ctx.reply.say("rooms.making", community=community.name)
 
 
-def invite_to_rooms(ctx: Context, person: Person) -> None:
+def invite_to_rooms(ctx: Context, speaker: Speaker) -> None:
     """After onboarding: into the space and the rooms that fit (where the bot made them)."""
-    if person.community is None:
-        return
-    for item in room_setup.invites(ctx.domain.rooms.of(person.community), person):
-        ctx.out.act(item.platform, item.chat_id, item.action)
+    ctx.out.queue(ctx.domain.rooms.invites(speaker))
 
 
-def remove_from_rooms(ctx: Context, person: Person) -> None:
+def remove_from_rooms(ctx: Context, speaker: Speaker) -> None:
     """After /stop: out of the community's rooms that the bot made."""
-    if person.community is None:
-        return
-    for item in room_setup.removals(ctx.domain.rooms.of(person.community), person):
-        ctx.out.act(item.platform, item.chat_id, item.action)
+    ctx.out.queue(ctx.domain.rooms.removals(speaker))

@@ -45,7 +45,7 @@ def on_group_event(ctx: Context) -> None:
         return  # a group that is not one of ours: stay out of it
     community = ctx.domain.communities.by_id(room.community_id)
     name = community.name if community is not None else ""
-    person = ctx.who.person
+    person = ctx.who.speaker
     member = belongs(ctx, room)
     if incoming.kind is EventKind.JOIN_REQUEST:
         ctx.out.act(incoming.platform, incoming.chat_id, AdmitMember(incoming.user_id, member))
@@ -72,14 +72,14 @@ def on_group_event(ctx: Context) -> None:
 
 def belongs(ctx: Context, room: Room) -> bool:
     """The speaker belongs in this room: one of its community's people, or an admin."""
-    return ctx.who.role is Role.ADMIN or ctx.domain.rooms.may_join(room, ctx.who.person)
+    return ctx.who.role is Role.ADMIN or ctx.domain.rooms.may_join(room, ctx.who.speaker)
 
 
 def is_room_staff(ctx: Context, room: Room) -> bool:
     """Staff of the room's own community (a coordinator), or an admin of the installation."""
     if ctx.who.role is Role.ADMIN:
         return True
-    person = ctx.who.person
+    person = ctx.who.speaker
     return (
         person is not None
         and person.active
@@ -95,9 +95,9 @@ def _locale(ctx: Context, community: Community | None) -> str:
 def _tell_how_to_join(ctx: Context, community_name: str, once: bool = False) -> None:
     """In private: this group is for the community's parents, and how to start. `once`: not
     when it was said to them within the last day (someone who keeps posting)."""
-    incoming, person = ctx.incoming, ctx.who.person
+    incoming, person = ctx.incoming, ctx.who.speaker
     if person is not None:
-        platform, chat = person.platform, person.private_chat_id or person.platform_user_id
+        platform, chat = person.platform, person.chat_id
         text = ctx.translator.t(
             person.locale or ctx.settings.default_locale, "room.how_to_join",
             community=community_name,
@@ -140,18 +140,15 @@ def _relay(ctx: Context, room: Room, community: Community | None) -> None:
         # One community, one language for its rooms: the community's own.
         return copy_text(name or ctx.translator.t(locale, "relay.someone"), body)
 
+    speaker = ctx.who.speaker
     if incoming.kind is not EventKind.DELETION and len(body) > MAX_RELAY_TEXT:
-        if ctx.who.person is not None and ctx.domain.relay.partners(room):
-            ctx.others.tell(ctx.who.person, "relay.too_long", limit=MAX_RELAY_TEXT)
+        if speaker is not None and ctx.domain.relay.partners(room):
+            ctx.others.tell(speaker, "relay.too_long", limit=MAX_RELAY_TEXT)
         return  # it stays in its own group
-    actor = Actor(
-        ctx.who.person.id if ctx.who.person is not None else None, is_room_staff(ctx, room)
-    )
+    actor = Actor(speaker.id if speaker is not None else None, is_room_staff(ctx, room))
     if incoming.kind is EventKind.MESSAGE:
         if body or media is not None:
-            ctx.out.queue(
-                ctx.domain.relay.copies(room, incoming.message_id, ctx.who.person, line, media)
-            )
+            ctx.out.queue(ctx.domain.relay.copies(room, incoming.message_id, speaker, line, media))
     elif incoming.ref is not None and incoming.ref.remote_id is not None:
         if incoming.kind is EventKind.EDIT:
             if media is None:  # a changed caption would turn the copied photo into text

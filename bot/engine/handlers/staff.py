@@ -13,13 +13,13 @@ from community.services.role_codes import may_create
 def communities_of(ctx: Context) -> list[Community]:
     if ctx.who.role is Role.ADMIN:
         return ctx.domain.communities.all()
-    person = ctx.who.require_person()
-    return [person.community] if person.community else []
+    community = ctx.domain.communities.of(ctx.who.require_speaker())
+    return [community] if community else []
 
 
 def _make_code(ctx: Context, role: Role, community: Community) -> None:
     code, code_id = ctx.domain.staff.create_code(
-        community, role, ctx.settings.role_code_days, created_by=ctx.who.person
+        community, role, ctx.settings.role_code_days, created_by=ctx.who.speaker
     )
     ctx.dialogue.leave()
     ctx.reply.say("code.created", role=ctx.reply.t(f"role.{role.value}"), community=community.name)

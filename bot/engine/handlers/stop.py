@@ -19,12 +19,12 @@ class StopConfirm(YesNoQuestion):
             ctx.dialogue.leave()
             ctx.reply.say("stop.cancelled")
             return Outcome.DONE
-        person = ctx.who.require_person()
-        person.active = False
-        remove_from_rooms(ctx, person)
-        if person.role in STAFF_ROLES:
+        speaker = ctx.who.require_speaker()
+        ctx.domain.people.set_active(speaker, False)
+        remove_from_rooms(ctx, speaker)
+        if speaker.role in STAFF_ROLES:
             # Staff who stop lose every power at once, whatever they answer next.
-            ctx.domain.staff.step_down(person)
+            ctx.domain.staff.step_down(speaker)
         ctx.reply.say("stop.stopped")
         end_on_stop(ctx)
         return Outcome.NEXT
@@ -46,7 +46,7 @@ class EraseConfirm(YesNoQuestion):
 
 def stop(ctx: Context) -> None:
     # Stopped already: what is left to decide is whether to erase.
-    stopped = not ctx.who.require_person().active
+    stopped = not ctx.who.require_speaker().active
     start_flow(ctx, "stop", "erase_confirm" if stopped else None)
 
 

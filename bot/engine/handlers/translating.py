@@ -86,12 +86,12 @@ def ask_translators(ctx: Context, prompt: Prompt) -> list[str]:
 # -- /new: time for translators -----------------------------------------------------------------
 def needed_for(ctx: Context, data: dict[str, Any]) -> list[str]:
     """The languages translators could give the prompt being written (its audience so far)."""
-    person = ctx.who.require_person()
-    community = person.community
+    speaker = ctx.who.require_speaker()
+    community = ctx.domain.communities.of(speaker)
     if community is None:
         return []
     return ctx.domain.translations.needed(
-        community, ctx.who.locale, data.get("bands", []), data.get("hood"), person.id
+        community, ctx.who.locale, data.get("bands", []), data.get("hood"), speaker.id
     )
 
 
@@ -121,9 +121,9 @@ def after_create(ctx: Context, prompt: Prompt) -> None:
 # -- the translator's buttons -------------------------------------------------------------------
 def _request(ctx: Context, args: tuple[str, ...]) -> tuple[Any, Prompt] | None:
     """The open request of the presser named by the button, or None (said why)."""
-    person = ctx.who.require_person()
+    speaker = ctx.who.require_speaker()
     prompt_id = _number(args[0]) if len(args) == 1 else None
-    request = ctx.domain.translations.request(prompt_id, person) if prompt_id else None
+    request = ctx.domain.translations.request(prompt_id, speaker) if prompt_id else None
     if request is None:
         ctx.reply.say("input.old_button")  # not sent to them: forged, or from an erased prompt
         ctx.reply.clear_pressed()
@@ -237,14 +237,14 @@ class TranslateCheck(Question):
 def _save(ctx: Context) -> Outcome:
     data = _data(ctx)
     ctx.dialogue.leave()
-    person = ctx.who.require_person()
+    speaker = ctx.who.require_speaker()
     translations = ctx.domain.translations
-    request = translations.request(int(data.get("prompt", 0)), person)
+    request = translations.request(int(data.get("prompt", 0)), speaker)
     prompt = translations.prompt(request.prompt_id) if request is not None else None
-    if request is None or prompt is None or not translations.record(request, person, data["text"]):
+    if request is None or prompt is None or not translations.record(request, speaker, data["text"]):
         ctx.reply.say("translate.closed")
         return Outcome.DONE
-    count = translations.done_by(person)
+    count = translations.done_by(speaker)
     ctx.reply.say("translate.thanks", language=language_name(request.locale, ctx.who.locale))
     ctx.reply.say("translate.count", count=count)
     _tell_writer(ctx, prompt, "translate.writer_new", [request.locale])

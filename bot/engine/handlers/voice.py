@@ -9,7 +9,6 @@ from __future__ import annotations
 from bot.engine.context import Choice, Context
 from community import buttons as codec
 from community.actions import ClearButtons
-from community.services.voice import set_voice_notes
 
 CHOICE = "voice"
 _ON = {"on", "1"}
@@ -20,9 +19,9 @@ def listen_choice(ctx: Context) -> Choice | None:
     """The "I prefer listening" button (shown with the speaker 🔊: community/pictograms.py),
     offered while onboarding to a parent who has not
     turned voice notes on; None when it would mean nothing."""
-    person = ctx.who.person
+    speaker = ctx.who.speaker
     state = ctx.dialogue.state
-    if person is None or person.voice_notes or state is None or state.flow != "onboarding":
+    if speaker is None or speaker.voice_notes or state is None or state.flow != "onboarding":
         return None
     return Choice(CHOICE, ctx.reply.t("voice.prefer"))
 
@@ -31,7 +30,7 @@ def withdraw_offer(ctx: Context) -> None:
     """The parent typed their answer instead: take the "I prefer listening" button off the
     question it was on, so that no button is left to press on an answered question (typing
     its words still works while onboarding lasts, and /voice on always does)."""
-    if ctx.who.person is None or not ctx.capabilities.edit:
+    if ctx.who.speaker is None or not ctx.capabilities.edit:
         return
     incoming = ctx.incoming
     asked = ctx.domain.sent.asked_in_chat(incoming.platform, incoming.chat_id)
@@ -46,7 +45,7 @@ def withdraw_offer(ctx: Context) -> None:
 
 def prefer_listening(ctx: Context) -> None:
     """The onboarding button was pressed (or its words typed): voice notes on from now on."""
-    set_voice_notes(ctx.who.require_person(), True)
+    ctx.domain.people.set_voice_notes(ctx.who.require_speaker(), True)
     ctx.reply.say("voice.on")
 
 
@@ -64,8 +63,8 @@ def _wanted(ctx: Context, word: str, on_now: bool) -> bool | None:
 
 
 def voice(ctx: Context) -> None:
-    person = ctx.who.require_person()
-    wanted = _wanted(ctx, " ".join(ctx.incoming.args), person.voice_notes)
+    speaker = ctx.who.require_speaker()
+    wanted = _wanted(ctx, " ".join(ctx.incoming.args), speaker.voice_notes)
     if wanted is None:
         ctx.reply.say(
             "voice.usage",
@@ -73,7 +72,7 @@ def voice(ctx: Context) -> None:
             word_off=ctx.reply.t("voice.word.off"),
         )
         return
-    if not set_voice_notes(person, wanted):
+    if not ctx.domain.people.set_voice_notes(speaker, wanted):
         ctx.reply.say("voice.already_on" if wanted else "voice.already_off")
         return
     ctx.reply.say("voice.on" if wanted else "voice.off")

@@ -22,7 +22,7 @@ def community_for(ctx: Context, then: str) -> Community | None:
     """The community the command is about, or None when the bot asked (or said there is none).
     `then` names the AFTER entry that goes on once an admin presses a community."""
     if ctx.who.role is not Role.ADMIN:
-        community = ctx.who.require_person().community
+        community = ctx.domain.communities.of(ctx.who.require_speaker())
         if community is None:
             say_no_community(ctx)
         return community
