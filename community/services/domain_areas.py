@@ -93,6 +93,11 @@ class People(Bound):
         person = self.session.get(Person, person_id)
         return Speaker.of(person) if person is not None else None
 
+    def role(self, person_id: int) -> Role | None:
+        """Their role alone (every event asks it, several times): cheaper than `speaker`."""
+        person = self.session.get(Person, person_id)
+        return person.role if person is not None else None
+
     def stored(self, person_id: int) -> Person | None:
         """The stored entity: for the engine's own bookkeeping, not for handlers."""
         return self.session.get(Person, person_id)

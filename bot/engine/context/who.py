@@ -34,8 +34,8 @@ class Who:
     def role(self) -> Role:
         if self.settings.is_admin(self.incoming.platform, self.incoming.user_id):
             return Role.ADMIN
-        speaker = self.speaker
-        return speaker.role if speaker is not None else Role.GUEST
+        role = self.domain.people.role(self.person_id) if self.person_id is not None else None
+        return role if role is not None else Role.GUEST
 
     def require_speaker(self) -> Speaker:
         """The stored person talking, for a handler that needs one."""

@@ -81,6 +81,10 @@ class FakePeople(_Loud):
     def speaker(self, person_id: int) -> Speaker | None:
         return self.speakers.get(person_id)
 
+    def role(self, person_id: int) -> Role | None:
+        speaker = self.speakers.get(person_id)
+        return speaker.role if speaker is not None else None
+
     def answers(self, speaker: Speaker) -> Answers | None:
         return self.answers_of.get(speaker.id)
 
