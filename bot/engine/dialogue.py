@@ -5,7 +5,7 @@ A question asks (with buttons where it can), and takes either a button or typed 
 that matches a button's number or label, or a plain yes / no word in any shipped language for a
 yes-no question, counts as that button, so platforms without buttons (the console, Matrix) work
 the same way. Each time a question is asked anew its buttons carry a new token, so a press on a
-button of an earlier question is recognised as old (see `Context.enter`).
+button of an earlier question is recognised as old (see `ctx.dialogue.enter`).
 """
 
 from __future__ import annotations
@@ -50,13 +50,13 @@ class Question:
         return Outcome.STAY
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        ctx.say("input.use_buttons")
+        ctx.reply.say("input.use_buttons")
         self.prompt(ctx)
         return Outcome.STAY
 
     def on_media(self, ctx: Context, media: Media) -> None:
         """A photo or voice note where this question wants a button or a typed answer."""
-        ctx.say("input.media_not_needed")
+        ctx.reply.say("input.media_not_needed")
         self.prompt(ctx)
 
 
@@ -69,7 +69,7 @@ class Flow:
 
 
 def _leave(ctx: Context) -> None:
-    ctx.leave()
+    ctx.dialogue.leave()
 
 
 def menu_flow(name: str, steps: tuple[str, ...]) -> Flow:
@@ -80,7 +80,7 @@ def menu_flow(name: str, steps: tuple[str, ...]) -> Flow:
 
 def start_flow(ctx: Context, flow_name: str, step: str | None = None, **data: object) -> None:
     first = step or ctx.handlers.flows[flow_name].steps[0]
-    ctx.enter(flow_name, first, **data)
+    ctx.dialogue.enter(flow_name, first, **data)
     ctx.handlers.questions[first].enter(ctx)
 
 
@@ -147,21 +147,21 @@ def match_choice(ctx: Context, text: str, choices: tuple[Choice, ...]) -> str | 
 
 def continue_flow(ctx: Context, choice: str | None, text: str) -> None:
     """Hand the person's message to the question they are at, then move on if it was answered."""
-    state = ctx.state
+    state = ctx.dialogue.state
     assert state is not None
     step, flow_name = state.step or "", state.flow or ""
     current = ctx.handlers.questions.get(step)
     active_flow = ctx.handlers.flows.get(flow_name)
     if current is None or active_flow is None:  # a flow from an older version: start clean
-        ctx.leave()
-        ctx.say("input.not_understood")
+        ctx.dialogue.leave()
+        ctx.reply.say("input.not_understood")
         return
     choices = current.choices(ctx)
     if choice is None and choices:
         choice = match_choice(ctx, text, choices)
     if choice is not None:
         if choice not in {c.key for c in choices}:
-            ctx.say("input.old_button")
+            ctx.reply.say("input.old_button")
             current.prompt(ctx)
             return
         outcome = current.on_choice(ctx, choice)
@@ -175,14 +175,16 @@ def advance(ctx: Context, active_flow: Flow, step: str) -> None:
     index = active_flow.steps.index(step) if step in active_flow.steps else len(active_flow.steps)
     if not active_flow.single and index + 1 < len(active_flow.steps):
         following = active_flow.steps[index + 1]
-        ctx.enter(active_flow.name, following, **(ctx.state.data if ctx.state else {}))
+        ctx.dialogue.enter(
+            active_flow.name, following, **(ctx.dialogue.state.data if ctx.dialogue.state else {})
+        )
         ctx.handlers.questions[following].enter(ctx)
     else:
         active_flow.finish(ctx)
 
 
 def reprompt(ctx: Context) -> None:
-    state = ctx.state
+    state = ctx.dialogue.state
     current = ctx.handlers.questions.get(state.step or "") if state is not None else None
     if current is not None:
         current.prompt(ctx)
@@ -199,11 +201,11 @@ class YesNoQuestion(Question):
     no_first = False
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        yes, no = Choice("yes", ctx.t(self.yes_id)), Choice("no", ctx.t(self.no_id))
+        yes, no = Choice("yes", ctx.reply.t(self.yes_id)), Choice("no", ctx.reply.t(self.no_id))
         return (no, yes) if self.no_first else (yes, no)
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say(self.ask_id, choices=self.choices(ctx))
+        ctx.reply.say(self.ask_id, choices=self.choices(ctx))
 
 
 class MultiSelect(Question):
@@ -223,7 +225,7 @@ class MultiSelect(Question):
         raise NotImplementedError
 
     def picked(self, ctx: Context) -> list[str]:
-        state = ctx.state
+        state = ctx.dialogue.state
         if state is None or self.state_key not in state.data:
             return self.saved(ctx)
         return list(state.data[self.state_key])
@@ -234,20 +236,20 @@ class MultiSelect(Question):
             Choice(f"{self.state_key}:{value}", (CHECK if value in picked else "") + label)
             for value, label in self.options(ctx)
         ]
-        return (*buttons, Choice("done", ctx.t("button.done")))
+        return (*buttons, Choice("done", ctx.reply.t("button.done")))
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say(self.ask_id, choices=self.choices(ctx), multi=True)
+        ctx.reply.say(self.ask_id, choices=self.choices(ctx), multi=True)
 
     def enter(self, ctx: Context) -> None:
-        ctx.remember(**{self.state_key: self.saved(ctx)})
+        ctx.dialogue.remember(**{self.state_key: self.saved(ctx)})
         self.prompt(ctx)
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         picked = self.picked(ctx)
         if key == "done":
             if not picked:
-                ctx.say(self.none_id)
+                ctx.reply.say(self.none_id)
                 self.prompt(ctx)
                 return Outcome.STAY
             order = [value for value, _ in self.options(ctx)]
@@ -255,13 +257,17 @@ class MultiSelect(Question):
             return Outcome.NEXT
         value = key.split(":", 1)[1]
         picked = [v for v in picked if v != value] if value in picked else [*picked, value]
-        ctx.remember(**{self.state_key: picked})
+        ctx.dialogue.remember(**{self.state_key: picked})
         # Where the platform can edit, the question itself shows the ticks; elsewhere one short
         # line says what is chosen, instead of the whole list of buttons again.
-        if not ctx.update_pressed(ctx.t(self.ask_id), choices=self.choices(ctx), multi=True):
+        if not ctx.reply.update_pressed(
+            ctx.reply.t(self.ask_id), choices=self.choices(ctx), multi=True
+        ):
             if picked:
                 labels = dict(self.options(ctx))
-                ctx.say("select.chosen", chosen=", ".join(labels[v] for v in labels if v in picked))
+                ctx.reply.say(
+                    "select.chosen", chosen=", ".join(labels[v] for v in labels if v in picked)
+                )
             else:
-                ctx.say(self.none_id)
+                ctx.reply.say(self.none_id)
         return Outcome.STAY

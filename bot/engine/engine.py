@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.engine import replies
-from bot.engine.context import Context
+from bot.engine.context import Context, new_context, outgoing
 from bot.engine.dialogue import continue_flow, reprompt
 from bot.engine.flood import FloodGuard, Verdict
 from bot.engine.handlers import joining, rooms, screening
@@ -110,13 +110,13 @@ class Engine:
             if incoming.event_id is not None and self._seen(session, incoming):
                 return []
             ctx = self._context(session, incoming)
-            before = ctx.state.token if ctx.state is not None else None
+            before = ctx.dialogue.state.token if ctx.dialogue.state is not None else None
             self._route(ctx)
             replies.settle(ctx, before)
-            items = ctx.outgoing()
+            items = outgoing(ctx)
             # The speaker's changed dialogue state is written with the replies' INSERT.
             along = dialogue_state.take_write(session)
-            person = ctx.person
+            person = ctx.who.person
             return outbox.enqueue(
                 session,
                 items,
@@ -174,9 +174,9 @@ class Engine:
             chosen = domain.dialogues.erased_locale(incoming.platform, incoming.user_id)
         locale = self._initial_locale(incoming, chosen)
         capabilities = self.capabilities.get(incoming.platform, Capabilities())
-        return Context(
+        return new_context(
             incoming, domain, self.settings, self.translator, self.clock, person, locale,
-            self.handlers, capabilities, _row=row,
+            self.handlers, capabilities, row,
         )  # fmt: skip
 
     def _route(self, ctx: Context) -> None:
@@ -197,34 +197,34 @@ class Engine:
         incoming = ctx.incoming
         text = incoming.text.strip()
         if len(text) > MAX_TEXT:
-            ctx.say("input.too_long", limit=MAX_TEXT)
+            ctx.reply.say("input.too_long", limit=MAX_TEXT)
             reprompt(ctx)
             return
         if incoming.command is not None:
             self._run_command(ctx, incoming.command)
             return
-        state = ctx.state
+        state = ctx.dialogue.state
         if incoming.media and not text:
             current = self.handlers.questions.get(state.step or "") if state else None
             if current is not None:
                 current.on_media(ctx, incoming.media[0])
             elif not replies.answer(ctx, "", incoming.media[0], self._press):
-                ctx.say("media.not_asked")
+                ctx.reply.say("media.not_asked")
             return
         if state is not None:
             if not text:
-                ctx.say("input.empty")
+                ctx.reply.say("input.empty")
                 reprompt(ctx)
                 return
             if not replies.ask_which(ctx, text):
                 continue_flow(ctx, None, text)
             return
-        if ctx.role is Role.GUEST:
-            ctx.say("start.need_code")
+        if ctx.who.role is Role.GUEST:
+            ctx.reply.say("start.need_code")
         elif not replies.answer(
             ctx, text, incoming.media[0] if incoming.media else None, self._press
         ):
-            ctx.say("input.not_understood")
+            ctx.reply.say("input.not_understood")
 
     def _press(self, ctx: Context, data: str) -> None:
         """A button press: a stateless button action (checked to be sent to the presser, then
@@ -234,29 +234,29 @@ class Engine:
         if isinstance(decoded, codec.ActionData):
             self._act(ctx, decoded)
             return
-        state = ctx.state
+        state = ctx.dialogue.state
         if decoded is None:
-            ctx.say("input.old_button")
-            ctx.clear_pressed()
+            ctx.reply.say("input.old_button")
+            ctx.reply.clear_pressed()
             return
         if state is None or state.token != decoded.token:
             replies.closed(ctx)
             return
         continue_flow(ctx, decoded.key, "")
-        after = ctx.state
+        after = ctx.dialogue.state
         if after is None or after.token != decoded.token:
-            ctx.clear_pressed()  # answered: the question's buttons cannot be pressed again
+            ctx.reply.clear_pressed()  # answered: the question's buttons cannot be pressed again
 
     def _act(self, ctx: Context, data: codec.ActionData) -> None:
         action = self.handlers.buttons.get(data.name)
-        if action is not None and not action.allowed(ctx.role):
-            ctx.say("input.not_allowed")
-            ctx.clear_pressed()
+        if action is not None and not action.allowed(ctx.who.role):
+            ctx.reply.say("input.not_allowed")
+            ctx.reply.clear_pressed()
             return
         # Forged data, or a button from someone else's chat: it was not sent to this person.
-        if action is None or not ctx.domain.sent.button_sent_to(data, ctx.person):
-            ctx.say("input.old_button")
-            ctx.clear_pressed()
+        if action is None or not ctx.domain.sent.button_sent_to(data, ctx.who.person):
+            ctx.reply.say("input.old_button")
+            ctx.reply.clear_pressed()
             return
         if replies.is_closed(ctx, data):
             replies.closed(ctx)
@@ -273,23 +273,25 @@ class Engine:
             return  # a reaction that is not an answer: nothing to do
         sent = ctx.domain.sent.buttons(incoming.platform, incoming.chat_id, incoming.ref)
         if not sent or number > len(sent):
-            ctx.say("input.old_button")
+            ctx.reply.say("input.old_button")
             return
         self._press(ctx, sent[number - 1].data)
 
     def _run_command(self, ctx: Context, name: str) -> None:
         command = self.handlers.commands.get(name)
         if command is None:
-            ctx.say("input.unknown_command")
-        elif not command.allowed(ctx.role):
+            ctx.reply.say("input.unknown_command")
+        elif not command.allowed(ctx.who.role):
             if joining.joining(ctx):
                 joining.answer_first(ctx)  # they sent the code: help for where they are
             else:
-                ctx.say("start.need_code" if ctx.role is Role.GUEST else "input.not_allowed")
+                ctx.reply.say(
+                    "start.need_code" if ctx.who.role is Role.GUEST else "input.not_allowed"
+                )
         else:
-            if command.roles is not None and ctx.person is None:
+            if command.roles is not None and ctx.who.person is None:
                 # Only an admin gets here unstored: the role comes from the config file.
-                ctx.ensure_person(Role.ADMIN)
+                ctx.who.ensure_speaker(Role.ADMIN)
             command.handler(ctx)
 
     def _route_group(self, ctx: Context) -> None:
@@ -301,12 +303,12 @@ class Engine:
         name = ctx.incoming.command if ctx.incoming.kind is EventKind.MESSAGE else None
         command = self.handlers.commands.get(name) if name is not None else None
         if command is not None and command.in_groups:
-            if command.allowed(ctx.role) and (command.room_checked or self._in_own_room(ctx)):
+            if command.allowed(ctx.who.role) and (command.room_checked or self._in_own_room(ctx)):
                 command.handler(ctx)
             else:
-                ctx.say("input.not_allowed")
+                ctx.reply.say("input.not_allowed")
         elif name in GROUP_COMMANDS or command is not None:
-            ctx.say("group.private_only")
+            ctx.reply.say("group.private_only")
         else:
             rooms.on_group_event(ctx)
 
@@ -314,10 +316,10 @@ class Engine:
     def _in_own_room(ctx: Context) -> bool:
         """A group command counts only in a group of the speaker's own community (or one not
         linked yet); an admin's in any group. A community is a wall."""
-        if ctx.role is Role.ADMIN:
+        if ctx.who.role is Role.ADMIN:
             return True
         room = ctx.domain.rooms.find(ctx.incoming.platform, ctx.incoming.chat_id)
-        speaker = ctx.speaker
+        speaker = ctx.who.speaker
         if room is None:
             return speaker is not None and speaker.community_id is not None
         return speaker is not None and speaker.community_id == room.community_id

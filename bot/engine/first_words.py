@@ -14,9 +14,10 @@ from bot.engine.context import Context
 
 def chosen(ctx: Context) -> bool:
     """Whether the person chose a language: stored with them, or in their dialogue state."""
-    if ctx.person is not None:
-        return ctx.person.locale is not None
-    state = ctx.state
+    speaker = ctx.who.speaker
+    if speaker is not None:
+        return speaker.locale is not None
+    state = ctx.dialogue.state
     return state is not None and state.locale is not None
 
 
@@ -28,7 +29,7 @@ def hinted(ctx: Context) -> str | None:
 def text(ctx: Context, msgid: str, **values: Any) -> str:
     """`msgid` in the chosen language, or in every language the reader might read."""
     if chosen(ctx):
-        return ctx.t(msgid, **values)
+        return ctx.reply.t(msgid, **values)
     hint = hinted(ctx)
     if hint is not None:
         return ctx.translator.t(hint, msgid, **values)
@@ -37,4 +38,4 @@ def text(ctx: Context, msgid: str, **values: Any) -> str:
 
 
 def say(ctx: Context, msgid: str, **values: Any) -> None:
-    ctx.say_text(text(ctx, msgid, **values))
+    ctx.reply.say_text(text(ctx, msgid, **values))

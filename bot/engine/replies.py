@@ -44,21 +44,21 @@ Press = Callable[[Context, str], None]
 
 def expire(ctx: Context) -> None:
     """A dialogue step left longer than `answer_hours` is over: nothing waits forever."""
-    state = ctx.state
+    state = ctx.dialogue.state
     if state is None:
         return
     if ctx.clock.now() - state.updated_at > timedelta(hours=ctx.settings.answer_hours):
-        ctx.leave()
+        ctx.dialogue.leave()
 
 
 def settle(ctx: Context, token_before: str | None) -> None:
     """The speaker's own replies ask something new (an RSVP's "How many children?") while a
     dialogue that did not ask anew in this event is open: the new question is the open one."""
-    state = ctx.state
-    if state is None or state.token != token_before or ctx.role is not Role.PARENT:
+    state = ctx.dialogue.state
+    if state is None or state.token != token_before or ctx.who.role is not Role.PARENT:
         return
     if any(asks(action) for action in ctx.out.to_speaker):
-        ctx.leave()
+        ctx.dialogue.leave()
 
 
 def open_asked(ctx: Context) -> Asked | None:
@@ -68,7 +68,7 @@ def open_asked(ctx: Context) -> Asked | None:
     asked = ctx.domain.sent.asked_in_chat(incoming.platform, incoming.chat_id)
     if asked is None or asked.answered:
         return None
-    state = ctx.state
+    state = ctx.dialogue.state
     for button in asked.buttons:
         decoded = codec.decode(button.data)
         if isinstance(decoded, codec.QuestionData) and (
@@ -110,11 +110,12 @@ def answer(ctx: Context, text: str, media: Media | None, press: Press) -> bool:
         if index is not None:
             # As if its button was pressed on that very message.
             ctx.incoming = dataclasses.replace(ctx.incoming, ref=asked.target)
+            ctx.reply.pressed = asked.target
             press(ctx, asked.buttons[index].data)
             return True
     # A number that is no choice's is not taken as words: a digit is never stored as an answer.
     if asked is not None and (not _takes_text(ctx, asked) or (asked.buttons and _is_number(text))):
-        ctx.say("input.use_buttons")
+        ctx.reply.say("input.use_buttons")
         show(ctx, asked)
         return True
     return prompts.take_answer(ctx, text, media)
@@ -127,17 +128,17 @@ def _is_number(text: str) -> bool:
 
 def show(ctx: Context, asked: Asked | None) -> None:
     """The open question again: the dialogue's, or the chat's latest message that asks."""
-    if ctx.state is not None:
+    if ctx.dialogue.state is not None:
         reprompt(ctx)
     elif asked is not None and not asked.answered:
-        ctx.say_text(asked.text, buttons=asked.buttons)
+        ctx.reply.say_text(asked.text, buttons=asked.buttons)
 
 
 def closed(ctx: Context) -> None:
     """A press (or a keycap) for a question that is closed: say so, and ask the open one."""
-    ctx.say("input.closed")
-    ctx.clear_pressed()
-    show(ctx, open_asked(ctx) if ctx.state is None else None)
+    ctx.reply.say("input.closed")
+    ctx.reply.clear_pressed()
+    show(ctx, open_asked(ctx) if ctx.dialogue.state is None else None)
 
 
 def is_closed(ctx: Context, data: codec.ActionData) -> bool:
@@ -168,16 +169,16 @@ def ask_which(ctx: Context, text: str, any_step: bool = False) -> bool:
     """Typed words while a step passes them to a buddy, and the school's question prompt is
     still waiting for this parent's answer: "Is this for your buddy or for the school?".
     `any_step`: the step itself found the words are not what it asks (not a first name)."""
-    state, person = ctx.state, ctx.person
+    state, speaker = ctx.dialogue.state, ctx.who.speaker
     current = ctx.handlers.questions.get(state.step or "") if state is not None else None
-    if state is None or current is None or person is None:
+    if state is None or current is None or speaker is None:
         return False
     if not (current.for_another or any_step) or state.data.get("which_asked"):
         return False
-    if ctx.role is not Role.PARENT or not text:
+    if ctx.who.role is not Role.PARENT or not text:
         return False
-    prompt = ctx.domain.prompts.open_question(person, ctx.settings.prompts.answer_days)
-    if prompt is None or ctx.domain.prompts.has_answered(prompt, person):
+    prompt = ctx.domain.prompts.open_question(speaker, ctx.settings.prompts.answer_days)
+    if prompt is None or ctx.domain.prompts.has_answered(prompt, speaker):
         return False
     back = {"flow": state.flow, "step": state.step, "data": dict(state.data)}
     start_flow(ctx, "which", back=back, text=text)
@@ -191,26 +192,29 @@ class Which(Question):
     name = "which"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return (Choice("buddy", ctx.t("which.buddy")), Choice("school", ctx.t("which.school")))
+        return (
+            Choice("buddy", ctx.reply.t("which.buddy")),
+            Choice("school", ctx.reply.t("which.school")),
+        )
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("which.ask", choices=self.choices(ctx))
+        ctx.reply.say("which.ask", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        state = ctx.state
+        state = ctx.dialogue.state
         assert state is not None
         back, text = state.data.get("back", {}), str(state.data.get("text", ""))
-        ctx.clear_pressed()
+        ctx.reply.clear_pressed()
         questions = ctx.handlers.questions
         if key == "buddy" and back.get("flow") and back.get("step") in questions:
-            ctx.enter(back["flow"], back["step"], **back.get("data", {}), which_asked=True)
+            ctx.dialogue.enter(back["flow"], back["step"], **back.get("data", {}), which_asked=True)
             continue_flow(ctx, None, text)
             return Outcome.DONE
-        ctx.leave()
+        ctx.dialogue.leave()
         if not prompts.take_answer(ctx, text, None):
-            ctx.say("input.not_understood")
+            ctx.reply.say("input.not_understood")
         step = back.get("step")
         if back.get("flow") and step in questions and questions[step].asked_again:
-            ctx.enter(back["flow"], step, **back.get("data", {}))
+            ctx.dialogue.enter(back["flow"], step, **back.get("data", {}))
             questions[step].prompt(ctx)
         return Outcome.DONE

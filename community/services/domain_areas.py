@@ -34,9 +34,14 @@ from community.services import (
     people,
     relay,
     role_codes,
+    room_setup,
     rooms,
+    voice,
 )
 from community.services.outbox import Outgoing
+from community.services.parent_answers import FIELDS as ANSWER_FIELDS
+from community.services.parent_answers import Answers
+from community.services.people import Speaker
 from community.services.round_picture import RoundCounts, round_counts
 from matching import LeftOver, Proposal
 
@@ -50,6 +55,10 @@ class Bound:
 
 
 class Communities(Bound):
+    def of(self, speaker: Speaker) -> Community | None:
+        """The community the speaker belongs to (none for an admin or a guest)."""
+        return people.entity(self.session, speaker).community
+
     def all(self) -> list[Community]:
         return communities.all_communities(self.session)
 
@@ -79,6 +88,23 @@ class Communities(Bound):
 
 
 class People(Bound):
+    def speaker(self, person_id: int) -> Speaker | None:
+        """A stored person as plain values, as they are now in this transaction."""
+        person = self.session.get(Person, person_id)
+        return Speaker.of(person) if person is not None else None
+
+    def role(self, person_id: int) -> Role | None:
+        """Their role alone (every event asks it, several times): cheaper than `speaker`."""
+        person = self.session.get(Person, person_id)
+        return person.role if person is not None else None
+
+    def stored(self, person_id: int) -> Person | None:
+        """The stored entity: for the engine's own bookkeeping, not for handlers."""
+        return self.session.get(Person, person_id)
+
+    def set_locale(self, speaker: Speaker, locale: str) -> None:
+        people.entity(self.session, speaker).locale = locale
+
     def find(self, platform: str, user_id: str) -> Person | None:
         return people.find(self.session, platform, user_id)
 
@@ -95,8 +121,40 @@ class People(Bound):
             self.session, platform, user_id, chat_id, self.clock, role=role, locale=locale
         )
 
-    def join_as_parent(self, person: Person, community: Community) -> None:
-        people.join_as_parent(self.session, person, community)
+    def join_as_parent(self, speaker: Speaker, community: Community) -> None:
+        """They said yes: a parent of the community, consent given now."""
+        profile = people.join_as_parent(
+            self.session, people.entity(self.session, speaker), community
+        )
+        profile.consent_at = self.clock.now()
+
+    def answers(self, speaker: Speaker) -> Answers | None:
+        """Their onboarding answers (None without a parent profile)."""
+        profile = people.entity(self.session, speaker).profile
+        return Answers.of(profile) if profile is not None else None
+
+    def save_answers(self, speaker: Speaker, **changes: Any) -> None:
+        """Change onboarding answers (`parent_answers.FIELDS`)."""
+        profile = people.entity(self.session, speaker).profile
+        if profile is None:
+            raise LookupError("parent profile missing")
+        for name, value in changes.items():
+            if name not in ANSWER_FIELDS:
+                raise ValueError(f"not an answer: {name}")
+            setattr(profile, name, value)
+
+    def finish_onboarding(self, speaker: Speaker) -> None:
+        profile = people.entity(self.session, speaker).profile
+        assert profile is not None
+        profile.completed_at = self.clock.now()
+
+    def set_voice_notes(self, speaker: Speaker, on: bool) -> bool:
+        """Voice notes on or off; whether that changed anything."""
+        return voice.set_voice_notes(people.entity(self.session, speaker), on)
+
+    def set_active(self, speaker: Speaker, active: bool) -> None:
+        """/stop: no contact from now on (False); back with /start (True)."""
+        people.entity(self.session, speaker).active = active
 
 
 @dataclass(frozen=True)
@@ -116,15 +174,15 @@ class Privacy(Bound):
         role_codes.forget_tries_of(self.session, person.platform, person.platform_user_id)
         erasure.erase(self.session, person, self.clock)
 
-    def forget_parent_data(self, person: Person) -> None:
+    def forget_parent_data(self, speaker: Speaker) -> None:
         """A parent who becomes staff: what the bot erases "as a parent" goes (the profile,
         answers, RSVPs, the buddy name and pairs, messages to others quoting them)."""
-        self.quoted.discard(person.id)
-        erasure.forget_parent_data(self.session, person)
+        self.quoted.discard(speaker.id)
+        erasure.forget_parent_data(self.session, people.entity(self.session, speaker))
 
-    def my_data(self, person: Person) -> dict[str, Any]:
+    def my_data(self, speaker: Speaker) -> dict[str, Any]:
         """Everything stored about the person (/mydata, its messages and its file)."""
-        return mydata.collect(self.session, person, self.clock)
+        return mydata.collect(self.session, people.entity(self.session, speaker), self.clock)
 
     def forget_guest(self, platform: str, chat_id: str) -> None:
         """Someone who said no before being stored: what was sent to them goes too."""
@@ -141,14 +199,13 @@ class Dialogues(Bound):
         self,
         platform: str,
         user_id: str,
-        person: Person | None,
+        person_id: int | None,
         flow: str,
         step: str,
         data: dict[str, Any],
         token: str,
         chat_id: str | None = None,
     ) -> DialogueState:
-        person_id = person.id if person is not None else None
         return dialogue_state.enter(
             self.session, platform, user_id, person_id, flow, step, self.clock, data, token,
             chat_id,
@@ -169,8 +226,8 @@ class Dialogues(Bound):
     def erased_locale(self, platform: str, user_id: str) -> str | None:
         return dialogue_state.erased_locale(self.session, platform, user_id)
 
-    def link_person(self, state: DialogueState, person: Person) -> None:
-        dialogue_state.link(state, person.id)
+    def link_person(self, state: DialogueState, person_id: int) -> None:
+        dialogue_state.link(state, person_id)
 
 
 class Rooms(Bound):
@@ -186,7 +243,22 @@ class Rooms(Bound):
     def move(self, platform: str, old_chat_id: str, new_chat_id: str) -> Room | None:
         return rooms.move(self.session, platform, old_chat_id, new_chat_id)
 
-    def may_join(self, room: Room, person: Person | None) -> bool:
+    def invites(self, speaker: Speaker) -> list[Outgoing]:
+        """After onboarding: into the space and the rooms that fit (where the bot made them)."""
+        person = people.entity(self.session, speaker)
+        if person.community is None:
+            return []
+        return room_setup.invites(self.of(person.community), person)
+
+    def removals(self, speaker: Speaker) -> list[Outgoing]:
+        """After /stop: out of the community's rooms that the bot made."""
+        person = people.entity(self.session, speaker)
+        if person.community is None:
+            return []
+        return room_setup.removals(self.of(person.community), person)
+
+    def may_join(self, room: Room, speaker: Speaker | None) -> bool:
+        person = people.entity(self.session, speaker) if speaker is not None else None
         return rooms.may_join(room, person)
 
     def said_lately(self, platform: str, chat_id: str, text: str, since: datetime) -> bool:
@@ -204,7 +276,7 @@ class Relay(Bound):
         self,
         room: Room,
         message_id: str | None,
-        sender: Person | None,
+        sender: Speaker | None,
         line: Callable[[Room], str],
         media: Media | None,
     ) -> list[Outgoing]:

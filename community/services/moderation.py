@@ -27,6 +27,7 @@ from community.models import (
     RoomNewcomer,
 )
 from community.services import relay
+from community.services.people import Speaker
 
 # What counts as a link: a web address, a bare domain with a common ending, a Telegram or
 # Matrix invite, or a mention of a bot (which can carry a link of its own).
@@ -74,7 +75,7 @@ class Moderation:
         self.clock = clock
 
     # -- newcomers ------------------------------------------------------------------------------
-    def record_join(self, room: Room, person: Person) -> None:
+    def record_join(self, room: Room, person: Speaker) -> None:
         """They joined now (again): their first day starts now."""
         self.session.execute(
             delete(RoomNewcomer).where(
@@ -86,7 +87,7 @@ class Moderation:
             {"room_id": room.id, "person_id": person.id, "joined_at": self.clock.now()},
         )
 
-    def is_newcomer(self, room: Room, person: Person, hours: int) -> bool:
+    def is_newcomer(self, room: Room, person: Speaker, hours: int) -> bool:
         since = self.clock.now() - timedelta(hours=hours)
         joined = self.session.scalar(
             select(RoomNewcomer.joined_at).where(
@@ -122,7 +123,7 @@ class Moderation:
         return Copy(str(row.payload.get("text", "")), Author(person))
 
     def open_report(
-        self, kind: str, room: Room, message_id: str, author: Author, reporter: Person | None
+        self, kind: str, room: Room, message_id: str, author: Author, reporter: Speaker | None
     ) -> ModerationReport:
         person = author.person
         report = ModerationReport(
@@ -167,7 +168,7 @@ class Moderation:
             return []
         return [r for r in relay.circle(self.session, room) if r.platform == platform]
 
-    def removed_recently(self, room: Room, person: Person) -> bool:
+    def removed_recently(self, room: Room, person: Speaker) -> bool:
         """A coordinator removed them from this community's rooms (the report is still kept):
         the bot does not let them in again by itself."""
         reports = self.session.scalars(

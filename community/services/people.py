@@ -29,8 +29,8 @@ ROLE_RANK = {
 class Speaker:
     """The person an event comes from, as plain values: what the engine and a handler read
     to decide (who, which community, which language), with no session behind it, so that a
-    handler reading only this can be tested without a database. The ORM entity stays on the
-    context for the handlers that change what is stored."""
+    handler reading only this can be tested without a database. A handler that changes what
+    is stored passes it to a domain service, which loads the entity (`entity`)."""
 
     id: int
     platform: str
@@ -41,11 +41,19 @@ class Speaker:
     locale: str | None
     active: bool = True
     onboarded: bool = False
+    voice_notes: bool = False
 
     @property
     def chat_id(self) -> str:
         """Their private chat (on some platforms the user id is the chat)."""
         return self.private_chat_id or self.platform_user_id
+
+    @property
+    def settled(self) -> bool:
+        """Nothing left to ask (`is_settled`)."""
+        if self.role is Role.PARENT:
+            return self.onboarded
+        return self.role is not Role.GUEST and self.locale is not None
 
     @classmethod
     def of(cls, person: Person) -> Speaker:
@@ -53,8 +61,17 @@ class Speaker:
         return cls(
             person.id, person.platform, person.platform_user_id, person.private_chat_id,
             person.role, person.community_id, person.locale, bool(person.active),
-            is_onboarded(person),
+            is_onboarded(person), bool(person.voice_notes),
         )  # fmt: skip
+
+
+def entity(session: Session, speaker: Speaker) -> Person:
+    """The stored person a speaker is, for a service that changes it: the event loaded it
+    already, so this is the session's own copy, found without a query."""
+    person = session.get(Person, speaker.id)
+    if person is None:
+        raise LookupError(f"no person {speaker.id}")
+    return person
 
 
 _FIND = (

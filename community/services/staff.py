@@ -13,8 +13,9 @@ from community.actions import SendMessage
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import Community, Person, Role, RoleCode
-from community.services import dialogue_state, role_codes, room_setup
+from community.services import dialogue_state, people, role_codes, room_setup
 from community.services.outbox import Outgoing
+from community.services.people import Speaker
 
 if TYPE_CHECKING:
     from community.services.domain import Domain
@@ -46,15 +47,16 @@ class Staff:
     def note_wrong_try(self, platform: str, user_id: str) -> None:
         role_codes.note_wrong_try(self._session, platform, user_id, self.clock)
 
-    def use_code(self, record: RoleCode, person: Person) -> None:
-        role_codes.use(record, person, self.clock)
+    def use_code(self, record: RoleCode, speaker: Speaker) -> None:
+        role_codes.use(record, people.entity(self._session, speaker), self.clock)
 
     def create_code(
-        self, community: Community, role: Role, days: int, created_by: Person | None
+        self, community: Community, role: Role, days: int, created_by: Speaker | None
     ) -> tuple[str, int]:
         """A new code (shown once, never stored) and the id of its record."""
+        maker = people.entity(self._session, created_by) if created_by is not None else None
         code, record = role_codes.create_record(
-            self._session, community, role, self.clock, days, created_by=created_by
+            self._session, community, role, self.clock, days, created_by=maker
         )
         return code, record.id
 
@@ -68,8 +70,9 @@ class Staff:
         person = self._session.get(Person, person_id)
         return person if person is not None and person.role in role_codes.STAFF_ROLES else None
 
-    def step_down(self, person: Person) -> None:
+    def step_down(self, speaker: Speaker) -> None:
         """Staff who stop: no role, no community, and the codes they made and nobody used void."""
+        person = people.entity(self._session, speaker)
         role_codes.void_made_by(self._session, person)
         person.role, person.community = Role.GUEST, None
 

@@ -26,7 +26,8 @@ from community.models import (
     RoleCode,
     TranslationRequest,
 )
-from community.services import prompt_translations, prompts
+from community.services import people, prompt_translations, prompts
+from community.services.people import Speaker
 from config import Settings
 
 SKIP, DONE = "skip", "done"
@@ -47,22 +48,22 @@ class Translations:
         self.clock = clock
 
     # -- who translates ---------------------------------------------------------------------------
-    def of(self, person: Person) -> CommunityTranslator | None:
-        return self._session.get(CommunityTranslator, person.id)
+    def of(self, speaker: Speaker) -> CommunityTranslator | None:
+        return self._session.get(CommunityTranslator, speaker.id)
 
-    def become(self, person: Person, community: Community, locale: str) -> CommunityTranslator:
-        """`person` translates into `locale` for `community` (a second time: the new language)."""
-        found = self.of(person)
+    def become(self, speaker: Speaker, community: Community, locale: str) -> CommunityTranslator:
+        """`speaker` translates into `locale` for `community` (a second time: the new language)."""
+        found = self.of(speaker)
         if found is None:
-            found = CommunityTranslator(person_id=person.id, created_at=self.clock.now())
+            found = CommunityTranslator(person_id=speaker.id, created_at=self.clock.now())
             self._session.add(found)
         found.community_id, found.locale = community.id, locale
         self._session.flush()
         return found
 
-    def spend_code(self, record: RoleCode, person: Person) -> None:
+    def spend_code(self, record: RoleCode, speaker: Speaker) -> None:
         """A translator code used by a parent or staff member: spent, their role unchanged."""
-        record.used_at, record.used_by_id = self.clock.now(), person.id
+        record.used_at, record.used_by_id = self.clock.now(), speaker.id
 
     def _translators(self, community_id: int) -> list[tuple[CommunityTranslator, Person]]:
         rows = self._session.execute(
@@ -129,9 +130,9 @@ class Translations:
         return asked
 
     # -- a translator's answer --------------------------------------------------------------------
-    def request(self, prompt_id: int, person: Person) -> TranslationRequest | None:
-        """The request sent to `person` for the prompt, whatever became of it."""
-        return self._session.get(TranslationRequest, (prompt_id, person.id))
+    def request(self, prompt_id: int, speaker: Speaker) -> TranslationRequest | None:
+        """The request sent to `speaker` for the prompt, whatever became of it."""
+        return self._session.get(TranslationRequest, (prompt_id, speaker.id))
 
     def is_open(self, request: TranslationRequest) -> Prompt | None:
         """The prompt, while a translation of the request's language still counts."""
@@ -145,14 +146,19 @@ class Translations:
     def skip(self, request: TranslationRequest) -> None:
         request.answer, request.answered_at = SKIP, self.clock.now()
 
-    def record(self, request: TranslationRequest, person: Person, text: str) -> bool:
+    def record(self, request: TranslationRequest, speaker: Speaker, text: str) -> bool:
         """The translator's text for their request's language; False when it no longer counts
         (sent meanwhile, or another translator was first)."""
         prompt = self.is_open(request)
         if prompt is None:
             return False
         saved = prompt_translations.save(
-            self._session, prompt, request.locale, text, person, self.clock
+            self._session,
+            prompt,
+            request.locale,
+            text,
+            people.entity(self._session, speaker),
+            self.clock,
         )
         request.answer, request.answered_at = DONE, self.clock.now()
         return saved is not None
@@ -191,12 +197,12 @@ class Translations:
         )
         return int(translators or 0), int(done or 0)
 
-    def done_by(self, person: Person) -> int:
-        """How many texts `person` translated (kept: their thanks says it)."""
+    def done_by(self, speaker: Speaker) -> int:
+        """How many texts `speaker` translated (kept: their thanks says it)."""
         count = self._session.scalar(
             select(func.count())
             .select_from(PromptTranslation)
-            .where(PromptTranslation.translator_id == person.id)
+            .where(PromptTranslation.translator_id == speaker.id)
         )
         return int(count or 0)
 

@@ -13,8 +13,9 @@ from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, YesNoQuestion, start_flow
 from bot.engine.handlers import buddy_talk
 from community.actions import Media
-from community.models import BuddyPair, PairStatus, Person
+from community.models import BuddyPair, PairStatus
 from community.services import buddies
+from community.services.people import Speaker
 
 FOLLOW_UP_LABEL_IDS = {
     "met": "buddy.follow_up.met",
@@ -48,91 +49,97 @@ class BuddyMenu(Question):
     name = "buddy_menu"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        person = ctx.require_person()
+        person = ctx.who.require_speaker()
         options = []
         introduced = buddy_talk.introduced_pair(ctx)
         if introduced is not None:
             name = ctx.domain.buddies.first_name(buddies.other(introduced, person)) or "?"
-            options.append(Choice("write", ctx.t("buddy.menu.write", name=name)))
+            options.append(Choice("write", ctx.reply.t("buddy.menu.write", name=name)))
             options += buddy_talk.share_choices(ctx, introduced)
         if ctx.domain.buddies.active_pair(person) is not None:
-            options.append(Choice("end", ctx.t("buddy.menu.end")))
-        if person.profile is not None and person.profile.buddy_opt_in:
+            options.append(Choice("end", ctx.reply.t("buddy.menu.end")))
+        answers = ctx.domain.people.answers(person)
+        if answers is not None and answers.buddy_opt_in:
             if ctx.domain.buddies.is_paused(person):
-                options.append(Choice("resume", ctx.t("buddy.menu.resume")))
+                options.append(Choice("resume", ctx.reply.t("buddy.menu.resume")))
             else:
-                options.append(Choice("pause", ctx.t("buddy.menu.pause")))
-        elif person.profile is not None and not options:
+                options.append(Choice("pause", ctx.reply.t("buddy.menu.pause")))
+        elif answers is not None and not options:
             # Never a menu of only "Close": who asked for no buddy can ask for one here.
-            options.append(Choice("opt_in", ctx.t("buddy.menu.opt_in")))
-        options.append(Choice("close", ctx.t("button.close")))
+            options.append(Choice("opt_in", ctx.reply.t("buddy.menu.opt_in")))
+        options.append(Choice("close", ctx.reply.t("button.close")))
         return tuple(options)
 
     def enter(self, ctx: Context) -> None:
-        person = ctx.require_person()
+        person = ctx.who.require_speaker()
         pair = ctx.domain.buddies.active_pair(person)
         if pair is not None and pair.introduced_at is not None:
             name = ctx.domain.buddies.first_name(buddies.other(pair, person)) or "?"
-            ctx.say("buddy.status.paired", name=name)
+            ctx.reply.say("buddy.status.paired", name=name)
             buddy_talk.share_status(ctx, pair)
         elif pair is not None and ctx.domain.buddies.first_name(person) is None:
             # They left the first-name question (/cancel): the introduction waits for it.
             start_flow(ctx, "buddy_name", pair=pair.id)
             return
         elif pair is not None:
-            ctx.say("buddy.status.introducing")
-        elif person.profile is None or not person.profile.buddy_opt_in:
-            ctx.say("buddy.status.off")
+            ctx.reply.say("buddy.status.introducing")
+        elif not _opted_in(ctx, person):
+            ctx.reply.say("buddy.status.off")
         elif ctx.domain.buddies.is_paused(person):
-            ctx.say("buddy.status.paused")
+            ctx.reply.say("buddy.status.paused")
         else:
-            ctx.say("buddy.status.looking")
+            ctx.reply.say("buddy.status.looking")
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("buddy.menu.ask", choices=self.choices(ctx))
+        ctx.reply.say("buddy.menu.ask", choices=self.choices(ctx))
 
     def on_media(self, ctx: Context, media: Media) -> None:
         """A photo or voice note sent with the menu open: meant for the buddy."""
-        ctx.leave()
+        ctx.dialogue.leave()
         buddy_talk.relay(ctx, "", media)
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        person = ctx.require_person()
+        person = ctx.who.require_speaker()
         if key == "end":
             return Outcome.NEXT
-        ctx.leave()
+        ctx.dialogue.leave()
         introduced = buddy_talk.introduced_pair(ctx)
         if key == "write" and introduced is not None:
             start_flow(ctx, "buddy_write")
         elif key.startswith("share") and introduced is not None:
             buddy_talk.on_share_choice(ctx, key, introduced)
         elif key in ("write", "share", "share_send", "share_withdraw"):
-            ctx.say("buddy.relay.no_buddy")  # the pair ended since the menu was shown
+            ctx.reply.say("buddy.relay.no_buddy")  # the pair ended since the menu was shown
         elif key == "pause":
             ctx.domain.buddies.set_paused(person, True)
-            ctx.say("buddy.paused")
+            ctx.reply.say("buddy.paused")
         elif key == "resume":
             ctx.domain.buddies.set_paused(person, False)
-            ctx.say("buddy.resumed")
-        elif key == "opt_in" and person.profile is not None:
-            person.profile.buddy_opt_in = True
+            ctx.reply.say("buddy.resumed")
+        elif key == "opt_in" and ctx.domain.people.answers(person) is not None:
+            ctx.domain.people.save_answers(person, buddy_opt_in=True)
             ctx.domain.buddies.set_paused(person, False)
-            ctx.say("buddy.status.looking")
+            ctx.reply.say("buddy.status.looking")
         else:
-            ctx.say("profile.closed")
+            ctx.reply.say("profile.closed")
         return Outcome.DONE
 
 
-def end_pair(ctx: Context, pair: BuddyPair, person: Person) -> None:
+def _opted_in(ctx: Context, speaker: Speaker) -> bool:
+    answers = ctx.domain.people.answers(speaker)
+    return answers is not None and bool(answers.buddy_opt_in)
+
+
+def end_pair(ctx: Context, pair: BuddyPair, person: buddies.Parent) -> None:
     """End a pair: no reason asked, no blame; both go back to the pool, never this pair again."""
     if ctx.domain.buddies.end(pair):
-        ctx.tell(buddies.other(pair, person), "buddy.ended.other")
+        ctx.others.tell(buddies.other(pair, person), "buddy.ended.other")
 
 
 def end_on_stop(ctx: Context) -> None:
     """A parent who stops contact leaves their buddy pair; the buddy hears it ended, no more."""
-    person = ctx.require_person()
+    person = ctx.who.require_speaker()
     pair = ctx.domain.buddies.active_pair(person)
     if pair is not None:
         end_pair(ctx, pair, person)
@@ -144,36 +151,36 @@ class BuddyEnd(YesNoQuestion):
     no_first = True
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        person = ctx.require_person()
-        ctx.leave()
+        person = ctx.who.require_speaker()
+        ctx.dialogue.leave()
         pair = ctx.domain.buddies.active_pair(person)
         if key == "yes" and pair is not None:
             end_pair(ctx, pair, person)
-            ctx.say("buddy.ended.done")
+            ctx.reply.say("buddy.ended.done")
         else:
-            ctx.say("buddy.end.kept")
+            ctx.reply.say("buddy.end.kept")
         return Outcome.DONE
 
 
 # -- the follow-up answers ------------------------------------------------------------------------
 def follow_up_answer(ctx: Context, args: tuple[str, ...]) -> None:
-    person = ctx.require_person()
+    person = ctx.who.require_speaker()
     pair = ctx.domain.buddies.pair(args[0]) if args else None
     answer = args[1] if len(args) > 1 else ""
     if pair is None or not buddies.in_pair(pair, person) or answer not in FOLLOW_UP_LABEL_IDS:
-        ctx.clear_pressed()
-        ctx.say("input.old_button")
+        ctx.reply.clear_pressed()
+        ctx.reply.say("input.old_button")
         return
     if pair.status is not PairStatus.APPROVED:
-        ctx.clear_pressed()
-        ctx.say("buddy.ended.already")
+        ctx.reply.clear_pressed()
+        ctx.reply.say("buddy.ended.already")
         return
     buddies.record_answer(pair, person, answer)
     name = ctx.domain.buddies.first_name(buddies.other(pair, person)) or "?"
-    question_text = ctx.t("buddy.follow_up.ask", name=name)
-    chosen = ctx.t(FOLLOW_UP_LABEL_IDS[answer])
-    if not ctx.update_pressed(f"{question_text}\n✓ {chosen}"):
-        ctx.clear_pressed()
+    question_text = ctx.reply.t("buddy.follow_up.ask", name=name)
+    chosen = ctx.reply.t(FOLLOW_UP_LABEL_IDS[answer])
+    if not ctx.reply.update_pressed(f"{question_text}\n✓ {chosen}"):
+        ctx.reply.clear_pressed()
     if answer == buddies.ENDING_ANSWER:
         end_pair(ctx, pair, person)
-    ctx.say(FOLLOW_UP_REPLY_IDS[answer], name=name)
+    ctx.reply.say(FOLLOW_UP_REPLY_IDS[answer], name=name)

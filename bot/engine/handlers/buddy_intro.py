@@ -32,7 +32,7 @@ def _ask_first_name(ctx: Context, person: Person, pair: BuddyPair) -> None:
     ctx.domain.dialogues.enter(
         person.platform,
         person.platform_user_id,
-        person,
+        person.id,
         "buddy_name",
         "buddy_name",
         {"pair": pair.id},
@@ -40,12 +40,14 @@ def _ask_first_name(ctx: Context, person: Person, pair: BuddyPair) -> None:
         person.private_chat_id,
     )
     # Keyed: two coordinators approving the same pair at once still ask only once.
-    ctx.tell(person, "buddy.found", key=f"buddy:{pair.id}:found:{person.id}")
+    ctx.others.tell(person, "buddy.found", key=f"buddy:{pair.id}:found:{person.id}")
     # The question's own button, with the token just given to their dialogue (the engine
     # checks it on a press): a parent may still say no, and end the pair before it begins.
     label = ctx.translator.t(person.locale or ctx.settings.default_locale, NOT_NOW_ID)
     not_now = Button(label, question_data(f"{NAME_TOKEN}{pair.id}", "not_now"))
-    ctx.tell(person, "buddy.name.ask", buttons=(not_now,), key=f"buddy:{pair.id}:name:{person.id}")
+    ctx.others.tell(
+        person, "buddy.name.ask", buttons=(not_now,), key=f"buddy:{pair.id}:name:{person.id}"
+    )
 
 
 def _introduce_when_ready(ctx: Context, pair: BuddyPair) -> None:
@@ -89,22 +91,22 @@ class BuddyNameQuestion(Question):
     asked_again = True  # after words that were for the school, the name is still needed
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return (Choice("not_now", ctx.t(NOT_NOW_ID)),)
+        return (Choice("not_now", ctx.reply.t(NOT_NOW_ID)),)
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("buddy.name.ask", choices=self.choices(ctx))
+        ctx.reply.say("buddy.name.ask", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         """No buddy after all: the pair ends before it began, no blame, and looking pauses
         (they said "not now"; /buddy starts it again)."""
-        person = ctx.require_person()
-        state = ctx.state
+        person = ctx.who.require_speaker()
+        state = ctx.dialogue.state
         pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
-        ctx.leave()
+        ctx.dialogue.leave()
         if pair is not None and buddies.in_pair(pair, person):
             end_pair(ctx, pair, person)
         ctx.domain.buddies.set_paused(person, True)
-        ctx.say("buddy.name.declined")
+        ctx.reply.say("buddy.name.declined")
         return Outcome.DONE
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
@@ -113,17 +115,17 @@ class BuddyNameQuestion(Question):
             # More than a name, while the school's question waits: maybe the answer to it.
             if replies.ask_which(ctx, text, any_step=True):
                 return Outcome.DONE
-            ctx.say("buddy.name.invalid")
+            ctx.reply.say("buddy.name.invalid")
             return Outcome.STAY
-        person = ctx.require_person()
+        person = ctx.who.require_speaker()
         ctx.domain.buddies.set_first_name(person, name)
-        state = ctx.state
+        state = ctx.dialogue.state
         pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
-        ctx.leave()
-        ctx.say("buddy.name.saved", name=name)
+        ctx.dialogue.leave()
+        ctx.reply.say("buddy.name.saved", name=name)
         waiting = pair is not None and buddies.in_pair(pair, person)
         if pair is not None and waiting and pair.status is PairStatus.APPROVED:
             if ctx.domain.buddies.first_name(buddies.other(pair, person)) is None:
-                ctx.say("buddy.name.wait")
+                ctx.reply.say("buddy.name.wait")
             _introduce_when_ready(ctx, pair)
         return Outcome.DONE

@@ -64,8 +64,8 @@ assert buddy_limits.PASSES_ID in PASSES_IDS
 def _community_for(ctx: Context) -> Community | None:
     """The coordinator's community; an admin names one (`/match arnhem`) unless there is one.
     None: the admin was asked which (the communities named)."""
-    if ctx.role is Role.COORDINATOR:
-        chosen = ctx.require_person().community
+    if ctx.who.role is Role.COORDINATOR:
+        chosen = ctx.domain.communities.of(ctx.who.require_speaker())
     elif ctx.incoming.args:
         chosen = ctx.domain.communities.by_slug(ctx.incoming.args[0])
     else:
@@ -73,15 +73,15 @@ def _community_for(ctx: Context) -> Community | None:
         chosen = every[0] if len(every) == 1 else None
     if chosen is None:
         slugs = ", ".join(c.slug for c in ctx.domain.communities.all())
-        ctx.say("buddy.match.which", communities=slugs)
+        ctx.reply.say("buddy.match.which", communities=slugs)
     return chosen
 
 
 def _may_judge(ctx: Context, community: Community) -> bool:
-    if ctx.role is Role.ADMIN:
+    if ctx.who.role is Role.ADMIN:
         return True
-    person = ctx.person
-    return person is not None and person.community_id == community.id
+    speaker = ctx.who.speaker
+    return speaker is not None and speaker.community_id == community.id
 
 
 def _reason_lines(ctx: Context, pair: BuddyPair) -> list[str]:
@@ -89,8 +89,8 @@ def _reason_lines(ctx: Context, pair: BuddyPair) -> list[str]:
     for reason in buddies.reasons_of(pair):
         values = reason.params()
         if "language" in values:
-            values["language"] = language_name(values["language"], ctx.locale)
-        lines.append(ctx.t(REASON_IDS[reason.kind.value], **values))
+            values["language"] = language_name(values["language"], ctx.who.locale)
+        lines.append(ctx.reply.t(REASON_IDS[reason.kind.value], **values))
     return lines
 
 
@@ -106,26 +106,26 @@ DECISION_ACTIONS = {"ok": "buddy_ok", "no": "buddy_no", "skip": "buddy_skip", "a
 def _show_next(ctx: Context, community: Community) -> None:
     """The next proposal waiting for a decision, or the end of the round."""
     waiting = ctx.domain.buddies.open_proposals(community)
-    state = ctx.state
+    state = ctx.dialogue.state
     if not waiting:
         if state is not None and state.flow == "match_review":
-            ctx.leave()
-        ctx.say("buddy.round.done")
+            ctx.dialogue.leave()
+        ctx.reply.say("buddy.round.done")
         return
     pair = waiting[0]
-    if ctx.person is not None:
+    if ctx.who.speaker is not None:
         # A typed "1" or "Approve" (console, platforms without buttons) answers this proposal;
         # the buttons themselves are stateless and work whenever they are pressed.
-        ctx.enter("match_review", "match_review", pair=pair.id)
-    lines = [ctx.t("buddy.proposal.head", count=len(waiting))]
+        ctx.dialogue.enter("match_review", "match_review", pair=pair.id)
+    lines = [ctx.reply.t("buddy.proposal.head", count=len(waiting))]
     if pair.second_pass:
-        lines.append(ctx.t(WEAKER_ID))
+        lines.append(ctx.reply.t(WEAKER_ID))
     lines += _reason_lines(ctx, pair)
     choices = tuple(
-        action_button(ctx.t(label), DECISION_ACTIONS[key], pair.id)
+        action_button(ctx.reply.t(label), DECISION_ACTIONS[key], pair.id)
         for key, label in DECISIONS.items()
     )
-    ctx.say_text("\n".join(lines), buttons=choices)
+    ctx.reply.say_text("\n".join(lines), buttons=choices)
 
 
 def match_round(ctx: Context) -> None:
@@ -139,15 +139,15 @@ def match_round(ctx: Context) -> None:
         left_over = buddies.stored_left_over(waiting[0].round)
         proposals = [buddies.as_proposal(pair) for pair in waiting[0].round.pairs]
     else:
-        new, result = ctx.domain.buddies.new_round(community, ctx.person)
-        ctx.say("buddy.match.started" if new is not None else "buddy.match.none")
+        new, result = ctx.domain.buddies.new_round(community, ctx.who.speaker)
+        ctx.reply.say("buddy.match.started" if new is not None else "buddy.match.none")
         left_over, proposals = result.left_over, result.proposals
-    passes = buddy_limits.passes_text(community, proposals, ctx.translator, ctx.locale)
+    passes = buddy_limits.passes_text(community, proposals, ctx.translator, ctx.who.locale)
     if passes is not None:
-        ctx.say_text(passes)
-    summary = ctx.domain.buddies.left_over_text(left_over, ctx.translator, ctx.locale)
+        ctx.reply.say_text(passes)
+    summary = ctx.domain.buddies.left_over_text(left_over, ctx.translator, ctx.who.locale)
     if summary is not None:
-        ctx.say_text(summary)
+        ctx.reply.say_text(summary)
     _send_picture(ctx, community, proposals, left_over)
     if waiting or new is not None:
         _show_next(ctx, community)
@@ -161,9 +161,9 @@ def _send_picture(
     counts = ctx.domain.communities.round_counts(community, proposals, left_over)
     if not counts.hoods:
         return
-    data = round_picture.png(counts, ctx.translator, ctx.locale)
-    caption = round_picture.caption(counts, ctx.translator, ctx.locale)
-    ctx.say_text(caption, media=round_picture.as_media(data))
+    data = round_picture.png(counts, ctx.translator, ctx.who.locale)
+    caption = round_picture.caption(counts, ctx.translator, ctx.who.locale)
+    ctx.reply.say_text(caption, media=round_picture.as_media(data))
 
 
 def _decide(ctx: Context, decision: str, pair: BuddyPair) -> None:
@@ -177,30 +177,30 @@ def _decide(ctx: Context, decision: str, pair: BuddyPair) -> None:
                 approved += 1
             elif each.status is PairStatus.PROPOSED:
                 ctx.domain.buddies.decide(each, PairStatus.SKIPPED)
-        ctx.say("buddy.proposal.approved_all", count=approved)
+        ctx.reply.say("buddy.proposal.approved_all", count=approved)
     elif pair.status is not PairStatus.PROPOSED:
-        ctx.say("buddy.proposal.decided")
+        ctx.reply.say("buddy.proposal.decided")
     elif decision == "no":
         ctx.domain.buddies.decide(pair, PairStatus.REJECTED)
-        ctx.say("buddy.proposal.rejected")
+        ctx.reply.say("buddy.proposal.rejected")
     elif decision == "skip":
         ctx.domain.buddies.decide(pair, PairStatus.SKIPPED)
-        ctx.say("buddy.proposal.skipped")
+        ctx.reply.say("buddy.proposal.skipped")
     elif not ctx.domain.buddies.available(pair):
         # Since the round began, one of them stopped, paused or got another buddy.
         ctx.domain.buddies.decide(pair, PairStatus.SKIPPED)
-        ctx.say("buddy.proposal.gone")
+        ctx.reply.say("buddy.proposal.gone")
     else:
         approve_pair(ctx, pair)
-        ctx.say("buddy.proposal.approved")
+        ctx.reply.say("buddy.proposal.approved")
     _show_next(ctx, community)
 
 
 def _pressed(ctx: Context, decision: str, args: tuple[str, ...]) -> None:
     pair = ctx.domain.buddies.pair(args[0]) if args else None
-    ctx.clear_pressed()
+    ctx.reply.clear_pressed()
     if pair is None or not _may_judge(ctx, buddies.community_of(pair)):
-        ctx.say("input.old_button")
+        ctx.reply.say("input.old_button")
         return
     _decide(ctx, decision, pair)
 
@@ -227,10 +227,10 @@ class MatchReview(Question):
     name = "match_review"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return tuple(Choice(key, ctx.t(label)) for key, label in DECISIONS.items())
+        return tuple(Choice(key, ctx.reply.t(label)) for key, label in DECISIONS.items())
 
     def _pair(self, ctx: Context) -> BuddyPair | None:
-        state = ctx.state
+        state = ctx.dialogue.state
         pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
         if pair is None or not _may_judge(ctx, buddies.community_of(pair)):
             return None
@@ -239,16 +239,16 @@ class MatchReview(Question):
     def prompt(self, ctx: Context) -> None:
         pair = self._pair(ctx)
         if pair is None:
-            ctx.leave()
-            ctx.say("buddy.round.done")
+            ctx.dialogue.leave()
+            ctx.reply.say("buddy.round.done")
         else:
             _show_next(ctx, buddies.community_of(pair))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         pair = self._pair(ctx)
         if pair is None:
-            ctx.leave()
-            ctx.say("buddy.round.done")
+            ctx.dialogue.leave()
+            ctx.reply.say("buddy.round.done")
         else:
             _decide(ctx, key, pair)
         return Outcome.DONE
@@ -260,13 +260,13 @@ def rounds(ctx: Context) -> None:
         return
     reports = ctx.domain.buddies.reports(community)
     if not reports:
-        ctx.say("buddy.rounds.none")
+        ctx.reply.say("buddy.rounds.none")
         return
-    lines = [ctx.t("buddy.rounds.intro", community=community.name)]
+    lines = [ctx.reply.t("buddy.rounds.intro", community=community.name)]
     for report in reports:
-        date = format_date(report.started_at.date(), format="medium", locale=ctx.locale)
+        date = format_date(report.started_at.date(), format="medium", locale=ctx.who.locale)
         lines.append(
-            ctx.t(
+            ctx.reply.t(
                 "buddy.rounds.line",
                 date=date,
                 proposed=report.proposed,
@@ -275,4 +275,4 @@ def rounds(ctx: Context) -> None:
                 ended=report.ended,
             )
         )
-    ctx.say_text("\n".join(lines))
+    ctx.reply.say_text("\n".join(lines))

@@ -28,11 +28,11 @@ SHARE_ANSWERS = {"yes": "buddy.share.yes", "no": "buddy.share.no"}
 
 def introduced_pair(ctx: Context) -> BuddyPair | None:
     """The speaker's buddy pair, once the two were introduced."""
-    pair = ctx.domain.buddies.active_pair(ctx.require_person())
+    pair = ctx.domain.buddies.active_pair(ctx.who.require_speaker())
     return pair if pair is not None and pair.introduced_at is not None else None
 
 
-def _name(ctx: Context, person: Person) -> str:
+def _name(ctx: Context, person: buddies.Parent) -> str:
     return ctx.domain.buddies.first_name(person) or "?"
 
 
@@ -46,9 +46,9 @@ def relay(ctx: Context, text: str, media: Media | None = None) -> None:
     speaker's first name in the buddy's language."""
     pair = introduced_pair(ctx)
     if pair is None:
-        ctx.say("buddy.relay.no_buddy")
+        ctx.reply.say("buddy.relay.no_buddy")
         return
-    person = ctx.require_person()
+    person = ctx.who.require_speaker()
     ctx.domain.quoted.add(person.id)  # their words go to the buddy: erased with them
     other = buddies.other(pair, person)
     heading = ctx.translator.t(_locale(ctx, other), "buddy.relay.from", name=_name(ctx, person))
@@ -63,7 +63,7 @@ def relay(ctx: Context, text: str, media: Media | None = None) -> None:
         passed = replace(media, caption=None, origin=media.origin or ctx.incoming.platform)
     body = f"{heading}\n{text}" if text else heading
     ctx.out.act_for(other, SendMessage(body, media=passed))
-    ctx.say("buddy.relay.sent", name=_name(ctx, other))
+    ctx.reply.say("buddy.relay.sent", name=_name(ctx, other))
 
 
 def _without_command(caption: str) -> str:
@@ -87,19 +87,19 @@ class BuddyWrite(Question):
     def prompt(self, ctx: Context) -> None:
         pair = introduced_pair(ctx)
         if pair is None:
-            ctx.leave()
-            ctx.say("buddy.relay.no_buddy")
+            ctx.dialogue.leave()
+            ctx.reply.say("buddy.relay.no_buddy")
             return
-        other = buddies.other(pair, ctx.require_person())
-        ctx.say("buddy.write.ask", name=_name(ctx, other))
+        other = buddies.other(pair, ctx.who.require_speaker())
+        ctx.reply.say("buddy.write.ask", name=_name(ctx, other))
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        ctx.leave()
+        ctx.dialogue.leave()
         relay(ctx, text.strip(), incoming_media(ctx))
         return Outcome.DONE
 
     def on_media(self, ctx: Context, media: Media) -> None:
-        ctx.leave()
+        ctx.dialogue.leave()
         relay(ctx, "", media)
 
 
@@ -107,84 +107,84 @@ class BuddyWrite(Question):
 def share_choices(ctx: Context, pair: BuddyPair) -> list[Choice]:
     """The /buddy menu's contact entry: ask to swap, take the yes back while the buddy has not
     said yes, or (both said yes) send what the buddy may get."""
-    person = ctx.require_person()
+    person = ctx.who.require_speaker()
     name = _name(ctx, buddies.other(pair, person))
     if buddies.both_share(pair):
-        return [Choice("share_send", ctx.t("buddy.menu.share_send", name=name))]
+        return [Choice("share_send", ctx.reply.t("buddy.menu.share_send", name=name))]
     if buddies.share_said_at(pair, person) is not None:
-        return [Choice("share_withdraw", ctx.t("buddy.menu.share_withdraw"))]
-    return [Choice("share", ctx.t("buddy.menu.share", name=name))]
+        return [Choice("share_withdraw", ctx.reply.t("buddy.menu.share_withdraw"))]
+    return [Choice("share", ctx.reply.t("buddy.menu.share", name=name))]
 
 
 def share_status(ctx: Context, pair: BuddyPair) -> None:
     """One line in the /buddy menu while the speaker waits for the buddy's yes."""
-    person = ctx.require_person()
+    person = ctx.who.require_speaker()
     if buddies.share_said_at(pair, person) is not None and not buddies.both_share(pair):
-        ctx.say("buddy.share.waiting", name=_name(ctx, buddies.other(pair, person)))
+        ctx.reply.say("buddy.share.waiting", name=_name(ctx, buddies.other(pair, person)))
 
 
 def on_share_choice(ctx: Context, key: str, pair: BuddyPair) -> None:
     """The menu's contact entry was chosen (the menu has left its question already)."""
-    person = ctx.require_person()
+    person = ctx.who.require_speaker()
     if key == "share":
         say_yes(ctx, pair, person)
     elif key == "share_withdraw" and not buddies.both_share(pair):
         ctx.domain.buddies.withdraw_share(pair, person)  # pressed twice: still withdrawn
-        ctx.say("buddy.share.withdrawn")
+        ctx.reply.say("buddy.share.withdrawn")
     else:
         # Both said yes (the buddy maybe just before a "stop"): it is a swap now.
         start_flow(ctx, "buddy_contact", pair=pair.id)
 
 
-def say_yes(ctx: Context, pair: BuddyPair, person: Person) -> None:
+def say_yes(ctx: Context, pair: BuddyPair, person: buddies.Parent) -> None:
     other = buddies.other(pair, person)
     name, mine = _name(ctx, other), _name(ctx, person)
     if not ctx.domain.buddies.say_yes_to_share(pair, person):
-        ctx.say("buddy.share.asked", name=name)
+        ctx.reply.say("buddy.share.asked", name=name)
         locale = _locale(ctx, other)
         buttons = tuple(
             action_button(ctx.translator.t(locale, label), SHARE_ACTION, pair.id, answer)
             for answer, label in SHARE_ANSWERS.items()
         )
-        ctx.tell(other, "buddy.share.request", buttons=buttons, name=mine)
+        ctx.others.tell(other, "buddy.share.request", buttons=buttons, name=mine)
         return
     # Both said yes: each types what the other may get. The buddy's dialogue moves to that
     # question, so their next typed message is the contact, not something else.
     ctx.domain.dialogues.enter(
         other.platform,
         other.platform_user_id,
-        other,
+        other.id,
         "buddy_contact",
         "buddy_contact",
         {"pair": pair.id},
         f"c{pair.id}",
         other.private_chat_id,
     )
-    ctx.tell(other, "buddy.share.agreed", name=mine)
-    ctx.tell(other, "buddy.contact.ask", name=mine)
-    ctx.say("buddy.share.agreed", name=name)
+    ctx.others.tell(other, "buddy.share.agreed", name=mine)
+    ctx.others.tell(other, "buddy.contact.ask", name=mine)
+    ctx.reply.say("buddy.share.agreed", name=name)
     start_flow(ctx, "buddy_contact", pair=pair.id)
 
 
 def share_answer(ctx: Context, args: tuple[str, ...]) -> None:
     """The buddy's answer to a request to swap contact details, days later too."""
-    person = ctx.require_person()
+    person = ctx.who.require_speaker()
     pair = ctx.domain.buddies.pair(args[0]) if args else None
     answer = args[1] if len(args) > 1 else ""
-    ctx.clear_pressed()
+    ctx.reply.clear_pressed()
     if pair is None or not buddies.in_pair(pair, person) or answer not in SHARE_ANSWERS:
-        ctx.say("input.old_button")
+        ctx.reply.say("input.old_button")
         return
     if pair.introduced_at is None:
         # A contact swap cannot start before the two were introduced.
-        ctx.say("input.not_allowed")
+        ctx.reply.say("input.not_allowed")
         return
     if pair.status is not PairStatus.APPROVED:
-        ctx.say("buddy.ended.already")
+        ctx.reply.say("buddy.ended.already")
         return
     if answer == "no":
         # The other parent is not told: no blame, and they keep writing through the bot.
-        ctx.say("buddy.share.declined")
+        ctx.reply.say("buddy.share.declined")
     elif buddies.both_share(pair):
         start_flow(ctx, "buddy_contact", pair=pair.id)
     else:
@@ -198,9 +198,9 @@ class BuddyContact(Question):
     for_another = True
 
     def _pair(self, ctx: Context) -> BuddyPair | None:
-        state = ctx.state
+        state = ctx.dialogue.state
         pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
-        person = ctx.require_person()
+        person = ctx.who.require_speaker()
         if pair is None or not buddies.in_pair(pair, person) or not buddies.both_share(pair):
             return None
         return pair if pair.status is PairStatus.APPROVED else None
@@ -208,27 +208,29 @@ class BuddyContact(Question):
     def prompt(self, ctx: Context) -> None:
         pair = self._pair(ctx)
         if pair is None:
-            ctx.leave()
-            ctx.say("buddy.relay.no_buddy")
+            ctx.dialogue.leave()
+            ctx.reply.say("buddy.relay.no_buddy")
             return
-        ctx.say("buddy.contact.ask", name=_name(ctx, buddies.other(pair, ctx.require_person())))
+        ctx.reply.say(
+            "buddy.contact.ask", name=_name(ctx, buddies.other(pair, ctx.who.require_speaker()))
+        )
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         pair = self._pair(ctx)
         contact = buddies.clean_contact(text)
         if pair is not None and contact is None:
-            ctx.say("input.too_long", limit=buddies.CONTACT_MAX)
+            ctx.reply.say("input.too_long", limit=buddies.CONTACT_MAX)
             return Outcome.STAY
-        ctx.leave()
+        ctx.dialogue.leave()
         if pair is None or contact is None:
-            ctx.say("buddy.relay.no_buddy")
+            ctx.reply.say("buddy.relay.no_buddy")
             return Outcome.DONE
-        person = ctx.require_person()
+        person = ctx.who.require_speaker()
         ctx.domain.quoted.add(person.id)  # their contact details go to the buddy: erased with them
         other = buddies.other(pair, person)
         heading = ctx.translator.t(
             _locale(ctx, other), "buddy.contact.from", name=_name(ctx, person)
         )
         ctx.out.act_for(other, SendMessage(f"{heading}\n{contact}"))
-        ctx.say("buddy.contact.sent", name=_name(ctx, other))
+        ctx.reply.say("buddy.contact.sent", name=_name(ctx, other))
         return Outcome.DONE

@@ -7,49 +7,49 @@ from bot.engine.dialogue import start_flow
 from bot.engine.handlers.joining import help_while_joining, joining
 from bot.engine.handlers.stop import stopped_help
 from community.models import Role
-from community.services.people import is_settled
 
 
 def help_(ctx: Context) -> None:
     if joining(ctx):
         help_while_joining(ctx)
         return
-    if ctx.person is not None and not ctx.person.active:
+    speaker = ctx.who.speaker
+    if speaker is not None and not speaker.active:
         stopped_help(ctx)
         return
-    if ctx.role is Role.GUEST:
-        ctx.say("help.guest")
+    if ctx.who.role is Role.GUEST:
+        ctx.reply.say("help.guest")
         return
-    lines = [ctx.t("help.intro")]
+    lines = [ctx.reply.t("help.intro")]
     lines += [
-        f"/{cmd.name} – {ctx.t(cmd.help_for(ctx.role))}"
-        for cmd in ctx.handlers.visible_to(ctx.role)
+        f"/{cmd.name} – {ctx.reply.t(cmd.help_for(ctx.who.role))}"
+        for cmd in ctx.handlers.visible_to(ctx.who.role)
     ]
-    ctx.say_text("\n".join(lines))
+    ctx.reply.say_text("\n".join(lines))
 
 
 def cancel(ctx: Context) -> None:
-    state = ctx.state
+    state = ctx.dialogue.state
     if state is None:
-        ctx.say("cancel.nothing")
+        ctx.reply.say("cancel.nothing")
         return
     community_id = state.data.get("community")
-    ctx.leave()
-    person = ctx.person
-    if person is None and community_id is not None:
+    ctx.dialogue.leave()
+    speaker = ctx.who.speaker
+    if speaker is None and community_id is not None:
         # Half-joined and nothing stored: tell them how to begin again.
         community = ctx.domain.communities.by_id(int(community_id))
-        ctx.say("cancel.join_later", code=community.invite_code if community else "")
-    elif person is not None and not is_settled(person):
-        ctx.say("cancel.resume")
+        ctx.reply.say("cancel.join_later", code=community.invite_code if community else "")
+    elif speaker is not None and not speaker.settled:
+        ctx.reply.say("cancel.resume")
     else:
-        ctx.say("cancel.done")
+        ctx.reply.say("cancel.done")
 
 
 def language(ctx: Context) -> None:
     """Choose the language again. Half-way through onboarding, the parent comes back to the very
     step they were at afterwards, with what they ticked there (not the first unanswered one)."""
-    state = ctx.state
+    state = ctx.dialogue.state
     onboarding = state is not None and state.flow == "onboarding"
     if joining(ctx) and state is not None:
         # Before consent only the dialogue holds the community: its own language step.

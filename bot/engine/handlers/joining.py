@@ -15,12 +15,12 @@ WORKS_NOW = ("language", "privacy", "mydata", "cancel")
 
 def joining(ctx: Context) -> bool:
     """A guest in the onboarding dialogue: they sent the code, not yet their consent."""
-    state = ctx.state
-    return ctx.role is Role.GUEST and state is not None and state.flow == "onboarding"
+    state = ctx.dialogue.state
+    return ctx.who.role is Role.GUEST and state is not None and state.flow == "onboarding"
 
 
 def _at_language(ctx: Context) -> bool:
-    state = ctx.state
+    state = ctx.dialogue.state
     return state is not None and state.step == "language" and not first_words.chosen(ctx)
 
 
@@ -29,7 +29,7 @@ def answer_first(ctx: Context) -> None:
     if _at_language(ctx):
         first_words.say(ctx, "input.language_first")
     else:
-        ctx.say("input.answer_first")
+        ctx.reply.say("input.answer_first")
     reprompt(ctx)
 
 
@@ -39,10 +39,10 @@ def help_while_joining(ctx: Context) -> None:
         first_words.say(ctx, "input.language_first")
         reprompt(ctx)
         return
-    state = ctx.state
+    state = ctx.dialogue.state
     community_id = state.data.get("community") if state is not None else None
     community = ctx.domain.communities.by_id(int(community_id)) if community_id else None
-    lines = [ctx.t("help.joining", community=community.name if community else "")]
-    lines += [f"/{name} – {ctx.t(ctx.handlers.commands[name].help_id)}" for name in WORKS_NOW]
-    ctx.say_text("\n".join(lines))
+    lines = [ctx.reply.t("help.joining", community=community.name if community else "")]
+    lines += [f"/{name} – {ctx.reply.t(ctx.handlers.commands[name].help_id)}" for name in WORKS_NOW]
+    ctx.reply.say_text("\n".join(lines))
     reprompt(ctx)

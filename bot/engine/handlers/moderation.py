@@ -15,8 +15,9 @@ from typing import Any
 
 from bot.engine.buttons import action_button
 from bot.engine.context import Context
+from bot.engine.context.others import Addressee
 from community.actions import AdmitMember, DeleteMessage, RemoveMember, SendMessage, Target
-from community.models import Community, ModerationReport, Person, Role, Room
+from community.models import Community, ModerationReport, Role, Room
 from community.services.moderation import (
     ALLOW,
     DELETE,
@@ -27,6 +28,7 @@ from community.services.moderation import (
     WARN,
     Author,
 )
+from community.services.people import Speaker
 from community.services.relay_text import clean_body, copy_text, safe_first_name
 
 MOD_ACTION = "mod"
@@ -50,12 +52,12 @@ def rules(ctx: Context) -> None:
     private chat in the person's own."""
     incoming = ctx.incoming
     if incoming.is_private:
-        ctx.say("rooms.rules")
+        ctx.reply.say("rooms.rules")
         return
     room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     community = ctx.domain.communities.by_id(room.community_id) if room is not None else None
-    locale = community.default_locale if community is not None else ctx.locale
-    ctx.say_text(ctx.translator.t(locale, "rooms.rules"))
+    locale = community.default_locale if community is not None else ctx.who.locale
+    ctx.reply.say_text(ctx.translator.t(locale, "rooms.rules"))
 
 
 def report(ctx: Context) -> None:
@@ -63,7 +65,7 @@ def report(ctx: Context) -> None:
     and the answer comes in private."""
     incoming = ctx.incoming
     if incoming.is_private:
-        ctx.say("report.how")
+        ctx.reply.say("report.how")
         return
     room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     if room is None:
@@ -72,27 +74,27 @@ def report(ctx: Context) -> None:
         ctx.out.act(
             room.platform, room.chat_id, DeleteMessage(Target(remote_id=incoming.message_id))
         )
-    admin = ctx.role is Role.ADMIN  # an admin belongs to every community
-    person = ctx.ensure_person(Role.ADMIN) if admin else ctx.person
+    admin = ctx.who.role is Role.ADMIN  # an admin belongs to every community
+    person = ctx.who.ensure_speaker(Role.ADMIN) if admin else ctx.who.speaker
     member = admin or (
         person is not None
         and person.community_id == room.community_id
-        and ctx.role is not Role.GUEST
+        and ctx.who.role is not Role.GUEST
     )
     if person is None or not member:
-        _tell_privately(ctx, person, "report.members_only", ctx.locale)
+        _tell_privately(ctx, person, "report.members_only", ctx.who.locale)
         return
     if incoming.ref is None or incoming.ref.remote_id is None:
-        ctx.tell(person, "report.how")
+        ctx.others.tell(person, "report.how")
         return
     message_id = incoming.ref.remote_id
     author, said = _reported(ctx, room, message_id)
     if author is None:
-        ctx.tell(person, "report.unknown")
+        ctx.others.tell(person, "report.unknown")
         return
     record = ctx.domain.moderation.open_report(REPORT, room, message_id, author, person)
     send_to_coordinators(ctx, record, room, author, said)
-    ctx.tell(person, "report.thanks")
+    ctx.others.tell(person, "report.thanks")
 
 
 @dataclass(frozen=True)
@@ -200,36 +202,36 @@ def decide(ctx: Context, args: tuple[str, ...]) -> None:
     moderation = ctx.domain.moderation
     record = moderation.report(report_id) if report_id is not None else None
     if record is not None and not _may_decide(ctx, record):
-        ctx.say("input.not_allowed")
+        ctx.reply.say("input.not_allowed")
         return
     room = moderation.room_of(record) if record is not None else None
     if record is None or room is None or verb not in VERBS.get(record.kind, ()):
-        ctx.say("report.closed")
-        ctx.clear_pressed()
+        ctx.reply.say("report.closed")
+        ctx.reply.clear_pressed()
         return
     if record.closed_at is not None or verb in record.done:
-        ctx.say("report.already_done")
+        ctx.reply.say("report.already_done")
         return
     author = moderation.author_of(record)
     if not _offered(verb, author):
-        ctx.say("report.closed")
+        ctx.reply.say("report.closed")
         return
     community = ctx.domain.communities.by_id(record.community_id)
     _carry_out(ctx, record, room, author, verb, community)
     moderation.mark(record, verb)
-    ctx.say(DONE_IDS[verb])
+    ctx.reply.say(DONE_IDS[verb])
     if record.closed_at is not None:
-        ctx.clear_pressed()
+        ctx.reply.clear_pressed()
 
 
 def _may_decide(ctx: Context, record: ModerationReport) -> bool:
-    if ctx.role is Role.ADMIN:
+    if ctx.who.role is Role.ADMIN:
         return True
-    person = ctx.person
+    speaker = ctx.who.speaker
     return (
-        person is not None
-        and person.role is Role.COORDINATOR
-        and person.community_id == record.community_id
+        speaker is not None
+        and speaker.role is Role.COORDINATOR
+        and speaker.community_id == record.community_id
     )
 
 
@@ -258,35 +260,35 @@ def _carry_out(
         _tell_member(ctx, author, "moderation.removed", locale, community=name)
     elif verb == ALLOW and author.person is not None:
         ctx.domain.moderation.trust(room, author.person)
-        ctx.tell(author.person, "moderation.link_allowed")
+        ctx.others.tell(author.person, "moderation.link_allowed")
 
 
 def _tell_member(ctx: Context, author: Author, msgid: str, locale: str, **values: Any) -> None:
     """In private: a stored member in their own language; someone else (addressed by their
     platform id) in the community's."""
     if author.person is not None:
-        ctx.tell(author.person, msgid, **values)
+        ctx.others.tell(author.person, msgid, **values)
     elif author.platform is not None and author.user_id is not None:
         text = ctx.translator.t(locale, msgid, **values)
         ctx.out.act(author.platform, author.user_id, SendMessage(text))
 
 
-def _tell_privately(ctx: Context, person: Person | None, msgid: str, locale: str) -> None:
+def _tell_privately(ctx: Context, person: Addressee | None, msgid: str, locale: str) -> None:
     """To the speaker of a group event, in private: by their person, or their platform id."""
     if person is not None:
-        ctx.tell(person, msgid)
+        ctx.others.tell(person, msgid)
         return
     incoming = ctx.incoming
     text = ctx.translator.t(locale, msgid)
     ctx.out.act(incoming.platform, incoming.user_id, SendMessage(text))
 
 
-def refuse_removed(ctx: Context, room: Room, person: Person) -> bool:
+def refuse_removed(ctx: Context, room: Room, person: Speaker) -> bool:
     """A join request of someone a coordinator removed (while the report is kept): declined,
     and they are told whom to ask. True when it was refused."""
     if not ctx.domain.moderation.removed_recently(room, person):
         return False
     incoming = ctx.incoming
     ctx.out.act(incoming.platform, incoming.chat_id, AdmitMember(incoming.user_id, False))
-    ctx.tell(person, "moderation.rejoin_refused")
+    ctx.others.tell(person, "moderation.rejoin_refused")
     return True

@@ -19,7 +19,7 @@ class NewHood(Question):
 
     def _offered(self, ctx: Context) -> list[Neighbourhood]:
         """The neighbourhoods the last typed name fitted, kept in the dialogue as their ids."""
-        state = ctx.state
+        state = ctx.dialogue.state
         ids = state.data.get("hood_options", []) if state is not None else []
         found = [ctx.domain.communities.neighbourhood(int(hood_id)) for hood_id in ids]
         return [hood for hood in found if hood is not None]
@@ -29,28 +29,28 @@ class NewHood(Question):
 
     def prompt(self, ctx: Context) -> None:
         if self._offered(ctx):
-            ctx.say("new.hood_which", choices=self.choices(ctx))
+            ctx.reply.say("new.hood_which", choices=self.choices(ctx))
         else:
-            ctx.say("new.ask_hood")
+            ctx.reply.say("new.ask_hood")
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        ctx.remember(bands=[], hood=int(key.removeprefix("hood:")), hood_options=[])
+        ctx.dialogue.remember(bands=[], hood=int(key.removeprefix("hood:")), hood_options=[])
         return _after_audience(ctx)
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        community = ctx.require_person().community
+        community = ctx.domain.communities.of(ctx.who.require_speaker())
         found = (
             neighbourhoods_matching(community, text[:MAX_HOOD])
             if community is not None and text.strip()
             else []
         )
         if len(found) == 1:
-            ctx.remember(bands=[], hood=found[0].id, hood_options=[])
+            ctx.dialogue.remember(bands=[], hood=found[0].id, hood_options=[])
             return _after_audience(ctx)
         if not found or len(found) > MAX_OFFERED:
-            ctx.remember(hood_options=[])
-            ctx.say("new.hood_unknown" if not found else "new.hood_many")
+            ctx.dialogue.remember(hood_options=[])
+            ctx.reply.say("new.hood_unknown" if not found else "new.hood_many")
             return Outcome.STAY
-        ctx.remember(hood_options=[hood.id for hood in found])
-        ctx.say("new.hood_which", choices=self.choices(ctx))
+        ctx.dialogue.remember(hood_options=[hood.id for hood in found])
+        ctx.reply.say("new.hood_which", choices=self.choices(ctx))
         return Outcome.STAY

@@ -36,14 +36,14 @@ def _media(data: dict[str, Any]) -> Media | None:
 
 
 def _go(ctx: Context, step: str) -> Outcome:
-    state = ctx.state
+    state = ctx.dialogue.state
     start_flow(ctx, "new", step, **(state.data if state is not None else {}))
     return Outcome.DONE
 
 
 def _kind(ctx: Context) -> prompt_kinds.PromptKind:
     """The kind being written (a tip until one is chosen)."""
-    state = ctx.state
+    state = ctx.dialogue.state
     return prompt_kinds.of(str(state.data.get("kind", "")) if state is not None else "")
 
 
@@ -56,8 +56,8 @@ def _after_audience(ctx: Context) -> Outcome:
 
 
 def new(ctx: Context) -> None:
-    if ctx.require_person().community is None:
-        ctx.say("code.no_community")
+    if ctx.domain.communities.of(ctx.who.require_speaker()) is None:
+        ctx.reply.say("code.no_community")
         return
     start_flow(ctx, "new")
 
@@ -67,13 +67,13 @@ class NewKind(Question):
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         writable = prompt_kinds.kinds(lambda kind: kind.writable)
-        return tuple(Choice(kind.name, ctx.t(kind.label)) for kind in writable)
+        return tuple(Choice(kind.name, ctx.reply.t(kind.label)) for kind in writable)
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("new.ask_kind", choices=self.choices(ctx))
+        ctx.reply.say("new.ask_kind", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        ctx.remember(kind=key)
+        ctx.dialogue.remember(kind=key)
         return Outcome.NEXT
 
 
@@ -81,22 +81,22 @@ class NewText(Question):
     name = "new_text"
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("new.ask_text")
+        ctx.reply.say("new.ask_text")
 
     def on_media(self, ctx: Context, media: Media) -> None:
         """A photo, video or voice note goes with the text (showing an activity helps)."""
-        ctx.remember(media=media.to_json())
-        ctx.say("new.media_saved")
+        ctx.dialogue.remember(media=media.to_json())
+        ctx.reply.say("new.media_saved")
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         text = text.strip()
         if ctx.incoming.media:  # a photo or video with the text as its caption
-            ctx.remember(media=ctx.incoming.media[0].to_json())
+            ctx.dialogue.remember(media=ctx.incoming.media[0].to_json())
         if len(text) > MAX_TEXT:
-            ctx.say("new.text_too_long", limit=MAX_TEXT)
+            ctx.reply.say("new.text_too_long", limit=MAX_TEXT)
             return Outcome.STAY
-        problems = plain.check(text, ctx.locale)
-        ctx.remember(text=text, problems=problems)
+        problems = plain.check(text, ctx.who.locale)
+        ctx.dialogue.remember(text=text, problems=problems)
         if problems:
             return Outcome.NEXT  # to new_check
         return _after_text(ctx)
@@ -107,16 +107,19 @@ class NewCheck(Question):
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         # Writing again comes first: a double tap never sends a text that is hard to read.
-        return (Choice("again", ctx.t("new.write_again")), Choice("keep", ctx.t("new.keep")))
+        return (
+            Choice("again", ctx.reply.t("new.write_again")),
+            Choice("keep", ctx.reply.t("new.keep")),
+        )
 
     def enter(self, ctx: Context) -> None:
-        state = ctx.state
+        state = ctx.dialogue.state
         problems = state.data.get("problems", []) if state is not None else []
         say_problems(ctx, problems)
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("new.check_ask", choices=self.choices(ctx))
+        ctx.reply.say("new.check_ask", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == "again":
@@ -130,13 +133,13 @@ class NewOptions(Question):
     name = "new_options"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return (Choice("free", ctx.t("new.options.free")),)
+        return (Choice("free", ctx.reply.t("new.options.free")),)
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("new.ask_options", choices=self.choices(ctx))
+        ctx.reply.say("new.ask_options", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        ctx.remember(options=None)
+        ctx.dialogue.remember(options=None)
         return _go(ctx, "new_audience")
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
@@ -144,9 +147,9 @@ class NewOptions(Question):
         if not 2 <= len(options) <= MAX_OPTIONS or not all(
             0 < len(option) <= MAX_OPTION and ":" not in option for option in options
         ):
-            ctx.say("new.bad_options", count=MAX_OPTIONS, length=MAX_OPTION)
+            ctx.reply.say("new.bad_options", count=MAX_OPTIONS, length=MAX_OPTION)
             return Outcome.STAY
-        ctx.remember(options=options)
+        ctx.dialogue.remember(options=options)
         return _go(ctx, "new_audience")
 
 
@@ -157,21 +160,21 @@ class NewAudience(Question):
     name = "new_audience"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        bands = tuple(Choice(f"band:{band}", ctx.t(msgid)) for band, msgid in AGE_IDS.items())
+        bands = tuple(Choice(f"band:{band}", ctx.reply.t(msgid)) for band, msgid in AGE_IDS.items())
         return (
-            Choice("all", ctx.t("new.audience.all")),
+            Choice("all", ctx.reply.t("new.audience.all")),
             *bands,
-            Choice("hood", ctx.t("new.audience.hood")),
+            Choice("hood", ctx.reply.t("new.audience.hood")),
         )
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("new.ask_audience", choices=self.choices(ctx))
+        ctx.reply.say("new.ask_audience", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == "hood":
             return Outcome.NEXT  # to new_hood
         band = key.removeprefix("band:")
-        ctx.remember(bands=[band] if band in AGE_IDS else [], hood=None)
+        ctx.dialogue.remember(bands=[band] if band in AGE_IDS else [], hood=None)
         return _after_audience(ctx)
 
 
@@ -179,24 +182,24 @@ def audience_text(ctx: Context, data: dict[str, Any]) -> str:
     """Who the prompt is for, in the writer's words: "Parents of children 2-4 years"."""
     hood = ctx.domain.communities.neighbourhood(int(data["hood"])) if data.get("hood") else None
     if hood is not None:
-        return ctx.t("new.for_hood", neighbourhood=hood.name)
-    bands = [ctx.t(AGE_IDS[band]) for band in data.get("bands", []) if band in AGE_IDS]
+        return ctx.reply.t("new.for_hood", neighbourhood=hood.name)
+    bands = [ctx.reply.t(AGE_IDS[band]) for band in data.get("bands", []) if band in AGE_IDS]
     if bands:
-        return ctx.t("new.for_band", ages=", ".join(bands))
-    return ctx.t("new.audience.all")
+        return ctx.reply.t("new.for_band", ages=", ".join(bands))
+    return ctx.reply.t("new.audience.all")
 
 
 class NewWhen(Question):
     name = "new_when"
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("new.ask_when")
+        ctx.reply.say("new.ask_when")
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         event_at = typed_moment(ctx, text)
         if event_at is None:
             return Outcome.STAY
-        ctx.remember(event_at=event_at.isoformat())
+        ctx.dialogue.remember(event_at=event_at.isoformat())
         return Outcome.NEXT
 
 
@@ -204,17 +207,17 @@ class NewPlace(Question):
     name = "new_place"
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("new.ask_place")
+        ctx.reply.say("new.ask_place")
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         place = " ".join(text.split())
         if not place or len(place) > MAX_PLACE:
-            ctx.say("new.ask_place")
+            ctx.reply.say("new.ask_place")
             return Outcome.STAY
         if LOOKS_LIKE_WHEN.match(place):  # a second date, typed one step too late
-            ctx.say("new.place_is_date")
+            ctx.reply.say("new.place_is_date")
             return Outcome.STAY
-        ctx.remember(place=place)
+        ctx.dialogue.remember(place=place)
         return Outcome.NEXT
 
 
@@ -223,36 +226,36 @@ class NewSend(Question):
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         slot = programme_slot(ctx)
-        state = ctx.state
+        state = ctx.dialogue.state
         return (
             *translating.send_choices(ctx, state.data if state is not None else {}),
-            Choice("now", ctx.t("new.send_now")),
+            Choice("now", ctx.reply.t("new.send_now")),
             *(
-                (Choice("slot", ctx.t("new.send_slot", when=when(ctx, slot))),)
+                (Choice("slot", ctx.reply.t("new.send_slot", when=when(ctx, slot))),)
                 if slot is not None
                 else ()
             ),
-            Choice("tomorrow", ctx.t("new.send_tomorrow")),
-            Choice("at", ctx.t("new.send_at")),
-            Choice("cancel", ctx.t("new.cancel")),
+            Choice("tomorrow", ctx.reply.t("new.send_tomorrow")),
+            Choice("at", ctx.reply.t("new.send_at")),
+            Choice("cancel", ctx.reply.t("new.cancel")),
         )
 
     def enter(self, ctx: Context) -> None:
-        state = ctx.state
+        state = ctx.dialogue.state
         data = state.data if state is not None else {}
-        ctx.say("new.preview", audience=audience_text(ctx, data))
+        ctx.reply.say("new.preview", audience=audience_text(ctx, data))
         text = _kind(ctx).lead(str(data.get("text", "")))
         if data.get("event_at") and data.get("place"):  # as the parents will see it
             moment = when(ctx, datetime.fromisoformat(str(data["event_at"])))
-            text += "\n\n" + ctx.t("prompt.when_where", when=moment, place=data["place"])
+            text += "\n\n" + ctx.reply.t("prompt.when_where", when=moment, place=data["place"])
         if data.get("options"):
-            text += "\n" + ctx.t("new.options_line", options=" / ".join(data["options"]))
-        ctx.say_text(text, media=_media(data))
+            text += "\n" + ctx.reply.t("new.options_line", options=" / ".join(data["options"]))
+        ctx.reply.say_text(text, media=_media(data))
         translating.translators_line(ctx, data)
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("new.ask_send", choices=self.choices(ctx))
+        ctx.reply.say("new.ask_send", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == "at":
@@ -269,8 +272,8 @@ class NewSend(Question):
         if key == "tomorrow":
             tomorrow = now.astimezone(config.zone).date() + timedelta(days=1)
             return _create(ctx, to_utc(datetime.combine(tomorrow, MORNING), config))
-        ctx.leave()
-        ctx.say("new.cancelled")
+        ctx.dialogue.leave()
+        ctx.reply.say("new.cancelled")
         return Outcome.DONE
 
 
@@ -280,30 +283,30 @@ class NewSendAt(Question):
     name = "new_send_at"
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("new.ask_send_at")
+        ctx.reply.say("new.ask_send_at")
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         due_at = typed_moment(ctx, text)
         if due_at is None:
             return Outcome.STAY
-        state = ctx.state
+        state = ctx.dialogue.state
         event = state.data.get("event_at") if state is not None else None
         if event and due_at >= datetime.fromisoformat(str(event)):
-            ctx.say("new.send_after_event")
+            ctx.reply.say("new.send_after_event")
             return Outcome.STAY
         return _create(ctx, due_at)
 
 
 def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
-    state = ctx.state
-    person = ctx.require_person()
-    community = person.community
+    state = ctx.dialogue.state
+    speaker = ctx.who.require_speaker()
+    community = ctx.domain.communities.of(speaker)
     if state is None or community is None:
-        ctx.leave()
-        ctx.say("new.cancelled")
+        ctx.dialogue.leave()
+        ctx.reply.say("new.cancelled")
         return Outcome.DONE
     data = dict(state.data)
-    ctx.leave()
+    ctx.dialogue.leave()
     config = ctx.settings.prompts
     # "Now" in the quiet hours means when they end: the scheduler's job sends it then.
     quiet = at_once and in_quiet_hours(due_at, config)
@@ -311,7 +314,7 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
         due_at, at_once = quiet_hours_end(due_at, config), False
     event_at = datetime.fromisoformat(data["event_at"]) if data.get("event_at") else None
     prompt = ctx.domain.prompts.create(
-        community, str(data["kind"]), {ctx.locale: str(data["text"])}, due_at, person,
+        community, str(data["kind"]), {ctx.who.locale: str(data["text"])}, due_at, speaker,
         event_at, data.get("place"), _media(data), data.get("bands", []), data.get("hood"),
         data.get("options"),
     )  # fmt: skip
@@ -320,11 +323,11 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
             prompt, ctx.translator, config, ctx.settings.translation
         )
         if prompt.delivered_at is not None:
-            ctx.say("new.sent", count=count)
+            ctx.reply.say("new.sent", count=count)
             return Outcome.DONE
     if quiet:
-        ctx.say("new.after_quiet", time=config.quiet_end.strftime("%H:%M"))
+        ctx.reply.say("new.after_quiet", time=config.quiet_end.strftime("%H:%M"))
         return Outcome.DONE
-    ctx.say("new.planned", when=when_text(prompt.due_at, ctx.locale, config))
+    ctx.reply.say("new.planned", when=when_text(prompt.due_at, ctx.who.locale, config))
     translating.after_create(ctx, prompt)
     return Outcome.DONE

@@ -33,11 +33,11 @@ def typed_moment(ctx: Context, text: str) -> datetime | None:
         except ValueError:
             moment = None
     if moment is None:
-        ctx.say("new.bad_when")
+        ctx.reply.say("new.bad_when")
         return None
     at = to_utc(moment, config)
     if at <= ctx.clock.now():
-        ctx.say("new.past_when")
+        ctx.reply.say("new.past_when")
         return None
     return at
 
@@ -45,9 +45,9 @@ def typed_moment(ctx: Context, text: str) -> datetime | None:
 def programme_slot(ctx: Context) -> datetime | None:
     """The next moment the programme sends this kind of prompt in the writer's community (its
     coordinator's day and time, or the programme file's), if there is one."""
-    state, config = ctx.state, ctx.settings.prompts
-    person = ctx.person
-    community = person.community if person is not None else None
+    state, config = ctx.dialogue.state, ctx.settings.prompts
+    speaker = ctx.who.speaker
+    community = ctx.domain.communities.of(speaker) if speaker is not None else None
     kind = state.data.get("kind") if state is not None else None
     if community is None or config.programme is None or kind is None:
         return None
@@ -69,4 +69,4 @@ def programme_slot(ctx: Context) -> datetime | None:
 
 
 def when(ctx: Context, moment: datetime | None) -> str:
-    return when_text(moment, ctx.locale, ctx.settings.prompts) if moment is not None else ""
+    return when_text(moment, ctx.who.locale, ctx.settings.prompts) if moment is not None else ""

@@ -16,58 +16,48 @@ from bot.engine.dialogue import (
 from bot.engine.handlers.buddies import end_on_stop
 from bot.engine.handlers.room_setup import invite_to_rooms
 from bot.engine.handlers.translator_join import offer_to, take_translator_code
-from community.models import Community, Person, Role, RoleCode
-from community.services.people import ROLE_RANK, is_settled
+from community.models import Community, Role, RoleCode
+from community.services.parent_answers import first_unanswered
+from community.services.people import ROLE_RANK
 
 ONBOARDING = ("language", "consent", "postcode", "ages", "home_languages", "buddy")
 
 
 def onboarding_done(ctx: Context) -> None:
-    person = ctx.require_person()
-    assert person.profile is not None
-    person.profile.completed_at = ctx.clock.now()
-    ctx.leave()
-    ctx.say("done.joined", community=person.community.name if person.community else "")
-    if person.profile.buddy_opt_in:
-        ctx.say("done.buddy")
-    ctx.say("done.help")
-    invite_to_rooms(ctx, person)
-    offer_to(ctx, person)
+    speaker = ctx.who.require_speaker()
+    ctx.domain.people.finish_onboarding(speaker)
+    answers = ctx.domain.people.answers(speaker)
+    community = ctx.domain.communities.of(speaker)
+    ctx.dialogue.leave()
+    ctx.reply.say("done.joined", community=community.name if community else "")
+    if answers is not None and answers.buddy_opt_in:
+        ctx.reply.say("done.buddy")
+    ctx.reply.say("done.help")
+    invite_to_rooms(ctx, speaker)
+    offer_to(ctx, speaker)
 
 
 def staff_done(ctx: Context) -> None:
-    person = ctx.require_person()
-    ctx.leave()
-    if ctx.role is Role.ADMIN:
-        ctx.say("staff.admin")
+    speaker = ctx.who.require_speaker()
+    ctx.dialogue.leave()
+    if ctx.who.role is Role.ADMIN:
+        ctx.reply.say("staff.admin")
     else:
-        ctx.say(
+        community = ctx.domain.communities.of(speaker)
+        ctx.reply.say(
             "staff.joined",
-            role=ctx.t(f"role.{person.role.value}"),
-            community=person.community.name if person.community else "",
+            role=ctx.reply.t(f"role.{speaker.role.value}"),
+            community=community.name if community else "",
         )
-    ctx.say("done.help")
-    invite_to_rooms(ctx, person)
-
-
-def first_unanswered(person: Person) -> str | None:
-    """Where an unfinished onboarding picks up again (after /cancel, /language, a new /start)."""
-    profile = person.profile
-    if person.role is not Role.PARENT or profile is None or profile.completed_at is not None:
-        return None
-    if person.locale is None:
-        return "language"
-    if profile.consent_at is None:
-        return "consent"
-    if not profile.age_bands:
-        return "ages" if profile.postcode_area else "postcode"
-    if not profile.home_languages:
-        return "home_languages"
-    return "buddy"
+    ctx.reply.say("done.help")
+    invite_to_rooms(ctx, speaker)
 
 
 def resume_onboarding(ctx: Context) -> bool:
-    step = first_unanswered(ctx.require_person())
+    """Back to where an unfinished onboarding stopped; False when nothing is left to ask."""
+    speaker = ctx.who.require_speaker()
+    answers = ctx.domain.people.answers(speaker) if speaker.role is Role.PARENT else None
+    step = first_unanswered(speaker.locale, answers)
     if step is None:
         return False
     start_flow(ctx, "onboarding", step)
@@ -80,34 +70,35 @@ def _single_community(ctx: Context) -> Community | None:
 
 
 def _role_name(ctx: Context, role: Role) -> str:
-    return ctx.t(f"role.{role.value}")
+    return ctx.reply.t(f"role.{role.value}")
 
 
 def start(ctx: Context) -> None:
     code = ctx.incoming.args[0] if ctx.incoming.args else None
-    person = ctx.person
-    if person is not None and not person.active:
-        person.active = True  # the code from the letter, or plain /start, brings them back
-        ctx.say("start.welcome_back")
-    if ctx.role is Role.ADMIN and code is None:
-        admin = ctx.ensure_person(Role.ADMIN)
+    speaker = ctx.who.speaker
+    if speaker is not None and not speaker.active:
+        # The code from the letter, or plain /start, brings them back.
+        ctx.domain.people.set_active(speaker, True)
+        ctx.reply.say("start.welcome_back")
+    if ctx.who.role is Role.ADMIN and code is None:
+        admin = ctx.who.ensure_speaker(Role.ADMIN)
         if admin.locale is None:
             start_flow(ctx, "staff")
         else:
-            ctx.say("start.already")
+            ctx.reply.say("start.already")
         return
     if code is None:
-        if person is not None and is_settled(person):
-            ctx.leave()  # /start is a fresh start: any open question is dropped
-            ctx.say("start.already")
-        elif ctx.state is not None:
+        if speaker is not None and speaker.settled:
+            ctx.dialogue.leave()  # /start is a fresh start: any open question is dropped
+            ctx.reply.say("start.already")
+        elif ctx.dialogue.state is not None:
             reprompt(ctx)
-        elif person is None or not resume_onboarding(ctx):
+        elif speaker is None or not resume_onboarding(ctx):
             community = _single_community(ctx)
             if community is not None:
                 _join_community(ctx, community)
             else:
-                ctx.say("start.need_code")
+                ctx.reply.say("start.need_code")
         return
     _start_with_code(ctx, code)
 
@@ -120,7 +111,7 @@ def _start_with_code(ctx: Context, code: str) -> None:
     code is taken for a while, not even a right one."""
     incoming = ctx.incoming
     if ctx.domain.staff.too_many_tries(incoming.platform, incoming.user_id):
-        ctx.say("code.too_many")
+        ctx.reply.say("code.too_many")
         return
     community = ctx.domain.communities.by_code(code)
     if community is not None:
@@ -130,28 +121,28 @@ def _start_with_code(ctx: Context, code: str) -> None:
     if record is None:
         ctx.domain.staff.note_wrong_try(incoming.platform, incoming.user_id)
         spent = ctx.domain.staff.spent_code(code)  # a real code, used or too old: say so
-        ctx.say(SPENT_CODE.get(spent or "", "start.bad_code"))
+        ctx.reply.say(SPENT_CODE.get(spent or "", "start.bad_code"))
         return
     _take_role_code(ctx, record)
 
 
 def _join_community(ctx: Context, community: Community) -> None:
-    person, role = ctx.person, ctx.role
+    speaker, role = ctx.who.speaker, ctx.who.role
     if role in (Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN):
-        ctx.say("start.staff_code", role=_role_name(ctx, role), community=community.name)
+        ctx.reply.say("start.staff_code", role=_role_name(ctx, role), community=community.name)
         return
-    if person is not None and person.role is not Role.GUEST:
-        if person.community_id != community.id and is_settled(person):
-            ctx.say("start.other_community")
-        elif is_settled(person):
-            ctx.leave()
-            ctx.say("start.already")
-        elif ctx.state is None or not _in_onboarding(ctx):
+    if speaker is not None and speaker.role is not Role.GUEST:
+        if speaker.community_id != community.id and speaker.settled:
+            ctx.reply.say("start.other_community")
+        elif speaker.settled:
+            ctx.dialogue.leave()
+            ctx.reply.say("start.already")
+        elif ctx.dialogue.state is None or not _in_onboarding(ctx):
             resume_onboarding(ctx)
         else:
             reprompt(ctx)
         return
-    state = ctx.state
+    state = ctx.dialogue.state
     if state is not None and _in_onboarding(ctx) and state.data.get("community") == community.id:
         reprompt(ctx)  # the code again, half-way: go on where they were
         return
@@ -160,7 +151,7 @@ def _join_community(ctx: Context, community: Community) -> None:
 
 
 def _in_onboarding(ctx: Context) -> bool:
-    state = ctx.state
+    state = ctx.dialogue.state
     return state is not None and state.flow == "onboarding"
 
 
@@ -168,17 +159,17 @@ def _take_role_code(ctx: Context, record: RoleCode) -> None:
     if record.role is Role.TRANSLATOR:
         take_translator_code(ctx, record)
         return
-    person, role = ctx.person, ctx.role
-    current = role if person is not None or role is Role.ADMIN else Role.GUEST
+    speaker, role = ctx.who.speaker, ctx.who.role
+    current = role if speaker is not None or role is Role.ADMIN else Role.GUEST
     if ROLE_RANK[record.role] <= ROLE_RANK[current]:
         # Roles never change sideways or down; the code stays unused for the right person.
-        ctx.say("start.code_not_higher", role=_role_name(ctx, current))
+        ctx.reply.say("start.code_not_higher", role=_role_name(ctx, current))
         return
-    if person is not None and person.role is Role.PARENT:
+    if speaker is not None and speaker.role is Role.PARENT:
         start_flow(ctx, "become_staff", code=record.id, role=record.role.value)
         return
-    staff = ctx.ensure_person()
-    ctx.leave()
+    staff = ctx.who.ensure_speaker()
+    ctx.dialogue.leave()
     ctx.domain.staff.use_code(record, staff)
     start_flow(ctx, "staff")
 
@@ -190,23 +181,23 @@ class BecomeStaff(YesNoQuestion):
     ask_id, yes_id, no_id = "start.become_staff.ask", "start.become_staff.yes", "button.no"
 
     def prompt(self, ctx: Context) -> None:
-        state = ctx.state
+        state = ctx.dialogue.state
         role = Role(state.data["role"]) if state is not None else Role.PROFESSIONAL
-        ctx.say(self.ask_id, role=_role_name(ctx, role), choices=self.choices(ctx))
+        ctx.reply.say(self.ask_id, role=_role_name(ctx, role), choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        state = ctx.state
+        state = ctx.dialogue.state
         record = ctx.domain.staff.code_by_id(int(state.data["code"])) if state else None
-        ctx.leave()
+        ctx.dialogue.leave()
         if key == "no":
-            ctx.say("start.become_staff.kept")
+            ctx.reply.say("start.become_staff.kept")
             return Outcome.DONE
         if record is None:  # used by someone else, or expired, meanwhile
-            ctx.say("start.bad_code")
+            ctx.reply.say("start.bad_code")
             return Outcome.DONE
-        person = ctx.require_person()
+        speaker = ctx.who.require_speaker()
         end_on_stop(ctx)  # the buddy hears the pair ended, no more
-        ctx.domain.privacy.forget_parent_data(person)
-        ctx.domain.staff.use_code(record, person)
+        ctx.domain.privacy.forget_parent_data(speaker)
+        ctx.domain.staff.use_code(record, speaker)
         staff_done(ctx)
         return Outcome.DONE

@@ -21,6 +21,6 @@ PROBLEM_IDS = {
 
 def say_problems(ctx: Context, problems: Iterable[str]) -> None:
     """ "Your text may be hard to read:" and a line for each problem found."""
-    lines = [ctx.t("new.check_intro")]
-    lines += [f"- {ctx.t(PROBLEM_IDS[p])}" for p in problems if p in PROBLEM_IDS]
-    ctx.say_text("\n".join(lines))
+    lines = [ctx.reply.t("new.check_intro")]
+    lines += [f"- {ctx.reply.t(PROBLEM_IDS[p])}" for p in problems if p in PROBLEM_IDS]
+    ctx.reply.say_text("\n".join(lines))

@@ -18,16 +18,16 @@ EDITABLE = ("language", "postcode", "ages", "home_languages", "buddy")
 
 
 def edit_done(ctx: Context) -> None:
-    state = ctx.state
+    state = ctx.dialogue.state
     back = state.data.get("back") if state is not None else None
-    ctx.leave()
-    ctx.say("profile.saved")
+    ctx.dialogue.leave()
+    ctx.reply.say("profile.saved")
     if isinstance(back, dict) and back.get("step") in ctx.handlers.questions:
         # /language half-way through onboarding: the same step again, in the new language.
-        ctx.enter("onboarding", back["step"], **back.get("data", {}))
+        ctx.dialogue.enter("onboarding", back["step"], **back.get("data", {}))
         ctx.handlers.questions[back["step"]].prompt(ctx)
-    elif ctx.person is None:
-        ctx.say("start.need_code")  # a stranger chose a language: now how to begin, in it
+    elif ctx.who.speaker is None:
+        ctx.reply.say("start.need_code")  # a stranger chose a language: now how to begin, in it
     else:
         resume_onboarding(ctx)
 
@@ -35,26 +35,28 @@ def edit_done(ctx: Context) -> None:
 def _summary(ctx: Context, data: dict[str, Any]) -> list[str]:
     """The onboarding answers and the buddy's first name, as short lines in the person's
     language; `data` is what `Domain.privacy.my_data` collects (/mydata shows these lines too)."""
-    no_answer = ctx.t("profile.no_answer")
-    lines = [ctx.t("profile.line.language", value=native_name(ctx.locale))]
+    no_answer = ctx.reply.t("profile.no_answer")
+    lines = [ctx.reply.t("profile.line.language", value=native_name(ctx.who.locale))]
     parent = data["parent_profile"]
     if parent is not None:
-        ages = [ctx.t(f"age.{band.replace('-', '_')}") for band in parent["age_bands"]]
-        home = [language_name(code, ctx.locale) for code in parent["home_languages"]]
+        ages = [ctx.reply.t(f"age.{band.replace('-', '_')}") for band in parent["age_bands"]]
+        home = [language_name(code, ctx.who.locale) for code in parent["home_languages"]]
         buddy = parent["buddy"]
         lines += [
-            ctx.t("profile.line.postcode", value=parent["postcode_area"] or no_answer),
-            ctx.t("profile.line.neighbourhood", value=parent["neighbourhood"] or no_answer),
-            ctx.t("profile.line.ages", value=", ".join(ages) or no_answer),
-            ctx.t("profile.line.home_languages", value=", ".join(home) or no_answer),
-            ctx.t(
+            ctx.reply.t("profile.line.postcode", value=parent["postcode_area"] or no_answer),
+            ctx.reply.t("profile.line.neighbourhood", value=parent["neighbourhood"] or no_answer),
+            ctx.reply.t("profile.line.ages", value=", ".join(ages) or no_answer),
+            ctx.reply.t("profile.line.home_languages", value=", ".join(home) or no_answer),
+            ctx.reply.t(
                 "profile.line.buddy",
-                value=no_answer if buddy is None else ctx.t("button.yes" if buddy else "button.no"),
+                value=no_answer
+                if buddy is None
+                else ctx.reply.t("button.yes" if buddy else "button.no"),
             ),
         ]
     buddy_profile = data["buddy_profile"]
     if buddy_profile is not None and buddy_profile["first_name"]:
-        lines.append(ctx.t("profile.line.buddy_name", value=buddy_profile["first_name"]))
+        lines.append(ctx.reply.t("profile.line.buddy_name", value=buddy_profile["first_name"]))
     return lines
 
 
@@ -63,22 +65,22 @@ class ProfileMenu(Question):
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         return (
-            *(Choice(f"edit:{step}", ctx.t(f"profile.edit.{step}")) for step in EDITABLE),
-            Choice("close", ctx.t("button.close")),
+            *(Choice(f"edit:{step}", ctx.reply.t(f"profile.edit.{step}")) for step in EDITABLE),
+            Choice("close", ctx.reply.t("button.close")),
         )
 
     def enter(self, ctx: Context) -> None:
-        data = ctx.domain.privacy.my_data(ctx.require_person())
-        ctx.say_text("\n".join([ctx.t("profile.intro"), *_summary(ctx, data)]))
+        data = ctx.domain.privacy.my_data(ctx.who.require_speaker())
+        ctx.reply.say_text("\n".join([ctx.reply.t("profile.intro"), *_summary(ctx, data)]))
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("profile.ask", choices=self.choices(ctx))
+        ctx.reply.say("profile.ask", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == "close":
-            ctx.leave()
-            ctx.say("profile.closed")
+            ctx.dialogue.leave()
+            ctx.reply.say("profile.closed")
         else:
             step = key.split(":", 1)[1]
             start_flow(ctx, "edit", step)

@@ -20,12 +20,12 @@ HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 def _day_name(ctx: Context, day: str) -> str:
-    return str(get_day_names("wide", locale=ctx.locale)[DAYS.index(day)])
+    return str(get_day_names("wide", locale=ctx.who.locale)[DAYS.index(day)])
 
 
 def programme(ctx: Context) -> None:
     if ctx.settings.prompts.programme is None or not ctx.settings.prompts.enabled:
-        ctx.say("programme.none")
+        ctx.reply.say("programme.none")
         return
     community = community_for(ctx, "programme")
     if community is not None:
@@ -41,9 +41,9 @@ AFTER["programme"] = _start
 
 def _community(ctx: Context) -> Community | None:
     """The community this flow sets times for: the admin's choice, or the coordinator's own."""
-    if ctx.role is not Role.ADMIN:
-        return ctx.require_person().community
-    state = ctx.state
+    if ctx.who.role is not Role.ADMIN:
+        return ctx.domain.communities.of(ctx.who.require_speaker())
+    state = ctx.dialogue.state
     slug = state.data.get("community") if state is not None else None
     return ctx.domain.communities.by_slug(str(slug)) if slug else None
 
@@ -52,13 +52,13 @@ class ProgrammeKind(Question):
     name = "programme_kind"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return tuple(Choice(kind.name, ctx.t(kind.label)) for kind in prompt_kinds.kinds())
+        return tuple(Choice(kind.name, ctx.reply.t(kind.label)) for kind in prompt_kinds.kinds())
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("programme.ask_kind", choices=self.choices(ctx))
+        ctx.reply.say("programme.ask_kind", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        ctx.remember(kind=key)
+        ctx.dialogue.remember(kind=key)
         return Outcome.NEXT
 
 
@@ -69,10 +69,10 @@ class ProgrammeDay(Question):
         return tuple(Choice(day, _day_name(ctx, day)) for day in DAYS)
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("programme.ask_day", choices=self.choices(ctx))
+        ctx.reply.say("programme.ask_day", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        ctx.remember(day=key)
+        ctx.dialogue.remember(day=key)
         return Outcome.NEXT
 
 
@@ -80,14 +80,14 @@ class ProgrammeTime(Question):
     name = "programme_time"
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("programme.ask_time")
+        ctx.reply.say("programme.ask_time")
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         typed = text.strip().replace(".", ":")
         if len(typed) == 4 and typed[1] == ":":
             typed = "0" + typed  # 9:30
         if not HHMM.match(typed):
-            ctx.say("programme.bad_time")
+            ctx.reply.say("programme.bad_time")
             return Outcome.STAY
         at = parse_hhmm(typed)
         config = ctx.settings.prompts
@@ -98,15 +98,15 @@ class ProgrammeTime(Question):
         )
         if quiet:
             start, end = config.quiet_end.strftime("%H:%M"), config.quiet_start.strftime("%H:%M")
-            ctx.say("programme.quiet", start=start, end=end)
+            ctx.reply.say("programme.quiet", start=start, end=end)
             return Outcome.STAY
-        state = ctx.state
+        state = ctx.dialogue.state
         community = _community(ctx)
         if state is None or community is None:
             return Outcome.DONE
         kind, day = str(state.data["kind"]), str(state.data["day"])
-        ctx.leave()
+        ctx.dialogue.leave()
         ctx.domain.prompts.set_programme_time(community, kind, day, at)
-        label = ctx.t(prompt_kinds.of(kind).label)
-        ctx.say("programme.saved", kind=label, day=_day_name(ctx, day), time=typed)
+        label = ctx.reply.t(prompt_kinds.of(kind).label)
+        ctx.reply.say("programme.saved", kind=label, day=_day_name(ctx, day), time=typed)
         return Outcome.DONE

@@ -37,55 +37,56 @@ def _number(value: str) -> int | None:
 
 def rsvp(ctx: Context, args: tuple[str, ...]) -> None:
     """Yes / no / maybe on an invitation. The buttons stay: a parent may change their mind."""
-    person = ctx.require_person()
+    speaker = ctx.who.require_speaker()
     prompt_id = _number(args[0]) if len(args) == 2 else None
     answer = args[1] if len(args) == 2 else ""
     prompt = (
-        ctx.domain.prompts.open_invitation(prompt_id, person) if prompt_id is not None else None
+        ctx.domain.prompts.open_invitation(prompt_id, speaker) if prompt_id is not None else None
     )
     if prompt is None or answer not in RSVP_ANSWERS:
-        ctx.say("rsvp.closed")
-        ctx.clear_pressed()
+        ctx.reply.say("rsvp.closed")
+        ctx.reply.clear_pressed()
         return
-    ctx.domain.prompts.record_rsvp(prompt, person, answer)
+    ctx.domain.prompts.record_rsvp(prompt, speaker, answer)
     if answer == "yes":
-        ctx.say_text(
-            ctx.t("rsvp.how_many"), buttons=count_buttons(prompt, ctx.locale, ctx.translator)
+        ctx.reply.say_text(
+            ctx.reply.t("rsvp.how_many"),
+            buttons=count_buttons(prompt, ctx.who.locale, ctx.translator),
         )
     else:
-        ctx.say(THANKS[answer])
+        ctx.reply.say(THANKS[answer])
 
 
 def rsvp_children(ctx: Context, args: tuple[str, ...]) -> None:
-    person = ctx.require_person()
+    speaker = ctx.who.require_speaker()
     prompt_id = _number(args[0]) if len(args) == 2 else None
     count = _number(args[1]) if len(args) == 2 else None
     prompt = (
-        ctx.domain.prompts.open_invitation(prompt_id, person) if prompt_id is not None else None
+        ctx.domain.prompts.open_invitation(prompt_id, speaker) if prompt_id is not None else None
     )
     if prompt is None or count is None or not 1 <= count <= MAX_CHILDREN:
-        ctx.say("rsvp.closed")
-        ctx.clear_pressed()
+        ctx.reply.say("rsvp.closed")
+        ctx.reply.clear_pressed()
         return
-    if not ctx.domain.prompts.set_rsvp_children(prompt, person, count):
-        ctx.say("input.old_button")
-        ctx.clear_pressed()
+    if not ctx.domain.prompts.set_rsvp_children(prompt, speaker, count):
+        ctx.reply.say("input.old_button")
+        ctx.reply.clear_pressed()
         return
-    ctx.clear_pressed()
-    title = ctx.t("rsvp.calendar_title", place=prompt.place or "")
-    ctx.say("rsvp.see_you", media=calendar_file(prompt, ctx.settings.prompts, title))
+    ctx.reply.clear_pressed()
+    title = ctx.reply.t("rsvp.calendar_title", place=prompt.place or "")
+    ctx.reply.say("rsvp.see_you", media=calendar_file(prompt, ctx.settings.prompts, title))
 
 
 def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
     """A parent's message outside a dialogue: an answer to the question prompt they got last
     (within `answer_days`). Returns False when there is no such prompt."""
-    person = ctx.person
-    if person is None or ctx.role is not Role.PARENT:
+    speaker = ctx.who.speaker
+    if speaker is None or ctx.who.role is not Role.PARENT:
         return False
-    prompt = ctx.domain.prompts.open_question(person, ctx.settings.prompts.answer_days)
+    prompt = ctx.domain.prompts.open_question(speaker, ctx.settings.prompts.answer_days)
     if prompt is None:
         return False
-    answer = ctx.domain.prompts.record_answer(prompt, person, text or None, media)
+    answer = ctx.domain.prompts.record_answer(prompt, speaker, text or None, media)
     _thank_and_offer_sharing(ctx, answer)
     return True
 
@@ -93,117 +94,117 @@ def take_answer(ctx: Context, text: str, media: Media | None) -> bool:
 def answer_option(ctx: Context, args: tuple[str, ...]) -> None:
     """A button of a question with buttons, pressed maybe days later: its label is the answer
     (a later press changes it)."""
-    person = ctx.require_person()
+    speaker = ctx.who.require_speaker()
     prompt_id = _number(args[0]) if len(args) == 2 else None
     index = _number(args[1]) if len(args) == 2 else None
     prompt = (
-        ctx.domain.prompts.answered_question(prompt_id, person) if prompt_id is not None else None
+        ctx.domain.prompts.answered_question(prompt_id, speaker) if prompt_id is not None else None
     )
-    ctx.clear_pressed()
+    ctx.reply.clear_pressed()
     options = (prompt.options or []) if prompt is not None else []
     if prompt is None or index is None or index >= len(options):
-        ctx.say("input.old_button")
+        ctx.reply.say("input.old_button")
         return
-    answer = ctx.domain.prompts.record_choice(prompt, person, options[index])
+    answer = ctx.domain.prompts.record_choice(prompt, speaker, options[index])
     _thank_and_offer_sharing(ctx, answer)
 
 
 def _thank_and_offer_sharing(ctx: Context, answer: PromptAnswer) -> None:
-    ctx.say("answer.thanks")
-    person = ctx.require_person()
-    community = person.community
+    ctx.reply.say("answer.thanks")
+    speaker = ctx.who.require_speaker()
+    community = ctx.domain.communities.of(speaker)
     if community is not None and ctx.domain.prompts.share_rooms(community):
         # Shared with the other parents only if they say yes (a button that works days later).
         buttons = tuple(
-            action_button(ctx.t(msgid), SHARE_ACTION, answer.id, key)
+            action_button(ctx.reply.t(msgid), SHARE_ACTION, answer.id, key)
             for key, msgid in SHARE_LABELS.items()
         )
-        ctx.say_text(ctx.t("answer.share.ask"), buttons=buttons)
+        ctx.reply.say_text(ctx.reply.t("answer.share.ask"), buttons=buttons)
 
 
 def share(ctx: Context, args: tuple[str, ...]) -> None:
     """Yes: the answer goes to the community's tips room(s) without a name; no: it stays with
     the school. A second press (or someone else's) changes nothing."""
-    person = ctx.require_person()
+    speaker = ctx.who.require_speaker()
     answer_id = _number(args[0]) if len(args) == 2 else None
     answer = (
-        ctx.domain.prompts.answer_to_share(answer_id, person) if answer_id is not None else None
+        ctx.domain.prompts.answer_to_share(answer_id, speaker) if answer_id is not None else None
     )
-    ctx.clear_pressed()
+    ctx.reply.clear_pressed()
     if answer is None or args[1] not in SHARE_LABELS:
-        ctx.say("input.old_button")
+        ctx.reply.say("input.old_button")
         return
     if args[1] == "no":
-        ctx.say("answer.share.kept")
+        ctx.reply.say("answer.share.kept")
         return
-    community = person.community
+    community = ctx.domain.communities.of(speaker)
     rooms = ctx.domain.prompts.share_rooms(community) if community is not None else []
     media = Media.from_json(answer.media) if answer.media else None
     for room in rooms:
-        locale = community.default_locale if community is not None else ctx.locale
+        locale = community.default_locale if community is not None else ctx.who.locale
         text = ctx.translator.t(locale, "answer.share.line", text=answer.text or "")
         # It quotes the parent: erasing them (or their becoming staff) forgets the bot's copy.
         ctx.out.act(
-            room.platform, room.chat_id, SendMessage(text, media=media), mentions=(person.id,)
+            room.platform, room.chat_id, SendMessage(text, media=media), mentions=(speaker.id,)
         )
     ctx.domain.prompts.mark_shared(answer)
-    ctx.say("answer.share.done")
+    ctx.reply.say("answer.share.done")
 
 
 def pause(ctx: Context) -> None:
     """No tips and invitations for now: a parent's pause is never read as "not interested"
     (the reach report leaves them out)."""
-    if ctx.domain.prompts.set_paused(ctx.require_person(), True):
-        ctx.say("pause.done")
+    if ctx.domain.prompts.set_paused(ctx.who.require_speaker(), True):
+        ctx.reply.say("pause.done")
     else:
-        ctx.say("pause.not_joined")
+        ctx.reply.say("pause.not_joined")
 
 
 def resume(ctx: Context) -> None:
-    if ctx.domain.prompts.set_paused(ctx.require_person(), False):
-        ctx.say("pause.resumed")
+    if ctx.domain.prompts.set_paused(ctx.who.require_speaker(), False):
+        ctx.reply.say("pause.resumed")
     else:
-        ctx.say("pause.not_joined")
+        ctx.reply.say("pause.not_joined")
 
 
 def support(ctx: Context) -> None:
     entries = ctx.settings.prompts.support
     if not entries:
-        ctx.say("support.none")
+        ctx.reply.say("support.none")
         return
-    lines = [ctx.t("support.intro")]
+    lines = [ctx.reply.t("support.intro")]
     dutch_only = False
     for entry in entries:
-        text = entry.texts.get(ctx.locale)
+        text = entry.texts.get(ctx.who.locale)
         if text is None:
             text, dutch_only = entry.texts[SOURCE_LOCALE], True
         lines += ["", f"{entry.name}", text]
         if entry.url:
             lines.append(entry.url)
         if entry.phone:
-            lines.append(ctx.t("support.phone", phone=entry.phone))
-    if dutch_only and ctx.locale != SOURCE_LOCALE:
-        lines += ["", ctx.t("prompt.dutch_only")]
-    ctx.say_text("\n".join(lines))
+            lines.append(ctx.reply.t("support.phone", phone=entry.phone))
+    if dutch_only and ctx.who.locale != SOURCE_LOCALE:
+        lines += ["", ctx.reply.t("prompt.dutch_only")]
+    ctx.reply.say_text("\n".join(lines))
 
 
 STAFF_AND_PROFESSIONALS = frozenset({Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN})
 
 
 def _when(ctx: Context, moment: datetime) -> str:
-    return when_text(moment, ctx.locale, ctx.settings.prompts)
+    return when_text(moment, ctx.who.locale, ctx.settings.prompts)
 
 
 def routekaart(ctx: Context) -> None:
     """The route map: when contact happens, what comes next, and where information is."""
-    if ctx.role is Role.ADMIN:  # of no community: of the one there is, or the one pressed
+    if ctx.who.role is Role.ADMIN:  # of no community: of the one there is, or the one pressed
         chosen = community_for(ctx, "routekaart")
         if chosen is not None:
             _community_route_map(ctx, chosen)
         return
-    person = ctx.require_person()
-    coming = ctx.domain.prompts.upcoming(person, ctx.settings.prompts)
-    _say_route_map(ctx, coming, person.community)
+    speaker = ctx.who.require_speaker()
+    coming = ctx.domain.prompts.upcoming(speaker, ctx.settings.prompts)
+    _say_route_map(ctx, coming, ctx.domain.communities.of(speaker))
 
 
 def _community_route_map(ctx: Context, community: Community) -> None:
@@ -215,26 +216,29 @@ AFTER["routekaart"] = _community_route_map
 
 
 def _say_route_map(ctx: Context, coming: list[Prompt], community: Community | None) -> None:
-    lines = route_map_lines(coming, ctx.locale, ctx.translator, ctx.settings.prompts)
-    if ctx.role in STAFF_AND_PROFESSIONALS and community is not None:
+    lines = route_map_lines(coming, ctx.who.locale, ctx.translator, ctx.settings.prompts)
+    if ctx.who.role in STAFF_AND_PROFESSIONALS and community is not None:
         # Staff also see who comes to what is planned; who did not answer is not counted.
         for prompt, counts in ctx.domain.prompts.invitations_ahead(community):
             when = _when(ctx, prompt.event_at or prompt.due_at)
-            lines += ["", ctx.t("routekaart.rsvps", place=prompt.place or "", when=when, **counts)]
-    ctx.say_text("\n".join(lines))
+            lines += [
+                "",
+                ctx.reply.t("routekaart.rsvps", place=prompt.place or "", when=when, **counts),
+            ]
+    ctx.reply.say_text("\n".join(lines))
 
 
 def reach(ctx: Context) -> None:
     """Parents to phone or visit instead of writing: messages do not reach them, or they have
     not replied for 4 weeks (which never means they are not interested)."""
-    if ctx.role is Role.ADMIN:
+    if ctx.who.role is Role.ADMIN:
         options = ctx.domain.communities.all()
     else:
-        community = ctx.require_person().community
+        community = ctx.domain.communities.of(ctx.who.require_speaker())
         options = [community] if community is not None else []
     if not options:
         say_no_community(ctx)
         return
     for community in options:
         report = ctx.domain.prompts.reach_report(community)
-        ctx.say_text(reach_text(report, community.name, ctx.translator, ctx.locale))
+        ctx.reply.say_text(reach_text(report, community.name, ctx.translator, ctx.who.locale))

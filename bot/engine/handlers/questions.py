@@ -9,10 +9,11 @@ from bot.engine.dialogue import MultiSelect, Outcome, Question, YesNoQuestion
 from bot.engine.handlers import voice
 from community.actions import Media
 from community.i18n import language_name, native_name
-from community.models import Community, ParentProfile
+from community.models import Community
 from community.postcode import postcode_area
 from community.services import communities
-from community.services.people import AGE_BANDS, is_onboarded
+from community.services.parent_answers import Answers
+from community.services.people import AGE_BANDS
 from config.locales import FALLBACK_LOCALE
 
 POSTCODE_TRIES = 3
@@ -20,18 +21,24 @@ POSTCODE_TRIES = 3
 
 def _joining(ctx: Context) -> Community | None:
     """The community a parent is joining: in the dialogue state before they are stored."""
-    if ctx.person is not None and ctx.person.community is not None:
-        return ctx.person.community
-    state = ctx.state
+    speaker = ctx.who.speaker
+    community = ctx.domain.communities.of(speaker) if speaker is not None else None
+    if community is not None:
+        return community
+    state = ctx.dialogue.state
     community_id = state.data.get("community") if state is not None else None
     return ctx.domain.communities.by_id(int(community_id)) if community_id else None
 
 
-def _profile(ctx: Context) -> ParentProfile:
-    profile = ctx.require_person().profile
-    if profile is None:
+def _answers(ctx: Context) -> Answers:
+    answers = ctx.domain.people.answers(ctx.who.require_speaker())
+    if answers is None:
         raise LookupError("parent profile missing")
-    return profile
+    return answers
+
+
+def _save(ctx: Context, **changes: object) -> None:
+    ctx.domain.people.save_answers(ctx.who.require_speaker(), **changes)
 
 
 class LanguageQuestion(Question):
@@ -43,10 +50,10 @@ class LanguageQuestion(Question):
     def prompt(self, ctx: Context) -> None:
         # Before a language is chosen, nobody knows which one the reader reads: ask in all of them.
         lines = [ctx.translator.t(loc, "language.choose") for loc in ctx.translator.locales]
-        ctx.say_text("\n".join(dict.fromkeys(lines)), choices=self.choices(ctx))
+        ctx.reply.say_text("\n".join(dict.fromkeys(lines)), choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        ctx.set_locale(key.split(":", 1)[1])
+        ctx.who.set_locale(key.split(":", 1)[1])
         return Outcome.NEXT
 
     # A wrong answer here is said so in a language the reader reads (bot.engine.first_words).
@@ -66,26 +73,25 @@ class ConsentQuestion(YesNoQuestion):
 
     def enter(self, ctx: Context) -> None:
         community = _joining(ctx)
-        ctx.say("welcome.hello", community=community.name if community else "")
-        ctx.say("welcome.what")
-        ctx.say("welcome.privacy")
+        ctx.reply.say("welcome.hello", community=community.name if community else "")
+        ctx.reply.say("welcome.what")
+        ctx.reply.say("welcome.privacy")
         self.prompt(ctx)
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         community = _joining(ctx)
         if key == "yes" and community is not None:
             # Only now is the parent stored: with the language they chose and their consent.
-            person = ctx.ensure_person()
-            ctx.domain.people.join_as_parent(person, community)
-            _profile(ctx).consent_at = ctx.clock.now()
+            ctx.domain.people.join_as_parent(ctx.who.ensure_speaker(), community)
             return Outcome.NEXT
         # Without consent nothing is kept but the language, for the goodbye and a next time.
-        ctx.leave()
-        if ctx.person is not None and not is_onboarded(ctx.person):
-            ctx.erase_person()
+        ctx.dialogue.leave()
+        speaker = ctx.who.speaker
+        if speaker is not None and not speaker.onboarded:
+            ctx.who.erase_person()
         else:
             ctx.domain.privacy.forget_guest(ctx.incoming.platform, ctx.incoming.chat_id)
-        ctx.say("consent.declined")
+        ctx.reply.say("consent.declined")
         return Outcome.DONE
 
 
@@ -93,50 +99,49 @@ class PostcodeQuestion(Question):
     name = "postcode"
 
     def tries(self, ctx: Context) -> int:
-        state = ctx.state
+        state = ctx.dialogue.state
         return int(state.data.get("postcode_tries", 0)) if state else 0
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         if self.tries(ctx) >= POSTCODE_TRIES:
-            return (Choice("skip", ctx.t("button.skip")),)
+            return (Choice("skip", ctx.reply.t("button.skip")),)
         # The first question after consent: where a parent who reads little can ask to listen.
         listen = voice.listen_choice(ctx)
         return (listen,) if listen is not None else ()
 
     def prompt(self, ctx: Context) -> None:
         if self.tries(ctx) >= POSTCODE_TRIES:
-            ctx.say("postcode.skip_offer", choices=self.choices(ctx))
+            ctx.reply.say("postcode.skip_offer", choices=self.choices(ctx))
         else:
             # the listening button on the first ask only: a typed answer takes it off again
-            ctx.say("postcode.ask", choices=self.choices(ctx) if not self.tries(ctx) else ())
+            ctx.reply.say("postcode.ask", choices=self.choices(ctx) if not self.tries(ctx) else ())
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == voice.CHOICE:
             voice.prefer_listening(ctx)
             self.prompt(ctx)
             return Outcome.STAY
-        ctx.say("postcode.skipped")
+        ctx.reply.say("postcode.skipped")
         return Outcome.NEXT
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        person = ctx.require_person()
+        community = ctx.domain.communities.of(ctx.who.require_speaker())
         if not self.tries(ctx) and voice.listen_choice(ctx) is not None:
             voice.withdraw_offer(ctx)
         area = postcode_area(text)
         hood = None
-        if area is not None and person.community is not None:
-            hood = communities.neighbourhood_for(person.community, area)
+        if area is not None and community is not None:
+            hood = communities.neighbourhood_for(community, area)
         if area is not None and hood is not None:
-            profile = _profile(ctx)
-            profile.postcode_area, profile.neighbourhood = area, hood
-            ctx.remember(postcode_tries=0)
-            ctx.say("postcode.saved", neighbourhood=hood.name)
+            _save(ctx, postcode_area=area, neighbourhood=hood)
+            ctx.dialogue.remember(postcode_tries=0)
+            ctx.reply.say("postcode.saved", neighbourhood=hood.name)
             return Outcome.NEXT
-        ctx.remember(postcode_tries=self.tries(ctx) + 1)
+        ctx.dialogue.remember(postcode_tries=self.tries(ctx) + 1)
         if area is None:
-            ctx.say("postcode.invalid")
+            ctx.reply.say("postcode.invalid")
         else:
-            ctx.say("postcode.elsewhere", city=person.community.city if person.community else "")
+            ctx.reply.say("postcode.elsewhere", city=community.city if community else "")
         self.prompt(ctx)
         return Outcome.STAY
 
@@ -148,20 +153,20 @@ class AgesQuestion(MultiSelect):
     none_id = "ages.none"
 
     def options(self, ctx: Context) -> list[tuple[str, str]]:
-        return [(band, ctx.t(f"age.{band.replace('-', '_')}")) for band in AGE_BANDS]
+        return [(band, ctx.reply.t(f"age.{band.replace('-', '_')}")) for band in AGE_BANDS]
 
     def saved(self, ctx: Context) -> list[str]:
-        return list(_profile(ctx).age_bands)
+        return list(_answers(ctx).age_bands)
 
     def save(self, ctx: Context, values: list[str]) -> None:
-        _profile(ctx).age_bands = values
+        _save(ctx, age_bands=values)
 
 
 def home_language_label(ctx: Context, code: str) -> str:
     """A home language's name on its button, in the reader's language. CLDR lacks a few names
     in a few languages (`rif` in Arabic): then the English name, never the bare code (the
     community's config is checked to have one)."""
-    name = language_name(code, ctx.locale)
+    name = language_name(code, ctx.who.locale)
     return name if name != code else language_name(code, FALLBACK_LOCALE)
 
 
@@ -172,15 +177,15 @@ class HomeLanguagesQuestion(MultiSelect):
     none_id = "home_languages.none"
 
     def options(self, ctx: Context) -> list[tuple[str, str]]:
-        community = ctx.require_person().community
+        community = ctx.domain.communities.of(ctx.who.require_speaker())
         codes = community.home_languages if community else []
         return [(code, home_language_label(ctx, code)) for code in codes]
 
     def saved(self, ctx: Context) -> list[str]:
-        return list(_profile(ctx).home_languages)
+        return list(_answers(ctx).home_languages)
 
     def save(self, ctx: Context, values: list[str]) -> None:
-        _profile(ctx).home_languages = values
+        _save(ctx, home_languages=values)
 
 
 class BuddyQuestion(YesNoQuestion):
@@ -188,9 +193,9 @@ class BuddyQuestion(YesNoQuestion):
     ask_id, yes_id, no_id = "buddy.ask", "buddy.yes", "buddy.no"
 
     def enter(self, ctx: Context) -> None:
-        ctx.say("buddy.explain")
+        ctx.reply.say("buddy.explain")
         self.prompt(ctx)
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        _profile(ctx).buddy_opt_in = key == "yes"
+        _save(ctx, buddy_opt_in=key == "yes")
         return Outcome.NEXT

@@ -21,7 +21,7 @@ from community.services.role_codes import may_revoke
 def revoke(ctx: Context) -> None:
     options = communities_of(ctx)
     if not options:
-        ctx.say("code.no_community")
+        ctx.reply.say("code.no_community")
     elif len(options) == 1:
         start_flow(ctx, "revoke", "revoke_who", community=options[0].id)
     else:
@@ -29,10 +29,10 @@ def revoke(ctx: Context) -> None:
 
 
 def _may_revoke(ctx: Context, target: Person) -> bool:
-    person = ctx.person
-    if person is not None and person.id == target.id:
+    speaker = ctx.who.speaker
+    if speaker is not None and speaker.id == target.id:
         return False
-    return may_revoke(ctx.role, person.community_id if person else None, target)
+    return may_revoke(ctx.who.role, speaker.community_id if speaker else None, target)
 
 
 class RevokeCommunity(Question):
@@ -42,10 +42,10 @@ class RevokeCommunity(Question):
         return tuple(Choice(f"community:{c.id}", c.name) for c in communities_of(ctx))
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("code.ask_community", choices=self.choices(ctx))
+        ctx.reply.say("code.ask_community", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        ctx.remember(community=int(key.split(":", 1)[1]))
+        ctx.dialogue.remember(community=int(key.split(":", 1)[1]))
         return Outcome.NEXT
 
 
@@ -53,13 +53,13 @@ class RevokeWho(Question):
     name = "revoke_who"
 
     def _targets(self, ctx: Context) -> list[tuple[Person, str]]:
-        state = ctx.state
+        state = ctx.dialogue.state
         community_id = state.data.get("community") if state is not None else None
         community = ctx.domain.communities.by_id(int(community_id)) if community_id else None
         if community is None or community not in communities_of(ctx):
             return []
         return [
-            (person, format_date(since.date(), format="medium", locale=ctx.locale))
+            (person, format_date(since.date(), format="medium", locale=ctx.who.locale))
             for person, since in ctx.domain.staff.of(community)
             if _may_revoke(ctx, person)
         ]
@@ -68,10 +68,10 @@ class RevokeWho(Question):
         return tuple(
             Choice(
                 f"person:{person.id}",
-                ctx.t(
+                ctx.reply.t(
                     "revoke.item",
                     number=number,
-                    role=ctx.t(f"role.{person.role.value}"),
+                    role=ctx.reply.t(f"role.{person.role.value}"),
                     platform=person.platform.capitalize(),
                     date=since,
                 ),
@@ -81,16 +81,16 @@ class RevokeWho(Question):
 
     def enter(self, ctx: Context) -> None:
         if not self._targets(ctx):
-            ctx.leave()
-            ctx.say("revoke.none")
+            ctx.dialogue.leave()
+            ctx.reply.say("revoke.none")
             return
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("revoke.ask_who", choices=self.choices(ctx))
+        ctx.reply.say("revoke.ask_who", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        ctx.remember(person=int(key.split(":", 1)[1]))
+        ctx.dialogue.remember(person=int(key.split(":", 1)[1]))
         return Outcome.NEXT
 
 
@@ -100,27 +100,27 @@ class RevokeConfirm(YesNoQuestion):
     no_first = True  # taking a role away cannot be undone with a button
 
     def _target(self, ctx: Context) -> Person | None:
-        state = ctx.state
+        state = ctx.dialogue.state
         person_id = state.data.get("person") if state is not None else None
         target = ctx.domain.staff.member(int(person_id)) if person_id else None
         return target if target is not None and _may_revoke(ctx, target) else None
 
     def prompt(self, ctx: Context) -> None:
         target = self._target(ctx)
-        role = ctx.t(f"role.{target.role.value}") if target else ""
-        ctx.say(self.ask_id, role=role, choices=self.choices(ctx))
+        role = ctx.reply.t(f"role.{target.role.value}") if target else ""
+        ctx.reply.say(self.ask_id, role=role, choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         target = self._target(ctx)
-        ctx.leave()
+        ctx.dialogue.leave()
         if key == "no":
-            ctx.say("revoke.kept")
+            ctx.reply.say("revoke.kept")
         elif target is None:  # revoked by someone else, or stopped, meanwhile
-            ctx.say("revoke.gone")
+            ctx.reply.say("revoke.gone")
         else:
-            role = ctx.t(f"role.{target.role.value}")
+            role = ctx.reply.t(f"role.{target.role.value}")
             ctx.out.queue(
                 ctx.domain.staff.revoke(target, ctx.translator, ctx.settings.default_locale)
             )
-            ctx.say("revoke.done", role=role)
+            ctx.reply.say("revoke.done", role=role)
         return Outcome.DONE

@@ -25,10 +25,10 @@ def link_group(ctx: Context) -> None:
     admits only the community's parents who finished onboarding."""
     incoming = ctx.incoming
     if incoming.is_private:
-        ctx.say("room.link_in_group")
+        ctx.reply.say("room.link_in_group")
         return
     if incoming.sender_is_chat_admin is not True:
-        ctx.say("room.need_group_admin")
+        ctx.reply.say("room.need_group_admin")
         return
     words = [word.lower() for word in incoming.args]
     move = any(word in MOVE for word in words)
@@ -39,11 +39,11 @@ def link_group(ctx: Context) -> None:
     if room is not None and room.community_id != community.id:
         owner = ctx.domain.communities.by_id(room.community_id)
         owner_name = owner.name if owner is not None else ""
-        if ctx.role is not Role.ADMIN:
-            ctx.say("room.linked_elsewhere", community=owner_name)
+        if ctx.who.role is not Role.ADMIN:
+            ctx.reply.say("room.linked_elsewhere", community=owner_name)
             return
         if not move:
-            ctx.say(
+            ctx.reply.say(
                 "room.move_how", community=owner_name, command=f"/linkgroup move {community.slug}"
             )
             return
@@ -52,10 +52,10 @@ def link_group(ctx: Context) -> None:
     rules = ctx.translator.t(locale, "rooms.rules")
     ctx.out.act(incoming.platform, incoming.chat_id, SendMessage(rules))
     ctx.out.act(incoming.platform, incoming.chat_id, PinMessage(Target(earlier=1)))
-    ctx.say("room.linked", community=community.name)
+    ctx.reply.say("room.linked", community=community.name)
     # People already in the group who never joined through the bot: asked, in the group, since
     # the bot cannot list them everywhere (a Telegram bot sees no member list).
-    ctx.post(incoming.platform, incoming.chat_id, locale, "room.ask_members")
+    ctx.others.post(incoming.platform, incoming.chat_id, locale, "room.ask_members")
     if ctx.capabilities.join_links:
         # A link to the group that asks the bot for approval, for the coordinator to share.
         ctx.out.act(incoming.platform, incoming.chat_id, InviteMember(incoming.user_id))
@@ -64,24 +64,24 @@ def link_group(ctx: Context) -> None:
 def _community_to_link(ctx: Context, words: list[str]) -> Community | None:
     """A coordinator links to their own community; an admin to the only one, or to the one
     they name by its short name. Says why when there is none."""
-    person = ctx.person
-    if ctx.role is not Role.ADMIN:
-        community = person.community if person is not None else None
+    speaker = ctx.who.speaker
+    if ctx.who.role is not Role.ADMIN:
+        community = ctx.domain.communities.of(speaker) if speaker is not None else None
         if community is None:
-            ctx.say("code.no_community")
+            ctx.reply.say("code.no_community")
         return community
     if words:
         named = ctx.domain.communities.by_slug(words[0])
         if named is None:
-            ctx.say("room.which_community", example=_example_slug(ctx))
+            ctx.reply.say("room.which_community", example=_example_slug(ctx))
         return named
     every = ctx.domain.communities.all()
     if len(every) == 1:
         return every[0]
     if every:
-        ctx.say("room.which_community", example=_example_slug(ctx))
+        ctx.reply.say("room.which_community", example=_example_slug(ctx))
     else:
-        ctx.say("code.no_community")
+        ctx.reply.say("code.no_community")
     return None
 
 
@@ -96,7 +96,7 @@ def relay(ctx: Context) -> None:
     It is one switch for the whole relay circle, so that it never relays one way only."""
     incoming = ctx.incoming
     if incoming.is_private:
-        ctx.say("relay.in_group")
+        ctx.reply.say("relay.in_group")
         return
     room = _room_of_speaker(ctx)
     if room is None:
@@ -105,9 +105,9 @@ def relay(ctx: Context) -> None:
     on = True if word in RELAY_ON else False if word in RELAY_OFF else not room.relay
     rooms = ctx.domain.relay.set(room, on)
     if on:
-        ctx.say("relay.on", count=len(rooms) - 1)
+        ctx.reply.say("relay.on", count=len(rooms) - 1)
     else:
-        ctx.say("relay.off")
+        ctx.reply.say("relay.off")
 
 
 def delete(ctx: Context) -> None:
@@ -116,13 +116,13 @@ def delete(ctx: Context) -> None:
     group, so this is how a deletion on Telegram reaches the Matrix copy.)"""
     incoming = ctx.incoming
     if incoming.is_private:
-        ctx.say("relay.delete_how")
+        ctx.reply.say("relay.delete_how")
         return
     room = _room_of_speaker(ctx)
     if room is None:
         return
     if incoming.ref is None or incoming.ref.remote_id is None:
-        ctx.say("relay.delete_how")
+        ctx.reply.say("relay.delete_how")
         return
     ctx.out.queue(ctx.domain.relay.remove_everywhere(room, incoming.ref.remote_id))
     if incoming.message_id is not None:  # the command itself goes too: the group stays clean
@@ -139,9 +139,9 @@ def _room_of_speaker(ctx: Context) -> Room | None:
     incoming = ctx.incoming
     room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     if room is None:
-        ctx.say("relay.not_linked")
+        ctx.reply.say("relay.not_linked")
         return None
     if not is_room_staff(ctx, room):
-        ctx.say("room.other_community")
+        ctx.reply.say("room.other_community")
         return None
     return room

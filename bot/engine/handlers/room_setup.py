@@ -6,14 +6,16 @@ after onboarding and taken out after /stop. The domain part is `community.servic
 from __future__ import annotations
 
 from bot.engine.context import Context
-from community.models import Community, Person
+from community.models import Community
 from community.services import room_setup
+from community.services.people import Speaker
 
 
 def _community(ctx: Context) -> Community | None:
-    person = ctx.person
-    if person is not None and person.community is not None:
-        return person.community
+    speaker = ctx.who.speaker
+    community = ctx.domain.communities.of(speaker) if speaker is not None else None
+    if community is not None:
+        return community
     every = ctx.domain.communities.all()
     return every[0] if len(every) == 1 else None
 
@@ -21,32 +23,26 @@ def _community(ctx: Context) -> Community | None:
 def make_rooms(ctx: Context) -> None:
     community = _community(ctx)
     if community is None:
-        ctx.say("rooms.no_community")
+        ctx.reply.say("rooms.no_community")
         return
     platform = ctx.incoming.platform
     if any(
         r.platform == platform and r.purpose == room_setup.SPACE
         for r in ctx.domain.rooms.of(community)
     ):
-        ctx.say("rooms.exist", community=community.name)
+        ctx.reply.say("rooms.exist", community=community.name)
         return
     topic = ctx.translator.t(community.default_locale, "rooms.space_topic", city=community.city)
     item = room_setup.create_space(community, platform, topic)
     ctx.out.act(item.platform, item.chat_id, item.action, key=item.key)
-    ctx.say("rooms.making", community=community.name)
+    ctx.reply.say("rooms.making", community=community.name)
 
 
-def invite_to_rooms(ctx: Context, person: Person) -> None:
+def invite_to_rooms(ctx: Context, speaker: Speaker) -> None:
     """After onboarding: into the space and the rooms that fit (where the bot made them)."""
-    if person.community is None:
-        return
-    for item in room_setup.invites(ctx.domain.rooms.of(person.community), person):
-        ctx.out.act(item.platform, item.chat_id, item.action)
+    ctx.out.queue(ctx.domain.rooms.invites(speaker))
 
 
-def remove_from_rooms(ctx: Context, person: Person) -> None:
+def remove_from_rooms(ctx: Context, speaker: Speaker) -> None:
     """After /stop: out of the community's rooms that the bot made."""
-    if person.community is None:
-        return
-    for item in room_setup.removals(ctx.domain.rooms.of(person.community), person):
-        ctx.out.act(item.platform, item.chat_id, item.action)
+    ctx.out.queue(ctx.domain.rooms.removals(speaker))

@@ -45,14 +45,14 @@ def on_group_event(ctx: Context) -> None:
         return  # a group that is not one of ours: stay out of it
     community = ctx.domain.communities.by_id(room.community_id)
     name = community.name if community is not None else ""
-    person = ctx.person
+    person = ctx.who.speaker
     member = belongs(ctx, room)
     if incoming.kind is EventKind.JOIN_REQUEST:
         ctx.out.act(incoming.platform, incoming.chat_id, AdmitMember(incoming.user_id, member))
         if not member:
             _tell_how_to_join(ctx, name)
         elif person is not None:
-            ctx.tell(person, "room.admitted", community=name)
+            ctx.others.tell(person, "room.admitted", community=name)
     elif incoming.kind is EventKind.MEMBER_JOINED:
         if not member:
             # Added by someone without asking: the group holds only who joined through the
@@ -60,8 +60,8 @@ def on_group_event(ctx: Context) -> None:
             ctx.out.act(incoming.platform, incoming.chat_id, RemoveMember(incoming.user_id))
             _tell_how_to_join(ctx, name)
         elif person is not None:
-            ctx.tell(person, "room.welcome_private", community=name)
-            ctx.post(
+            ctx.others.tell(person, "room.welcome_private", community=name)
+            ctx.others.post(
                 incoming.platform, incoming.chat_id, _locale(ctx, community), "room.welcome_group"
             )
     elif incoming.kind is EventKind.MESSAGE and not member:
@@ -72,14 +72,14 @@ def on_group_event(ctx: Context) -> None:
 
 def belongs(ctx: Context, room: Room) -> bool:
     """The speaker belongs in this room: one of its community's people, or an admin."""
-    return ctx.role is Role.ADMIN or ctx.domain.rooms.may_join(room, ctx.person)
+    return ctx.who.role is Role.ADMIN or ctx.domain.rooms.may_join(room, ctx.who.speaker)
 
 
 def is_room_staff(ctx: Context, room: Room) -> bool:
     """Staff of the room's own community (a coordinator), or an admin of the installation."""
-    if ctx.role is Role.ADMIN:
+    if ctx.who.role is Role.ADMIN:
         return True
-    person = ctx.person
+    person = ctx.who.speaker
     return (
         person is not None
         and person.active
@@ -95,16 +95,16 @@ def _locale(ctx: Context, community: Community | None) -> str:
 def _tell_how_to_join(ctx: Context, community_name: str, once: bool = False) -> None:
     """In private: this group is for the community's parents, and how to start. `once`: not
     when it was said to them within the last day (someone who keeps posting)."""
-    incoming, person = ctx.incoming, ctx.person
+    incoming, person = ctx.incoming, ctx.who.speaker
     if person is not None:
-        platform, chat = person.platform, person.private_chat_id or person.platform_user_id
+        platform, chat = person.platform, person.chat_id
         text = ctx.translator.t(
             person.locale or ctx.settings.default_locale, "room.how_to_join",
             community=community_name,
         )  # fmt: skip
     else:
         platform, chat = incoming.platform, incoming.user_id  # their private chat
-        text = ctx.t("room.how_to_join", community=community_name)
+        text = ctx.reply.t("room.how_to_join", community=community_name)
     if once and ctx.domain.rooms.said_lately(
         platform, chat, text, ctx.clock.now() - ASK_AGAIN_AFTER
     ):
@@ -140,16 +140,15 @@ def _relay(ctx: Context, room: Room, community: Community | None) -> None:
         # One community, one language for its rooms: the community's own.
         return copy_text(name or ctx.translator.t(locale, "relay.someone"), body)
 
+    speaker = ctx.who.speaker
     if incoming.kind is not EventKind.DELETION and len(body) > MAX_RELAY_TEXT:
-        if ctx.person is not None and ctx.domain.relay.partners(room):
-            ctx.tell(ctx.person, "relay.too_long", limit=MAX_RELAY_TEXT)
+        if speaker is not None and ctx.domain.relay.partners(room):
+            ctx.others.tell(speaker, "relay.too_long", limit=MAX_RELAY_TEXT)
         return  # it stays in its own group
-    actor = Actor(ctx.person.id if ctx.person is not None else None, is_room_staff(ctx, room))
+    actor = Actor(speaker.id if speaker is not None else None, is_room_staff(ctx, room))
     if incoming.kind is EventKind.MESSAGE:
         if body or media is not None:
-            ctx.out.queue(
-                ctx.domain.relay.copies(room, incoming.message_id, ctx.person, line, media)
-            )
+            ctx.out.queue(ctx.domain.relay.copies(room, incoming.message_id, speaker, line, media))
     elif incoming.ref is not None and incoming.ref.remote_id is not None:
         if incoming.kind is EventKind.EDIT:
             if media is None:  # a changed caption would turn the copied photo into text

@@ -37,14 +37,14 @@ def screen(ctx: Context, flood: FloodGuard) -> bool:
         verdict = flood.count(key, ctx.clock.now())
     linked = kind in (EventKind.MESSAGE, EventKind.EDIT) and _has_link(ctx)
     joining = kind is EventKind.MEMBER_JOINED or (
-        kind is EventKind.JOIN_REQUEST and ctx.person is not None
+        kind is EventKind.JOIN_REQUEST and ctx.who.speaker is not None
     )
     if verdict is Verdict.OK and not linked and not joining:
         return False
     room = ctx.domain.rooms.find(incoming.platform, incoming.chat_id)
     if room is None:
         return False  # not one of ours: the rooms stay out of it too
-    person = ctx.person
+    person = ctx.who.speaker
     if kind is EventKind.JOIN_REQUEST:
         return person is not None and refuse_removed(ctx, room, person)
     if kind is EventKind.MEMBER_JOINED:
@@ -71,9 +71,9 @@ def _has_link(ctx: Context) -> bool:
 
 
 def _is_staff(ctx: Context, room: Room) -> bool:
-    if ctx.role is Role.ADMIN:
+    if ctx.who.role is Role.ADMIN:
         return True
-    person = ctx.person
+    person = ctx.who.speaker
     return (
         person is not None
         and person.role in STAFF_ROLES
@@ -84,7 +84,7 @@ def _is_staff(ctx: Context, room: Room) -> bool:
 def _holds_links(ctx: Context, room: Room) -> bool:
     """A member in their first day here, or someone who never joined the community through
     the bot (when they came is not known: their links wait too)."""
-    person = ctx.person
+    person = ctx.who.speaker
     if person is None or person.community_id != room.community_id:
         return True
     hours = ctx.settings.moderation.newcomer_hours
@@ -103,7 +103,7 @@ def _hold(ctx: Context, room: Room, quietly: bool) -> None:
     ctx.out.queue(ctx.domain.relay.remove_everywhere(room, message_id))
     if quietly:
         return
-    person = ctx.person
+    person = ctx.who.person
     author = Author(person, incoming.platform, incoming.user_id)
     record = ctx.domain.moderation.open_report(HELD, room, message_id, author, None)
     text = incoming.text or (incoming.media[0].caption or "" if incoming.media else "")
@@ -121,9 +121,9 @@ def _slow_down(ctx: Context, room: Room, flood: FloodGuard) -> None:
 def _tell_speaker(ctx: Context, room: Room, msgid: str, **values: Any) -> None:
     """In private: a stored person in their language, anyone else by their platform id in
     the community's."""
-    person = ctx.person
-    if person is not None:
-        ctx.tell(person, msgid, **values)
+    speaker = ctx.who.speaker
+    if speaker is not None:
+        ctx.others.tell(speaker, msgid, **values)
         return
     community = ctx.domain.communities.by_id(room.community_id)
     locale = community.default_locale if community is not None else ctx.settings.default_locale

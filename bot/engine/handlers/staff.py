@@ -11,21 +11,21 @@ from community.services.role_codes import may_create
 
 
 def communities_of(ctx: Context) -> list[Community]:
-    if ctx.role is Role.ADMIN:
+    if ctx.who.role is Role.ADMIN:
         return ctx.domain.communities.all()
-    person = ctx.require_person()
-    return [person.community] if person.community else []
+    community = ctx.domain.communities.of(ctx.who.require_speaker())
+    return [community] if community else []
 
 
 def _make_code(ctx: Context, role: Role, community: Community) -> None:
     code, code_id = ctx.domain.staff.create_code(
-        community, role, ctx.settings.role_code_days, created_by=ctx.person
+        community, role, ctx.settings.role_code_days, created_by=ctx.who.speaker
     )
-    ctx.leave()
-    ctx.say("code.created", role=ctx.t(f"role.{role.value}"), community=community.name)
-    ctx.say_sealed(f"/start {code}", fallback=ctx.t("code.not_sent"), code_id=code_id)
+    ctx.dialogue.leave()
+    ctx.reply.say("code.created", role=ctx.reply.t(f"role.{role.value}"), community=community.name)
+    ctx.reply.say_sealed(f"/start {code}", fallback=ctx.reply.t("code.not_sent"), code_id=code_id)
     days = ctx.settings.role_code_days
-    ctx.say_text(ctx.tn("code.howto", "code.howto.plural", days))
+    ctx.reply.say_text(ctx.reply.tn("code.howto", "code.howto.plural", days))
 
 
 class CodeRole(Question):
@@ -33,13 +33,13 @@ class CodeRole(Question):
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         return tuple(
-            Choice(f"role:{role.value}", ctx.t(f"role.{role.value}"))
+            Choice(f"role:{role.value}", ctx.reply.t(f"role.{role.value}"))
             for role in (Role.COORDINATOR, Role.PROFESSIONAL, Role.TRANSLATOR)
-            if may_create(ctx.role, role)
+            if may_create(ctx.who.role, role)
         )
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("code.ask_role", choices=self.choices(ctx))
+        ctx.reply.say("code.ask_role", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         role = Role(key.split(":", 1)[1])
@@ -48,10 +48,10 @@ class CodeRole(Question):
             _make_code(ctx, role, options[0])
             return Outcome.DONE
         if not options:
-            ctx.leave()
+            ctx.dialogue.leave()
             say_no_community(ctx)
             return Outcome.DONE
-        ctx.remember(role=role.value)
+        ctx.dialogue.remember(role=role.value)
         return Outcome.NEXT
 
 
@@ -62,13 +62,13 @@ class CodeCommunity(Question):
         return tuple(Choice(f"community:{c.slug}", c.name) for c in communities_of(ctx))
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("code.ask_community", choices=self.choices(ctx))
+        ctx.reply.say("code.ask_community", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         community = ctx.domain.communities.by_slug(key.split(":", 1)[1])
-        state = ctx.state
+        state = ctx.dialogue.state
         if community is None or state is None:
-            ctx.leave()
+            ctx.dialogue.leave()
             say_no_community(ctx)
             return Outcome.DONE
         _make_code(ctx, Role(state.data["role"]), community)
@@ -78,14 +78,14 @@ class CodeCommunity(Question):
 def code(ctx: Context) -> None:
     """`/code`, or `/code professional` / `/code coordinator` to skip the question."""
     wanted = _typed_role(ctx)
-    if wanted is not None and not may_create(ctx.role, wanted):
+    if wanted is not None and not may_create(ctx.who.role, wanted):
         # A coordinator asking for a coordinator code: say why not, then what they can make.
-        ctx.say("code.not_allowed", role=ctx.t(f"role.{wanted.value}"))
+        ctx.reply.say("code.not_allowed", role=ctx.reply.t(f"role.{wanted.value}"))
         wanted = None
     if wanted is None:
         start_flow(ctx, "code")
         return
-    ctx.enter("code", "code_role")  # answered already: not asked
+    ctx.dialogue.enter("code", "code_role")  # answered already: not asked
     if CodeRole().on_choice(ctx, f"role:{wanted.value}") is Outcome.NEXT:
         start_flow(ctx, "code", "code_community", role=wanted.value)
 
@@ -94,7 +94,7 @@ def _typed_role(ctx: Context) -> Role | None:
     """The role typed after /code, in English or the person's language."""
     typed = " ".join(ctx.incoming.args).strip().casefold()
     for role in (Role.COORDINATOR, Role.PROFESSIONAL):
-        if typed in (role.value, ctx.t(f"role.{role.value}").casefold()):
+        if typed in (role.value, ctx.reply.t(f"role.{role.value}").casefold()):
             return role
     return None
 
@@ -107,14 +107,16 @@ def community_overview(ctx: Context) -> None:
         counts = ctx.domain.communities.parent_counts(community)
         total = sum(count for _, count in counts)
         lines = [
-            ctx.tn("community.parents", "community.parents.plural", total, community=community.name)
+            ctx.reply.tn(
+                "community.parents", "community.parents.plural", total, community=community.name
+            )
         ]
-        lines += [f"{name or ctx.t('profile.no_answer')}: {count}" for name, count in counts]
+        lines += [f"{name or ctx.reply.t('profile.no_answer')}: {count}" for name, count in counts]
         unreachable = ctx.domain.communities.unreachable_count(community)
         if unreachable:
             lines.append(
-                ctx.tn("community.unreachable", "community.unreachable.plural", unreachable)
+                ctx.reply.tn("community.unreachable", "community.unreachable.plural", unreachable)
             )
         lines += community_lines(ctx, community)
-        lines.append(ctx.t("community.invite", code=community.invite_code))
-        ctx.say_text("\n".join(lines))
+        lines.append(ctx.reply.t("community.invite", code=community.invite_code))
+        ctx.reply.say_text("\n".join(lines))

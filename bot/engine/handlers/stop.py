@@ -16,16 +16,16 @@ class StopConfirm(YesNoQuestion):
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == "no":
-            ctx.leave()
-            ctx.say("stop.cancelled")
+            ctx.dialogue.leave()
+            ctx.reply.say("stop.cancelled")
             return Outcome.DONE
-        person = ctx.require_person()
-        person.active = False
-        remove_from_rooms(ctx, person)
-        if person.role in STAFF_ROLES:
+        speaker = ctx.who.require_speaker()
+        ctx.domain.people.set_active(speaker, False)
+        remove_from_rooms(ctx, speaker)
+        if speaker.role in STAFF_ROLES:
             # Staff who stop lose every power at once, whatever they answer next.
-            ctx.domain.staff.step_down(person)
-        ctx.say("stop.stopped")
+            ctx.domain.staff.step_down(speaker)
+        ctx.reply.say("stop.stopped")
         end_on_stop(ctx)
         return Outcome.NEXT
 
@@ -37,16 +37,16 @@ class EraseConfirm(YesNoQuestion):
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == "yes":
-            ctx.erase_person()
-            ctx.say("erase.done")
+            ctx.who.erase_person()
+            ctx.reply.say("erase.done")
             return Outcome.DONE
-        ctx.say("erase.kept")
+        ctx.reply.say("erase.kept")
         return Outcome.NEXT
 
 
 def stop(ctx: Context) -> None:
     # Stopped already: what is left to decide is whether to erase.
-    stopped = not ctx.require_person().active
+    stopped = not ctx.who.require_speaker().active
     start_flow(ctx, "stop", "erase_confirm" if stopped else None)
 
 
@@ -61,6 +61,6 @@ AFTER_STOP = (
 
 def stopped_help(ctx: Context) -> None:
     """/help after /stop: contact has stopped, how to start again, and what still works."""
-    lines = [ctx.t("contact.stopped"), ctx.t("help.works_now")]
-    lines += [f"/{name} – {ctx.t(msgid)}" for name, msgid in AFTER_STOP]
-    ctx.say_text("\n".join(lines))
+    lines = [ctx.reply.t("contact.stopped"), ctx.reply.t("help.works_now")]
+    lines += [f"/{name} – {ctx.reply.t(msgid)}" for name, msgid in AFTER_STOP]
+    ctx.reply.say_text("\n".join(lines))

@@ -86,12 +86,12 @@ def ask_translators(ctx: Context, prompt: Prompt) -> list[str]:
 # -- /new: time for translators -----------------------------------------------------------------
 def needed_for(ctx: Context, data: dict[str, Any]) -> list[str]:
     """The languages translators could give the prompt being written (its audience so far)."""
-    person = ctx.require_person()
-    community = person.community
+    speaker = ctx.who.require_speaker()
+    community = ctx.domain.communities.of(speaker)
     if community is None:
         return []
     return ctx.domain.translations.needed(
-        community, ctx.locale, data.get("bands", []), data.get("hood"), person.id
+        community, ctx.who.locale, data.get("bands", []), data.get("hood"), speaker.id
     )
 
 
@@ -100,14 +100,14 @@ def send_choices(ctx: Context, data: dict[str, Any]) -> tuple[Choice, ...]:
     if not needed_for(ctx, data):
         return ()
     later = ctx.clock.now() + TIME_TO_TRANSLATE
-    when = when_text(later, ctx.locale, ctx.settings.prompts)
-    return (Choice("translators", ctx.t("new.send_translators", when=when)),)
+    when = when_text(later, ctx.who.locale, ctx.settings.prompts)
+    return (Choice("translators", ctx.reply.t("new.send_translators", when=when)),)
 
 
 def translators_line(ctx: Context, data: dict[str, Any]) -> None:
     needed = needed_for(ctx, data)
     if needed:
-        ctx.say("new.translators_time", languages=languages(needed, ctx.locale))
+        ctx.reply.say("new.translators_time", languages=languages(needed, ctx.who.locale))
 
 
 def after_create(ctx: Context, prompt: Prompt) -> None:
@@ -115,23 +115,23 @@ def after_create(ctx: Context, prompt: Prompt) -> None:
     if prompt.delivered_at is None:
         asked = ask_translators(ctx, prompt)
         if asked:
-            ctx.say("new.translators_asked", languages=languages(asked, ctx.locale))
+            ctx.reply.say("new.translators_asked", languages=languages(asked, ctx.who.locale))
 
 
 # -- the translator's buttons -------------------------------------------------------------------
 def _request(ctx: Context, args: tuple[str, ...]) -> tuple[Any, Prompt] | None:
     """The open request of the presser named by the button, or None (said why)."""
-    person = ctx.require_person()
+    speaker = ctx.who.require_speaker()
     prompt_id = _number(args[0]) if len(args) == 1 else None
-    request = ctx.domain.translations.request(prompt_id, person) if prompt_id else None
+    request = ctx.domain.translations.request(prompt_id, speaker) if prompt_id else None
     if request is None:
-        ctx.say("input.old_button")  # not sent to them: forged, or from an erased prompt
-        ctx.clear_pressed()
+        ctx.reply.say("input.old_button")  # not sent to them: forged, or from an erased prompt
+        ctx.reply.clear_pressed()
         return None
     prompt = ctx.domain.translations.is_open(request)
     if prompt is None:
-        ctx.say("translate.closed")
-        ctx.clear_pressed()
+        ctx.reply.say("translate.closed")
+        ctx.reply.clear_pressed()
         return None
     return request, prompt
 
@@ -150,12 +150,12 @@ def skip(ctx: Context, args: tuple[str, ...]) -> None:
     request, prompt = found
     # A skip takes the buttons off; a Translate press leaves them, for a translator who put
     # the message aside (/cancel) and comes back to it.
-    ctx.clear_pressed()
+    ctx.reply.clear_pressed()
     if request.answer is not None:
-        ctx.say("translate.skipped")
+        ctx.reply.say("translate.skipped")
         return
     ctx.domain.translations.skip(request)
-    ctx.say("translate.skipped")
+    ctx.reply.say("translate.skipped")
     progress = ctx.domain.translations.progress(prompt)
     if request.locale in progress.skipped:
         _tell_writer(ctx, prompt, "translate.writer_nobody", [request.locale])
@@ -187,7 +187,7 @@ def _tell_writer(ctx: Context, prompt: Prompt, msgid: str, codes: list[str]) -> 
 
 
 def _data(ctx: Context) -> dict[str, Any]:
-    state = ctx.state
+    state = ctx.dialogue.state
     return dict(state.data) if state is not None else {}
 
 
@@ -196,15 +196,15 @@ class TranslateText(Question):
 
     def prompt(self, ctx: Context) -> None:
         locale = str(_data(ctx).get("locale", ""))
-        ctx.say("translate.ask_text", language=language_name(locale, ctx.locale))
+        ctx.reply.say("translate.ask_text", language=language_name(locale, ctx.who.locale))
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         text = text.strip()
         if len(text) > MAX_TEXT:
-            ctx.say("new.text_too_long", limit=MAX_TEXT)
+            ctx.reply.say("new.text_too_long", limit=MAX_TEXT)
             return Outcome.STAY
         problems = plain.check(text, str(_data(ctx).get("locale", "")))
-        ctx.remember(text=text, problems=problems)
+        ctx.dialogue.remember(text=text, problems=problems)
         if problems:
             return Outcome.NEXT  # to translate_check
         return _save(ctx)
@@ -214,7 +214,10 @@ class TranslateCheck(Question):
     name = "translate_check"
 
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
-        return (Choice("again", ctx.t("new.write_again")), Choice("keep", ctx.t("translate.keep")))
+        return (
+            Choice("again", ctx.reply.t("new.write_again")),
+            Choice("keep", ctx.reply.t("translate.keep")),
+        )
 
     def enter(self, ctx: Context) -> None:
         problems = _data(ctx).get("problems", [])
@@ -222,7 +225,7 @@ class TranslateCheck(Question):
         self.prompt(ctx)
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("new.check_ask", choices=self.choices(ctx))
+        ctx.reply.say("new.check_ask", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         if key == "again":
@@ -233,17 +236,17 @@ class TranslateCheck(Question):
 
 def _save(ctx: Context) -> Outcome:
     data = _data(ctx)
-    ctx.leave()
-    person = ctx.require_person()
+    ctx.dialogue.leave()
+    speaker = ctx.who.require_speaker()
     translations = ctx.domain.translations
-    request = translations.request(int(data.get("prompt", 0)), person)
+    request = translations.request(int(data.get("prompt", 0)), speaker)
     prompt = translations.prompt(request.prompt_id) if request is not None else None
-    if request is None or prompt is None or not translations.record(request, person, data["text"]):
-        ctx.say("translate.closed")
+    if request is None or prompt is None or not translations.record(request, speaker, data["text"]):
+        ctx.reply.say("translate.closed")
         return Outcome.DONE
-    count = translations.done_by(person)
-    ctx.say("translate.thanks", language=language_name(request.locale, ctx.locale))
-    ctx.say("translate.count", count=count)
+    count = translations.done_by(speaker)
+    ctx.reply.say("translate.thanks", language=language_name(request.locale, ctx.who.locale))
+    ctx.reply.say("translate.count", count=count)
     _tell_writer(ctx, prompt, "translate.writer_new", [request.locale])
     return Outcome.DONE
 
@@ -254,4 +257,4 @@ def community_lines(ctx: Context, community: Community) -> list[str]:
     translators, done = ctx.domain.translations.counts(community)
     if not translators and not done:
         return []
-    return [ctx.t("community.translators", translators=translators, done=done)]
+    return [ctx.reply.t("community.translators", translators=translators, done=done)]

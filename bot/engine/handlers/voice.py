@@ -9,7 +9,6 @@ from __future__ import annotations
 from bot.engine.context import Choice, Context
 from community import buttons as codec
 from community.actions import ClearButtons
-from community.services.voice import set_voice_notes
 
 CHOICE = "voice"
 _ON = {"on", "1"}
@@ -20,18 +19,18 @@ def listen_choice(ctx: Context) -> Choice | None:
     """The "I prefer listening" button (shown with the speaker 🔊: community/pictograms.py),
     offered while onboarding to a parent who has not
     turned voice notes on; None when it would mean nothing."""
-    person = ctx.person
-    state = ctx.state
-    if person is None or person.voice_notes or state is None or state.flow != "onboarding":
+    speaker = ctx.who.speaker
+    state = ctx.dialogue.state
+    if speaker is None or speaker.voice_notes or state is None or state.flow != "onboarding":
         return None
-    return Choice(CHOICE, ctx.t("voice.prefer"))
+    return Choice(CHOICE, ctx.reply.t("voice.prefer"))
 
 
 def withdraw_offer(ctx: Context) -> None:
     """The parent typed their answer instead: take the "I prefer listening" button off the
     question it was on, so that no button is left to press on an answered question (typing
     its words still works while onboarding lasts, and /voice on always does)."""
-    if ctx.person is None or not ctx.capabilities.edit:
+    if ctx.who.speaker is None or not ctx.capabilities.edit:
         return
     incoming = ctx.incoming
     asked = ctx.domain.sent.asked_in_chat(incoming.platform, incoming.chat_id)
@@ -46,8 +45,8 @@ def withdraw_offer(ctx: Context) -> None:
 
 def prefer_listening(ctx: Context) -> None:
     """The onboarding button was pressed (or its words typed): voice notes on from now on."""
-    set_voice_notes(ctx.require_person(), True)
-    ctx.say("voice.on")
+    ctx.domain.people.set_voice_notes(ctx.who.require_speaker(), True)
+    ctx.reply.say("voice.on")
 
 
 def _wanted(ctx: Context, word: str, on_now: bool) -> bool | None:
@@ -56,20 +55,24 @@ def _wanted(ctx: Context, word: str, on_now: bool) -> bool | None:
     word = word.strip().lower()
     if not word:
         return not on_now
-    if word in _ON or word == ctx.t("voice.word.on").lower():
+    if word in _ON or word == ctx.reply.t("voice.word.on").lower():
         return True
-    if word in _OFF or word == ctx.t("voice.word.off").lower():
+    if word in _OFF or word == ctx.reply.t("voice.word.off").lower():
         return False
     return None
 
 
 def voice(ctx: Context) -> None:
-    person = ctx.require_person()
-    wanted = _wanted(ctx, " ".join(ctx.incoming.args), person.voice_notes)
+    speaker = ctx.who.require_speaker()
+    wanted = _wanted(ctx, " ".join(ctx.incoming.args), speaker.voice_notes)
     if wanted is None:
-        ctx.say("voice.usage", word_on=ctx.t("voice.word.on"), word_off=ctx.t("voice.word.off"))
+        ctx.reply.say(
+            "voice.usage",
+            word_on=ctx.reply.t("voice.word.on"),
+            word_off=ctx.reply.t("voice.word.off"),
+        )
         return
-    if not set_voice_notes(person, wanted):
-        ctx.say("voice.already_on" if wanted else "voice.already_off")
+    if not ctx.domain.people.set_voice_notes(speaker, wanted):
+        ctx.reply.say("voice.already_on" if wanted else "voice.already_off")
         return
-    ctx.say("voice.on" if wanted else "voice.off")
+    ctx.reply.say("voice.on" if wanted else "voice.off")

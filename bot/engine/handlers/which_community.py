@@ -15,14 +15,14 @@ AFTER: dict[str, Callable[[Context, Community], None]] = {}
 
 
 def say_no_community(ctx: Context) -> None:
-    ctx.say("admin.no_community" if ctx.role is Role.ADMIN else "code.no_community")
+    ctx.reply.say("admin.no_community" if ctx.who.role is Role.ADMIN else "code.no_community")
 
 
 def community_for(ctx: Context, then: str) -> Community | None:
     """The community the command is about, or None when the bot asked (or said there is none).
     `then` names the AFTER entry that goes on once an admin presses a community."""
-    if ctx.role is not Role.ADMIN:
-        community = ctx.require_person().community
+    if ctx.who.role is not Role.ADMIN:
+        community = ctx.domain.communities.of(ctx.who.require_speaker())
         if community is None:
             say_no_community(ctx)
         return community
@@ -43,14 +43,14 @@ class WhichCommunity(Question):
         return tuple(Choice(f"community:{c.slug}", c.name) for c in ctx.domain.communities.all())
 
     def prompt(self, ctx: Context) -> None:
-        ctx.say("code.ask_community", choices=self.choices(ctx))
+        ctx.reply.say("code.ask_community", choices=self.choices(ctx))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
-        state = ctx.state
+        state = ctx.dialogue.state
         then = str(state.data.get("then", "")) if state is not None else ""
         community = ctx.domain.communities.by_slug(key.split(":", 1)[1])
-        ctx.leave()
-        if community is None or ctx.role is not Role.ADMIN or then not in AFTER:
+        ctx.dialogue.leave()
+        if community is None or ctx.who.role is not Role.ADMIN or then not in AFTER:
             say_no_community(ctx)
             return Outcome.DONE
         AFTER[then](ctx, community)

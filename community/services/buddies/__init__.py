@@ -40,6 +40,7 @@ from community.services.buddies.pairs import (
     NAME_JOINERS,
     NAME_MAX,
     NEVER_AGAIN,
+    Parent,
     active_pair,
     as_proposal,
     both_share,
@@ -75,6 +76,7 @@ from community.services.buddies.service import Buddies
 
 __all__ = [
     "Buddies",
+    "Parent",
     "CONTACT_MAX",
     "ENDING_ANSWER",
     "EXAMPLES_PER_REASON",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,14 @@ from community.buttons import action_data
 from community.clock import Clock
 from community.models import BuddyPair, BuddyProfile, Community, PairStatus, Person
 from matching import Proposal, Reason, ReasonKind
+
+
+class Parent(Protocol):
+    """A parent as a pair knows them: by id (stored, or the speaker's plain values)."""
+
+    @property
+    def id(self) -> int: ...
+
 
 # The stateless button action that takes a follow-up answer. It is listed under this name in
 # bot/engine/handler_table.py; the job lives here, below the bot layer, so it encodes the data
@@ -51,7 +60,7 @@ def clean_first_name(text: str) -> str | None:
 
 
 # -- profiles -------------------------------------------------------------------------------------
-def buddy_profile(session: Session, person: Person, clock: Clock) -> BuddyProfile:
+def buddy_profile(session: Session, person: Parent, clock: Clock) -> BuddyProfile:
     found = session.get(BuddyProfile, person.id)
     if found is None:
         found = BuddyProfile(person_id=person.id, paused=False, updated_at=clock.now())
@@ -60,18 +69,18 @@ def buddy_profile(session: Session, person: Person, clock: Clock) -> BuddyProfil
     return found
 
 
-def first_name(session: Session, person: Person) -> str | None:
+def first_name(session: Session, person: Parent) -> str | None:
     found = session.get(BuddyProfile, person.id)
     return found.first_name if found is not None else None
 
 
-def is_paused(session: Session, person: Person) -> bool:
+def is_paused(session: Session, person: Parent) -> bool:
     found = session.get(BuddyProfile, person.id)
     return bool(found and found.paused)
 
 
 # -- pairs of a person ----------------------------------------------------------------------------
-def active_pair(session: Session, person: Person) -> BuddyPair | None:
+def active_pair(session: Session, person: Parent) -> BuddyPair | None:
     """The pair a parent is in now (approved and not ended), if any."""
     return session.scalar(
         select(BuddyPair)
@@ -84,11 +93,11 @@ def active_pair(session: Session, person: Person) -> BuddyPair | None:
     )
 
 
-def other(pair: BuddyPair, person: Person) -> Person:
+def other(pair: BuddyPair, person: Parent) -> Person:
     return pair.b if pair.a_id == person.id else pair.a
 
 
-def in_pair(pair: BuddyPair, person: Person) -> bool:
+def in_pair(pair: BuddyPair, person: Parent) -> bool:
     return person.id in (pair.a_id, pair.b_id)
 
 
@@ -133,11 +142,11 @@ def end_pair(pair: BuddyPair, clock: Clock) -> bool:
 CONTACT_MAX = 200
 
 
-def share_said_at(pair: BuddyPair, person: Person) -> datetime | None:
+def share_said_at(pair: BuddyPair, person: Parent) -> datetime | None:
     return pair.a_share_at if pair.a_id == person.id else pair.b_share_at
 
 
-def _set_share(pair: BuddyPair, person: Person, when: datetime | None) -> None:
+def _set_share(pair: BuddyPair, person: Parent, when: datetime | None) -> None:
     if pair.a_id == person.id:
         pair.a_share_at = when
     else:
@@ -148,14 +157,14 @@ def both_share(pair: BuddyPair) -> bool:
     return pair.a_share_at is not None and pair.b_share_at is not None
 
 
-def say_yes_to_share(pair: BuddyPair, person: Person, clock: Clock) -> bool:
+def say_yes_to_share(pair: BuddyPair, person: Parent, clock: Clock) -> bool:
     """A parent says yes to swapping contact details; True when both have now said yes."""
     if share_said_at(pair, person) is None:
         _set_share(pair, person, clock.now())
     return both_share(pair)
 
 
-def withdraw_share(pair: BuddyPair, person: Person) -> bool:
+def withdraw_share(pair: BuddyPair, person: Parent) -> bool:
     """Take back a yes before the buddy agreed; False once both said yes (too late) or when
     there was no yes to take back."""
     if both_share(pair) or share_said_at(pair, person) is None:
@@ -170,7 +179,7 @@ def clean_contact(text: str) -> str | None:
     return contact if 0 < len(contact) <= CONTACT_MAX else None
 
 
-def record_answer(pair: BuddyPair, person: Person, answer: str) -> None:
+def record_answer(pair: BuddyPair, person: Parent, answer: str) -> None:
     if pair.a_id == person.id:
         pair.a_answer = answer
     else:

@@ -23,7 +23,7 @@ from community.models import (
     Role,
 )
 from community.services.broadcast import queue_to_people
-from community.services.buddies.pairs import NEVER_AGAIN
+from community.services.buddies.pairs import NEVER_AGAIN, Parent
 from community.services.buddy_limits import round_rules
 from matching import Availability, Candidate, MatchResult, Place, match
 
@@ -127,7 +127,7 @@ def open_proposals(session: Session, community: Community) -> list[BuddyPair]:
 
 
 def new_round(
-    session: Session, community: Community, clock: Clock, started_by: Person | None = None
+    session: Session, community: Community, clock: Clock, started_by: Parent | None = None
 ) -> tuple[MatchRound | None, MatchResult]:
     """Run the matcher and store its proposals as a new round, with the parents it left over
     and why; the round is None when it proposes nothing. Nobody is told anything: a pair

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from community.clock import Clock
 from community.i18n import Translator
-from community.models import BuddyPair, BuddyProfile, Community, MatchRound, PairStatus, Person
+from community.models import BuddyPair, BuddyProfile, Community, MatchRound, PairStatus
 from community.services.buddies.left_over import left_over_text
 from community.services.buddies.pairs import (
+    Parent,
     active_pair,
     buddy_profile,
     decide,
@@ -51,7 +52,7 @@ class Buddies:
         return open_proposals(self._session, community)
 
     def new_round(
-        self, community: Community, started_by: Person | None
+        self, community: Community, started_by: Parent | None
     ) -> tuple[MatchRound | None, MatchResult]:
         return new_round(self._session, community, self.clock, started_by)
 
@@ -60,24 +61,24 @@ class Buddies:
     ) -> str | None:
         return left_over_text(self._session, entries, translator, locale)
 
-    def active_pair(self, person: Person) -> BuddyPair | None:
+    def active_pair(self, person: Parent) -> BuddyPair | None:
         return active_pair(self._session, person)
 
-    def profile(self, person: Person) -> BuddyProfile:
+    def profile(self, person: Parent) -> BuddyProfile:
         return buddy_profile(self._session, person, self.clock)
 
-    def first_name(self, person: Person) -> str | None:
+    def first_name(self, person: Parent) -> str | None:
         self._quoted.add(person.id)
         return first_name(self._session, person)
 
-    def is_paused(self, person: Person) -> bool:
+    def is_paused(self, person: Parent) -> bool:
         return is_paused(self._session, person)
 
-    def set_first_name(self, person: Person, name: str) -> None:
+    def set_first_name(self, person: Parent, name: str) -> None:
         found = self.profile(person)
         found.first_name, found.updated_at = name, self.clock.now()
 
-    def set_paused(self, person: Person, paused: bool) -> None:
+    def set_paused(self, person: Parent, paused: bool) -> None:
         found = self.profile(person)
         found.paused, found.updated_at = paused, self.clock.now()
 
@@ -97,10 +98,10 @@ class Buddies:
     def decide(self, pair: BuddyPair, status: PairStatus) -> bool:
         return decide(pair, status, self.clock)
 
-    def say_yes_to_share(self, pair: BuddyPair, person: Person) -> bool:
+    def say_yes_to_share(self, pair: BuddyPair, person: Parent) -> bool:
         return say_yes_to_share(pair, person, self.clock)
 
-    def withdraw_share(self, pair: BuddyPair, person: Person) -> bool:
+    def withdraw_share(self, pair: BuddyPair, person: Parent) -> bool:
         return withdraw_share(pair, person)
 
     def end(self, pair: BuddyPair) -> bool:

@@ -19,7 +19,9 @@ from community.clock import Clock
 from community.i18n import Translator
 from community.models import Community, Person, Prompt, PromptAnswer, Room, Rsvp
 from community.prompt_kinds.invitation import rsvp_counts
+from community.services import people
 from community.services.machine_translation import MachineTranslator
+from community.services.people import Speaker
 from community.services.prompts.delivery import deliver
 from community.services.prompts.schedule import in_quiet_hours
 from config.programme import PromptSettings
@@ -31,6 +33,9 @@ class Prompts:
     session: Session
     clock: Clock
 
+    def _person(self, speaker: Speaker) -> Person:
+        return people.entity(self.session, speaker)
+
     # -- writing and sending ----------------------------------------------------------------------
     def create(
         self,
@@ -38,7 +43,7 @@ class Prompts:
         kind: str,
         texts: dict[str, str],
         due_at: datetime,
-        author: Person | None,
+        author: Speaker | None,
         event_at: datetime | None = None,
         place: str | None = None,
         media: Media | None = None,
@@ -47,7 +52,8 @@ class Prompts:
         options: Sequence[str] | None = None,
     ) -> Prompt:
         return programme.create_prompt(
-            self.session, community, kind, texts, due_at, self.clock, author=author,
+            self.session, community, kind, texts, due_at, self.clock,
+            author=self._person(author) if author is not None else None,
             event_at=event_at, place=place, media=media, age_bands=age_bands,
             neighbourhood_id=neighbourhood_id, options=options,
         )  # fmt: skip
@@ -70,22 +76,23 @@ class Prompts:
     def set_programme_time(self, community: Community, kind: str, day: str, at: time) -> None:
         programme.set_programme_time(community, kind, day, at)
 
-    def set_paused(self, person: Person, paused: bool) -> bool:
+    def set_paused(self, speaker: Speaker, paused: bool) -> bool:
         """Pause or resume the prompts for a parent; False when they have no profile yet."""
-        if person.profile is None:
+        profile = self._person(speaker).profile
+        if profile is None:
             return False
-        person.profile.prompts_paused = paused
+        profile.prompts_paused = paused
         return True
 
     # -- RSVPs ------------------------------------------------------------------------------------
-    def open_invitation(self, prompt_id: int, person: Person) -> Prompt | None:
-        return rsvp.open_invitation(self.session, prompt_id, person, self.clock)
+    def open_invitation(self, prompt_id: int, speaker: Speaker) -> Prompt | None:
+        return rsvp.open_invitation(self.session, prompt_id, self._person(speaker), self.clock)
 
-    def record_rsvp(self, prompt: Prompt, person: Person, answer: str) -> Rsvp:
-        return rsvp.record_rsvp(self.session, prompt, person, answer, self.clock)
+    def record_rsvp(self, prompt: Prompt, speaker: Speaker, answer: str) -> Rsvp:
+        return rsvp.record_rsvp(self.session, prompt, self._person(speaker), answer, self.clock)
 
-    def set_rsvp_children(self, prompt: Prompt, person: Person, count: int) -> bool:
-        return rsvp.set_children(self.session, prompt, person, count, self.clock)
+    def set_rsvp_children(self, prompt: Prompt, speaker: Speaker, count: int) -> bool:
+        return rsvp.set_children(self.session, prompt, self._person(speaker), count, self.clock)
 
     def invitations_ahead(self, community: Community) -> list[tuple[Prompt, dict[str, int]]]:
         """Invitations still to come, each with its answers so far."""
@@ -95,25 +102,27 @@ class Prompts:
         ]
 
     # -- answers ----------------------------------------------------------------------------------
-    def open_question(self, person: Person, days: int) -> Prompt | None:
-        return answers.open_question(self.session, person, self.clock, days)
+    def open_question(self, speaker: Speaker, days: int) -> Prompt | None:
+        return answers.open_question(self.session, self._person(speaker), self.clock, days)
 
     def record_answer(
-        self, prompt: Prompt, person: Person, text: str | None, media: Media | None
+        self, prompt: Prompt, speaker: Speaker, text: str | None, media: Media | None
     ) -> PromptAnswer:
-        return answers.record_answer(self.session, prompt, person, self.clock, text, media)
+        return answers.record_answer(
+            self.session, prompt, self._person(speaker), self.clock, text, media
+        )
 
-    def record_choice(self, prompt: Prompt, person: Person, label: str) -> PromptAnswer:
-        return answers.record_choice(self.session, prompt, person, self.clock, label)
+    def record_choice(self, prompt: Prompt, speaker: Speaker, label: str) -> PromptAnswer:
+        return answers.record_choice(self.session, prompt, self._person(speaker), self.clock, label)
 
-    def has_answered(self, prompt: Prompt, person: Person) -> bool:
-        return answers.has_answered(self.session, prompt, person)
+    def has_answered(self, prompt: Prompt, speaker: Speaker) -> bool:
+        return answers.has_answered(self.session, prompt, self._person(speaker))
 
-    def answered_question(self, prompt_id: int, person: Person) -> Prompt | None:
-        return answers.answered_question(self.session, prompt_id, person)
+    def answered_question(self, prompt_id: int, speaker: Speaker) -> Prompt | None:
+        return answers.answered_question(self.session, prompt_id, self._person(speaker))
 
-    def answer_to_share(self, answer_id: int, person: Person) -> PromptAnswer | None:
-        return answers.answer_to_share(self.session, answer_id, person)
+    def answer_to_share(self, answer_id: int, speaker: Speaker) -> PromptAnswer | None:
+        return answers.answer_to_share(self.session, answer_id, self._person(speaker))
 
     def share_rooms(self, community: Community) -> list[Room]:
         return answers.share_rooms(self.session, community)
@@ -122,9 +131,10 @@ class Prompts:
         answer.shared_at = self.clock.now()
 
     # -- what comes, and whom it reaches ---------------------------------------------------------
-    def upcoming(self, person: Person, config: PromptSettings, days: int = 14) -> list[Prompt]:
+    def upcoming(self, speaker: Speaker, config: PromptSettings, days: int = 14) -> list[Prompt]:
         """What comes next for this person; the programme is stored first, so the route map
         is right also before the scheduler's first run (the console demo runs none)."""
+        person = self._person(speaker)
         if person.community is not None:
             programme.sync_programme(self.session, config, person.community, self.clock)
         return route_map.upcoming(self.session, person, self.clock, days)

@@ -111,7 +111,7 @@ def test_a_failing_handler_apologises_and_changes_nothing(
     from bot.engine.handlers import profile
 
     def broken(ctx, *_):  # type: ignore[no-untyped-def]
-        ctx.require_person().locale = "xx"  # a write that must be rolled back
+        ctx.who.require_person().locale = "xx"  # a write that must be rolled back
         raise RuntimeError("boom")
 
     monkeypatch.setattr(profile, "_summary", broken)

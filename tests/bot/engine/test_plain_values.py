@@ -1,44 +1,58 @@
-"""A handler run against an in-memory fake of the domain: no database, no session.
+"""Handlers run against an in-memory fake of the domain: no database, no session.
 
 The shape of a handler's unit test (as cosmicpython tests handlers against a fake unit of
 work): the context gets plain values (the speaker, the dialogue state) and a fake domain that
-records what the handler asked of it; the test reads the replies and the fake's record.
+keeps them in memory and records what the handler asked of it; the test reads the replies and
+the fake's record. The fake fails loudly on anything else a handler asks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import pytest
 
-from bot.engine.context import Context
+from bot.engine.context import Context, new_context
+from bot.engine.dialogue import continue_flow
 from bot.engine.handler_table import HANDLERS
 from bot.engine.handlers.commands import cancel
+from bot.engine.port import Capabilities
 from bot.engine.types import Incoming
-from community.actions import SendMessage
+from community.actions import ClearButtons, EditMessage, SendMessage, Target
 from community.clock import FakeClock
 from community.i18n import SHIPPED_LOCALES, Translator
 from community.models import Role
+from community.prompt_kinds.invitation import RSVP_ACTION
 from community.services.domain import Domain
+from community.services.parent_answers import Answers
 from community.services.people import Speaker
 from config import load_settings
 
 
 @dataclass
 class DialogueState:
-    """The dialogue state as a plain value (what `ctx.state` reads)."""
+    """The dialogue state as a plain value (what `ctx.dialogue.state` reads)."""
 
     flow: str | None
     step: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
     token: str = "t0"
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
 class FakeCommunity:
     id: int
     invite_code: str
+    name: str = "Arnhem"
+
+
+@dataclass(frozen=True)
+class FakePrompt:
+    id: int
+    place: str | None = None
 
 
 class _Loud:
@@ -56,27 +70,94 @@ class FakeCommunities(_Loud):
         return self.known.get(community_id)
 
 
+class FakePeople(_Loud):
+    """The stored people as plain values: who they are and their onboarding answers."""
+
+    def __init__(self) -> None:
+        self.speakers: dict[int, Speaker] = {}
+        self.answers_of: dict[int, Answers] = {}
+        self.saved: list[dict[str, Any]] = []
+
+    def speaker(self, person_id: int) -> Speaker | None:
+        return self.speakers.get(person_id)
+
+    def role(self, person_id: int) -> Role | None:
+        speaker = self.speakers.get(person_id)
+        return speaker.role if speaker is not None else None
+
+    def answers(self, speaker: Speaker) -> Answers | None:
+        return self.answers_of.get(speaker.id)
+
+    def save_answers(self, speaker: Speaker, **changes: Any) -> None:
+        self.saved.append(changes)
+        answers = self.answers_of[speaker.id]
+        tupled: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()
+        }
+        self.answers_of[speaker.id] = dataclasses.replace(answers, **tupled)
+
+
 class FakeDialogues(_Loud):
     def __init__(self) -> None:
         self.left: list[DialogueState] = []
+
+    def enter(
+        self,
+        platform: str,
+        user_id: str,
+        person_id: int | None,
+        flow: str,
+        step: str,
+        data: dict[str, Any],
+        token: str,
+        chat_id: str | None = None,
+    ) -> DialogueState:
+        return DialogueState(flow, step, dict(data), token)
+
+    def remember(self, state: DialogueState, **changes: Any) -> None:
+        state.data = {**state.data, **changes}
 
     def leave(self, state: DialogueState) -> None:
         self.left.append(state)
         state.flow = state.step = None
 
 
+class FakePrompts(_Loud):
+    def __init__(self, *invitations: FakePrompt) -> None:
+        self.invitations = {prompt.id: prompt for prompt in invitations}
+        self.rsvps: list[tuple[int, int, str]] = []
+
+    def open_invitation(self, prompt_id: int, speaker: Speaker) -> FakePrompt | None:
+        return self.invitations.get(prompt_id)
+
+    def record_rsvp(self, prompt: FakePrompt, speaker: Speaker, answer: str) -> None:
+        self.rsvps.append((prompt.id, speaker.id, answer))
+
+
 class FakeDomain(_Loud):
-    """Only the areas /cancel may reach, kept in memory (`domain.communities`,
-    `domain.dialogues`); anything else fails loudly."""
+    """The areas these handlers reach, kept in memory (`domain.communities`, `.people`,
+    `.dialogues`, `.prompts`); anything else fails loudly."""
 
     def __init__(self, *communities: FakeCommunity) -> None:
         self.communities = FakeCommunities({c.id: c for c in communities})
+        self.people = FakePeople()
         self.dialogues = FakeDialogues()
+        self.prompts = FakePrompts()
         self.quoted: set[int] = set()
 
     @property
     def left(self) -> list[DialogueState]:
         return self.dialogues.left
+
+    def store(self, speaker: Speaker, answers: Answers | None = None) -> Speaker:
+        self.people.speakers[speaker.id] = speaker
+        if answers is not None:
+            self.people.answers_of[speaker.id] = answers
+        return speaker
+
+
+ANNA = Speaker(1, "console", "anna", None, Role.PARENT, 7, "en", onboarded=True)
+ANSWERS = Answers(True, "6821", ("0-2",), ("nl",), True, completed=True)
 
 
 @pytest.fixture(scope="module")
@@ -88,12 +169,14 @@ def context(
     domain: FakeDomain,
     translator: Translator,
     state: DialogueState | None = None,
-    person: Any = None,
+    person: Speaker | None = None,
+    incoming: Incoming | None = None,
+    capabilities: Capabilities | None = None,
 ) -> Context:
-    incoming = Incoming.from_text("console", "anna", "anna", True, "/cancel")
-    return Context(
+    incoming = incoming or Incoming.from_text("console", "anna", "anna", True, "/cancel")
+    return new_context(
         incoming, cast(Domain, domain), load_settings(environ={}), translator, FakeClock(),
-        person, "en", HANDLERS, _row=cast(Any, state),
+        person, "en", HANDLERS, capabilities, row=cast(Any, state),
     )  # fmt: skip
 
 
@@ -101,6 +184,7 @@ def texts(ctx: Context) -> list[str]:
     return [reply.text for reply in ctx.out.to_speaker if isinstance(reply, SendMessage)]
 
 
+# -- /cancel -------------------------------------------------------------------------------------
 def test_cancel_with_nothing_open_touches_nothing(translator: Translator) -> None:
     domain = FakeDomain()
     ctx = context(domain, translator)
@@ -115,12 +199,102 @@ def test_cancel_half_joined_says_how_to_begin_again(translator: Translator) -> N
     ctx = context(domain, translator, state)
     cancel(ctx)
     assert domain.left == [state]  # the dialogue ended, in the domain
-    assert ctx.state is None
+    assert ctx.dialogue.state is None
     assert texts(ctx) == [translator.t("en", "cancel.join_later", code="ARNHEM")]
 
 
 def test_speaker_is_a_plain_snapshot() -> None:
     speaker = Speaker(1, "console", "anna", None, Role.PARENT, 7, "nl", onboarded=True)
     assert speaker.chat_id == "anna"
+    assert speaker.settled
     with pytest.raises(AttributeError):
         speaker.role = Role.ADMIN  # type: ignore[misc]
+
+
+# -- /help: a command that only reads who is talking ---------------------------------------------
+def _help(ctx: Context) -> None:
+    HANDLERS.commands["help"].handler(ctx)
+
+
+def test_help_lists_a_parents_commands_in_the_table_order(translator: Translator) -> None:
+    domain = FakeDomain()
+    ctx = context(domain, translator, person=domain.store(ANNA))
+    _help(ctx)
+    [text] = texts(ctx)
+    lines = text.split("\n")
+    assert lines[0] == translator.t("en", "help.intro")
+    expected = [cmd.name for cmd in HANDLERS.visible_to(Role.PARENT)]
+    assert [line.split(" ", 1)[0] for line in lines[1:]] == [f"/{name}" for name in expected]
+
+
+def test_help_after_stop_says_what_still_works(translator: Translator) -> None:
+    domain = FakeDomain()
+    stopped = domain.store(dataclasses.replace(ANNA, active=False))
+    ctx = context(domain, translator, person=stopped)
+    _help(ctx)
+    [text] = texts(ctx)
+    assert text.startswith(translator.t("en", "contact.stopped"))
+    assert "/stop" in text and "/profile" not in text
+
+
+def test_help_for_a_stranger_says_how_to_begin(translator: Translator) -> None:
+    ctx = context(FakeDomain(), translator)
+    _help(ctx)
+    assert texts(ctx) == [translator.t("en", "help.guest")]
+
+
+# -- a profile question: ticks live in the dialogue, "Done" saves through the domain ------------
+def test_ticking_an_age_band_and_done_saves_the_answer(translator: Translator) -> None:
+    domain = FakeDomain()
+    anna = domain.store(ANNA, ANSWERS)
+    state = DialogueState("edit", "ages", {"age": ["0-2"]})
+    ctx = context(domain, translator, state, anna)
+    continue_flow(ctx, "age:4-6", "")  # a press on the "4-6" button
+    assert state.data["age"] == ["0-2", "4-6"]
+    assert domain.people.saved == []  # nothing stored while ticking
+    continue_flow(ctx, "done", "")
+    assert domain.people.saved == [{"age_bands": ["0-2", "4-6"]}]
+    assert domain.people.answers_of[anna.id].age_bands == ("0-2", "4-6")
+    assert domain.left == [state]  # changing one answer ends the dialogue
+    assert texts(ctx)[-1] == translator.t("en", "profile.saved")
+
+
+def test_a_tick_edits_the_question_where_the_platform_can(translator: Translator) -> None:
+    domain = FakeDomain()
+    anna = domain.store(ANNA, ANSWERS)
+    state = DialogueState("edit", "ages", {"age": []})
+    pressed = Target(remote_id="m1")
+    incoming = Incoming.button("console", "anna", "anna", "q:t0:age:0-2", ref=pressed)
+    ctx = context(domain, translator, state, anna, incoming, Capabilities(edit=True))
+    continue_flow(ctx, "age:0-2", "")
+    [edit] = ctx.out.to_speaker
+    assert isinstance(edit, EditMessage) and edit.target == pressed
+    assert edit.buttons[0].label.startswith("✓")  # the band is ticked on the question itself
+
+
+# -- a button action pressed days later: an RSVP -------------------------------------------------
+def _rsvp(ctx: Context, *args: str) -> None:
+    HANDLERS.buttons[RSVP_ACTION].handler(ctx, args)
+
+
+def test_an_rsvp_no_is_recorded_for_the_speaker(translator: Translator) -> None:
+    domain = FakeDomain()
+    domain.prompts = FakePrompts(FakePrompt(5, "De Klimboom"))
+    anna = domain.store(ANNA)
+    incoming = Incoming.button("console", "anna", "anna", "a:rsvp:5:no")
+    ctx = context(domain, translator, person=anna, incoming=incoming)
+    _rsvp(ctx, "5", "no")
+    assert domain.prompts.rsvps == [(5, anna.id, "no")]
+    assert texts(ctx) == [translator.t("en", "rsvp.thanks_no")]
+
+
+def test_an_rsvp_for_a_closed_invitation_takes_the_buttons_off(translator: Translator) -> None:
+    domain = FakeDomain()
+    anna = domain.store(ANNA)
+    pressed = Target(remote_id="m9")
+    incoming = Incoming.button("console", "anna", "anna", "a:rsvp:6:yes", ref=pressed)
+    ctx = context(domain, translator, None, anna, incoming, Capabilities(edit=True))
+    _rsvp(ctx, "6", "yes")
+    assert domain.prompts.rsvps == []
+    assert texts(ctx) == [translator.t("en", "rsvp.closed")]
+    assert ClearButtons(pressed) in ctx.out.to_speaker

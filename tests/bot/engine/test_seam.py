@@ -166,7 +166,7 @@ def echo_action(tg: Chat, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
     def echo(ctx: Context, args: tuple[str, ...]) -> None:
         _calls.append((ctx.incoming.user_id, args))
-        ctx.say_text("echo " + " ".join(args))
+        ctx.reply.say_text("echo " + " ".join(args))
 
     echo_entry = buttons.ButtonAction("test_echo", echo, frozenset({Role.PARENT}))
     monkeypatch.setattr(tg.app.engine, "handlers", Handlers((*TABLE, echo_entry)))
