@@ -57,8 +57,9 @@ class Capabilities:
     join_links: bool = False
     idempotent: bool = False
     # How many buttons (or numbered options answered by a reaction) one message can carry and
-    # how long a label may be (None: no limit to mind), and whether the platform has group
-    # rooms at all (bot/kit/dispatch.py refuses to create one where it has not).
+    # how long a label may be (None: no limit to mind; bot/kit/dispatch.py cuts a longer one),
+    # and whether the platform has group rooms at all (the kit refuses to create one where it
+    # has not).
     max_buttons: int | None = None
     max_label: int | None = None
     groups: bool = True
