@@ -40,6 +40,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "empty_database: the test's database is empty (no migrations run on it)"
     )
+    config.addinivalue_line("markers", "slow: takes many seconds; started before the others")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The slow tests first (in their order), the rest as collected: the workers take tests as
+    # they get free, so that the last ones are short and both workers end about together.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session")

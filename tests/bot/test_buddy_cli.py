@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.app import build_app
 from community.clock import FakeClock
 from config import load_settings
@@ -28,6 +30,7 @@ def _match(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_match_prints_proposals_and_stores_them_only_without_dry_run(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     settings = dataclasses.replace(load_settings(environ={}), database_url=url)

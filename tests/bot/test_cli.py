@@ -259,6 +259,7 @@ def test_check_config_refuses_an_empty_file(tmp_path: Path) -> None:
     assert result.returncode == 2
 
 
+@pytest.mark.slow
 def test_role_list_and_revoke(tmp_path: Path) -> None:
     _run(["db", "upgrade"], tmp_path)
     code = _run(["code", "professional"], tmp_path).stdout.strip().splitlines()[-1].split()[1]

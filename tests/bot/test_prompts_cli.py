@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App, build_app
@@ -82,6 +83,7 @@ place = "School De Regenboog"
 """
 
 
+@pytest.mark.slow
 def test_prompts_import_checks_the_whole_file_then_stores_it(tmp_path: Path) -> None:
     url, app, _ = _app(tmp_path)
     app.close()
