@@ -1,9 +1,9 @@
-"""Fixtures for the Matrix adapter: one real Synapse per test session (tests/support/synapse.py),
-fresh users per test, and nio clients for the bot and for test parents."""
+"""Fixtures for the Matrix adapter: fresh users per test on the session's Synapse
+(tests/conftest.py), and nio clients for the bot and for test parents."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import nio
 import pytest
@@ -11,14 +11,7 @@ import pytest
 from bot.matrix.client import restore_client
 from bot.matrix.state import MemoryState
 from bot.matrix.transport import MatrixTransport
-from tests.support.synapse import MatrixUser, SynapseServer, start_synapse
-
-
-@pytest.fixture(scope="session")
-def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseServer]:
-    server = start_synapse(tmp_path_factory.mktemp("synapse"))
-    yield server
-    server.stop()
+from tests.support.synapse import MatrixUser, SynapseServer
 
 
 @pytest.fixture
