@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import nio
 import pytest
@@ -12,6 +13,17 @@ from bot.matrix.client import restore_client
 from bot.matrix.state import MemoryState
 from bot.matrix.transport import MatrixTransport
 from tests.support.synapse import MatrixUser, SynapseServer
+
+
+@pytest.fixture(autouse=True)
+def migrated_bot_db(tmp_path: Path, sqlite_template: bytes) -> Path:
+    """The bot's database of these tests (`tmp_path / "bot.db"`, tests/bot/matrix/
+    test_end_to_end.py's `bot_settings`) at the newest schema: a private copy of the session's
+    migrated template, instead of all the migrations again in each test."""
+    path = tmp_path / "bot.db"
+    path.write_bytes(sqlite_template)
+    path.chmod(0o600)
+    return path
 
 
 @pytest.fixture
