@@ -26,6 +26,7 @@ from config import Settings, load_settings
 from config.moderation import UNLIMITED
 from tests.support.chat import Chat
 from tests.support.postgres import PostgresServer, start_postgres
+from tests.support.synapse import SynapseServer, start_synapse
 from tests.support.transport import RecordingTransport
 
 DATABASES = ["sqlite", "postgresql"]
@@ -40,6 +41,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "empty_database: the test's database is empty (no migrations run on it)"
     )
+    config.addinivalue_line("markers", "slow: takes many seconds; started before the others")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The slow tests first (in their order), the rest as collected: the workers take tests as
+    # they get free, so that the last ones are short and both workers end about together.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseServer]:
+    """One real Synapse per worker (tests/support/synapse.py), for the Matrix tests and the
+    doctor's: starting one costs seconds."""
+    server = start_synapse(tmp_path_factory.mktemp("synapse"))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

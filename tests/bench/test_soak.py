@@ -11,6 +11,7 @@ import pytest
 from bench.soak import soak
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 async def test_killed_again_and_again_nothing_is_lost(database_url: str, tmp_path: Path) -> None:
     figures = await soak(parents=4, messages=80, kills=3, url=database_url, folder=tmp_path)

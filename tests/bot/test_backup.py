@@ -51,6 +51,7 @@ def _needs_pg_tools(url: str) -> None:
         pytest.skip("pg_dump and pg_restore are not installed")
 
 
+@pytest.mark.slow
 def test_backup_then_restore_brings_the_data_back_at_the_schema_head(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.app import build_app
 from community.clock import FakeClock
 from config import load_settings
@@ -15,6 +17,13 @@ from tests.support.chat import Chat
 from tests.support.transport import RecordingTransport
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _migrated(path: Path, template: bytes) -> str:
+    """A database at the newest schema: a copy of the session's migrated template."""
+    path.write_bytes(template)
+    path.chmod(0o600)
+    return f"sqlite:///{path}"
 
 
 def _match(url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -28,8 +37,11 @@ def _match(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_match_prints_proposals_and_stores_them_only_without_dry_run(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+@pytest.mark.slow
+def test_match_prints_proposals_and_stores_them_only_without_dry_run(
+    tmp_path: Path, sqlite_template: bytes
+) -> None:
+    url = _migrated(tmp_path / "cli.db", sqlite_template)
     settings = dataclasses.replace(load_settings(environ={}), database_url=url)
     transport = RecordingTransport()
     app = build_app(settings, [transport], clock=FakeClock(), migrate=True)
@@ -66,8 +78,8 @@ def test_match_prints_proposals_and_stores_them_only_without_dry_run(tmp_path: P
     assert "There is no community 'utrecht'. Known communities: arnhem." in unknown.stderr
 
 
-def test_match_picture_writes_the_round_as_a_png(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_match_picture_writes_the_round_as_a_png(tmp_path: Path, sqlite_template: bytes) -> None:
+    url = _migrated(tmp_path / "cli.db", sqlite_template)
     settings = dataclasses.replace(load_settings(environ={}), database_url=url)
     transport = RecordingTransport()
     app = build_app(settings, [transport], clock=FakeClock(), migrate=True)

@@ -37,6 +37,16 @@ def _run(
     )
 
 
+@pytest.fixture
+def installed(tmp_path: Path, sqlite_template: bytes) -> Path:
+    """`tmp_path` with its database at the newest schema, as `ouderkring db upgrade` leaves it
+    (tested above): a private copy of the session's migrated template, without the process."""
+    path = tmp_path / "ouderkring.db"
+    path.write_bytes(sqlite_template)
+    path.chmod(0o600)
+    return tmp_path
+
+
 def test_help_lists_every_command(tmp_path: Path) -> None:
     out = _run(["--help"], tmp_path).stdout
     for name in ("demo", "console", "run", "db", "code", "check-config"):
@@ -73,8 +83,8 @@ def test_bad_config_is_refused_with_file_field_problem(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("role", ["coordinator", "professional"])
-def test_code_command_makes_a_code_that_works_once(tmp_path: Path, role: str) -> None:
-    _run(["db", "upgrade"], tmp_path)
+def test_code_command_makes_a_code_that_works_once(installed: Path, role: str) -> None:
+    tmp_path = installed
     made = _run(["code", role], tmp_path)
     assert made.returncode == 0, made.stderr
     code = made.stdout.strip().splitlines()[-1].split()[1]
@@ -259,8 +269,9 @@ def test_check_config_refuses_an_empty_file(tmp_path: Path) -> None:
     assert result.returncode == 2
 
 
-def test_role_list_and_revoke(tmp_path: Path) -> None:
-    _run(["db", "upgrade"], tmp_path)
+@pytest.mark.slow
+def test_role_list_and_revoke(installed: Path) -> None:
+    tmp_path = installed
     code = _run(["code", "professional"], tmp_path).stdout.strip().splitlines()[-1].split()[1]
     _run(["console"], tmp_path, f"pim: /start {code}\npim: Nederlands\n")
     listed = _run(["role", "list", "--community", "arnhem"], tmp_path)

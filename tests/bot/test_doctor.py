@@ -19,7 +19,7 @@ from community import db
 from community.models import OutboxMessage, OutboxStatus, Person
 from config.locales import LOCALES
 from tests.support.fake_telegram import FakeTelegram
-from tests.support.synapse import SynapseServer, start_synapse
+from tests.support.synapse import SynapseServer
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "config" / "demo" / "arnhem.toml"
@@ -357,13 +357,6 @@ async def test_webhook_checks(fake: FakeTelegram, tmp_path: Path) -> None:
     code, out = await _doctor_async(tmp_path, config, **env)
     assert code == 1
     assert "webhook:   problem: http://127.0.0.1:8080/hook is not https" in out
-
-
-@pytest.fixture(scope="module")
-def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseServer]:
-    server = start_synapse(tmp_path_factory.mktemp("synapse"))
-    yield server
-    server.stop()
 
 
 def test_matrix_access_token_good_and_refused(synapse: SynapseServer, tmp_path: Path) -> None:

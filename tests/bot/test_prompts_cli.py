@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App, build_app
@@ -32,16 +33,20 @@ def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _app(tmp_path: Path) -> tuple[str, App, Chat]:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def _app(tmp_path: Path, template: bytes) -> tuple[str, App, Chat]:
+    # A copy of the session's migrated template: the database at the newest schema.
+    path = tmp_path / "cli.db"
+    path.write_bytes(template)
+    path.chmod(0o600)
+    url = f"sqlite:///{path}"
     settings = dataclasses.replace(load_settings(environ={}), database_url=url)
     transport = RecordingTransport()
     app = build_app(settings, [transport], clock=FakeClock(), migrate=True)
     return url, app, Chat(app, transport)
 
 
-def test_reach_prints_the_call_list(tmp_path: Path) -> None:
-    url, app, chat = _app(tmp_path)
+def test_reach_prints_the_call_list(tmp_path: Path, sqlite_template: bytes) -> None:
+    url, app, chat = _app(tmp_path, sqlite_template)
     chat.onboard("anna")
     chat.onboard("bram")
     with app.session_factory.begin() as session:
@@ -82,8 +87,11 @@ place = "School De Regenboog"
 """
 
 
-def test_prompts_import_checks_the_whole_file_then_stores_it(tmp_path: Path) -> None:
-    url, app, _ = _app(tmp_path)
+@pytest.mark.slow
+def test_prompts_import_checks_the_whole_file_then_stores_it(
+    tmp_path: Path, sqlite_template: bytes
+) -> None:
+    url, app, _ = _app(tmp_path, sqlite_template)
     app.close()
     bad = tmp_path / "bad.toml"
     bad.write_text(

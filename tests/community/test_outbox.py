@@ -12,6 +12,7 @@ import threading
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -189,6 +190,7 @@ def test_killed_between_queueing_and_sending_sends_exactly_once(
     assert [line["text"] for line in sent] == [CHOOSE_LANGUAGE]
 
 
+@pytest.mark.slow
 def test_killed_after_claiming_is_taken_over_within_5_seconds(
     database_url: str, tmp_path: Path
 ) -> None:

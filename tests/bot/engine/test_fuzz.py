@@ -233,6 +233,7 @@ def _line(user: str, words: str) -> Incoming:
     return Incoming.from_text("console", user, user, True, words)
 
 
+@pytest.mark.slow
 def test_random_use_breaks_nothing(template: Path, tmp_path: Path) -> None:
     Machine.template, Machine.folder = template, tmp_path
     machine = Machine.TestCase

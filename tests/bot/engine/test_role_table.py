@@ -173,6 +173,7 @@ def _observed(chat: Chat, incoming: Incoming, refusals: set[str]) -> bool:
     return bool(done) or incoming.is_private
 
 
+@pytest.mark.slow
 def test_every_command_and_button_as_every_role_everywhere(world: Chat) -> None:
     people = People(world)
     refusals = _refusals()

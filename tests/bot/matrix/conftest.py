@@ -1,9 +1,10 @@
-"""Fixtures for the Matrix adapter: one real Synapse per test session (tests/support/synapse.py),
-fresh users per test, and nio clients for the bot and for test parents."""
+"""Fixtures for the Matrix adapter: fresh users per test on the session's Synapse
+(tests/conftest.py), and nio clients for the bot and for test parents."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import nio
 import pytest
@@ -11,14 +12,18 @@ import pytest
 from bot.matrix.client import restore_client
 from bot.matrix.state import MemoryState
 from bot.matrix.transport import MatrixTransport
-from tests.support.synapse import MatrixUser, SynapseServer, start_synapse
+from tests.support.synapse import MatrixUser, SynapseServer
 
 
-@pytest.fixture(scope="session")
-def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseServer]:
-    server = start_synapse(tmp_path_factory.mktemp("synapse"))
-    yield server
-    server.stop()
+@pytest.fixture(autouse=True)
+def migrated_bot_db(tmp_path: Path, sqlite_template: bytes) -> Path:
+    """The bot's database of these tests (`tmp_path / "bot.db"`, tests/bot/matrix/
+    test_end_to_end.py's `bot_settings`) at the newest schema: a private copy of the session's
+    migrated template, instead of all the migrations again in each test."""
+    path = tmp_path / "bot.db"
+    path.write_bytes(sqlite_template)
+    path.chmod(0o600)
+    return path
 
 
 @pytest.fixture

@@ -54,6 +54,7 @@ async def invited_to(parent) -> set[str]:  # type: ignore[no-untyped-def]
     return set(response.rooms.invite)
 
 
+@pytest.mark.slow
 async def test_space_rooms_rules_invite_and_removal(
     bot: Bot, coordinator: MatrixUser, make_parent
 ) -> None:  # type: ignore[no-untyped-def]
@@ -115,6 +116,7 @@ async def test_space_rooms_rules_invite_and_removal(
         await client.close()
 
 
+@pytest.mark.slow
 async def test_knocks_are_answered(bot: Bot, coordinator: MatrixUser, make_parent) -> None:  # type: ignore[no-untyped-def]
     from tests.bot.matrix.conftest import Parent
 

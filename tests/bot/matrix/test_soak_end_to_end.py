@@ -13,6 +13,7 @@ from bench.soak_matrix import soak_matrix
 from tests.support.synapse import SynapseServer
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_killed_again_and_again_nothing_is_lost_or_doubled(
     synapse: SynapseServer, database_url: str, tmp_path: Path

@@ -90,6 +90,7 @@ def _broadcast(url: str) -> list[str]:
     return texts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_the_leader_dies_during_a_broadcast(
     fake: FakeTelegram, database_url: str, tmp_path: Path
