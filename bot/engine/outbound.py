@@ -10,6 +10,7 @@ from bot.engine.types import Incoming
 from community.actions import Action
 from community.models import Person
 from community.services.outbox import Outgoing
+from community.services.people import Speaker
 
 
 @dataclass
@@ -19,7 +20,7 @@ class Outbound:
     handled_press: bool = False  # the handler already updated the pressed message
     erased: bool = False  # the speaker was erased: the replies are forgotten once sent
 
-    def act_for(self, person: Person, action: Action, key: str | None = None) -> None:
+    def act_for(self, person: Person | Speaker, action: Action, key: str | None = None) -> None:
         """An action in a person's private chat (the speaker's too, as a person)."""
         chat_id = person.private_chat_id or person.platform_user_id
         self.others.append(Outgoing(person.platform, chat_id, action, person.id, key))

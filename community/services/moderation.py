@@ -26,7 +26,7 @@ from community.models import (
     Room,
     RoomNewcomer,
 )
-from community.services import relay
+from community.services import people, relay
 from community.services.people import Speaker
 
 # What counts as a link: a web address, a bare domain with a common ending, a Telegram or
@@ -50,9 +50,10 @@ def has_link(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Author:
-    """Who wrote a message in a group room: a stored person, or only a platform id."""
+    """Who wrote a message in a group room: a stored person (as plain values), or only a
+    platform id."""
 
-    person: Person | None
+    person: Speaker | None
     platform: str | None = None
     user_id: str | None = None
 
@@ -67,6 +68,10 @@ class Copy:
 
     text: str
     author: Author
+
+
+def _plain(person: Person | None) -> Speaker | None:
+    return Speaker.of(person) if person is not None else None
 
 
 class Moderation:
@@ -96,13 +101,17 @@ class Moderation:
         )
         return joined is not None and joined > since
 
-    def trust(self, room: Room, person: Person) -> None:
+    def trust(self, room: Room, person: Speaker) -> None:
         """A coordinator allowed their link: they are no newcomer any more."""
         self.session.execute(
             delete(RoomNewcomer).where(
                 RoomNewcomer.room_id == room.id, RoomNewcomer.person_id == person.id
             )
         )
+
+    def author(self, platform: str, user_id: str) -> Author:
+        """Who a platform id is in a room: a stored person, or only the id."""
+        return Author(_plain(people.find(self.session, platform, user_id)), platform, user_id)
 
     # -- reports --------------------------------------------------------------------------------
     def copy_of(self, room: Room, message_id: str) -> Copy | None:
@@ -120,7 +129,7 @@ class Moderation:
         if row is None:
             return None
         person = self.session.get(Person, row.person_id) if row.person_id is not None else None
-        return Copy(str(row.payload.get("text", "")), Author(person))
+        return Copy(str(row.payload.get("text", "")), Author(_plain(person)))
 
     def open_report(
         self, kind: str, room: Room, message_id: str, author: Author, reporter: Speaker | None
@@ -150,7 +159,7 @@ class Moderation:
 
     def author_of(self, report: ModerationReport) -> Author:
         if report.member_id is not None:
-            return Author(self.session.get(Person, report.member_id))
+            return Author(_plain(self.session.get(Person, report.member_id)))
         return Author(None, report.member_platform, report.member_user_id)
 
     def mark(self, report: ModerationReport, verb: str) -> None:

@@ -13,7 +13,7 @@ from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, YesNoQuestion, start_flow
 from bot.engine.handlers import buddy_talk
 from community.actions import Media
-from community.models import BuddyPair, PairStatus
+from community.models import PairStatus
 from community.services import buddies
 from community.services.people import Speaker
 
@@ -53,7 +53,7 @@ class BuddyMenu(Question):
         options = []
         introduced = buddy_talk.introduced_pair(ctx)
         if introduced is not None:
-            name = ctx.domain.buddies.first_name(buddies.other(introduced, person)) or "?"
+            name = ctx.domain.buddies.first_name(introduced.other(person)) or "?"
             options.append(Choice("write", ctx.reply.t("buddy.menu.write", name=name)))
             options += buddy_talk.share_choices(ctx, introduced)
         if ctx.domain.buddies.active_pair(person) is not None:
@@ -74,7 +74,7 @@ class BuddyMenu(Question):
         person = ctx.who.require_speaker()
         pair = ctx.domain.buddies.active_pair(person)
         if pair is not None and pair.introduced_at is not None:
-            name = ctx.domain.buddies.first_name(buddies.other(pair, person)) or "?"
+            name = ctx.domain.buddies.first_name(pair.other(person)) or "?"
             ctx.reply.say("buddy.status.paired", name=name)
             buddy_talk.share_status(ctx, pair)
         elif pair is not None and ctx.domain.buddies.first_name(person) is None:
@@ -131,10 +131,10 @@ def _opted_in(ctx: Context, speaker: Speaker) -> bool:
     return answers is not None and bool(answers.buddy_opt_in)
 
 
-def end_pair(ctx: Context, pair: BuddyPair, person: buddies.Parent) -> None:
+def end_pair(ctx: Context, pair: buddies.Pair, person: buddies.Parent) -> None:
     """End a pair: no reason asked, no blame; both go back to the pool, never this pair again."""
     if ctx.domain.buddies.end(pair):
-        ctx.others.tell(buddies.other(pair, person), "buddy.ended.other")
+        ctx.others.tell(pair.other(person), "buddy.ended.other")
 
 
 def end_on_stop(ctx: Context) -> None:
@@ -167,7 +167,7 @@ def follow_up_answer(ctx: Context, args: tuple[str, ...]) -> None:
     person = ctx.who.require_speaker()
     pair = ctx.domain.buddies.pair(args[0]) if args else None
     answer = args[1] if len(args) > 1 else ""
-    if pair is None or not buddies.in_pair(pair, person) or answer not in FOLLOW_UP_LABEL_IDS:
+    if pair is None or not pair.has(person) or answer not in FOLLOW_UP_LABEL_IDS:
         ctx.reply.clear_pressed()
         ctx.reply.say("input.old_button")
         return
@@ -175,8 +175,8 @@ def follow_up_answer(ctx: Context, args: tuple[str, ...]) -> None:
         ctx.reply.clear_pressed()
         ctx.reply.say("buddy.ended.already")
         return
-    buddies.record_answer(pair, person, answer)
-    name = ctx.domain.buddies.first_name(buddies.other(pair, person)) or "?"
+    ctx.domain.buddies.record_answer(pair, person, answer)
+    name = ctx.domain.buddies.first_name(pair.other(person)) or "?"
     question_text = ctx.reply.t("buddy.follow_up.ask", name=name)
     chosen = ctx.reply.t(FOLLOW_UP_LABEL_IDS[answer])
     if not ctx.reply.update_pressed(f"{question_text}\n✓ {chosen}"):

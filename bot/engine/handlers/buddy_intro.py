@@ -9,8 +9,9 @@ from bot.engine.dialogue import Outcome, Question
 from bot.engine.handlers.buddies import end_pair
 from community.actions import Button, SendMessage
 from community.buttons import question_data
-from community.models import BuddyPair, PairStatus, Person
+from community.models import PairStatus
 from community.services import buddies
+from community.services.people import Speaker
 
 # A concrete first step for the two buddies; which one depends on the pair.
 FIRST_STEP_IDS = ("buddy.intro.step_library", "buddy.intro.step_coffee", "buddy.intro.step_walk")
@@ -19,15 +20,16 @@ NOT_NOW_ID = "buddy.name.not_now"
 
 
 # -- approval: the first names, then the introduction ---------------------------------------------
-def approve_pair(ctx: Context, pair: BuddyPair) -> None:
+def approve_pair(ctx: Context, pair: buddies.Pair) -> None:
     ctx.domain.buddies.decide(pair, PairStatus.APPROVED)
-    for person in (pair.a, pair.b):
+    pair = ctx.domain.buddies.pair(pair.id) or pair  # as decided now
+    for person in pair.parents:
         if ctx.domain.buddies.first_name(person) is None:
             _ask_first_name(ctx, person, pair)
     _introduce_when_ready(ctx, pair)
 
 
-def _ask_first_name(ctx: Context, person: Person, pair: BuddyPair) -> None:
+def _ask_first_name(ctx: Context, person: Speaker, pair: buddies.Pair) -> None:
     """Another person's question: their dialogue moves to it, so their typed answer lands here."""
     ctx.domain.dialogues.enter(
         person.platform,
@@ -50,22 +52,22 @@ def _ask_first_name(ctx: Context, person: Person, pair: BuddyPair) -> None:
     )
 
 
-def _introduce_when_ready(ctx: Context, pair: BuddyPair) -> None:
+def _introduce_when_ready(ctx: Context, pair: buddies.Pair) -> None:
     if pair.status is not PairStatus.APPROVED or pair.introduced_at is not None:
         return
-    names = {p.id: ctx.domain.buddies.first_name(p) for p in (pair.a, pair.b)}
+    names = {p.id: ctx.domain.buddies.first_name(p) for p in pair.parents}
     if any(name is None for name in names.values()):
         return  # the other parent has not told us their first name yet
-    for person in (pair.a, pair.b):
+    for person in pair.parents:
         # Each in the language they chose for the bot, even when both speak another at home.
-        buddy = buddies.other(pair, person)
+        buddy = pair.other(person)
         locale = ctx.translator.resolve(person.locale or ctx.settings.default_locale)
         _introduce(ctx, pair, person, buddy, names[buddy.id] or "", locale)
-    pair.introduced_at = ctx.clock.now()
+    ctx.domain.buddies.introduced(pair)
 
 
 def _introduce(
-    ctx: Context, pair: BuddyPair, person: Person, buddy: Person, name: str, locale: str
+    ctx: Context, pair: buddies.Pair, person: Speaker, buddy: Speaker, name: str, locale: str
 ) -> None:
     """Only the first name the buddy chose to give: the consent said the answers (where they
     live, their children's ages) stay with the bot."""
@@ -103,7 +105,7 @@ class BuddyNameQuestion(Question):
         state = ctx.dialogue.state
         pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
         ctx.dialogue.leave()
-        if pair is not None and buddies.in_pair(pair, person):
+        if pair is not None and pair.has(person):
             end_pair(ctx, pair, person)
         ctx.domain.buddies.set_paused(person, True)
         ctx.reply.say("buddy.name.declined")
@@ -123,9 +125,9 @@ class BuddyNameQuestion(Question):
         pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
         ctx.dialogue.leave()
         ctx.reply.say("buddy.name.saved", name=name)
-        waiting = pair is not None and buddies.in_pair(pair, person)
+        waiting = pair is not None and pair.has(person)
         if pair is not None and waiting and pair.status is PairStatus.APPROVED:
-            if ctx.domain.buddies.first_name(buddies.other(pair, person)) is None:
+            if ctx.domain.buddies.first_name(pair.other(person)) is None:
                 ctx.reply.say("buddy.name.wait")
             _introduce_when_ready(ctx, pair)
         return Outcome.DONE

@@ -16,7 +16,7 @@ from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question
 from bot.engine.handlers.buddy_intro import approve_pair
 from community.i18n import language_name
-from community.models import BuddyPair, Community, PairStatus, Role
+from community.models import Community, PairStatus, Role
 from community.services import buddies, buddy_limits, round_picture
 from matching import LeftOver, Proposal
 
@@ -77,16 +77,17 @@ def _community_for(ctx: Context) -> Community | None:
     return chosen
 
 
-def _may_judge(ctx: Context, community: Community) -> bool:
+def _may_judge(ctx: Context, pair: buddies.Pair) -> bool:
+    """An admin, or a coordinator of the pair's own community."""
     if ctx.who.role is Role.ADMIN:
         return True
     speaker = ctx.who.speaker
-    return speaker is not None and speaker.community_id == community.id
+    return speaker is not None and speaker.community_id == pair.community_id
 
 
-def _reason_lines(ctx: Context, pair: BuddyPair) -> list[str]:
+def _reason_lines(ctx: Context, pair: buddies.Pair) -> list[str]:
     lines = []
-    for reason in buddies.reasons_of(pair):
+    for reason in pair.reasons:
         values = reason.params()
         if "language" in values:
             values["language"] = language_name(values["language"], ctx.who.locale)
@@ -136,8 +137,7 @@ def match_round(ctx: Context) -> None:
     new = None
     if waiting:
         # A round already waits (the weekly schedule, or an earlier /match): who it left over.
-        left_over = buddies.stored_left_over(waiting[0].round)
-        proposals = [buddies.as_proposal(pair) for pair in waiting[0].round.pairs]
+        left_over, proposals = ctx.domain.buddies.round_so_far(waiting[0])
     else:
         new, result = ctx.domain.buddies.new_round(community, ctx.who.speaker)
         ctx.reply.say("buddy.match.started" if new is not None else "buddy.match.none")
@@ -166,12 +166,12 @@ def _send_picture(
     ctx.reply.say_text(caption, media=round_picture.as_media(data))
 
 
-def _decide(ctx: Context, decision: str, pair: BuddyPair) -> None:
+def _decide(ctx: Context, decision: str, pair: buddies.Pair) -> None:
     """Approve, reject or skip one proposal, or approve every proposal left in its round."""
-    community = buddies.community_of(pair)
+    community = ctx.domain.buddies.community_of(pair)
     if decision == "all":
         approved = 0
-        for each in pair.round.pairs:
+        for each in ctx.domain.buddies.round_pairs(pair):
             if each.status is PairStatus.PROPOSED and ctx.domain.buddies.available(each):
                 approve_pair(ctx, each)
                 approved += 1
@@ -199,7 +199,7 @@ def _decide(ctx: Context, decision: str, pair: BuddyPair) -> None:
 def _pressed(ctx: Context, decision: str, args: tuple[str, ...]) -> None:
     pair = ctx.domain.buddies.pair(args[0]) if args else None
     ctx.reply.clear_pressed()
-    if pair is None or not _may_judge(ctx, buddies.community_of(pair)):
+    if pair is None or not _may_judge(ctx, pair):
         ctx.reply.say("input.old_button")
         return
     _decide(ctx, decision, pair)
@@ -229,10 +229,10 @@ class MatchReview(Question):
     def choices(self, ctx: Context) -> tuple[Choice, ...]:
         return tuple(Choice(key, ctx.reply.t(label)) for key, label in DECISIONS.items())
 
-    def _pair(self, ctx: Context) -> BuddyPair | None:
+    def _pair(self, ctx: Context) -> buddies.Pair | None:
         state = ctx.dialogue.state
         pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
-        if pair is None or not _may_judge(ctx, buddies.community_of(pair)):
+        if pair is None or not _may_judge(ctx, pair):
             return None
         return pair
 
@@ -242,7 +242,7 @@ class MatchReview(Question):
             ctx.dialogue.leave()
             ctx.reply.say("buddy.round.done")
         else:
-            _show_next(ctx, buddies.community_of(pair))
+            _show_next(ctx, ctx.domain.buddies.community_of(pair))
 
     def on_choice(self, ctx: Context, key: str) -> Outcome:
         pair = self._pair(ctx)

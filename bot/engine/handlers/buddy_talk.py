@@ -19,14 +19,15 @@ from bot.engine.buttons import action_button
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, start_flow
 from community.actions import Media, SendMessage
-from community.models import BuddyPair, PairStatus, Person
+from community.models import PairStatus
 from community.services import buddies
+from community.services.people import Speaker
 
 SHARE_ACTION = "buddy_share"
 SHARE_ANSWERS = {"yes": "buddy.share.yes", "no": "buddy.share.no"}
 
 
-def introduced_pair(ctx: Context) -> BuddyPair | None:
+def introduced_pair(ctx: Context) -> buddies.Pair | None:
     """The speaker's buddy pair, once the two were introduced."""
     pair = ctx.domain.buddies.active_pair(ctx.who.require_speaker())
     return pair if pair is not None and pair.introduced_at is not None else None
@@ -36,7 +37,7 @@ def _name(ctx: Context, person: buddies.Parent) -> str:
     return ctx.domain.buddies.first_name(person) or "?"
 
 
-def _locale(ctx: Context, person: Person) -> str:
+def _locale(ctx: Context, person: Speaker) -> str:
     return ctx.translator.resolve(person.locale or ctx.settings.default_locale)
 
 
@@ -50,7 +51,7 @@ def relay(ctx: Context, text: str, media: Media | None = None) -> None:
         return
     person = ctx.who.require_speaker()
     ctx.domain.quoted.add(person.id)  # their words go to the buddy: erased with them
-    other = buddies.other(pair, person)
+    other = pair.other(person)
     heading = ctx.translator.t(_locale(ctx, other), "buddy.relay.from", name=_name(ctx, person))
     passed = None
     if media is not None and not text and media.caption:
@@ -90,7 +91,7 @@ class BuddyWrite(Question):
             ctx.dialogue.leave()
             ctx.reply.say("buddy.relay.no_buddy")
             return
-        other = buddies.other(pair, ctx.who.require_speaker())
+        other = pair.other(ctx.who.require_speaker())
         ctx.reply.say("buddy.write.ask", name=_name(ctx, other))
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
@@ -104,31 +105,31 @@ class BuddyWrite(Question):
 
 
 # -- swapping contact details ---------------------------------------------------------------------
-def share_choices(ctx: Context, pair: BuddyPair) -> list[Choice]:
+def share_choices(ctx: Context, pair: buddies.Pair) -> list[Choice]:
     """The /buddy menu's contact entry: ask to swap, take the yes back while the buddy has not
     said yes, or (both said yes) send what the buddy may get."""
     person = ctx.who.require_speaker()
-    name = _name(ctx, buddies.other(pair, person))
-    if buddies.both_share(pair):
+    name = _name(ctx, pair.other(person))
+    if pair.both_share:
         return [Choice("share_send", ctx.reply.t("buddy.menu.share_send", name=name))]
-    if buddies.share_said_at(pair, person) is not None:
+    if pair.share_said_at(person) is not None:
         return [Choice("share_withdraw", ctx.reply.t("buddy.menu.share_withdraw"))]
     return [Choice("share", ctx.reply.t("buddy.menu.share", name=name))]
 
 
-def share_status(ctx: Context, pair: BuddyPair) -> None:
+def share_status(ctx: Context, pair: buddies.Pair) -> None:
     """One line in the /buddy menu while the speaker waits for the buddy's yes."""
     person = ctx.who.require_speaker()
-    if buddies.share_said_at(pair, person) is not None and not buddies.both_share(pair):
-        ctx.reply.say("buddy.share.waiting", name=_name(ctx, buddies.other(pair, person)))
+    if pair.share_said_at(person) is not None and not pair.both_share:
+        ctx.reply.say("buddy.share.waiting", name=_name(ctx, pair.other(person)))
 
 
-def on_share_choice(ctx: Context, key: str, pair: BuddyPair) -> None:
+def on_share_choice(ctx: Context, key: str, pair: buddies.Pair) -> None:
     """The menu's contact entry was chosen (the menu has left its question already)."""
     person = ctx.who.require_speaker()
     if key == "share":
         say_yes(ctx, pair, person)
-    elif key == "share_withdraw" and not buddies.both_share(pair):
+    elif key == "share_withdraw" and not pair.both_share:
         ctx.domain.buddies.withdraw_share(pair, person)  # pressed twice: still withdrawn
         ctx.reply.say("buddy.share.withdrawn")
     else:
@@ -136,8 +137,8 @@ def on_share_choice(ctx: Context, key: str, pair: BuddyPair) -> None:
         start_flow(ctx, "buddy_contact", pair=pair.id)
 
 
-def say_yes(ctx: Context, pair: BuddyPair, person: buddies.Parent) -> None:
-    other = buddies.other(pair, person)
+def say_yes(ctx: Context, pair: buddies.Pair, person: buddies.Parent) -> None:
+    other = pair.other(person)
     name, mine = _name(ctx, other), _name(ctx, person)
     if not ctx.domain.buddies.say_yes_to_share(pair, person):
         ctx.reply.say("buddy.share.asked", name=name)
@@ -172,7 +173,7 @@ def share_answer(ctx: Context, args: tuple[str, ...]) -> None:
     pair = ctx.domain.buddies.pair(args[0]) if args else None
     answer = args[1] if len(args) > 1 else ""
     ctx.reply.clear_pressed()
-    if pair is None or not buddies.in_pair(pair, person) or answer not in SHARE_ANSWERS:
+    if pair is None or not pair.has(person) or answer not in SHARE_ANSWERS:
         ctx.reply.say("input.old_button")
         return
     if pair.introduced_at is None:
@@ -185,7 +186,7 @@ def share_answer(ctx: Context, args: tuple[str, ...]) -> None:
     if answer == "no":
         # The other parent is not told: no blame, and they keep writing through the bot.
         ctx.reply.say("buddy.share.declined")
-    elif buddies.both_share(pair):
+    elif pair.both_share:
         start_flow(ctx, "buddy_contact", pair=pair.id)
     else:
         say_yes(ctx, pair, person)
@@ -197,11 +198,11 @@ class BuddyContact(Question):
     name = "buddy_contact"
     for_another = True
 
-    def _pair(self, ctx: Context) -> BuddyPair | None:
+    def _pair(self, ctx: Context) -> buddies.Pair | None:
         state = ctx.dialogue.state
         pair = ctx.domain.buddies.pair(state.data.get("pair", 0)) if state else None
         person = ctx.who.require_speaker()
-        if pair is None or not buddies.in_pair(pair, person) or not buddies.both_share(pair):
+        if pair is None or not pair.has(person) or not pair.both_share:
             return None
         return pair if pair.status is PairStatus.APPROVED else None
 
@@ -211,9 +212,7 @@ class BuddyContact(Question):
             ctx.dialogue.leave()
             ctx.reply.say("buddy.relay.no_buddy")
             return
-        ctx.reply.say(
-            "buddy.contact.ask", name=_name(ctx, buddies.other(pair, ctx.who.require_speaker()))
-        )
+        ctx.reply.say("buddy.contact.ask", name=_name(ctx, pair.other(ctx.who.require_speaker())))
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         pair = self._pair(ctx)
@@ -227,7 +226,7 @@ class BuddyContact(Question):
             return Outcome.DONE
         person = ctx.who.require_speaker()
         ctx.domain.quoted.add(person.id)  # their contact details go to the buddy: erased with them
-        other = buddies.other(pair, person)
+        other = pair.other(person)
         heading = ctx.translator.t(
             _locale(ctx, other), "buddy.contact.from", name=_name(ctx, person)
         )

@@ -120,8 +120,7 @@ def _reported(ctx: Context, room: Room, message_id: str) -> tuple[Author | None,
         return Author(None), None  # the platform did not show it: a coordinator looks there
     if quoted.user_id is None:
         return None, None
-    member = ctx.domain.people.find(room.platform, quoted.user_id)
-    return Author(member, room.platform, quoted.user_id), Said(
+    return ctx.domain.moderation.author(room.platform, quoted.user_id), Said(
         clean_body(quoted.text), safe_first_name(quoted.name)
     )
 

@@ -103,8 +103,7 @@ def _hold(ctx: Context, room: Room, quietly: bool) -> None:
     ctx.out.queue(ctx.domain.relay.remove_everywhere(room, message_id))
     if quietly:
         return
-    person = ctx.who.person
-    author = Author(person, incoming.platform, incoming.user_id)
+    author = Author(ctx.who.speaker, incoming.platform, incoming.user_id)
     record = ctx.domain.moderation.open_report(HELD, room, message_id, author, None)
     text = incoming.text or (incoming.media[0].caption or "" if incoming.media else "")
     send_to_coordinators(

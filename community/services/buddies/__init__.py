@@ -40,6 +40,7 @@ from community.services.buddies.pairs import (
     NAME_JOINERS,
     NAME_MAX,
     NEVER_AGAIN,
+    Pair,
     Parent,
     active_pair,
     as_proposal,
@@ -76,6 +77,7 @@ from community.services.buddies.service import Buddies
 
 __all__ = [
     "Buddies",
+    "Pair",
     "Parent",
     "CONTACT_MAX",
     "ENDING_ANSWER",

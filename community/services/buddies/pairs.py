@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from community.buttons import action_data
 from community.clock import Clock
 from community.models import BuddyPair, BuddyProfile, Community, PairStatus, Person
+from community.services.people import Speaker
 from matching import Proposal, Reason, ReasonKind
 
 
@@ -23,6 +25,50 @@ class Parent(Protocol):
 
     @property
     def id(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A buddy pair as plain values, what a handler reads: its two parents (as `Speaker`s, to
+    tell them something), where it stands and who said yes to swapping contact details. A
+    handler that changes the pair passes it back to `Buddies`, which loads the stored row."""
+
+    id: int
+    status: PairStatus
+    a: Speaker
+    b: Speaker
+    community_id: int
+    introduced_at: datetime | None
+    a_share_at: datetime | None
+    b_share_at: datetime | None
+    second_pass: bool
+    reasons: tuple[Reason, ...]
+
+    @classmethod
+    def of(cls, pair: BuddyPair) -> Pair:
+        """A snapshot of `pair` as stored now."""
+        return cls(
+            pair.id, pair.status, Speaker.of(pair.a), Speaker.of(pair.b),
+            pair.round.community_id, pair.introduced_at, pair.a_share_at, pair.b_share_at,
+            bool(pair.second_pass), reasons_of(pair),
+        )  # fmt: skip
+
+    @property
+    def parents(self) -> tuple[Speaker, Speaker]:
+        return self.a, self.b
+
+    def other(self, person: Parent) -> Speaker:
+        return self.b if self.a.id == person.id else self.a
+
+    def has(self, person: Parent) -> bool:
+        return person.id in (self.a.id, self.b.id)
+
+    def share_said_at(self, person: Parent) -> datetime | None:
+        return self.a_share_at if self.a.id == person.id else self.b_share_at
+
+    @property
+    def both_share(self) -> bool:
+        return self.a_share_at is not None and self.b_share_at is not None
 
 
 # The stateless button action that takes a follow-up answer. It is listed under this name in

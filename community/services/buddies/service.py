@@ -9,20 +9,23 @@ from sqlalchemy.orm import Session
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import BuddyPair, BuddyProfile, Community, MatchRound, PairStatus
-from community.services.buddies.left_over import left_over_text
+from community.services.buddies.left_over import left_over_text, stored_left_over
 from community.services.buddies.pairs import (
+    Pair,
     Parent,
     active_pair,
+    as_proposal,
     buddy_profile,
     decide,
     end_pair,
     first_name,
     is_paused,
+    record_answer,
     say_yes_to_share,
     withdraw_share,
 )
 from community.services.buddies.rounds import RoundReport, new_round, open_proposals, round_reports
-from matching import LeftOver, MatchResult
+from matching import LeftOver, MatchResult, Proposal
 
 
 def _row_id(value: int | str) -> int | None:
@@ -35,7 +38,8 @@ def _row_id(value: int | str) -> int | None:
 
 class Buddies:
     """The buddy services as one handled event sees them (through `Domain.buddies`): bound to its
-    transaction, so handlers never see a Session."""
+    transaction, so handlers never see a Session. A pair goes out as a plain `Pair` and comes
+    back as one; the stored row is loaded here to change it."""
 
     def __init__(self, session: Session, clock: Clock, quoted: set[int] | None = None) -> None:
         self._session = session
@@ -43,13 +47,31 @@ class Buddies:
         # Filled with the people whose first name is read: the event's messages may quote them.
         self._quoted = quoted if quoted is not None else set()
 
-    def pair(self, pair_id: int | str) -> BuddyPair | None:
+    def _row(self, pair: Pair) -> BuddyPair:
+        found = self._session.get(BuddyPair, pair.id)
+        assert found is not None, "a pair is never deleted while its parents are"
+        return found
+
+    def pair(self, pair_id: int | str) -> Pair | None:
         """The pair a button names, or None for anything else (also forged button data)."""
         number = _row_id(pair_id)
-        return self._session.get(BuddyPair, number) if number is not None else None
+        found = self._session.get(BuddyPair, number) if number is not None else None
+        return Pair.of(found) if found is not None else None
 
-    def open_proposals(self, community: Community) -> list[BuddyPair]:
-        return open_proposals(self._session, community)
+    def open_proposals(self, community: Community) -> list[Pair]:
+        return [Pair.of(pair) for pair in open_proposals(self._session, community)]
+
+    def round_pairs(self, pair: Pair) -> list[Pair]:
+        """Every pair of the round `pair` was proposed in."""
+        return [Pair.of(each) for each in self._row(pair).round.pairs]
+
+    def round_so_far(self, pair: Pair) -> tuple[list[LeftOver], list[Proposal]]:
+        """The round `pair` waits in, as the matcher left it: who it left over, its proposals."""
+        stored = self._row(pair).round
+        return stored_left_over(stored), [as_proposal(each) for each in stored.pairs]
+
+    def community_of(self, pair: Pair) -> Community:
+        return self._row(pair).round.community
 
     def new_round(
         self, community: Community, started_by: Parent | None
@@ -61,8 +83,9 @@ class Buddies:
     ) -> str | None:
         return left_over_text(self._session, entries, translator, locale)
 
-    def active_pair(self, person: Parent) -> BuddyPair | None:
-        return active_pair(self._session, person)
+    def active_pair(self, person: Parent) -> Pair | None:
+        found = active_pair(self._session, person)
+        return Pair.of(found) if found is not None else None
 
     def profile(self, person: Parent) -> BuddyProfile:
         return buddy_profile(self._session, person, self.clock)
@@ -82,30 +105,38 @@ class Buddies:
         found = self.profile(person)
         found.paused, found.updated_at = paused, self.clock.now()
 
-    def available(self, pair: BuddyPair) -> bool:
+    def available(self, pair: Pair) -> bool:
         """Both parents still want a buddy now: active, opted in, not paused, no other buddy."""
-        for person in (pair.a, pair.b):
+        stored = self._row(pair)
+        for person in (stored.a, stored.b):
             profile = person.profile
             if not person.active or profile is None or not profile.buddy_opt_in:
                 return False
             if self.is_paused(person):
                 return False
-            current = self.active_pair(person)
+            current = active_pair(self._session, person)
             if current is not None and current.id != pair.id:
                 return False
         return True
 
-    def decide(self, pair: BuddyPair, status: PairStatus) -> bool:
-        return decide(pair, status, self.clock)
+    def decide(self, pair: Pair, status: PairStatus) -> bool:
+        return decide(self._row(pair), status, self.clock)
 
-    def say_yes_to_share(self, pair: BuddyPair, person: Parent) -> bool:
-        return say_yes_to_share(pair, person, self.clock)
+    def introduced(self, pair: Pair) -> None:
+        """The two were introduced (their introductions are queued)."""
+        self._row(pair).introduced_at = self.clock.now()
 
-    def withdraw_share(self, pair: BuddyPair, person: Parent) -> bool:
-        return withdraw_share(pair, person)
+    def say_yes_to_share(self, pair: Pair, person: Parent) -> bool:
+        return say_yes_to_share(self._row(pair), person, self.clock)
 
-    def end(self, pair: BuddyPair) -> bool:
-        return end_pair(pair, self.clock)
+    def withdraw_share(self, pair: Pair, person: Parent) -> bool:
+        return withdraw_share(self._row(pair), person)
+
+    def record_answer(self, pair: Pair, person: Parent, answer: str) -> None:
+        record_answer(self._row(pair), person, answer)
+
+    def end(self, pair: Pair) -> bool:
+        return end_pair(self._row(pair), self.clock)
 
     def reports(self, community: Community) -> list[RoundReport]:
         return round_reports(self._session, community)

@@ -23,8 +23,9 @@ from bot.engine.types import Incoming
 from community.actions import ClearButtons, EditMessage, SendMessage, Target
 from community.clock import FakeClock
 from community.i18n import SHIPPED_LOCALES, Translator
-from community.models import Role
+from community.models import PairStatus, Role
 from community.prompt_kinds.invitation import RSVP_ACTION
+from community.services import buddies
 from community.services.domain import Domain
 from community.services.parent_answers import Answers
 from community.services.people import Speaker
@@ -134,6 +135,30 @@ class FakePrompts(_Loud):
         self.rsvps.append((prompt.id, speaker.id, answer))
 
 
+class FakeBuddies(_Loud):
+    """Buddy pairs as plain values, the first names each shares, and what was asked of them."""
+
+    def __init__(self, *pairs: buddies.Pair) -> None:
+        self.pairs = {pair.id: pair for pair in pairs}
+        self.first_names: dict[int, str] = {}
+        self.answers: list[tuple[int, int, str]] = []
+
+    def pair(self, pair_id: int | str) -> buddies.Pair | None:
+        return self.pairs.get(int(pair_id)) if str(pair_id).isdigit() else None
+
+    def first_name(self, person: buddies.Parent) -> str | None:
+        return self.first_names.get(person.id)
+
+    def record_answer(self, pair: buddies.Pair, person: buddies.Parent, answer: str) -> None:
+        self.answers.append((pair.id, person.id, answer))
+
+    def end(self, pair: buddies.Pair) -> bool:
+        if pair.status is not PairStatus.APPROVED:
+            return False
+        self.pairs[pair.id] = dataclasses.replace(pair, status=PairStatus.ENDED)
+        return True
+
+
 class FakeDomain(_Loud):
     """The areas these handlers reach, kept in memory (`domain.communities`, `.people`,
     `.dialogues`, `.prompts`); anything else fails loudly."""
@@ -143,6 +168,7 @@ class FakeDomain(_Loud):
         self.people = FakePeople()
         self.dialogues = FakeDialogues()
         self.prompts = FakePrompts()
+        self.buddies = FakeBuddies()
         self.quoted: set[int] = set()
 
     @property
@@ -298,3 +324,51 @@ def test_an_rsvp_for_a_closed_invitation_takes_the_buttons_off(translator: Trans
     assert domain.prompts.rsvps == []
     assert texts(ctx) == [translator.t("en", "rsvp.closed")]
     assert ClearButtons(pressed) in ctx.out.to_speaker
+
+
+# -- a buddy pair as plain values: the answer to "did you meet?" ---------------------------------
+BEN = Speaker(2, "matrix", "@ben:example.org", "!ben", Role.PARENT, 7, "nl", onboarded=True)
+
+
+def _pair(status: PairStatus = PairStatus.APPROVED) -> buddies.Pair:
+    return buddies.Pair(3, status, ANNA, BEN, 7, None, None, None, False, ())
+
+
+def _follow_up(domain: FakeDomain, translator: Translator, answer: str) -> Context:
+    incoming = Incoming.button("console", "anna", "anna", buddies.follow_up_data(3, answer))
+    ctx = context(domain, translator, person=domain.store(ANNA), incoming=incoming)
+    HANDLERS.buttons[buddies.FOLLOW_UP_ACTION].handler(ctx, ("3", answer))
+    return ctx
+
+
+def test_we_met_is_recorded_and_thanked_with_the_buddys_name(translator: Translator) -> None:
+    domain = FakeDomain()
+    domain.buddies = FakeBuddies(_pair())
+    domain.buddies.first_names[BEN.id] = "Ben"
+    ctx = _follow_up(domain, translator, "met")
+    assert domain.buddies.answers == [(3, ANNA.id, "met")]
+    assert texts(ctx) == [translator.t("en", "buddy.follow_up.thanks_met", name="Ben")]
+    assert ctx.out.others == []  # the buddy is not told
+    assert domain.buddies.pairs[3].status is PairStatus.APPROVED
+
+
+def test_another_buddy_ends_the_pair_and_tells_the_buddy_in_their_language(
+    translator: Translator,
+) -> None:
+    domain = FakeDomain()
+    domain.buddies = FakeBuddies(_pair())
+    ctx = _follow_up(domain, translator, "another")
+    assert domain.buddies.pairs[3].status is PairStatus.ENDED
+    [told] = ctx.out.others
+    assert (told.platform, told.chat_id, told.person_id) == ("matrix", "!ben", BEN.id)
+    assert isinstance(told.action, SendMessage)
+    assert told.action.text == translator.t("nl", "buddy.ended.other")
+    assert texts(ctx) == [translator.t("en", "buddy.ended.done", name="?")]
+
+
+def test_a_follow_up_on_an_ended_pair_changes_nothing(translator: Translator) -> None:
+    domain = FakeDomain()
+    domain.buddies = FakeBuddies(_pair(PairStatus.ENDED))
+    ctx = _follow_up(domain, translator, "met")
+    assert domain.buddies.answers == []
+    assert texts(ctx) == [translator.t("en", "buddy.ended.already")]
