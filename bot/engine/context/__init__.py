@@ -73,7 +73,8 @@ def new_context(
     capabilities = capabilities or Capabilities()
     out = Outbound()
     dialogue = Dialogue(incoming, domain, row, person.id if person is not None else None)
-    who = Who(incoming, domain, settings, dialogue, out, dialogue.person_id, locale)
+    held = person if isinstance(person, Person) else None
+    who = Who(incoming, domain, settings, dialogue, out, dialogue.person_id, locale, held)
     reply = Reply(translator, capabilities, out, who, dialogue, incoming.ref, incoming.kind)
     others = Others(translator, settings, out)
     return Context(

@@ -4,7 +4,7 @@ afresh each time, so it shows what a handler just changed through the domain."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.engine.context.dialogue import Dialogue
 from bot.engine.outbound import Outbound
@@ -24,6 +24,10 @@ class Who:
     out: Outbound
     person_id: int | None  # the stored person (None for a stranger)
     locale: str  # the language to answer in
+    # The session's copy of the stored person, kept for the event: the session holds what it
+    # loaded only weakly, so without this each read of `speaker` or `role` would query it (and
+    # its profile) again. Handlers read `speaker`, never this.
+    held: Person | None = field(default=None, repr=False)
 
     @property
     def speaker(self) -> Speaker | None:
@@ -49,9 +53,10 @@ class Who:
         if self.person_id is None:
             incoming, row = self.incoming, self.dialogue.row
             chosen = row.locale if row is not None else None
-            self.person_id = self.domain.people.create(
+            self.held = self.domain.people.create(
                 incoming.platform, incoming.user_id, incoming.chat_id, role, chosen
-            ).id
+            )
+            self.person_id = self.held.id
             self.dialogue.link(self.person_id)
         return self.require_speaker()
 
@@ -70,7 +75,7 @@ class Who:
         """Delete the person and all their data; replies still go out, linked to no one, and
         are deleted once sent. Only the language they chose is kept, under a pseudonym."""
         self.domain.privacy.erase(self.require_person())
-        self.person_id, self.out.erased = None, True
+        self.person_id, self.held, self.out.erased = None, None, True
         self.dialogue.forget()
         incoming = self.incoming
         self.domain.dialogues.remember_erased_locale(
