@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload, sessionmaker
 
 from community.clock import Clock
 from community.i18n import Translator
@@ -118,6 +118,13 @@ def open_proposals(session: Session, community: Community) -> list[BuddyPair]:
             select(BuddyPair)
             .join(MatchRound, MatchRound.id == BuddyPair.round_id)
             .where(MatchRound.community_id == community.id, BuddyPair.status == PairStatus.PROPOSED)
+            # Each proposal is shown with both parents (and their profiles): loaded together,
+            # not a query per pair.
+            .options(
+                contains_eager(BuddyPair.round),
+                selectinload(BuddyPair.a).joinedload(Person.profile),
+                selectinload(BuddyPair.b).joinedload(Person.profile),
+            )
             # The weaker pairs of the second pass after the others.
             .order_by(
                 BuddyPair.round_id, BuddyPair.second_pass, BuddyPair.weight.desc(), BuddyPair.id

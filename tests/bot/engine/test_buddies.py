@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.app import App
 from bot.engine.buttons import action_button
@@ -14,7 +14,7 @@ from bot.engine.media import decode_data_url
 from bot.engine.types import Incoming
 from community.buttons import ActionData, decode
 from community.clock import FakeClock
-from community.models import BuddyPair, BuddyProfile, PairStatus, Person
+from community.models import BuddyPair, BuddyProfile, Community, PairStatus, Person
 from community.services import buddies
 from tests.support.chat import Chat, Sent
 
@@ -541,3 +541,26 @@ def test_match_sends_the_coordinator_a_picture_of_the_round_without_names(chat: 
     data = decode_data_url(media).data
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 1080
     assert b"anna" not in data.lower() and b"bilal" not in data.lower()
+
+
+def test_the_proposals_and_their_parents_are_read_in_three_statements(chat: Chat, app: App) -> None:
+    _coordinator(chat)
+    for user in ("anna", "bilal", "carim", "dina", "emma", "fay"):
+        chat.onboard(user)
+    chat.say("bram: /match")
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    with app.session_factory() as session:
+        community = session.scalars(select(Community)).one()
+        event.listen(app.db_engine, "before_cursor_execute", record)
+        try:
+            pairs = [buddies.Pair.of(p) for p in buddies.open_proposals(session, community)]
+        finally:
+            event.remove(app.db_engine, "before_cursor_execute", record)
+    assert len(pairs) >= 2 and all(p.a.onboarded and p.b.onboarded for p in pairs)
+    # The proposals with their rounds, then each side's parents with their profiles: not a
+    # query per pair.
+    assert len(seen) <= 3, seen
