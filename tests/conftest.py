@@ -25,6 +25,7 @@ from community.i18n import SHIPPED_LOCALES, Translator
 from config import Settings, load_settings
 from config.moderation import UNLIMITED
 from tests.support.chat import Chat
+from tests.support.fast_tmp import use_memory_when_roomy
 from tests.support.postgres import PostgresServer, start_postgres
 from tests.support.synapse import SynapseServer, start_synapse
 from tests.support.transport import RecordingTransport
@@ -38,6 +39,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # is not to be written (the Docker image sets PYTHONDONTWRITEBYTECODE). __pycache__ is
     # ignored by git; nothing the tests check depends on it.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    # Before pytest picks its base folder (xdist's workers are given theirs inside it).
+    use_memory_when_roomy()
     config.addinivalue_line(
         "markers", "empty_database: the test's database is empty (no migrations run on it)"
     )

@@ -10,7 +10,7 @@ created over that connection.
 
 PostgreSQL refuses to run as root. When the tests run as root, ``initdb`` and
 ``pg_ctl`` are run as the ``postgres`` system user (created if it does not
-exist) through ``runuser``, in a private directory under ``/tmp`` owned by
+exist) through ``runuser``, in a private directory in the temporary folder owned by
 that user (the pytest ``tmp_path`` may sit below a directory only root can
 enter).
 
@@ -174,13 +174,15 @@ def start_postgres(workdir: pathlib.Path, *, durable: bool = False) -> PostgresS
     run_as = None
     if os.geteuid() == 0:
         run_as = _ensure_system_user()
-        base_dir = pathlib.Path(tempfile.mkdtemp(prefix="ouderkring-pg-", dir="/tmp"))
+        base_dir = pathlib.Path(tempfile.mkdtemp(prefix="ouderkring-pg-"))
         shutil.chown(base_dir, user=run_as, group=_primary_group(run_as))
     else:
         workdir = pathlib.Path(workdir)
         workdir.mkdir(parents=True, exist_ok=True)
-        # Unix socket paths are limited to ~107 bytes; long pytest paths go to /tmp.
-        parent = workdir if len(str(workdir.resolve())) <= 60 else pathlib.Path("/tmp")
+        # Unix socket paths are limited to ~107 bytes; long pytest paths go to the
+        # temporary folder.
+        short = len(str(workdir.resolve())) <= 60
+        parent = workdir if short else pathlib.Path(tempfile.gettempdir())
         base_dir = pathlib.Path(tempfile.mkdtemp(prefix="ouderkring-pg-", dir=parent))
     os.chmod(base_dir, 0o700)
     data_dir = base_dir / "data"
