@@ -24,6 +24,7 @@ from community.clock import FakeClock
 from community.i18n import SHIPPED_LOCALES, Translator
 from config import Settings, load_settings
 from config.moderation import UNLIMITED
+from tests.support import shared_compiled
 from tests.support.chat import Chat
 from tests.support.fast_tmp import use_memory_when_roomy
 from tests.support.postgres import PostgresServer, start_postgres
@@ -51,6 +52,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The slow tests first (in their order), the rest as collected: the workers take tests as
     # they get free, so that the last ones are short and both workers end about together.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_compiled_sql() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        shared_compiled.install(patch.setattr)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -127,7 +135,13 @@ def _shipped_settings(environ: frozenset[tuple[str, str]]) -> Settings:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    environ = frozenset((k, v) for k, v in os.environ.items() if not k.startswith("OUDERKRING_"))
+    # Keyed without pytest's PYTEST_CURRENT_TEST (a new value in every test, so the cache
+    # would never hit).
+    environ = frozenset(
+        (k, v)
+        for k, v in os.environ.items()
+        if not k.startswith("OUDERKRING_") and k != "PYTEST_CURRENT_TEST"
+    )
     base = _shipped_settings(environ)
     # Tests drive many messages per person while the clock stands still: no flood limits here
     # (tests/bot/engine/test_moderation.py sets the ones it checks).
