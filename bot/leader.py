@@ -23,8 +23,8 @@ from bot.logs import announce
 
 log = logging.getLogger(__name__)
 # A follower's tries: the takeover after a leader's death is within this (plus the moment
-# PostgreSQL needs to see the dead connection).
-RETRY_SECONDS = 10.0
+# PostgreSQL needs to see the dead connection). A try is one query on a pooled connection.
+RETRY_SECONDS = 3.0
 
 
 class LeadershipLost(Exception):

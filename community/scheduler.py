@@ -163,7 +163,8 @@ class Scheduler:
         """Start, unless another process runs the scheduler already; returns whether it did."""
         global _runtime
         if not self._take_lock():
-            log.info("another process runs the scheduler; this one does not")
+            # Debug: a follower tries every few seconds (bot/leader.py says it once).
+            log.debug("another process runs the scheduler; this one does not")
             return False
         _runtime = self.runtime
         self.scheduler.add_job(
