@@ -9,7 +9,10 @@ Dialogue tests read like the conversation::
 from __future__ import annotations
 
 import asyncio
+import weakref
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from bot.app import App
 from bot.console import parse_line
@@ -53,6 +56,14 @@ class Chat:
     def __init__(self, app: App, transport: RecordingTransport) -> None:
         self.app = app
         self.transport = transport
+        # One event loop for the whole conversation, as the bot has: what is bound to its loop
+        # (the PostgreSQL connection of the "sent" marks) lives from one event to the next,
+        # instead of being made again for every event on a new loop.
+        self._runner = asyncio.Runner()
+        weakref.finalize(self, self._runner.close)
+
+    def _run(self, work: Coroutine[Any, Any, None]) -> None:
+        self._runner.run(work)
 
     def run(self, incoming: Incoming) -> list[Delivery]:
         """Handle one event and send what it queued; every action carried out."""
@@ -62,7 +73,7 @@ class Chat:
             await self.app.process(incoming)
             await self.app.dispatcher.dispatch_due()
 
-        asyncio.run(go())
+        self._run(go())
         return self.transport.done[before:]
 
     def deliver(self, user: str, action: SendMessage) -> Sent:
@@ -75,7 +86,7 @@ class Chat:
             item = Outgoing("console", chat_id, action, person.id)
             outbox.enqueue_all(session, [item], self.app.clock)
         before = len(self.transport.done)
-        asyncio.run(self.app.dispatcher.dispatch_due())
+        self._run(self.app.dispatcher.dispatch_due())
         sent = [Sent(d) for d in self.transport.done[before:] if isinstance(d.action, SendMessage)]
         return sent[-1]
 
@@ -83,7 +94,7 @@ class Chat:
         """Send what waits in the outbox (a job queued it, not a message), as the sender does
         between events; the messages sent."""
         before = len(self.transport.done)
-        asyncio.run(self.app.dispatcher.dispatch_due())
+        self._run(self.app.dispatcher.dispatch_due())
         return [Sent(d) for d in self.transport.done[before:] if isinstance(d.action, SendMessage)]
 
     def send(self, incoming: Incoming) -> list[Sent]:
