@@ -441,6 +441,10 @@ class FakeTelegram:
             },
         )
 
+    def callback_chat(self, query_id: str) -> int:
+        """The chat of the message whose button made the tap `query_id`."""
+        return self._callback_messages[query_id][0]
+
     def press_label(self, user: int, label: str, chat: int | None = None) -> int:
         """Press the button with this label on the newest message to the chat that has it (the
         label with its pictogram, or its words alone, as a parent finds it)."""

@@ -1,12 +1,12 @@
 """No chat waits for another: a 429 that Telegram gives for one chat pauses only that chat, and
-the taps of a batch are acknowledged before any of its updates is handled. On the fake Bot API,
+the taps of a batch are acknowledged without waiting for any of its updates to be handled. On the fake Bot API,
 through python-telegram-bot and the real adapter."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.support.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import Call, FakeTelegram
 from tests.support.telegram_harness import TelegramBot, is_language_question
 
 SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -43,8 +43,18 @@ async def test_taps_are_acknowledged_before_anything_is_handled(
     first = fake.press_label(ANNA, "English")
     second = fake.press_label(BERT, "English")  # the same getUpdates batch
     await tg.settle(max(first, second))
-    methods = [c.method for c in fake.calls[sends_before:] if c.method != "getUpdates"]
-    replies = [n for n, m in enumerate(methods) if m.startswith(("send", "edit"))]
-    acks = [n for n, m in enumerate(methods) if m == "answerCallbackQuery"]
-    assert len(acks) == 2 and replies
-    assert max(acks) < min(replies)
+    calls = [c for c in fake.calls[sends_before:] if c.method != "getUpdates"]
+
+    def chat_of(call: Call) -> int:
+        if call.method == "answerCallbackQuery":
+            return fake.callback_chat(call.params["callback_query_id"])
+        return int(call.params["chat_id"])
+
+    for parent in (ANNA, BERT):
+        # Both acknowledgements leave as the batch arrives, before its handling; which of two
+        # concurrent requests the server sees first is the network's business, so the order
+        # is checked where it is certain: a chat's tap is answered before that chat's reply.
+        methods = [c.method for c in calls if chat_of(c) == parent]
+        acks = [n for n, m in enumerate(methods) if m == "answerCallbackQuery"]
+        replies = [n for n, m in enumerate(methods) if m.startswith(("send", "edit"))]
+        assert acks == [0] and replies, methods
