@@ -5,11 +5,10 @@ Chats are handled at once, each chat's updates in order: a button tap is acknowl
 (`answerCallbackQuery`) as soon as it arrives, without waiting for any update to be handled,
 and one chat never waits for another. A batch from `getUpdates` is confirmed (by the next
 `getUpdates` with a higher offset) only after every update in it was handled, so a crash loses
-nothing: Telegram
-sends the unconfirmed updates again after a restart, and the engine, which stores each handled
-`update_id` in the same transaction as the handler's writes, skips the ones it already
-handled. A webhook update is answered `200` only after it was handled; on an error Telegram
-delivers it again.
+nothing: Telegram sends the unconfirmed updates again after a restart, and the engine, which
+stores each handled `update_id` in the same transaction as the handler's writes, skips the ones
+it already handled. A webhook update is answered `200` only after it was handled; on an error
+Telegram delivers it again.
 """
 
 from __future__ import annotations
