@@ -1,5 +1,6 @@
-"""`ouderkring backup` and `restore` (in this process, one test as a real process), on SQLite and PostgreSQL: a database
-with parents in it is backed up, changed, restored, and is as it was, at the schema head."""
+"""`ouderkring backup` and `restore` on SQLite and PostgreSQL: a database with parents in it is
+backed up, changed, restored, and is as it was, at the schema head. The commands run in this
+process (tests/support/cli.py), one test as a real process."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ In this process (tests/support/cli.py) but for the entry point and a missing dri
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -53,10 +54,32 @@ def installed(tmp_path: Path, sqlite_template: bytes) -> Path:
 
 
 def test_help_lists_every_command(tmp_path: Path) -> None:
-    out = _process(["--help"], tmp_path).stdout
+    process = _process(["--help"], tmp_path)
+    out = process.stdout
     for name in ("demo", "console", "run", "db", "code", "check-config"):
         assert f" {name} " in out
     assert "upgrade" in _run(["db", "--help"], tmp_path).stdout
+    # What the other tests see of a run in this process is what the real process shows.
+    inside = _run(["--help"], tmp_path)
+    assert (inside.returncode, inside.stdout, inside.stderr) == (
+        process.returncode,
+        process.stdout,
+        process.stderr,
+    )
+
+
+def test_a_run_in_this_process_logs_to_its_stderr_and_leaves_logging_as_it_was(
+    tmp_path: Path,
+) -> None:
+    def state() -> tuple[object, ...]:
+        root = logging.getLogger()
+        return list(root.handlers), root.level, logging.getLogger("sqlalchemy.engine").level
+
+    before = state()
+    result = _run(["--verbose", "db", "upgrade"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert " INFO alembic.runtime.migration: Running upgrade " in result.stderr
+    assert state() == before
 
 
 def test_demo_runs_a_piped_conversation_and_keeps_it(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
-"""`ouderkring doctor` (in this process, one test as a real process): a healthy install passes with exit code 0, and each
-broken part gets its own "problem:" line with what to do, and exit code 1. The platform checks
-talk to the fake Bot API and to a real Synapse."""
+"""`ouderkring doctor`: a healthy install passes with exit code 0, and each broken part gets its
+own "problem:" line with what to do, and exit code 1. The platform checks talk to the fake Bot
+API and to a real Synapse. The command runs in this process (tests/support/cli.py), one test as
+a real process."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ get, and answers like `subprocess.run(..., capture_output=True, text=True)`: `re
 
 What a process leaves behind when it ends must not reach the next test here, so each run puts
 back what the CLI changes for the whole process: the environment, the working directory,
-sys.argv and the standard streams, the logging setup (`configure_logging` adds a root handler on
+sys.argv and the standard streams, the warning filters, the logging setup (`configure_logging` adds a root handler on
 stderr and sets levels; the privacy filter remembers the run's secrets), the event loop,
 signal handlers and the umask; and it fails when the command left a non-daemon thread running,
 which would have kept a real process from ending.
@@ -27,6 +27,7 @@ import signal
 import sys
 import threading
 import traceback
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,7 +118,7 @@ def _process_state(environ: dict[str, str], cwd: Path | None, argv: list[str]) -
     os.environ.update(environ)
     sys.argv = argv
     try:
-        with _logging_state(), _asyncio_state(), _signal_state():
+        with _logging_state(), _warnings_state(), _asyncio_state(), _signal_state():
             if cwd is not None:
                 os.chdir(cwd)
             yield
@@ -144,6 +145,10 @@ def _logging_state() -> Iterator[None]:
     from bot import logs
 
     root = logging.getLogger()
+    # The loggers bot/logs.py sets a level on: known before the run, so put back after it. Others
+    # made during the run are set up by the imports, as in any process: left as they are.
+    logging.getLogger("sqlalchemy.engine")
+    logging.getLogger("httpx")
     loggers = [
         root,
         *(lg for lg in root.manager.loggerDict.values() if isinstance(lg, logging.Logger)),
@@ -155,6 +160,10 @@ def _logging_state() -> Iterator[None]:
     log_format = logs._format
     disabled = logging.root.manager.disable
     root.handlers = []
+    # The secrets a fresh process knows: none yet (the run's own are added as it starts).
+    vars(logs.FILTER).clear()
+    vars(logs.FILTER).update(vars(logs.PrivacyFilter()))
+    logs._format = "text"
     try:
         yield
     finally:
@@ -164,16 +173,32 @@ def _logging_state() -> Iterator[None]:
         for logger, level, off, propagate, handlers in saved:
             logger.setLevel(level)
             logger.disabled, logger.propagate, logger.handlers = off, propagate, handlers
-        for logger in root.manager.loggerDict.values():  # made during the run: as new
-            if isinstance(logger, logging.Logger) and logger not in loggers:
-                logger.setLevel(logging.NOTSET)
-                logger.handlers = []
         if last_resort is not None:
             last_resort.filters = last_filters
         vars(logs.FILTER).clear()
         vars(logs.FILTER).update(privacy)
         logs._format = log_format
         logging.disable(disabled)
+
+
+@contextlib.contextmanager
+def _warnings_state() -> Iterator[None]:
+    """Python's own warning filters, printed on stderr, as in a process started without -W
+    (pytest's filters record warnings instead: a line a user would see must show here too)."""
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning):
+            warnings.simplefilter("ignore", category, append=True)
+        warnings.simplefilter("ignore", ResourceWarning, append=True)
+        warnings.showwarning = _show_warning
+        yield
+
+
+def _show_warning(  # type: ignore[no-untyped-def]
+    message, category, filename, lineno, file=None, line=None
+) -> None:
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 @contextlib.contextmanager
