@@ -261,7 +261,8 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 async def _doctor_async(tmp_path: Path, config: Path, **env: str) -> tuple[int, str]:
     # In a thread: the fake Bot API answers from this test's event loop meanwhile.
-    result = await asyncio.to_thread(_doctor, tmp_path, "-c", str(config), **env)
+    doctor = asyncio.to_thread(_doctor, tmp_path, "-c", str(config), **env)
+    result = await asyncio.wait_for(doctor, timeout=120)
     assert "Traceback" not in result.stderr, result.stderr
     return result.returncode, result.stdout + result.stderr
 

@@ -57,10 +57,15 @@ def environment(**extra: str) -> dict[str, str]:
 
 
 def run_cli(
-    args: list[str], cwd: Path | None = None, stdin: str = "", env: Mapping[str, str] | None = None
+    args: list[str],
+    cwd: Path | None = None,
+    stdin: str = "",
+    env: Mapping[str, str] | None = None,
+    timeout: float = 120,
 ) -> Ran:
     """`ouderkring ARGS` in `cwd` with exactly `env` (default: `environment()`) as os.environ
-    and `stdin` as its input."""
+    and `stdin` as its input. A command still running after `timeout` seconds fails the test,
+    as `subprocess.run(timeout=...)` did: a hang is a failure, not a stuck suite."""
     from bot.cli import main
 
     environ = dict(environment() if env is None else env)
@@ -70,7 +75,8 @@ def run_cli(
     ):
         # Help is as wide as for a subprocess writing to a pipe (80 columns, or $COLUMNS).
         formatting.FORCED_WIDTH = max(min(_columns(environ), 80) - 2, 50)
-        code = _call(main)
+        with _deadline(timeout):
+            code = _call(main)
         sys.stdout.flush()
         sys.stderr.flush()
         stdout, stderr = out.getvalue(), err.getvalue()
@@ -80,6 +86,28 @@ def run_cli(
         stdout=stdout.decode("utf-8", "replace"),
         stderr=stderr.decode("utf-8", "replace"),
     )
+
+
+class CommandTimeout(BaseException):
+    """Not an Exception: neither `main` nor `_call` may take it for the command's own error."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread gets signals: the caller waits with a timeout of its own
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise CommandTimeout(f"the command still ran after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _columns(environ: Mapping[str, str]) -> int:
