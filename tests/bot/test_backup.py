@@ -1,9 +1,9 @@
-"""`ouderkring backup` and `restore`, as real processes, on SQLite and PostgreSQL: a database
-with parents in it is backed up, changed, restored, and is as it was, at the schema head."""
+"""`ouderkring backup` and `restore` on SQLite and PostgreSQL: a database with parents in it is
+backed up, changed, restored, and is as it was, at the schema head. The commands run in this
+process (tests/support/cli.py), one test as a real process."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import stat
@@ -15,22 +15,14 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from community.db import head_revision
+from tests.support.cli import Ran, environment, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(args: list[str], cwd: Path, url: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
-    env.update({"PYTHONPATH": str(ROOT), "OUDERKRING_DATABASE_URL": url})
-    return subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; main()", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+def _run(args: list[str], cwd: Path, url: str, stdin: str = "") -> Ran:
+    """The command in this process (tests/support/cli.py): what a subprocess would show."""
+    return run_cli(args, cwd, stdin, environment(OUDERKRING_DATABASE_URL=url))
 
 
 def _people(url: str) -> list[str]:
@@ -154,8 +146,8 @@ def test_restore_of_an_older_backup_says_to_upgrade(tmp_path: Path) -> None:
 
 def test_postgresql_without_pg_dump_says_what_to_install(tmp_path: Path) -> None:
     url = "postgresql+psycopg://ouderkring:hush@127.0.0.1:9/ouderkring"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
-    env.update({"PYTHONPATH": str(ROOT), "OUDERKRING_DATABASE_URL": url, "PATH": str(tmp_path)})
+    # A real process, as the proof that the entry point runs these commands too.
+    env = environment(PYTHONPATH=str(ROOT), OUDERKRING_DATABASE_URL=url, PATH=str(tmp_path))
     done = subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", "backup", "x.dump"],
         cwd=tmp_path,

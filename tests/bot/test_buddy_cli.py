@@ -1,9 +1,9 @@
-"""`ouderkring match`: the round's proposals with their reasons, as a real process."""
+"""`ouderkring match`: the round's proposals with their reasons (in this process, once as a
+real process)."""
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +14,7 @@ from bot.app import build_app
 from community.clock import FakeClock
 from config import load_settings
 from tests.support.chat import Chat
+from tests.support.cli import Ran, environment, run_cli
 from tests.support.transport import RecordingTransport
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,14 +27,18 @@ def _migrated(path: Path, template: bytes) -> str:
     return f"sqlite:///{path}"
 
 
-def _match(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
+def _match(url: str, *args: str) -> Ran:
+    """The command in this process (tests/support/cli.py): what a subprocess would show."""
+    return run_cli(["match", *args], env=environment(OUDERKRING_DATABASE_URL=url))
+
+
+def _match_process(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", "match", *args],
         capture_output=True,
         text=True,
         timeout=120,
-        env={**environ, "PYTHONPATH": str(ROOT), "OUDERKRING_DATABASE_URL": url},
+        env=environment(PYTHONPATH=str(ROOT), OUDERKRING_DATABASE_URL=url),
     )
 
 
@@ -63,7 +68,8 @@ def test_match_prints_proposals_and_stores_them_only_without_dry_run(
         "What helps: a parent nearby with their language, or a wider limit.",
         "Dry run: nothing stored, nobody told.",
     ]
-    assert _match(url, "--dry-run").stdout == dry.stdout  # one community: no need to name it
+    # One community: no need to name it. As a real process: the entry point says the same.
+    assert _match_process(url, "--dry-run").stdout == dry.stdout
 
     stored = _match(url, "--community", "arnhem")
     assert stored.stdout.splitlines()[-1] == (

@@ -1,7 +1,9 @@
-"""The `ouderkring` command, run as a real process: help, demo from piped input, db upgrade."""
+"""The `ouderkring` command: help, demo from piped input, db upgrade, an installer's mistakes.
+In this process (tests/support/cli.py) but for the entry point and a missing driver."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -16,24 +18,28 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from community.db import head_revision
+from tests.support.cli import Ran, environment, run_cli
 from tests.support.postgres import ENV_URL, PostgresServer, start_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(
-    args: list[str], tmp_path: Path, stdin: str = "", prelude: str = "", **env: str
+def _run(args: list[str], tmp_path: Path, stdin: str = "", **env: str) -> Ran:
+    """The command in this process (tests/support/cli.py): what a subprocess would show."""
+    return run_cli(args, tmp_path, stdin, environment(**env))
+
+
+def _process(
+    args: list[str], tmp_path: Path, prelude: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
-    environ.update(env)
+    """The command as a real process: the entry point itself, or `prelude` run before it."""
     return subprocess.run(
         [sys.executable, "-c", f"{prelude}\nfrom bot.cli import main; main()", *args],
         cwd=tmp_path,
-        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
-        env={**environ, "PYTHONPATH": str(ROOT)},
+        env=environment(**env, PYTHONPATH=str(ROOT)),
     )
 
 
@@ -48,10 +54,32 @@ def installed(tmp_path: Path, sqlite_template: bytes) -> Path:
 
 
 def test_help_lists_every_command(tmp_path: Path) -> None:
-    out = _run(["--help"], tmp_path).stdout
+    process = _process(["--help"], tmp_path)
+    out = process.stdout
     for name in ("demo", "console", "run", "db", "code", "check-config"):
         assert f" {name} " in out
     assert "upgrade" in _run(["db", "--help"], tmp_path).stdout
+    # What the other tests see of a run in this process is what the real process shows.
+    inside = _run(["--help"], tmp_path)
+    assert (inside.returncode, inside.stdout, inside.stderr) == (
+        process.returncode,
+        process.stdout,
+        process.stderr,
+    )
+
+
+def test_a_run_in_this_process_logs_to_its_stderr_and_leaves_logging_as_it_was(
+    tmp_path: Path,
+) -> None:
+    def state() -> tuple[object, ...]:
+        root = logging.getLogger()
+        return list(root.handlers), root.level, logging.getLogger("sqlalchemy.engine").level
+
+    before = state()
+    result = _run(["--verbose", "db", "upgrade"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert " INFO alembic.runtime.migration: Running upgrade " in result.stderr
+    assert state() == before
 
 
 def test_demo_runs_a_piped_conversation_and_keeps_it(tmp_path: Path) -> None:
@@ -96,7 +124,7 @@ def test_code_command_makes_a_code_that_works_once(installed: Path, role: str) -
 # -- an installer's mistakes: one or two plain lines, never a traceback -------------------------
 
 
-def _refused(result: subprocess.CompletedProcess[str], *needles: str) -> str:
+def _refused(result: Ran | subprocess.CompletedProcess[str], *needles: str) -> str:
     """The error output, after checking it is short, plain and says what to do."""
     assert result.returncode != 0, result.stdout
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
@@ -229,7 +257,7 @@ def test_postgresql_refuses_the_password(tmp_path: Path, password_server: str) -
 def test_postgresql_driver_not_installed(tmp_path: Path) -> None:
     url = "postgresql+psycopg://ouderkring@127.0.0.1:1/ouderkring"
     # As if `pip install ouderkring` without the postgres extra: importing psycopg fails.
-    result = _run(
+    result = _process(
         ["db", "upgrade"],
         tmp_path,
         prelude="import sys; sys.modules['psycopg'] = None",

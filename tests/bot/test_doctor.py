@@ -1,11 +1,11 @@
-"""`ouderkring doctor`, as a real process: a healthy install passes with exit code 0, and each
-broken part gets its own "problem:" line with what to do, and exit code 1. The platform checks
-talk to the fake Bot API and to a real Synapse."""
+"""`ouderkring doctor`: a healthy install passes with exit code 0, and each broken part gets its
+own "problem:" line with what to do, and exit code 1. The platform checks talk to the fake Bot
+API and to a real Synapse. The command runs in this process (tests/support/cli.py), one test as
+a real process."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -18,6 +18,7 @@ import pytest
 from community import db
 from community.models import OutboxMessage, OutboxStatus, Person
 from config.locales import LOCALES
+from tests.support.cli import Ran, environment, run_cli
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.synapse import SynapseServer
 
@@ -25,19 +26,20 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "config" / "demo" / "arnhem.toml"
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
-    return {**env, "PYTHONPATH": str(ROOT), **extra}
+def _doctor(tmp_path: Path, *args: str, **env: str) -> Ran:
+    """`ouderkring doctor ARGS` in this process (tests/support/cli.py)."""
+    return run_cli(["doctor", *args], tmp_path, env=environment(**env))
 
 
-def _doctor(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def _doctor_process(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The same as a real process: the proof that the entry point runs the checks too."""
     return subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", "doctor", *args],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=120,
-        env=_env(**env),
+        env=environment(**env, PYTHONPATH=str(ROOT)),
     )
 
 
@@ -148,7 +150,7 @@ def test_a_database_not_made_yet_or_out_of_date(tmp_path: Path) -> None:
 
 def test_postgresql_that_cannot_be_reached(tmp_path: Path) -> None:
     config = _config(tmp_path, "postgresql+psycopg://ouderkring@127.0.0.1:9/ouderkring")
-    result = _doctor(tmp_path, "-c", str(config))
+    result = _doctor_process(tmp_path, "-c", str(config))
     assert result.returncode == 1
     assert _lines(result.stdout)["database"].startswith(
         "problem: Cannot reach PostgreSQL at 127.0.0.1:9"
@@ -258,21 +260,11 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 async def _doctor_async(tmp_path: Path, config: Path, **env: str) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from bot.cli import main; main()",
-        "doctor",
-        "-c",
-        str(config),
-        cwd=tmp_path,
-        env=_env(**env),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
-    assert b"Traceback" not in err, err.decode()
-    return int(process.returncode or 0), out.decode() + err.decode()
+    # In a thread: the fake Bot API answers from this test's event loop meanwhile.
+    doctor = asyncio.to_thread(_doctor, tmp_path, "-c", str(config), **env)
+    result = await asyncio.wait_for(doctor, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, result.stdout + result.stderr
 
 
 def _telegram_config(tmp_path: Path, fake: FakeTelegram, extra: str = "") -> Path:

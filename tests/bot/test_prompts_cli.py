@@ -1,9 +1,9 @@
-"""`ouderkring reach` and `ouderkring prompts import`, as real processes on a real database."""
+"""`ouderkring reach` and `ouderkring prompts import` on a real database (in this process, once
+as a real process)."""
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,19 +17,24 @@ from community.models import Prompt
 from community.services import people
 from config import load_settings
 from tests.support.chat import Chat
+from tests.support.cli import Ran, environment, run_cli
 from tests.support.transport import RecordingTransport
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("OUDERKRING_")}
+def _cli(url: str, *args: str) -> Ran:
+    """The command in this process (tests/support/cli.py): what a subprocess would show."""
+    return run_cli([*args], env=environment(OUDERKRING_DATABASE_URL=url))
+
+
+def _cli_process(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", *args],
         capture_output=True,
         text=True,
         timeout=120,
-        env={**environ, "PYTHONPATH": str(ROOT), "OUDERKRING_DATABASE_URL": url},
+        env=environment(PYTHONPATH=str(ROOT), OUDERKRING_DATABASE_URL=url),
     )
 
 
@@ -64,7 +69,8 @@ def test_reach_prints_the_call_list(tmp_path: Path, sqlite_template: bytes) -> N
         "- Presikhaaf-Oost · Arabic · 0-2 years · Tolkentelefoon advised",
     ]
     assert "not interested" not in done.stdout
-    dutch = _cli(url, "reach", "--language", "nl", "--community", "arnhem")
+    # As a real process: the proof that the entry point runs it too.
+    dutch = _cli_process(url, "reach", "--language", "nl", "--community", "arnhem")
     assert dutch.stdout.startswith("Ouders om te bellen of te bezoeken")
     assert _cli(url, "reach", "--community", "nowhere").returncode == 2
 
