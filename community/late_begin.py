@@ -39,9 +39,14 @@ def defer(session: Session) -> None:
 
 @event.listens_for(Engine, "begin")
 def _on_begin(conn: Connection) -> None:
+    dbapi_connection: Any = conn.connection.dbapi_connection
     if conn.get_execution_options().get(_DEFERRED):
-        conn.connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
+        dbapi_connection.autocommit = True
         conn.info[_STATE] = "reading"
+    elif conn.info.pop(_STATE, None) is not None:
+        # Left by a deferred transaction whose connection skipped the checkin below: an
+        # ordinary transaction never runs in autocommit.
+        dbapi_connection.autocommit = False
 
 
 def _is_read(statement: str, context: Any) -> bool:

@@ -132,5 +132,9 @@ def insert_claimed(
     # order of the rows (the outbox's order relies on it everywhere).
     statement = _with(_insert_many(len(items)), along)
     options = {LAST: True} if last else {}
+    if last:
+        # A Core INSERT does not flush the ORM's changes first (an ORM query would): whatever
+        # the caller changed is written now, so that nothing is left to write after it.
+        session.flush()
     rows = session.execute(statement, params, execution_options=options).all()
     return [(row_id, by) for row_id, by in sorted(rows)]

@@ -12,7 +12,8 @@ from sqlalchemy import event, insert, select, text
 
 from bot.app import App
 from community import late_begin
-from community.models import ProcessedEvent
+from community.clock import FakeClock
+from community.models import Person, ProcessedEvent
 from tests.support.chat import Chat
 
 ONBOARDING = ("English", "1", "6825 AB", "1", "Done", "2", "Done", "1")
@@ -91,3 +92,19 @@ def test_a_write_after_the_last_statement_raises_and_earlier_writes_roll_back(ap
     with app.session_factory() as session:
         ids = session.scalars(select(ProcessedEvent.event_id)).all()
     assert ids == ["e1"]  # the last statement stands alone; the rolled-back write is gone
+
+
+def test_a_change_left_to_the_orm_is_written_before_the_replies(
+    chat: Chat, app: App, clock: FakeClock, writes: list[tuple[str, bool]]
+) -> None:
+    chat.say("anna: /start ARNHEM")
+    for line in ONBOARDING:
+        assert chat.say(f"anna: {line}"), line
+    clock.advance(days=2)  # "last seen" is written once a day, by the ORM
+    writes.clear()
+    assert chat.say("anna: /help")
+    assert [w for w, _ in writes] == ["UPDATE", "INSERT"], writes
+    assert all(in_transaction for _, in_transaction in writes), writes
+    with app.session_factory() as session:
+        seen = session.scalars(select(Person.last_seen_at).where(Person.platform_user_id == "anna"))
+        assert seen.one() == clock.now()
