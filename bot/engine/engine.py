@@ -25,6 +25,7 @@ from bot.engine.registry import Handlers
 from bot.engine.threads import run_blocking
 from bot.engine.types import EventKind, Incoming
 from community import buttons as codec
+from community import late_begin
 from community.actions import SendMessage
 from community.clock import Clock
 from community.i18n import Translator
@@ -107,6 +108,7 @@ class Engine:
 
     def _handle_once(self, incoming: Incoming, token: str) -> list[Claimed]:
         with self.session_factory.begin() as session:
+            late_begin.defer(session)  # PostgreSQL: most events write once, at the end
             if incoming.event_id is not None and self._seen(session, incoming):
                 return []
             ctx = self._context(session, incoming)
@@ -126,6 +128,7 @@ class Engine:
                 along=along,
                 speaker=person.id if person is not None else None,
                 speaker_chat=people.parent_chat(person) if person is not None else None,
+                last=True,
             )
 
     async def handle_async(self, incoming: Incoming) -> list[Claimed]:

@@ -192,14 +192,19 @@ class Moderation:
         """For /mydata: reports they made, reports about their messages, and when they last
         joined a room (kept only for their first day there)."""
 
-        def count(column: Any) -> int:
+        def count(column: Any) -> Any:
             query = select(func.count()).select_from(ModerationReport).where(column == person.id)
-            return int(self.session.scalar(query) or 0)
+            return query.scalar_subquery()
 
-        joined = self.session.scalar(
-            select(func.max(RoomNewcomer.joined_at)).where(RoomNewcomer.person_id == person.id)
-        )
-        return count(ModerationReport.reporter_id), count(ModerationReport.member_id), joined
+        joined = select(func.max(RoomNewcomer.joined_at)).where(RoomNewcomer.person_id == person.id)
+        made, about, since = self.session.execute(  # one round trip
+            select(
+                count(ModerationReport.reporter_id),
+                count(ModerationReport.member_id),
+                joined.scalar_subquery(),
+            )
+        ).one()
+        return int(made or 0), int(about or 0), since
 
     def coordinators(self, community_id: int) -> list[Person]:
         return list(

@@ -17,6 +17,7 @@ from sqlalchemy import String, bindparam, case, insert, null, select, union_all
 from sqlalchemy.orm import Session
 
 from community.clock import Clock
+from community.late_begin import LAST
 from community.models import OutboxStatus
 from community.services.outbox.rows import OPEN, TABLE, Along, ClaimFor, Outgoing, claim_until
 
@@ -96,11 +97,13 @@ def insert_claimed(
     available_at: datetime,
     clock: Clock,
     along: Along | None = None,
+    last: bool = False,
 ) -> list[tuple[int, str | None]]:
     """Queue `items` in one statement, each already claimed by `claim` unless its chat has an
     open row from before this statement (rows of one statement do not see each other).
     Returns each row's id and who holds it (None: an older row of its chat is still open),
-    in the order of `items`."""
+    in the order of `items`. `last`: nothing is written after this statement in the caller's
+    transaction (community/late_begin.py)."""
     if along is not None and session.get_bind().dialect.name != "postgresql":
         session.execute(*along)  # SQLite runs no UPDATE inside an INSERT (its round trip is free)
         along = None
@@ -128,4 +131,10 @@ def insert_claimed(
     # statement, so a chat's later rows here do not wait for its first one. Ids follow the
     # order of the rows (the outbox's order relies on it everywhere).
     statement = _with(_insert_many(len(items)), along)
-    return [(row_id, by) for row_id, by in sorted(session.execute(statement, params).all())]
+    options = {LAST: True} if last else {}
+    if last:
+        # A Core INSERT does not flush the ORM's changes first (an ORM query would): whatever
+        # the caller changed is written now, so that nothing is left to write after it.
+        session.flush()
+    rows = session.execute(statement, params, execution_options=options).all()
+    return [(row_id, by) for row_id, by in sorted(rows)]

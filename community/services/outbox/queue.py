@@ -46,6 +46,7 @@ def enqueue(
     along: Along | None = None,
     speaker: int | None = None,
     speaker_chat: str | None = None,
+    last: bool = False,
 ) -> list[Claimed]:
     """Queue `items` in order, in the caller's transaction (items whose key was queued before
     are skipped). With `claim_for`, rows for chats with nothing older still open are queued
@@ -55,10 +56,11 @@ def enqueue(
     rows where it can, which saves a round trip per event. A message that asks something new
     ends its recipient's dialogue, the `speaker`'s excepted (the engine settles theirs:
     bot/engine/replies.py). `speaker_chat`: the speaker's private chat if they are a parent,
-    else None (the engine knows; closing their earlier question then needs no lookup)."""
+    else None (the engine knows; closing their earlier question then needs no lookup). `last`:
+    the caller writes nothing after this in its transaction (community/late_begin.py)."""
     claim = None if claim_for is None else (claim_for, owner)
     known = {speaker: speaker_chat} if speaker is not None else {}
-    return _insert(session, items, clock, claim, available_at, along, speaker, known)[1]
+    return _insert(session, items, clock, claim, available_at, along, speaker, known, last)[1]
 
 
 def enqueue_all(session: Session, items: Sequence[Outgoing], clock: Clock) -> int:
@@ -75,6 +77,7 @@ def _insert(
     along: Along | None = None,
     speaker: int | None = None,
     known: Mapping[int, str | None] | None = None,
+    last: bool = False,
 ) -> tuple[int, list[Claimed]]:
     """Queue `items`; returns how many of the caller's items were queued, and the rows queued
     already claimed by `claim`."""
@@ -86,7 +89,11 @@ def _insert(
         and 0 < len(items) <= MANY_LIMIT
         and not any("earlier" in p.get("target", {}) for p in payloads)
     ):
-        result = insert_claimed(session, items, payloads, claim, available_at or now, clock, along)
+        # Recording mentions, or telling a caller its row ids, writes after the rows.
+        last = last and not any(item.queued is not None or item.mentions for item in items)
+        result = insert_claimed(
+            session, items, payloads, claim, available_at or now, clock, along, last
+        )
         _told(session, [row_id for row_id, _ in result], items)
         ready = [
             claimed(row_id, item, payload, claim[0])

@@ -34,3 +34,25 @@ def test_each_event_reads_the_speakers_row_and_profile_at_most_once(chat: Chat, 
             assert len(profiles) <= 1, (line, profiles)
     finally:
         event.remove(app.db_engine, "before_cursor_execute", record)
+
+
+def test_mydata_reads_its_counts_in_one_statement_each(chat: Chat, app: App) -> None:
+    """/mydata counts the messages kept for them (and relayed) in one SELECT, and the
+    moderation figures in another: eight statements fewer than one query per figure."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(" ".join(statement.split()))
+
+    chat.say("anna: /start ARNHEM")
+    for line in ONBOARDING[:8]:
+        chat.say(f"anna: {line}")
+    event.listen(app.db_engine, "before_cursor_execute", record)
+    try:
+        assert chat.say("anna: /mydata")
+    finally:
+        event.remove(app.db_engine, "before_cursor_execute", record)
+    selects = [s for s in seen if s.startswith("SELECT")]
+    counts = [s for s in selects if s.startswith("SELECT count(*)")]
+    assert len(selects) <= 10, selects
+    assert counts == [], counts  # each count is a subquery of a wider SELECT
