@@ -33,7 +33,12 @@ _IDLE = 0  # psycopg.pq.TransactionStatus.IDLE (no transaction open)
 def defer(session: Session) -> None:
     """Let `session`'s transaction begin at its first write (PostgreSQL; elsewhere nothing
     changes). Call it before the session's first statement."""
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect
+    # Only under READ COMMITTED are reads outside a transaction the same as inside one (a
+    # server set to a stricter default isolation keeps the ordinary transaction).
+    # (Known once the engine has connected: until then nothing is deferred.)
+    isolation = getattr(dialect, "default_isolation_level", None)
+    if dialect.name == "postgresql" and isolation == "READ COMMITTED":
         session.connection(execution_options={_DEFERRED: True})
 
 

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import sqlalchemy
 from sqlalchemy import event, insert, select, text
+from sqlalchemy.orm import Session
 
 from bot.app import App
 from community import late_begin
@@ -108,3 +110,28 @@ def test_a_change_left_to_the_orm_is_written_before_the_replies(
     with app.session_factory() as session:
         seen = session.scalars(select(Person.last_seen_at).where(Person.platform_user_id == "anna"))
         assert seen.one() == clock.now()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_server_with_a_stricter_isolation_keeps_the_ordinary_transaction(
+    database_url: str,
+) -> None:
+    setup = sqlalchemy.create_engine(database_url)
+    with setup.begin() as connection:
+        name = connection.scalar(text("SELECT current_database()"))
+        stricter = "SET default_transaction_isolation = 'repeatable read'"
+        connection.execute(text(f'ALTER DATABASE "{name}" {stricter}'))
+    setup.dispose()
+    # An engine of its own (not the tests' shared dialect): it reads the isolation as it
+    # first connects.
+    engine = sqlalchemy.create_engine(database_url)
+    try:
+        with engine.connect():
+            assert engine.dialect.default_isolation_level == "REPEATABLE READ"
+        with Session(engine) as session, session.begin():
+            late_begin.defer(session)
+            session.execute(select(ProcessedEvent.event_id))
+            status = session.connection().connection.dbapi_connection.pgconn.transaction_status
+            assert status != 0  # a BEGIN before the read: REPEATABLE READ's one snapshot
+    finally:
+        engine.dispose()
