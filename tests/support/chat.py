@@ -59,11 +59,13 @@ class Chat:
         # One event loop for the whole conversation, as the bot has: what is bound to its loop
         # (the PostgreSQL connection of the "sent" marks) lives from one event to the next,
         # instead of being made again for every event on a new loop.
-        self._runner = asyncio.Runner()
-        weakref.finalize(self, self._runner.close)
+        # Closed when the Chat is collected, maybe while a test's own loop runs: a plain loop's
+        # close() needs no loop to run (asyncio.Runner's does).
+        self._loop = asyncio.new_event_loop()
+        weakref.finalize(self, self._loop.close)
 
     def _run(self, work: Coroutine[Any, Any, None]) -> None:
-        self._runner.run(work)
+        self._loop.run_until_complete(work)
 
     def run(self, incoming: Incoming) -> list[Delivery]:
         """Handle one event and send what it queued; every action carried out."""

@@ -40,9 +40,13 @@ async def test_taps_are_acknowledged_before_anything_is_handled(
     for parent in (ANNA, BERT):
         assert is_language_question(await tg.say(parent, "/start ARNHEM"))
     sends_before = len(fake.calls)
+    answered = {parent: len(fake.sent_to(parent)) for parent in (ANNA, BERT)}
     first = fake.press_label(ANNA, "English")
     second = fake.press_label(BERT, "English")  # the same getUpdates batch
     await tg.settle(max(first, second))
+    # (Bert's later update may be done before Anna's: wait for the replies to both.)
+    replied = lambda: all(len(fake.sent_to(p)) > n for p, n in answered.items())  # noqa: E731
+    await fake.wait_until(replied, 10, "a reply to both taps")
     calls = [c for c in fake.calls[sends_before:] if c.method != "getUpdates"]
 
     def chat_of(call: Call) -> int:
