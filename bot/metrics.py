@@ -111,12 +111,17 @@ class Metrics:
             registry=self.registry,
         )
         self.sender_round = time.monotonic()  # the last round of the outbox sender loop
+        # prometheus_client's labels() validates and locks on every call: once a pair is enough.
+        self._sends: dict[tuple[str, str], Any] = {}
 
     def watch_outbox(self, session_factory: sessionmaker[Session], clock: Clock) -> None:
         self.registry.register(_OutboxCollector(session_factory, clock))
 
     def sent(self, platform: str, result: str) -> None:
-        self.sends.labels(platform=platform, result=result).inc()
+        child = self._sends.get((platform, result))
+        if child is None:
+            child = self._sends[platform, result] = self.sends.labels(platform, result)
+        child.inc()
 
     def handled(self, started: float) -> None:
         self.updates.inc()
