@@ -18,6 +18,8 @@ from community.clock import FakeClock
 from community.models import Person, ProcessedEvent
 from tests.support.chat import Chat
 
+# BEGIN is deferred on PostgreSQL only.
+pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 ONBOARDING = ("English", "1", "6825 AB", "1", "Done", "2", "Done", "1")
 
 
@@ -40,8 +42,6 @@ def writes(app: App, monkeypatch: pytest.MonkeyPatch) -> Any:
         if handling[0] and not statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement.split()[0], cursor.connection.pgconn.transaction_status != 0))
 
-    if app.db_engine.dialect.name != "postgresql":
-        pytest.skip("BEGIN is deferred on PostgreSQL only")
     monkeypatch.setattr(app.engine, "handle", handle_recorded)
     event.listen(app.db_engine, "before_cursor_execute", record)
     yield seen
@@ -72,7 +72,6 @@ def test_an_event_that_writes_before_its_replies_writes_in_one_transaction(
     assert all(in_transaction for _, in_transaction in writes), writes
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_write_after_the_last_statement_raises_and_earlier_writes_roll_back(app: App) -> None:
     with pytest.raises(RuntimeError), app.session_factory.begin() as session:
         late_begin.defer(session)
@@ -112,7 +111,6 @@ def test_a_change_left_to_the_orm_is_written_before_the_replies(
         assert seen.one() == clock.now()
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_server_with_a_stricter_isolation_keeps_the_ordinary_transaction(
     database_url: str,
 ) -> None:
