@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from bot.leader import RETRY_SECONDS
 from community import db
 from community.actions import SendMessage
 from community.clock import SystemClock
@@ -31,7 +32,8 @@ from tests.support.telegram_harness import is_language_question
 # about 3 seconds, so the kill below (after 20) falls in the middle of the broadcast.
 CHATS = range(1000, 1020)
 PER_CHAT = 4
-TAKEOVER_SECONDS = 30
+# A follower tries every RETRY_SECONDS; PostgreSQL frees a killed leader's lock at once.
+TAKEOVER_SECONDS = RETRY_SECONDS + 5
 
 
 async def _metrics(port: int) -> str | None:
