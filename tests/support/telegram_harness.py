@@ -12,8 +12,11 @@ import asyncio
 import contextlib
 from typing import Any
 
+from sqlalchemy import func, select
+
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.run import build
+from community.models import OPEN_ROWS, OutboxMessage
 from tests.support.fake_telegram import FakeTelegram
 
 
@@ -67,6 +70,25 @@ class TelegramBot:
             lambda: self.adapter.last_update_id >= update_id, timeout, f"update {update_id}"
         )
         await self.app.dispatcher.dispatch_due()
+
+    async def quiet(self, timeout: float = 10.0) -> None:
+        """Until nothing waits in the outbox: a reply the sender loop sends after `settle`
+        returned (a chat's next row waits for the one before) has gone out too."""
+
+        def open_rows() -> int:
+            with self.app.session_factory() as session:
+                query = select(func.count()).select_from(OutboxMessage).where(OPEN_ROWS)
+                return int(session.scalar(query) or 0)
+
+        async def settled() -> bool:
+            await self.app.dispatcher.dispatch_due()
+            return await asyncio.to_thread(open_rows) == 0
+
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not await settled():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the outbox still has open rows")
+            await asyncio.sleep(0.05)
 
     async def feed(self, update_id: int, chat: int) -> list[str]:
         before = {m.message_id for m in self.fake.sent_to(chat)}
