@@ -1,8 +1,8 @@
 """The engine's fast road for replies: a few rows queued already claimed in one INSERT.
 
 Whether a row's chat has an open row is decided inside the INSERT itself, one round trip
-instead of a SELECT and an INSERT. Each EXISTS is one partial-index lookup; they all read the
-same snapshot, so the three claim columns always agree. Every value is a named parameter
+instead of a SELECT and an INSERT. A row's EXISTS is one partial-index lookup, read once for
+its four claim columns, so they always agree. Every value is a named parameter
 (v<row>_<column>), never a column key, so that an UPDATE combined with the INSERT (`_with`)
 cannot take one of them for a column of its own.
 """
@@ -30,18 +30,15 @@ _PENDING = bindparam("o_pending", OutboxStatus.PENDING, type_=_T.c.status.type)
 _SENDING = bindparam("o_sending", OutboxStatus.SENDING, type_=_T.c.status.type)
 
 
-def _claimed_values(n: int) -> dict[str, Any]:
-    busy = (
-        select(_T.c.id)
-        .where(
-            OPEN,
-            _T.c.platform == bindparam(f"v{n}_o_platform", type_=String),
-            _T.c.chat_id == bindparam(f"v{n}_o_chat", type_=String),
-        )
-        .exists()
-    )
+def _row(n: int) -> Any:
+    """The SELECT of row `n`'s values, its claim decided by one EXISTS (read once, in a
+    subquery, for the four claim columns)."""
     values: dict[str, Any] = {c: bindparam(f"v{n}_{c}", type_=_T.c[c].type) for c in _COLUMNS}
-    return values | {
+    open_row = select(_T.c.id).where(
+        OPEN, _T.c.platform == values["platform"], _T.c.chat_id == values["chat_id"]
+    )
+    busy = select(open_row.exists().label("busy")).subquery(f"b{n}").c.busy
+    claim = {
         "status": case((busy, _PENDING), else_=_SENDING),
         "claimed_by": case((busy, null()), else_=bindparam("o_token", type_=String)),
         "claim_owner": case((busy, null()), else_=bindparam("o_owner", type_=String)),
@@ -49,27 +46,24 @@ def _claimed_values(n: int) -> dict[str, Any]:
             (busy, null()), else_=bindparam("o_until", type_=_T.c.locked_until.type)
         ),
     }
+    return select(*(value.label(c) for c, value in (values | claim).items()))
 
 
 _MANY: dict[int, Any] = {}
 
 
 def _insert_many(count: int) -> Any:
-    """INSERT of `count` rows in one statement, each row's claim decided in it; built once per
-    count, so it is compiled once too. One row: INSERT ... VALUES; more: INSERT ... SELECT of
-    one SELECT per row (a multi-row VALUES is never cached by SQLAlchemy: compiled each time)."""
+    """INSERT of `count` rows in one statement (INSERT ... SELECT, one SELECT per row), each
+    row's claim decided in it; built once per count, so it is compiled once too (a multi-row
+    VALUES is never cached by SQLAlchemy: compiled each time). Kept short: psycopg parses
+    again, on every run, a statement over 4,096 characters or 50 parameters."""
     statement = _MANY.get(count)
     if statement is not None:
         return statement
-    if count == 1:
-        statement = insert(_T).values(_claimed_values(0))
-    else:
-        selects = [
-            select(*(value.label(c) for c, value in _claimed_values(n).items()))
-            for n in range(count)
-        ]
-        columns = [*_COLUMNS, "status", "claimed_by", "claim_owner", "locked_until"]
-        statement = insert(_T).from_select(columns, union_all(*selects))
+    rows = [_row(n) for n in range(count)]
+    columns = [*_COLUMNS, "status", "claimed_by", "claim_owner", "locked_until"]
+    select_rows = rows[0] if count == 1 else union_all(*rows)
+    statement = insert(_T).from_select(columns, select_rows)
     statement = _MANY[count] = statement.returning(_T.c.id, _T.c.claimed_by)
     return statement
 
@@ -121,8 +115,6 @@ def insert_claimed(
             "available_at": available_at,
             "forget_when_sent": item.forget_when_sent,
             "created_at": now,
-            "o_platform": item.platform,
-            "o_chat": item.chat_id,
         }
         params.update({f"v{n}_{key}": value for key, value in row.items()})
     if along is not None:
