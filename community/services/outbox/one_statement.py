@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, case, insert, null, select, union_all
+from sqlalchemy import Select, String, bindparam, case, insert, null, select, union_all
 from sqlalchemy.orm import Session
 
 from community.clock import Clock
@@ -30,7 +30,7 @@ _PENDING = bindparam("o_pending", OutboxStatus.PENDING, type_=_T.c.status.type)
 _SENDING = bindparam("o_sending", OutboxStatus.SENDING, type_=_T.c.status.type)
 
 
-def _row(n: int) -> Any:
+def _row(n: int) -> Select[Any]:
     """The SELECT of row `n`'s values, its claim decided by one EXISTS (read once, in a
     subquery, for the four claim columns)."""
     values: dict[str, Any] = {c: bindparam(f"v{n}_{c}", type_=_T.c[c].type) for c in _COLUMNS}
