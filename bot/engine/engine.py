@@ -30,7 +30,7 @@ from community.actions import SendMessage
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import ProcessedEvent, Role
-from community.services import dialogue_state, outbox, people
+from community.services import dialogue_state, outbox, people, speaker_changes
 from community.services.domain import Domain
 from community.services.outbox import Claimed, Outgoing
 from config import Settings
@@ -116,9 +116,12 @@ class Engine:
             self._route(ctx)
             replies.settle(ctx, before)
             items = outgoing(ctx)
-            # The speaker's changed dialogue state is written with the replies' INSERT.
-            along = dialogue_state.take_write(session)
             person = ctx.who.person
+            speaker = person.id if person is not None else None
+            # The speaker's changed dialogue state and answers are written with the replies'
+            # INSERT.
+            state = dialogue_state.take_write(session)
+            along = [*([state] if state else []), *speaker_changes.take(session, speaker)]
             return outbox.enqueue(
                 session,
                 items,
@@ -126,7 +129,7 @@ class Engine:
                 claim_for=token,
                 owner=self.owner,
                 along=along,
-                speaker=person.id if person is not None else None,
+                speaker=speaker,
                 speaker_chat=people.parent_chat(person) if person is not None else None,
                 last=True,
             )

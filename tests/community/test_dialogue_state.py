@@ -70,7 +70,7 @@ def test_a_taken_write_is_run_even_when_nothing_is_queued(app: App, clock: FakeC
         assert along is not None
         assert not session.is_modified(state)  # the ORM leaves the write to the caller
         assert dialogue_state.take_write(session) is None  # taken once
-        assert outbox.enqueue(session, [], clock, claim_for=outbox.new_token(), along=along) == []
+        assert outbox.enqueue(session, [], clock, claim_for=outbox.new_token(), along=[along]) == []
     assert _state(app, "bo")[:2] == ("onboarding", "consent")
 
 

@@ -68,18 +68,19 @@ def _insert_many(count: int) -> Any:
     return statement
 
 
-_WITH: dict[tuple[int, int], Any] = {}
+_WITH: dict[tuple[int, ...], Any] = {}
 
 
-def _with(insert_statement: Any, along: Along | None) -> Any:
-    """`insert_statement` with `along`'s UPDATE as a data-modifying WITH (PostgreSQL runs it
-    whether or not the INSERT reads it, in the same snapshot); built once per pair."""
-    if along is None:
+def _with(insert_statement: Any, along: Sequence[Along]) -> Any:
+    """`insert_statement` with `along`'s UPDATEs as data-modifying WITHs (PostgreSQL runs them
+    whether or not the INSERT reads them, in the same snapshot); built once per combination."""
+    if not along:
         return insert_statement
-    key = (id(insert_statement), id(along[0]))
+    key = (id(insert_statement), *(id(update) for update, _ in along))
     combined = _WITH.get(key)
     if combined is None:
-        combined = _WITH[key] = insert_statement.add_cte(along[0].cte("along"))
+        ctes = [update.cte(f"along{n or ''}") for n, (update, _) in enumerate(along)]
+        combined = _WITH[key] = insert_statement.add_cte(*ctes)
     return combined
 
 
@@ -90,7 +91,7 @@ def insert_claimed(
     claim: ClaimFor,
     available_at: datetime,
     clock: Clock,
-    along: Along | None = None,
+    along: Sequence[Along] = (),
     last: bool = False,
 ) -> list[tuple[int, str | None]]:
     """Queue `items` in one statement, each already claimed by `claim` unless its chat has an
@@ -98,9 +99,10 @@ def insert_claimed(
     Returns each row's id and who holds it (None: an older row of its chat is still open),
     in the order of `items`. `last`: nothing is written after this statement in the caller's
     transaction (community/late_begin.py)."""
-    if along is not None and session.get_bind().dialect.name != "postgresql":
-        session.execute(*along)  # SQLite runs no UPDATE inside an INSERT (its round trip is free)
-        along = None
+    if along and session.get_bind().dialect.name != "postgresql":
+        for update in along:  # SQLite runs no UPDATE inside an INSERT (its round trip is free)
+            session.execute(*update)
+        along = ()
     now, until = clock.now(), claim_until(clock)
     token, owner = claim
     params: dict[str, Any] = {"o_token": token, "o_owner": owner, "o_until": until}
@@ -117,8 +119,8 @@ def insert_claimed(
             "created_at": now,
         }
         params.update({f"v{n}_{key}": value for key, value in row.items()})
-    if along is not None:
-        params.update(along[1])
+    for _, values in along:
+        params.update(values)
     # One statement (not executemany): every row's EXISTS reads the table as it was before this
     # statement, so a chat's later rows here do not wait for its first one. Ids follow the
     # order of the rows (the outbox's order relies on it everywhere).

@@ -43,7 +43,7 @@ def enqueue(
     claim_for: str | None = None,
     owner: str | None = None,
     available_at: datetime | None = None,
-    along: Along | None = None,
+    along: Sequence[Along] = (),
     speaker: int | None = None,
     speaker_chat: str | None = None,
     last: bool = False,
@@ -51,9 +51,9 @@ def enqueue(
     """Queue `items` in order, in the caller's transaction (items whose key was queued before
     are skipped). With `claim_for`, rows for chats with nothing older still open are queued
     already claimed by that token and returned, to be delivered right after the commit; `owner`
-    is the process holding the claim (community/services/senders.py). `along` (an UPDATE and
-    its parameters) is run in the same transaction; on PostgreSQL in the same statement as the
-    rows where it can, which saves a round trip per event. A message that asks something new
+    is the process holding the claim (community/services/senders.py). `along` (UPDATEs and
+    their parameters) run in the same transaction; on PostgreSQL in the same statement as the
+    rows where they can, which saves round trips per event. A message that asks something new
     ends its recipient's dialogue, the `speaker`'s excepted (the engine settles theirs:
     bot/engine/replies.py). `speaker_chat`: the speaker's private chat if they are a parent,
     else None (the engine knows; closing their earlier question then needs no lookup). `last`:
@@ -74,7 +74,7 @@ def _insert(
     clock: Clock,
     claim: ClaimFor | None,
     available_at: datetime | None,
-    along: Along | None = None,
+    along: Sequence[Along] = (),
     speaker: int | None = None,
     known: Mapping[int, str | None] | None = None,
     last: bool = False,
@@ -101,8 +101,8 @@ def _insert(
             if claimed_by is not None  # an older row of this chat is still open: keep order
         ]
         return len(items) - added, ready
-    if along is not None:
-        session.execute(*along)
+    for update in along:
+        session.execute(*update)
     if not items:
         return 0, []
     rows = _rows(session, items, claim, available_at or now, now, clock)

@@ -95,17 +95,17 @@ def test_a_write_after_the_last_statement_raises_and_earlier_writes_roll_back(ap
     assert ids == ["e1"]  # the last statement stands alone; the rolled-back write is gone
 
 
-def test_a_change_left_to_the_orm_is_written_before_the_replies(
+def test_the_speakers_changed_columns_go_with_the_replies(
     chat: Chat, app: App, clock: FakeClock, writes: list[tuple[str, bool]]
 ) -> None:
     chat.say("anna: /start ARNHEM")
     for line in ONBOARDING:
         assert chat.say(f"anna: {line}"), line
-    clock.advance(days=2)  # "last seen" is written once a day, by the ORM
+    clock.advance(days=2)  # "last seen" is written once a day (community/services/people.py)
     writes.clear()
     assert chat.say("anna: /help")
-    assert [w for w, _ in writes] == ["UPDATE", "INSERT"], writes
-    assert all(in_transaction for _, in_transaction in writes), writes
+    # One statement: the person's UPDATE rides with the replies' INSERT, without BEGIN.
+    assert writes == [("WITH", False)], writes
     with app.session_factory() as session:
         seen = session.scalars(select(Person.last_seen_at).where(Person.platform_user_id == "anna"))
         assert seen.one() == clock.now()

@@ -316,7 +316,8 @@ def _person_updates(app: App) -> Iterator[list[str]]:
     seen: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("UPDATE PERSON"):
+        # (On PostgreSQL the speaker's UPDATE rides in the replies' statement, as a WITH.)
+        if "UPDATE person SET" in " ".join(statement.split()):
             seen.append(statement)
 
     event.listen(app.db_engine, "before_cursor_execute", record)
