@@ -24,10 +24,10 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from config.programme import AGE_BANDS
 from matching import Availability, Candidate, Place, Rules
 
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
-AGE_BANDS = ("0-2", "2-4", "4-6", "6-12")
 # Second home languages that go together often (Moroccan parents speak Tamazight and Arabic,
 # Eritrean parents often Arabic besides Tigrinya).
 SECOND = {"rif": ("ar", 0.5), "ar": ("rif", 0.15), "ti": ("ar", 0.2), "so": ("ar", 0.15)}

@@ -26,7 +26,8 @@ DEFAULT_PROGRAMME = PACKAGE_DIR / "programme" / "school-year.toml"
 DEFAULT_SUPPORT = PACKAGE_DIR / "programme" / "support.toml"
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-AGE_BANDS = ("0-2", "2-4", "4-6", "6-12")
+# The age bands a parent picks and a prompt is aimed at (the one list: everything reads it).
+AGE_BANDS: tuple[str, ...] = ("0-2", "2-4", "4-6", "6-12")
 MEDIA_KINDS = ("photo", "video", "voice")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")

@@ -13,7 +13,6 @@ from community.clock import Clock
 from community.models import Community, DialogueState, ParentProfile, Person, Role
 from community.services import erasure
 
-AGE_BANDS: tuple[str, ...] = ("0-2", "2-4", "4-6", "6-12")
 # A one-time code can only raise a role, never keep it or lower it.
 ROLE_RANK = {
     Role.GUEST: 0,

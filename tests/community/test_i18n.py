@@ -24,7 +24,7 @@ from community.i18n import (
     catalog_path,
 )
 from community.models import Role
-from community.services.people import AGE_BANDS
+from config.programme import AGE_BANDS
 
 ROOT = Path(__file__).resolve().parents[2]
 ID = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")

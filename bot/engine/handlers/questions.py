@@ -13,8 +13,8 @@ from community.models import Community
 from community.postcode import postcode_area
 from community.services import communities
 from community.services.parent_answers import Answers
-from community.services.people import AGE_BANDS
 from config.locales import FALLBACK_LOCALE
+from config.programme import AGE_BANDS
 
 POSTCODE_TRIES = 3
 

@@ -13,7 +13,7 @@ from bot.app import App
 from bot.engine.types import Incoming
 from community.i18n import SHIPPED_LOCALES
 from community.models import DialogueState, OutboxMessage, ParentProfile, Person
-from community.services.people import AGE_BANDS
+from config.programme import AGE_BANDS
 from tests.support.chat import Chat
 
 
