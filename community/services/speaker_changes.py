@@ -7,8 +7,9 @@ query (its autoflush), which on PostgreSQL also opens the transaction a round tr
 INSERT, in the same statement on PostgreSQL (community/services/outbox/one_statement.py), like
 the dialogue state (community/services/dialogue_state.py): the event is then one statement.
 
-Only plain changes are taken: column values of the speaker's person and profile, with nothing
-new or deleted in the session. Anything else is left to the flush, as before. Between `take`
+Only plain changes are taken: column values of the speaker's person and profile (a stored row
+set in a many-to-one relationship is its key's value), with nothing new or deleted in the
+session. Anything else is left to the flush, as before. Between `take`
 and the INSERT the outbox reads nothing of the speaker from the database (the speaker's voice
 setting comes from the session: community/services/voice.py).
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Table, bindparam, inspect, update
-from sqlalchemy.orm import ColumnProperty, Mapper, Session
+from sqlalchemy.orm import MANYTOONE, ColumnProperty, Mapper, RelationshipProperty, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from community.models import ParentProfile, Person
@@ -36,17 +37,20 @@ def take(session: Session, speaker: int | None) -> list[Along]:
     for obj in list(session.dirty):
         if not _speakers(obj, speaker):
             continue
-        changed = _changed_columns(obj)
-        if not changed:
+        try:
+            columns, attributes = _changes(obj)
+        except _NotPlain:
+            continue  # left to the flush
+        if not columns:
             continue
-        state = inspect(obj)
-        statement = _statement(state.mapper, tuple(sorted(changed)), len(taken))
         n = len(taken)
-        params = {f"w{n}_{column}": getattr(obj, key) for column, key in changed.items()}
-        params |= {f"w{n}_key": state.identity[0]}  # type: ignore[index]
+        state = inspect(obj)
+        statement = _statement(state.mapper, tuple(sorted(columns)), n)
+        params = {f"w{n}_{column}": value for column, value in columns.items()}
+        params[f"w{n}_key"] = state.identity[0]  # type: ignore[index]
         taken.append((statement, params))
-        for key in changed.values():
-            set_committed_value(obj, key, getattr(obj, key))
+        for key, value in attributes.items():
+            set_committed_value(obj, key, value)
     return taken
 
 
@@ -56,22 +60,48 @@ def _speakers(obj: object, speaker: int) -> bool:
     return isinstance(obj, ParentProfile) and obj.person_id == speaker
 
 
-def _changed_columns(obj: object) -> dict[str, str] | None:
-    """Changed column name -> attribute key; None when a change is not a plain column value
-    (a relationship, a key): the flush writes such an object."""
+def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The changed columns' new values, and the attributes to hold as written. A stored row
+    (or None) set in a many-to-one relationship changes its key column. Raises _NotPlain for
+    any other change (a collection, a key, a row not stored yet)."""
     state = inspect(obj)
-    changed: dict[str, str] = {}
+    columns: dict[str, Any] = {}
+    attributes: dict[str, Any] = {}
     for attr in state.attrs:
         if not attr.history.has_changes():
             continue
         prop = state.mapper.get_property(attr.key)
-        if not isinstance(prop, ColumnProperty) or len(prop.columns) != 1:
-            return None
-        column = prop.columns[0]
-        if column.primary_key or column.onupdate is not None:
-            return None
-        changed[str(column.name)] = attr.key
-    return changed
+        if isinstance(prop, RelationshipProperty):
+            column, value = _key_of(prop, attr.value)
+            attributes[state.mapper.get_property_by_column(column).key] = value
+        elif isinstance(prop, ColumnProperty) and len(prop.columns) == 1:
+            column, value = prop.columns[0], attr.value
+        else:
+            raise _NotPlain
+        name = str(column.name)
+        if column.primary_key or column.onupdate is not None or columns.get(name, value) != value:
+            raise _NotPlain
+        columns[name] = value
+        attributes[attr.key] = attr.value
+    return columns, attributes
+
+
+def _key_of(prop: RelationshipProperty[Any], value: object) -> tuple[Any, Any]:
+    """The key column a many-to-one relationship sets and its value for `value` (a stored row
+    or None). A relationship of another kind raises _NotPlain."""
+    if prop.direction is not MANYTOONE or len(prop.local_remote_pairs) != 1:
+        raise _NotPlain
+    ((local, remote),) = prop.local_remote_pairs
+    if value is None:
+        return local, None
+    target = inspect(value)
+    if not target.persistent:
+        raise _NotPlain
+    return local, getattr(value, prop.mapper.get_property_by_column(remote).key)
+
+
+class _NotPlain(Exception):
+    """A change that only the flush writes."""
 
 
 def _statement(mapper: Mapper[Any], columns: tuple[str, ...], n: int) -> Any:

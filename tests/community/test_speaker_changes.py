@@ -104,16 +104,51 @@ def test_nothing_is_taken_while_something_new_waits_for_the_flush(
         assert _person(session, "cas").platform == "console"
 
 
-def test_a_changed_relationship_is_left_to_the_flush(chat: Chat, app: App) -> None:
+def test_a_stored_row_set_in_a_many_to_one_relationship_is_taken_as_its_key(
+    chat: Chat, app: App
+) -> None:
+    _onboard(chat, "anna")
+    with app.session_factory.begin() as session:
+        anna = _person(session, "anna")
+        profile = anna.profile
+        assert profile is not None and profile.neighbourhood is not None
+        other = next(h for h in profile.neighbourhood.community.neighbourhoods
+                     if h.id != profile.neighbourhood_id)  # fmt: skip
+        profile.neighbourhood = other
+        anna.community = None
+        along = speaker_changes.take(session, anna.id)
+        written = {(u.table.name, *sorted(v)) for u, v in along}
+        assert written in (
+            {
+                ("parent_profile", "w0_key", "w0_neighbourhood_id"),
+                ("person", "w1_community_id", "w1_key"),
+            },
+            {
+                ("person", "w0_community_id", "w0_key"),
+                ("parent_profile", "w1_key", "w1_neighbourhood_id"),
+            },
+        )  # the key columns, not the relationships; in the session's order
+        assert (profile.neighbourhood_id, anna.community_id) == (other.id, None)
+        assert not session.is_modified(profile) and not session.is_modified(anna)
+        for update, values in along:
+            session.execute(update, values)
+        expected = other.id
+    with app.session_factory() as session:
+        anna = _person(session, "anna")
+        assert anna.community_id is None
+        assert anna.profile is not None and anna.profile.neighbourhood_id == expected
+
+
+def test_a_removed_profile_is_left_to_the_flush(chat: Chat, app: App) -> None:
     _onboard(chat, "anna")
     with app.session_factory.begin() as session:
         anna = _person(session, "anna")
         anna.locale = "nl"
-        anna.community = None
+        anna.profile = None  # one-to-one, deleted as an orphan: only the flush does that
         assert speaker_changes.take(session, anna.id) == []
     with app.session_factory() as session:
         anna = _person(session, "anna")
-        assert (anna.locale, anna.community_id) == ("nl", None)
+        assert (anna.locale, anna.profile) == ("nl", None)
 
 
 def test_a_rolled_back_event_writes_nothing_it_took(chat: Chat, app: App) -> None:
