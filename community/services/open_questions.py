@@ -8,12 +8,12 @@ answered) close it too. The engine's rule for typed replies lives in bot/engine/
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from community import db
@@ -75,9 +75,16 @@ class Asked:
 def latest(session: Session, platform: str, chat_id: str, now: datetime) -> Asked | None:
     """The chat's latest question, or None when nothing was asked lately. `answered`: its
     buttons were taken off since, so nothing in the chat is open."""
-    return next(_questions(session, platform, chat_id, now), None)
+    # Rows are decoded as the walk reaches them: the latest question is most often among the
+    # newest few of the chat's rows.
+    result = session.execute(_RECENT, {"platform": platform, "chat_id": chat_id})
+    try:
+        return next(_walk(result, now), None)
+    finally:
+        result.close()
 
 
+_TABLE: Table = OutboxMessage.__table__  # type: ignore[assignment]
 _COLUMNS = (
     OutboxMessage.id,
     OutboxMessage.kind,
@@ -89,15 +96,16 @@ _COLUMNS = (
 
 
 # Built once: every event that asks something runs these, and building a statement (and its
-# cache key) costs more than running it.
+# cache key) costs more than running it. The one chat's rows: a plain Core result, whose rows
+# are decoded as they are read.
 _RECENT = (
-    select(*_COLUMNS)
+    select(*(_TABLE.c[column.key] for column in _COLUMNS))
     .where(
-        OutboxMessage.platform == bindparam("platform"),
-        OutboxMessage.chat_id == bindparam("chat_id"),
-        OutboxMessage.kind.in_(_ASKING_KINDS),
+        _TABLE.c.platform == bindparam("platform"),
+        _TABLE.c.chat_id == bindparam("chat_id"),
+        _TABLE.c.kind.in_(_ASKING_KINDS),
     )
-    .order_by(OutboxMessage.id.desc())
+    .order_by(_TABLE.c.id.desc())
     .limit(SCAN)
 )
 _RANK = (
@@ -121,14 +129,6 @@ _RECENT_OF = (
 )
 
 
-def _questions(
-    session: Session, platform: str, chat_id: str, now: datetime | None
-) -> Iterator[Asked]:
-    """The chat's recent questions, newest first."""
-    rows = session.execute(_RECENT, {"platform": platform, "chat_id": chat_id}).all()
-    return _walk(rows, now)
-
-
 def _questions_of(session: Session, platform: str, chat_ids: list[str]) -> dict[str, list[Any]]:
     """The recent rows of many chats at once (a prompt to every parent), newest first."""
     found: dict[str, list[Any]] = {}
@@ -143,7 +143,7 @@ def _questions_of(session: Session, platform: str, chat_ids: list[str]) -> dict[
     return found
 
 
-def _walk(rows: Sequence[Any], now: datetime | None) -> Iterator[Asked]:
+def _walk(rows: Iterable[Any], now: datetime | None) -> Iterator[Asked]:
     """The questions among a chat's rows (newest first). `now` None: rows queued for later
     (quiet hours) count too."""
     closed: set[str] = set()  # messages whose buttons were taken off later
