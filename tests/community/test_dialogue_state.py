@@ -3,31 +3,14 @@ the same statement), and written all the same when there is nothing to insert.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app import App
 from community.clock import FakeClock
 from community.models import DialogueState
 from community.services import dialogue_state, outbox
 from tests.support.chat import Chat
-
-
-@contextmanager
-def _statements(app: App) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    event.listen(app.db_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(app.db_engine, "before_cursor_execute", record)
+from tests.support.statements import recorded
 
 
 def _stored(user: str, clock: FakeClock) -> DialogueState:
@@ -45,7 +28,7 @@ def _state(app: App, user: str) -> tuple[str | None, str | None, str]:
 def test_a_step_writes_the_dialogue_state_with_its_reply(chat: Chat, app: App) -> None:
     chat.say("anna: /start ARNHEM")
     before = _state(app, "anna")
-    with _statements(app) as seen:
+    with recorded(app.db_engine) as seen:
         assert chat.say("anna: English")  # the language is chosen: the next question comes
     after = _state(app, "anna")
     assert after != before and after[2] != before[2]  # another step, another button token

@@ -3,11 +3,7 @@ statement), everything else by the ORM's flush as before; both reach the databas
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.app import App
@@ -17,23 +13,9 @@ from community.models import Person
 from community.services import outbox, speaker_changes
 from community.services.outbox import Outgoing
 from tests.support.chat import Chat
+from tests.support.statements import recorded, writes
 
 ONBOARDING = ("English", "1", "6825 AB", "1", "Done", "2", "Done", "1")
-
-
-@contextmanager
-def _writes(app: App) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith("SELECT"):
-            seen.append(" ".join(statement.split()))
-
-    event.listen(app.db_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(app.db_engine, "before_cursor_execute", record)
 
 
 def _onboard(chat: Chat, *names: str) -> None:
@@ -52,8 +34,9 @@ def test_an_answer_is_written_with_its_reply(chat: Chat, app: App) -> None:
     assert chat.say("anna: /profile")
     assert chat.say("anna: Ages")
     assert chat.say("anna: 3")
-    with _writes(app) as seen:
+    with recorded(app.db_engine) as statements:
         assert chat.say("anna: Done")
+    seen = writes(statements)
     profile_writes = [s for s in seen if "UPDATE parent_profile" in s]
     assert len(profile_writes) == 1, seen
     if app.db_engine.dialect.name == "postgresql":

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from bot.app import App
 from bot.engine.buttons import action_button
@@ -17,6 +17,7 @@ from community.clock import FakeClock
 from community.models import BuddyPair, BuddyProfile, Community, PairStatus, Person
 from community.services import buddies
 from tests.support.chat import Chat, Sent
+from tests.support.statements import recorded
 
 GLANCE = "This round at a glance. Has a buddy: {}. Proposed: {}. No buddy yet: {}."
 # Two parents with Arabic at home are introduced each in the language they chose (English here).
@@ -548,18 +549,10 @@ def test_the_proposals_and_their_parents_are_read_in_three_statements(chat: Chat
     for user in ("anna", "bilal", "carim", "dina", "emma", "fay"):
         chat.onboard(user)
     chat.say("bram: /match")
-    seen: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(statement)
-
     with app.session_factory() as session:
         community = session.scalars(select(Community)).one()
-        event.listen(app.db_engine, "before_cursor_execute", record)
-        try:
+        with recorded(app.db_engine) as seen:
             pairs = [buddies.Pair.of(p) for p in buddies.open_proposals(session, community)]
-        finally:
-            event.remove(app.db_engine, "before_cursor_execute", record)
     assert len(pairs) >= 2 and all(p.a.onboarded and p.b.onboarded for p in pairs)
     # The proposals with their rounds, then each side's parents with their profiles: not a
     # query per pair.

@@ -8,13 +8,11 @@ import asyncio
 import base64
 import dataclasses
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app import App
 from bot.engine.types import Incoming
@@ -26,6 +24,7 @@ from config.privacy import PrivacySettings
 from tests.bot.engine.test_buddies import _follow_ups, _introduce
 from tests.bot.engine.test_prompts_chat import LIBRARY, QUESTION, _last_to, _send
 from tests.support.chat import Chat, Sent
+from tests.support.statements import recorded
 from tests.support.transport import RecordingTransport
 
 PRIVACY = PrivacySettings("Stichting Ouders Samen", "privacy@ouders.example", "Fien de Boer", 365)
@@ -311,31 +310,20 @@ def test_no_erasure_when_it_is_switched_off(chat: Chat, app: App, clock: FakeClo
     assert "anna" in _people(app)
 
 
-@contextmanager
-def _person_updates(app: App) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        # (On PostgreSQL the speaker's UPDATE rides in the replies' statement, as a WITH.)
-        if "UPDATE person SET" in " ".join(statement.split()):
-            seen.append(statement)
-
-    event.listen(app.db_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(app.db_engine, "before_cursor_execute", record)
+def _person_updates(statements: list[str]) -> list[str]:
+    # (On PostgreSQL the speaker's UPDATE rides in the replies' statement, as a WITH.)
+    return [s for s in statements if "UPDATE person SET" in s]
 
 
 def test_last_seen_is_written_at_most_once_a_day(chat: Chat, app: App, clock: FakeClock) -> None:
     chat.onboard("anna")
-    with _person_updates(app) as updates:
+    with recorded(app.db_engine) as seen:
         chat.say("anna: /help")
         clock.advance(hours=20)
         chat.say("anna: /help")
-    assert updates == []
+    assert _person_updates(seen) == []
     clock.advance(hours=5)
-    with _person_updates(app) as updates:
+    with recorded(app.db_engine) as seen:
         chat.say("anna: /help")
-    assert len(updates) == 1
+    assert len(_person_updates(seen)) == 1
     assert _people(app)["anna"].last_seen_at == clock.now()

@@ -5,25 +5,16 @@ person and their profile again: 20 statements a message instead of 9.5 in `bench
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event
-
 from bot.app import App
 from tests.support.chat import Chat
+from tests.support.statements import recorded
 
 ONBOARDING = ("English", "1", "6825 AB", "1", "Done", "2", "Done", "1", "/help", "/profiel")
 
 
 def test_each_event_reads_the_speakers_row_and_profile_at_most_once(chat: Chat, app: App) -> None:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
     chat.say("anna: /start ARNHEM")
-    event.listen(app.db_engine, "before_cursor_execute", record)
-    try:
+    with recorded(app.db_engine) as seen:
         for line in ONBOARDING:
             seen.clear()
             assert chat.say(f"anna: {line}"), line
@@ -32,26 +23,16 @@ def test_each_event_reads_the_speakers_row_and_profile_at_most_once(chat: Chat, 
             profiles = [s for s in handling if s.startswith("SELECT parent_profile.")]
             assert len(people) <= 1, (line, people)
             assert len(profiles) <= 1, (line, profiles)
-    finally:
-        event.remove(app.db_engine, "before_cursor_execute", record)
 
 
 def test_mydata_reads_its_counts_in_one_statement_each(chat: Chat, app: App) -> None:
     """/mydata counts the messages kept for them (and relayed) in one SELECT, and the
     moderation figures in another: eight statements fewer than one query per figure."""
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
     chat.say("anna: /start ARNHEM")
     for line in ONBOARDING[:8]:
         chat.say(f"anna: {line}")
-    event.listen(app.db_engine, "before_cursor_execute", record)
-    try:
+    with recorded(app.db_engine) as seen:
         assert chat.say("anna: /mydata")
-    finally:
-        event.remove(app.db_engine, "before_cursor_execute", record)
     selects = [s for s in seen if s.startswith("SELECT")]
     counts = [s for s in selects if s.startswith("SELECT count(*)")]
     assert len(selects) <= 10, selects
