@@ -21,7 +21,7 @@ from bot.engine.threads import run_blocking
 from bot.voice.notes import voice_message
 from community.actions import ClearButtons, Voice, action_from_row
 from community.clock import Clock
-from community.services import dialogue_state, outbox
+from community.services import outbox
 from community.services.async_marks import AsyncMarks
 from community.services.outbox import Claimed
 from community.services.outbox.sqlite_marks import SqliteMarks
@@ -180,13 +180,6 @@ class Dispatcher:
             if not claimed:
                 return sent
             sent += await self.deliver(claimed)
-
-    def prune(self, retention_days: int) -> int:
-        """Forget delivered messages older than the retention period and people who never
-        consented after a day of silence (the rest of the nightly housekeeping runs on the
-        scheduler: `community.services.housekeeping`). Returns how many messages went."""
-        self._db_sync(dialogue_state.forget_stale_guests, self.clock)
-        return int(self._db_sync(outbox.prune_sent, self.clock, retention_days))
 
     async def run(self, interval: float = 1.0, stop: asyncio.Event | None = None) -> None:
         """Keep sending until `stop` is set; picks up retries when they fall due."""

@@ -23,7 +23,7 @@ from community.actions import PinMessage, SendMessage, Target
 from community.clock import FakeClock
 from community.i18n import SHIPPED_LOCALES, Translator
 from community.models import OutboxKey, OutboxMessage, OutboxStatus, Person
-from community.services import outbox
+from community.services import housekeeping, outbox
 from community.services.outbox import Outgoing
 from tests.support.chat import Chat
 from tests.support.transport import RecordingTransport
@@ -68,7 +68,7 @@ def test_idempotency_key_queues_once_also_after_pruning(
     _queue(app, clock, "anna", "tip", key="prompt:1:parent:1")
     assert _dispatch(app) == 1 and _dispatch(app) == 0
     clock.advance(days=app.settings.sent_retention_days + 1)
-    assert app.dispatcher.prune(app.settings.sent_retention_days) == 1
+    assert _housekeeping(app)["sent messages"] == 1
     _queue(app, clock, "anna", "tip", key="prompt:1:parent:1")  # the job runs once more
     assert _dispatch(app) == 0
     assert _texts(transport) == ["tip"]
@@ -250,7 +250,7 @@ def test_sent_messages_are_forgotten_after_the_retention_period(
     transport.fail_next.append(SendError("down"))
     _dispatch(app)  # "new" fails and waits; "recent" is sent
     clock.advance(days=2)
-    assert app.dispatcher.prune(app.settings.sent_retention_days) == 1
+    assert _housekeeping(app)["sent messages"] == 1
     with app.session_factory() as session:
         texts = sorted(row.payload["text"] for row in session.scalars(select(OutboxMessage)))
     assert texts == ["new", "recent"]
@@ -264,10 +264,10 @@ def test_failed_messages_are_forgotten_like_sent_ones(
     _dispatch(app)
     assert _statuses(app) == [OutboxStatus.DEAD]
     clock.advance(days=app.settings.sent_retention_days - 1)
-    app.dispatcher.prune(app.settings.sent_retention_days)
+    _housekeeping(app)
     assert _statuses(app) == [OutboxStatus.DEAD]  # kept as long as a sent one
     clock.advance(days=2)
-    app.dispatcher.prune(app.settings.sent_retention_days)
+    _housekeeping(app)
     assert _statuses(app) == []
 
 
@@ -444,3 +444,9 @@ def test_what_follows_a_sent_row_comes_from_the_table_the_sender_is_given(
     assert _statuses(app)[-2:] == [OutboxStatus.SENT, OutboxStatus.SENT]
     # The app's table: a room the bot made is stored, a sealed code whose fallback went is void.
     assert set(app.dispatcher.after_sent.hooks) == {"create_room", "sealed"}
+
+
+def _housekeeping(app: App) -> dict[str, int]:
+    """The nightly housekeeping (community/services/housekeeping.py), as the scheduler runs it."""
+    with app.session_factory() as session:
+        return housekeeping.run(session, app.clock, app.settings, app.translator)
