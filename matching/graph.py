@@ -2,8 +2,8 @@
 its weight in points.
 
 `eligible_graph` has every allowed pair: the exact model, used by small rounds and as the
-reference in tests and the benchmark. `candidate_graph` keeps only each parent's best few pairs
-(the union over both ends), which is what makes large rounds fast."""
+reference in tests and the benchmark. `candidate_adjacency` keeps only each parent's best few
+pairs (the union over both ends), as plain dicts: what makes large rounds fast."""
 
 from __future__ import annotations
 
@@ -33,17 +33,6 @@ def candidate_adjacency(pool: Pool, per_parent: int) -> dict[int, dict[int, int]
             adj_u[v] = weight
             adj[v][u] = weight
     return adj
-
-
-def candidate_graph(pool: Pool, per_parent: int) -> nx.Graph:
-    """Nodes are pool indices; each parent keeps its `per_parent` best partners."""
-    import networkx as nx  # loaded by a round, not by every process that imports matching
-
-    graph = nx.Graph()
-    graph.add_nodes_from(range(pool.n))
-    for u, nbrs in candidate_adjacency(pool, per_parent).items():
-        graph.add_weighted_edges_from((u, v, w) for v, w in nbrs.items() if u < v)
-    return graph
 
 
 def full_graph(pool: Pool) -> nx.Graph:

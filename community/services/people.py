@@ -49,7 +49,7 @@ class Speaker:
 
     @property
     def settled(self) -> bool:
-        """Nothing left to ask (`is_settled`)."""
+        """Nothing left to ask: an onboarded parent, or staff who chose their language."""
         if self.role is Role.PARENT:
             return self.onboarded
         return self.role is not Role.GUEST and self.locale is not None
@@ -173,13 +173,6 @@ def is_onboarded(person: Person) -> bool:
     """A parent who answered every onboarding question (and so gave consent)."""
     profile = person.profile
     return person.role is Role.PARENT and profile is not None and profile.completed_at is not None
-
-
-def is_settled(person: Person) -> bool:
-    """Nothing left to ask: an onboarded parent, or staff who chose their language."""
-    if person.role is Role.PARENT:
-        return is_onboarded(person)
-    return person.role is not Role.GUEST and person.locale is not None
 
 
 def erase(session: Session, person: Person, clock: Clock | None = None) -> None:

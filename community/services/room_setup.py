@@ -43,17 +43,6 @@ def room_key(community: Community, purpose: str) -> str:
     return f"community:{community.id}:{purpose}"
 
 
-def space_of(session: Session, community: Community, platform: str) -> Room | None:
-    return next(
-        (
-            room
-            for room in rooms.of_community(session, community)
-            if room.platform == platform and room.purpose == SPACE
-        ),
-        None,
-    )
-
-
 def create_space(community: Community, platform: str, topic: str) -> Outgoing:
     """The first step; the rooms follow once the space exists (see `after_created`)."""
     action = CreateRoom(room_key(community, SPACE), community.name, topic, space=True)
