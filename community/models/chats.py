@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.models.base import Base
+from community.models.base import Base, index_of_present
 
 
 class DialogueState(Base):
@@ -21,14 +21,13 @@ class DialogueState(Base):
     kept here, so the next thing the bot says is in the language the person chose."""
 
     __tablename__ = "dialogue_state"
+    __table_args__ = (index_of_present("dialogue_state", "person_id"),)
 
     platform: Mapped[str] = mapped_column(String(20), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     # The private chat with them: what was sent there is erased with them, also before consent.
     chat_id: Mapped[str | None] = mapped_column(String(255))
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     locale: Mapped[str | None] = mapped_column(String(10))
     flow: Mapped[str | None] = mapped_column(String(40))
     step: Mapped[str | None] = mapped_column(String(40))

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.models.base import Base, stored_enum
+from community.models.base import Base, index_of_present, stored_enum
 
 
 class OutboxStatus(enum.StrEnum):
@@ -40,7 +40,9 @@ class OutboxMessage(Base):
             sqlite_where=OPEN_ROWS,
             postgresql_where=OPEN_ROWS,
         ),
-        Index("ix_outbox_message_remote", "remote_id"),
+        # Most rows name no person (room posts), rows not sent have no platform id.
+        index_of_present("outbox_message", "remote_id", name="ix_outbox_message_remote"),
+        index_of_present("outbox_message", "person_id"),
         # Erasing someone also erases what was sent to their chat before they were stored.
         Index("ix_outbox_message_chat", "platform", "chat_id"),
         # An id is never given twice, also after the newest rows were deleted (an erasure, a
@@ -51,9 +53,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Set for messages to a person, so that erasing the person erases what was queued for them.
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(20), default="send")
@@ -111,9 +111,8 @@ class OutboxKey(Base):
     pruned, so that a job that runs again never queues the same message twice."""
 
     __tablename__ = "outbox_key"
+    __table_args__ = (index_of_present("outbox_key", "person_id"),)
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]

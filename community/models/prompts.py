@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.models.base import Base
+from community.models.base import Base, index_of_present
 
 
 class Prompt(Base):
@@ -137,14 +137,15 @@ class PromptTranslation(Base):
     already sent to parents stay: they are the school's)."""
 
     __tablename__ = "prompt_translation"
-    __table_args__ = (UniqueConstraint("prompt_id", "locale"),)
+    __table_args__ = (
+        UniqueConstraint("prompt_id", "locale"),
+        index_of_present("prompt_translation", "translator_id"),  # none for a machine's text
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     prompt_id: Mapped[int] = mapped_column(ForeignKey("prompt.id", ondelete="CASCADE"))
     locale: Mapped[str] = mapped_column(String(10))
     text: Mapped[str] = mapped_column(Text)
-    translator_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
+    translator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     source: Mapped[str] = mapped_column(String(10))  # "person" or "machine"
     created_at: Mapped[datetime]

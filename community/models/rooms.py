@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from community.models.base import Base
+from community.models.base import Base, index_of_present
 
 
 class Room(Base):
@@ -41,7 +41,10 @@ class RelayedMessage(Base):
     this too. Erasing the sender erases it."""
 
     __tablename__ = "relayed_message"
-    __table_args__ = (Index("ix_relayed_message_source", "platform", "chat_id", "message_id"),)
+    __table_args__ = (
+        Index("ix_relayed_message_source", "platform", "chat_id", "message_id"),
+        index_of_present("relayed_message", "person_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
@@ -50,9 +53,7 @@ class RelayedMessage(Base):
     copy_id: Mapped[int] = mapped_column(
         ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True
     )
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]
 
 
@@ -79,6 +80,10 @@ class ModerationReport(Base):
     `moderation.report_days`."""
 
     __tablename__ = "moderation_report"
+    __table_args__ = (
+        index_of_present("moderation_report", "member_id"),  # none: someone not stored
+        index_of_present("moderation_report", "reporter_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(
@@ -88,15 +93,11 @@ class ModerationReport(Base):
     room_id: Mapped[int] = mapped_column(ForeignKey("room.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(10))  # "report" or "held"
-    member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     # Someone the bot does not store (never joined): their platform id, to warn or remove them.
     member_platform: Mapped[str | None] = mapped_column(String(20))
     member_user_id: Mapped[str | None] = mapped_column(String(255))
-    reporter_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     # What coordinators did so far: "delete", "warn", "remove", "allow".
     done: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(index=True)
