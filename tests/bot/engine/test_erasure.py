@@ -75,6 +75,8 @@ def _hits(app: App, needles: tuple[str, ...] = NEEDLES) -> set[str]:
 def _holds(shown: str, needle: str) -> bool:
     """Whether `needle` is in `shown` other than by chance inside a random hex string (a code's
     hash, a token), where a postcode's 4 digits turn up now and then."""
+    if not all(c in string.hexdigits for c in needle):
+        return needle.lower() in shown.lower()
     for found in re.finditer(re.escape(needle), shown, re.IGNORECASE):
         start, end = found.start(), found.end()
         while start > 0 and shown[start - 1] in string.hexdigits:
