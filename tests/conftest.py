@@ -24,7 +24,7 @@ from community.clock import FakeClock
 from community.i18n import SHIPPED_LOCALES, Translator
 from config import Settings, load_settings
 from config.moderation import UNLIMITED
-from tests.support import shared_compiled
+from tests.support import lazy_loads, shared_compiled
 from tests.support.chat import Chat
 from tests.support.fast_tmp import use_memory_when_roomy
 from tests.support.postgres import PostgresServer, start_postgres
@@ -58,7 +58,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _shared_compiled_sql() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         shared_compiled.install(patch.setattr)
+        lazy_loads.install(patch.setattr)
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_lazy_loads_in_bot() -> Iterator[None]:
+    """Handlers get what they read from the domain (tests/support/lazy_loads.py)."""
+    lazy_loads.take()
+    yield
+    loads = lazy_loads.take()
+    assert not loads, "code in bot/ loaded from the database behind an attribute:\n" + "\n".join(
+        loads
+    )
 
 
 @pytest.fixture(scope="session")
