@@ -1,11 +1,14 @@
 """Handlers never load from the database behind an attribute.
 
 The domain (community/) reads what an event needs and hands handlers plain values, or entities
-whose columns are loaded; a handler that followed a relationship of one would send a query
-nobody planned for, outside the domain. Installed for the whole suite (tests/conftest.py): a
-lazy load of a relationship started from code in the `bot` package fails the test that caused
-it, with where it happened. SQLAlchemy has no public hook for this; the loader's method is
-wrapped (it fails loudly at install should SQLAlchemy rename it).
+whose columns are loaded; a handler that followed a relationship of one (or read an expired
+column) would send a query nobody planned for, outside the domain. Installed for the whole
+suite (tests/conftest.py): such a load started from code in the `bot` package fails the test
+that caused it, with where it happened. The `ouderkring` command's modules (bot/cli*.py) are
+not watched: an admin's command runs its own transaction on the services, as a script would. SQLAlchemy has no public hook for this: the method that
+every attribute read without a value goes through is wrapped (at class level, so that the
+loaders mappers registered before are seen too; it fails loudly at install should SQLAlchemy
+rename it).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from types import FrameType
 from typing import Any
 
 import sqlalchemy
-from sqlalchemy.orm import strategies
+from sqlalchemy.orm import attributes
 
 import bot
 
@@ -27,17 +30,20 @@ _seen: list[str] = []
 
 
 def install(setattr_: Callable[[Any, str, Any], None]) -> None:
-    loader = strategies._LazyLoader  # noqa: SLF001
-    original = loader._load_for_state  # noqa: SLF001
+    impl = attributes._AttributeImpl  # noqa: SLF001
+    original = impl._fire_loader_callables  # noqa: SLF001
 
-    def watched(self: Any, state: Any, passive: Any, *args: Any, **kwargs: Any) -> Any:
-        frame = _caller(sys._getframe(1))  # noqa: SLF001
-        if frame is not None and frame.f_code.co_filename.startswith(_BOT):
-            where = f"{frame.f_code.co_filename[len(_BOT) :]}:{frame.f_lineno}"
-            _seen.append(f"bot/{where} loads {self.parent_property}")
-        return original(self, state, passive, *args, **kwargs)
+    def watched(self: Any, state: Any, key: str, passive: Any) -> Any:
+        value = original(self, state, key, passive)
+        if value is not attributes.ATTR_EMPTY:
+            frame = _caller(sys._getframe(1))  # noqa: SLF001
+            path = frame.f_code.co_filename if frame is not None else ""
+            if path.startswith(_BOT) and not path[len(_BOT) :].startswith("cli"):
+                where = f"bot/{path[len(_BOT) :]}:{frame.f_lineno}"  # type: ignore[union-attr]
+                _seen.append(f"{where} loads {state.class_.__name__}.{key}")
+        return value
 
-    setattr_(loader, "_load_for_state", watched)
+    setattr_(impl, "_fire_loader_callables", watched)
 
 
 def _caller(frame: FrameType | None) -> FrameType | None:
@@ -48,7 +54,7 @@ def _caller(frame: FrameType | None) -> FrameType | None:
 
 
 def take() -> list[str]:
-    """The lazy loads from the bot package since the last call."""
+    """The loads from the bot package since the last call."""
     seen = list(_seen)
     _seen.clear()
     return seen
