@@ -23,9 +23,10 @@ from community.actions import PinMessage, SendMessage, Target
 from community.clock import FakeClock
 from community.i18n import SHIPPED_LOCALES, Translator
 from community.models import OutboxKey, OutboxMessage, OutboxStatus, Person
-from community.services import housekeeping, outbox
+from community.services import outbox
 from community.services.outbox import Outgoing
 from tests.support.chat import Chat
+from tests.support.nightly import housekeeping_now
 from tests.support.transport import RecordingTransport
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +69,7 @@ def test_idempotency_key_queues_once_also_after_pruning(
     _queue(app, clock, "anna", "tip", key="prompt:1:parent:1")
     assert _dispatch(app) == 1 and _dispatch(app) == 0
     clock.advance(days=app.settings.sent_retention_days + 1)
-    assert _housekeeping(app)["sent messages"] == 1
+    assert housekeeping_now(app)["sent messages"] == 1
     _queue(app, clock, "anna", "tip", key="prompt:1:parent:1")  # the job runs once more
     assert _dispatch(app) == 0
     assert _texts(transport) == ["tip"]
@@ -250,7 +251,7 @@ def test_sent_messages_are_forgotten_after_the_retention_period(
     transport.fail_next.append(SendError("down"))
     _dispatch(app)  # "new" fails and waits; "recent" is sent
     clock.advance(days=2)
-    assert _housekeeping(app)["sent messages"] == 1
+    assert housekeeping_now(app)["sent messages"] == 1
     with app.session_factory() as session:
         texts = sorted(row.payload["text"] for row in session.scalars(select(OutboxMessage)))
     assert texts == ["new", "recent"]
@@ -264,10 +265,10 @@ def test_failed_messages_are_forgotten_like_sent_ones(
     _dispatch(app)
     assert _statuses(app) == [OutboxStatus.DEAD]
     clock.advance(days=app.settings.sent_retention_days - 1)
-    _housekeeping(app)
+    housekeeping_now(app)
     assert _statuses(app) == [OutboxStatus.DEAD]  # kept as long as a sent one
     clock.advance(days=2)
-    _housekeeping(app)
+    housekeeping_now(app)
     assert _statuses(app) == []
 
 
@@ -444,9 +445,3 @@ def test_what_follows_a_sent_row_comes_from_the_table_the_sender_is_given(
     assert _statuses(app)[-2:] == [OutboxStatus.SENT, OutboxStatus.SENT]
     # The app's table: a room the bot made is stored, a sealed code whose fallback went is void.
     assert set(app.dispatcher.after_sent.hooks) == {"create_room", "sealed"}
-
-
-def _housekeeping(app: App) -> dict[str, int]:
-    """The nightly housekeeping (community/services/housekeeping.py), as the scheduler runs it."""
-    with app.session_factory() as session:
-        return housekeeping.run(session, app.clock, app.settings, app.translator)

@@ -10,8 +10,8 @@ from bot.app import App
 from community.clock import FakeClock
 from community.i18n import SHIPPED_LOCALES
 from community.models import DialogueState, OutboxMessage, ParentProfile, Person, Role
-from community.services import housekeeping
 from tests.support.chat import Chat
+from tests.support.nightly import housekeeping_now
 
 
 def _count(app: App, model: type) -> int:
@@ -62,7 +62,7 @@ def test_a_guest_who_goes_silent_is_forgotten_after_a_day(
     chat.say("bo: English")
     chat.onboard("anna")
     clock.advance(hours=25)
-    _housekeeping(app)
+    housekeeping_now(app)
     with app.session_factory() as session:
         states = session.scalars(select(DialogueState.user_id)).all()
         chats = set(session.scalars(select(OutboxMessage.chat_id)))
@@ -222,9 +222,3 @@ def test_an_arabic_speaking_parent_joins_in_arabic(chat: Chat, app: App) -> None
     person = _person(app, "layla")
     assert person is not None and person.locale == "ar"
     assert person.profile is not None and person.profile.postcode_area == "6825"
-
-
-def _housekeeping(app: App) -> dict[str, int]:
-    """The nightly housekeeping (community/services/housekeeping.py), as the scheduler runs it."""
-    with app.session_factory() as session:
-        return housekeeping.run(session, app.clock, app.settings, app.translator)

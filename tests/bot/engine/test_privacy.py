@@ -24,6 +24,7 @@ from config.privacy import PrivacySettings
 from tests.bot.engine.test_buddies import _follow_ups, _introduce
 from tests.bot.engine.test_prompts_chat import LIBRARY, QUESTION, _last_to, _send
 from tests.support.chat import Chat, Sent
+from tests.support.nightly import housekeeping_now
 from tests.support.statements import recorded
 from tests.support.transport import RecordingTransport
 
@@ -221,11 +222,6 @@ def test_privacy_without_a_controller_or_an_inactivity_limit(app: App) -> None:
 
 
 # -- silence ----------------------------------------------------------------------------------------
-def _housekeeping(app: App, clock: FakeClock) -> dict[str, int]:
-    with app.session_factory() as session:
-        return housekeeping.run(session, clock, app.settings, app.translator)
-
-
 def _people(app: App) -> dict[str, Person]:
     with app.session_factory() as session:
         return {p.platform_user_id: p for p in session.scalars(select(Person))}
@@ -249,12 +245,12 @@ def test_a_silent_parent_is_told_a_week_before_and_then_erased(
     chat.say("cas: No, keep it")  # stopped, data kept: never messaged again
     days = app.settings.privacy.inactive_days
     clock.advance(days=days - 8)
-    _housekeeping(app, clock)
+    housekeeping_now(app)
     assert not _warnings(app)
     clock.advance(days=1, hours=18)  # 05:00 in Amsterdam: in the quiet hours
-    counts = _housekeeping(app, clock)
+    counts = housekeeping_now(app)
     assert counts["silent parents told"] == 2 and counts["silent parents erased"] == 0
-    assert _housekeeping(app, clock)["silent parents told"] == 0  # told once
+    assert housekeeping_now(app)["silent parents told"] == 0  # told once
     anna_warning, bo_warning = _warnings(app)
     assert anna_warning.chat_id == "anna" and bo_warning.chat_id == "bo"
     assert anna_warning.payload["text"] == (
@@ -269,9 +265,9 @@ def test_a_silent_parent_is_told_a_week_before_and_then_erased(
     chat.say("bo: hallo")  # bo writes: bo stays
     assert _people(app)["bo"].inactivity_warned_at is None
     clock.advance(days=3)
-    assert _housekeeping(app, clock)["silent parents erased"] == 0  # not a week yet
+    assert housekeeping_now(app)["silent parents erased"] == 0  # not a week yet
     clock.advance(days=1)
-    counts = _housekeeping(app, clock)
+    counts = housekeeping_now(app)
     assert counts["silent parents erased"] == 2  # anna, and cas who said /stop
     assert set(_people(app)) == {"bo"}
     with app.session_factory() as session:
@@ -290,9 +286,9 @@ def test_a_silent_parents_buddy_hears_the_pair_ended(
     _introduce(chat)
     clock.advance(days=app.settings.privacy.inactive_days - 7)
     chat.say("bilal: /help")
-    _housekeeping(app, clock)
+    housekeeping_now(app)
     clock.advance(days=7)
-    assert _housekeeping(app, clock)["silent parents erased"] == 1  # anna; staff stay
+    assert housekeeping_now(app)["silent parents erased"] == 1  # anna; staff stay
     asyncio.run(app.dispatcher.dispatch_due())
     assert chat.transport.done[-1].chat_id == "bilal"
     assert chat.transport.done[-1].action.text.startswith("Your buddy pair has ended.")  # type: ignore[attr-defined]

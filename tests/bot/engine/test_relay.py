@@ -17,8 +17,9 @@ from bot.engine.types import EventKind, Incoming
 from community.actions import DeleteMessage, EditMessage, Media, SendMessage, Target
 from community.clock import FakeClock
 from community.models import Community, OutboxMessage, Person, RelayedMessage, Role
-from community.services import housekeeping, people, relay_text, rooms
+from community.services import people, relay_text, rooms
 from tests.support.members import add_member
+from tests.support.nightly import housekeeping_now
 from tests.support.transport import RecordingTransport
 
 TG, MX = "-100", "!tips:example.org"
@@ -212,7 +213,7 @@ def test_the_map_is_pruned_with_the_copies_and_erased_with_the_sender(
                                 sender_name="Ben", event_id="$m9"))  # fmt: skip
     assert count() == 1
     clock.advance(days=app.settings.sent_retention_days + 1)
-    _housekeeping(app)
+    housekeeping_now(app)
     assert count() == 0
 
 
@@ -245,9 +246,3 @@ def test_the_map_is_pruned_with_the_copies_and_erased_with_the_sender(
 )
 def test_only_a_first_name_is_ever_shown(shown: str | None, first: str | None) -> None:
     assert relay_text.safe_first_name(shown) == first
-
-
-def _housekeeping(app: App) -> dict[str, int]:
-    """The nightly housekeeping (community/services/housekeeping.py), as the scheduler runs it."""
-    with app.session_factory() as session:
-        return housekeeping.run(session, app.clock, app.settings, app.translator)
