@@ -132,16 +132,3 @@ def test_a_removed_profile_is_left_to_the_flush(chat: Chat, app: App) -> None:
     with app.session_factory() as session:
         anna = _person(session, "anna")
         assert (anna.locale, anna.profile) == ("nl", None)
-
-
-def test_a_rolled_back_event_writes_nothing_it_took(chat: Chat, app: App) -> None:
-    _onboard(chat, "anna")
-    session = app.session_factory()
-    with session.begin():
-        anna = _person(session, "anna")
-        anna.locale = "nl"
-        assert speaker_changes.take(session, anna.id)
-        session.rollback()
-    session.close()
-    with app.session_factory() as session:
-        assert _person(session, "anna").locale == "en"
