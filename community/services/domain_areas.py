@@ -43,6 +43,8 @@ from community.services.parent_answers import FIELDS as ANSWER_FIELDS
 from community.services.parent_answers import Answers
 from community.services.people import Speaker
 from community.services.round_picture import RoundCounts, round_counts
+from community.services.rows import maybe, row, views
+from community.views import CommunityView, NeighbourhoodView
 from matching import LeftOver, Proposal
 
 
@@ -55,36 +57,55 @@ class Bound:
 
 
 class Communities(Bound):
-    def of(self, speaker: Speaker) -> Community | None:
+    def of(self, speaker: Speaker) -> CommunityView | None:
         """The community the speaker belongs to (none for an admin or a guest)."""
-        return people.entity(self.session, speaker).community
+        return maybe(self.session, CommunityView, people.entity(self.session, speaker).community)
 
-    def all(self) -> list[Community]:
-        return communities.all_communities(self.session)
+    def all(self) -> list[CommunityView]:
+        return views(self.session, CommunityView, communities.all_communities(self.session))
 
-    def by_code(self, code: str) -> Community | None:
-        return communities.by_invite_code(self.session, code)
+    def by_code(self, code: str) -> CommunityView | None:
+        return maybe(self.session, CommunityView, communities.by_invite_code(self.session, code))
 
-    def by_id(self, community_id: int) -> Community | None:
-        return self.session.get(Community, community_id)
+    def by_id(self, community_id: int) -> CommunityView | None:
+        return maybe(self.session, CommunityView, self.session.get(Community, community_id))
 
-    def by_slug(self, slug: str) -> Community | None:
-        return communities.by_slug(self.session, slug)
+    def by_slug(self, slug: str) -> CommunityView | None:
+        return maybe(self.session, CommunityView, communities.by_slug(self.session, slug))
 
-    def neighbourhood(self, neighbourhood_id: int) -> Neighbourhood | None:
-        return self.session.get(Neighbourhood, neighbourhood_id)
+    def neighbourhood(self, neighbourhood_id: int) -> NeighbourhoodView | None:
+        found = self.session.get(Neighbourhood, neighbourhood_id)
+        return maybe(self.session, NeighbourhoodView, found)
 
-    def parent_counts(self, community: Community) -> list[tuple[str | None, int]]:
-        return communities.parent_counts(self.session, community)
+    def parent_counts(self, community: CommunityView) -> list[tuple[str | None, int]]:
+        return communities.parent_counts(self.session, self._row(community))
 
-    def unreachable_count(self, community: Community) -> int:
-        return communities.unreachable_count(self.session, community)
+    def unreachable_count(self, community: CommunityView) -> int:
+        return communities.unreachable_count(self.session, self._row(community))
+
+    def neighbourhood_for(self, community: CommunityView, area: str) -> NeighbourhoodView | None:
+        """The neighbourhood of a postcode area (6825)."""
+        found = communities.neighbourhood_for(self._row(community), area)
+        return maybe(self.session, NeighbourhoodView, found)
+
+    def neighbourhoods_matching(
+        self, community: CommunityView, typed: str
+    ) -> list[NeighbourhoodView]:
+        """The neighbourhoods a writer may mean by what they typed (a postcode or a name)."""
+        found = communities.neighbourhoods_matching(self._row(community), typed)
+        return views(self.session, NeighbourhoodView, found)
 
     def round_counts(
-        self, community: Community, proposals: Sequence[Proposal], left_over: Iterable[LeftOver]
+        self,
+        community: CommunityView,
+        proposals: Sequence[Proposal],
+        left_over: Iterable[LeftOver],
     ) -> RoundCounts:
         """A buddy round's counts per neighbourhood and language, for its picture."""
-        return round_counts(self.session, community, proposals, left_over)
+        return round_counts(self.session, self._row(community), proposals, left_over)
+
+    def _row(self, community: CommunityView) -> Community:
+        return row(self.session, Community, community.id)
 
 
 class People(Bound):
@@ -121,10 +142,11 @@ class People(Bound):
             self.session, platform, user_id, chat_id, self.clock, role=role, locale=locale
         )
 
-    def join_as_parent(self, speaker: Speaker, community: Community) -> None:
+    def join_as_parent(self, speaker: Speaker, community: CommunityView) -> None:
         """They said yes: a parent of the community, consent given now."""
+        person = people.entity(self.session, speaker)
         profile = people.join_as_parent(
-            self.session, people.entity(self.session, speaker), community
+            self.session, person, row(self.session, Community, community.id)
         )
         profile.consent_at = self.clock.now()
 
@@ -141,6 +163,9 @@ class People(Bound):
         for name, value in changes.items():
             if name not in ANSWER_FIELDS:
                 raise ValueError(f"not an answer: {name}")
+            if name == "neighbourhood_id":  # the relationship too, so that both say the same
+                hood = self.session.get(Neighbourhood, value) if value is not None else None
+                name, value = "neighbourhood", hood
             setattr(profile, name, value)
 
     def finish_onboarding(self, speaker: Speaker) -> None:
@@ -234,11 +259,21 @@ class Rooms(Bound):
     def find(self, platform: str, chat_id: str) -> Room | None:
         return rooms.find(self.session, platform, chat_id)
 
-    def of(self, community: Community) -> list[Room]:
+    def of(self, community: CommunityView) -> list[Room]:
+        return self._of(row(self.session, Community, community.id))
+
+    def _of(self, community: Community) -> list[Room]:
         return rooms.of_community(self.session, community)
 
-    def link(self, community: Community, platform: str, chat_id: str, move: bool = False) -> Room:
-        return rooms.link(self.session, community, platform, chat_id, self.clock, "tips", move)
+    def link(
+        self, community: CommunityView, platform: str, chat_id: str, move: bool = False
+    ) -> Room:
+        stored = row(self.session, Community, community.id)
+        return rooms.link(self.session, stored, platform, chat_id, self.clock, "tips", move)
+
+    def create_space(self, community: CommunityView, platform: str, topic: str) -> Outgoing:
+        """The first step of making the community's rooms on a platform."""
+        return room_setup.create_space(row(self.session, Community, community.id), platform, topic)
 
     def move(self, platform: str, old_chat_id: str, new_chat_id: str) -> Room | None:
         return rooms.move(self.session, platform, old_chat_id, new_chat_id)
@@ -248,14 +283,14 @@ class Rooms(Bound):
         person = people.entity(self.session, speaker)
         if person.community is None:
             return []
-        return room_setup.invites(self.of(person.community), person)
+        return room_setup.invites(self._of(person.community), person)
 
     def removals(self, speaker: Speaker) -> list[Outgoing]:
         """After /stop: out of the community's rooms that the bot made."""
         person = people.entity(self.session, speaker)
         if person.community is None:
             return []
-        return room_setup.removals(self.of(person.community), person)
+        return room_setup.removals(self._of(person.community), person)
 
     def may_join(self, room: Room, speaker: Speaker | None) -> bool:
         person = people.entity(self.session, speaker) if speaker is not None else None

@@ -28,7 +28,7 @@ class Answers:
 
 # What `save_answers` may change (a neighbourhood comes with its postcode area).
 FIELDS = frozenset(
-    {"postcode_area", "neighbourhood", "age_bands", "home_languages", "buddy_opt_in"}
+    {"postcode_area", "neighbourhood_id", "age_bands", "home_languages", "buddy_opt_in"}
 )
 
 

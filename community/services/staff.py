@@ -13,9 +13,11 @@ from community.actions import SendMessage
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import Community, Person, Role, RoleCode
-from community.services import dialogue_state, people, role_codes, room_setup
+from community.services import dialogue_state, people, role_codes, room_setup, rooms
 from community.services.outbox import Outgoing
 from community.services.people import Speaker
+from community.services.rows import row
+from community.views import CommunityView
 
 if TYPE_CHECKING:
     from community.services.domain import Domain
@@ -51,19 +53,24 @@ class Staff:
         role_codes.use(record, people.entity(self._session, speaker), self.clock)
 
     def create_code(
-        self, community: Community, role: Role, days: int, created_by: Speaker | None
+        self, community: CommunityView, role: Role, days: int, created_by: Speaker | None
     ) -> tuple[str, int]:
         """A new code (shown once, never stored) and the id of its record."""
         maker = people.entity(self._session, created_by) if created_by is not None else None
         code, record = role_codes.create_record(
-            self._session, community, role, self.clock, days, created_by=maker
+            self._session,
+            row(self._session, Community, community.id),
+            role,
+            self.clock,
+            days,
+            created_by=maker,
         )
         return code, record.id
 
-    def of(self, community: Community) -> list[tuple[Person, datetime]]:
+    def of(self, community: CommunityView) -> list[tuple[Person, datetime]]:
         """The community's coordinators and professionals, each with the day they got the role."""
         session = self._session
-        staff = role_codes.staff_of(session, community)
+        staff = role_codes.staff_of(session, row(session, Community, community.id))
         return [(person, role_codes.staff_since(session, person)) for person in staff]
 
     def member(self, person_id: int) -> Person | None:
@@ -84,7 +91,8 @@ class Staff:
         message to them, in their language."""
         locale = person.locale or default_locale
         community = person.community
-        items = room_setup.removals(self._domain.rooms.of(community), person) if community else []
+        stay = rooms.of_community(self._session, community) if community else []
+        items = room_setup.removals(stay, person)
         text = translator.t(
             locale,
             "revoke.told",

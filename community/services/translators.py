@@ -28,6 +28,7 @@ from community.models import (
 )
 from community.services import people, prompt_translations, prompts
 from community.services.people import Speaker
+from community.views import CommunityView
 from config import Settings
 
 SKIP, DONE = "skip", "done"
@@ -51,7 +52,9 @@ class Translations:
     def of(self, speaker: Speaker) -> CommunityTranslator | None:
         return self._session.get(CommunityTranslator, speaker.id)
 
-    def become(self, speaker: Speaker, community: Community, locale: str) -> CommunityTranslator:
+    def become(
+        self, speaker: Speaker, community: CommunityView, locale: str
+    ) -> CommunityTranslator:
         """`speaker` translates into `locale` for `community` (a second time: the new language)."""
         found = self.of(speaker)
         if found is None:
@@ -89,7 +92,7 @@ class Translations:
 
     def needed(
         self,
-        community: Community,
+        community: CommunityView,
         source: str,
         age_bands: Sequence[str] = (),
         neighbourhood_id: int | None = None,
@@ -178,7 +181,7 @@ class Translations:
         skipped = [locale for locale in asked if locale not in open_]
         return Progress(done, waiting, skipped)
 
-    def counts(self, community: Community) -> tuple[int, int]:
+    def counts(self, community: CommunityView) -> tuple[int, int]:
         """How many translators the community has, and how many texts they translated."""
         session = self._session
         translators = session.scalar(

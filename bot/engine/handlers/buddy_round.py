@@ -16,8 +16,9 @@ from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question
 from bot.engine.handlers.buddy_intro import approve_pair
 from community.i18n import language_name
-from community.models import Community, PairStatus, Role
+from community.models import PairStatus, Role
 from community.services import buddies, buddy_limits, round_picture
+from community.views import CommunityView
 from matching import LeftOver, Proposal
 
 REASON_IDS = {
@@ -61,7 +62,7 @@ assert buddy_limits.PASSES_ID in PASSES_IDS
 
 
 # -- the coordinator's round ----------------------------------------------------------------------
-def _community_for(ctx: Context) -> Community | None:
+def _community_for(ctx: Context) -> CommunityView | None:
     """The coordinator's community; an admin names one (`/match arnhem`) unless there is one.
     None: the admin was asked which (the communities named)."""
     if ctx.who.role is Role.COORDINATOR:
@@ -104,7 +105,7 @@ DECISIONS = {
 DECISION_ACTIONS = {"ok": "buddy_ok", "no": "buddy_no", "skip": "buddy_skip", "all": "buddy_all"}
 
 
-def _show_next(ctx: Context, community: Community) -> None:
+def _show_next(ctx: Context, community: CommunityView) -> None:
     """The next proposal waiting for a decision, or the end of the round."""
     waiting = ctx.domain.buddies.open_proposals(community)
     state = ctx.dialogue.state
@@ -142,7 +143,7 @@ def match_round(ctx: Context) -> None:
         new, result = ctx.domain.buddies.new_round(community, ctx.who.speaker)
         ctx.reply.say("buddy.match.started" if new is not None else "buddy.match.none")
         left_over, proposals = result.left_over, result.proposals
-    passes = buddy_limits.passes_text(community, proposals, ctx.translator, ctx.who.locale)
+    passes = ctx.domain.buddies.passes_text(community, proposals, ctx.translator, ctx.who.locale)
     if passes is not None:
         ctx.reply.say_text(passes)
     summary = ctx.domain.buddies.left_over_text(left_over, ctx.translator, ctx.who.locale)
@@ -154,7 +155,7 @@ def match_round(ctx: Context) -> None:
 
 
 def _send_picture(
-    ctx: Context, community: Community, proposals: list[Proposal], left_over: list[LeftOver]
+    ctx: Context, community: CommunityView, proposals: list[Proposal], left_over: list[LeftOver]
 ) -> None:
     """The round at a glance: one picture, its totals as the caption (only to the staff who
     asked: a coordinator of this community or an admin)."""

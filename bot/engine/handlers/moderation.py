@@ -17,7 +17,7 @@ from bot.engine.buttons import action_button
 from bot.engine.context import Context
 from bot.engine.context.others import Addressee
 from community.actions import AdmitMember, DeleteMessage, RemoveMember, SendMessage, Target
-from community.models import Community, ModerationReport, Role, Room
+from community.models import ModerationReport, Role, Room
 from community.services.moderation import (
     ALLOW,
     DELETE,
@@ -30,6 +30,7 @@ from community.services.moderation import (
 )
 from community.services.people import Speaker
 from community.services.relay_text import clean_body, copy_text, safe_first_name
+from community.views import CommunityView
 
 MOD_ACTION = "mod"
 QUOTE_LIMIT = 500  # a long message is cut in the coordinators' copy
@@ -240,7 +241,7 @@ def _carry_out(
     room: Room,
     author: Author,
     verb: str,
-    community: Community | None,
+    community: CommunityView | None,
 ) -> None:
     name = community.name if community is not None else ""
     locale = community.default_locale if community is not None else ctx.settings.default_locale

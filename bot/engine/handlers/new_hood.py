@@ -7,8 +7,7 @@ from __future__ import annotations
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question
 from bot.engine.handlers.new_prompt import _after_audience
-from community.models import Neighbourhood
-from community.services.communities import neighbourhoods_matching
+from community.views import NeighbourhoodView
 
 MAX_HOOD = 60  # characters of a typed name that are read
 MAX_OFFERED = 6  # more buttons than this do not help: type more of the name
@@ -17,7 +16,7 @@ MAX_OFFERED = 6  # more buttons than this do not help: type more of the name
 class NewHood(Question):
     name = "new_hood"
 
-    def _offered(self, ctx: Context) -> list[Neighbourhood]:
+    def _offered(self, ctx: Context) -> list[NeighbourhoodView]:
         """The neighbourhoods the last typed name fitted, kept in the dialogue as their ids."""
         state = ctx.dialogue.state
         ids = state.data.get("hood_options", []) if state is not None else []
@@ -40,7 +39,7 @@ class NewHood(Question):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         community = ctx.domain.communities.of(ctx.who.require_speaker())
         found = (
-            neighbourhoods_matching(community, text[:MAX_HOOD])
+            ctx.domain.communities.neighbourhoods_matching(community, text[:MAX_HOOD])
             if community is not None and text.strip()
             else []
         )

@@ -16,9 +16,10 @@ from bot.engine.dialogue import (
 from bot.engine.handlers.buddies import end_on_stop
 from bot.engine.handlers.room_setup import invite_to_rooms
 from bot.engine.handlers.translator_join import offer_to, take_translator_code
-from community.models import Community, Role, RoleCode
+from community.models import Role, RoleCode
 from community.services.parent_answers import first_unanswered
 from community.services.people import ROLE_RANK
+from community.views import CommunityView
 
 ONBOARDING = ("language", "consent", "postcode", "ages", "home_languages", "buddy")
 
@@ -64,7 +65,7 @@ def resume_onboarding(ctx: Context) -> bool:
     return True
 
 
-def _single_community(ctx: Context) -> Community | None:
+def _single_community(ctx: Context) -> CommunityView | None:
     every = ctx.domain.communities.all()
     return every[0] if len(every) == 1 else None
 
@@ -126,7 +127,7 @@ def _start_with_code(ctx: Context, code: str) -> None:
     _take_role_code(ctx, record)
 
 
-def _join_community(ctx: Context, community: Community) -> None:
+def _join_community(ctx: Context, community: CommunityView) -> None:
     speaker, role = ctx.who.speaker, ctx.who.role
     if role in (Role.PROFESSIONAL, Role.COORDINATOR, Role.ADMIN):
         ctx.reply.say("start.staff_code", role=_role_name(ctx, role), community=community.name)

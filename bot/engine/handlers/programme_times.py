@@ -13,7 +13,8 @@ from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, start_flow
 from bot.engine.handlers.which_community import AFTER, community_for
 from community import prompt_kinds
-from community.models import Community, Role
+from community.models import Role
+from community.views import CommunityView
 from config.programme import DAYS, parse_hhmm
 
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -32,14 +33,14 @@ def programme(ctx: Context) -> None:
         _start(ctx, community)
 
 
-def _start(ctx: Context, community: Community) -> None:
+def _start(ctx: Context, community: CommunityView) -> None:
     start_flow(ctx, "programme", community=community.slug)
 
 
 AFTER["programme"] = _start
 
 
-def _community(ctx: Context) -> Community | None:
+def _community(ctx: Context) -> CommunityView | None:
     """The community this flow sets times for: the admin's choice, or the coordinator's own."""
     if ctx.who.role is not Role.ADMIN:
         return ctx.domain.communities.of(ctx.who.require_speaker())

@@ -12,7 +12,7 @@ from bot.engine.buttons import action_button
 from bot.engine.context import Context
 from bot.engine.handlers.which_community import AFTER, community_for, say_no_community
 from community.actions import Media, SendMessage
-from community.models import Community, Prompt, PromptAnswer, Role
+from community.models import Prompt, PromptAnswer, Role
 from community.prompt_kinds.invitation import (
     MAX_CHILDREN,
     RSVP_ANSWERS,
@@ -26,6 +26,7 @@ from community.services.prompts import (
     route_map_lines,
     when_text,
 )
+from community.views import CommunityView
 
 THANKS = {"no": "rsvp.thanks_no", "maybe": "rsvp.thanks_maybe"}
 SHARE_LABELS = {"yes": "answer.share.yes", "no": "answer.share.no"}
@@ -207,7 +208,7 @@ def routekaart(ctx: Context) -> None:
     _say_route_map(ctx, coming, ctx.domain.communities.of(speaker))
 
 
-def _community_route_map(ctx: Context, community: Community) -> None:
+def _community_route_map(ctx: Context, community: CommunityView) -> None:
     """The route map of a whole community (what an admin sees): every prompt to come."""
     _say_route_map(ctx, ctx.domain.prompts.upcoming_in(community, ctx.settings.prompts), community)
 
@@ -215,7 +216,7 @@ def _community_route_map(ctx: Context, community: Community) -> None:
 AFTER["routekaart"] = _community_route_map
 
 
-def _say_route_map(ctx: Context, coming: list[Prompt], community: Community | None) -> None:
+def _say_route_map(ctx: Context, coming: list[Prompt], community: CommunityView | None) -> None:
     lines = route_map_lines(coming, ctx.who.locale, ctx.translator, ctx.settings.prompts)
     if ctx.who.role in STAFF_AND_PROFESSIONALS and community is not None:
         # Staff also see who comes to what is planned; who did not answer is not counted.

@@ -9,17 +9,16 @@ from bot.engine.dialogue import MultiSelect, Outcome, Question, YesNoQuestion
 from bot.engine.handlers import voice
 from community.actions import Media
 from community.i18n import language_name, native_name
-from community.models import Community
 from community.postcode import postcode_area
-from community.services import communities
 from community.services.parent_answers import Answers
+from community.views import CommunityView
 from config.locales import FALLBACK_LOCALE
 from config.programme import AGE_BANDS
 
 POSTCODE_TRIES = 3
 
 
-def _joining(ctx: Context) -> Community | None:
+def _joining(ctx: Context) -> CommunityView | None:
     """The community a parent is joining: in the dialogue state before they are stored."""
     speaker = ctx.who.speaker
     community = ctx.domain.communities.of(speaker) if speaker is not None else None
@@ -131,9 +130,9 @@ class PostcodeQuestion(Question):
         area = postcode_area(text)
         hood = None
         if area is not None and community is not None:
-            hood = communities.neighbourhood_for(community, area)
+            hood = ctx.domain.communities.neighbourhood_for(community, area)
         if area is not None and hood is not None:
-            _save(ctx, postcode_area=area, neighbourhood=hood)
+            _save(ctx, postcode_area=area, neighbourhood_id=hood.id)
             ctx.dialogue.remember(postcode_tries=0)
             ctx.reply.say("postcode.saved", neighbourhood=hood.name)
             return Outcome.NEXT

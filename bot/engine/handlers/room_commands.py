@@ -12,7 +12,8 @@ from __future__ import annotations
 from bot.engine.context import Context
 from bot.engine.handlers.rooms import is_room_staff
 from community.actions import DeleteMessage, InviteMember, PinMessage, SendMessage, Target
-from community.models import Community, Role, Room
+from community.models import Role, Room
+from community.views import CommunityView
 
 RELAY_ON = {"on", "aan"}
 RELAY_OFF = {"off", "uit"}
@@ -61,7 +62,7 @@ def link_group(ctx: Context) -> None:
         ctx.out.act(incoming.platform, incoming.chat_id, InviteMember(incoming.user_id))
 
 
-def _community_to_link(ctx: Context, words: list[str]) -> Community | None:
+def _community_to_link(ctx: Context, words: list[str]) -> CommunityView | None:
     """A coordinator links to their own community; an admin to the only one, or to the one
     they name by its short name. Says why when there is none."""
     speaker = ctx.who.speaker

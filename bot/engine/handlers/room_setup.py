@@ -6,12 +6,12 @@ after onboarding and taken out after /stop. The domain part is `community.servic
 from __future__ import annotations
 
 from bot.engine.context import Context
-from community.models import Community
 from community.services import room_setup
 from community.services.people import Speaker
+from community.views import CommunityView
 
 
-def _community(ctx: Context) -> Community | None:
+def _community(ctx: Context) -> CommunityView | None:
     speaker = ctx.who.speaker
     community = ctx.domain.communities.of(speaker) if speaker is not None else None
     if community is not None:
@@ -33,7 +33,7 @@ def make_rooms(ctx: Context) -> None:
         ctx.reply.say("rooms.exist", community=community.name)
         return
     topic = ctx.translator.t(community.default_locale, "rooms.space_topic", city=community.city)
-    item = room_setup.create_space(community, platform, topic)
+    item = ctx.domain.rooms.create_space(community, platform, topic)
     ctx.out.act(item.platform, item.chat_id, item.action, key=item.key)
     ctx.reply.say("rooms.making", community=community.name)
 

@@ -21,7 +21,7 @@ from datetime import timedelta
 from bot.engine.context import Context
 from bot.engine.types import EventKind
 from community.actions import AdmitMember, RemoveMember, SendMessage
-from community.models import Community, Role, Room
+from community.models import Role, Room
 from community.services.relay import Actor
 from community.services.relay_text import (
     MAX_RELAY_TEXT,
@@ -29,6 +29,7 @@ from community.services.relay_text import (
     copy_text,
     safe_first_name,
 )
+from community.views import CommunityView
 
 ASK_AGAIN_AFTER = timedelta(days=1)  # someone who posts without joining is asked once a day
 RESERVED_ROLES = ("role.admin", "role.coordinator", "role.professional")
@@ -88,7 +89,7 @@ def is_room_staff(ctx: Context, room: Room) -> bool:
     )
 
 
-def _locale(ctx: Context, community: Community | None) -> str:
+def _locale(ctx: Context, community: CommunityView | None) -> str:
     return community.default_locale if community is not None else ctx.settings.default_locale
 
 
@@ -112,7 +113,7 @@ def _tell_how_to_join(ctx: Context, community_name: str, once: bool = False) -> 
     ctx.out.act(platform, chat, SendMessage(text), person_id=person.id if person else None)
 
 
-def reserved_names(ctx: Context, community: Community | None) -> list[str]:
+def reserved_names(ctx: Context, community: CommunityView | None) -> list[str]:
     """Names a copy never shows as its sender: the roles in every language, the community's
     name and the bot's own names."""
     names = [
@@ -124,7 +125,7 @@ def reserved_names(ctx: Context, community: Community | None) -> list[str]:
     return names
 
 
-def _relay(ctx: Context, room: Room, community: Community | None) -> None:
+def _relay(ctx: Context, room: Room, community: CommunityView | None) -> None:
     """A message, an edit or a deletion in a room of a relay circle: follow it in the
     circle's other rooms. The copy names the sender by a safe first name only."""
     incoming = ctx.incoming

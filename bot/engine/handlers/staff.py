@@ -6,18 +6,19 @@ from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, start_flow
 from bot.engine.handlers.translating import community_lines
 from bot.engine.handlers.which_community import say_no_community
-from community.models import Community, Role
+from community.models import Role
 from community.services.role_codes import may_create
+from community.views import CommunityView
 
 
-def communities_of(ctx: Context) -> list[Community]:
+def communities_of(ctx: Context) -> list[CommunityView]:
     if ctx.who.role is Role.ADMIN:
         return ctx.domain.communities.all()
     community = ctx.domain.communities.of(ctx.who.require_speaker())
     return [community] if community else []
 
 
-def _make_code(ctx: Context, role: Role, community: Community) -> None:
+def _make_code(ctx: Context, role: Role, community: CommunityView) -> None:
     code, code_id = ctx.domain.staff.create_code(
         community, role, ctx.settings.role_code_days, created_by=ctx.who.speaker
     )

@@ -18,11 +18,12 @@ from bot.engine.dialogue import Outcome, Question, start_flow
 from bot.engine.handlers.plain_problems import say_problems
 from community.actions import SendMessage
 from community.i18n import language_name
-from community.models import Community, Person, Prompt, Role
+from community.models import Person, Prompt, Role
 from community.services import plain
 from community.services.machine_translation import draft_sync
 from community.services.prompt_translations import source_locale
 from community.services.prompts import when_text
+from community.views import CommunityView
 
 TRANSLATE_ACTION = "translate"
 SKIP_ACTION = "translate_skip"
@@ -252,7 +253,7 @@ def _save(ctx: Context) -> Outcome:
 
 
 # -- /community ---------------------------------------------------------------------------------
-def community_lines(ctx: Context, community: Community) -> list[str]:
+def community_lines(ctx: Context, community: CommunityView) -> list[str]:
     """The translators' work, for the coordinator's overview (thanks matter)."""
     translators, done = ctx.domain.translations.counts(community)
     if not translators and not done:

@@ -8,17 +8,18 @@ from collections.abc import Callable
 
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, start_flow
-from community.models import Community, Role
+from community.models import Role
+from community.views import CommunityView
 
 # What to do once the admin chose: by name, as the choice is stored in the dialogue state.
-AFTER: dict[str, Callable[[Context, Community], None]] = {}
+AFTER: dict[str, Callable[[Context, CommunityView], None]] = {}
 
 
 def say_no_community(ctx: Context) -> None:
     ctx.reply.say("admin.no_community" if ctx.who.role is Role.ADMIN else "code.no_community")
 
 
-def community_for(ctx: Context, then: str) -> Community | None:
+def community_for(ctx: Context, then: str) -> CommunityView | None:
     """The community the command is about, or None when the bot asked (or said there is none).
     `then` names the AFTER entry that goes on once an admin presses a community."""
     if ctx.who.role is not Role.ADMIN:

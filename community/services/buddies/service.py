@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import BuddyPair, BuddyProfile, Community, MatchRound, PairStatus
+from community.services import buddy_limits
 from community.services.buddies.left_over import left_over_text, stored_left_over
 from community.services.buddies.pairs import (
     Pair,
@@ -25,6 +26,8 @@ from community.services.buddies.pairs import (
     withdraw_share,
 )
 from community.services.buddies.rounds import RoundReport, new_round, open_proposals, round_reports
+from community.services.rows import row, view
+from community.views import CommunityView
 from matching import LeftOver, MatchResult, Proposal
 
 
@@ -58,8 +61,9 @@ class Buddies:
         found = self._session.get(BuddyPair, number) if number is not None else None
         return Pair.of(found) if found is not None else None
 
-    def open_proposals(self, community: Community) -> list[Pair]:
-        return [Pair.of(pair) for pair in open_proposals(self._session, community)]
+    def open_proposals(self, community: CommunityView) -> list[Pair]:
+        found = open_proposals(self._session, self._community(community))
+        return [Pair.of(pair) for pair in found]
 
     def round_pairs(self, pair: Pair) -> list[Pair]:
         """Every pair of the round `pair` was proposed in."""
@@ -70,13 +74,13 @@ class Buddies:
         stored = self._row(pair).round
         return stored_left_over(stored), [as_proposal(each) for each in stored.pairs]
 
-    def community_of(self, pair: Pair) -> Community:
-        return self._row(pair).round.community
+    def community_of(self, pair: Pair) -> CommunityView:
+        return view(self._session, CommunityView, self._row(pair).round.community)
 
     def new_round(
-        self, community: Community, started_by: Parent | None
+        self, community: CommunityView, started_by: Parent | None
     ) -> tuple[MatchRound | None, MatchResult]:
-        return new_round(self._session, community, self.clock, started_by)
+        return new_round(self._session, self._community(community), self.clock, started_by)
 
     def left_over_text(
         self, entries: Iterable[LeftOver], translator: Translator, locale: str
@@ -138,5 +142,18 @@ class Buddies:
     def end(self, pair: Pair) -> bool:
         return end_pair(self._row(pair), self.clock)
 
-    def reports(self, community: Community) -> list[RoundReport]:
-        return round_reports(self._session, community)
+    def reports(self, community: CommunityView) -> list[RoundReport]:
+        return round_reports(self._session, self._community(community))
+
+    def passes_text(
+        self,
+        community: CommunityView,
+        proposals: Iterable[Proposal],
+        translator: Translator,
+        locale: str,
+    ) -> str | None:
+        """How many pairs each pass proposed, when the community has a second pass."""
+        return buddy_limits.passes_text(self._community(community), proposals, translator, locale)
+
+    def _community(self, community: CommunityView) -> Community:
+        return row(self._session, Community, community.id)

@@ -16,6 +16,7 @@ from community.actions import Media
 from community.clock import Clock
 from community.models import Community, Person, Prompt
 from community.services.prompts.schedule import to_utc
+from community.views import CommunityView
 from config.programme import DAYS, Programme, ProgrammeItem, PromptSettings, parse_hhmm
 from config.reader import ConfigError
 
@@ -129,7 +130,7 @@ def _store_week(
     return 0
 
 
-def with_community_time(item: ProgrammeItem, community: Community) -> ProgrammeItem:
+def with_community_time(item: ProgrammeItem, community: Community | CommunityView) -> ProgrammeItem:
     """The item on the community coordinator's day and time for its kind, if they set one."""
     spec = (community.programme_times or {}).get(item.kind)
     if not isinstance(spec, str) or len(spec.split()) != 2:

@@ -24,6 +24,8 @@ from community.services.machine_translation import MachineTranslator
 from community.services.people import Speaker
 from community.services.prompts.delivery import deliver
 from community.services.prompts.schedule import in_quiet_hours
+from community.services.rows import row
+from community.views import CommunityView
 from config.programme import PromptSettings
 from config.translation import TranslationSettings
 
@@ -36,10 +38,13 @@ class Prompts:
     def _person(self, speaker: Speaker) -> Person:
         return people.entity(self.session, speaker)
 
+    def _community(self, community: CommunityView) -> Community:
+        return row(self.session, Community, community.id)
+
     # -- writing and sending ----------------------------------------------------------------------
     def create(
         self,
-        community: Community,
+        community: CommunityView,
         kind: str,
         texts: dict[str, str],
         due_at: datetime,
@@ -52,7 +57,7 @@ class Prompts:
         options: Sequence[str] | None = None,
     ) -> Prompt:
         return programme.create_prompt(
-            self.session, community, kind, texts, due_at, self.clock,
+            self.session, self._community(community), kind, texts, due_at, self.clock,
             author=self._person(author) if author is not None else None,
             event_at=event_at, place=place, media=media, age_bands=age_bands,
             neighbourhood_id=neighbourhood_id, options=options,
@@ -73,8 +78,8 @@ class Prompts:
         with MachineTranslator(translation) as machine:
             return deliver(self.session, prompt, translator, self.clock, config, machine)
 
-    def set_programme_time(self, community: Community, kind: str, day: str, at: time) -> None:
-        programme.set_programme_time(community, kind, day, at)
+    def set_programme_time(self, community: CommunityView, kind: str, day: str, at: time) -> None:
+        programme.set_programme_time(self._community(community), kind, day, at)
 
     def set_paused(self, speaker: Speaker, paused: bool) -> bool:
         """Pause or resume the prompts for a parent; False when they have no profile yet."""
@@ -94,11 +99,13 @@ class Prompts:
     def set_rsvp_children(self, prompt: Prompt, speaker: Speaker, count: int) -> bool:
         return rsvp.set_children(self.session, prompt, self._person(speaker), count, self.clock)
 
-    def invitations_ahead(self, community: Community) -> list[tuple[Prompt, dict[str, int]]]:
+    def invitations_ahead(self, community: CommunityView) -> list[tuple[Prompt, dict[str, int]]]:
         """Invitations still to come, each with its answers so far."""
         return [
             (prompt, rsvp_counts(self.session, prompt))
-            for prompt in rsvp.invitations_ahead(self.session, community, self.clock)
+            for prompt in rsvp.invitations_ahead(
+                self.session, self._community(community), self.clock
+            )
         ]
 
     # -- answers ----------------------------------------------------------------------------------
@@ -124,8 +131,8 @@ class Prompts:
     def answer_to_share(self, answer_id: int, speaker: Speaker) -> PromptAnswer | None:
         return answers.answer_to_share(self.session, answer_id, self._person(speaker))
 
-    def share_rooms(self, community: Community) -> list[Room]:
-        return answers.share_rooms(self.session, community)
+    def share_rooms(self, community: CommunityView) -> list[Room]:
+        return answers.share_rooms(self.session, self._community(community))
 
     def mark_shared(self, answer: PromptAnswer) -> None:
         answer.shared_at = self.clock.now()
@@ -140,11 +147,12 @@ class Prompts:
         return route_map.upcoming(self.session, person, self.clock, days)
 
     def upcoming_in(
-        self, community: Community, config: PromptSettings, days: int = 14
+        self, view: CommunityView, config: PromptSettings, days: int = 14
     ) -> list[Prompt]:
         """Every prompt of the community to come (an admin's route map)."""
+        community = self._community(view)
         programme.sync_programme(self.session, config, community, self.clock)
         return route_map.upcoming_in_community(self.session, community, self.clock, days)
 
-    def reach_report(self, community: Community) -> reach.ReachReport:
-        return reach.reach_report(self.session, community, self.clock)
+    def reach_report(self, community: CommunityView) -> reach.ReachReport:
+        return reach.reach_report(self.session, self._community(community), self.clock)
