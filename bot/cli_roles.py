@@ -24,12 +24,13 @@ def role_list(community: CommunityOption = None, config: ConfigOption = None) ->
     """The coordinators and professionals of a community: role, platform, platform user id and
     the day they got the role (the bot keeps no names)."""
     from community.services.domain import Domain
+    from community.views import CommunityView
 
     built = cli_shared.built_app(config)
     try:
         with built.session_factory() as session:
             chosen = cli_shared.chosen_community(session, community)
-            staff = Domain(session, built.clock).staff.of(chosen)
+            staff = Domain(session, built.clock).staff.of(CommunityView.of(chosen))
             if not staff:
                 typer.echo(f"{chosen.name} has no coordinators or professionals.")
             for person, since in staff:

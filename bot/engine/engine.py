@@ -116,12 +116,12 @@ class Engine:
             self._route(ctx)
             replies.settle(ctx, before)
             items = outgoing(ctx)
-            person = ctx.who.person
-            speaker = person.id if person is not None else None
+            speaker = ctx.who.speaker
             # The speaker's changed dialogue state and answers are written with the replies'
             # INSERT.
             state = dialogue_state.take_write(session)
-            along = [*([state] if state else []), *speaker_changes.take(session, speaker)]
+            speaker_id = speaker.id if speaker is not None else None
+            along = [*([state] if state else []), *speaker_changes.take(session, speaker_id)]
             return outbox.enqueue(
                 session,
                 items,
@@ -129,8 +129,8 @@ class Engine:
                 claim_for=token,
                 owner=self.owner,
                 along=along,
-                speaker=speaker,
-                speaker_chat=people.parent_chat(person) if person is not None else None,
+                speaker=speaker_id,
+                speaker_chat=people.parent_chat(speaker) if speaker is not None else None,
                 last=True,
             )
 
@@ -169,7 +169,7 @@ class Engine:
 
     def _context(self, session: Session, incoming: Incoming) -> Context:
         domain = Domain(session, self.clock)
-        person, row = domain.people.find_speaker(incoming.platform, incoming.user_id)
+        person, row = people.find_speaker(session, incoming.platform, incoming.user_id)
         if person is not None:
             if person.unreachable_at is not None and incoming.is_private:
                 person.unreachable_at = None  # they wrote to us: reachable again
@@ -260,7 +260,7 @@ class Engine:
             ctx.reply.clear_pressed()
             return
         # Forged data, or a button from someone else's chat: it was not sent to this person.
-        if action is None or not ctx.domain.sent.button_sent_to(data, ctx.who.person):
+        if action is None or not ctx.domain.sent.button_sent_to(data, ctx.who.person_id):
             ctx.reply.say("input.old_button")
             ctx.reply.clear_pressed()
             return
@@ -295,7 +295,7 @@ class Engine:
                     "start.need_code" if ctx.who.role is Role.GUEST else "input.not_allowed"
                 )
         else:
-            if command.roles is not None and ctx.who.person is None:
+            if command.roles is not None and ctx.who.person_id is None:
                 # Only an admin gets here unstored: the role comes from the config file.
                 ctx.who.ensure_speaker(Role.ADMIN)
             command.handler(ctx)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 
 from bot.engine.types import Incoming
 from community.actions import Action
-from community.models import Person
 from community.services.outbox import Outgoing
 from community.services.people import Speaker
 
@@ -20,7 +19,7 @@ class Outbound:
     handled_press: bool = False  # the handler already updated the pressed message
     erased: bool = False  # the speaker was erased: the replies are forgotten once sent
 
-    def act_for(self, person: Person | Speaker, action: Action, key: str | None = None) -> None:
+    def act_for(self, person: Speaker, action: Action, key: str | None = None) -> None:
         """An action in a person's private chat (the speaker's too, as a person)."""
         chat_id = person.private_chat_id or person.platform_user_id
         self.others.append(Outgoing(person.platform, chat_id, action, person.id, key))
@@ -44,11 +43,11 @@ class Outbound:
         self.others.extend(items)
 
     def rows(
-        self, incoming: Incoming, person: Person | None, stranger: bool, quoted: set[int]
+        self, incoming: Incoming, person_id: int | None, stranger: bool, quoted: set[int]
     ) -> list[Outgoing]:
         """Everything to queue, in order: the replies to the speaker, then the rest. Nothing is
         stored of a `stranger` (no person, no dialogue): the answer to them is not either."""
-        owner = person.id if person is not None and incoming.is_private else None
+        owner = person_id if incoming.is_private else None
         speaker = [
             Outgoing(incoming.platform, incoming.chat_id, action, owner)
             for action in self.to_speaker

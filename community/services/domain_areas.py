@@ -43,8 +43,8 @@ from community.services.parent_answers import FIELDS as ANSWER_FIELDS
 from community.services.parent_answers import Answers
 from community.services.people import Speaker
 from community.services.round_picture import RoundCounts, round_counts
-from community.services.rows import maybe, row, views
-from community.views import CommunityView, NeighbourhoodView
+from community.services.rows import hold, maybe, row, view, views
+from community.views import CommunityView, NeighbourhoodView, RoomView
 from matching import LeftOver, Proposal
 
 
@@ -119,28 +119,20 @@ class People(Bound):
         person = self.session.get(Person, person_id)
         return person.role if person is not None else None
 
-    def stored(self, person_id: int) -> Person | None:
-        """The stored entity: for the engine's own bookkeeping, not for handlers."""
-        return self.session.get(Person, person_id)
-
     def set_locale(self, speaker: Speaker, locale: str) -> None:
         people.entity(self.session, speaker).locale = locale
 
-    def find(self, platform: str, user_id: str) -> Person | None:
-        return people.find(self.session, platform, user_id)
-
-    def find_speaker(
-        self, platform: str, user_id: str
-    ) -> tuple[Person | None, DialogueState | None]:
-        """The person and their dialogue state, read together (every event needs both)."""
-        return people.find_speaker(self.session, platform, user_id)
+    def find(self, platform: str, user_id: str) -> Speaker | None:
+        found = people.find(self.session, platform, user_id)
+        return Speaker.of(hold(self.session, found)) if found is not None else None
 
     def create(
         self, platform: str, user_id: str, chat_id: str, role: Role, locale: str | None = None
-    ) -> Person:
-        return people.create(
+    ) -> Speaker:
+        person = people.create(
             self.session, platform, user_id, chat_id, self.clock, role=role, locale=locale
         )
+        return Speaker.of(hold(self.session, person))
 
     def join_as_parent(self, speaker: Speaker, community: CommunityView) -> None:
         """They said yes: a parent of the community, consent given now."""
@@ -182,22 +174,27 @@ class People(Bound):
         people.entity(self.session, speaker).active = active
 
 
+def erase_person(session: Session, person: Person, clock: Clock) -> None:
+    """Everything about the person goes, their dialogue state and wrong code tries included."""
+    state = dialogue_state.find(session, person.platform, person.platform_user_id)
+    if state is not None:
+        session.delete(state)
+        session.flush()
+    role_codes.forget_tries_of(session, person.platform, person.platform_user_id)
+    erasure.erase(session, person, clock)
+
+
 @dataclass(frozen=True)
 class Privacy(Bound):
     """What a person may see of their data, and its erasure."""
 
     quoted: set[int]  # the event's quoted people (`Domain.quoted`): an erased one is not
 
-    def erase(self, person: Person) -> None:
+    def erase(self, speaker: Speaker) -> None:
         """Everything about the person goes, dialogue state included
         (community/services/erasure.py)."""
-        state = dialogue_state.find(self.session, person.platform, person.platform_user_id)
-        if state is not None:
-            self.session.delete(state)
-            self.session.flush()
-        self.quoted.discard(person.id)
-        role_codes.forget_tries_of(self.session, person.platform, person.platform_user_id)
-        erasure.erase(self.session, person, self.clock)
+        self.quoted.discard(speaker.id)
+        erase_person(self.session, people.entity(self.session, speaker), self.clock)
 
     def forget_parent_data(self, speaker: Speaker) -> None:
         """A parent who becomes staff: what the bot erases "as a parent" goes (the profile,
@@ -256,27 +253,29 @@ class Dialogues(Bound):
 
 
 class Rooms(Bound):
-    def find(self, platform: str, chat_id: str) -> Room | None:
-        return rooms.find(self.session, platform, chat_id)
+    def find(self, platform: str, chat_id: str) -> RoomView | None:
+        return maybe(self.session, RoomView, rooms.find(self.session, platform, chat_id))
 
-    def of(self, community: CommunityView) -> list[Room]:
-        return self._of(row(self.session, Community, community.id))
+    def of(self, community: CommunityView) -> list[RoomView]:
+        return views(self.session, RoomView, self._of(row(self.session, Community, community.id)))
 
     def _of(self, community: Community) -> list[Room]:
         return rooms.of_community(self.session, community)
 
     def link(
         self, community: CommunityView, platform: str, chat_id: str, move: bool = False
-    ) -> Room:
+    ) -> RoomView:
         stored = row(self.session, Community, community.id)
-        return rooms.link(self.session, stored, platform, chat_id, self.clock, "tips", move)
+        linked = rooms.link(self.session, stored, platform, chat_id, self.clock, "tips", move)
+        return view(self.session, RoomView, linked)
 
     def create_space(self, community: CommunityView, platform: str, topic: str) -> Outgoing:
         """The first step of making the community's rooms on a platform."""
         return room_setup.create_space(row(self.session, Community, community.id), platform, topic)
 
-    def move(self, platform: str, old_chat_id: str, new_chat_id: str) -> Room | None:
-        return rooms.move(self.session, platform, old_chat_id, new_chat_id)
+    def move(self, platform: str, old_chat_id: str, new_chat_id: str) -> RoomView | None:
+        moved = rooms.move(self.session, platform, old_chat_id, new_chat_id)
+        return maybe(self.session, RoomView, moved)
 
     def invites(self, speaker: Speaker) -> list[Outgoing]:
         """After onboarding: into the space and the rooms that fit (where the bot made them)."""
@@ -292,9 +291,9 @@ class Rooms(Bound):
             return []
         return room_setup.removals(self._of(person.community), person)
 
-    def may_join(self, room: Room, speaker: Speaker | None) -> bool:
+    def may_join(self, room: RoomView, speaker: Speaker | None) -> bool:
         person = people.entity(self.session, speaker) if speaker is not None else None
-        return rooms.may_join(room, person)
+        return rooms.may_join(row(self.session, Room, room.id), person)
 
     def said_lately(self, platform: str, chat_id: str, text: str, since: datetime) -> bool:
         """Whether `text` went to the chat since then (so that it is not said again)."""
@@ -304,33 +303,42 @@ class Rooms(Bound):
 class Relay(Bound):
     """Relaying between group rooms (community/services/relay.py)."""
 
-    def set(self, room: Room, on: bool) -> list[Room]:
-        return relay.set_relay(self.session, room, on)
+    def set(self, room: RoomView, on: bool) -> list[RoomView]:
+        circle = relay.set_relay(self.session, self._row(room), on)
+        return views(self.session, RoomView, circle)
 
     def copies(
         self,
-        room: Room,
+        room: RoomView,
         message_id: str | None,
         sender: Speaker | None,
-        line: Callable[[Room], str],
+        line: Callable[[RoomView], str],
         media: Media | None,
     ) -> list[Outgoing]:
-        source = relay.Source(room, message_id, sender.id if sender is not None else None)
-        return relay.copies(self.session, source, line, media, self.clock)
+        """The copies of a new message for the partner rooms; `line` gives a copy's text."""
+        source = relay.Source(self._row(room), message_id, sender.id if sender else None)
+        return relay.copies(self.session, source, self._line(line), media, self.clock)
 
-    def partners(self, room: Room) -> list[Room]:
-        return relay.partners(self.session, room)
+    def partners(self, room: RoomView) -> list[RoomView]:
+        return views(self.session, RoomView, relay.partners(self.session, self._row(room)))
 
     def edits(
-        self, room: Room, message_id: str, line: Callable[[Room], str], actor: relay.Actor
+        self, room: RoomView, message_id: str, line: Callable[[RoomView], str], actor: relay.Actor
     ) -> list[Outgoing]:
-        return relay.edits(self.session, room, message_id, line, actor)
+        stored = self._row(room)
+        return relay.edits(self.session, stored, message_id, self._line(line), actor)
 
-    def deletions(self, room: Room, message_id: str, actor: relay.Actor) -> list[Outgoing]:
-        return relay.deletions(self.session, room, message_id, actor)
+    def deletions(self, room: RoomView, message_id: str, actor: relay.Actor) -> list[Outgoing]:
+        return relay.deletions(self.session, self._row(room), message_id, actor)
 
-    def remove_everywhere(self, room: Room, message_id: str) -> list[Outgoing]:
-        return relay.removal(self.session, room, message_id)
+    def remove_everywhere(self, room: RoomView, message_id: str) -> list[Outgoing]:
+        return relay.removal(self.session, self._row(room), message_id)
+
+    def _row(self, room: RoomView) -> Room:
+        return row(self.session, Room, room.id)
+
+    def _line(self, line: Callable[[RoomView], str]) -> Callable[[Room], str]:
+        return lambda other: line(view(self.session, RoomView, other))
 
 
 class Sent(Bound):
@@ -363,7 +371,6 @@ class Sent(Bound):
     def row_id(self, platform: str, chat_id: str, ref: Target) -> int | None:
         return open_questions.row_id(self.session, platform, chat_id, ref)
 
-    def button_sent_to(self, data: ActionData, person: Person | None) -> bool:
-        """Whether action button data was queued for `person` (its signature says so)."""
-        key = button_key.get(self.session, self.clock)
-        return signed_for(data, person.id if person is not None else None, key)
+    def button_sent_to(self, data: ActionData, person_id: int | None) -> bool:
+        """Whether action button data was queued for the person (its signature says so)."""
+        return signed_for(data, person_id, button_key.get(self.session, self.clock))

@@ -20,7 +20,7 @@ from community.clock import Clock
 from community.i18n import Translator
 from community.models import Person, Role
 from community.services import buddies, outbox, prompts
-from community.services.domain import Domain
+from community.services.domain_areas import erase_person
 from community.services.outbox import Outgoing
 from config import Settings
 from config.privacy import WARNING_DAYS
@@ -107,7 +107,6 @@ def erase_silent(session: Session, clock: Clock, settings: Settings, translator:
             .with_for_update()
         )
     )
-    domain = Domain(session, clock)
     for person in due:
         pair = buddies.active_pair(session, person)
         if pair is not None and buddies.end_pair(pair, clock):
@@ -118,6 +117,6 @@ def erase_silent(session: Session, clock: Clock, settings: Settings, translator:
             items = [Outgoing(buddy.platform, chat, SendMessage(text), buddy.id)]
             outbox.enqueue(session, items, clock, available_at=after_quiet_hours(now, settings))
         session.flush()
-        domain.privacy.erase(person)
+        erase_person(session, person, clock)
     session.commit()
     return len(due)

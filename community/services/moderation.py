@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from community.clock import Clock
 from community.models import (
@@ -28,6 +28,8 @@ from community.models import (
 )
 from community.services import people, relay
 from community.services.people import Speaker
+from community.services.rows import maybe, row, view, views
+from community.views import ReportView, RoomView
 
 # What counts as a link: a web address, a bare domain with a common ending, a Telegram or
 # Matrix invite, or a mention of a bot (which can carry a link of its own).
@@ -80,7 +82,7 @@ class Moderation:
         self.clock = clock
 
     # -- newcomers ------------------------------------------------------------------------------
-    def record_join(self, room: Room, person: Speaker) -> None:
+    def record_join(self, room: RoomView, person: Speaker) -> None:
         """They joined now (again): their first day starts now."""
         self.session.execute(
             delete(RoomNewcomer).where(
@@ -92,7 +94,7 @@ class Moderation:
             {"room_id": room.id, "person_id": person.id, "joined_at": self.clock.now()},
         )
 
-    def is_newcomer(self, room: Room, person: Speaker, hours: int) -> bool:
+    def is_newcomer(self, room: RoomView, person: Speaker, hours: int) -> bool:
         since = self.clock.now() - timedelta(hours=hours)
         joined = self.session.scalar(
             select(RoomNewcomer.joined_at).where(
@@ -101,7 +103,7 @@ class Moderation:
         )
         return joined is not None and joined > since
 
-    def trust(self, room: Room, person: Speaker) -> None:
+    def trust(self, room: RoomView, person: Speaker) -> None:
         """A coordinator allowed their link: they are no newcomer any more."""
         self.session.execute(
             delete(RoomNewcomer).where(
@@ -114,7 +116,7 @@ class Moderation:
         return Author(_plain(people.find(self.session, platform, user_id)), platform, user_id)
 
     # -- reports --------------------------------------------------------------------------------
-    def copy_of(self, room: Room, message_id: str) -> Copy | None:
+    def copy_of(self, room: RoomView, message_id: str) -> Copy | None:
         """The message is one of our relayed copies: its text and who wrote the original."""
         row = self.session.execute(
             select(OutboxMessage.payload, RelayedMessage.person_id)
@@ -132,8 +134,8 @@ class Moderation:
         return Copy(str(row.payload.get("text", "")), Author(_plain(person)))
 
     def open_report(
-        self, kind: str, room: Room, message_id: str, author: Author, reporter: Speaker | None
-    ) -> ModerationReport:
+        self, kind: str, room: RoomView, message_id: str, author: Author, reporter: Speaker | None
+    ) -> ReportView:
         person = author.person
         report = ModerationReport(
             community_id=room.community_id,
@@ -149,35 +151,37 @@ class Moderation:
         )
         self.session.add(report)
         self.session.flush()
-        return report
+        return view(self.session, ReportView, report)
 
-    def report(self, report_id: int) -> ModerationReport | None:
-        return self.session.get(ModerationReport, report_id)
+    def report(self, report_id: int) -> ReportView | None:
+        return maybe(self.session, ReportView, self.session.get(ModerationReport, report_id))
 
-    def room_of(self, report: ModerationReport) -> Room | None:
-        return self.session.get(Room, report.room_id)
+    def room_of(self, report: ReportView) -> RoomView | None:
+        return maybe(self.session, RoomView, self.session.get(Room, report.room_id))
 
-    def author_of(self, report: ModerationReport) -> Author:
+    def author_of(self, report: ReportView) -> Author:
         if report.member_id is not None:
             return Author(_plain(self.session.get(Person, report.member_id)))
         return Author(None, report.member_platform, report.member_user_id)
 
-    def mark(self, report: ModerationReport, verb: str) -> None:
+    def mark(self, seen: ReportView, verb: str) -> None:
         """Record what a coordinator did; the report closes when nothing is left to do."""
+        report = row(self.session, ModerationReport, seen.id)
         report.done = [*report.done, verb]
         left = [v for v in VERBS.get(report.kind, ()) if v not in report.done]
         if verb in (REMOVE, ALLOW) or (report.kind == HELD and verb == DELETE) or not left:
             report.closed_at = self.clock.now()
 
-    def removal_rooms(self, report: ModerationReport, platform: str) -> list[Room]:
+    def removal_rooms(self, report: ReportView, platform: str) -> list[RoomView]:
         """Where a removed member goes out of: the report's room's relay circle (its rooms of
         the same purpose), on the member's own platform."""
-        room = self.room_of(report)
+        room = self.session.get(Room, report.room_id)
         if room is None:
             return []
-        return [r for r in relay.circle(self.session, room) if r.platform == platform]
+        circle = relay.circle(self.session, room)
+        return views(self.session, RoomView, [r for r in circle if r.platform == platform])
 
-    def removed_recently(self, room: Room, person: Speaker) -> bool:
+    def removed_recently(self, room: RoomView, person: Speaker) -> bool:
         """A coordinator removed them from this community's rooms (the report is still kept):
         the bot does not let them in again by itself."""
         reports = self.session.scalars(
@@ -188,15 +192,15 @@ class Moderation:
         )
         return any(REMOVE in r.done for r in reports)
 
-    def stored_about(self, person: Person) -> tuple[int, int, datetime | None]:
+    def stored_about(self, person_id: int) -> tuple[int, int, datetime | None]:
         """For /mydata: reports they made, reports about their messages, and when they last
         joined a room (kept only for their first day there)."""
 
         def count(column: Any) -> Any:
-            query = select(func.count()).select_from(ModerationReport).where(column == person.id)
+            query = select(func.count()).select_from(ModerationReport).where(column == person_id)
             return query.scalar_subquery()
 
-        joined = select(func.max(RoomNewcomer.joined_at)).where(RoomNewcomer.person_id == person.id)
+        joined = select(func.max(RoomNewcomer.joined_at)).where(RoomNewcomer.person_id == person_id)
         made, about, since = self.session.execute(  # one round trip
             select(
                 count(ModerationReport.reporter_id),
@@ -206,10 +210,12 @@ class Moderation:
         ).one()
         return int(made or 0), int(about or 0), since
 
-    def coordinators(self, community_id: int) -> list[Person]:
-        return list(
-            self.session.scalars(
+    def coordinators(self, community_id: int) -> list[Speaker]:
+        return [
+            Speaker.of(person)
+            for person in self.session.scalars(
                 select(Person)
+                .options(joinedload(Person.profile))
                 .where(
                     Person.community_id == community_id,
                     Person.role == Role.COORDINATOR,
@@ -217,7 +223,7 @@ class Moderation:
                 )
                 .order_by(Person.id)
             )
-        )
+        ]
 
 
 def forget(session: Session, clock: Clock, newcomer_hours: int, report_days: int) -> int:

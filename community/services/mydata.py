@@ -103,7 +103,7 @@ def collect(session: Session, person: Person, clock: Clock) -> dict[str, Any]:
 def _moderation(session: Session, person: Person, clock: Clock) -> dict[str, Any]:
     """Reports they made, reports about their messages (never the text), and when they joined
     a group room (kept only for their first day there)."""
-    made, about, joined = Moderation(session, clock).stored_about(person)
+    made, about, joined = Moderation(session, clock).stored_about(person.id)
     return {"reports_made": made, "reports_about_you": about, "newcomer_since": _iso(joined)}
 
 

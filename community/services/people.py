@@ -162,7 +162,7 @@ def join_as_parent(session: Session, person: Person, community: Community) -> Pa
     return person.profile
 
 
-def parent_chat(person: Person) -> str | None:
+def parent_chat(person: Person | Speaker) -> str | None:
     """A parent's private chat (on some platforms the user id is the chat); None for staff."""
     if person.role is not Role.PARENT:
         return None

@@ -9,13 +9,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from community.clock import Clock
 from community.models import CodeTry, Community, Person, Role, RoleCode
 from community.services.outbox import Claimed
+
+if TYPE_CHECKING:
+    from community.services.people import Speaker
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -112,7 +116,7 @@ MAY_REVOKE: dict[Role, frozenset[Role]] = {
 STAFF_ROLES = (Role.COORDINATOR, Role.PROFESSIONAL)
 
 
-def may_revoke(role: Role, community_id: int | None, target: Person) -> bool:
+def may_revoke(role: Role, community_id: int | None, target: Person | Speaker) -> bool:
     """Whether someone with `role` (of `community_id`) may take `target`'s role away."""
     if target.role not in MAY_REVOKE.get(role, frozenset()):
         return False
@@ -131,6 +135,7 @@ def staff_of(session: Session, community: Community) -> list[Person]:
     return list(
         session.scalars(
             select(Person)
+            .options(joinedload(Person.profile))  # read as plain values (`Speaker.of`)
             .where(
                 Person.community_id == community.id,
                 Person.role.in_(STAFF_ROLES),

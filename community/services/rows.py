@@ -18,9 +18,14 @@ V = TypeVar("V", bound=View)
 _HELD = "rows_held"  # Session.info: the rows handed out as views in this transaction
 
 
-def view(session: Session, cls: type[V], row: Base) -> V:
+def hold(session: Session, row: R) -> R:
+    """Keep `row` in the session for the rest of the transaction."""
     session.info.setdefault(_HELD, []).append(row)
-    return cls.of(row)
+    return row
+
+
+def view(session: Session, cls: type[V], row: Base) -> V:
+    return cls.of(hold(session, row))
 
 
 def views(session: Session, cls: type[V], rows: Any) -> list[V]:

@@ -14,10 +14,11 @@ from community.clock import Clock
 from community.i18n import Translator
 from community.models import Community, Person, Role, RoleCode
 from community.services import dialogue_state, people, role_codes, room_setup, rooms
+from community.services.domain_areas import erase_person
 from community.services.outbox import Outgoing
 from community.services.people import Speaker
-from community.services.rows import row
-from community.views import CommunityView
+from community.services.rows import hold, maybe, row, view
+from community.views import CommunityView, RoleCodeView
 
 if TYPE_CHECKING:
     from community.services.domain import Domain
@@ -29,19 +30,20 @@ class Staff:
         self.clock = clock
         self._domain = domain  # erasure and rooms, which a revoked person goes through
 
-    def find_code(self, code: str) -> RoleCode | None:
-        return role_codes.find_valid(self._session, code, self.clock)
+    def find_code(self, code: str) -> RoleCodeView | None:
+        found = role_codes.find_valid(self._session, code, self.clock)
+        return maybe(self._session, RoleCodeView, found)
 
     def spent_code(self, code: str) -> str | None:
         """ "used" or "expired" for a one-time code that no longer works, else None."""
         return role_codes.spent(self._session, code, self.clock)
 
-    def code_by_id(self, code_id: int) -> RoleCode | None:
+    def code_by_id(self, code_id: int) -> RoleCodeView | None:
         """The code, if it is still unused and unexpired."""
         record = self._session.get(RoleCode, code_id)
         if record is None or record.used_at is not None or record.expires_at <= self.clock.now():
             return None
-        return record
+        return view(self._session, RoleCodeView, record)
 
     def too_many_tries(self, platform: str, user_id: str) -> bool:
         return role_codes.too_many_tries(self._session, platform, user_id, self.clock)
@@ -49,8 +51,9 @@ class Staff:
     def note_wrong_try(self, platform: str, user_id: str) -> None:
         role_codes.note_wrong_try(self._session, platform, user_id, self.clock)
 
-    def use_code(self, record: RoleCode, speaker: Speaker) -> None:
-        role_codes.use(record, people.entity(self._session, speaker), self.clock)
+    def use_code(self, record: RoleCodeView, speaker: Speaker) -> None:
+        stored = row(self._session, RoleCode, record.id)
+        role_codes.use(stored, people.entity(self._session, speaker), self.clock)
 
     def create_code(
         self, community: CommunityView, role: Role, days: int, created_by: Speaker | None
@@ -67,15 +70,20 @@ class Staff:
         )
         return code, record.id
 
-    def of(self, community: CommunityView) -> list[tuple[Person, datetime]]:
+    def of(self, community: CommunityView) -> list[tuple[Speaker, datetime]]:
         """The community's coordinators and professionals, each with the day they got the role."""
         session = self._session
         staff = role_codes.staff_of(session, row(session, Community, community.id))
-        return [(person, role_codes.staff_since(session, person)) for person in staff]
+        return [
+            (Speaker.of(hold(session, person)), role_codes.staff_since(session, person))
+            for person in staff
+        ]
 
-    def member(self, person_id: int) -> Person | None:
+    def member(self, person_id: int) -> Speaker | None:
         person = self._session.get(Person, person_id)
-        return person if person is not None and person.role in role_codes.STAFF_ROLES else None
+        if person is None or person.role not in role_codes.STAFF_ROLES:
+            return None
+        return Speaker.of(hold(self._session, person))
 
     def step_down(self, speaker: Speaker) -> None:
         """Staff who stop: no role, no community, and the codes they made and nobody used void."""
@@ -83,12 +91,15 @@ class Staff:
         role_codes.void_made_by(self._session, person)
         person.role, person.community = Role.GUEST, None
 
-    def revoke(self, person: Person, translator: Translator, default_locale: str) -> list[Outgoing]:
+    def revoke(
+        self, member: Speaker, translator: Translator, default_locale: str
+    ) -> list[Outgoing]:
         """Take a staff member's role away (and the codes they made that nobody used). They
         leave the rooms the bot made and everything stored about them is erased (staff keep
         nothing else: a parent who became staff lost their profile then); only their language
         stays, so the next reply is in it. Returns what to queue: the removals and a short
         message to them, in their language."""
+        person = people.entity(self._session, member)
         locale = person.locale or default_locale
         community = person.community
         stay = rooms.of_community(self._session, community) if community else []
@@ -103,6 +114,7 @@ class Staff:
         items.append(Outgoing(person.platform, chat_id, SendMessage(text)))
         platform, user_id = person.platform, person.platform_user_id
         role_codes.void_made_by(self._session, person)
-        self._domain.privacy.erase(person)
+        self._domain.quoted.discard(person.id)
+        erase_person(self._session, person, self.clock)
         dialogue_state.set_locale(self._session, platform, user_id, locale, self.clock)
         return items

@@ -28,7 +28,8 @@ from community.models import (
 )
 from community.services import people, prompt_translations, prompts
 from community.services.people import Speaker
-from community.views import CommunityView
+from community.services.rows import hold, row
+from community.views import CommunityView, RoleCodeView
 from config import Settings
 
 SKIP, DONE = "skip", "done"
@@ -64,8 +65,9 @@ class Translations:
         self._session.flush()
         return found
 
-    def spend_code(self, record: RoleCode, speaker: Speaker) -> None:
+    def spend_code(self, code: RoleCodeView, speaker: Speaker) -> None:
         """A translator code used by a parent or staff member: spent, their role unchanged."""
+        record = row(self._session, RoleCode, code.id)
         record.used_at, record.used_by_id = self.clock.now(), speaker.id
 
     def _translators(self, community_id: int) -> list[tuple[CommunityTranslator, Person]]:
@@ -112,7 +114,7 @@ class Translations:
         }
         return sorted(found)
 
-    def ask(self, prompt: Prompt) -> list[tuple[Person, str]]:
+    def ask(self, prompt: Prompt) -> list[tuple[Speaker, str]]:
         """Record a request for every translator the prompt needs; returns (translator,
         language) to send it to. Nothing for a prompt of the programme or one already sent."""
         if prompt.key is not None or prompt.delivered_at is not None:
@@ -128,7 +130,7 @@ class Translations:
                     asked_at=self.clock.now(),
                 )
             )  # fmt: skip
-            asked.append((person, found.locale))
+            asked.append((Speaker.of(hold(self._session, person)), found.locale))
         self._session.flush()
         return asked
 

@@ -85,6 +85,6 @@ def new_context(
 
 def outgoing(ctx: Context) -> list[Outgoing]:
     """Everything the event queues, in order: the replies to the speaker, then the rest."""
-    person, incoming = ctx.who.person, ctx.incoming
-    stranger = person is None and ctx.dialogue.row is None and incoming.is_private
-    return ctx.out.rows(incoming, person, stranger, ctx.domain.quoted)
+    person_id, incoming = ctx.who.person_id, ctx.incoming
+    stranger = person_id is None and ctx.dialogue.row is None and incoming.is_private
+    return ctx.out.rows(incoming, person_id, stranger, ctx.domain.quoted)

@@ -53,28 +53,17 @@ class Who:
         if self.person_id is None:
             incoming, row = self.incoming, self.dialogue.row
             chosen = row.locale if row is not None else None
-            self.held = self.domain.people.create(
+            created = self.domain.people.create(
                 incoming.platform, incoming.user_id, incoming.chat_id, role, chosen
             )
-            self.person_id = self.held.id
+            self.person_id = created.id
             self.dialogue.link(self.person_id)
         return self.require_speaker()
-
-    # -- the stored entity: for the engine, and the handlers not yet moved to `speaker` ---------
-    @property
-    def person(self) -> Person | None:
-        return self.domain.people.stored(self.person_id) if self.person_id is not None else None
-
-    def require_person(self) -> Person:
-        person = self.person
-        if person is None:
-            raise LookupError("this handler needs a registered person")
-        return person
 
     def erase_person(self) -> None:
         """Delete the person and all their data; replies still go out, linked to no one, and
         are deleted once sent. Only the language they chose is kept, under a pseudonym."""
-        self.domain.privacy.erase(self.require_person())
+        self.domain.privacy.erase(self.require_speaker())
         self.person_id, self.held, self.out.erased = None, None, True
         self.dialogue.forget()
         incoming = self.incoming

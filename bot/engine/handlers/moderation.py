@@ -17,7 +17,7 @@ from bot.engine.buttons import action_button
 from bot.engine.context import Context
 from bot.engine.context.others import Addressee
 from community.actions import AdmitMember, DeleteMessage, RemoveMember, SendMessage, Target
-from community.models import ModerationReport, Role, Room
+from community.models import Role
 from community.services.moderation import (
     ALLOW,
     DELETE,
@@ -30,7 +30,7 @@ from community.services.moderation import (
 )
 from community.services.people import Speaker
 from community.services.relay_text import clean_body, copy_text, safe_first_name
-from community.views import CommunityView
+from community.views import CommunityView, ReportView, RoomView
 
 MOD_ACTION = "mod"
 QUOTE_LIMIT = 500  # a long message is cut in the coordinators' copy
@@ -109,7 +109,7 @@ class Said:
     as_copy: bool = False
 
 
-def _reported(ctx: Context, room: Room, message_id: str) -> tuple[Author | None, Said | None]:
+def _reported(ctx: Context, room: RoomView, message_id: str) -> tuple[Author | None, Said | None]:
     """Who wrote the reported message and what it said. A relayed copy of ours is traced to
     its original; else the platform's quote of it. No author: the bot's own message, which is
     no member's to report."""
@@ -127,7 +127,7 @@ def _reported(ctx: Context, room: Room, message_id: str) -> tuple[Author | None,
 
 
 def send_to_coordinators(
-    ctx: Context, record: ModerationReport, room: Room, author: Author, said: Said | None
+    ctx: Context, record: ReportView, room: RoomView, author: Author, said: Said | None
 ) -> None:
     """The report, in private, to each coordinator of the room's community in their language
     (to the admins when it has none yet). The row is linked to the member: erasing them
@@ -170,7 +170,7 @@ def _quote(ctx: Context, locale: str, said: Said | None) -> str:
     return "\n".join(f"> {line}" for line in text.splitlines() or [""])
 
 
-def _coordinator_chats(ctx: Context, room: Room) -> list[tuple[str, str, str, int]]:
+def _coordinator_chats(ctx: Context, room: RoomView) -> list[tuple[str, str, str, int]]:
     """(platform, chat, language, person) of each reader; only stored people, since the
     buttons are bound to the person they were sent to."""
     readers = ctx.domain.moderation.coordinators(room.community_id)
@@ -224,7 +224,7 @@ def decide(ctx: Context, args: tuple[str, ...]) -> None:
         ctx.reply.clear_pressed()
 
 
-def _may_decide(ctx: Context, record: ModerationReport) -> bool:
+def _may_decide(ctx: Context, record: ReportView) -> bool:
     if ctx.who.role is Role.ADMIN:
         return True
     speaker = ctx.who.speaker
@@ -237,8 +237,8 @@ def _may_decide(ctx: Context, record: ModerationReport) -> bool:
 
 def _carry_out(
     ctx: Context,
-    record: ModerationReport,
-    room: Room,
+    record: ReportView,
+    room: RoomView,
     author: Author,
     verb: str,
     community: CommunityView | None,
@@ -283,7 +283,7 @@ def _tell_privately(ctx: Context, person: Addressee | None, msgid: str, locale: 
     ctx.out.act(incoming.platform, incoming.user_id, SendMessage(text))
 
 
-def refuse_removed(ctx: Context, room: Room, person: Speaker) -> bool:
+def refuse_removed(ctx: Context, room: RoomView, person: Speaker) -> bool:
     """A join request of someone a coordinator removed (while the report is kept): declined,
     and they are told whom to ask. True when it was refused."""
     if not ctx.domain.moderation.removed_recently(room, person):

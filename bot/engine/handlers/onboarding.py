@@ -16,10 +16,10 @@ from bot.engine.dialogue import (
 from bot.engine.handlers.buddies import end_on_stop
 from bot.engine.handlers.room_setup import invite_to_rooms
 from bot.engine.handlers.translator_join import offer_to, take_translator_code
-from community.models import Role, RoleCode
+from community.models import Role
 from community.services.parent_answers import first_unanswered
 from community.services.people import ROLE_RANK
-from community.views import CommunityView
+from community.views import CommunityView, RoleCodeView
 
 ONBOARDING = ("language", "consent", "postcode", "ages", "home_languages", "buddy")
 
@@ -156,7 +156,7 @@ def _in_onboarding(ctx: Context) -> bool:
     return state is not None and state.flow == "onboarding"
 
 
-def _take_role_code(ctx: Context, record: RoleCode) -> None:
+def _take_role_code(ctx: Context, record: RoleCodeView) -> None:
     if record.role is Role.TRANSLATOR:
         take_translator_code(ctx, record)
         return

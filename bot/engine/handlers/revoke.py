@@ -14,7 +14,7 @@ from babel.dates import format_date
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, YesNoQuestion, start_flow
 from bot.engine.handlers.staff import communities_of
-from community.models import Person
+from community.services.people import Speaker
 from community.services.role_codes import may_revoke
 
 
@@ -28,7 +28,7 @@ def revoke(ctx: Context) -> None:
         start_flow(ctx, "revoke")
 
 
-def _may_revoke(ctx: Context, target: Person) -> bool:
+def _may_revoke(ctx: Context, target: Speaker) -> bool:
     speaker = ctx.who.speaker
     if speaker is not None and speaker.id == target.id:
         return False
@@ -52,7 +52,7 @@ class RevokeCommunity(Question):
 class RevokeWho(Question):
     name = "revoke_who"
 
-    def _targets(self, ctx: Context) -> list[tuple[Person, str]]:
+    def _targets(self, ctx: Context) -> list[tuple[Speaker, str]]:
         state = ctx.dialogue.state
         community_id = state.data.get("community") if state is not None else None
         community = ctx.domain.communities.by_id(int(community_id)) if community_id else None
@@ -99,7 +99,7 @@ class RevokeConfirm(YesNoQuestion):
     ask_id, yes_id, no_id = "revoke.ask_sure", "revoke.yes", "button.no"
     no_first = True  # taking a role away cannot be undone with a button
 
-    def _target(self, ctx: Context) -> Person | None:
+    def _target(self, ctx: Context) -> Speaker | None:
         state = ctx.dialogue.state
         person_id = state.data.get("person") if state is not None else None
         target = ctx.domain.staff.member(int(person_id)) if person_id else None

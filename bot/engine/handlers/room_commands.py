@@ -12,8 +12,8 @@ from __future__ import annotations
 from bot.engine.context import Context
 from bot.engine.handlers.rooms import is_room_staff
 from community.actions import DeleteMessage, InviteMember, PinMessage, SendMessage, Target
-from community.models import Role, Room
-from community.views import CommunityView
+from community.models import Role
+from community.views import CommunityView, RoomView
 
 RELAY_ON = {"on", "aan"}
 RELAY_OFF = {"off", "uit"}
@@ -134,7 +134,7 @@ def delete(ctx: Context) -> None:
         )
 
 
-def _room_of_speaker(ctx: Context) -> Room | None:
+def _room_of_speaker(ctx: Context) -> RoomView | None:
     """The group room the command was typed in, if the speaker is staff of its community (an
     admin: of any community); otherwise says why not and returns None."""
     incoming = ctx.incoming

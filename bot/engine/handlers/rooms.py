@@ -21,7 +21,7 @@ from datetime import timedelta
 from bot.engine.context import Context
 from bot.engine.types import EventKind
 from community.actions import AdmitMember, RemoveMember, SendMessage
-from community.models import Role, Room
+from community.models import Role
 from community.services.relay import Actor
 from community.services.relay_text import (
     MAX_RELAY_TEXT,
@@ -29,7 +29,7 @@ from community.services.relay_text import (
     copy_text,
     safe_first_name,
 )
-from community.views import CommunityView
+from community.views import CommunityView, RoomView
 
 ASK_AGAIN_AFTER = timedelta(days=1)  # someone who posts without joining is asked once a day
 RESERVED_ROLES = ("role.admin", "role.coordinator", "role.professional")
@@ -71,12 +71,12 @@ def on_group_event(ctx: Context) -> None:
         _relay(ctx, room, community)
 
 
-def belongs(ctx: Context, room: Room) -> bool:
+def belongs(ctx: Context, room: RoomView) -> bool:
     """The speaker belongs in this room: one of its community's people, or an admin."""
     return ctx.who.role is Role.ADMIN or ctx.domain.rooms.may_join(room, ctx.who.speaker)
 
 
-def is_room_staff(ctx: Context, room: Room) -> bool:
+def is_room_staff(ctx: Context, room: RoomView) -> bool:
     """Staff of the room's own community (a coordinator), or an admin of the installation."""
     if ctx.who.role is Role.ADMIN:
         return True
@@ -125,7 +125,7 @@ def reserved_names(ctx: Context, community: CommunityView | None) -> list[str]:
     return names
 
 
-def _relay(ctx: Context, room: Room, community: CommunityView | None) -> None:
+def _relay(ctx: Context, room: RoomView, community: CommunityView | None) -> None:
     """A message, an edit or a deletion in a room of a relay circle: follow it in the
     circle's other rooms. The copy names the sender by a safe first name only."""
     incoming = ctx.incoming
@@ -137,7 +137,7 @@ def _relay(ctx: Context, room: Room, community: CommunityView | None) -> None:
         text = media.caption or ""
     body = clean_body(text)
 
-    def line(_target: Room) -> str:
+    def line(_target: RoomView) -> str:
         # One community, one language for its rooms: the community's own.
         return copy_text(name or ctx.translator.t(locale, "relay.someone"), body)
 

@@ -20,9 +20,10 @@ from bot.engine.handlers.moderation import (
 )
 from bot.engine.types import EventKind
 from community.actions import SendMessage
-from community.models import Role, Room
+from community.models import Role
 from community.services.moderation import HELD, Author, has_link
 from community.services.relay_text import clean_body, safe_first_name
+from community.views import RoomView
 
 STAFF_ROLES = frozenset({Role.PROFESSIONAL, Role.COORDINATOR})
 
@@ -70,7 +71,7 @@ def _has_link(ctx: Context) -> bool:
     return has_link(incoming.text) or (caption is not None and has_link(caption))
 
 
-def _is_staff(ctx: Context, room: Room) -> bool:
+def _is_staff(ctx: Context, room: RoomView) -> bool:
     if ctx.who.role is Role.ADMIN:
         return True
     person = ctx.who.speaker
@@ -81,7 +82,7 @@ def _is_staff(ctx: Context, room: Room) -> bool:
     )
 
 
-def _holds_links(ctx: Context, room: Room) -> bool:
+def _holds_links(ctx: Context, room: RoomView) -> bool:
     """A member in their first day here, or someone who never joined the community through
     the bot (when they came is not known: their links wait too)."""
     person = ctx.who.speaker
@@ -91,7 +92,7 @@ def _holds_links(ctx: Context, room: Room) -> bool:
     return ctx.domain.moderation.is_newcomer(room, person, hours)
 
 
-def _hold(ctx: Context, room: Room, quietly: bool) -> None:
+def _hold(ctx: Context, room: RoomView, quietly: bool) -> None:
     """Take the message down (and any copies of it, for an edit that added the link); unless
     the member is flooding, the coordinators get it with buttons and the member is told."""
     incoming = ctx.incoming
@@ -112,12 +113,12 @@ def _hold(ctx: Context, room: Room, quietly: bool) -> None:
     _tell_speaker(ctx, room, "moderation.link_held")
 
 
-def _slow_down(ctx: Context, room: Room, flood: FloodGuard) -> None:
+def _slow_down(ctx: Context, room: RoomView, flood: FloodGuard) -> None:
     seconds = int(flood.window.total_seconds())
     _tell_speaker(ctx, room, "moderation.slow_group", seconds=seconds)
 
 
-def _tell_speaker(ctx: Context, room: Room, msgid: str, **values: Any) -> None:
+def _tell_speaker(ctx: Context, room: RoomView, msgid: str, **values: Any) -> None:
     """In private: a stored person in their language, anyone else by their platform id in
     the community's."""
     speaker = ctx.who.speaker

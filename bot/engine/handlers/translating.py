@@ -18,9 +18,10 @@ from bot.engine.dialogue import Outcome, Question, start_flow
 from bot.engine.handlers.plain_problems import say_problems
 from community.actions import SendMessage
 from community.i18n import language_name
-from community.models import Person, Prompt, Role
+from community.models import Prompt, Role
 from community.services import plain
 from community.services.machine_translation import draft_sync
+from community.services.people import Speaker
 from community.services.prompt_translations import source_locale
 from community.services.prompts import when_text
 from community.views import CommunityView
@@ -44,7 +45,7 @@ def languages(codes: list[str], locale: str) -> str:
 
 # -- asking the translators ---------------------------------------------------------------------
 def request_text(
-    ctx: Context, prompt: Prompt, person: Person, locale: str, draft: str | None = None
+    ctx: Context, prompt: Prompt, person: Speaker, locale: str, draft: str | None = None
 ) -> str:
     """What a translator gets: what to do and by when, the writer's text, and a draft of the
     translation where a translation server made one (`draft`)."""

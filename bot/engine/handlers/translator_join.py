@@ -9,15 +9,16 @@ from __future__ import annotations
 from bot.engine.context import Choice, Context
 from bot.engine.dialogue import Outcome, Question, YesNoQuestion, start_flow
 from community.i18n import language_name, native_name
-from community.models import Role, RoleCode
+from community.models import Role
 from community.services.people import Speaker
 from community.services.prompt_translations import SOURCE_LOCALE
+from community.views import RoleCodeView
 
 # Who keeps their role and translates too, with a code of their own community.
 KEEP_ROLE = frozenset({Role.PARENT, Role.PROFESSIONAL, Role.COORDINATOR})
 
 
-def take_translator_code(ctx: Context, record: RoleCode) -> None:
+def take_translator_code(ctx: Context, record: RoleCodeView) -> None:
     """/start with a translator code (bot/engine/handlers/onboarding.py sends it here)."""
     speaker = ctx.who.speaker
     if speaker is not None and speaker.role in KEEP_ROLE:
