@@ -97,6 +97,7 @@ class PromptView(View):
     place: str | None
     media: dict[str, Any] | None
     author_id: int | None
+    created_at: datetime
     delivered_at: datetime | None
     recipients: int
     skipped: bool

@@ -13,6 +13,7 @@ from community.buttons import action_data
 from community.i18n import Translator
 from community.models import Prompt, Rsvp
 from community.prompt_kinds.kind import PromptKind, When
+from community.views import PromptView
 
 # The stateless button actions the RSVP buttons name (registered in bot/engine/handlers/prompts.py).
 RSVP_ACTION = "rsvp"
@@ -31,7 +32,9 @@ def rsvp_buttons(prompt: Prompt, locale: str, translator: Translator) -> tuple[B
     )
 
 
-def count_buttons(prompt: Prompt, locale: str, translator: Translator) -> tuple[Button, ...]:
+def count_buttons(
+    prompt: Prompt | PromptView, locale: str, translator: Translator
+) -> tuple[Button, ...]:
     return tuple(
         Button(
             f"{n}+" if n == MAX_CHILDREN else str(n), action_data(RSVP_COUNT_ACTION, prompt.id, n)
@@ -67,7 +70,9 @@ class Invitation(PromptKind):
     def buttons(self, prompt: Prompt, locale: str, translator: Translator) -> tuple[Button, ...]:
         return rsvp_buttons(prompt, locale, translator)
 
-    def route_line(self, prompt: Prompt, locale: str, translator: Translator, when: When) -> str:
+    def route_line(
+        self, prompt: Prompt | PromptView, locale: str, translator: Translator, when: When
+    ) -> str:
         if prompt.event_at is None:
             return super().route_line(prompt, locale, translator, when)
         moment = when(prompt.event_at, locale)

@@ -20,6 +20,7 @@ from community.actions import Button
 if TYPE_CHECKING:
     from community.i18n import Translator
     from community.models import Prompt
+    from community.views import PromptView
 
 # How a moment is worded for a reader (the services' `when_text`, bound to the settings).
 When = Callable[[datetime, str], str]
@@ -51,7 +52,9 @@ class PromptKind:
         """Lines under the prompt's text telling how to answer it."""
         return []
 
-    def route_line(self, prompt: Prompt, locale: str, translator: Translator, when: When) -> str:
+    def route_line(
+        self, prompt: Prompt | PromptView, locale: str, translator: Translator, when: When
+    ) -> str:
         """What the route map says is coming; `when(moment, locale)` words a moment."""
         return translator.t(locale, self.route_label)
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from community.clock import Clock
 from community.models import Person, Prompt, PromptTranslation
+from community.views import PromptView
 
 SOURCE_LOCALE = "nl"  # every prompt has a Dutch text (or the one its writer wrote in)
 # Where the text a parent gets comes from.
@@ -36,7 +37,7 @@ class Chosen:
     note: str | None
 
 
-def source_locale(prompt: Prompt) -> str:
+def source_locale(prompt: Prompt | PromptView) -> str:
     """The language the prompt was written in: Dutch, or the writer's own."""
     texts = prompt.texts
     return SOURCE_LOCALE if SOURCE_LOCALE in texts else next(iter(texts))

@@ -28,8 +28,14 @@ from community.models import (
 )
 from community.services import people, prompt_translations, prompts
 from community.services.people import Speaker
-from community.services.rows import hold, row
-from community.views import CommunityView, RoleCodeView
+from community.services.rows import hold, maybe, row, view
+from community.views import (
+    CommunityView,
+    PromptView,
+    RoleCodeView,
+    TranslationRequestView,
+    TranslatorView,
+)
 from config import Settings
 
 SKIP, DONE = "skip", "done"
@@ -50,20 +56,19 @@ class Translations:
         self.clock = clock
 
     # -- who translates ---------------------------------------------------------------------------
-    def of(self, speaker: Speaker) -> CommunityTranslator | None:
-        return self._session.get(CommunityTranslator, speaker.id)
+    def of(self, speaker: Speaker) -> TranslatorView | None:
+        found = self._session.get(CommunityTranslator, speaker.id)
+        return maybe(self._session, TranslatorView, found)
 
-    def become(
-        self, speaker: Speaker, community: CommunityView, locale: str
-    ) -> CommunityTranslator:
+    def become(self, speaker: Speaker, community: CommunityView, locale: str) -> TranslatorView:
         """`speaker` translates into `locale` for `community` (a second time: the new language)."""
-        found = self.of(speaker)
+        found = self._session.get(CommunityTranslator, speaker.id)
         if found is None:
             found = CommunityTranslator(person_id=speaker.id, created_at=self.clock.now())
             self._session.add(found)
         found.community_id, found.locale = community.id, locale
         self._session.flush()
-        return found
+        return view(self._session, TranslatorView, found)
 
     def spend_code(self, code: RoleCodeView, speaker: Speaker) -> None:
         """A translator code used by a parent or staff member: spent, their role unchanged."""
@@ -86,7 +91,7 @@ class Translations:
         return [(t, p) for t, p in rows]
 
     # -- which languages a prompt needs -----------------------------------------------------------
-    def audience_locales(self, prompt: Prompt) -> set[str]:
+    def _audience_locales(self, prompt: Prompt) -> set[str]:
         """The languages of the parents the prompt goes to."""
         community = self._session.get(Community, prompt.community_id)
         default = community.default_locale if community else prompt_translations.SOURCE_LOCALE
@@ -106,7 +111,7 @@ class Translations:
             community_id=community.id, texts={source: ""}, age_bands=list(age_bands),
             neighbourhood_id=neighbourhood_id,
         )  # fmt: skip
-        wanted = self.audience_locales(draft) - {source}
+        wanted = self._audience_locales(draft) - {source}
         found = {
             t.locale
             for t, p in self._translators(community.id)
@@ -114,12 +119,13 @@ class Translations:
         }
         return sorted(found)
 
-    def ask(self, prompt: Prompt) -> list[tuple[Speaker, str]]:
+    def ask(self, asked_for: PromptView) -> list[tuple[Speaker, str]]:
         """Record a request for every translator the prompt needs; returns (translator,
         language) to send it to. Nothing for a prompt of the programme or one already sent."""
+        prompt = row(self._session, Prompt, asked_for.id)
         if prompt.key is not None or prompt.delivered_at is not None:
             return []
-        wanted = self.audience_locales(prompt) - set(prompt.texts)
+        wanted = self._audience_locales(prompt) - set(prompt.texts)
         asked = []
         for found, person in self._translators(prompt.community_id):
             if found.locale not in wanted or person.id == prompt.author_id:
@@ -135,12 +141,16 @@ class Translations:
         return asked
 
     # -- a translator's answer --------------------------------------------------------------------
-    def request(self, prompt_id: int, speaker: Speaker) -> TranslationRequest | None:
+    def request(self, prompt_id: int, speaker: Speaker) -> TranslationRequestView | None:
         """The request sent to `speaker` for the prompt, whatever became of it."""
-        return self._session.get(TranslationRequest, (prompt_id, speaker.id))
+        found = self._session.get(TranslationRequest, (prompt_id, speaker.id))
+        return maybe(self._session, TranslationRequestView, found)
 
-    def is_open(self, request: TranslationRequest) -> Prompt | None:
+    def is_open(self, request: TranslationRequestView) -> PromptView | None:
         """The prompt, while a translation of the request's language still counts."""
+        return maybe(self._session, PromptView, self._open(request))
+
+    def _open(self, request: TranslationRequestView) -> Prompt | None:
         prompt = self._session.get(Prompt, request.prompt_id)
         if prompt is None or prompt.delivered_at is not None or request.answer == DONE:
             return None
@@ -148,13 +158,14 @@ class Translations:
             return None
         return prompt
 
-    def skip(self, request: TranslationRequest) -> None:
-        request.answer, request.answered_at = SKIP, self.clock.now()
+    def skip(self, request: TranslationRequestView) -> None:
+        stored = self._request(request)
+        stored.answer, stored.answered_at = SKIP, self.clock.now()
 
-    def record(self, request: TranslationRequest, speaker: Speaker, text: str) -> bool:
+    def record(self, request: TranslationRequestView, speaker: Speaker, text: str) -> bool:
         """The translator's text for their request's language; False when it no longer counts
         (sent meanwhile, or another translator was first)."""
-        prompt = self.is_open(request)
+        prompt = self._open(request)
         if prompt is None:
             return False
         saved = prompt_translations.save(
@@ -165,14 +176,18 @@ class Translations:
             people.entity(self._session, speaker),
             self.clock,
         )
-        request.answer, request.answered_at = DONE, self.clock.now()
+        stored = self._request(request)
+        stored.answer, stored.answered_at = DONE, self.clock.now()
         return saved is not None
 
-    def prompt(self, prompt_id: int) -> Prompt | None:
-        return self._session.get(Prompt, prompt_id)
+    def _request(self, request: TranslationRequestView) -> TranslationRequest:
+        return row(self._session, TranslationRequest, (request.prompt_id, request.person_id))
+
+    def prompt(self, prompt_id: int) -> PromptView | None:
+        return maybe(self._session, PromptView, self._session.get(Prompt, prompt_id))
 
     # -- what the writer and the coordinator see --------------------------------------------------
-    def progress(self, prompt: Prompt) -> Progress:
+    def progress(self, prompt: PromptView) -> Progress:
         done = prompt_translations.done_locales(self._session, prompt.id)
         requests = self._session.scalars(
             select(TranslationRequest).where(TranslationRequest.prompt_id == prompt.id)

@@ -322,7 +322,7 @@ def _create(ctx: Context, due_at: datetime, at_once: bool = False) -> Outcome:
         count = ctx.domain.prompts.deliver_now(
             prompt, ctx.translator, config, ctx.settings.translation
         )
-        if prompt.delivered_at is not None:
+        if count is not None:
             ctx.reply.say("new.sent", count=count)
             return Outcome.DONE
     if quiet:

@@ -12,7 +12,7 @@ from bot.engine.buttons import action_button
 from bot.engine.context import Context
 from bot.engine.handlers.which_community import AFTER, community_for, say_no_community
 from community.actions import Media, SendMessage
-from community.models import Prompt, PromptAnswer, Role
+from community.models import Role
 from community.prompt_kinds.invitation import (
     MAX_CHILDREN,
     RSVP_ANSWERS,
@@ -26,7 +26,7 @@ from community.services.prompts import (
     route_map_lines,
     when_text,
 )
-from community.views import CommunityView
+from community.views import AnswerView, CommunityView, PromptView
 
 THANKS = {"no": "rsvp.thanks_no", "maybe": "rsvp.thanks_maybe"}
 SHARE_LABELS = {"yes": "answer.share.yes", "no": "answer.share.no"}
@@ -110,7 +110,7 @@ def answer_option(ctx: Context, args: tuple[str, ...]) -> None:
     _thank_and_offer_sharing(ctx, answer)
 
 
-def _thank_and_offer_sharing(ctx: Context, answer: PromptAnswer) -> None:
+def _thank_and_offer_sharing(ctx: Context, answer: AnswerView) -> None:
     ctx.reply.say("answer.thanks")
     speaker = ctx.who.require_speaker()
     community = ctx.domain.communities.of(speaker)
@@ -216,7 +216,7 @@ def _community_route_map(ctx: Context, community: CommunityView) -> None:
 AFTER["routekaart"] = _community_route_map
 
 
-def _say_route_map(ctx: Context, coming: list[Prompt], community: CommunityView | None) -> None:
+def _say_route_map(ctx: Context, coming: list[PromptView], community: CommunityView | None) -> None:
     lines = route_map_lines(coming, ctx.who.locale, ctx.translator, ctx.settings.prompts)
     if ctx.who.role in STAFF_AND_PROFESSIONALS and community is not None:
         # Staff also see who comes to what is planned; who did not answer is not counted.

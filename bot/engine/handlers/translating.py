@@ -18,13 +18,13 @@ from bot.engine.dialogue import Outcome, Question, start_flow
 from bot.engine.handlers.plain_problems import say_problems
 from community.actions import SendMessage
 from community.i18n import language_name
-from community.models import Prompt, Role
+from community.models import Role
 from community.services import plain
 from community.services.machine_translation import draft_sync
 from community.services.people import Speaker
 from community.services.prompt_translations import source_locale
 from community.services.prompts import when_text
-from community.views import CommunityView
+from community.views import CommunityView, PromptView
 
 TRANSLATE_ACTION = "translate"
 SKIP_ACTION = "translate_skip"
@@ -45,7 +45,7 @@ def languages(codes: list[str], locale: str) -> str:
 
 # -- asking the translators ---------------------------------------------------------------------
 def request_text(
-    ctx: Context, prompt: Prompt, person: Speaker, locale: str, draft: str | None = None
+    ctx: Context, prompt: PromptView, person: Speaker, locale: str, draft: str | None = None
 ) -> str:
     """What a translator gets: what to do and by when, the writer's text, and a draft of the
     translation where a translation server made one (`draft`)."""
@@ -62,14 +62,14 @@ def request_text(
     return "\n\n".join(lines)
 
 
-def draft_for(ctx: Context, prompt: Prompt, locale: str) -> str | None:
+def draft_for(ctx: Context, prompt: PromptView, locale: str) -> str | None:
     """A translation server's draft for the translator to start from (with `[translation] url`
     set); None: no draft line (machine translation off, or the server did not answer)."""
     source = source_locale(prompt)
     return draft_sync(prompt.texts[source], source, locale, ctx.settings)
 
 
-def ask_translators(ctx: Context, prompt: Prompt) -> list[str]:
+def ask_translators(ctx: Context, prompt: PromptView) -> list[str]:
     """Send a new prompt to its translators; returns the languages asked for."""
     asked = ctx.domain.translations.ask(prompt)
     for person, locale in asked:
@@ -112,7 +112,7 @@ def translators_line(ctx: Context, data: dict[str, Any]) -> None:
         ctx.reply.say("new.translators_time", languages=languages(needed, ctx.who.locale))
 
 
-def after_create(ctx: Context, prompt: Prompt) -> None:
+def after_create(ctx: Context, prompt: PromptView) -> None:
     """A prompt that waits: its translators are asked, and the writer hears for which languages."""
     if prompt.delivered_at is None:
         asked = ask_translators(ctx, prompt)
@@ -121,7 +121,7 @@ def after_create(ctx: Context, prompt: Prompt) -> None:
 
 
 # -- the translator's buttons -------------------------------------------------------------------
-def _request(ctx: Context, args: tuple[str, ...]) -> tuple[Any, Prompt] | None:
+def _request(ctx: Context, args: tuple[str, ...]) -> tuple[Any, PromptView] | None:
     """The open request of the presser named by the button, or None (said why)."""
     speaker = ctx.who.require_speaker()
     prompt_id = _number(args[0]) if len(args) == 1 else None
@@ -163,7 +163,7 @@ def skip(ctx: Context, args: tuple[str, ...]) -> None:
         _tell_writer(ctx, prompt, "translate.writer_nobody", [request.locale])
 
 
-def _tell_writer(ctx: Context, prompt: Prompt, msgid: str, codes: list[str]) -> None:
+def _tell_writer(ctx: Context, prompt: PromptView, msgid: str, codes: list[str]) -> None:
     """Where the prompt's translations stand, to its writer, in their language."""
     writer = ctx.domain.staff.member(prompt.author_id) if prompt.author_id else None
     if writer is None:

@@ -22,6 +22,7 @@ from community.services.outbox import Outgoing
 from community.services.prompts.audience import why_not
 from community.services.prompts.programme import sync_programme
 from community.services.prompts.schedule import in_quiet_hours, local, when_text
+from community.views import PromptView
 from config import Settings
 from config.programme import PromptSettings
 
@@ -58,7 +59,10 @@ def upcoming_in_community(
 
 
 def route_map_lines(
-    coming: Sequence[Prompt], locale: str, translator: Translator, config: PromptSettings
+    coming: Sequence[Prompt | PromptView],
+    locale: str,
+    translator: Translator,
+    config: PromptSettings,
 ) -> list[str]:
     """The route map: the rhythm (at most N a week, never in the quiet hours), the prompts to
     come, and where help and one's data are."""

@@ -24,6 +24,7 @@ from community.services.prompts.schedule import (
     to_utc,
     when_text,
 )
+from community.views import PromptView
 from config import Settings
 from config.programme import PromptSettings
 
@@ -158,7 +159,7 @@ def _remind(
     )  # fmt: skip
 
 
-def calendar_file(prompt: Prompt, settings: PromptSettings, title: str) -> Media:
+def calendar_file(prompt: Prompt | PromptView, settings: PromptSettings, title: str) -> Media:
     """The event as an .ics file (a data: URL the adapters upload as a document)."""
     from icalendar import Calendar, Event
 

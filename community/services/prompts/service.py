@@ -17,15 +17,15 @@ import community.services.prompts.rsvp as rsvp
 from community.actions import Media
 from community.clock import Clock
 from community.i18n import Translator
-from community.models import Community, Person, Prompt, PromptAnswer, Room, Rsvp
+from community.models import Community, Person, Prompt, PromptAnswer
 from community.prompt_kinds.invitation import rsvp_counts
 from community.services import people
 from community.services.machine_translation import MachineTranslator
 from community.services.people import Speaker
 from community.services.prompts.delivery import deliver
 from community.services.prompts.schedule import in_quiet_hours
-from community.services.rows import row
-from community.views import CommunityView
+from community.services.rows import maybe, row, view, views
+from community.views import AnswerView, CommunityView, PromptView, RoomView, RsvpView
 from config.programme import PromptSettings
 from config.translation import TranslationSettings
 
@@ -41,6 +41,9 @@ class Prompts:
     def _community(self, community: CommunityView) -> Community:
         return row(self.session, Community, community.id)
 
+    def _prompt(self, prompt: PromptView) -> Prompt:
+        return row(self.session, Prompt, prompt.id)
+
     # -- writing and sending ----------------------------------------------------------------------
     def create(
         self,
@@ -55,28 +58,31 @@ class Prompts:
         age_bands: Sequence[str] = (),
         neighbourhood_id: int | None = None,
         options: Sequence[str] | None = None,
-    ) -> Prompt:
-        return programme.create_prompt(
+    ) -> PromptView:
+        created = programme.create_prompt(
             self.session, self._community(community), kind, texts, due_at, self.clock,
             author=self._person(author) if author is not None else None,
             event_at=event_at, place=place, media=media, age_bands=age_bands,
             neighbourhood_id=neighbourhood_id, options=options,
         )  # fmt: skip
+        return view(self.session, PromptView, created)
 
     def deliver_now(
         self,
-        prompt: Prompt,
+        prompt: PromptView,
         translator: Translator,
         config: PromptSettings,
         translation: TranslationSettings | None = None,
-    ) -> int:
-        """Queue a prompt that is due now, in this transaction (0 in the quiet hours: the
-        scheduled job sends it when they end); `translation`: machine drafts where it has no
-        text in a parent's language."""
+    ) -> int | None:
+        """Queue a prompt that is due now, in this transaction: how many parents it goes to,
+        or None when it did not go now (in the quiet hours the scheduled job sends it when
+        they end); `translation`: machine drafts where it has no text in a parent's language."""
         if in_quiet_hours(self.clock.now(), config):
-            return 0
+            return None
+        stored = self._prompt(prompt)
         with MachineTranslator(translation) as machine:
-            return deliver(self.session, prompt, translator, self.clock, config, machine)
+            count = deliver(self.session, stored, translator, self.clock, config, machine)
+        return count if stored.delivered_at is not None else None
 
     def set_programme_time(self, community: CommunityView, kind: str, day: str, at: time) -> None:
         programme.set_programme_time(self._community(community), kind, day, at)
@@ -90,69 +96,85 @@ class Prompts:
         return True
 
     # -- RSVPs ------------------------------------------------------------------------------------
-    def open_invitation(self, prompt_id: int, speaker: Speaker) -> Prompt | None:
-        return rsvp.open_invitation(self.session, prompt_id, self._person(speaker), self.clock)
+    def open_invitation(self, prompt_id: int, speaker: Speaker) -> PromptView | None:
+        found = rsvp.open_invitation(self.session, prompt_id, self._person(speaker), self.clock)
+        return maybe(self.session, PromptView, found)
 
-    def record_rsvp(self, prompt: Prompt, speaker: Speaker, answer: str) -> Rsvp:
-        return rsvp.record_rsvp(self.session, prompt, self._person(speaker), answer, self.clock)
+    def record_rsvp(self, prompt: PromptView, speaker: Speaker, answer: str) -> RsvpView:
+        stored, person = self._prompt(prompt), self._person(speaker)
+        recorded = rsvp.record_rsvp(self.session, stored, person, answer, self.clock)
+        return view(self.session, RsvpView, recorded)
 
-    def set_rsvp_children(self, prompt: Prompt, speaker: Speaker, count: int) -> bool:
-        return rsvp.set_children(self.session, prompt, self._person(speaker), count, self.clock)
+    def set_rsvp_children(self, prompt: PromptView, speaker: Speaker, count: int) -> bool:
+        stored, person = self._prompt(prompt), self._person(speaker)
+        return rsvp.set_children(self.session, stored, person, count, self.clock)
 
-    def invitations_ahead(self, community: CommunityView) -> list[tuple[Prompt, dict[str, int]]]:
+    def invitations_ahead(
+        self, community: CommunityView
+    ) -> list[tuple[PromptView, dict[str, int]]]:
         """Invitations still to come, each with its answers so far."""
         return [
-            (prompt, rsvp_counts(self.session, prompt))
+            (view(self.session, PromptView, prompt), rsvp_counts(self.session, prompt))
             for prompt in rsvp.invitations_ahead(
                 self.session, self._community(community), self.clock
             )
         ]
 
     # -- answers ----------------------------------------------------------------------------------
-    def open_question(self, speaker: Speaker, days: int) -> Prompt | None:
-        return answers.open_question(self.session, self._person(speaker), self.clock, days)
+    def open_question(self, speaker: Speaker, days: int) -> PromptView | None:
+        found = answers.open_question(self.session, self._person(speaker), self.clock, days)
+        return maybe(self.session, PromptView, found)
 
     def record_answer(
-        self, prompt: Prompt, speaker: Speaker, text: str | None, media: Media | None
-    ) -> PromptAnswer:
-        return answers.record_answer(
-            self.session, prompt, self._person(speaker), self.clock, text, media
-        )
+        self, prompt: PromptView, speaker: Speaker, text: str | None, media: Media | None
+    ) -> AnswerView:
+        stored, person = self._prompt(prompt), self._person(speaker)
+        recorded = answers.record_answer(self.session, stored, person, self.clock, text, media)
+        return view(self.session, AnswerView, recorded)
 
-    def record_choice(self, prompt: Prompt, speaker: Speaker, label: str) -> PromptAnswer:
-        return answers.record_choice(self.session, prompt, self._person(speaker), self.clock, label)
+    def record_choice(self, prompt: PromptView, speaker: Speaker, label: str) -> AnswerView:
+        stored, person = self._prompt(prompt), self._person(speaker)
+        recorded = answers.record_choice(self.session, stored, person, self.clock, label)
+        return view(self.session, AnswerView, recorded)
 
-    def has_answered(self, prompt: Prompt, speaker: Speaker) -> bool:
-        return answers.has_answered(self.session, prompt, self._person(speaker))
+    def has_answered(self, prompt: PromptView, speaker: Speaker) -> bool:
+        return answers.has_answered(self.session, self._prompt(prompt), self._person(speaker))
 
-    def answered_question(self, prompt_id: int, speaker: Speaker) -> Prompt | None:
-        return answers.answered_question(self.session, prompt_id, self._person(speaker))
+    def answered_question(self, prompt_id: int, speaker: Speaker) -> PromptView | None:
+        found = answers.answered_question(self.session, prompt_id, self._person(speaker))
+        return maybe(self.session, PromptView, found)
 
-    def answer_to_share(self, answer_id: int, speaker: Speaker) -> PromptAnswer | None:
-        return answers.answer_to_share(self.session, answer_id, self._person(speaker))
+    def answer_to_share(self, answer_id: int, speaker: Speaker) -> AnswerView | None:
+        found = answers.answer_to_share(self.session, answer_id, self._person(speaker))
+        return maybe(self.session, AnswerView, found)
 
-    def share_rooms(self, community: CommunityView) -> list[Room]:
-        return answers.share_rooms(self.session, self._community(community))
+    def share_rooms(self, community: CommunityView) -> list[RoomView]:
+        found = answers.share_rooms(self.session, self._community(community))
+        return views(self.session, RoomView, found)
 
-    def mark_shared(self, answer: PromptAnswer) -> None:
-        answer.shared_at = self.clock.now()
+    def mark_shared(self, answer: AnswerView) -> None:
+        row(self.session, PromptAnswer, answer.id).shared_at = self.clock.now()
 
     # -- what comes, and whom it reaches ---------------------------------------------------------
-    def upcoming(self, speaker: Speaker, config: PromptSettings, days: int = 14) -> list[Prompt]:
+    def upcoming(
+        self, speaker: Speaker, config: PromptSettings, days: int = 14
+    ) -> list[PromptView]:
         """What comes next for this person; the programme is stored first, so the route map
         is right also before the scheduler's first run (the console demo runs none)."""
         person = self._person(speaker)
         if person.community is not None:
             programme.sync_programme(self.session, config, person.community, self.clock)
-        return route_map.upcoming(self.session, person, self.clock, days)
+        coming = route_map.upcoming(self.session, person, self.clock, days)
+        return views(self.session, PromptView, coming)
 
     def upcoming_in(
-        self, view: CommunityView, config: PromptSettings, days: int = 14
-    ) -> list[Prompt]:
+        self, chosen: CommunityView, config: PromptSettings, days: int = 14
+    ) -> list[PromptView]:
         """Every prompt of the community to come (an admin's route map)."""
-        community = self._community(view)
+        community = self._community(chosen)
         programme.sync_programme(self.session, config, community, self.clock)
-        return route_map.upcoming_in_community(self.session, community, self.clock, days)
+        coming = route_map.upcoming_in_community(self.session, community, self.clock, days)
+        return views(self.session, PromptView, coming)
 
     def reach_report(self, community: CommunityView) -> reach.ReachReport:
         return reach.reach_report(self.session, self._community(community), self.clock)
