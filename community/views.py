@@ -80,6 +80,7 @@ class DialogueView(View):
     step: str | None
     token: str
     data: dict[str, Any]
+    updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

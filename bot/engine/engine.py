@@ -30,9 +30,11 @@ from community.actions import SendMessage
 from community.clock import Clock
 from community.i18n import Translator
 from community.models import ProcessedEvent, Role
-from community.services import dialogue_state, outbox, people, speaker_changes
+from community.services import dialogue_state, outbox, people, rows, speaker_changes
 from community.services.domain import Domain
 from community.services.outbox import Claimed, Outgoing
+from community.services.people import Speaker
+from community.views import DialogueView
 from config import Settings
 
 log = logging.getLogger(__name__)
@@ -169,7 +171,10 @@ class Engine:
 
     def _context(self, session: Session, incoming: Incoming) -> Context:
         domain = Domain(session, self.clock)
-        person, row = people.find_speaker(session, incoming.platform, incoming.user_id)
+        person, stored = people.find_speaker(session, incoming.platform, incoming.user_id)
+        # Both stay in the session for the event (`rows.hold`): the domain finds them again
+        # by id without a query each time a handler asks who is talking.
+        row = rows.view(session, DialogueView, stored) if stored is not None else None
         if person is not None:
             if person.unreachable_at is not None and incoming.is_private:
                 person.unreachable_at = None  # they wrote to us: reachable again
@@ -181,7 +186,8 @@ class Engine:
         locale = self._initial_locale(incoming, chosen)
         capabilities = self.capabilities.get(incoming.platform, Capabilities())
         return new_context(
-            incoming, domain, self.settings, self.translator, self.clock, person, locale,
+            incoming, domain, self.settings, self.translator, self.clock,
+            Speaker.of(rows.hold(session, person)) if person is not None else None, locale,
             self.handlers, capabilities, row,
         )  # fmt: skip
 

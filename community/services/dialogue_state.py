@@ -130,8 +130,12 @@ def link(state: DialogueState, person_id: int) -> None:
     _set(state, person_id=person_id)
 
 
-def set_locale(session: Session, platform: str, user_id: str, locale: str, clock: Clock) -> None:
-    _set(_row(session, platform, user_id, clock), locale=locale)
+def set_locale(
+    session: Session, platform: str, user_id: str, locale: str, clock: Clock
+) -> DialogueState:
+    state = _row(session, platform, user_id, clock)
+    _set(state, locale=locale)
+    return state
 
 
 def remember_erased(

@@ -44,7 +44,7 @@ from community.services.parent_answers import Answers
 from community.services.people import Speaker
 from community.services.round_picture import RoundCounts, round_counts
 from community.services.rows import hold, maybe, row, view, views
-from community.views import CommunityView, NeighbourhoodView, RoomView
+from community.views import CommunityView, DialogueView, NeighbourhoodView, RoomView
 from matching import LeftOver, Proposal
 
 
@@ -214,8 +214,10 @@ class Privacy(Bound):
 class Dialogues(Bound):
     """Where each person is in a dialogue (community/services/dialogue_state.py)."""
 
-    def find(self, platform: str, user_id: str) -> DialogueState | None:
-        return dialogue_state.find(self.session, platform, user_id)
+    def find(self, platform: str, user_id: str) -> DialogueView | None:
+        return maybe(
+            self.session, DialogueView, dialogue_state.find(self.session, platform, user_id)
+        )
 
     def enter(
         self,
@@ -227,20 +229,28 @@ class Dialogues(Bound):
         data: dict[str, Any],
         token: str,
         chat_id: str | None = None,
-    ) -> DialogueState:
-        return dialogue_state.enter(
+    ) -> DialogueView:
+        state = dialogue_state.enter(
             self.session, platform, user_id, person_id, flow, step, self.clock, data, token,
             chat_id,
         )  # fmt: skip
+        return view(self.session, DialogueView, state)
 
-    def remember(self, state: DialogueState, **changes: Any) -> None:
-        dialogue_state.update(state, self.clock, **changes)
+    def remember(self, state: DialogueView, **changes: Any) -> DialogueView:
+        """Add to the open question's data; returns the state as it is now."""
+        stored = self._row(state)
+        dialogue_state.update(stored, self.clock, **changes)
+        return DialogueView.of(stored)
 
-    def leave(self, state: DialogueState) -> None:
-        dialogue_state.leave(state, self.clock)
+    def leave(self, state: DialogueView) -> DialogueView:
+        stored = self._row(state)
+        dialogue_state.leave(stored, self.clock)
+        return DialogueView.of(stored)
 
-    def remember_locale(self, platform: str, user_id: str, locale: str) -> None:
-        dialogue_state.set_locale(self.session, platform, user_id, locale, self.clock)
+    def remember_locale(self, platform: str, user_id: str, locale: str) -> DialogueView:
+        """The language someone chose; returns their dialogue state as it is now."""
+        stored = dialogue_state.set_locale(self.session, platform, user_id, locale, self.clock)
+        return view(self.session, DialogueView, stored)
 
     def remember_erased_locale(self, platform: str, user_id: str, locale: str) -> None:
         dialogue_state.remember_erased(self.session, platform, user_id, locale, self.clock)
@@ -248,8 +258,13 @@ class Dialogues(Bound):
     def erased_locale(self, platform: str, user_id: str) -> str | None:
         return dialogue_state.erased_locale(self.session, platform, user_id)
 
-    def link_person(self, state: DialogueState, person_id: int) -> None:
-        dialogue_state.link(state, person_id)
+    def link_person(self, state: DialogueView, person_id: int) -> DialogueView:
+        stored = self._row(state)
+        dialogue_state.link(stored, person_id)
+        return DialogueView.of(stored)
+
+    def _row(self, state: DialogueView) -> DialogueState:
+        return row(self.session, DialogueState, (state.platform, state.user_id))
 
 
 class Rooms(Bound):

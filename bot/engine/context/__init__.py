@@ -28,10 +28,10 @@ from bot.engine.port import Capabilities
 from bot.engine.types import Incoming
 from community.clock import Clock
 from community.i18n import Translator
-from community.models import DialogueState, Person
 from community.services.domain import Domain
 from community.services.outbox import Outgoing
 from community.services.people import Speaker
+from community.views import DialogueView
 from config import Settings
 
 if TYPE_CHECKING:
@@ -62,19 +62,18 @@ def new_context(
     settings: Settings,
     translator: Translator,
     clock: Clock,
-    person: Person | Speaker | None,
+    person: Speaker | None,
     locale: str,
     handlers: Handlers,
     capabilities: Capabilities | None = None,
-    row: DialogueState | None = None,
+    row: DialogueView | None = None,
 ) -> Context:
     """The context for one event: `person` (stored, or as plain values) and `row` (their
     dialogue state) as the engine read them, `locale` the language to answer in."""
     capabilities = capabilities or Capabilities()
     out = Outbound()
     dialogue = Dialogue(incoming, domain, row, person.id if person is not None else None)
-    held = person if isinstance(person, Person) else None
-    who = Who(incoming, domain, settings, dialogue, out, dialogue.person_id, locale, held)
+    who = Who(incoming, domain, settings, dialogue, out, dialogue.person_id, locale)
     reply = Reply(translator, capabilities, out, who, dialogue, incoming.ref, incoming.kind)
     others = Others(translator, settings, out)
     return Context(

@@ -8,24 +8,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.engine.types import Incoming
-from community.models import DialogueState
 from community.services.domain import Domain
+from community.views import DialogueView
 
 
 @dataclass
 class Dialogue:
     incoming: Incoming
     domain: Domain
-    row: DialogueState | None  # stored even with no question open (the chosen language)
+    row: DialogueView | None  # stored even with no question open (the chosen language)
     person_id: int | None  # the speaker, once stored
 
     @property
-    def state(self) -> DialogueState | None:
+    def state(self) -> DialogueView | None:
         """The open question, if any."""
         row = self.row
         return row if row is not None and row.flow is not None else None
 
-    def enter(self, flow: str, step: str, **data: Any) -> DialogueState:
+    def enter(self, flow: str, step: str, **data: Any) -> DialogueView:
         """Go to a question: a new token makes the buttons of every earlier question old."""
         incoming = self.incoming
         self.row = self.domain.dialogues.enter(
@@ -37,18 +37,18 @@ class Dialogue:
     def remember(self, **changes: Any) -> None:
         state = self.state
         if state is not None:
-            self.domain.dialogues.remember(state, **changes)
+            self.row = self.domain.dialogues.remember(state, **changes)
 
     def leave(self) -> None:
         state = self.state
         if state is not None:
-            self.domain.dialogues.leave(state)
+            self.row = self.domain.dialogues.leave(state)
 
     def link(self, person_id: int) -> None:
         """The speaker was just stored: their dialogue is theirs now."""
         self.person_id = person_id
         if self.row is not None:
-            self.domain.dialogues.link_person(self.row, person_id)
+            self.row = self.domain.dialogues.link_person(self.row, person_id)
 
     def forget(self) -> None:
         """The speaker was erased, their dialogue state with them."""

@@ -4,12 +4,12 @@ afresh each time, so it shows what a handler just changed through the domain."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.engine.context.dialogue import Dialogue
 from bot.engine.outbound import Outbound
 from bot.engine.types import Incoming
-from community.models import Person, Role
+from community.models import Role
 from community.services.domain import Domain
 from community.services.people import Speaker
 from config import Settings
@@ -24,10 +24,6 @@ class Who:
     out: Outbound
     person_id: int | None  # the stored person (None for a stranger)
     locale: str  # the language to answer in
-    # The session's copy of the stored person, kept for the event: the session holds what it
-    # loaded only weakly, so without this each read of `speaker` or `role` would query it (and
-    # its profile) again. Handlers read `speaker`, never this.
-    held: Person | None = field(default=None, repr=False)
 
     @property
     def speaker(self) -> Speaker | None:
@@ -64,7 +60,7 @@ class Who:
         """Delete the person and all their data; replies still go out, linked to no one, and
         are deleted once sent. Only the language they chose is kept, under a pseudonym."""
         self.domain.privacy.erase(self.require_speaker())
-        self.person_id, self.held, self.out.erased = None, None, True
+        self.person_id, self.out.erased = None, True
         self.dialogue.forget()
         incoming = self.incoming
         self.domain.dialogues.remember_erased_locale(
@@ -76,4 +72,6 @@ class Who:
         speaker = self.speaker
         if speaker is not None:
             self.domain.people.set_locale(speaker, locale)
-        self.domain.dialogues.remember_locale(self.incoming.platform, self.incoming.user_id, locale)
+        incoming = self.incoming
+        row = self.domain.dialogues.remember_locale(incoming.platform, incoming.user_id, locale)
+        self.dialogue.row = row

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from community.clock import Clock
 from community.i18n import Translator
-from community.models import BuddyPair, BuddyProfile, Community, MatchRound, PairStatus
+from community.models import BuddyPair, BuddyProfile, Community, PairStatus
 from community.services import buddy_limits
 from community.services.buddies.left_over import left_over_text, stored_left_over
 from community.services.buddies.pairs import (
@@ -26,8 +26,8 @@ from community.services.buddies.pairs import (
     withdraw_share,
 )
 from community.services.buddies.rounds import RoundReport, new_round, open_proposals, round_reports
-from community.services.rows import row, view
-from community.views import CommunityView
+from community.services.rows import maybe, row, view
+from community.views import CommunityView, MatchRoundView
 from matching import LeftOver, MatchResult, Proposal
 
 
@@ -79,8 +79,12 @@ class Buddies:
 
     def new_round(
         self, community: CommunityView, started_by: Parent | None
-    ) -> tuple[MatchRound | None, MatchResult]:
-        return new_round(self._session, self._community(community), self.clock, started_by)
+    ) -> tuple[MatchRoundView | None, MatchResult]:
+        """A new round now: the round (None when nobody was left to pair) and its result."""
+        stored, result = new_round(
+            self._session, self._community(community), self.clock, started_by
+        )
+        return maybe(self._session, MatchRoundView, stored), result
 
     def left_over_text(
         self, entries: Iterable[LeftOver], translator: Translator, locale: str
@@ -91,7 +95,7 @@ class Buddies:
         found = active_pair(self._session, person)
         return Pair.of(found) if found is not None else None
 
-    def profile(self, person: Parent) -> BuddyProfile:
+    def _profile(self, person: Parent) -> BuddyProfile:
         return buddy_profile(self._session, person, self.clock)
 
     def first_name(self, person: Parent) -> str | None:
@@ -102,11 +106,11 @@ class Buddies:
         return is_paused(self._session, person)
 
     def set_first_name(self, person: Parent, name: str) -> None:
-        found = self.profile(person)
+        found = self._profile(person)
         found.first_name, found.updated_at = name, self.clock.now()
 
     def set_paused(self, person: Parent, paused: bool) -> None:
-        found = self.profile(person)
+        found = self._profile(person)
         found.paused, found.updated_at = paused, self.clock.now()
 
     def available(self, pair: Pair) -> bool:

@@ -2,14 +2,15 @@
 
 The shape of a handler's unit test (as cosmicpython tests handlers against a fake unit of
 work): the context gets plain values (the speaker, the dialogue state) and a fake domain that
-keeps them in memory and records what the handler asked of it; the test reads the replies and
-the fake's record. The fake fails loudly on anything else a handler asks.
+keeps them in memory, hands out the same views the real one does (community/views.py) and
+records what the handler asked of it; the test reads the replies and the fake's record. The
+fake fails loudly on anything else a handler asks.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, cast
 
 import pytest
@@ -29,31 +30,26 @@ from community.services import buddies
 from community.services.domain import Domain
 from community.services.parent_answers import Answers
 from community.services.people import Speaker
+from community.views import CommunityView, DialogueView, PromptView
 from config import load_settings
 
-
-@dataclass
-class DialogueState:
-    """The dialogue state as a plain value (what `ctx.dialogue.state` reads)."""
-
-    flow: str | None
-    step: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-    token: str = "t0"
-    locale: str | None = None
+NOW = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class FakeCommunity:
-    id: int
-    invite_code: str
-    name: str = "Arnhem"
+def dialogue(flow: str, step: str, data: dict[str, Any], token: str = "t0") -> DialogueView:
+    """Anna's dialogue state, as the engine hands it over."""
+    return DialogueView("console", "anna", "anna", 1, "en", flow, step, token, data, NOW)
 
 
-@dataclass(frozen=True)
-class FakePrompt:
-    id: int
-    place: str | None = None
+def community(community_id: int, invite_code: str) -> CommunityView:
+    return CommunityView(community_id, "arnhem", "Arnhem", "Arnhem", invite_code, "nl", [], None)
+
+
+def invitation(prompt_id: int, place: str) -> PromptView:
+    return PromptView(
+        prompt_id, 7, None, "invitation", {"nl": "Koffie"}, [], None, None, NOW, NOW, place,
+        None, None, NOW, None, 0, False,
+    )  # fmt: skip
 
 
 class _Loud:
@@ -64,10 +60,10 @@ class _Loud:
 
 
 class FakeCommunities(_Loud):
-    def __init__(self, communities: dict[int, FakeCommunity]) -> None:
+    def __init__(self, communities: dict[int, CommunityView]) -> None:
         self.known = communities
 
-    def by_id(self, community_id: int) -> FakeCommunity | None:
+    def by_id(self, community_id: int) -> CommunityView | None:
         return self.known.get(community_id)
 
 
@@ -99,8 +95,11 @@ class FakePeople(_Loud):
 
 
 class FakeDialogues(_Loud):
+    """Dialogue states change only here: the handler gets the new view back."""
+
     def __init__(self) -> None:
-        self.left: list[DialogueState] = []
+        self.left: list[DialogueView] = []
+        self.remembered: list[dict[str, Any]] = []
 
     def enter(
         self,
@@ -112,26 +111,29 @@ class FakeDialogues(_Loud):
         data: dict[str, Any],
         token: str,
         chat_id: str | None = None,
-    ) -> DialogueState:
-        return DialogueState(flow, step, dict(data), token)
+    ) -> DialogueView:
+        return DialogueView(
+            platform, user_id, chat_id, person_id, None, flow, step, token, data, NOW
+        )
 
-    def remember(self, state: DialogueState, **changes: Any) -> None:
-        state.data = {**state.data, **changes}
+    def remember(self, state: DialogueView, **changes: Any) -> DialogueView:
+        self.remembered.append(changes)
+        return dataclasses.replace(state, data={**state.data, **changes})
 
-    def leave(self, state: DialogueState) -> None:
+    def leave(self, state: DialogueView) -> DialogueView:
         self.left.append(state)
-        state.flow = state.step = None
+        return dataclasses.replace(state, flow=None, step=None, data={}, token="")
 
 
 class FakePrompts(_Loud):
-    def __init__(self, *invitations: FakePrompt) -> None:
+    def __init__(self, *invitations: PromptView) -> None:
         self.invitations = {prompt.id: prompt for prompt in invitations}
         self.rsvps: list[tuple[int, int, str]] = []
 
-    def open_invitation(self, prompt_id: int, speaker: Speaker) -> FakePrompt | None:
+    def open_invitation(self, prompt_id: int, speaker: Speaker) -> PromptView | None:
         return self.invitations.get(prompt_id)
 
-    def record_rsvp(self, prompt: FakePrompt, speaker: Speaker, answer: str) -> None:
+    def record_rsvp(self, prompt: PromptView, speaker: Speaker, answer: str) -> None:
         self.rsvps.append((prompt.id, speaker.id, answer))
 
 
@@ -163,7 +165,7 @@ class FakeDomain(_Loud):
     """The areas these handlers reach, kept in memory (`domain.communities`, `.people`,
     `.dialogues`, `.prompts`); anything else fails loudly."""
 
-    def __init__(self, *communities: FakeCommunity) -> None:
+    def __init__(self, *communities: CommunityView) -> None:
         self.communities = FakeCommunities({c.id: c for c in communities})
         self.people = FakePeople()
         self.dialogues = FakeDialogues()
@@ -172,7 +174,7 @@ class FakeDomain(_Loud):
         self.quoted: set[int] = set()
 
     @property
-    def left(self) -> list[DialogueState]:
+    def left(self) -> list[DialogueView]:
         return self.dialogues.left
 
     def store(self, speaker: Speaker, answers: Answers | None = None) -> Speaker:
@@ -194,7 +196,7 @@ def translator() -> Translator:
 def context(
     domain: FakeDomain,
     translator: Translator,
-    state: DialogueState | None = None,
+    state: DialogueView | None = None,
     person: Speaker | None = None,
     incoming: Incoming | None = None,
     capabilities: Capabilities | None = None,
@@ -202,7 +204,7 @@ def context(
     incoming = incoming or Incoming.from_text("console", "anna", "anna", True, "/cancel")
     return new_context(
         incoming, cast(Domain, domain), load_settings(environ={}), translator, FakeClock(),
-        person, "en", HANDLERS, capabilities, row=cast(Any, state),
+        person, "en", HANDLERS, capabilities, row=state,
     )  # fmt: skip
 
 
@@ -220,8 +222,8 @@ def test_cancel_with_nothing_open_touches_nothing(translator: Translator) -> Non
 
 
 def test_cancel_half_joined_says_how_to_begin_again(translator: Translator) -> None:
-    domain = FakeDomain(FakeCommunity(7, "ARNHEM"))
-    state = DialogueState("onboarding", "language", {"community": 7})
+    domain = FakeDomain(community(7, "ARNHEM"))
+    state = dialogue("onboarding", "language", {"community": 7})
     ctx = context(domain, translator, state)
     cancel(ctx)
     assert domain.left == [state]  # the dialogue ended, in the domain
@@ -273,22 +275,24 @@ def test_help_for_a_stranger_says_how_to_begin(translator: Translator) -> None:
 def test_ticking_an_age_band_and_done_saves_the_answer(translator: Translator) -> None:
     domain = FakeDomain()
     anna = domain.store(ANNA, ANSWERS)
-    state = DialogueState("edit", "ages", {"age": ["0-2"]})
+    state = dialogue("edit", "ages", {"age": ["0-2"]})
     ctx = context(domain, translator, state, anna)
     continue_flow(ctx, "age:4-6", "")  # a press on the "4-6" button
-    assert state.data["age"] == ["0-2", "4-6"]
+    assert domain.dialogues.remembered == [{"age": ["0-2", "4-6"]}]
+    ticked = ctx.dialogue.state
+    assert ticked is not None and ticked.data["age"] == ["0-2", "4-6"]
     assert domain.people.saved == []  # nothing stored while ticking
     continue_flow(ctx, "done", "")
     assert domain.people.saved == [{"age_bands": ["0-2", "4-6"]}]
     assert domain.people.answers_of[anna.id].age_bands == ("0-2", "4-6")
-    assert domain.left == [state]  # changing one answer ends the dialogue
+    assert domain.left == [ticked]  # changing one answer ends the dialogue
     assert texts(ctx)[-1] == translator.t("en", "profile.saved")
 
 
 def test_a_tick_edits_the_question_where_the_platform_can(translator: Translator) -> None:
     domain = FakeDomain()
     anna = domain.store(ANNA, ANSWERS)
-    state = DialogueState("edit", "ages", {"age": []})
+    state = dialogue("edit", "ages", {"age": []})
     pressed = Target(remote_id="m1")
     incoming = Incoming.button("console", "anna", "anna", "q:t0:age:0-2", ref=pressed)
     ctx = context(domain, translator, state, anna, incoming, Capabilities(edit=True))
@@ -305,7 +309,7 @@ def _rsvp(ctx: Context, *args: str) -> None:
 
 def test_an_rsvp_no_is_recorded_for_the_speaker(translator: Translator) -> None:
     domain = FakeDomain()
-    domain.prompts = FakePrompts(FakePrompt(5, "De Klimboom"))
+    domain.prompts = FakePrompts(invitation(5, "De Klimboom"))
     anna = domain.store(ANNA)
     incoming = Incoming.button("console", "anna", "anna", "a:rsvp:5:no")
     ctx = context(domain, translator, person=anna, incoming=incoming)
