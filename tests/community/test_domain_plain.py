@@ -11,7 +11,7 @@ import ast
 import enum
 import inspect
 import typing
-from dataclasses import fields
+from dataclasses import dataclass, fields, is_dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,18 @@ ROOT = Path(__file__).resolve().parents[2]
 HANDLER_CODE = [ROOT / "bot" / "engine" / "handlers", ROOT / "bot" / "engine" / "context"]
 
 
-def _rows_in(hint: Any) -> set[str]:
-    """The stored-row classes a type hint names, however deep (list[tuple[Room, int]])."""
+def _rows_in(hint: Any, seen: set[type] | None = None) -> set[str]:
+    """The stored-row classes a type hint names, however deep: in its arguments
+    (list[tuple[Room, int]]) and in the fields of the dataclasses it names (a report's
+    entries)."""
+    seen = set() if seen is None else seen
     found = {hint.__name__} if isinstance(hint, type) and issubclass(hint, Base) else set()
+    if isinstance(hint, type) and is_dataclass(hint) and hint not in seen:
+        seen.add(hint)
+        for value in typing.get_type_hints(hint).values():
+            found |= _rows_in(value, seen)
     for arg in typing.get_args(hint):
-        found |= _rows_in(arg)
+        found |= _rows_in(arg, seen)
     return found
 
 
@@ -59,8 +66,14 @@ def test_every_area_takes_and_gives_plain_values() -> None:
     assert crossing == []
 
 
+@dataclass
+class _Report:
+    rooms: list[models.Room]
+
+
 def test_the_check_sees_a_row_in_a_hint() -> None:
     assert _rows_in(list[tuple[models.Room, int]] | None) == {"Room"}
+    assert _rows_in(dict[str, _Report]) == {"Room"}
     assert _rows_in(dict[str, views.RoomView]) == set()
 
 

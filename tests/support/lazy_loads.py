@@ -1,11 +1,14 @@
 """Handlers never load from the database behind an attribute.
 
-The domain (community/) reads what an event needs and hands handlers plain values, or entities
-whose columns are loaded; a handler that followed a relationship of one (or read an expired
-column) would send a query nobody planned for, outside the domain. Installed for the whole
-suite (tests/conftest.py): such a load started from code in the `bot` package fails the test
-that caused it, with where it happened. The `ouderkring` command's modules (bot/cli*.py) are
-not watched: an admin's command runs its own transaction on the services, as a script would. SQLAlchemy has no public hook for this: the method that
+The domain (community/) reads what an event needs and hands handlers plain values (views,
+community/views.py; tests/community/test_domain_plain.py checks its signatures). This
+guards the rest of the `bot` package, the engine included, at run time: code there that
+followed a relationship of a row (or read an expired column) would send a query nobody
+planned for, outside the domain. Installed for the whole suite (tests/conftest.py): such a
+load started from code in the `bot` package fails the test that caused it, with where it
+happened. The `ouderkring` command's modules (bot/cli*.py) are not watched: an admin's
+command runs its own transaction on the services, as a script would. SQLAlchemy has no
+public hook for this: the method that
 every attribute read without a value goes through is wrapped (at class level, so that the
 loaders mappers registered before are seen too; it fails loudly at install should SQLAlchemy
 rename it).
