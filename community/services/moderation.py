@@ -164,13 +164,15 @@ class Moderation:
             return Author(_plain(self.session.get(Person, report.member_id)))
         return Author(None, report.member_platform, report.member_user_id)
 
-    def mark(self, seen: ReportView, verb: str) -> None:
-        """Record what a coordinator did; the report closes when nothing is left to do."""
+    def mark(self, seen: ReportView, verb: str) -> ReportView:
+        """Record what a coordinator did; the report closes when nothing is left to do.
+        Returns the report as it is now."""
         report = row(self.session, ModerationReport, seen.id)
         report.done = [*report.done, verb]
         left = [v for v in VERBS.get(report.kind, ()) if v not in report.done]
         if verb in (REMOVE, ALLOW) or (report.kind == HELD and verb == DELETE) or not left:
             report.closed_at = self.clock.now()
+        return view(self.session, ReportView, report)
 
     def removal_rooms(self, report: ReportView, platform: str) -> list[RoomView]:
         """Where a removed member goes out of: the report's room's relay circle (its rooms of

@@ -218,7 +218,7 @@ def decide(ctx: Context, args: tuple[str, ...]) -> None:
         return
     community = ctx.domain.communities.by_id(record.community_id)
     _carry_out(ctx, record, room, author, verb, community)
-    moderation.mark(record, verb)
+    record = moderation.mark(record, verb)
     ctx.reply.say(DONE_IDS[verb])
     if record.closed_at is not None:
         ctx.reply.clear_pressed()

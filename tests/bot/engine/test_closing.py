@@ -12,11 +12,13 @@ from sqlalchemy import select
 from bot.app import App
 from bot.engine.buttons import action_button
 from bot.engine.port import Capabilities
+from bot.engine.types import Incoming
 from community.actions import ClearButtons, SendMessage, Target
 from community.clock import FakeClock
 from community.models import Person, Role
 from community.services import outbox
 from community.services.outbox import Outgoing
+from tests.bot.engine.test_moderation import ROOM, _coordinator, _report, _to
 from tests.bot.engine.test_prompts_chat import _staff
 from tests.support.chat import Chat
 from tests.support.transport import RecordingTransport
@@ -135,3 +137,23 @@ def test_a_dialogue_question_closes_an_earlier_invitation(
             Target(outbox_id=invitation.delivery.outbox_id, remote_id=invitation.remote_id)
         )
     ]
+
+
+def test_a_report_keeps_its_buttons_until_a_coordinator_closes_it(
+    chat: Chat, transport: RecordingTransport
+) -> None:
+    """A report stays open while something is left to do (after "Warn": delete or remove);
+    the press that closes it takes its buttons off."""
+    _coordinator(chat, "bram")
+    chat.run(
+        Incoming.from_text("console", "bram", ROOM, False, "/linkgroup", sender_is_chat_admin=True)
+    )
+    chat.onboard("anna")
+    chat.onboard("bo")
+    report = _to(_report(chat), "bram")
+    pressed = Target(outbox_id=report.delivery.outbox_id, remote_id=report.remote_id)
+
+    warned = [d.action for d in chat.press_all("bram", report, "Warn")]
+    assert ClearButtons(pressed) not in warned
+    removed = [d.action for d in chat.press_all("bram", report, "Remove from the group")]
+    assert ClearButtons(pressed) in removed
