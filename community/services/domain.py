@@ -13,15 +13,8 @@ from sqlalchemy.orm import Session
 
 from community.clock import Clock
 from community.services.buddies import Buddies
-from community.services.domain_areas import (
-    Communities,
-    Dialogues,
-    People,
-    Privacy,
-    Relay,
-    Rooms,
-    Sent,
-)
+from community.services.chat_areas import Relay, Rooms, Sent
+from community.services.domain_areas import Communities, Dialogues, People, Privacy
 from community.services.moderation import Moderation
 from community.services.prompts import Prompts
 from community.services.staff import Staff
