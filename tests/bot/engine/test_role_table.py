@@ -50,7 +50,10 @@ REFUSALS = (
 GROUP = {Place.OWN_GROUP: "@own", Place.OTHER_GROUP: "@other"}
 # /start without a code, where there are several communities, asks for the code from the
 # letter (in the same words as the refusal for guests): the test gives it one.
-ARGS = {"start": "ARNHEM"}
+# "/voice off": whether someone may use /voice is what is tried here; a bare /voice would switch
+# spoken replies on for the trials that follow, and speaking them (test_voice.py's subject) took
+# most of this test's time.
+ARGS = {"start": "ARNHEM", "voice": "off"}
 COMMUNITY_NAMES = ("Ouderkring Arnhem", "Ouderkring Velp")
 
 
