@@ -17,13 +17,13 @@ def help_(ctx: Context) -> None:
     if speaker is not None and not speaker.active:
         stopped_help(ctx)
         return
-    if ctx.who.role is Role.GUEST:
+    role = ctx.who.role  # read once: each read asks the domain
+    if role is Role.GUEST:
         ctx.reply.say("help.guest")
         return
     lines = [ctx.reply.t("help.intro")]
     lines += [
-        f"/{cmd.name} – {ctx.reply.t(cmd.help_for(ctx.who.role))}"
-        for cmd in ctx.handlers.visible_to(ctx.who.role)
+        f"/{cmd.name} – {ctx.reply.t(cmd.help_for(role))}" for cmd in ctx.handlers.visible_to(role)
     ]
     ctx.reply.say_text("\n".join(lines))
 
