@@ -78,6 +78,13 @@ class FakePeople(_Loud):
     def speaker(self, person_id: int) -> Speaker | None:
         return self.speakers.get(person_id)
 
+    def create(
+        self, platform: str, user_id: str, chat_id: str, role: Role, locale: str | None = None
+    ) -> Speaker:
+        created = Speaker(len(self.speakers) + 1, platform, user_id, chat_id, role, None, locale)
+        self.speakers[created.id] = created
+        return created
+
     def role(self, person_id: int) -> Role | None:
         speaker = self.speakers.get(person_id)
         return speaker.role if speaker is not None else None
@@ -100,6 +107,7 @@ class FakeDialogues(_Loud):
     def __init__(self) -> None:
         self.left: list[DialogueView] = []
         self.remembered: list[dict[str, Any]] = []
+        self.locales: list[str] = []
 
     def enter(
         self,
@@ -123,6 +131,13 @@ class FakeDialogues(_Loud):
     def leave(self, state: DialogueView) -> DialogueView:
         self.left.append(state)
         return dataclasses.replace(state, flow=None, step=None, data={}, token="")
+
+    def remember_locale(self, platform: str, user_id: str, locale: str) -> DialogueView:
+        self.locales.append(locale)
+        return DialogueView(platform, user_id, None, None, locale, None, None, "", {}, NOW)
+
+    def link_person(self, state: DialogueView, person_id: int) -> DialogueView:
+        return dataclasses.replace(state, person_id=person_id)
 
 
 class FakePrompts(_Loud):
@@ -229,6 +244,21 @@ def test_cancel_half_joined_says_how_to_begin_again(translator: Translator) -> N
     assert domain.left == [state]  # the dialogue ended, in the domain
     assert ctx.dialogue.state is None
     assert texts(ctx) == [translator.t("en", "cancel.join_later", code="ARNHEM")]
+
+
+def test_a_language_chosen_in_this_event_is_the_one_a_new_person_is_stored_with(
+    translator: Translator,
+) -> None:
+    """The context keeps the dialogue state the domain handed back after each change: a
+    stranger who picks Turkish and is stored in the same event is stored in Turkish."""
+    domain = FakeDomain()
+    ctx = context(domain, translator)
+    ctx.who.set_locale("tr")
+    assert domain.dialogues.locales == ["tr"]
+    speaker = ctx.who.ensure_speaker()
+    assert speaker.locale == "tr"
+    assert ctx.dialogue.row is not None
+    assert (ctx.dialogue.row.locale, ctx.dialogue.row.person_id) == ("tr", speaker.id)
 
 
 def test_speaker_is_a_plain_snapshot() -> None:
