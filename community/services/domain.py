@@ -68,7 +68,7 @@ class Domain:
 
     @cached_property
     def staff(self) -> Staff:
-        return Staff(self._session, self.clock, self)
+        return Staff(self._session, self.clock, self.quoted)
 
     @cached_property
     def translations(self) -> Translations:

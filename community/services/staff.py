@@ -5,7 +5,6 @@ wrong tries counted, the staff of a community listed, a role given up (/stop) or
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -20,15 +19,12 @@ from community.services.people import Speaker
 from community.services.rows import hold, maybe, row, view
 from community.views import CommunityView, RoleCodeView
 
-if TYPE_CHECKING:
-    from community.services.domain import Domain
-
 
 class Staff:
-    def __init__(self, session: Session, clock: Clock, domain: Domain) -> None:
+    def __init__(self, session: Session, clock: Clock, quoted: set[int]) -> None:
         self._session = session
         self.clock = clock
-        self._domain = domain  # erasure and rooms, which a revoked person goes through
+        self._quoted = quoted  # the event's quoted people (`Domain.quoted`): an erased one is not
 
     def find_code(self, code: str) -> RoleCodeView | None:
         found = role_codes.find_valid(self._session, code, self.clock)
@@ -114,7 +110,7 @@ class Staff:
         items.append(Outgoing(person.platform, chat_id, SendMessage(text)))
         platform, user_id = person.platform, person.platform_user_id
         role_codes.void_made_by(self._session, person)
-        self._domain.quoted.discard(person.id)
+        self._quoted.discard(person.id)
         erase_person(self._session, person, self.clock)
         dialogue_state.set_locale(self._session, platform, user_id, locale, self.clock)
         return items
