@@ -62,6 +62,8 @@ def test_only_the_speakers_plain_changes_are_taken(chat: Chat, app: App, clock: 
         along = speaker_changes.take(session, anna.id)
         assert sorted(update.table.name for update, _ in along) == ["parent_profile", "person"]
         assert not session.is_modified(anna) and not session.is_modified(anna.profile)
+        # Not even counted as changed: the next query's autoflush has nothing to flush.
+        assert list(session.dirty) == [bo]
         assert session.is_modified(bo)
         assert speaker_changes.take(session, anna.id) == []  # taken once
         item = Outgoing("console", "anna", SendMessage(text="ok"), anna.id)
