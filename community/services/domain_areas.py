@@ -195,6 +195,10 @@ class Privacy(Bound):
         """Everything stored about the person (/mydata, its messages and its file)."""
         return mydata.collect(self.session, people.entity(self.session, speaker), self.clock)
 
+    def profile(self, speaker: Speaker) -> dict[str, Any]:
+        """What /profile shows: `my_data`'s "parent_profile" and "buddy_profile", alone."""
+        return mydata.answers_shown(self.session, people.entity(self.session, speaker))
+
     def forget_guest(self, platform: str, chat_id: str) -> None:
         """Someone who said no before being stored: what was sent to them goes too."""
         dialogue_state.forget_chat(self.session, platform, chat_id)

@@ -87,7 +87,7 @@ def collect(session: Session, person: Person, clock: Clock) -> dict[str, Any]:
         "made_at": _iso(clock.now()),
         "account": account(person),
         "parent_profile": parent_profile(person),
-        "buddy_profile": _buddy_profile(session, person),
+        "buddy_profile": buddy_profile(session, person),
         "buddy_pairs": _pairs(session, person),
         "answers": _answers(session, person, locale),
         "rsvps": _rsvps(session, person, locale),
@@ -141,7 +141,16 @@ def parent_profile(person: Person) -> dict[str, Any] | None:
     }
 
 
-def _buddy_profile(session: Session, person: Person) -> dict[str, Any] | None:
+def answers_shown(session: Session, person: Person) -> dict[str, Any]:
+    """The part of `collect` that /profile shows (the onboarding answers and the buddy's first
+    name), read without the rest."""
+    return {
+        "parent_profile": parent_profile(person),
+        "buddy_profile": buddy_profile(session, person),
+    }
+
+
+def buddy_profile(session: Session, person: Person) -> dict[str, Any] | None:
     found = session.get(BuddyProfile, person.id)
     if found is None:
         return None

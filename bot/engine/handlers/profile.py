@@ -34,7 +34,8 @@ def edit_done(ctx: Context) -> None:
 
 def _summary(ctx: Context, data: dict[str, Any]) -> list[str]:
     """The onboarding answers and the buddy's first name, as short lines in the person's
-    language; `data` is what `Domain.privacy.my_data` collects (/mydata shows these lines too)."""
+    language; `data` holds `Domain.privacy.my_data`'s "parent_profile" and "buddy_profile"
+    (/mydata shows these lines too)."""
     no_answer = ctx.reply.t("profile.no_answer")
     lines = [ctx.reply.t("profile.line.language", value=native_name(ctx.who.locale))]
     parent = data["parent_profile"]
@@ -70,7 +71,7 @@ class ProfileMenu(Question):
         )
 
     def enter(self, ctx: Context) -> None:
-        data = ctx.domain.privacy.my_data(ctx.who.require_speaker())
+        data = ctx.domain.privacy.profile(ctx.who.require_speaker())
         ctx.reply.say_text("\n".join([ctx.reply.t("profile.intro"), *_summary(ctx, data)]))
         self.prompt(ctx)
 

@@ -323,3 +323,21 @@ def test_last_seen_is_written_at_most_once_a_day(chat: Chat, app: App, clock: Fa
         chat.say("anna: /help")
     assert len(_person_updates(seen)) == 1
     assert _people(app)["anna"].last_seen_at == clock.now()
+
+
+def test_profile_shows_the_answers_as_mydata_does_without_collecting_the_rest(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport
+) -> None:
+    _did_everything(chat, app, clock, transport)
+    everything = "\n".join(m.text for m in chat.messages("anna: /mydata"))
+    intro, *lines = chat.say("anna: /profile")[0].splitlines()
+    assert intro == "This is what I know about you:"
+    assert "Neighbourhood: Presikhaaf-Oost" in lines and "Name for your buddy: Anna" in lines
+    assert all(line in everything for line in lines), lines
+    # Only the answers are read: no answers to questions, RSVPs, pairs or messages.
+    chat.say("anna: Close")
+    with recorded(app.db_engine) as statements:
+        chat.say("anna: /profile")
+    read = " ".join(statements)
+    for table in ("prompt_answer", "rsvp", "buddy_pair", "moderation_report", "translator"):
+        assert f"FROM {table}" not in read, table
