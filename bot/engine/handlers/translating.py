@@ -20,7 +20,7 @@ from community.actions import SendMessage
 from community.i18n import language_name
 from community.models import Role
 from community.services import plain
-from community.services.machine_translation import draft_sync
+from community.services.machine_translation import MachineTranslator
 from community.services.people import Speaker
 from community.services.prompt_translations import source_locale
 from community.services.prompts import when_text
@@ -62,26 +62,31 @@ def request_text(
     return "\n\n".join(lines)
 
 
-def draft_for(ctx: Context, prompt: PromptView, locale: str) -> str | None:
-    """A translation server's draft for the translator to start from (with `[translation] url`
-    set); None: no draft line (machine translation off, or the server did not answer)."""
-    source = source_locale(prompt)
-    return draft_sync(prompt.texts[source], source, locale, ctx.settings)
-
-
 def ask_translators(ctx: Context, prompt: PromptView) -> list[str]:
-    """Send a new prompt to its translators; returns the languages asked for."""
+    """Send a new prompt to its translators; returns the languages asked for. With
+    `[translation] url` set, each request carries the server's draft to start from: one draft
+    a language, however many translators it has, and a server that fails is not asked again
+    in this event (it costs one timeout, not one a language)."""
     asked = ctx.domain.translations.ask(prompt)
-    for person, locale in asked:
-        reads = person.locale or ctx.settings.default_locale
-        buttons = (
-            action_button(ctx.translator.t(reads, "translate.button"), TRANSLATE_ACTION, prompt.id),
-            action_button(ctx.translator.t(reads, "translate.button_skip"), SKIP_ACTION, prompt.id),
-        )
-        text = request_text(ctx, prompt, person, locale, draft_for(ctx, prompt, locale))
-        ctx.out.act_for(
-            person, SendMessage(text, buttons), key=f"translate:{prompt.id}:{person.id}"
-        )
+    source = source_locale(prompt)
+    drafts: dict[str, str | None] = {}
+    with MachineTranslator(ctx.settings) as machine:
+        for person, locale in asked:
+            if locale not in drafts:
+                drafts[locale] = machine.draft(prompt.texts[source], source, locale)
+            reads = person.locale or ctx.settings.default_locale
+            buttons = (
+                action_button(
+                    ctx.translator.t(reads, "translate.button"), TRANSLATE_ACTION, prompt.id
+                ),
+                action_button(
+                    ctx.translator.t(reads, "translate.button_skip"), SKIP_ACTION, prompt.id
+                ),
+            )
+            text = request_text(ctx, prompt, person, locale, drafts[locale])
+            ctx.out.act_for(
+                person, SendMessage(text, buttons), key=f"translate:{prompt.id}:{person.id}"
+            )
     return sorted({locale for _, locale in asked})
 
 

@@ -4,7 +4,8 @@ Dutch prompt reaches an Arabic-speaking parent as the server's draft, marked as 
 translation in Arabic; the draft is made once per prompt and language; parents' answers reach
 the professional translated and marked. Without `[translation] url` no request is made and
 the parent gets the Dutch text with the line saying so, as before; with the server down, the
-same, and one log line without the text."""
+same, and one log line without the text. Community translators get one draft a language to
+start from, and a server that is down is tried once for all of them."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from community.services.machine_translation import MachineTranslator
 from config import Settings
 from config.programme import Programme, ProgrammeItem
 from config.translation import TranslationSettings
+from tests.bot.engine.test_translators import DUTCH, TUESDAY, _translator_by_code, _write
+from tests.bot.engine.test_translators import _staff as translators_staff
 from tests.support.chat import Chat, Sent
 from tests.support.fake_translate import FakeTranslate, closed_port_url
 from tests.support.transport import RecordingTransport
@@ -218,3 +221,52 @@ def test_answers_in_the_digest_are_translated_and_marked_for_the_professional(
         ("auto", "nl", "We lazen een boek."),
         ("auto", "nl", "قرأنا كتابا عن دب."),
     ]
+
+
+# -- drafts for community translators -------------------------------------------------------------
+def _two_arabic_translators(chat: Chat, app: App, clock: FakeClock) -> None:
+    """amina reads Arabic; petra writes in Dutch; cora coordinates; tariq and yusuf translate
+    into Arabic, each with a code from cora."""
+    clock.current = TUESDAY
+    _parents(chat)
+    _staff(app, clock, "petra", "nl")
+    translators_staff(app, clock, "cora", Role.COORDINATOR, "en")
+    for user in ("tariq", "yusuf"):
+        _translator_by_code(chat, user)
+
+
+def _asked(transport: RecordingTransport, user: str) -> str:
+    return next(
+        s.text for s in reversed([Sent(d) for d in transport.sent if d.chat_id == user])
+        if s.text.startswith("A new message from the school.")
+    )  # fmt: skip
+
+
+def test_translators_get_the_servers_draft_made_once_for_their_language(
+    chat: Chat, app: App, clock: FakeClock, transport: RecordingTransport, server: FakeTranslate
+) -> None:
+    _two_arabic_translators(chat, app, clock)
+    server.requests.clear()
+    _write(chat)
+    chat.say("petra: 1")  # at the time for translators: they are asked now
+    for user in ("tariq", "yusuf"):
+        assert _asked(transport, user).endswith(f"\n\n{DUTCH}\n\nDraft: [ar] {DUTCH}")
+    assert server.translations() == [("nl", "ar", DUTCH)]  # one draft for both
+
+
+@pytest.mark.parametrize("translation_url", ["down"], indirect=True)
+def test_a_server_that_is_down_costs_one_try_for_all_translators(
+    chat: Chat,
+    app: App,
+    clock: FakeClock,
+    transport: RecordingTransport,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _two_arabic_translators(chat, app, clock)
+    caplog.set_level(logging.INFO)
+    _write(chat)
+    chat.say("petra: 1")
+    for user in ("tariq", "yusuf"):
+        assert _asked(transport, user).endswith(f"\n\n{DUTCH}")  # no draft line
+    failed = [r for r in caplog.records if "machine translation" in r.getMessage()]
+    assert len(failed) == 1, [r.getMessage() for r in failed]
