@@ -6,8 +6,7 @@ Off unless `[translation] url` is set (config/translation.py): then, and only th
 leaves this server. Every failure (server down, slow, an error status, an answer that is not
 the API's) gives None, so the caller does what it did without the server; it is logged with the
 languages and the reason, never with the text or the key. The scheduled jobs and the engine's
-handlers run in threads, so `MachineTranslator` is synchronous; `draft` is the same for async
-callers.
+handlers run in threads, so `MachineTranslator` is synchronous.
 """
 
 from __future__ import annotations
@@ -137,28 +136,3 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return "no answer in time"
     return f"{type(exc).__name__}: {exc}"
-
-
-def draft_sync(text: str, source: str, target: str, settings: Any) -> str | None:
-    """One draft, or None (machine translation off, or it failed: logged). `settings`: the
-    `Settings` or their `translation` section."""
-    with MachineTranslator(settings) as machine:
-        return machine.draft(text, source, target)
-
-
-async def draft(text: str, source: str, target: str, settings: Any) -> str | None:
-    """`draft_sync` for code on the event loop."""
-    settings = section(settings)
-    if settings is None or not _wanted(text, source, target, settings):
-        return None
-    import httpx
-
-    try:
-        async with httpx.AsyncClient(timeout=settings.timeout) as client:
-            response = await client.post(
-                f"{settings.url}/translate", json=_request(text, source, target, settings)
-            )
-        return _read(response).text
-    except (httpx.HTTPError, TranslationFailed) as exc:
-        _failed(source, target, _reason(exc))
-        return None

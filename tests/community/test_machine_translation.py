@@ -10,7 +10,7 @@ import time
 import pytest
 
 from community.services import machine_translation
-from community.services.machine_translation import MachineTranslator, draft, draft_sync
+from community.services.machine_translation import MachineTranslator
 from config.translation import TranslationSettings
 from tests.support.fake_translate import FakeTranslate, closed_port_url
 
@@ -23,15 +23,20 @@ def server() -> FakeTranslate:
         yield fake
 
 
+def _draft(text: str, source: str, target: str, settings: TranslationSettings | None) -> str | None:
+    with MachineTranslator(settings) as machine:
+        return machine.draft(text, source, target)
+
+
 def test_a_draft_is_the_servers_translation(server: FakeTranslate) -> None:
     settings = TranslationSettings(url=server.url)
-    assert draft_sync(TEXT, "nl", "ar", settings) == f"[ar] {TEXT}"
+    assert _draft(TEXT, "nl", "ar", settings) == f"[ar] {TEXT}"
     assert server.requests == [{"q": TEXT, "source": "nl", "target": "ar", "format": "text"}]
 
 
-async def test_the_async_draft_sends_the_same(server: FakeTranslate) -> None:
+def test_the_key_is_sent_with_the_text(server: FakeTranslate) -> None:
     settings = TranslationSettings(url=server.url, api_key="k-1")
-    assert await draft(TEXT, "nl", "tr", settings) == f"[tr] {TEXT}"
+    assert _draft(TEXT, "nl", "tr", settings) == f"[tr] {TEXT}"
     assert server.requests[-1] == {
         "q": TEXT,
         "source": "nl",
@@ -42,13 +47,13 @@ async def test_the_async_draft_sends_the_same(server: FakeTranslate) -> None:
 
 
 def test_nothing_is_sent_when_off_or_not_needed(server: FakeTranslate) -> None:
-    assert draft_sync(TEXT, "nl", "ar", TranslationSettings()) is None  # no url
-    assert draft_sync(TEXT, "nl", "ar", None) is None
+    assert _draft(TEXT, "nl", "ar", TranslationSettings()) is None  # no url
+    assert _draft(TEXT, "nl", "ar", None) is None
     only_turkish = TranslationSettings(url=server.url, locales=("tr",))
-    assert draft_sync(TEXT, "nl", "ar", only_turkish) is None
+    assert _draft(TEXT, "nl", "ar", only_turkish) is None
     on = TranslationSettings(url=server.url)
-    assert draft_sync(TEXT, "nl", "nl", on) is None  # already in that language
-    assert draft_sync("  ", "nl", "ar", on) is None
+    assert _draft(TEXT, "nl", "nl", on) is None  # already in that language
+    assert _draft("  ", "nl", "ar", on) is None
     assert server.requests == []
 
 
