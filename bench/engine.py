@@ -40,7 +40,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Engine, Integer, MetaData, Table, Text, event, func, insert, select
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+)
 
 from bot.app import App, build_app
 from bot.console import parse_line
@@ -257,7 +269,13 @@ def settle(engine: Engine) -> None:
     the load's aftermath."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
+            # Only the tables that hold rows. ANALYZE of an empty table tells the planner it
+            # stays empty, which autovacuum never does (it analyzes a table once its rows
+            # changed): the statements prepared early in the run would then keep a plan made
+            # for an empty table (a sequential scan) while the table grows during the run.
+            for table in inspect(conn).get_table_names():
+                if conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{table}")').scalar():
+                    conn.exec_driver_sql(f'VACUUM ANALYZE "{table}"')
             conn.exec_driver_sql("CHECKPOINT")
         return
     engine.dispose()  # no pooled connection holds the WAL open
